@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Enforces the import table of architecture.md §3: which src/ module may import which, and which
+// third-party packages are off limits per module. Run by `npm run lint` inside `npm test`, so a
+// wrong arrow fails CI. Test files (*.test.ts) follow the rules of the module they sit in.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const SRC = path.resolve(import.meta.dirname, '..', 'src');
+
+/** Module -> modules of ours it may import (itself always allowed). */
+const ALLOWED = {
+  api: [],
+  core: ['api'],
+  ir: [],
+  gateway: ['api', 'core', 'ir'],
+  'xds/envoy': ['ir'],
+  'xds/translator': ['ir', 'xds/envoy'],
+  'xds/cache': ['xds/envoy'],
+  'xds/server': ['xds/cache', 'xds/envoy', 'ca'],
+  ca: [],
+  'k8s/render': ['ir', 'api'],
+  k8s: ['api', 'core', 'ir', 'gateway', 'k8s/render'],
+  kds: ['api', 'core'],
+  'api-server': ['api', 'core'],
+  cli: ['*'],
+  runtime: ['*'],
+};
+/** Module -> third-party package prefixes it must not import. */
+const FORBIDDEN_PACKAGES = {
+  api: ['@grpc/', 'protobufjs', 'better-sqlite3', 'pg', '@kubernetes/'],
+  ir: ['@grpc/', 'protobufjs', 'yaml', 'better-sqlite3', 'pg', '@kubernetes/'],
+  gateway: ['@grpc/', 'protobufjs', 'better-sqlite3', 'pg', '@kubernetes/'],
+  'xds/translator': ['@grpc/', 'better-sqlite3', 'pg', '@kubernetes/'],
+  'k8s/render': ['@kubernetes/', '@grpc/', 'protobufjs'],
+};
+/** Only cli may import runtime (it is the entry point that starts the composition root). */
+const RUNTIME_IMPORTERS = new Set(['cli', 'runtime']);
+
+function moduleOf(file) {
+  const rel = path.relative(SRC, file).split(path.sep);
+  const two = rel.slice(0, 2).join('/');
+  if (two in ALLOWED && rel.length > 2) return two;
+  return rel[0];
+}
+
+function* walk(dir) {
+  for (const entry of readdirSync(dir)) {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) yield* walk(full);
+    else if (full.endsWith('.ts')) yield full;
+  }
+}
+
+const IMPORT_RE = /(?:^|\n)\s*(?:import|export)\s[^;'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
+const errors = [];
+for (const file of walk(SRC)) {
+  const from = moduleOf(file);
+  const source = readFileSync(file, 'utf8');
+  for (const m of source.matchAll(IMPORT_RE)) {
+    const spec = m[1] ?? m[2] ?? m[3];
+    const where = path.relative(path.dirname(SRC), file);
+    if (spec.startsWith('.')) {
+      const target = path.resolve(path.dirname(file), spec);
+      if (!target.startsWith(SRC + path.sep)) continue;
+      const to = moduleOf(target);
+      if (to === from) continue;
+      if (to === 'runtime' && !RUNTIME_IMPORTERS.has(from)) {
+        errors.push(`${where}: ${from} must not import runtime (${spec})`);
+        continue;
+      }
+      const allowed = ALLOWED[from];
+      if (!allowed) errors.push(`${where}: unknown module "${from}"; add it to scripts/lint-imports.mjs`);
+      else if (!allowed.includes('*') && !allowed.includes(to)) errors.push(`${where}: ${from} must not import ${to} (${spec})`);
+    } else {
+      for (const banned of FORBIDDEN_PACKAGES[from] ?? []) {
+        if (spec === banned || spec.startsWith(banned)) errors.push(`${where}: ${from} must not import package ${spec}`);
+      }
+    }
+  }
+}
+if (errors.length > 0) {
+  process.stderr.write(`import rules of architecture.md §3 violated:\n  ${errors.join('\n  ')}\n`);
+  process.exit(1);
+}
+process.stdout.write('imports: ok\n');

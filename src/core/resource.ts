@@ -1,0 +1,39 @@
+import type { DataplaneSpec } from '../api/dataplane.js';
+import type { MeshSpec } from '../api/mesh.js';
+import type { MeshGatewaySpec } from '../api/mesh-gateway.js';
+import type { MeshGatewayRouteSpec } from '../api/mesh-gateway-route.js';
+
+/** Resource kinds Portico stores. */
+export type Kind = 'Mesh' | 'Dataplane' | 'MeshGateway' | 'MeshGatewayRoute';
+
+/** Spec type of each kind. */
+export interface SpecOf {
+  Mesh: MeshSpec;
+  Dataplane: DataplaneSpec;
+  MeshGateway: MeshGatewaySpec;
+  MeshGatewayRoute: MeshGatewayRouteSpec;
+}
+
+/** Identity of a stored resource. For a Mesh, `mesh` equals `name`. */
+export interface ResourceKey {
+  readonly kind: Kind;
+  readonly mesh: string;
+  readonly name: string;
+}
+
+/** What a caller asks the store to write. `spec` is already validated and normalised. */
+export interface ResourceInput<K extends Kind = Kind> extends ResourceKey {
+  readonly kind: K;
+  readonly spec: SpecOf[K];
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** A resource as stored: immutable; `version` changes on every successful write. */
+export interface StoredResource<K extends Kind = Kind> extends ResourceInput<K> {
+  /** Opaque optimistic-concurrency token ("1", "2", ...). */
+  readonly version: string;
+  /** RFC 3339 with milliseconds, set on create and kept on update. */
+  readonly creationTime: string;
+  /** RFC 3339 with milliseconds, set on every write. */
+  readonly modificationTime: string;
+}

@@ -1,0 +1,81 @@
+// Loads Envoy's protos from the pinned @grpc/grpc-js-xds package (never copied into the repo)
+// into one protobufjs Root, with one options object for everything that decodes or encodes.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { accessSync } from 'node:fs';
+import protobuf from 'protobufjs';
+
+const require = createRequire(import.meta.url);
+
+/** Root folders of the proto trees shipped by @grpc/grpc-js-xds. */
+export const PROTO_INCLUDE_DIRS: readonly string[] = (() => {
+  const deps = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
+  const trees = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => path.join(deps, d));
+  // google/protobuf/descriptor.proto (imported by validate.proto) ships with protobufjs itself.
+  return [...trees, path.dirname(require.resolve('protobufjs/package.json'))];
+})();
+
+/** Every Envoy proto file whose messages Portico builds, reads or packs into an Any. */
+export const ENVOY_PROTO_FILES: readonly string[] = [
+  'envoy/service/discovery/v3/ads.proto',
+  'envoy/service/discovery/v3/discovery.proto',
+  'envoy/config/listener/v3/listener.proto',
+  'envoy/config/route/v3/route.proto',
+  'envoy/config/cluster/v3/cluster.proto',
+  'envoy/config/endpoint/v3/endpoint.proto',
+  'envoy/config/bootstrap/v3/bootstrap.proto',
+  'envoy/service/runtime/v3/rtds.proto',
+  'envoy/extensions/transport_sockets/tls/v3/secret.proto',
+  'envoy/extensions/transport_sockets/tls/v3/tls.proto',
+  'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
+  'envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto',
+  'envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.proto',
+  'envoy/extensions/filters/http/router/v3/router.proto',
+  'envoy/extensions/filters/http/fault/v3/fault.proto',
+  'envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit.proto',
+  'envoy/extensions/filters/http/compressor/v3/compressor.proto',
+  'envoy/extensions/compression/gzip/compressor/v3/gzip.proto',
+  'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
+  'envoy/admin/v3/config_dump.proto',
+  'envoy/config/overload/v3/overload.proto',
+  'envoy/extensions/resource_monitors/downstream_connections/v3/downstream_connections.proto',
+];
+
+/** Options for grpc proto-loader and protobufjs conversions: proto field names, enums as strings. */
+export const CONVERSION_OPTIONS = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: false,
+  oneofs: false,
+} as const;
+
+let cachedRoot: protobuf.Root | undefined;
+
+/** The shared Root with every Envoy type Portico uses; loaded once per process. */
+export function envoyRoot(): protobuf.Root {
+  if (cachedRoot) return cachedRoot;
+  const root = new protobuf.Root();
+  root.resolvePath = (_origin, target) => {
+    if (path.isAbsolute(target)) return target;
+    for (const dir of PROTO_INCLUDE_DIRS) {
+      const candidate = path.join(dir, target);
+      try {
+        accessSync(candidate);
+        return candidate;
+      } catch {
+        // try the next include directory
+      }
+    }
+    return target;
+  };
+  root.loadSync([...ENVOY_PROTO_FILES], { keepCase: true });
+  root.resolveAll();
+  cachedRoot = root;
+  return root;
+}
+
+/** Look up a message type by its full name (without the type URL prefix). */
+export function messageType(fullName: string): protobuf.Type {
+  return envoyRoot().lookupType(fullName);
+}
