@@ -1,6 +1,149 @@
-import { Command } from 'commander';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { parse } from 'yaml';
+import { findEnvoyBinary } from './envoy-binary.js';
 
-/** `portico dp run`: registers a dataplane, fetches its bootstrap and runs Envoy. */
+/** Options of `portico dp run`. */
+export interface DpRunOptions {
+  readonly cp: string;
+  readonly dataplaneFile?: string;
+  readonly mesh?: string;
+  readonly name?: string;
+  readonly adminPort: number;
+  readonly envoyBin?: string;
+  readonly xds: 'delta' | 'sotw';
+  readonly logLevel: string;
+  readonly drainTime: number;
+  readonly bootstrapTimeout: number;
+}
+
+/** The request body of POST /bootstrap (Kuma's BootstrapRequest, the fields Portico reads). */
+export interface BootstrapRequestBody {
+  readonly mesh: string;
+  readonly name: string;
+  readonly proxyType: 'dataplane';
+  readonly dataplaneResource?: string;
+  readonly adminPort: number;
+  readonly xdsTransport: 'delta' | 'sotw';
+  readonly version: { readonly kumaDp: { readonly version: string } };
+}
+
+/** Build the bootstrap request from the flags (and the Dataplane file when given). */
+export function bootstrapRequest(opts: DpRunOptions, readFile = (p: string) => readFileSync(p, 'utf8')): BootstrapRequestBody {
+  let mesh = opts.mesh;
+  let name = opts.name;
+  let dataplaneResource: string | undefined;
+  if (opts.dataplaneFile) {
+    dataplaneResource = readFile(opts.dataplaneFile);
+    const doc = parse(dataplaneResource, { uniqueKeys: true }) as Record<string, unknown> | null;
+    const meta = (doc?.metadata ?? {}) as Record<string, unknown>;
+    mesh ??= typeof doc?.mesh === 'string' ? doc.mesh : undefined;
+    name ??= typeof doc?.name === 'string' ? doc.name : typeof meta.name === 'string' ? meta.name : undefined;
+  }
+  if (!mesh || !name) throw new Error('a dataplane needs a mesh and a name: pass --dataplane-file, or --mesh and --name');
+  return {
+    mesh,
+    name,
+    proxyType: 'dataplane',
+    ...(dataplaneResource !== undefined ? { dataplaneResource } : {}),
+    adminPort: opts.adminPort,
+    xdsTransport: opts.xds,
+    version: { kumaDp: { version: 'portico' } },
+  };
+}
+
+/** Statuses the agent does not retry: the request itself is wrong (xds-server.md §16). */
+const FINAL_STATUSES = new Set([400, 401, 403, 422]);
+
+/**
+ * POST /bootstrap with constant backoff until `timeoutMs`. 404 (Dataplane not there yet), 5xx and
+ * connection errors are retried; 4xx in FINAL_STATUSES fail at once with the server's message.
+ */
+export async function fetchBootstrap(cp: string, body: BootstrapRequestBody, timeoutMs: number, backoffMs = 1000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  const url = new URL('/bootstrap', cp).toString();
+  let lastError = '';
+  for (;;) {
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/x-yaml' },
+        body: JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (res.ok) return text;
+      lastError = `bootstrap request failed with ${res.status}: ${text.trim()}`;
+      if (FINAL_STATUSES.has(res.status)) throw new FinalError(lastError);
+    } catch (err) {
+      if (err instanceof FinalError) throw err;
+      lastError = `cannot reach the control plane at ${url}: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    if (Date.now() + backoffMs > deadline) throw new Error(lastError);
+    await new Promise((r) => setTimeout(r, backoffMs));
+  }
+}
+
+class FinalError extends Error {}
+
+/** Run Envoy with the bootstrap until it exits; forwards SIGINT/SIGTERM/SIGHUP; resolves its exit code. */
+export async function runEnvoy(envoyBin: string, bootstrapYaml: string, opts: DpRunOptions): Promise<number> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'portico-dp-'));
+  const configPath = path.join(dir, 'bootstrap.yaml');
+  writeFileSync(configPath, bootstrapYaml, { mode: 0o600 });
+  const args = [
+    '--config-path', configPath,
+    '--drain-time-s', String(opts.drainTime),
+    '--drain-strategy', 'immediate',
+    '--disable-hot-restart',
+    '--log-level', opts.logLevel,
+  ];
+  const child = spawn(envoyBin, args, { stdio: 'inherit' });
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
+  for (const [s, h] of handlers) process.on(s, h);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      child.once('error', (err) => reject(new Error(`cannot start envoy at ${envoyBin}`, { cause: err })));
+      child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
+    });
+  } finally {
+    for (const [s, h] of handlers) process.off(s, h);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('must be a port in [1, 65535]');
+  return n;
+}
+
+/** `portico dp run`: registers or fetches the Dataplane, fetches its bootstrap, runs Envoy. */
 export function dpRunCommand(): Command {
-  return new Command('dp').description('dataplane commands');
+  const dp = new Command('dp').description('dataplane (Envoy) commands');
+  dp.command('run')
+    .description('fetch the bootstrap from the control plane and run Envoy with it')
+    .requiredOption('--cp <url>', 'control plane dataplane-facing address (port 5678)', 'http://127.0.0.1:5678')
+    .option('--dataplane-file <file>', 'Dataplane resource (YAML) to register')
+    .option('--mesh <mesh>', 'mesh of an existing Dataplane')
+    .option('--name <name>', 'name of an existing Dataplane')
+    .option('--admin-port <port>', 'Envoy admin port on 127.0.0.1', port, 9901)
+    .option('--envoy-bin <path>', 'Envoy binary (default: ENVOY_BIN, envoy/bin/envoy, PATH)')
+    .option('--xds <mode>', 'xDS transport: delta (default) or sotw', 'delta')
+    .option('--log-level <level>', 'Envoy log level', 'info')
+    .option('--drain-time <seconds>', 'Envoy drain time', Number, 30)
+    .option('--bootstrap-timeout <seconds>', 'how long to retry the bootstrap request', Number, 60)
+    .action(async (raw: Record<string, unknown>) => {
+      const opts = raw as unknown as DpRunOptions;
+      if (opts.xds !== 'delta' && opts.xds !== 'sotw') throw new Error('--xds must be delta or sotw');
+      const envoyBin = findEnvoyBinary(opts.envoyBin);
+      if (!envoyBin) throw new Error('Envoy not found: pass --envoy-bin, set ENVOY_BIN, or run envoy/install.sh');
+      const body = bootstrapRequest(opts);
+      const bootstrap = await fetchBootstrap(opts.cp, body, opts.bootstrapTimeout * 1000);
+      process.exitCode = await runEnvoy(envoyBin, bootstrap, opts);
+    });
+  return dp;
 }

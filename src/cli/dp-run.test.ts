@@ -1,0 +1,70 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bootstrapRequest, fetchBootstrap, type DpRunOptions } from './dp-run.js';
+
+const base: DpRunOptions = {
+  cp: 'http://127.0.0.1:5678',
+  adminPort: 9901,
+  xds: 'delta',
+  logLevel: 'info',
+  drainTime: 30,
+  bootstrapTimeout: 5,
+};
+
+describe('bootstrapRequest', () => {
+  it('takes mesh and name from a universal Dataplane file and sends the file itself', () => {
+    const file = 'type: Dataplane\nmesh: default\nname: gw-1\nnetworking: {address: 127.0.0.1}\n';
+    const body = bootstrapRequest({ ...base, dataplaneFile: 'dp.yaml' }, () => file);
+    expect(body).toMatchObject({ mesh: 'default', name: 'gw-1', dataplaneResource: file, adminPort: 9901, xdsTransport: 'delta' });
+  });
+
+  it('accepts --mesh and --name without a file', () => {
+    expect(bootstrapRequest({ ...base, mesh: 'm', name: 'n' })).toMatchObject({ mesh: 'm', name: 'n' });
+    expect(bootstrapRequest({ ...base, mesh: 'm', name: 'n' }).dataplaneResource).toBeUndefined();
+  });
+
+  it('rejects a request without mesh or name', () => {
+    expect(() => bootstrapRequest({ ...base, mesh: 'm' })).toThrow(/needs a mesh and a name/);
+  });
+});
+
+describe('fetchBootstrap', () => {
+  let server: http.Server | undefined;
+  afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+
+  function serve(statuses: number[]): Promise<{ url: string; calls: () => number }> {
+    let calls = 0;
+    server = http.createServer((req, res) => {
+      const status = statuses[Math.min(calls, statuses.length - 1)] ?? 200;
+      calls += 1;
+      req.resume();
+      res.writeHead(status).end(status === 200 ? 'node: {id: default.gw}\n' : 'Dataplane not found');
+    });
+    return new Promise((resolve) =>
+      server!.listen(0, '127.0.0.1', () =>
+        resolve({ url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, calls: () => calls }),
+      ),
+    );
+  }
+
+  const body = bootstrapRequest({ ...base, mesh: 'default', name: 'gw' });
+
+  it('retries 404 until the Dataplane exists', async () => {
+    const s = await serve([404, 404, 200]);
+    await expect(fetchBootstrap(s.url, body, 5_000, 10)).resolves.toContain('default.gw');
+    expect(s.calls()).toBe(3);
+  });
+
+  it('does not retry 422', async () => {
+    const s = await serve([422]);
+    await expect(fetchBootstrap(s.url, body, 5_000, 10)).rejects.toThrow(/422/);
+    expect(s.calls()).toBe(1);
+  });
+
+  it('gives up after the timeout with the last error', async () => {
+    const s = await serve([503]);
+    await expect(fetchBootstrap(s.url, body, 100, 20)).rejects.toThrow(/503/);
+    expect(s.calls()).toBeGreaterThan(1);
+  });
+});
