@@ -1,0 +1,68 @@
+// One mesh cluster (gateway.md §2.15): EDS over ADS, round robin, with the upstream protocol in
+// typed_extension_protocol_options. Without policies (the IR carries none yet) the connect timeout
+// is the 5s default and the upstream HTTP idle timeout is 0s, i.e. disabled (§2.16, §5.4).
+import type * as ir from '../../ir/gateway.js';
+import { durationOf } from '../envoy/duration.js';
+import { anyOf } from '../envoy/type-urls.js';
+import { buildAdsConfigSource } from './config-source.js';
+
+/** Key of the upstream HTTP options in `typed_extension_protocol_options` (also its type name). */
+export const HTTP_PROTOCOL_OPTIONS_TYPE_NAME = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
+
+/** Per-connection buffer limit of upstream connections (32 KiB, as Kuma). */
+const CONNECTION_BUFFER_LIMIT_BYTES = 32768;
+
+/** Connect timeout when no Timeout policy applies. */
+const DEFAULT_CONNECT_TIMEOUT_SECONDS = 5;
+
+/** Upstream HTTP idle timeout when no Timeout policy applies: 0s disables it (Kuma 2.x). */
+const DEFAULT_UPSTREAM_IDLE_TIMEOUT_SECONDS = 0;
+
+/** HTTP/2 flow-control windows of upstream connections: 64 KiB per stream, 1 MiB per connection. */
+function buildUpstreamHttp2Options(): object {
+  return {
+    initial_stream_window_size: { value: 65536 },
+    initial_connection_window_size: { value: 1048576 },
+  };
+}
+
+/** `explicit_http_config` by protocol; `tcp` clusters carry no HTTP options at all. */
+function buildExplicitHttpConfig(protocol: ir.UpstreamProtocol): object | undefined {
+  switch (protocol) {
+    case 'http':
+      return { http_protocol_options: {} };
+    case 'http2':
+    case 'grpc':
+      return { http2_protocol_options: buildUpstreamHttp2Options() };
+    case 'tcp':
+      return undefined;
+  }
+}
+
+function buildProtocolOptions(protocol: ir.UpstreamProtocol): object {
+  const explicit = buildExplicitHttpConfig(protocol);
+  if (!explicit) return {};
+  return {
+    typed_extension_protocol_options: {
+      [HTTP_PROTOCOL_OPTIONS_TYPE_NAME]: anyOf(HTTP_PROTOCOL_OPTIONS_TYPE_NAME, {
+        common_http_protocol_options: { idle_timeout: durationOf(DEFAULT_UPSTREAM_IDLE_TIMEOUT_SECONDS) },
+        explicit_http_config: explicit,
+      }),
+    },
+  };
+}
+
+/**
+ * The CDS Cluster of one mesh cluster. No `service_name` in the EDS config: the assignment is
+ * named like the cluster, which is what Envoy asks for then (xds-server.md §12).
+ */
+export function buildCluster(cluster: ir.Cluster): object {
+  return {
+    name: cluster.name,
+    type: 'EDS',
+    eds_cluster_config: { eds_config: buildAdsConfigSource() },
+    connect_timeout: durationOf(DEFAULT_CONNECT_TIMEOUT_SECONDS),
+    per_connection_buffer_limit_bytes: { value: CONNECTION_BUFFER_LIMIT_BYTES },
+    ...buildProtocolOptions(cluster.protocol),
+  };
+}

@@ -1,0 +1,130 @@
+// The action of one gateway route (gateway.md §2.9): forward to weighted clusters, redirect, or
+// answer directly. Each builder returns the fields to spread into the Route, because Envoy puts
+// the three actions in one oneof (`route`, `redirect`, `direct_response`).
+import type * as ir from '../../ir/gateway.js';
+import { durationOf } from '../envoy/duration.js';
+
+/** Request header carrying the gateway dataplane's tags to mesh upstreams. */
+export const KUMA_TAGS_HEADER = 'x-kuma-tags';
+
+/** Route idle timeout; fixed, never from a policy (§2.16). */
+const ROUTE_IDLE_TIMEOUT_SECONDS = 5;
+
+/** Regex that matches a whole path, so that a substitution replaces all of it. */
+const WHOLE_PATH_REGEX = '.*';
+
+const REDIRECT_RESPONSE_CODE: Readonly<Record<ir.RedirectAction['statusCode'], string>> = {
+  301: 'MOVED_PERMANENTLY',
+  302: 'FOUND',
+  303: 'SEE_OTHER',
+  307: 'TEMPORARY_REDIRECT',
+  308: 'PERMANENT_REDIRECT',
+};
+
+/**
+ * The `x-kuma-tags` value: keys in ascending order, each written as `&key=value&`, concatenated
+ * (`&kuma.io/service=edge&&kuma.io/zone=east&`). Mesh sidecars parse exactly this format. A value
+ * holding several comma-joined values has them sorted, as Kuma does for multi-valued tags.
+ */
+export function serialiseKumaTags(tags: ir.Tags): string {
+  return Object.keys(tags)
+    .sort()
+    .map((key) => `&${key}=${(tags[key] ?? '').split(',').sort().join(',')}&`)
+    .join('');
+}
+
+/**
+ * A percentage as a FractionalPercent with the coarsest exact denominator: whole numbers per
+ * hundred, hundredths per ten thousand, anything finer rounded per million (12.5 gives 1250 per
+ * ten thousand, 0.001 gives 10 per million). Same floating-point tests as Kuma, so the same output.
+ */
+export function fractionOf(percentage: number): { numerator: number; denominator: string } {
+  if (Number.isInteger(percentage)) return { numerator: percentage, denominator: 'HUNDRED' };
+  const perTenThousand = percentage * 100;
+  if (Number.isInteger(perTenThousand)) return { numerator: perTenThousand, denominator: 'TEN_THOUSAND' };
+  return { numerator: Math.round(percentage * 10000), denominator: 'MILLION' };
+}
+
+/** A path rewrite: a full rewrite substitutes the whole path, a prefix rewrite the matched prefix. */
+function buildPathRewrite(rewrite: ir.PathRewrite | undefined): object {
+  if (!rewrite) return {};
+  if (rewrite.kind === 'prefix') return { prefix_rewrite: rewrite.value };
+  return { regex_rewrite: { pattern: { regex: WHOLE_PATH_REGEX }, substitution: rewrite.value } };
+}
+
+function buildClusterWeight(forward: ir.Forward, kumaTags: string): object {
+  return {
+    name: forward.cluster,
+    weight: { value: forward.weight },
+    ...(forward.meshCluster ? { request_headers_to_add: [{ header: { key: KUMA_TAGS_HEADER, value: kumaTags } }] } : {}),
+  };
+}
+
+/**
+ * Host rewriting. Envoy has one oneof for it; when the IR asks for both, the rewrite filter's
+ * `hostToBackendHostname` wins over a Host `set`, as in Kuma, where it is configured last.
+ */
+function buildHostRewrite(action: ir.ForwardAction): object {
+  if (action.autoHostRewrite) return { auto_host_rewrite: { value: true } };
+  if (action.hostRewriteLiteral !== undefined) return { host_rewrite_literal: action.hostRewriteLiteral };
+  return {};
+}
+
+function buildMirror(mirror: ir.ForwardAction['mirror']): object {
+  if (!mirror || mirror.percentage <= 0) return {};
+  return {
+    request_mirror_policies: [{ cluster: mirror.cluster, runtime_fraction: { default_value: fractionOf(mirror.percentage) } }],
+  };
+}
+
+/** `route`: weighted clusters (always, even for one) plus rewrites, mirror and fixed timeouts. */
+export function buildForwardAction(action: ir.ForwardAction, proxyTags: ir.Tags): { route: object } {
+  const kumaTags = serialiseKumaTags(proxyTags);
+  return {
+    route: {
+      weighted_clusters: { clusters: action.forwards.map((f) => buildClusterWeight(f, kumaTags)) },
+      // A missing cluster (`kuma.io/unresolved-backend`) answers 500 rather than Envoy's 503.
+      cluster_not_found_response_code: 'INTERNAL_SERVER_ERROR',
+      ...buildPathRewrite(action.rewritePath),
+      ...buildHostRewrite(action),
+      idle_timeout: durationOf(ROUTE_IDLE_TIMEOUT_SECONDS),
+      ...buildMirror(action.mirror),
+    },
+  };
+}
+
+/** `redirect`: always strips the query; `port_redirect` only when a port is given [D2]. */
+export function buildRedirectAction(action: ir.RedirectAction): { redirect: object } {
+  return {
+    redirect: {
+      ...(action.scheme !== undefined ? { scheme_redirect: action.scheme } : {}),
+      ...(action.hostname !== undefined ? { host_redirect: action.hostname } : {}),
+      ...(action.port !== undefined ? { port_redirect: action.port } : {}),
+      ...buildPathRewrite(action.rewritePath),
+      response_code: REDIRECT_RESPONSE_CODE[action.statusCode],
+      strip_query: true,
+    },
+  };
+}
+
+/** `direct_response` with an inline body (the 404 of an empty virtual host). */
+export function buildDirectResponseAction(action: ir.DirectResponseAction): { direct_response: object } {
+  return {
+    direct_response: {
+      status: action.status,
+      ...(action.body !== '' ? { body: { inline_string: action.body } } : {}),
+    },
+  };
+}
+
+/** The action fields of a route, by kind. */
+export function buildRouteAction(action: ir.Route['action'], proxyTags: ir.Tags): object {
+  switch (action.kind) {
+    case 'forward':
+      return buildForwardAction(action, proxyTags);
+    case 'redirect':
+      return buildRedirectAction(action);
+    case 'direct':
+      return buildDirectResponseAction(action);
+  }
+}

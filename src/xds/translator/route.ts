@@ -1,0 +1,49 @@
+// RouteConfiguration, virtual hosts and routes of one route table (gateway.md §2.6, §2.9, §2.10).
+// The IR fixes every order (virtual hosts, routes, headers); this only changes the shape.
+import type * as ir from '../../ir/gateway.js';
+import { buildHeaderMutation, buildHeaderValueOption } from './header-mutation.js';
+import { buildRouteAction, KUMA_TAGS_HEADER } from './route-action.js';
+import { buildRouteMatch } from './route-match.js';
+
+/** HSTS header added to every virtual host that requires TLS. */
+export const HSTS_HEADER = { name: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains' } as const;
+
+/** One Envoy route: match, action, then header mutations (request before response). */
+export function buildRoute(route: ir.Route, proxyTags: ir.Tags): object {
+  return {
+    match: buildRouteMatch(route.match),
+    ...buildRouteAction(route.action, proxyTags),
+    ...buildHeaderMutation('request', route.requestHeaders),
+    ...buildHeaderMutation('response', route.responseHeaders),
+  };
+}
+
+/** One virtual host named after, and matching only, its hostname. */
+export function buildVirtualHost(host: ir.VirtualHost, proxyTags: ir.Tags): object {
+  return {
+    name: host.hostname,
+    domains: [host.hostname],
+    routes: host.routes.map((r) => buildRoute(r, proxyTags)),
+    ...(host.requireTls
+      ? {
+          require_tls: 'ALL',
+          response_headers_to_add: [buildHeaderValueOption(HSTS_HEADER.name, HSTS_HEADER.value, false)],
+        }
+      : {}),
+  };
+}
+
+/**
+ * The RouteConfiguration of one route table. Clusters are not validated because a route may name
+ * `kuma.io/unresolved-backend` on purpose; ports are ignored in host matching so that clients
+ * sending `host:port` reach the same virtual host; a client-supplied `x-kuma-tags` is removed.
+ */
+export function buildRouteConfiguration(table: ir.RouteTable, gw: ir.Gateway): object {
+  return {
+    name: table.name,
+    virtual_hosts: table.virtualHosts.map((h) => buildVirtualHost(h, gw.proxyTags)),
+    request_headers_to_remove: [KUMA_TAGS_HEADER],
+    validate_clusters: { value: false },
+    ignore_port_in_host_matching: true,
+  };
+}
