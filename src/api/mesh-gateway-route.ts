@@ -1,3 +1,5 @@
+import { SELECTORS_SCHEMA, TAGS_SCHEMA } from './common-schemas.js';
+import { bool, double, enumeration, field, integer, listOf, object, oneOf, port, text, uint32, type ObjectSchema } from './schema.js';
 import type { Selector, Tags } from './tags.js';
 
 /** Path match kinds; EXACT (0) is the default. */
@@ -88,3 +90,147 @@ export interface MeshGatewayRouteSpec {
     readonly tcp?: { readonly rules: readonly TcpRule[] };
   };
 }
+
+/** Most rules one route may declare (robustness.md §4.1 row 21). */
+export const MAX_RULES = 1_000;
+
+const PATH_MATCH = enumeration({ EXACT: 0, PREFIX: 1, REGEX: 2 });
+const HEADER_MATCH = enumeration({ EXACT: 0, REGEX: 1, ABSENT: 2, PRESENT: 3 });
+const QUERY_MATCH = enumeration({ EXACT: 0, REGEX: 1 });
+/** HTTP method numbers as in Kuma's `HttpMethod` proto. */
+export const HTTP_METHOD_SCHEMA = enumeration({
+  NONE: 0,
+  CONNECT: 1,
+  DELETE: 2,
+  GET: 3,
+  HEAD: 4,
+  OPTIONS: 5,
+  PATCH: 6,
+  POST: 7,
+  PUT: 8,
+  TRACE: 9,
+});
+
+/** A weighted backend. */
+export const BACKEND_SCHEMA: ObjectSchema = object('A destination service and its share of traffic.', {
+  weight: field(uint32(), 'Relative weight; absent means 1, 0 means no traffic.'),
+  destination: field(TAGS_SCHEMA, 'Tags of the destination; must include kuma.io/service.', { default: {} }),
+});
+
+const NAMED_CONDITION = (kinds: typeof HEADER_MATCH | typeof QUERY_MATCH, what: string): ObjectSchema =>
+  object(`A ${what} condition.`, {
+    match: field(kinds, 'How the value is compared.', { default: 'EXACT' }),
+    name: field(text(), `The ${what} name.`, { default: '' }),
+    value: field(text(), 'The value to compare with.', { default: '' }),
+  });
+
+const MATCH_SCHEMA: ObjectSchema = object('Conditions that must all hold.', {
+  path: field(
+    object('A path condition.', {
+      match: field(PATH_MATCH, 'EXACT (default), PREFIX (whole segments) or REGEX.', { default: 'EXACT' }),
+      value: field(text(), 'The path or regular expression.', { default: '' }),
+    }),
+    'Request path condition.',
+  ),
+  method: field(HTTP_METHOD_SCHEMA, 'Request method; NONE means any.'),
+  headers: field(listOf(NAMED_CONDITION(HEADER_MATCH, 'header')), 'Header conditions.', { default: [] }),
+  queryParameters: field(listOf(NAMED_CONDITION(QUERY_MATCH, 'query parameter')), 'Query parameter conditions.', {
+    default: [],
+    pathName: 'query_parameters',
+  }),
+});
+
+const HEADER_VALUE_SCHEMA: ObjectSchema = object('A header name and value.', {
+  name: field(text(), 'Header name.', { default: '' }),
+  value: field(text(), 'Header value.', { default: '' }),
+});
+
+const HEADER_FILTER_SCHEMA: ObjectSchema = object('Header changes.', {
+  set: field(listOf(HEADER_VALUE_SCHEMA), 'Headers to set, replacing existing values.', { default: [] }),
+  add: field(listOf(HEADER_VALUE_SCHEMA), 'Headers to append.', { default: [] }),
+  remove: field(listOf(text()), 'Header names to remove.', { default: [] }),
+});
+
+const PATH_REWRITE_FIELDS = {
+  replaceFull: field(text(), 'Replace the whole path.'),
+  replacePrefixMatch: field(text(), 'Replace the matched path prefix.'),
+};
+
+const FILTER_SCHEMA: ObjectSchema = object(
+  'One request or response transformation.',
+  {
+    requestHeader: field(HEADER_FILTER_SCHEMA, 'Request header changes.', { pathName: 'request_header' }),
+    responseHeader: field(HEADER_FILTER_SCHEMA, 'Response header changes.', { pathName: 'response_header' }),
+    mirror: field(
+      object('Copies a share of requests to another backend.', {
+        backend: field(BACKEND_SCHEMA, 'Backend receiving the copies; its weight is unused.'),
+        percentage: field(double(), 'Share of requests copied, 0-100.'),
+      }),
+      'Request mirroring.',
+    ),
+    redirect: field(
+      object('Answers with a redirect instead of forwarding.', {
+        scheme: field(text(), 'Scheme of the location.'),
+        hostname: field(text(), 'Host of the location.'),
+        port: field(port(), 'Port of the location; 0 means not set.'),
+        statusCode: field(integer('uint32'), 'One of 301, 302, 303, 307, 308.', { pathName: 'status_code' }),
+        path: field(
+          object('Path rewrite of the location.', PATH_REWRITE_FIELDS, { oneOf: [oneOf(Object.keys(PATH_REWRITE_FIELDS), false)] }),
+          'Path rewrite of the location.',
+        ),
+      }),
+      'Redirect response.',
+    ),
+    rewrite: field(
+      object(
+        'Rewrites the forwarded request.',
+        {
+          ...PATH_REWRITE_FIELDS,
+          hostToBackendHostname: field(bool(), "Set the Host header to the backend's host name."),
+        },
+        { oneOf: [oneOf(Object.keys(PATH_REWRITE_FIELDS), false)] },
+      ),
+      'Request rewrite.',
+    ),
+  },
+  { oneOf: [oneOf(['requestHeader', 'responseHeader', 'mirror', 'redirect', 'rewrite'], true)] },
+);
+
+const HTTP_RULE_SCHEMA: ObjectSchema = object('Matches, filters and backends of HTTP traffic.', {
+  matches: field(listOf(MATCH_SCHEMA), 'The rule applies when any match applies.', { default: [] }),
+  filters: field(listOf(FILTER_SCHEMA), 'Transformations, in order.', { default: [] }),
+  backends: field(listOf(BACKEND_SCHEMA), 'Weighted destinations.', { default: [] }),
+});
+
+// No `matches` here: Kuma's TCP rule has none, so writing one is an unknown-field error.
+const TCP_RULE_SCHEMA: ObjectSchema = object('Backends of TCP traffic.', {
+  backends: field(listOf(BACKEND_SCHEMA), 'Weighted destinations; at least one.', { default: [] }),
+});
+
+/** Spec schema of a MeshGatewayRoute. */
+export const MESH_GATEWAY_ROUTE_SPEC_SCHEMA: ObjectSchema = object('Routes traffic of gateway listeners to services.', {
+  selectors: field(SELECTORS_SCHEMA, "Selects listeners by their merged tags.", { default: [] }),
+  conf: field(
+    object(
+      'Exactly one of http or tcp.',
+      {
+        http: field(
+          object('HTTP route.', {
+            hostnames: field(listOf(text()), 'Host names the route applies to.', { default: [] }),
+            rules: field(listOf(HTTP_RULE_SCHEMA, MAX_RULES), 'Rules; at least one.', { default: [] }),
+          }),
+          'HTTP route.',
+        ),
+        tcp: field(
+          object('TCP route.', {
+            rules: field(listOf(TCP_RULE_SCHEMA, MAX_RULES), 'Rules; at least one.', { default: [] }),
+          }),
+          'TCP route.',
+        ),
+      },
+      { oneOf: [oneOf(['http', 'tcp'], false)] },
+    ),
+    'Route configuration.',
+    { default: {} },
+  ),
+});

@@ -1,0 +1,112 @@
+// Read and delete handlers of the resource endpoints, and the pieces PUT shares with them
+// (version headers, If-Match). Handlers return responses; store errors propagate to the router,
+// which maps ConflictError to 409 and StoreUnavailableError to 503 in one place.
+import type { Violation } from '../api/violation.js';
+import { RESOURCE_TYPES } from '../core/registry.js';
+import type { Kind, ResourceKey, StoredResource } from '../core/resource.js';
+import type { ResourceStore, WriteOptions } from '../core/store.js';
+import { pageOf, parsePaging } from './paging.js';
+import { badRequest, conflict, notFound, type ApiResponse } from './problem.js';
+import { meshKey, toUniversal } from './resource-form.js';
+
+/** A decoded request as the router sees it; the server fills it in after reading the body. */
+export interface ApiRequest {
+  readonly method: string;
+  /** Absolute URL of the request (scheme and host from the Host header), used to build `next`. */
+  readonly url: URL;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The body as text; empty for requests without one. */
+  readonly body: string;
+}
+
+/** What a If-Match header asks for: any existing version (`*`) or one exact version. */
+export type IfMatch = { readonly any: true } | { readonly any: false; readonly version: string };
+
+/** Most blocking resources named per kind in a `mesh is in use` message. */
+const MAX_NAMED_BLOCKERS = 10;
+
+/** Response headers carrying a resource version: Portico's own header, and a standard ETag. */
+export function versionHeaders(version: string): Record<string, string> {
+  return { 'x-portico-version': version, etag: `"${version}"` };
+}
+
+/** The If-Match precondition of a request; quotes and a weak `W/` prefix are accepted. */
+export function parseIfMatch(request: ApiRequest): IfMatch | undefined {
+  const raw = request.headers['if-match']?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === '*') return { any: true };
+  return { any: false, version: raw.replace(/^W\//, '').replace(/^"(.*)"$/, '$1') };
+}
+
+/** Store options for an If-Match on a write that does not otherwise constrain the version. */
+export function ifMatchOptions(ifMatch: IfMatch | undefined): WriteOptions {
+  return ifMatch && !ifMatch.any ? { expectedVersion: ifMatch.version } : {};
+}
+
+/** 409 when the stored resource does not satisfy If-Match, otherwise undefined. */
+export function checkIfMatch(
+  instance: string,
+  ifMatch: IfMatch | undefined,
+  stored: StoredResource | undefined,
+): ApiResponse | undefined {
+  if (ifMatch === undefined) return undefined;
+  if (stored === undefined) return conflict(instance, 'If-Match given but the resource does not exist');
+  if (!ifMatch.any && stored.version !== ifMatch.version) {
+    return conflict(instance, `version conflict (If-Match ${ifMatch.version}, stored ${stored.version})`);
+  }
+  return undefined;
+}
+
+/** GET of one resource, with its version in the headers. */
+export async function getResource(store: ResourceStore, request: ApiRequest, key: ResourceKey): Promise<ApiResponse> {
+  const stored = await store.get(key);
+  if (!stored) return notFound(request.url.pathname);
+  return { status: 200, headers: versionHeaders(stored.version), body: toUniversal(stored) };
+}
+
+/** GET of a list: one mesh when `mesh` is given, every mesh otherwise. */
+export async function listResources(
+  store: ResourceStore,
+  request: ApiRequest,
+  kind: Kind,
+  mesh: string | undefined,
+): Promise<ApiResponse> {
+  const paging = parsePaging(request.url.searchParams);
+  if (!paging.ok) return badRequest(request.url.pathname, 'invalid paging parameters', paging.violations);
+  const all = await store.list(kind, mesh === undefined ? {} : { mesh });
+  return { status: 200, body: pageOf(all.map(toUniversal), paging.value, request.url) };
+}
+
+/** DELETE of one resource; a Mesh that still holds resources is refused with what blocks it. */
+export async function deleteResource(
+  store: ResourceStore,
+  request: ApiRequest,
+  key: ResourceKey,
+): Promise<ApiResponse> {
+  const instance = request.url.pathname;
+  if (key.kind === 'Mesh') {
+    const blockers = await meshUsers(store, key.name);
+    if (blockers.length > 0) return badRequest(instance, 'mesh is in use', blockers);
+  }
+  const deleted = await store.delete(key, ifMatchOptions(parseIfMatch(request)));
+  return deleted ? { status: 200, body: {} } : notFound(instance);
+}
+
+/** 400 `mesh not found` violations when a mesh-scoped resource names a missing mesh. */
+export async function missingMesh(store: ResourceStore, mesh: string, field: string): Promise<Violation[]> {
+  return (await store.get(meshKey(mesh))) ? [] : [{ field, message: 'mesh not found' }];
+}
+
+/** One violation per kind that still has resources in the mesh, naming them. */
+async function meshUsers(store: ResourceStore, mesh: string): Promise<Violation[]> {
+  const violations: Violation[] = [];
+  for (const type of RESOURCE_TYPES.filter((t) => t.scope === 'mesh')) {
+    const names = (await store.list(type.kind, { mesh })).map((r) => r.name);
+    if (names.length === 0) continue;
+    const shown = names.slice(0, MAX_NAMED_BLOCKERS).join(', ');
+    const more = names.length > MAX_NAMED_BLOCKERS ? ` and ${names.length - MAX_NAMED_BLOCKERS} more` : '';
+    violations.push({ field: 'mesh', message: `mesh is in use by ${type.plural}: ${shown}${more}` });
+  }
+  return violations;
+}

@@ -1,0 +1,154 @@
+// The HTTP side of the REST API: reads bodies under a size cap, hands decoded requests to the
+// pure router and writes its JSON responses. No framework: node:http is enough for a dozen
+// routes and keeps the request path easy to audit.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { ResourceStore } from '../core/store.js';
+import { MAX_BODY_BYTES } from './body.js';
+import { internalError, payloadTooLarge, type ApiResponse } from './problem.js';
+import type { ApiRequest } from './resources.js';
+import { createRouter, type ExtraRoute, type Router } from './router.js';
+import { porticoVersion } from './version.js';
+
+/** Options of createApiServer. */
+export interface ApiServerOptions {
+  readonly store: ResourceStore;
+  readonly logger: Logger;
+  /** True once the store finished its initial load; drives GET /ready. */
+  readonly isReady: () => boolean;
+  readonly extraRoutes?: readonly ExtraRoute[];
+  /** Body size cap in bytes (default 5 MiB). */
+  readonly maxBodyBytes?: number;
+}
+
+/** A REST API server; it listens only when listen() is called. */
+export interface ApiServer {
+  readonly server: http.Server;
+  /** Listen on host:port (port 0 picks a free one); resolves to the bound port. */
+  listen(port: number, host?: string): Promise<number>;
+  /** Stop accepting and close open connections (keep-alive ones included). */
+  close(): Promise<void>;
+}
+
+/** How long a connection may keep sending an oversized body after its 413 before it is cut. */
+const DRAIN_GRACE_MS = 5_000;
+
+/** Build the REST API server (Kuma-compatible resource endpoints plus POST /apply). */
+export function createApiServer(options: ApiServerOptions): ApiServer {
+  const log = options.logger.child({ module: 'api-server' });
+  const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const router = createRouter({ ...options, version: porticoVersion() });
+  const server = http.createServer((req, res) => {
+    handle(router, limit, req, res).catch((err: unknown) => {
+      log.error({ err, method: req.method, path: req.url }, 'request handling failed');
+      if (!res.headersSent) send(res, internalError(req.url ?? '/'));
+      else res.destroy();
+    });
+  });
+  return {
+    server,
+    listen: (port, host = '127.0.0.1') => listen(server, port, host),
+    close: () => close(server),
+  };
+}
+
+/** Read, route, answer. */
+async function handle(router: Router, limit: number, req: http.IncomingMessage, res: http.ServerResponse) {
+  const url = requestUrl(req);
+  const body = await readBody(req, limit);
+  if (body === undefined) {
+    drainThenClose(req);
+    send(res, payloadTooLarge(url.pathname, limit), true);
+    return;
+  }
+  const request: ApiRequest = { method: req.method ?? 'GET', url, headers: headerMap(req), body };
+  send(res, await router(request));
+}
+
+/**
+ * The body as UTF-8 text, or undefined as soon as it exceeds `limit` bytes (a declared
+ * Content-Length over the limit is refused before reading anything), so at most `limit` bytes
+ * are ever buffered.
+ */
+function readBody(req: http.IncomingMessage, limit: number): Promise<string | undefined> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData).off('end', onEnd);
+        resolve(undefined);
+      } else chunks.push(chunk);
+    };
+    const onEnd = (): void => resolve(Buffer.concat(chunks).toString('utf8'));
+    req.on('data', onData).on('end', onEnd).on('error', reject);
+  });
+}
+
+/**
+ * Discard the rest of an oversized body so the client can read its 413 (closing a socket with
+ * unread data makes the kernel reset it, and the client would see a reset instead), but cut the
+ * connection if the client keeps sending for too long.
+ */
+function drainThenClose(req: http.IncomingMessage): void {
+  const timer = setTimeout(() => req.socket.destroy(), DRAIN_GRACE_MS);
+  timer.unref();
+  req.on('end', () => clearTimeout(timer)).resume();
+}
+
+/** Write a router response as JSON. */
+function send(res: http.ServerResponse, response: ApiResponse, closeConnection = false): void {
+  const payload = `${JSON.stringify(response.body)}\n`;
+  res.statusCode = response.status;
+  for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
+  res.setHeader('content-type', 'application/json');
+  res.setHeader('content-length', Buffer.byteLength(payload));
+  if (closeConnection) res.setHeader('connection', 'close');
+  res.end(payload);
+}
+
+/**
+ * The absolute request URL; `next` links are built from it, so the Host header is honoured when
+ * it is a plain host[:port]. The path is appended as text so `//other/x` stays a path.
+ */
+function requestUrl(req: http.IncomingMessage): URL {
+  const host = req.headers.host ?? '';
+  const base = /^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(host) ? host : 'localhost';
+  const path = req.url?.startsWith('/') ? req.url : '/';
+  try {
+    return new URL(`http://${base}${path}`);
+  } catch {
+    return new URL('http://localhost/');
+  }
+}
+
+/** Request headers with repeated values joined, as one string per lower-case name. */
+function headerMap(req: http.IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  return out;
+}
+
+/** Start listening; resolves to the bound port. */
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Close the server and every open connection. */
+function close(server: http.Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!server.listening) return resolve();
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeAllConnections();
+  });
+}

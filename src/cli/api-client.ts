@@ -1,0 +1,159 @@
+// A small client for Portico's REST API built on Node's global fetch. Failures come back as
+// data (never thrown): an unreachable server, a non-2xx answer, or a body that is not JSON all
+// become an ApiFailure whose message is ready to print, with the API's causes kept separately so
+// `portico apply` can map `items[i]` back to the documents of the user's file.
+
+/** A field-level problem reported by the API. */
+export interface ApiCause {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** A 2xx answer with its parsed JSON body. */
+export interface ApiSuccess {
+  readonly ok: true;
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** Anything else; `status` is 0 when the server could not be reached. */
+export interface ApiFailure {
+  readonly ok: false;
+  readonly status: number;
+  /** One line: the problem title and detail, or the connection error. */
+  readonly message: string;
+  readonly causes: readonly ApiCause[];
+}
+
+/** Outcome of one API call. */
+export type ApiResult = ApiSuccess | ApiFailure;
+
+// A request body and its media type.
+interface RequestBody {
+  readonly text: string;
+  readonly contentType: string;
+}
+
+/** How long one request may take before the CLI gives up. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Client of one Portico API base URL (`http://127.0.0.1:5681`). */
+export class ApiClient {
+  private readonly base: string;
+
+  constructor(baseUrl: string) {
+    this.base = baseUrl.replace(/\/+$/, '');
+  }
+
+  /** GET a path (already encoded, starting with `/`). */
+  get(path: string): Promise<ApiResult> {
+    return this.request('GET', path);
+  }
+
+  /** DELETE a path. */
+  delete(path: string): Promise<ApiResult> {
+    return this.request('DELETE', path);
+  }
+
+  /** POST a JSON body. */
+  post(path: string, body: unknown): Promise<ApiResult> {
+    return this.request('POST', path, { text: JSON.stringify(body), contentType: 'application/json' });
+  }
+
+  /** POST a body that is already text (a YAML file sent as written). */
+  postText(path: string, text: string, contentType: string): Promise<ApiResult> {
+    return this.request('POST', path, { text, contentType });
+  }
+
+  /** PUT a JSON body. */
+  put(path: string, body: unknown): Promise<ApiResult> {
+    return this.request('PUT', path, { text: JSON.stringify(body), contentType: 'application/json' });
+  }
+
+  /** Absolute URL of a path on this API. */
+  url(path: string): string {
+    return `${this.base}${path}`;
+  }
+
+  /** GET an absolute URL (a list's `next` link). */
+  getUrl(url: string): Promise<ApiResult> {
+    return this.send('GET', url);
+  }
+
+  private request(method: string, path: string, body?: RequestBody): Promise<ApiResult> {
+    return this.send(method, this.url(path), body);
+  }
+
+  private async send(method: string, url: string, body?: RequestBody): Promise<ApiResult> {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': body.contentType },
+        body: body === undefined ? null : body.text,
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (err) {
+      return { ok: false, status: 0, message: `cannot reach the Portico API at ${this.base}: ${networkReason(err)}`, causes: [] };
+    }
+    const text = await response.text();
+    const parsed = parseJson(text);
+    if (response.ok && parsed.ok) return { ok: true, status: response.status, body: parsed.value };
+    if (response.ok) return failure(response.status, `${method} ${url}: the API answered with invalid JSON`, []);
+    return problemFailure(response.status, parsed.ok ? parsed.value : undefined, text);
+  }
+}
+
+/** The message and every cause of a failure, one cause per indented line. */
+export function formatFailure(failure: ApiFailure): string {
+  return [failure.message, ...failure.causes.map((c) => `  ${c.field === '' ? '(body)' : c.field}: ${c.message}`)].join('\n');
+}
+
+/** Path segment, percent-encoded. */
+export function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+/** A failure built from an error body; falls back to the raw text for non-problem answers. */
+function problemFailure(status: number, body: unknown, text: string): ApiFailure {
+  const o = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const title = typeof o['title'] === 'string' ? o['title'] : `HTTP ${status}`;
+  const detail = typeof o['detail'] === 'string' ? o['detail'] : typeof o['details'] === 'string' ? o['details'] : '';
+  const fallback = body === undefined && text.trim() !== '' ? text.trim().slice(0, 200) : '';
+  const message = [title, detail || fallback].filter((s) => s !== '').join(': ');
+  return failure(status, message, causesOf(o['causes']));
+}
+
+/** The `causes` list of a problem body, skipping malformed entries. */
+function causesOf(value: unknown): ApiCause[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((c: unknown) => {
+    const o = c !== null && typeof c === 'object' ? (c as Record<string, unknown>) : {};
+    return typeof o['message'] === 'string'
+      ? [{ field: typeof o['field'] === 'string' ? o['field'] : '', message: o['message'] }]
+      : [];
+  });
+}
+
+/** An ApiFailure. */
+function failure(status: number, message: string, causes: readonly ApiCause[]): ApiFailure {
+  return { ok: false, status, message, causes };
+}
+
+/** JSON.parse as a result; an empty body is an empty object (some 2xx answers have none). */
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (text.trim() === '') return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** The most specific reason fetch gives (`ECONNREFUSED` rather than `fetch failed`). */
+function networkReason(err: unknown): string {
+  const cause = err instanceof Error ? (err.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  if (cause && typeof cause.code === 'string') return cause.code;
+  if (cause && typeof cause.message === 'string') return cause.message;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,107 @@
+// `portico get <kind> [name] -m MESH -o table|yaml|json`. A list is fetched page by page until
+// `next` is null, so the output is complete however many resources there are.
+import { Command, Option } from 'commander';
+import { findResourceType, RESOURCE_TYPES, type ResourceType } from '../core/registry.js';
+import { ApiClient, formatFailure, segment } from './api-client.js';
+import {
+  formatJson,
+  formatTable,
+  formatYaml,
+  OUTPUT_FORMATS,
+  printError,
+  type CliIo,
+  type OutputFormat,
+  type UniversalItem,
+} from './output.js';
+
+/** Mesh used when `-m` is not given (Kuma's default mesh). */
+export const DEFAULT_MESH = 'default';
+
+/** Largest page the API serves; fewer round trips for big lists. */
+const PAGE_SIZE = 1000;
+
+/** Options of `get`. */
+interface GetOptions {
+  readonly mesh: string;
+  readonly output: OutputFormat;
+}
+
+/** The `get` command; `done` receives the exit code. */
+export function getCommand(io: CliIo, done: (code: number) => void): Command {
+  return new Command('get')
+    .description('show resources of one kind, or one resource by name')
+    .argument('<kind>', `resource kind (${RESOURCE_TYPES.map((t) => t.plural).join(', ')}, or singular/alias)`)
+    .argument('[name]', 'name of one resource')
+    .option('-m, --mesh <mesh>', 'mesh of the resources (not used for meshes)', DEFAULT_MESH)
+    .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .action(async (kind: string, name: string | undefined, options: GetOptions, command: Command) => {
+      const api = (command.optsWithGlobals() as { api: string }).api;
+      done(await runGet(io, new ApiClient(api), kind, name, options));
+    });
+}
+
+/** Run `get` and return the exit code. */
+export async function runGet(
+  io: CliIo,
+  client: ApiClient,
+  kind: string,
+  name: string | undefined,
+  options: GetOptions,
+): Promise<number> {
+  const type = resolveType(io, kind);
+  if (!type) return 1;
+  return name === undefined ? getList(io, client, type, options) : getOne(io, client, type, name, options);
+}
+
+/** The type for a user-typed kind, or undefined after printing what is accepted. */
+export function resolveType(io: CliIo, kind: string): ResourceType | undefined {
+  const type = findResourceType(kind);
+  if (!type) printError(io, `unknown resource type "${kind}"; use one of ${RESOURCE_TYPES.map((t) => t.plural).join(', ')}`);
+  return type;
+}
+
+/** API path of a kind's collection (`/meshes`, `/meshes/default/dataplanes`). */
+export function collectionPath(type: ResourceType, mesh: string): string {
+  return type.scope === 'global' ? `/${type.plural}` : `/meshes/${segment(mesh)}/${type.plural}`;
+}
+
+/** How errors name a resource: `dataplane "dp-1" in mesh "default"`, or `mesh "default"`. */
+export function describeResource(type: ResourceType, name: string, mesh: string): string {
+  return type.scope === 'global' ? `${type.singular} "${name}"` : `${type.singular} "${name}" in mesh "${mesh}"`;
+}
+
+/** Print one resource. */
+async function getOne(io: CliIo, client: ApiClient, type: ResourceType, name: string, options: GetOptions) {
+  const result = await client.get(`${collectionPath(type, options.mesh)}/${segment(name)}`);
+  if (!result.ok) {
+    printError(io, result.status === 404 ? `${describeResource(type, name, options.mesh)} not found` : formatFailure(result));
+    return 1;
+  }
+  const item = result.body as UniversalItem;
+  io.stdout(options.output === 'table' ? formatTable(type.kind, [item], io.now()) : format(options.output, item));
+  return 0;
+}
+
+/** Print every resource of the kind (in the mesh, for mesh-scoped kinds). */
+async function getList(io: CliIo, client: ApiClient, type: ResourceType, options: GetOptions) {
+  const items: UniversalItem[] = [];
+  let next: string | null = client.url(`${collectionPath(type, options.mesh)}?size=${PAGE_SIZE}`);
+  while (next !== null) {
+    const result = await client.getUrl(next);
+    if (!result.ok) {
+      printError(io, formatFailure(result));
+      return 1;
+    }
+    const page = result.body as { items?: unknown; next?: unknown };
+    items.push(...(Array.isArray(page.items) ? (page.items as UniversalItem[]) : []));
+    next = typeof page.next === 'string' ? page.next : null;
+  }
+  const list = { total: items.length, items, next: null };
+  io.stdout(options.output === 'table' ? formatTable(type.kind, items, io.now()) : format(options.output, list));
+  return 0;
+}
+
+/** YAML or JSON of a value. */
+function format(output: Exclude<OutputFormat, 'table'>, value: unknown): string {
+  return output === 'yaml' ? formatYaml(value) : formatJson(value);
+}

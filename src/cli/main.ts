@@ -1,0 +1,62 @@
+// The `portico` command: builds the commander program and turns every outcome into an exit
+// code. Commands report user errors themselves (`Error: ...` on stderr, code 1); commander's own
+// usage errors are printed by commander; anything thrown is printed as one line, without a stack.
+import { Command, CommanderError, Option } from 'commander';
+import { porticoVersion } from '../api-server/version.js';
+import { applyCommand } from './apply.js';
+import { cpRunCommand } from './cp-run.js';
+import { deleteCommand } from './delete.js';
+import { dpRunCommand } from './dp-run.js';
+import { getCommand } from './get.js';
+import { printError, processIo, type CliIo } from './output.js';
+
+/** Where the CLI finds the API when neither --api nor PORTICO_API_URL is given (Kuma's port). */
+export const DEFAULT_API_URL = 'http://127.0.0.1:5681';
+
+/**
+ * Run the CLI. `argv` is in process.argv form (node, script, args...). `io` defaults to the
+ * process streams; tests pass their own to capture output. Resolves to the exit code.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'node' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    printError(io, err instanceof Error ? err.message : String(err));
+    return 1;
+  }
+}
+
+/** The program with every subcommand; `done` receives the exit code of the command that ran. */
+function buildProgram(io: CliIo, done: (code: number) => void): Command {
+  const program = new Command('portico')
+    .description('Portico: an Envoy xDS control plane for Kuma mesh gateways')
+    .version(porticoVersion())
+    .addOption(new Option('--api <url>', 'Portico API URL').env('PORTICO_API_URL').default(DEFAULT_API_URL))
+    .addCommand(applyCommand(io, done))
+    .addCommand(getCommand(io, done))
+    .addCommand(deleteCommand(io, done))
+    .addCommand(cpRunCommand())
+    .addCommand(dpRunCommand());
+  applySettings(program, io);
+  return program;
+}
+
+/**
+ * Throw instead of calling process.exit, and write through `io`, on every command in the tree:
+ * commander copies these settings only to subcommands created with .command(), not to ones
+ * built elsewhere and added with .addCommand() (cp and dp come from the runtime's files).
+ */
+function applySettings(command: Command, io: CliIo): void {
+  command.exitOverride().configureOutput({
+    writeOut: (text) => io.stdout(text),
+    writeErr: (text) => io.stderr(text),
+    outputError: (text, write) => write(text),
+  });
+  for (const sub of command.commands) applySettings(sub, io);
+}
