@@ -182,6 +182,8 @@ export interface Cluster {
   /** `<service>-<hash>` or the bare service (gateway.md §2.15). */
   readonly name: string;
   readonly service: string;
+  /** The destination tags the cluster was made for (mTLS SNI `<service>{k=v,...,mesh=<mesh>}`). */
+  readonly destination: Tags;
   readonly protocol: UpstreamProtocol;
   /** Sorted by (address, port). May be empty. */
   readonly endpoints: readonly Endpoint[];

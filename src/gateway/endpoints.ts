@@ -1,0 +1,69 @@
+// Mesh endpoints (gateway.md §2.15 "Endpoints"): healthy inbounds of the mesh's sidecar
+// dataplanes, indexed by service once per translation so that clusters never scan every
+// dataplane.
+import type { DataplaneInbound } from '../api/dataplane.js';
+import { SERVICE_TAG, type Tags } from '../api/tags.js';
+import type { StoredResource } from '../core/resource.js';
+import type { Endpoint } from '../ir/gateway.js';
+import { compareBytes } from './byte-order.js';
+import { canonicalTags, tagsKey } from './tag-maps.js';
+import { selectorMatches } from './selectors.js';
+
+/** An endpoint with the full inbound tags it is matched by. */
+interface IndexedEndpoint {
+  readonly endpoint: Endpoint;
+  readonly inboundTags: Tags;
+}
+
+/** Endpoints by service, each list sorted by (address, port, tags). */
+export type EndpointIndex = ReadonlyMap<string, readonly IndexedEndpoint[]>;
+
+/**
+ * Index the healthy inbounds of every non-gateway dataplane of `mesh`
+ * whose service is in `services`. Address: the inbound's, else the dataplane's advertised
+ * address, else its address; port: the inbound (proxy) port, not the service port.
+ */
+export function indexEndpoints(
+  dataplanes: readonly StoredResource<'Dataplane'>[],
+  mesh: string,
+  services: ReadonlySet<string>,
+): EndpointIndex {
+  const index = new Map<string, IndexedEndpoint[]>();
+  if (services.size === 0) return index;
+  for (const dp of dataplanes) {
+    const networking = dp.spec.networking;
+    if (dp.mesh !== mesh || networking.gateway !== undefined) continue;
+    for (const inbound of networking.inbound ?? []) {
+      const service = inbound.tags[SERVICE_TAG];
+      if (service === undefined || !services.has(service) || !healthy(inbound)) continue;
+      const { [SERVICE_TAG]: _service, ...tags } = inbound.tags;
+      const address = inbound.address || networking.advertisedAddress || networking.address;
+      const list = index.get(service) ?? [];
+      list.push({ endpoint: { address, port: inbound.port, tags: canonicalTags(tags) }, inboundTags: inbound.tags });
+      index.set(service, list);
+    }
+  }
+  for (const list of index.values()) list.sort(compareEndpoints);
+  return index;
+}
+
+/** Healthy: not reported unready (`health.ready: false`), and not NotReady or Ignored by state. */
+function healthy(inbound: DataplaneInbound): boolean {
+  return inbound.health?.ready !== false && inbound.state !== 'NotReady' && inbound.state !== 'Ignored';
+}
+
+/** Total order so equal inputs give equal output: address, port, then tags. */
+function compareEndpoints(a: IndexedEndpoint, b: IndexedEndpoint): number {
+  const byAddress = compareBytes(a.endpoint.address, b.endpoint.address);
+  if (byAddress !== 0) return byAddress;
+  if (a.endpoint.port !== b.endpoint.port) return a.endpoint.port - b.endpoint.port;
+  return compareBytes(tagsKey(a.endpoint.tags), tagsKey(b.endpoint.tags));
+}
+
+/** The endpoints of a destination: its service's inbounds whose tags contain every destination tag. */
+export function endpointsFor(index: EndpointIndex, destination: Tags): Endpoint[] {
+  const service = destination[SERVICE_TAG];
+  const list = service === undefined ? undefined : index.get(service);
+  if (list === undefined) return [];
+  return list.filter((e) => selectorMatches(destination, e.inboundTags)).map((e) => e.endpoint);
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { collapseForwards, effectiveWeights } from './forwards.js';
+
+const d = { 'kuma.io/service': 's' };
+
+describe('effective weights [D1]', () => {
+  it('keeps explicit weights', () => {
+    expect(effectiveWeights([{ weight: 90, destination: d }, { weight: 10, destination: d }])).toEqual([90, 10]);
+  });
+  it('counts an absent weight as 1', () => {
+    expect(effectiveWeights([{ destination: d }, { destination: d }, { weight: 5, destination: d }])).toEqual([1, 1, 5]);
+  });
+  it('keeps an explicit 0 (no traffic) when another backend has weight', () => {
+    expect(effectiveWeights([{ destination: d }, { weight: 0, destination: d }])).toEqual([1, 0]);
+  });
+  it('counts each backend as 1 when every backend is 0', () => {
+    expect(effectiveWeights([{ weight: 0, destination: d }, { weight: 0, destination: d }])).toEqual([1, 1]);
+    expect(effectiveWeights([{ weight: 0, destination: d }])).toEqual([1]);
+  });
+  it('has no weights without backends', () => {
+    expect(effectiveWeights([])).toEqual([]);
+  });
+});
+
+describe('collapseForwards (gateway.md §2.9)', () => {
+  it('gives one mesh-cluster forward per cluster, ascending name, the last weight winning', () => {
+    expect(
+      collapseForwards([
+        { cluster: 'b', weight: 5 },
+        { cluster: 'a', weight: 3 },
+        { cluster: 'b', weight: 7 },
+      ]),
+    ).toEqual([
+      { cluster: 'a', weight: 3, meshCluster: true },
+      { cluster: 'b', weight: 7, meshCluster: true },
+    ]);
+  });
+});

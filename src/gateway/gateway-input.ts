@@ -1,0 +1,49 @@
+// The contract of the gateway translation: what it reads and what it returns. Inputs are
+// normalised, validated resources (src/api shapes) and are never mutated.
+import type { ResourceKey, StoredResource } from '../core/resource.js';
+import type { Gateway } from '../ir/gateway.js';
+
+/** Everything one gateway dataplane's configuration is derived from; all of one mesh. */
+export interface GatewayInput {
+  readonly mesh: StoredResource<'Mesh'>;
+  /** The BUILTIN gateway dataplane being configured. */
+  readonly proxy: StoredResource<'Dataplane'>;
+  /** Every MeshGateway of the mesh. */
+  readonly gateways: readonly StoredResource<'MeshGateway'>[];
+  /** Every MeshGatewayRoute of the mesh. */
+  readonly routes: readonly StoredResource<'MeshGatewayRoute'>[];
+  /** Every Dataplane of the mesh (the source of endpoints). */
+  readonly dataplanes: readonly StoredResource<'Dataplane'>[];
+}
+
+/** A user-facing problem found while translating, attributed to the resource that caused it. */
+export interface TranslationProblem {
+  readonly resource: ResourceKey;
+  readonly message: string;
+}
+
+/** Result of a translation: the IR (absent when no MeshGateway selects the proxy) and problems. */
+export interface GatewayTranslation {
+  readonly gateway?: Gateway;
+  /** In the order found, without duplicates. */
+  readonly problems: readonly TranslationProblem[];
+}
+
+/** Collects problems once each, keyed by resource and message, in the order they are found. */
+export class ProblemLog {
+  private readonly seen = new Set<string>();
+  private readonly list: TranslationProblem[] = [];
+
+  /** Record a problem unless the same resource already has the same message. */
+  add(resource: ResourceKey, message: string): void {
+    const key = `${resource.kind}\u0000${resource.mesh}\u0000${resource.name}\u0000${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push({ resource: { kind: resource.kind, mesh: resource.mesh, name: resource.name }, message });
+  }
+
+  /** The problems recorded so far. */
+  problems(): readonly TranslationProblem[] {
+    return this.list;
+  }
+}
