@@ -1,7 +1,9 @@
 // Runs the real Envoy in `--mode validate` on a static bootstrap holding each golden case's
 // output, so that every field Portico emits is checked by Envoy's own config validation. Routes are
-// inlined as `route_config` and endpoints as `load_assignment` (static clusters) because a
-// validating Envoy has no xDS server to fetch them from. Missing Envoy is a failure, never a skip.
+// inlined as `route_config`, endpoints as `load_assignment` (static clusters) and SDS secrets as
+// `static_resources.secrets` (referenced by name without `sds_config`) because a validating Envoy
+// has no xDS server to fetch them from; Envoy then parses every certificate and key. Missing Envoy
+// is a failure, never a skip.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,6 +65,16 @@ function inlineEndpoints(cluster: object, assignment: object | undefined): objec
   return { ...rest, type: 'STATIC', ...(assignment ? { load_assignment: assignment } : {}) };
 }
 
+/**
+ * A copy of `value` in which every SDS certificate reference names a static secret: without
+ * `sds_config` Envoy looks the name up in `static_resources.secrets` and fails when it is absent.
+ */
+function staticSecretReferences(value: object): object {
+  return JSON.parse(JSON.stringify(value), (key: string, v: unknown) =>
+    key === 'tls_certificate_sds_secret_configs' && Array.isArray(v) ? v.map((c: Obj) => ({ name: c.name })) : v,
+  ) as object;
+}
+
 /** A static bootstrap holding every resource of one case. */
 function bootstrapOf(res: EnvoyResources): object {
   const routes = new Map(res.routes.map((r) => [r.name, r.resource]));
@@ -71,8 +83,9 @@ function bootstrapOf(res: EnvoyResources): object {
   return {
     node: { id: 'portico-validate', cluster: 'portico-validate' },
     static_resources: {
-      listeners: res.listeners.map((l) => inlineRoutes(l.resource, routes)),
+      listeners: res.listeners.map((l) => staticSecretReferences(inlineRoutes(l.resource, routes))),
       clusters: res.clusters.map((c) => inlineEndpoints(c.resource, endpoints.get(c.name))),
+      secrets: res.secrets.map((s) => s.resource),
     },
     layered_runtime: { layers: [{ name: 'gateway.listeners', static_layer: runtime?.layer ?? {} }] },
   };
@@ -116,5 +129,26 @@ describe('Envoy accepts the golden outputs', () => {
     const run = validate('broken', bootstrapOf({ ...res, routes: broken }));
     expect(run.status).not.toBe(0);
     expect(run.output).toMatch(/missing \)|regex/i);
+  });
+
+  /** The resources of one golden case by name. */
+  function caseResources(name: string): EnvoyResources {
+    const input = goldenCases(path.join(HERE, 'testdata')).find((c) => c.name === name)?.input as { address: string; ir: ir.Gateway };
+    return buildEnvoyResources(input.ir, input.address);
+  }
+
+  it('rejects a secret whose private key does not parse (certificates are really loaded)', () => {
+    const res = caseResources('https-two-hostnames-sni');
+    const broken = res.secrets.map((s) => ({ name: s.name, resource: JSON.parse(JSON.stringify(s.resource).replace(/(PRIVATE KEY-----\\n)MII/, '$1XYZ')) as object }));
+    const run = validate('broken-key', bootstrapOf({ ...res, secrets: broken }));
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/Failed to load private key/);
+  });
+
+  it('rejects a listener whose referenced secret is missing (references are really resolved)', () => {
+    const res = caseResources('tls-terminate');
+    const run = validate('missing-secret', bootstrapOf({ ...res, secrets: res.secrets.slice(1) }));
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/Unknown static secret: cert\.ecdsa:secret:example-com-ecdsa/);
   });
 });

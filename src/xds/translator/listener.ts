@@ -2,36 +2,13 @@
 // part of the IR, so replicas of one gateway share every other resource and differ only here.
 import type * as ir from '../../ir/gateway.js';
 import { anyOf } from '../envoy/type-urls.js';
-import { buildHttpConnectionManagerFilter } from './http-connection-manager.js';
+import { buildFilterChains } from './filter-chains.js';
 
 /** Listener filter name of the TLS inspector. */
 export const TLS_INSPECTOR_FILTER_NAME = 'envoy.filters.listener.tls_inspector';
 
 /** Per-connection buffer limit of downstream connections (32 KiB, as Kuma). */
 const CONNECTION_BUFFER_LIMIT_BYTES = 32768;
-
-/**
- * The filter chains of an HTTP port: exactly one, without a match, whose connection manager
- * fetches the port's single route table.
- */
-function buildHttpFilterChains(listener: ir.Listener, gw: ir.Gateway): object[] {
-  const [group, ...extra] = listener.hostnameGroups;
-  if (!group?.routeTable || extra.length > 0) {
-    throw new Error(`listener ${listener.name}: an HTTP port needs exactly one hostname group with a route table`);
-  }
-  return [{ filters: [buildHttpConnectionManagerFilter(gw.service, group.routeTable.name)] }];
-}
-
-/**
- * The filter chains of a listener by protocol. HTTPS, TCP, TLS (§2.13, §2.14) and cross-mesh
- * (§2.17) chains are not translated yet; they fail loudly rather than emit a listener that
- * silently drops traffic.
- */
-function buildFilterChains(listener: ir.Listener, gw: ir.Gateway): object[] {
-  if (listener.protocol === 'HTTP' && !listener.crossMesh) return buildHttpFilterChains(listener, gw);
-  const what = listener.crossMesh ? 'cross-mesh' : listener.protocol;
-  throw new Error(`listener ${listener.name}: ${what} listeners are not translated yet`);
-}
 
 /** The Envoy Listener of one IR listener bound to `address`. */
 export function buildListener(listener: ir.Listener, address: string, gw: ir.Gateway): object {

@@ -10,6 +10,7 @@ import { expectGolden, goldenCases } from '../../../test/support/golden.js';
 import { encodeResource } from '../envoy/encode.js';
 import { verifyResource } from '../envoy/verify.js';
 import { HTTP_CONNECTION_MANAGER_TYPE_NAME } from './http-connection-manager.js';
+import { TCP_PROXY_TYPE_NAME } from './tcp-proxy.js';
 import {
   buildEnvoyResources,
   buildListeners,
@@ -62,12 +63,32 @@ function routeClusters(routeConfig: object): string[] {
 
 /** Route configuration names referenced by a listener's connection managers. */
 function listenerRouteNames(listener: object): string[] {
+  return listenerFilterConfigs(listener, HTTP_CONNECTION_MANAGER_TYPE_NAME).map((tc) => String(field(field(tc, 'rds'), 'route_config_name')));
+}
+
+/** The typed configs of every network filter of a listener, of one proto type. */
+function listenerFilterConfigs(listener: object, typeName: string): unknown[] {
   return list(listener, 'filter_chains').flatMap((chain) =>
     list(chain, 'filters')
       .map((f) => field(f, 'typed_config'))
-      .filter((tc) => field(tc, '@type') === `type.googleapis.com/${HTTP_CONNECTION_MANAGER_TYPE_NAME}`)
-      .map((tc) => String(field(field(tc, 'rds'), 'route_config_name'))),
+      .filter((tc) => field(tc, '@type') === `type.googleapis.com/${typeName}`),
   );
+}
+
+/** Clusters a listener's tcp_proxy filters connect to: `cluster` or weighted items. */
+function listenerTcpClusters(listener: object): string[] {
+  return listenerFilterConfigs(listener, TCP_PROXY_TYPE_NAME).flatMap((tc) => {
+    const single = field(tc, 'cluster');
+    return single !== undefined ? [String(single)] : list(field(tc, 'weighted_clusters'), 'clusters').map((c) => String(field(c, 'name')));
+  });
+}
+
+/** SDS secret names a listener's downstream TLS contexts fetch. */
+function listenerSecretNames(listener: object): string[] {
+  return list(listener, 'filter_chains').flatMap((chain) => {
+    const tls = field(field(chain, 'transport_socket'), 'typed_config');
+    return list(field(tls, 'common_tls_context'), 'tls_certificate_sds_secret_configs').map((c) => String(field(c, 'name')));
+  });
 }
 
 /** Every parent/child reference must resolve, and nothing may be orphaned. */
@@ -87,6 +108,13 @@ function inconsistencies(res: EnvoyResources): string[] {
   const referenced = new Set(res.listeners.flatMap((l) => listenerRouteNames(l.resource)));
   for (const name of referenced) if (!routes.has(name)) problems.push(`listener -> missing route configuration ${name}`);
   for (const name of routes) if (!referenced.has(name)) problems.push(`route configuration ${name} is not referenced`);
+  for (const l of res.listeners) {
+    for (const c of listenerTcpClusters(l.resource)) if (c !== UNRESOLVED_BACKEND && !clusters.has(c)) problems.push(`listener ${l.name} -> missing cluster ${c}`);
+  }
+  const secrets = names('secrets');
+  const fetched = new Set(res.listeners.flatMap((l) => listenerSecretNames(l.resource)));
+  for (const name of fetched) if (!secrets.has(name)) problems.push(`listener -> missing secret ${name}`);
+  for (const name of secrets) if (!fetched.has(name)) problems.push(`secret ${name} is not referenced`);
   return problems;
 }
 
@@ -98,7 +126,7 @@ describe('buildEnvoyResources golden cases', () => {
   const cases = goldenCases(TESTDATA);
 
   it('has enough cases to cover the IR', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(6);
+    expect(cases.length).toBeGreaterThanOrEqual(15);
   });
 
   for (const c of cases) {

@@ -9,6 +9,7 @@ import { buildClusterLoadAssignment } from './endpoint.js';
 import { buildListener } from './listener.js';
 import { buildRouteConfiguration } from './route.js';
 import { buildRuntime, GATEWAY_LISTENERS_RUNTIME_NAME } from './runtime.js';
+import { buildSecret, terminatedCertificatesOf } from './secret.js';
 
 /** One named Envoy resource in protobufjs fromObject form. Never mutated after it is built. */
 export interface NamedResource {
@@ -59,8 +60,7 @@ export function buildSharedResources(gw: ir.Gateway): SharedResources {
     endpoints: byName(gw.clusters.map((c) => named(c.name, buildClusterLoadAssignment(c)))),
     routes: byName(routeTablesOf(gw).map((t) => named(t.name, buildRouteConfiguration(t, gw)))),
     runtimes: [named(GATEWAY_LISTENERS_RUNTIME_NAME, buildRuntime(gw.connectionLimits))],
-    // HTTPS/TLS termination (gateway.md §2.13) is not translated yet, so no secret is referenced.
-    secrets: [],
+    secrets: byName(terminatedCertificatesOf(gw).map((c) => named(c.secretName, buildSecret(c)))),
   };
 }
 
