@@ -39,6 +39,7 @@ export const ENVOY_PROTO_FILES: readonly string[] = [
   'envoy/admin/v3/config_dump.proto',
   'envoy/config/overload/v3/overload.proto',
   'envoy/extensions/resource_monitors/downstream_connections/v3/downstream_connections.proto',
+  'envoy/extensions/resource_monitors/fixed_heap/v3/fixed_heap.proto',
 ];
 
 /** Options for grpc proto-loader and protobufjs conversions: proto field names, enums as strings. */

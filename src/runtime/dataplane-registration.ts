@@ -1,0 +1,80 @@
+import { parse } from 'yaml';
+import { parseResourceDocument } from '../api/resource-document.js';
+import type { StoredResource } from '../core/resource.js';
+import { ConflictError, type ResourceStore } from '../core/store.js';
+
+/** What the bootstrap endpoint needs to know about the proxy asking for a bootstrap. */
+export type DataplaneResolution =
+  | { readonly ok: true; readonly service: string; readonly isGateway: boolean }
+  | { readonly ok: false; readonly status: 400 | 404 | 422; readonly message: string };
+
+/** The part of a bootstrap request that names the proxy. */
+export interface DataplaneRequest {
+  readonly mesh: string;
+  readonly name: string;
+  /** Inline Dataplane (YAML or JSON), universal mode: registered before the bootstrap is made. */
+  readonly dataplaneResource?: string;
+}
+
+/**
+ * Finds the Dataplane a proxy bootstraps as, registering it first when the request carries one
+ * (universal mode, like kuma-dp's `--dataplane-file`). An unchanged Dataplane is not rewritten, so
+ * a restarting proxy causes no configuration push.
+ */
+export async function resolveDataplane(store: ResourceStore, req: DataplaneRequest): Promise<DataplaneResolution> {
+  if (!req.mesh || !req.name) return { ok: false, status: 422, message: 'mesh and name are required' };
+  let dataplane: StoredResource<'Dataplane'> | undefined;
+  if (req.dataplaneResource !== undefined) {
+    // A concurrent writer (another replica registering, a REST PUT) may win the race: retry.
+    let registered = await register(store, req);
+    for (let attempt = 1; !registered.ok && registered.status === 409 && attempt < 5; attempt++) {
+      registered = await register(store, req);
+    }
+    if (!registered.ok && registered.status === 409) return { ok: false, status: 400, message: registered.message };
+    if (!registered.ok) return registered as DataplaneResolution;
+    dataplane = registered.dataplane;
+  } else {
+    dataplane = await store.get({ kind: 'Dataplane', mesh: req.mesh, name: req.name });
+  }
+  if (!dataplane) return { ok: false, status: 404, message: `Dataplane ${req.mesh}/${req.name} not found` };
+  const networking = dataplane.spec.networking;
+  const gateway = networking.gateway;
+  const tags = gateway?.tags ?? networking.inbound?.[0]?.tags ?? {};
+  return { ok: true, service: tags['kuma.io/service'] ?? req.name, isGateway: gateway?.type === 'BUILTIN' };
+}
+
+async function register(
+  store: ResourceStore,
+  req: DataplaneRequest,
+): Promise<{ ok: true; dataplane: StoredResource<'Dataplane'> } | { ok: false; status: 400 | 404 | 409 | 422; message: string }> {
+  let doc: unknown;
+  try {
+    doc = parse(req.dataplaneResource ?? '', { uniqueKeys: true });
+  } catch (err) {
+    return { ok: false, status: 422, message: `dataplane resource is not valid YAML or JSON: ${(err as Error).message}` };
+  }
+  const parsed = parseResourceDocument(doc);
+  if (!parsed.ok) {
+    return { ok: false, status: 422, message: parsed.violations.map((v) => `${v.field}: ${v.message}`).join('; ') };
+  }
+  const r = parsed.value;
+  if (r.kind !== 'Dataplane') return { ok: false, status: 422, message: `dataplane resource has kind ${r.kind}, expected Dataplane` };
+  if (r.mesh !== req.mesh || r.name !== req.name) {
+    return { ok: false, status: 422, message: `dataplane resource ${r.mesh}/${r.name} does not match the request ${req.mesh}/${req.name}` };
+  }
+  if (!(await store.get({ kind: 'Mesh', mesh: r.mesh, name: r.mesh }))) {
+    return { ok: false, status: 404, message: `mesh ${r.mesh} not found` };
+  }
+  const existing = await store.get({ kind: 'Dataplane', mesh: r.mesh, name: r.name });
+  if (existing && JSON.stringify(existing.spec) === JSON.stringify(r.spec)) return { ok: true, dataplane: existing };
+  try {
+    const stored = await store.put(
+      { kind: 'Dataplane', mesh: r.mesh, name: r.name, spec: r.spec, labels: r.labels },
+      existing ? { expectedVersion: existing.version } : { mustCreate: true },
+    );
+    return { ok: true, dataplane: stored };
+  } catch (err) {
+    if (err instanceof ConflictError) return { ok: false, status: 409, message: `dataplane changed concurrently: ${err.message}` };
+    throw err;
+  }
+}

@@ -1,0 +1,153 @@
+import type { Logger } from 'pino';
+import type { StoredResource } from '../core/resource.js';
+import type { ResourceStore } from '../core/store.js';
+import type { GatewayInput } from '../gateway/gateway-input.js';
+import { gatewayIdentity } from '../gateway/select-gateway.js';
+import { translateGateway } from '../gateway/translate-gateway.js';
+import type { Gateway } from '../ir/gateway.js';
+import type { Snapshot } from '../xds/cache/snapshot.js';
+import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
+import { buildListeners, buildSharedResources, emptyGatewayResources } from '../xds/translator/translate.js';
+import { encodeEnvoyResources, type EncodedTypes } from './encode-resources.js';
+import { assembleSnapshot } from './assemble-snapshot.js';
+
+/** Counters the benchmark and status endpoints read. */
+export interface GenerationStats {
+  generations: number;
+  translations: number;
+  errors: number;
+  lastGenerationMs: number;
+}
+
+/** Shared part of one identity: its IR (for listeners) and every encoded resource but listeners. */
+interface SharedResources {
+  readonly gateway: Gateway | undefined;
+  readonly encoded: EncodedTypes;
+}
+
+/** What one regeneration decided for one mesh: node id -> snapshot (undefined = keep last good). */
+type MeshSnapshots = Map<string, Snapshot | undefined>;
+
+/**
+ * Turns store state into xDS snapshots, one per gateway configuration identity: proxies with equal
+ * identity (mesh, selected MeshGateway, proxy tags) share one translation and one set of encoded
+ * shared resources; only listeners depend on the proxy address. Regeneration is per mesh: a change
+ * event marks its mesh dirty and the next `regenerate()` recomputes only dirty meshes.
+ *
+ * Failure semantics (robustness.md §2 rule 3): a translation that throws or produces an
+ * inconsistent snapshot leaves the affected proxies on their last good snapshot and counts an error.
+ */
+export class GatewaySnapshots {
+  private readonly dirtyMeshes = new Set<string>();
+  private allDirty = true;
+  /** Node ids published per mesh, so removed proxies are dropped from the cache. */
+  private readonly nodesByMesh = new Map<string, Set<string>>();
+  /** Problems of the last generation by MeshGateway/route key, for status and logs. */
+  readonly problems = new Map<string, readonly string[]>();
+  readonly stats: GenerationStats = { generations: 0, translations: 0, errors: 0, lastGenerationMs: 0 };
+
+  constructor(
+    private readonly store: ResourceStore,
+    private readonly cache: SnapshotCache,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Mark a mesh for recomputation (called on every store change event). */
+  markDirty(mesh: string): void {
+    this.dirtyMeshes.add(mesh);
+  }
+
+  /** Recompute snapshots of every dirty mesh and publish them. */
+  async regenerate(): Promise<void> {
+    const started = performance.now();
+    const meshes = await this.store.list('Mesh');
+    const meshNames = new Set(meshes.map((m) => m.name));
+    const targets = this.allDirty ? [...meshNames, ...this.nodesByMesh.keys()] : [...this.dirtyMeshes];
+    this.allDirty = false;
+    this.dirtyMeshes.clear();
+    for (const meshName of new Set(targets)) {
+      const mesh = meshes.find((m) => m.name === meshName);
+      const published = mesh ? await this.meshSnapshots(mesh) : new Map<string, Snapshot | undefined>();
+      this.publish(meshName, published);
+    }
+    this.stats.generations += 1;
+    this.stats.lastGenerationMs = performance.now() - started;
+  }
+
+  private async meshSnapshots(mesh: StoredResource<'Mesh'>): Promise<MeshSnapshots> {
+    const [dataplanes, gateways, routes] = await Promise.all([
+      this.store.list('Dataplane', { mesh: mesh.name }),
+      this.store.list('MeshGateway', { mesh: mesh.name }),
+      this.store.list('MeshGatewayRoute', { mesh: mesh.name }),
+    ]);
+    const proxies = dataplanes.filter((dp) => dp.spec.networking.gateway?.type === 'BUILTIN');
+    const shared = new Map<string, SharedResources | undefined>();
+    const snapshots = new Map<string, Snapshot | undefined>();
+    const result: MeshSnapshots = new Map();
+    for (const proxy of proxies) {
+      const input: GatewayInput = { mesh, proxy, gateways, routes, dataplanes };
+      const identity = gatewayIdentity(input) ?? `${mesh.name}/no-gateway`;
+      if (!shared.has(identity)) shared.set(identity, this.translateShared(input, identity));
+      const resources = shared.get(identity);
+      const address = proxy.spec.networking.advertisedAddress ?? proxy.spec.networking.address;
+      const snapshotKey = `${identity}@${address}`;
+      if (!snapshots.has(snapshotKey)) snapshots.set(snapshotKey, resources && this.snapshotFor(resources, address, snapshotKey));
+      result.set(`${mesh.name}.${proxy.name}`, snapshots.get(snapshotKey));
+    }
+    return result;
+  }
+
+  /** Translate and encode everything but listeners, once per identity; undefined on failure. */
+  private translateShared(input: GatewayInput, identity: string): SharedResources | undefined {
+    this.stats.translations += 1;
+    try {
+      const translation = translateGateway(input);
+      for (const p of translation.problems) {
+        this.logger.warn({ resource: p.resource, identity }, p.message);
+      }
+      this.recordProblems(input, translation.problems.map((p) => `${p.resource.kind} ${p.resource.name}: ${p.message}`));
+      const gw = translation.gateway;
+      const envoy = gw ? buildSharedResources(gw) : emptyGatewayResources();
+      return { gateway: gw, encoded: encodeEnvoyResources(envoy) };
+    } catch (err) {
+      this.stats.errors += 1;
+      this.logger.error({ err, identity }, 'gateway translation failed; proxies keep their last good config');
+      return undefined;
+    }
+  }
+
+  private snapshotFor(resources: SharedResources, address: string, key: string): Snapshot | undefined {
+    try {
+      const listeners = resources.gateway ? encodeEnvoyResources({ listeners: buildListeners(resources.gateway, address) }) : undefined;
+      const assembled = assembleSnapshot(resources.encoded, listeners);
+      if (assembled.problems.length > 0) {
+        this.stats.errors += 1;
+        this.logger.error({ problems: assembled.problems, key }, 'inconsistent snapshot not published; proxies keep their last good config');
+        return undefined;
+      }
+      return assembled.snapshot;
+    } catch (err) {
+      this.stats.errors += 1;
+      this.logger.error({ err, key }, 'snapshot assembly failed; proxies keep their last good config');
+      return undefined;
+    }
+  }
+
+  private recordProblems(input: GatewayInput, problems: readonly string[]): void {
+    const key = `${input.mesh.name}/${input.proxy.name}`;
+    if (problems.length > 0) this.problems.set(key, problems);
+    else this.problems.delete(key);
+  }
+
+  /** Set new snapshots, keep last good ones where generation failed, drop vanished proxies. */
+  private publish(mesh: string, snapshots: MeshSnapshots): void {
+    const previous = this.nodesByMesh.get(mesh) ?? new Set<string>();
+    for (const [nodeId, snapshot] of snapshots) {
+      if (snapshot) this.cache.set(nodeId, snapshot);
+    }
+    for (const nodeId of previous) {
+      if (!snapshots.has(nodeId)) this.cache.delete(nodeId);
+    }
+    this.nodesByMesh.set(mesh, new Set(snapshots.keys()));
+  }
+}

@@ -1,0 +1,140 @@
+// What each proxy was sent, ACKed and NACKed, per type (xds-server.md §14 rule 7, robustness.md
+// §3.3). The xDS server records; the runtime reads it for dataplane insights and metrics, and the
+// benchmark listens for ACK events (REST change → ACK of the new version). State is per node id,
+// not per stream: it outlives reconnects so a NACK stays visible.
+
+/** Last NACK of one type by one proxy. */
+export interface NackInfo {
+  /** Type version of the rejected response. */
+  readonly version: string;
+  /** `error_detail.message` sent by Envoy. */
+  readonly message: string;
+  readonly at: Date;
+  /** NACKs of this type by this proxy since its status was created. */
+  readonly count: number;
+}
+
+/** Delivery state of one type for one proxy. */
+export interface TypeDelivery {
+  readonly typeUrl: string;
+  readonly sentVersion?: string;
+  readonly sentAt?: Date;
+  readonly ackedVersion?: string;
+  readonly ackedAt?: Date;
+  readonly lastNack?: NackInfo;
+}
+
+/** Delivery state of one proxy. */
+export interface NodeDelivery {
+  readonly nodeId: string;
+  /** Open ADS streams of this node right now (normally 0 or 1). */
+  readonly connectedStreams: number;
+  readonly lastConnectedAt?: Date;
+  readonly lastDisconnectedAt?: Date;
+  readonly types: readonly TypeDelivery[];
+}
+
+/** Emitted when a proxy ACKs a response; `version` is the type version that response carried. */
+export interface AckEvent {
+  readonly nodeId: string;
+  readonly typeUrl: string;
+  readonly version: string;
+  readonly at: Date;
+}
+
+/** Emitted when a proxy NACKs a response. */
+export interface NackEvent extends NackInfo {
+  readonly nodeId: string;
+  readonly typeUrl: string;
+}
+
+interface MutableNode {
+  connectedStreams: number;
+  lastConnectedAt?: Date;
+  lastDisconnectedAt?: Date;
+  types: Map<string, TypeDelivery>;
+}
+
+/** Records deliveries per (node, type) and notifies ACK/NACK listeners synchronously. */
+export class DeliveryStatus {
+  private readonly nodes = new Map<string, MutableNode>();
+  private readonly ackListeners = new Set<(event: AckEvent) => void>();
+  private readonly nackListeners = new Set<(event: NackEvent) => void>();
+
+  /** `now` is injectable so tests can control timestamps. */
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  /** A stream of the node passed its first message (identity known). */
+  streamOpened(nodeId: string): void {
+    const node = this.node(nodeId);
+    node.connectedStreams += 1;
+    node.lastConnectedAt = this.now();
+  }
+
+  /** A stream of the node ended, for whatever reason. */
+  streamClosed(nodeId: string): void {
+    const node = this.node(nodeId);
+    node.connectedStreams = Math.max(0, node.connectedStreams - 1);
+    node.lastDisconnectedAt = this.now();
+  }
+
+  /** A response of `typeUrl` with `version` was written to the node. */
+  recordSent(nodeId: string, typeUrl: string, version: string): void {
+    this.update(nodeId, typeUrl, { sentVersion: version, sentAt: this.now() });
+  }
+
+  /** The node ACKed the response of `typeUrl` that carried `version`. */
+  recordAck(nodeId: string, typeUrl: string, version: string): void {
+    const at = this.now();
+    this.update(nodeId, typeUrl, { ackedVersion: version, ackedAt: at });
+    for (const listener of this.ackListeners) listener({ nodeId, typeUrl, version, at });
+  }
+
+  /** The node NACKed the response of `typeUrl` that carried `version`. */
+  recordNack(nodeId: string, typeUrl: string, version: string, message: string): void {
+    const previous = this.nodes.get(nodeId)?.types.get(typeUrl)?.lastNack;
+    const nack: NackInfo = { version, message, at: this.now(), count: (previous?.count ?? 0) + 1 };
+    this.update(nodeId, typeUrl, { lastNack: nack });
+    for (const listener of this.nackListeners) listener({ nodeId, typeUrl, ...nack });
+  }
+
+  /** Current state of a node, or undefined if it never connected. Types are sorted by URL. */
+  status(nodeId: string): NodeDelivery | undefined {
+    const node = this.nodes.get(nodeId);
+    if (!node) return undefined;
+    const types = [...node.types.values()].sort((a, b) => (a.typeUrl < b.typeUrl ? -1 : 1));
+    const { connectedStreams, lastConnectedAt, lastDisconnectedAt } = node;
+    return { nodeId, connectedStreams, lastConnectedAt, lastDisconnectedAt, types };
+  }
+
+  /** Listen for ACKs; returns the unsubscribe function. Listeners must not throw. */
+  onAck(listener: (event: AckEvent) => void): () => void {
+    this.ackListeners.add(listener);
+    return () => this.ackListeners.delete(listener);
+  }
+
+  /** Listen for NACKs; returns the unsubscribe function. Listeners must not throw. */
+  onNack(listener: (event: NackEvent) => void): () => void {
+    this.nackListeners.add(listener);
+    return () => this.nackListeners.delete(listener);
+  }
+
+  /** Drops a node's state (its Dataplane was deleted). */
+  forget(nodeId: string): void {
+    this.nodes.delete(nodeId);
+  }
+
+  private node(nodeId: string): MutableNode {
+    let node = this.nodes.get(nodeId);
+    if (!node) {
+      node = { connectedStreams: 0, types: new Map() };
+      this.nodes.set(nodeId, node);
+    }
+    return node;
+  }
+
+  private update(nodeId: string, typeUrl: string, patch: Partial<TypeDelivery>): void {
+    const types = this.node(nodeId).types;
+    types.set(typeUrl, { ...(types.get(typeUrl) ?? { typeUrl }), ...patch });
+  }
+}

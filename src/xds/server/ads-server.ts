@@ -1,0 +1,143 @@
+// The ADS gRPC server: both AggregatedDiscoveryService methods on one grpc-js Server, with the
+// server options of xds-server.md §15, stream admission (§14 rule 6) and shutdown. It does not
+// bind a port itself: dataplane-port.ts injects connections (one port for ADS and /bootstrap), and
+// `listen()` exists for tools that want a plain gRPC port.
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { SnapshotCache } from '../cache/snapshot-cache.js';
+import { adsServiceDefinition } from './ads-service.js';
+import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, DiscoveryRequest, DiscoveryResponse } from './ads-service.js';
+import { AdsStream } from './ads-stream.js';
+import type { Authenticator, StreamSettings } from './ads-stream.js';
+import { SOTW_PROTOCOL } from './sotw-stream.js';
+import { DELTA_PROTOCOL } from './delta-stream.js';
+import type { AdsProtocol, CommonRequest } from './protocol.js';
+import { Semaphore, TokenBucket, defaultPushConcurrency } from './flow-control.js';
+
+const MIB = 1024 * 1024;
+
+/**
+ * grpc-js server options (§15). grpc-js does not police client pings, so the permit/min-interval
+ * options document intent for Envoy's keepalive settings rather than change grpc-js behaviour;
+ * `max_session_memory` is in MB (Node's http2 unit).
+ */
+export const DEFAULT_GRPC_SERVER_OPTIONS: grpc.ServerOptions = {
+  'grpc.max_receive_message_length': 16 * MIB,
+  'grpc.max_send_message_length': -1,
+  'grpc.keepalive_time_ms': 15_000,
+  'grpc.keepalive_timeout_ms': 15_000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.http2.min_ping_interval_without_data_ms': 15_000,
+  'grpc.max_connection_age_ms': 30 * 60_000,
+  'grpc.max_connection_age_grace_ms': 60_000,
+  'grpc-node.max_session_memory': 256,
+  'grpc.max_concurrent_streams': 8,
+};
+
+/** Allows every stream; the default until dataplane tokens are implemented. */
+export const allowAllAuthenticator: Authenticator = async () => undefined;
+
+/** Options of `createAdsServer`; everything but cache and logger has a default. */
+export interface AdsServerOptions {
+  readonly cache: SnapshotCache;
+  readonly logger: Logger;
+  /** Runs on the first message of every stream (default: allow all). */
+  readonly authenticate?: Authenticator;
+  /** Delay before changed content is sent after a NACK (default 5000 ms, §14 rule 7). */
+  readonly nackBackoffMs?: number;
+  /** Distinct type URLs a stream may use (default 16). */
+  readonly maxTypeUrlsPerStream?: number;
+  /** Names a single request may carry (default 100000). */
+  readonly maxNamesPerRequest?: number;
+  /** A stream that cannot send for this long is closed (default 30000 ms). */
+  readonly sendTimeoutMs?: number;
+  /** Streams writing pushes at once (default min(15 + 5 × cores, 100)). */
+  readonly maxConcurrentPushes?: number;
+  /** New streams per second and burst; `false` disables admission control. */
+  readonly admission?: { readonly ratePerSecond: number; readonly burst: number } | false;
+  /** `control_plane.identifier` on every response (default `portico`). */
+  readonly controlPlaneId?: string;
+  /** Overrides merged over DEFAULT_GRPC_SERVER_OPTIONS. */
+  readonly grpcOptions?: grpc.ServerOptions;
+  /** Clock in ms, for tests. */
+  readonly now?: () => number;
+}
+
+/** A running ADS service. */
+export interface AdsServer {
+  /** The grpc-js server; connections are injected into it (see dataplane-port.ts). */
+  readonly grpcServer: grpc.Server;
+  /** Open streams right now. */
+  streamCount(): number;
+  /** Binds a plain-gRPC port (insecure) in addition to injected connections; returns the port. */
+  listen(host: string, port: number): Promise<number>;
+  /** Closes every open stream with UNAVAILABLE (Envoy reconnects elsewhere) and stops the server. */
+  close(): Promise<void>;
+}
+
+/** Creates the ADS server; streams serve snapshots from `options.cache`. */
+export function createAdsServer(options: AdsServerOptions): AdsServer {
+  const logger = options.logger.child({ component: 'ads' });
+  const settings: StreamSettings = {
+    nackBackoffMs: options.nackBackoffMs ?? 5000,
+    maxTypeUrlsPerStream: options.maxTypeUrlsPerStream ?? 16,
+    maxNamesPerRequest: options.maxNamesPerRequest ?? 100_000,
+    maxQueuedRequests: 64,
+    sendTimeoutMs: options.sendTimeoutMs ?? 30_000,
+    controlPlaneId: options.controlPlaneId ?? 'portico',
+    authenticate: options.authenticate ?? allowAllAuthenticator,
+    now: options.now ?? Date.now,
+  };
+  const concurrency = defaultPushConcurrency();
+  const pushLimiter = new Semaphore(options.maxConcurrentPushes ?? concurrency);
+  const admission =
+    options.admission === false ? undefined : new TokenBucket(options.admission?.ratePerSecond ?? concurrency, options.admission?.burst ?? concurrency);
+  const streams = new Set<AdsStream<CommonRequest, unknown>>();
+  const grpcServer = new grpc.Server({ ...DEFAULT_GRPC_SERVER_OPTIONS, ...options.grpcOptions });
+
+  function serve<Req extends CommonRequest, Res>(protocol: AdsProtocol<Req, Res>) {
+    return (call: grpc.ServerDuplexStream<Req, Res>): void => {
+      try {
+        if (admission && !admission.tryTake()) {
+          call.emit('error', { code: grpc.status.RESOURCE_EXHAUSTED, details: 'too many new xDS streams; retry later' });
+          return;
+        }
+        const stream = new AdsStream(call, protocol, { cache: options.cache, logger, settings, pushLimiter, onClosed: (s) => streams.delete(s) });
+        streams.add(stream as unknown as AdsStream<CommonRequest, unknown>);
+        stream.start();
+      } catch (err) {
+        logger.error({ err }, 'failed to start xDS stream');
+        call.emit('error', { code: grpc.status.INTERNAL, details: 'internal error' });
+      }
+    };
+  }
+
+  grpcServer.addService(adsServiceDefinition(), {
+    StreamAggregatedResources: serve<DiscoveryRequest, DiscoveryResponse>(SOTW_PROTOCOL),
+    DeltaAggregatedResources: serve<DeltaDiscoveryRequest, DeltaDiscoveryResponse>(DELTA_PROTOCOL),
+  });
+
+  return {
+    grpcServer,
+    streamCount: () => streams.size,
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        grpcServer.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+      }),
+    close: async () => {
+      for (const stream of [...streams]) stream.close(grpc.status.UNAVAILABLE, 'control plane is shutting down');
+      // Graceful first so no response frame is cut in half; forced after a bounded wait.
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          grpcServer.forceShutdown();
+          resolve();
+        }, 5000);
+        force.unref();
+        grpcServer.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+    },
+  };
+}

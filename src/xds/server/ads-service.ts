@@ -1,0 +1,99 @@
+// The ADS gRPC service definition, loaded with @grpc/proto-loader from the pinned Envoy protos,
+// and the plain-object shapes of the four discovery messages as proto-loader produces and
+// consumes them (proto field names, repeated fields always arrays, maps as objects).
+import type * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { PROTO_INCLUDE_DIRS } from '../envoy/protos.js';
+import type { AnyMessage } from '../cache/snapshot.js';
+
+/** Fully qualified name of the ADS service. */
+export const ADS_SERVICE_NAME = 'envoy.service.discovery.v3.AggregatedDiscoveryService';
+
+/** Options for proto-loader: like CONVERSION_OPTIONS, plus arrays/objects so lists are never undefined. */
+export const ADS_LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: false,
+  arrays: true,
+  objects: true,
+  oneofs: false,
+  includeDirs: [...PROTO_INCLUDE_DIRS],
+};
+
+let cached: protoLoader.PackageDefinition | undefined;
+
+/** The package definition of ads.proto (cached; also used by test clients). */
+export function adsPackageDefinition(): protoLoader.PackageDefinition {
+  cached ??= protoLoader.loadSync('envoy/service/discovery/v3/ads.proto', ADS_LOADER_OPTIONS);
+  return cached;
+}
+
+/** The ADS service definition to pass to `grpc.Server.addService`. */
+export function adsServiceDefinition(): grpc.ServiceDefinition {
+  const def = adsPackageDefinition()[ADS_SERVICE_NAME];
+  if (!def) throw new Error(`service ${ADS_SERVICE_NAME} missing from ads.proto`);
+  return def as unknown as grpc.ServiceDefinition;
+}
+
+/** `envoy.config.core.v3.Node`, fields Portico reads. */
+export interface NodeMessage {
+  readonly id?: string;
+  readonly cluster?: string;
+  readonly metadata?: unknown;
+  readonly user_agent_name?: string;
+  readonly client_features?: readonly string[];
+}
+
+/** `google.rpc.Status` as carried in `error_detail`. */
+export interface RpcStatusMessage {
+  readonly code?: number;
+  readonly message?: string;
+}
+
+/** SotW `DiscoveryRequest`. */
+export interface DiscoveryRequest {
+  readonly version_info?: string;
+  readonly node?: NodeMessage | null;
+  readonly resource_names?: readonly string[];
+  readonly type_url?: string;
+  readonly response_nonce?: string;
+  readonly error_detail?: RpcStatusMessage | null;
+}
+
+/** SotW `DiscoveryResponse`. */
+export interface DiscoveryResponse {
+  readonly version_info: string;
+  readonly resources: readonly AnyMessage[];
+  readonly type_url: string;
+  readonly nonce: string;
+  readonly control_plane?: { readonly identifier: string };
+}
+
+/** `DeltaDiscoveryRequest`. */
+export interface DeltaDiscoveryRequest {
+  readonly node?: NodeMessage | null;
+  readonly type_url?: string;
+  readonly resource_names_subscribe?: readonly string[];
+  readonly resource_names_unsubscribe?: readonly string[];
+  readonly initial_resource_versions?: Readonly<Record<string, string>>;
+  readonly response_nonce?: string;
+  readonly error_detail?: RpcStatusMessage | null;
+}
+
+/** `Resource` wrapper of a delta response. */
+export interface DeltaResource {
+  readonly name: string;
+  readonly version: string;
+  readonly resource: AnyMessage;
+}
+
+/** `DeltaDiscoveryResponse`. */
+export interface DeltaDiscoveryResponse {
+  readonly system_version_info: string;
+  readonly resources: readonly DeltaResource[];
+  readonly type_url: string;
+  readonly removed_resources: readonly string[];
+  readonly nonce: string;
+  readonly control_plane?: { readonly identifier: string };
+}

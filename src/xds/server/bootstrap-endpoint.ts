@@ -1,0 +1,155 @@
+// `POST /bootstrap` (xds-server.md §16): validate the request, let the runtime resolve the
+// Dataplane (register the inline one or find the stored one), and answer the Envoy bootstrap as
+// YAML (`text/x-yaml`, `kuma-bootstrap-version: 3`) or, with `Accept: application/json`, as
+// `{bootstrap, kumaSidecarConfiguration}`. Status codes: 422 invalid request (the agent does not
+// retry), 404 Dataplane not found yet (it retries), 400 from the resolver, 500 otherwise.
+import type http from 'node:http';
+import type { Logger } from 'pino';
+import { buildBootstrap, renderBootstrapYaml, DEFAULT_ADMIN_PORT } from './bootstrap.js';
+import type { BootstrapParams } from './bootstrap.js';
+import { parseBootstrapRequest } from './bootstrap-request.js';
+import type { BootstrapRequest } from './bootstrap-request.js';
+import { proxyNodeId } from './proxy-id.js';
+
+/** What the runtime says about the requesting Dataplane. */
+export type ResolveDataplaneResult =
+  | { readonly ok: true; readonly service: string; readonly isGateway: boolean; readonly address?: string }
+  | { readonly ok: false; readonly status: 404 | 422 | 400; readonly message: string };
+
+/** Registers or finds the Dataplane of a bootstrap request (provided by the runtime). */
+export type DataplaneResolver = (request: BootstrapRequest) => Promise<ResolveDataplaneResult>;
+
+/** Options of `createBootstrapHandler`. */
+export interface BootstrapHandlerOptions {
+  readonly resolveDataplane: DataplaneResolver;
+  readonly logger: Logger;
+  /** Address Envoy should dial for ADS; default: the request's Host header, else the local socket. */
+  readonly xdsAddress?: { readonly host: string; readonly port: number };
+  readonly globalDownstreamMaxConnections?: number;
+  /** Largest accepted body (default 1 MiB). */
+  readonly maxBodyBytes?: number;
+}
+
+/** Header Kuma agents check on YAML responses. */
+export const BOOTSTRAP_VERSION_HEADER = 'kuma-bootstrap-version';
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Request listener for the dataplane port's HTTP/1.1 side; anything but `POST /bootstrap` is 404/405. */
+export function createBootstrapHandler(options: BootstrapHandlerOptions): http.RequestListener {
+  const logger = options.logger.child({ component: 'bootstrap' });
+  return (req, res) => {
+    handle(req, res, options)
+      .catch((err: unknown) => {
+        if (err instanceof HttpError) return send(res, err.status, 'text/plain', err.message);
+        logger.error({ err }, 'bootstrap request failed');
+        send(res, 500, 'text/plain', 'internal error');
+      })
+      .catch((err: unknown) => logger.error({ err }, 'could not answer bootstrap request'));
+  };
+}
+
+async function handle(req: http.IncomingMessage, res: http.ServerResponse, options: BootstrapHandlerOptions): Promise<void> {
+  const path = (req.url ?? '').split('?')[0];
+  if (path !== '/bootstrap') throw new HttpError(404, 'not found');
+  if (req.method !== 'POST') throw new HttpError(405, 'method not allowed');
+  const body = await readBody(req, options.maxBodyBytes ?? 1024 * 1024);
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw new HttpError(422, `invalid JSON: ${(err as Error).message}`);
+  }
+  const parsed = parseBootstrapRequest(json);
+  if (!parsed.ok) throw new HttpError(422, parsed.message);
+  const request = parsed.request;
+  const resolved = await options.resolveDataplane(request);
+  if (!resolved.ok) throw new HttpError(resolved.status, resolved.message);
+
+  const xds = options.xdsAddress ?? xdsAddressOf(req);
+  const params: BootstrapParams = {
+    nodeId: proxyNodeId(request.mesh, request.name),
+    service: resolved.service,
+    isGateway: resolved.isGateway,
+    xdsHost: xds.host,
+    xdsPort: xds.port,
+    apiType: request.xdsTransport === 'sotw' ? 'GRPC' : 'DELTA_GRPC',
+    adminPort: request.adminPort ?? DEFAULT_ADMIN_PORT,
+    dataplaneToken: request.dataplaneToken,
+    maxHeapSizeBytes: request.resources?.maxHeapSizeBytes,
+    globalDownstreamMaxConnections: options.globalDownstreamMaxConnections,
+    metadata: nodeMetadata(request),
+  };
+  const yaml = renderBootstrapYaml(buildBootstrap(params));
+  if ((req.headers.accept ?? '').includes('application/json')) {
+    const address = resolved.address ?? dataplaneAddress(request) ?? '';
+    const sidecar = { networking: { isUsingTransparentProxy: false, corefileTemplate: '', address }, metrics: { aggregate: [] } };
+    send(res, 200, 'application/json', JSON.stringify({ bootstrap: yaml, kumaSidecarConfiguration: sidecar }));
+  } else {
+    res.setHeader(BOOTSTRAP_VERSION_HEADER, '3');
+    send(res, 200, 'text/x-yaml', yaml);
+  }
+}
+
+/** `node.metadata` keys of §16 that apply; absent inputs are left out. */
+export function nodeMetadata(r: BootstrapRequest): Record<string, unknown> {
+  const entries: Array<[string, unknown]> = [
+    ['dataplane.admin.port', String(r.adminPort ?? DEFAULT_ADMIN_PORT)],
+    ['dataplane.admin.address', '127.0.0.1'],
+    ['dataplane.dns.port', r.dnsPort === undefined ? undefined : String(r.dnsPort)],
+    ['dataplane.readinessReporter.port', r.readinessPort === undefined ? undefined : String(r.readinessPort)],
+    ['dataplane.resource', r.dataplane ? JSON.stringify(r.dataplane) : undefined],
+    ['dataplane.proxyType', r.proxyType],
+    ['dynamicMetadata', r.dynamicMetadata],
+    ['version', r.version],
+    ['features', r.features],
+    ['workdir', r.workdir],
+    ['metricsCertPath', r.metricsResources?.certPath],
+    ['metricsKeyPath', r.metricsResources?.keyPath],
+    ['systemCaPath', r.systemCaPath],
+  ];
+  return Object.fromEntries(entries.filter(([, v]) => v !== undefined && v !== ''));
+}
+
+function dataplaneAddress(r: BootstrapRequest): string | undefined {
+  const networking = r.dataplane?.['networking'] as Record<string, unknown> | undefined;
+  const address = networking?.['address'];
+  return typeof address === 'string' ? address : undefined;
+}
+
+/** Host and port the agent used to reach us: the Host header, else the socket's local address. */
+function xdsAddressOf(req: http.IncomingMessage): { host: string; port: number } {
+  const local = { host: req.socket.localAddress ?? '127.0.0.1', port: req.socket.localPort ?? 5678 };
+  const header = req.headers.host;
+  if (!header) return local;
+  const match = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(header);
+  if (!match) return local;
+  return { host: match[1] ?? match[2] ?? local.host, port: match[3] ? Number(match[3]) : local.port };
+}
+
+async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpError(413, `request body larger than ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: http.ServerResponse, status: number, contentType: string, body: string): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}

@@ -1,0 +1,112 @@
+// POST /bootstrap over HTTP/1.1 on the same port as ADS (xds-server.md §16).
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { pino } from 'pino';
+import { startAdsHarness } from '../support/ads-harness.js';
+import type { AdsHarness } from '../support/ads-harness.js';
+import { gatewayInput } from '../support/ads-fixtures.js';
+import { encodeProtoJson, ensureProtoLoaded } from '../support/proto-json.js';
+import { createBootstrapHandler } from '../../src/xds/server/bootstrap-endpoint.js';
+import type { BootstrapRequest } from '../../src/xds/server/bootstrap-request.js';
+import { buildSnapshot } from '../../src/xds/cache/snapshot.js';
+import { TypeUrl } from '../../src/xds/cache/resource-types.js';
+
+ensureProtoLoaded('envoy/extensions/resource_monitors/fixed_heap/v3/fixed_heap.proto');
+
+const DATAPLANE = `type: Dataplane
+mesh: default
+name: gw-1
+networking:
+  address: 10.0.0.7
+  gateway:
+    type: BUILTIN
+    tags:
+      kuma.io/service: edge
+`;
+
+let h: AdsHarness | undefined;
+const resolved: BootstrapRequest[] = [];
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+  resolved.length = 0;
+});
+
+async function start(): Promise<string> {
+  const bootstrapHandler = createBootstrapHandler({
+    logger: pino({ level: 'silent' }),
+    resolveDataplane: async (request) => {
+      resolved.push(request);
+      if (request.name === 'unknown') return { ok: false, status: 404, message: 'Dataplane entity not found' };
+      return { ok: true, service: 'edge', isGateway: true };
+    },
+  });
+  h = await startAdsHarness({ bootstrapHandler });
+  return `http://${h.address}`;
+}
+
+const post = (base: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${base}/bootstrap`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+describe('POST /bootstrap', () => {
+  it('answers raw YAML on the ADS port, and ADS keeps working on it', async () => {
+    const base = await start();
+    const res = await post(base, { mesh: 'default', name: 'gw-1', proxyType: 'gateway', dataplaneResource: DATAPLANE, resources: { maxHeapSizeBytes: 268435456 } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/x-yaml');
+    expect(res.headers.get('kuma-bootstrap-version')).toBe('3');
+    const bootstrap = parse(await res.text());
+    expect(() => encodeProtoJson('envoy.config.bootstrap.v3.Bootstrap', bootstrap)).not.toThrow();
+    expect(bootstrap.node).toMatchObject({ id: 'default.gw-1', cluster: 'edge' });
+    expect(JSON.parse(bootstrap.node.metadata['dataplane.resource'])).toMatchObject({ name: 'gw-1', networking: { address: '10.0.0.7' } });
+    expect(bootstrap.dynamic_resources.ads_config.api_type).toBe('DELTA_GRPC');
+    const ads = bootstrap.static_resources.clusters[0];
+    expect(ads.type).toBe('STATIC');
+    expect(ads.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address).toEqual({ address: '127.0.0.1', port_value: h!.port.port });
+    expect(bootstrap.overload_manager.actions).toHaveLength(2);
+    expect(resolved.map((r) => [r.mesh, r.name, r.proxyType])).toEqual([['default', 'gw-1', 'gateway']]);
+
+    h!.cache.set('default.gw-1', buildSnapshot(gatewayInput()));
+    const client = h!.connect('default.gw-1', 'delta');
+    client.subscribe(TypeUrl.Cluster);
+    expect((await client.waitFor(TypeUrl.Cluster)).resources.map((r) => r.name)).toEqual(['a']);
+  });
+
+  it('answers {bootstrap, kumaSidecarConfiguration} for Accept: application/json, SotW on request', async () => {
+    const base = await start();
+    const res = await post(base, { dataplaneResource: DATAPLANE, xdsTransport: 'sotw' }, { accept: 'application/json' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    const body = (await res.json()) as { bootstrap: string; kumaSidecarConfiguration: unknown };
+    expect(body.kumaSidecarConfiguration).toEqual({
+      networking: { isUsingTransparentProxy: false, corefileTemplate: '', address: '10.0.0.7' },
+      metrics: { aggregate: [] },
+    });
+    const bootstrap = parse(body.bootstrap);
+    expect(bootstrap.node.id).toBe('default.gw-1');
+    expect(bootstrap.dynamic_resources.ads_config.api_type).toBe('GRPC');
+    expect(() => encodeProtoJson('envoy.config.bootstrap.v3.Bootstrap', bootstrap)).not.toThrow();
+  });
+
+  it('answers 404 when the Dataplane is not found yet (the agent retries)', async () => {
+    const base = await start();
+    const res = await post(base, { mesh: 'default', name: 'unknown' });
+    expect([res.status, await res.text()]).toEqual([404, 'Dataplane entity not found']);
+  });
+
+  it('answers 422 for invalid requests without asking the resolver', async () => {
+    const base = await start();
+    const badJson = await post(base, '{not json');
+    expect(badJson.status).toBe(422);
+    expect(await badJson.text()).toMatch(/^invalid JSON/);
+    const noName = await post(base, { mesh: 'default' });
+    expect([noName.status, await noName.text()]).toEqual([422, 'name: cannot be empty']);
+    expect(resolved).toEqual([]);
+  });
+
+  it('answers 404 for other paths and 405 for other methods', async () => {
+    const base = await start();
+    expect((await fetch(`${base}/other`, { method: 'POST', body: '{}' })).status).toBe(404);
+    expect((await fetch(`${base}/bootstrap`)).status).toBe(405);
+  });
+});
