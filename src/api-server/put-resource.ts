@@ -8,7 +8,8 @@ import type { ResourceInput, ResourceKey } from '../core/resource.js';
 import { ConflictError, type ResourceStore } from '../core/store.js';
 import { bodyFormat, parseSingleDocument } from './body.js';
 import { invalidResource, unsupportedMediaType, type ApiResponse } from './problem.js';
-import { keyOf, sameContent, toInput, toUniversal } from './resource-form.js';
+import { disclose } from './disclosure.js';
+import { keyOf, sameContent, toInput } from './resource-form.js';
 import {
   checkIfMatch,
   missingMesh,
@@ -61,12 +62,12 @@ async function write(
     const refused = checkIfMatch(instance, ifMatch, existing);
     if (refused) return refused;
     if (existing && sameContent(existing, input)) {
-      return { status: 200, headers: versionHeaders(existing.version), body: toUniversal(existing) };
+      return { status: 200, headers: versionHeaders(existing.version), body: disclose(existing, false) };
     }
     try {
       const options = existing ? { expectedVersion: existing.version } : { mustCreate: true };
       const stored = await store.put(input, options);
-      return { status: existing ? 200 : 201, headers: versionHeaders(stored.version), body: toUniversal(stored) };
+      return { status: existing ? 200 : 201, headers: versionHeaders(stored.version), body: disclose(stored, false) };
     } catch (err) {
       if (!(err instanceof ConflictError) || ifMatch !== undefined || attempt >= WRITE_ATTEMPTS) throw err;
     }

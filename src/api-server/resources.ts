@@ -5,9 +5,10 @@ import type { Violation } from '../api/violation.js';
 import { RESOURCE_TYPES } from '../core/registry.js';
 import type { Kind, ResourceKey, StoredResource } from '../core/resource.js';
 import type { ResourceStore, WriteOptions } from '../core/store.js';
+import { disclose, parseReveal, REVEAL_PARAMETER } from './disclosure.js';
 import { pageOf, parsePaging } from './paging.js';
 import { badRequest, conflict, notFound, type ApiResponse } from './problem.js';
-import { meshKey, toUniversal } from './resource-form.js';
+import { meshKey } from './resource-form.js';
 
 /** A decoded request as the router sees it; the server fills it in after reading the body. */
 export interface ApiRequest {
@@ -58,11 +59,13 @@ export function checkIfMatch(
   return undefined;
 }
 
-/** GET of one resource, with its version in the headers. */
+/** GET of one resource, with its version in the headers; confidential data only on `?reveal=true`. */
 export async function getResource(store: ResourceStore, request: ApiRequest, key: ResourceKey): Promise<ApiResponse> {
+  const reveal = parseReveal(request.url.searchParams);
+  if (!reveal.ok) return badRequest(request.url.pathname, 'invalid query parameters', reveal.violations);
   const stored = await store.get(key);
   if (!stored) return notFound(request.url.pathname);
-  return { status: 200, headers: versionHeaders(stored.version), body: toUniversal(stored) };
+  return { status: 200, headers: versionHeaders(stored.version), body: disclose(stored, reveal.value) };
 }
 
 /** GET of a list: one mesh when `mesh` is given, every mesh otherwise. */
@@ -74,8 +77,12 @@ export async function listResources(
 ): Promise<ApiResponse> {
   const paging = parsePaging(request.url.searchParams);
   if (!paging.ok) return badRequest(request.url.pathname, 'invalid paging parameters', paging.violations);
+  if (request.url.searchParams.has(REVEAL_PARAMETER)) {
+    const violation = { field: REVEAL_PARAMETER, message: 'is accepted only when getting one resource' };
+    return badRequest(request.url.pathname, 'invalid query parameters', [violation]);
+  }
   const all = await store.list(kind, mesh === undefined ? {} : { mesh });
-  return { status: 200, body: pageOf(all.map(toUniversal), paging.value, request.url) };
+  return { status: 200, body: pageOf(all.map((r) => disclose(r, false)), paging.value, request.url) };
 }
 
 /** DELETE of one resource; a Mesh that still holds resources is refused with what blocks it. */

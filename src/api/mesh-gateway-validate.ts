@@ -1,7 +1,9 @@
-// Semantic checks of a decoded MeshGateway, with the exact fields and messages of gateway.md §4.2.
+// Semantic checks of a decoded MeshGateway, with the exact fields and messages of gateway.md §4.2,
+// plus the certificate checks knowable at write time (listener-certificates-validate.ts).
 
 import { fieldPath, indexPath } from './field-path.js';
 import { validateListenerHostname } from './hostname.js';
+import { validateInlineCertificates } from './listener-certificates-validate.js';
 import type { MeshGatewayListener, MeshGatewaySpec } from './mesh-gateway.js';
 import { PORT_RANGE_MESSAGE, isValidPort } from './port-range.js';
 import { validateGatewayTags, validateSelectors } from './tag-validation.js';
@@ -44,6 +46,7 @@ function validateListener(l: MeshGatewayListener, path: string): Violation[] {
     out.push({ field: fieldPath(path, 'protocol'), message: 'protocol is not supported with crossMesh' });
   }
   out.push(...validateListenerTls(l, fieldPath(path, 'tls')));
+  out.push(...validateInlineCertificates(l, path));
   out.push(...validateGatewayTags(l.tags, fieldPath(path, 'tags')));
   return out;
 }

@@ -1,5 +1,18 @@
 import { SELECTORS_SCHEMA, TAGS_SCHEMA } from './common-schemas.js';
-import { bool, enumeration, field, listOf, object, oneOf, port, text, uint32, type ObjectSchema } from './schema.js';
+import {
+  bool,
+  bytes,
+  enumeration,
+  field,
+  listOf,
+  MAX_STRING_LENGTH,
+  object,
+  oneOf,
+  port,
+  text,
+  uint32,
+  type ObjectSchema,
+} from './schema.js';
 import type { Selector, Tags } from './tags.js';
 
 /** Listener protocol; NONE is rejected by validation (value 2, formerly UDP, is reserved). */
@@ -12,7 +25,7 @@ export type TlsMode = 'NONE' | 'TERMINATE' | 'PASSTHROUGH';
 export interface DataSource {
   readonly secret?: string;
   readonly file?: string;
-  /** Base64 of the PEM bytes (Kuma's `inline`). */
+  /** Base64 of the PEM bytes (Kuma's `inline`), normalised to standard padded base64. */
   readonly inline?: string;
   readonly inlineString?: string;
 }
@@ -58,7 +71,8 @@ export const DATA_SOURCE_SCHEMA: ObjectSchema = object(
   {
     secret: field(text(), 'Name of a mesh Secret holding the PEM bundle.'),
     file: field(text(), 'Path of a file holding the PEM bundle, read by the control plane.'),
-    inline: field(text(), 'The PEM bundle, base64-encoded.'),
+    // At most as many PEM bytes as inlineString allows characters, however the bundle is written.
+    inline: field(bytes(MAX_STRING_LENGTH), 'The PEM bundle, base64-encoded.'),
     inlineString: field(text(), 'The PEM bundle as plain text.'),
   },
   { oneOf: [oneOf(['secret', 'file', 'inline', 'inlineString'], true)] },

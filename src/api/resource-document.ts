@@ -2,6 +2,8 @@
 //
 //   universal:  {type, name, mesh, labels?, creationTime?, modificationTime?, ...spec}
 //   Kubernetes: {apiVersion: kuma.io/v1alpha1, kind, metadata: {name, labels, ...}, mesh?, spec}
+//   Kubernetes Secret: {apiVersion: v1, kind: Secret, type: system.kuma.io/secret,
+//                       metadata: {name, labels: {kuma.io/mesh}}, data: {value: <base64>}}
 //
 // Spec violations carry paths relative to the spec in both forms (gateway.md §4.1 paths have no
 // `spec.` prefix); violations about the document itself name the document field (`metadata.name`).
@@ -31,6 +33,10 @@ export type ParsedResource = { [K in ResourceKindName]: ParsedResourceOf<K> }[Re
 export const KUMA_API_VERSION = 'kuma.io/v1alpha1';
 /** Mesh of a mesh-scoped Kubernetes object that names none, as Kuma does. */
 export const DEFAULT_MESH = 'default';
+/** API version of the Kubernetes Secret that carries a Kuma Secret. */
+export const KUBERNETES_SECRET_API_VERSION = 'v1';
+/** Kubernetes `type` of a core/v1 Secret that Kuma reads as a mesh Secret. */
+export const KUBERNETES_SECRET_TYPE = 'system.kuma.io/secret';
 /** Label naming the mesh of a Kubernetes object. */
 export const MESH_LABEL = 'kuma.io/mesh';
 /** Longest resource name accepted (a DNS subdomain's limit, also Kubernetes' limit). */
@@ -105,19 +111,13 @@ function parseUniversal(doc: Record<string, unknown>): Result<ParsedResource> {
 const KUBERNETES_TOP_LEVEL = ['apiVersion', 'kind', 'metadata', 'spec', 'mesh'];
 
 function parseKubernetes(doc: Record<string, unknown>): Result<ParsedResource> {
+  if (doc['kind'] === 'Secret') return parseKubernetesSecret(doc);
   const violations: Violation[] = [];
-  checkApiVersion(doc['apiVersion'], violations);
+  checkApiVersion(doc['apiVersion'], KUMA_API_VERSION, violations);
   const kind = checkKind(doc['kind'], 'kind', violations);
-  for (const key of Object.keys(doc)) {
-    const allowed = KUBERNETES_TOP_LEVEL.includes(key) && !(key === 'mesh' && kind === 'Mesh');
-    if (!allowed) violations.push({ field: key, message: `unknown field ${JSON.stringify(key)}` });
-  }
-  const rawMeta = doc['metadata'] ?? {};
-  const meta = decode(OBJECT_META_SCHEMA, rawMeta, 'metadata');
-  // The name gets the stricter name check below instead of the decoder's type check.
-  violations.push(...meta.violations.filter((v) => v.field !== 'metadata.name'));
-  const name = checkName(isPlainObject(rawMeta) ? rawMeta['name'] : undefined, 'metadata.name', violations);
-  const labels = (meta.value as { labels?: Record<string, string> }).labels ?? {};
+  const allowed = KUBERNETES_TOP_LEVEL.filter((key) => !(key === 'mesh' && kind === 'Mesh'));
+  checkTopLevel(doc, allowed, violations);
+  const { name, labels } = kubernetesMetadata(doc['metadata'], violations);
   const mesh = kind === 'Mesh' ? name : kubernetesMesh(doc['mesh'], labels, violations);
   const spec = doc['spec'] ?? {};
   if (!isPlainObject(spec)) {
@@ -127,11 +127,56 @@ function parseKubernetes(doc: Record<string, unknown>): Result<ParsedResource> {
   return finish({ kind, name, mesh, labels }, spec, violations);
 }
 
-function checkApiVersion(value: unknown, violations: Violation[]): void {
+const KUBERNETES_SECRET_TOP_LEVEL = ['apiVersion', 'kind', 'metadata', 'type', 'data'];
+
+// Kuma on Kubernetes reads mesh Secrets from core/v1 Secrets of its own type: the mesh from the
+// kuma.io/mesh label (default `default`), the content from `data.value`. Spec violations about
+// `data` are reported at `data.value`, where the content sits in this form.
+function parseKubernetesSecret(doc: Record<string, unknown>): Result<ParsedResource> {
+  const violations: Violation[] = [];
+  checkApiVersion(doc['apiVersion'], KUBERNETES_SECRET_API_VERSION, violations);
+  checkTopLevel(doc, KUBERNETES_SECRET_TOP_LEVEL, violations);
+  if (doc['type'] !== KUBERNETES_SECRET_TYPE) {
+    violations.push({ field: 'type', message: `must be ${JSON.stringify(KUBERNETES_SECRET_TYPE)}` });
+  }
+  const { name, labels } = kubernetesMetadata(doc['metadata'], violations);
+  const mesh = kubernetesMesh(undefined, labels, violations);
+  const data = doc['data'] ?? {};
+  if (!isPlainObject(data)) {
+    violations.push({ field: 'data', message: 'must be an object' });
+    return fail(violations);
+  }
+  for (const key of Object.keys(data)) {
+    if (key !== 'value') violations.push({ field: keyPath('data', key), message: `unknown key ${JSON.stringify(key)}; Kuma reads only "value"` });
+  }
+  const parsed = parseSpec('Secret', { data: data['value'] });
+  if (!parsed.ok) violations.push(...parsed.violations.map((v) => ({ ...v, field: v.field.replace(/^data/, 'data.value') })));
+  if (!parsed.ok || violations.length > 0) return fail(violations);
+  return ok({ kind: 'Secret', name, mesh, labels, spec: parsed.value });
+}
+
+function checkTopLevel(doc: Record<string, unknown>, allowed: readonly string[], violations: Violation[]): void {
+  for (const key of Object.keys(doc)) {
+    if (!allowed.includes(key)) violations.push({ field: key, message: `unknown field ${JSON.stringify(key)}` });
+  }
+}
+
+/** Name and labels of a Kubernetes object's metadata. */
+function kubernetesMetadata(raw: unknown, violations: Violation[]): { name: string; labels: Readonly<Record<string, string>> } {
+  const rawMeta = raw ?? {};
+  const meta = decode(OBJECT_META_SCHEMA, rawMeta, 'metadata');
+  // The name gets the stricter name check below instead of the decoder's type check.
+  violations.push(...meta.violations.filter((v) => v.field !== 'metadata.name'));
+  const name = checkName(isPlainObject(rawMeta) ? rawMeta['name'] : undefined, 'metadata.name', violations);
+  const labels = (meta.value as { labels?: Record<string, string> }).labels ?? {};
+  return { name, labels };
+}
+
+function checkApiVersion(value: unknown, expected: string, violations: Violation[]): void {
   if (value === undefined || value === null || value === '') {
     violations.push({ field: 'apiVersion', message: 'cannot be empty' });
-  } else if (value !== KUMA_API_VERSION) {
-    violations.push({ field: 'apiVersion', message: `must be ${JSON.stringify(KUMA_API_VERSION)}` });
+  } else if (value !== expected) {
+    violations.push({ field: 'apiVersion', message: `must be ${JSON.stringify(expected)}` });
   }
 }
 

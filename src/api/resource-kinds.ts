@@ -11,13 +11,20 @@ import { validateMeshGateway } from './mesh-gateway-validate.js';
 import { MESH_SPEC_SCHEMA, validateMesh, type MeshSpec } from './mesh.js';
 import type { ObjectSchema } from './schema.js';
 import { decode } from './schema-decode.js';
+import { SECRET_SPEC_SCHEMA, validateSecret, type SecretSpec } from './secret.js';
 import { fail, ok, type Result, type Violation } from './violation.js';
 
 /** Name of a resource kind, as written in `type:` (universal) or `kind:` (Kubernetes). */
-export type ResourceKindName = 'Mesh' | 'Dataplane' | 'MeshGateway' | 'MeshGatewayRoute';
+export type ResourceKindName = 'Mesh' | 'Dataplane' | 'MeshGateway' | 'MeshGatewayRoute' | 'Secret';
 
 /** Every kind, in apply order: a Mesh before what lives in it. */
-export const RESOURCE_KIND_NAMES: readonly ResourceKindName[] = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute'];
+export const RESOURCE_KIND_NAMES: readonly ResourceKindName[] = [
+  'Mesh',
+  'Dataplane',
+  'MeshGateway',
+  'MeshGatewayRoute',
+  'Secret',
+];
 
 /** Spec type of each kind. */
 export interface SpecByKind {
@@ -25,6 +32,7 @@ export interface SpecByKind {
   readonly Dataplane: DataplaneSpec;
   readonly MeshGateway: MeshGatewaySpec;
   readonly MeshGatewayRoute: MeshGatewayRouteSpec;
+  readonly Secret: SecretSpec;
 }
 
 /** Spec schema of each kind: the single source for decoding and for generated CRDs. */
@@ -33,6 +41,7 @@ export const SPEC_SCHEMAS: { readonly [K in ResourceKindName]: ObjectSchema } = 
   Dataplane: DATAPLANE_SPEC_SCHEMA,
   MeshGateway: MESH_GATEWAY_SPEC_SCHEMA,
   MeshGatewayRoute: MESH_GATEWAY_ROUTE_SPEC_SCHEMA,
+  Secret: SECRET_SPEC_SCHEMA,
 };
 
 const VALIDATORS: { readonly [K in ResourceKindName]: (spec: SpecByKind[K]) => Violation[] } = {
@@ -40,6 +49,7 @@ const VALIDATORS: { readonly [K in ResourceKindName]: (spec: SpecByKind[K]) => V
   Dataplane: validateDataplane,
   MeshGateway: validateMeshGateway,
   MeshGatewayRoute: validateMeshGatewayRoute,
+  Secret: validateSecret,
 };
 
 /** True when `name` is a kind src/api understands. */

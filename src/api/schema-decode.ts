@@ -4,6 +4,7 @@
 // Keeping list positions and defaults intact lets the semantic validators run on what decoded and
 // still report indices that match the user's document.
 
+import { decodeBase64, decodedLength } from './base64.js';
 import { fieldPath, indexPath, keyPath } from './field-path.js';
 import {
   DEFAULT_MAX_ENTRIES,
@@ -11,6 +12,7 @@ import {
   MAX_DEPTH,
   MAX_STRING_LENGTH,
   fieldSpellings,
+  type BytesSchema,
   type EnumSchema,
   type FreeFormSchema,
   type IntegerSchema,
@@ -53,6 +55,8 @@ function decodeAt(schema: Schema, input: unknown, path: string, depth: number, o
   switch (schema.kind) {
     case 'string':
       return decodeString(schema, input, path, out);
+    case 'bytes':
+      return decodeBytes(schema, input, path, out);
     case 'integer':
       return decodeInteger(schema, input, path, out);
     case 'number':
@@ -97,6 +101,7 @@ function decodeContainer(
 function zeroValue(schema: Schema): unknown {
   switch (schema.kind) {
     case 'string':
+    case 'bytes':
       return '';
     case 'integer':
     case 'number':
@@ -125,6 +130,24 @@ function decodeString(schema: StringSchema, input: unknown, path: string, out: S
     return input.slice(0, schema.maxLength);
   }
   return input;
+}
+
+// Messages never quote the value: bytes fields hold Secret data and private keys.
+function decodeBytes(schema: BytesSchema, input: unknown, path: string, out: Sink): string {
+  if (typeof input !== 'string') {
+    out.push({ field: path, message: 'must be a base64 string' });
+    return '';
+  }
+  if (decodedLength(input) > schema.maxBytes) {
+    out.push({ field: path, message: `must be at most ${schema.maxBytes} bytes once decoded` });
+    return '';
+  }
+  const decoded = decodeBase64(input);
+  if (decoded === undefined) {
+    out.push({ field: path, message: 'must be valid base64' });
+    return '';
+  }
+  return decoded.toString('base64');
 }
 
 // protojson accepts integers as JSON numbers or as decimal strings ("80"); nothing else.

@@ -23,6 +23,17 @@ export interface StringSchema {
 }
 
 /**
+ * A protobuf bytes field (or BytesValue): base64 text on the wire. The decoder accepts what
+ * protojson accepts (standard or URL-safe alphabet, padded or not, line breaks ignored) and
+ * normalises to standard padded base64, so equal bytes always compare equal.
+ */
+export interface BytesSchema {
+  readonly kind: 'bytes';
+  /** Largest decoded size in bytes. */
+  readonly maxBytes: number;
+}
+
+/**
  * A protobuf integer. `minimum`/`maximum` are enforced by the decoder; fields whose range Kuma
  * reports with its own message (ports, status codes) leave them unset and let the validator speak.
  */
@@ -108,6 +119,7 @@ export interface ObjectSchema {
 /** Any node of a schema. */
 export type Schema =
   | StringSchema
+  | BytesSchema
   | IntegerSchema
   | NumberSchema
   | BooleanSchema
@@ -120,6 +132,11 @@ export type Schema =
 /** A string field schema, capped at `maxLength`. */
 export function text(maxLength = MAX_STRING_LENGTH): StringSchema {
   return { kind: 'string', maxLength };
+}
+
+/** A bytes field schema holding at most `maxBytes` decoded bytes. */
+export function bytes(maxBytes: number): BytesSchema {
+  return { kind: 'bytes', maxBytes };
 }
 
 /** An integer schema; pass bounds only when the decoder should enforce them. */

@@ -1,5 +1,6 @@
-// `portico get <kind> [name] -m MESH -o table|yaml|json`. A list is fetched page by page until
-// `next` is null, so the output is complete however many resources there are.
+// `portico get <kind> [name] -m MESH -o table|yaml|json [--reveal]`. A list is fetched page by
+// page until `next` is null, so the output is complete however many resources there are. Secret
+// data is shown only for one named resource with --reveal (the API's disclosure rules).
 import { Command, Option } from 'commander';
 import { findResourceType, RESOURCE_TYPES, type ResourceType } from '../core/registry.js';
 import { ApiClient, formatFailure, segment } from './api-client.js';
@@ -24,6 +25,7 @@ const PAGE_SIZE = 1000;
 interface GetOptions {
   readonly mesh: string;
   readonly output: OutputFormat;
+  readonly reveal?: boolean;
 }
 
 /** The `get` command; `done` receives the exit code. */
@@ -34,6 +36,7 @@ export function getCommand(io: CliIo, done: (code: number) => void): Command {
     .argument('[name]', 'name of one resource')
     .option('-m, --mesh <mesh>', 'mesh of the resources (not used for meshes)', DEFAULT_MESH)
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .option('--reveal', 'show the data of a secret (only with a name)')
     .action(async (kind: string, name: string | undefined, options: GetOptions, command: Command) => {
       const api = (command.optsWithGlobals() as { api: string }).api;
       done(await runGet(io, new ApiClient(api), kind, name, options));
@@ -50,6 +53,10 @@ export async function runGet(
 ): Promise<number> {
   const type = resolveType(io, kind);
   if (!type) return 1;
+  if (options.reveal && name === undefined) {
+    printError(io, `--reveal needs the name of one ${type.singular}; lists never show secret data`);
+    return 1;
+  }
   return name === undefined ? getList(io, client, type, options) : getOne(io, client, type, name, options);
 }
 
@@ -72,7 +79,8 @@ export function describeResource(type: ResourceType, name: string, mesh: string)
 
 /** Print one resource. */
 async function getOne(io: CliIo, client: ApiClient, type: ResourceType, name: string, options: GetOptions) {
-  const result = await client.get(`${collectionPath(type, options.mesh)}/${segment(name)}`);
+  const query = options.reveal ? '?reveal=true' : '';
+  const result = await client.get(`${collectionPath(type, options.mesh)}/${segment(name)}${query}`);
   if (!result.ok) {
     printError(io, result.status === 404 ? `${describeResource(type, name, options.mesh)} not found` : formatFailure(result));
     return 1;

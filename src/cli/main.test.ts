@@ -136,10 +136,31 @@ describe('portico CLI against a real API server', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ type: 'MeshGateway', name: 'edge', conf: { listeners: [{ port: 8080 }] } });
   });
 
+  it('gets secrets without data, and one secret with --reveal', async () => {
+    const data = Buffer.from('secret bundle').toString('base64');
+    const applied = await run(api, ['apply', '-f', '-'], `type: Secret\nmesh: prod\nname: tls\ndata: ${data}\n`);
+    expect(applied).toMatchObject({ code: 0, stdout: 'secret "tls" created\n' });
+    const table = await run(api, ['get', 'secrets', '-m', 'prod']);
+    expect(table.stdout.split('\n').map((l) => l.split(/\s+/))).toEqual([['MESH', 'NAME', 'AGE'], ['prod', 'tls', '3m'], ['']]);
+    for (const args of [['get', 'secrets', '-m', 'prod', '-o', 'yaml'], ['get', 'secret', 'tls', '-m', 'prod', '-o', 'json']]) {
+      const r = await run(api, args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('tls');
+      expect(r.stdout).not.toContain(data);
+    }
+    const revealed = await run(api, ['get', 'secret', 'tls', '-m', 'prod', '--reveal']);
+    expect(revealed.stdout.split('\n').map((l) => l.split(/\s+/))).toEqual([['MESH', 'NAME', 'DATA', 'AGE'], ['prod', 'tls', data, '3m'], ['']]);
+    const json = await run(api, ['get', 'sec', 'tls', '-m', 'prod', '--reveal', '-o', 'json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ type: 'Secret', mesh: 'prod', name: 'tls', data });
+    const list = await run(api, ['get', 'secrets', '-m', 'prod', '--reveal']);
+    expect(list).toMatchObject({ code: 1, stdout: '', stderr: 'Error: --reveal needs the name of one secret; lists never show secret data\n' });
+    expect((await run(api, ['delete', 'secret', 'tls', '-m', 'prod'])).code).toBe(0);
+  });
+
   it('reports an unknown kind, a missing resource and an unreachable API as one error line', async () => {
     const kind = await run(api, ['get', 'widgets']);
     expect(kind).toMatchObject({ code: 1, stdout: '' });
-    expect(kind.stderr).toBe('Error: unknown resource type "widgets"; use one of meshes, dataplanes, meshgateways, meshgatewayroutes\n');
+    expect(kind.stderr).toBe('Error: unknown resource type "widgets"; use one of meshes, dataplanes, meshgateways, meshgatewayroutes, secrets\n');
     const missing = await run(api, ['get', 'dp', 'nope', '-m', 'prod']);
     expect(missing.stderr).toBe('Error: dataplane "nope" in mesh "prod" not found\n');
     const closed = await closedPort();

@@ -13,10 +13,12 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 /** A resource in universal form as returned by the API. */
 export type UniversalItem = Readonly<Record<string, unknown>>;
 
-// One table column: header and how to read the cell from an item.
+// One table column: header and how to read the cell from an item. An optional column is shown
+// only when some item has a value for it (a Secret's DATA appears only once revealed).
 interface Column {
   readonly header: string;
   readonly cell: (item: UniversalItem, now: Date) => string;
+  readonly optional?: boolean;
 }
 
 /** YAML of a value, without line folding so long strings stay greppable. */
@@ -31,7 +33,7 @@ export function formatJson(value: unknown): string {
 
 /** A table of items of one kind, with kind-specific columns; `now` makes AGE testable. */
 export function formatTable(kind: Kind, items: readonly UniversalItem[], now: Date): string {
-  const columns = COLUMNS[kind];
+  const columns = COLUMNS[kind].filter((c) => !c.optional || items.some((item) => c.cell(item, now) !== '-'));
   const rows = [columns.map((c) => c.header), ...items.map((item) => columns.map((c) => c.cell(item, now)))];
   const widths = columns.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('   ').trimEnd()).join('\n') + '\n';
@@ -127,6 +129,7 @@ const COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
     { header: 'TYPE', cell: routeType },
     AGE,
   ],
+  Secret: [MESH, NAME, { header: 'DATA', cell: (i) => text(i['data']), optional: true }, AGE],
 };
 
 /** Where the CLI writes and reads; tests replace it to capture output and feed stdin. */

@@ -11,6 +11,12 @@ export interface ResourceType {
   readonly aliases: readonly string[];
   /** `global` kinds (Mesh) are not inside a mesh; `mesh` kinds live in one mesh. */
   readonly scope: 'global' | 'mesh';
+  /**
+   * The spec is confidential (Secret data): the REST API never lists it, shows it on a single
+   * GET only when asked with `?reveal=true`, never echoes it in write answers, and it never
+   * reaches a log line. Absent means false.
+   */
+  readonly confidential?: boolean;
 }
 
 /** Every kind Portico stores, in apply order: a Mesh before the resources inside it. */
@@ -25,6 +31,8 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     aliases: ['mgwr'],
     scope: 'mesh',
   },
+  // Last: nothing in the store depends on a Secret existing first (references resolve at generation).
+  { kind: 'Secret', plural: 'secrets', singular: 'secret', aliases: ['sec'], scope: 'mesh', confidential: true },
 ];
 
 /** The type of a kind. */

@@ -2,9 +2,10 @@ import type { DataplaneSpec } from '../api/dataplane.js';
 import type { MeshSpec } from '../api/mesh.js';
 import type { MeshGatewaySpec } from '../api/mesh-gateway.js';
 import type { MeshGatewayRouteSpec } from '../api/mesh-gateway-route.js';
+import type { SecretSpec } from '../api/secret.js';
 
 /** Resource kinds Portico stores. */
-export type Kind = 'Mesh' | 'Dataplane' | 'MeshGateway' | 'MeshGatewayRoute';
+export type Kind = 'Mesh' | 'Dataplane' | 'MeshGateway' | 'MeshGatewayRoute' | 'Secret';
 
 /** Spec type of each kind. */
 export interface SpecOf {
@@ -12,6 +13,7 @@ export interface SpecOf {
   Dataplane: DataplaneSpec;
   MeshGateway: MeshGatewaySpec;
   MeshGatewayRoute: MeshGatewayRouteSpec;
+  Secret: SecretSpec;
 }
 
 /** Identity of a stored resource. For a Mesh, `mesh` equals `name`. */
