@@ -57,5 +57,5 @@ export function gatewayInput(shape: FixtureShape, gatewayName = 'edge'): Gateway
       },
     }),
   );
-  return { mesh, proxy, gateways: [gateway], routes, dataplanes: [proxy, ...backends] };
+  return { mesh, proxy, gateways: [gateway], routes, dataplanes: [proxy, ...backends], secrets: [], files: new Map() };
 }

@@ -14,7 +14,18 @@ export interface GatewayInput {
   readonly routes: readonly StoredResource<'MeshGatewayRoute'>[];
   /** Every Dataplane of the mesh (the source of endpoints). */
   readonly dataplanes: readonly StoredResource<'Dataplane'>[];
+  /** Every Secret of the mesh: `secret:` certificate sources name one (gateway.md §2.13). */
+  readonly secrets: readonly StoredResource<'Secret'>[];
+  /**
+   * Certificate files by path, read by the runtime before translating (this layer does no I/O):
+   * at least every path referencedCertificateFiles returns for the mesh's MeshGateways. A read
+   * failure is passed as `error` and fails generation with that cause (§4.6).
+   */
+  readonly files: ReadonlyMap<string, CertificateFile>;
 }
+
+/** A certificate file's text, or why it could not be read (e.g. the errno message). */
+export type CertificateFile = { readonly content: string } | { readonly error: string };
 
 /** A user-facing problem found while translating, attributed to the resource that caused it. */
 export interface TranslationProblem {
@@ -22,9 +33,19 @@ export interface TranslationProblem {
   readonly message: string;
 }
 
-/** Result of a translation: the IR (absent when no MeshGateway selects the proxy) and problems. */
+/**
+ * Result of a translation: the IR and the problems found. `gateway` is absent when no MeshGateway
+ * selects the proxy, and when generation failed.
+ */
 export interface GatewayTranslation {
   readonly gateway?: Gateway;
+  /**
+   * True when a generation-time error (gateway.md §4.6: a certificate that cannot be loaded or
+   * parsed, a TLS listener without a mode, a cross-mesh listener without mTLS) makes the whole
+   * gateway ungeneratable. There is then no `gateway`: rather than serve a partial configuration,
+   * the proxies keep their last accepted one (robustness.md §2 rule 3); `problems` says why.
+   */
+  readonly failed?: boolean;
   /** In the order found, without duplicates. */
   readonly problems: readonly TranslationProblem[];
 }

@@ -69,7 +69,7 @@ describe('selectGateway (gateway.md §2.2)', () => {
 describe('gatewayIdentity', () => {
   const mesh = storedResource<'Mesh'>({ type: 'Mesh', name: 'default' });
   const gws = [gateway('edge', [{ 'kuma.io/service': 'edge' }])];
-  const input = (p: StoredResource<'Dataplane'>) => ({ mesh, proxy: p, gateways: gws, routes: [], dataplanes: [] });
+  const input = (p: StoredResource<'Dataplane'>) => ({ mesh, proxy: p, gateways: gws, routes: [], dataplanes: [], secrets: [], files: new Map() });
 
   it('is equal for equal tag sets whatever their key order, and differs otherwise', () => {
     const a = gatewayIdentity(input(proxy({ 'kuma.io/service': 'edge', zone: 'east' })));

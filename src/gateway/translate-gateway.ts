@@ -5,18 +5,26 @@ import type { ResourceKey, StoredResource } from '../core/resource.js';
 import type { Gateway, Listener } from '../ir/gateway.js';
 import { routesInBindingOrder, type GatewayRoute } from './bind-routes.js';
 import { compareBytes } from './byte-order.js';
+import { certificateSources } from './certificate-sources.js';
 import { ClusterRegistry } from './clusters.js';
 import { collapseListeners, type CollapsedPort } from './collapse-listeners.js';
 import { indexEndpoints } from './endpoints.js';
 import { ProblemLog, type GatewayInput, type GatewayTranslation } from './gateway-input.js';
+import { CertificateRegistry } from './group-tls.js';
+import type { PortContext } from './port-context.js';
 import { proxyGatewayTags, selectGateway } from './select-gateway.js';
 import { canonicalTags } from './tag-maps.js';
-import { translateHttpPort, type PortContext } from './translate-http-port.js';
+import { translateHttpPort } from './translate-http-port.js';
+import { translateTcpPort } from './translate-tcp-port.js';
 
 /** Cross-mesh listeners need the mesh identity and CA (gateway.md §2.17, §4.6). */
 const CROSS_MESH_NEEDS_MTLS = 'mTLS must be enabled for crossMesh-enabled MeshGateways';
 
-/** Translate the mesh's resources into the IR of one gateway dataplane. */
+/**
+ * Translate the mesh's resources into the IR of one gateway dataplane. A generation-time error
+ * (§4.6) in any port fails the whole translation: every port is still translated so that all
+ * problems are reported at once, but no IR is returned and the proxies keep their last config.
+ */
 export function translateGateway(input: GatewayInput): GatewayTranslation {
   // §2.2: no selected MeshGateway means no gateway configuration at all.
   const selected = selectGateway(input.proxy, input.gateways);
@@ -28,12 +36,16 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
   const ports = collapseListeners(selected, proxyTags);
   // §2.5: routes are bound in ascending name order.
   const routes = routesInBindingOrder(input.routes, mesh);
-  // §2.6-§2.10 per port; clusters are registered as route destinations are resolved.
+  // §2.6-§2.14 per port; clusters are registered as destinations are resolved, certificates as
+  // HTTPS and TLS groups are built.
   const clusters = new ClusterRegistry();
-  const ctx = portContext(selected, clusters, problems);
+  const certificates = new CertificateRegistry(certificateSources(mesh, input.secrets, input.files));
+  let failed = false;
+  const ctx = portContext(selected, clusters, certificates, problems, () => (failed = true));
   const listeners = ports
-    .filter((port) => portSupported(port, input.mesh, ctx))
+    .filter((port) => portGeneratable(port, input.mesh, ctx))
     .map((port) => translatePort(port, routes, ctx));
+  if (failed) return { failed: true, problems: problems.problems() };
   // §2.15: endpoints of the referenced services only, indexed once.
   const endpoints = indexEndpoints(input.dataplanes, mesh, clusters.services());
   const gateway: Gateway = {
@@ -43,49 +55,59 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
     proxyTags: canonicalTags(proxyTags),
     listeners,
     clusters: clusters.clusters(endpoints),
-    // §2.11: one RTDS key per emitted port with a positive limit.
-    connectionLimits: connectionLimits(ports, listeners),
+    // §2.11: one RTDS key per port with a positive limit, whatever its protocol.
+    connectionLimits: connectionLimits(ports),
   };
   return { gateway, problems: problems.problems() };
 }
 
 /** Problem reporting bound to the selected gateway and the route being translated. */
-function portContext(gateway: StoredResource<'MeshGateway'>, clusters: ClusterRegistry, problems: ProblemLog): PortContext {
+function portContext(
+  gateway: StoredResource<'MeshGateway'>,
+  clusters: ClusterRegistry,
+  certificates: CertificateRegistry,
+  problems: ProblemLog,
+  markFailed: () => void,
+): PortContext {
   const gatewayKey: ResourceKey = { kind: 'MeshGateway', mesh: gateway.mesh, name: gateway.name };
   return {
     clusters,
+    certificates,
     problem: (route, message) => problems.add(route, message),
     gatewayProblem: (message) => problems.add(gatewayKey, message),
+    fail: (message) => {
+      markFailed();
+      problems.add(gatewayKey, message);
+    },
   };
 }
 
 /**
- * Only HTTP ports are generated today; HTTPS, TLS and TCP ports are skipped with a problem rather
- * than emitted half-working. A cross-mesh port needs mTLS on the mesh.
+ * False, after failing the generation, for a port that cannot be generated before looking at its
+ * listeners: a cross-mesh port in a mesh without mTLS (§2.17), or a protocol validation rejects.
  */
-function portSupported(port: CollapsedPort, mesh: StoredResource<'Mesh'>, ctx: PortContext): boolean {
-  if (port.protocol !== 'HTTP') {
-    ctx.gatewayProblem(`protocol ${port.protocol} is not supported yet`);
+function portGeneratable(port: CollapsedPort, mesh: StoredResource<'Mesh'>, ctx: PortContext): boolean {
+  if (port.protocol === 'NONE') {
+    ctx.fail(`conf.listeners[${port.listeners[0]?.index ?? 0}].protocol: cannot be empty`);
     return false;
   }
   if (port.crossMesh && !mesh.spec.mtls?.enabledBackend) {
-    ctx.gatewayProblem(CROSS_MESH_NEEDS_MTLS);
+    ctx.fail(CROSS_MESH_NEEDS_MTLS);
     return false;
   }
   return true;
 }
 
-/** One port as an Envoy listener (only HTTP reaches here, see portSupported). */
+/** One port as an Envoy listener, by protocol. */
 function translatePort(port: CollapsedPort, routes: readonly GatewayRoute[], ctx: PortContext): Listener {
-  return translateHttpPort(port, routes, ctx);
+  return port.protocol === 'HTTP' || port.protocol === 'HTTPS'
+    ? translateHttpPort(port, routes, ctx)
+    : translateTcpPort(port, routes, ctx);
 }
 
-/** Limits by listener name, ascending name, for emitted listeners whose port sets one above zero. */
-function connectionLimits(ports: readonly CollapsedPort[], listeners: readonly Listener[]): Record<string, number> {
-  const emitted = new Set(listeners.map((l) => l.name));
-  const limited = ports
-    .filter((p) => p.connectionLimit > 0 && emitted.has(p.name))
-    .sort((a, b) => compareBytes(a.name, b.name));
+/** Limits by listener name, ascending name, for every port whose first listener sets one above zero. */
+function connectionLimits(ports: readonly CollapsedPort[]): Record<string, number> {
+  const limited = ports.filter((p) => p.connectionLimit > 0).sort((a, b) => compareBytes(a.name, b.name));
   const limits: Record<string, number> = {};
   for (const p of limited) limits[p.name] = p.connectionLimit;
   return limits;

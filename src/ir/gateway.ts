@@ -55,10 +55,15 @@ export interface GroupTls {
 export interface HostnameGroup {
   /** Group key: effective hostname for HTTPS/TLS, `*` for HTTP/TCP. */
   readonly hostname: string;
+  /** HTTPS (always TERMINATE) and TLS only: the TLS of the group's first listener. */
   readonly tls?: GroupTls;
   /** HTTP and HTTPS only: the route table of this group. */
   readonly routeTable?: RouteTable;
-  /** TCP and TLS only: the forwards of every bound TCP rule of the group. */
+  /**
+   * TCP and TLS only: one forward per backend of every bound TCP rule of the group's hosts, with
+   * the rule's effective weight (0 kept, so its cluster exists), stably sorted by cluster name.
+   * A cluster named by several rules appears once per rule.
+   */
   readonly tcpForwards?: readonly Forward[];
 }
 

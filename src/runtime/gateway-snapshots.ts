@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { StoredResource } from '../core/resource.js';
 import type { ResourceStore } from '../core/store.js';
+import { readCertificateFiles } from './certificate-files.js';
+import { referencedCertificateFiles } from '../gateway/certificate-sources.js';
 import type { GatewayInput } from '../gateway/gateway-input.js';
 import { gatewayIdentity } from '../gateway/select-gateway.js';
 import { translateGateway } from '../gateway/translate-gateway.js';
@@ -75,17 +77,20 @@ export class GatewaySnapshots {
   }
 
   private async meshSnapshots(mesh: StoredResource<'Mesh'>): Promise<MeshSnapshots> {
-    const [dataplanes, gateways, routes] = await Promise.all([
+    const [dataplanes, gateways, routes, secrets] = await Promise.all([
       this.store.list('Dataplane', { mesh: mesh.name }),
       this.store.list('MeshGateway', { mesh: mesh.name }),
       this.store.list('MeshGatewayRoute', { mesh: mesh.name }),
+      this.store.list('Secret', { mesh: mesh.name }),
     ]);
+    // Files have no change events: they are re-read whenever their mesh is regenerated.
+    const files = await readCertificateFiles(referencedCertificateFiles(gateways));
     const proxies = dataplanes.filter((dp) => dp.spec.networking.gateway?.type === 'BUILTIN');
     const shared = new Map<string, SharedResources | undefined>();
     const snapshots = new Map<string, Snapshot | undefined>();
     const result: MeshSnapshots = new Map();
     for (const proxy of proxies) {
-      const input: GatewayInput = { mesh, proxy, gateways, routes, dataplanes };
+      const input: GatewayInput = { mesh, proxy, gateways, routes, dataplanes, secrets, files };
       const identity = gatewayIdentity(input) ?? `${mesh.name}/no-gateway`;
       if (!shared.has(identity)) shared.set(identity, this.translateShared(input, identity));
       const resources = shared.get(identity);
@@ -106,6 +111,12 @@ export class GatewaySnapshots {
         this.logger.warn({ resource: p.resource, identity }, p.message);
       }
       this.recordProblems(input, translation.problems.map((p) => `${p.resource.kind} ${p.resource.name}: ${p.message}`));
+      if (translation.failed) {
+        // gateway.md §4.6: generation fails and the proxies keep their last accepted config.
+        this.stats.errors += 1;
+        this.logger.error({ identity, problems: translation.problems.length }, 'gateway generation failed; proxies keep their last good config');
+        return undefined;
+      }
       const gw = translation.gateway;
       const envoy = gw ? buildSharedResources(gw) : emptyGatewayResources();
       return { gateway: gw, encoded: encodeEnvoyResources(envoy) };

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,6 +126,22 @@ export function request(url: string, options: { host?: string; method?: string; 
       },
     );
     req.setTimeout(5_000, () => req.destroy(new Error(`request to ${url} timed out`)));
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+/** An HTTPS request with SNI `servername`; resolves the response and the served certificate's CN. */
+export function httpsRequest(port: number, servername: string, path: string, host = '127.0.0.1'): Promise<HttpResult & { cn: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request({ host, port, path, servername, headers: { host: servername }, rejectUnauthorized: false, agent: false }, (res) => {
+      const cert = (res.socket as import('node:tls').TLSSocket).getPeerCertificate();
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, cn: String(cert.subject?.CN ?? '') }));
+    });
+    req.setTimeout(5_000, () => req.destroy(new Error(`https request to ${servername} timed out`)));
     req.once('error', reject);
     req.end();
   });

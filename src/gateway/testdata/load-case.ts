@@ -3,16 +3,64 @@
 // It fills only the empty defaults the normalised API shapes carry (tags `{}`, lists `[]`,
 // hostname `''`, crossMesh false), so test inputs stay short; it validates nothing. The real
 // parser (src/api) replaces it once available.
+//
+// PEM material lives in testdata/pem (see generate.sh there). Wherever a test writes PEM text, it
+// may write `{pem: <fixture file>}` (or a list of fixture files, concatenated) instead: as a
+// Secret's `data` and as an `inline` certificate source it is base64-encoded, as an
+// `inlineString` source and as the `content` of a certificate file it is used as text.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Kind, StoredResource } from '../../core/resource.js';
-import type { GatewayInput } from '../gateway-input.js';
+import type { CertificateFile, GatewayInput } from '../gateway-input.js';
 
 /** A resource as written in a test: universal form plus optional `creationTime`. */
 export type RawResource = Record<string, unknown> & { readonly type: string; readonly name: string; readonly mesh?: string };
 
-/** A golden input file: the proxy's name and every resource of the mesh, in any order. */
+/** A certificate file as a test writes it: PEM text or a fixture reference, or a read error. */
+export type RawFile = { readonly content: unknown } | { readonly error: string };
+
+/** A golden input file: the proxy's name, every resource of the mesh, and the certificate files read. */
 export interface RawCase {
   readonly proxy: string;
   readonly resources: readonly RawResource[];
+  /** Certificate files by path, as the runtime would have read them. */
+  readonly files?: Readonly<Record<string, RawFile>>;
+}
+
+/** Where the PEM fixtures are. */
+const PEM_DIR = path.join(import.meta.dirname, 'pem');
+
+/** PEM text: a string as written, or `{pem: name | names}` read from testdata/pem and concatenated. */
+export function pemText(value: unknown): unknown {
+  const ref = obj(value).pem;
+  if (ref === undefined) return value;
+  const names = Array.isArray(ref) ? ref : [ref];
+  return names.map((n) => readFileSync(path.join(PEM_DIR, String(n)), 'utf8')).join('');
+}
+
+/** PEM as base64, the encoding of Secret `data` and `inline` sources; strings are taken as already encoded. */
+function pemBase64(value: unknown): unknown {
+  return typeof value === 'string' ? value : Buffer.from(String(pemText(value)), 'utf8').toString('base64');
+}
+
+/** A certificate source with fixture references resolved. */
+function dataSource(source: Obj): Obj {
+  const out: Obj = { ...source };
+  if (source.inline !== undefined) out.inline = pemBase64(source.inline);
+  if (source.inlineString !== undefined) out.inlineString = pemText(source.inlineString);
+  return out;
+}
+
+/** A MeshGateway listener with its defaults and its certificate sources resolved. */
+function gatewayListener(listener: Obj): Obj {
+  const tls = listener.tls === undefined ? undefined : obj(listener.tls);
+  return {
+    hostname: '',
+    tags: {},
+    crossMesh: false,
+    ...listener,
+    ...(tls ? { tls: { ...tls, certificates: list(tls.certificates).map(dataSource) } } : {}),
+  };
 }
 
 /** Creation time when a test does not care. */
@@ -52,9 +100,7 @@ function normaliseSpec(kind: Kind, spec: Obj): Obj {
       return {
         tags: {},
         ...spec,
-        ...(conf
-          ? { conf: { listeners: list(conf.listeners).map((l) => ({ hostname: '', tags: {}, crossMesh: false, ...l })) } }
-          : {}),
+        ...(conf ? { conf: { listeners: list(conf.listeners).map(gatewayListener) } } : {}),
       };
     }
     case 'MeshGatewayRoute': {
@@ -82,6 +128,8 @@ function normaliseSpec(kind: Kind, spec: Obj): Obj {
         },
       };
     }
+    case 'Secret':
+      return { ...spec, data: pemBase64(spec.data) };
     default:
       return spec;
   }
@@ -103,6 +151,15 @@ export function storedResource<K extends Kind>(raw: RawResource): StoredResource
   } as unknown as StoredResource<K>;
 }
 
+/** The certificate files of a case, with fixture references resolved. */
+function certificateFiles(raw: RawCase): Map<string, CertificateFile> {
+  const files = new Map<string, CertificateFile>();
+  for (const [file, value] of Object.entries(raw.files ?? {})) {
+    files.set(file, 'error' in value ? { error: value.error } : { content: String(pemText(value.content)) });
+  }
+  return files;
+}
+
 /** The GatewayInput of a case: the proxy, its Mesh and every resource of the mesh, in file order. */
 export function gatewayInput(raw: RawCase): GatewayInput {
   const all = raw.resources.map((r) => storedResource(r));
@@ -118,5 +175,7 @@ export function gatewayInput(raw: RawCase): GatewayInput {
     gateways: inMesh('MeshGateway'),
     routes: inMesh('MeshGatewayRoute'),
     dataplanes: inMesh('Dataplane'),
+    secrets: inMesh('Secret'),
+    files: certificateFiles(raw),
   };
 }

@@ -1,18 +1,19 @@
-// The six xDS resource types Portico serves (xds-server.md §1), declared as data. Kept local to
-// the cache so that it depends on nothing but protos; the push order below is the make-before-break
-// order of xds-server.md §10 and every component that sends several types iterates it.
+// The six xDS resource types Portico serves (xds-server.md §1) as the cache and server see them.
+// The type URLs themselves are made once, in xds/envoy/type-urls.ts; the push order below is the
+// make-before-break order of xds-server.md §10 and every component that sends several types
+// iterates it.
+import { TYPE_URL, TYPE_URL_PREFIX } from '../envoy/type-urls.js';
 
-/** Prefix of every type URL (and of every `Any.type_url`). */
-export const TYPE_URL_PREFIX = 'type.googleapis.com/';
+export { TYPE_URL_PREFIX };
 
-/** Full type URLs of the served resource types. */
+/** Full type URLs of the served resource types, by the names the cache and server use. */
 export const TypeUrl = {
-  Cluster: `${TYPE_URL_PREFIX}envoy.config.cluster.v3.Cluster`,
-  ClusterLoadAssignment: `${TYPE_URL_PREFIX}envoy.config.endpoint.v3.ClusterLoadAssignment`,
-  Listener: `${TYPE_URL_PREFIX}envoy.config.listener.v3.Listener`,
-  RouteConfiguration: `${TYPE_URL_PREFIX}envoy.config.route.v3.RouteConfiguration`,
-  Secret: `${TYPE_URL_PREFIX}envoy.extensions.transport_sockets.tls.v3.Secret`,
-  Runtime: `${TYPE_URL_PREFIX}envoy.service.runtime.v3.Runtime`,
+  Cluster: TYPE_URL.cluster,
+  ClusterLoadAssignment: TYPE_URL.clusterLoadAssignment,
+  Listener: TYPE_URL.listener,
+  RouteConfiguration: TYPE_URL.routeConfiguration,
+  Secret: TYPE_URL.secret,
+  Runtime: TYPE_URL.runtime,
 } as const;
 
 /** One of the served type URLs. */
