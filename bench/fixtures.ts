@@ -59,3 +59,68 @@ export function gatewayInput(shape: FixtureShape, gatewayName = 'edge'): Gateway
   );
   return { mesh, proxy, gateways: [gateway], routes, dataplanes: [proxy, ...backends], secrets: [], files: new Map() };
 }
+
+/** Shape of the multi-gateway HTTPS scenario. */
+export interface HttpsFixtureShape {
+  readonly gateways: number;
+  readonly hostnames: number;
+  readonly routesPerHostname: number;
+  readonly services: number;
+  /** PEM bundle (certificate + key) served for every hostname through one Secret per gateway. */
+  readonly certificatePem: string;
+}
+
+/**
+ * One mesh with `gateways` MeshGateways, each with an HTTPS listener per hostname (one SNI filter
+ * chain and route table each) and `routesPerHostname` routes per hostname; returns one
+ * GatewayInput per gateway (all share the mesh's resources, as in the runtime).
+ */
+export function httpsGatewayInputs(shape: HttpsFixtureShape): GatewayInput[] {
+  const mesh = stored('Mesh', 'default', 'default', {});
+  const backends = Array.from({ length: shape.services }, (_, i) =>
+    stored('Dataplane', 'default', `backend-${i}`, {
+      networking: { address: `10.1.${Math.floor(i / 250)}.${i % 250}`, inbound: [{ port: 8080, tags: { 'kuma.io/service': `svc-${i}` } }] },
+    }),
+  );
+  const gateways: StoredResource<'MeshGateway'>[] = [];
+  const proxies: StoredResource<'Dataplane'>[] = [];
+  const routes: StoredResource<'MeshGatewayRoute'>[] = [];
+  const secrets: StoredResource<'Secret'>[] = [];
+  for (let g = 0; g < shape.gateways; g++) {
+    const service = `gw-${g}`;
+    proxies.push(stored('Dataplane', 'default', `${service}-1`, { networking: { address: '127.0.0.1', gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': service } } } }));
+    secrets.push(stored('Secret', 'default', `${service}-tls`, { data: Buffer.from(shape.certificatePem).toString('base64') }));
+    const listeners = Array.from({ length: shape.hostnames }, (_, h) => ({
+      port: 443,
+      protocol: 'HTTPS',
+      hostname: `host-${h}.gw-${g}.example.com`,
+      tags: { port: 'https/443' },
+      crossMesh: false,
+      tls: { mode: 'TERMINATE', certificates: [{ secret: `${service}-tls` }] },
+    }));
+    gateways.push(stored('MeshGateway', 'default', service, { selectors: [{ match: { 'kuma.io/service': service } }], tags: {}, conf: { listeners } }));
+    for (let h = 0; h < shape.hostnames; h++) {
+      for (let r = 0; r < shape.routesPerHostname; r++) {
+        routes.push(
+          stored('MeshGatewayRoute', 'default', `${service}-h${String(h).padStart(3, '0')}-r${r}`, {
+            selectors: [{ match: { 'kuma.io/service': service } }],
+            conf: {
+              http: {
+                hostnames: [`host-${h}.gw-${g}.example.com`],
+                rules: [
+                  {
+                    matches: [{ path: { match: 'PREFIX', value: `/api/r${r}` }, headers: [], queryParameters: [] }],
+                    filters: [],
+                    backends: [{ weight: 1, destination: { 'kuma.io/service': `svc-${(h * shape.routesPerHostname + r) % shape.services}` } }],
+                  },
+                ],
+              },
+            },
+          }),
+        );
+      }
+    }
+  }
+  const dataplanes = [...proxies, ...backends];
+  return proxies.map((proxy) => ({ mesh, proxy, gateways, routes, dataplanes, secrets, files: new Map() }));
+}
