@@ -68,3 +68,20 @@ describe('fetchBootstrap', () => {
     expect(s.calls()).toBeGreaterThan(1);
   });
 });
+
+describe('environmentDefaults', () => {
+  it('reads the gateway pod environment with Kuma variable names', async () => {
+    const { environmentDefaults } = await import('./dp-run.js');
+    expect(
+      environmentDefaults({
+        KUMA_CONTROL_PLANE_URL: 'http://portico-control-plane.portico-system:5678',
+        KUMA_DATAPLANE_MESH: 'default',
+        POD_NAME: 'edge-gateway-7d9f-abcde',
+        POD_NAMESPACE: 'ingress',
+        KUMA_DATAPLANE_DRAIN_TIME: '30s',
+      }),
+    ).toEqual({ cp: 'http://portico-control-plane.portico-system:5678', mesh: 'default', name: 'edge-gateway-7d9f-abcde.ingress', drainTime: 30 });
+    expect(environmentDefaults({ KUMA_DATAPLANE_NAME: 'explicit', POD_NAME: 'p', POD_NAMESPACE: 'n' }).name).toBe('explicit');
+    expect(environmentDefaults({})).toEqual({ cp: undefined, mesh: undefined, name: undefined, drainTime: undefined });
+  });
+});

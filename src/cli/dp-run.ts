@@ -115,6 +115,23 @@ export async function runEnvoy(envoyBin: string, bootstrapYaml: string, opts: Dp
   }
 }
 
+/**
+ * Defaults from the environment a gateway pod gets from its Deployment (gateway.md §3.2 keeps
+ * Kuma's variable names): control plane URL, mesh, and the Dataplane name `<pod>.<namespace>`
+ * (Kubernetes-mode resource names). Flags win over the environment.
+ */
+export function environmentDefaults(env: NodeJS.ProcessEnv = process.env): { cp?: string; mesh?: string; name?: string; drainTime?: number } {
+  const podName = env.POD_NAME;
+  const podNamespace = env.POD_NAMESPACE;
+  const drain = env.KUMA_DATAPLANE_DRAIN_TIME?.match(/^(\d+)s?$/);
+  return {
+    cp: env.KUMA_CONTROL_PLANE_URL || undefined,
+    mesh: env.KUMA_DATAPLANE_MESH || undefined,
+    name: env.KUMA_DATAPLANE_NAME || (podName && podNamespace ? `${podName}.${podNamespace}` : undefined),
+    drainTime: drain ? Number(drain[1]) : undefined,
+  };
+}
+
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('must be a port in [1, 65535]');
@@ -122,19 +139,20 @@ function port(value: string): number {
 }
 
 /** `portico dp run`: registers or fetches the Dataplane, fetches its bootstrap, runs Envoy. */
-export function dpRunCommand(): Command {
+export function dpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
+  const defaults = environmentDefaults(env);
   const dp = new Command('dp').description('dataplane (Envoy) commands');
   dp.command('run')
     .description('fetch the bootstrap from the control plane and run Envoy with it')
-    .requiredOption('--cp <url>', 'control plane dataplane-facing address (port 5678)', 'http://127.0.0.1:5678')
+    .requiredOption('--cp <url>', 'control plane dataplane-facing address (port 5678; env KUMA_CONTROL_PLANE_URL)', defaults.cp ?? 'http://127.0.0.1:5678')
     .option('--dataplane-file <file>', 'Dataplane resource (YAML) to register')
-    .option('--mesh <mesh>', 'mesh of an existing Dataplane')
-    .option('--name <name>', 'name of an existing Dataplane')
+    .option('--mesh <mesh>', 'mesh of an existing Dataplane (env KUMA_DATAPLANE_MESH)', defaults.mesh)
+    .option('--name <name>', 'name of an existing Dataplane (env KUMA_DATAPLANE_NAME, or POD_NAME.POD_NAMESPACE)', defaults.name)
     .option('--admin-port <port>', 'Envoy admin port on 127.0.0.1', port, 9901)
     .option('--envoy-bin <path>', 'Envoy binary (default: ENVOY_BIN, envoy/bin/envoy, PATH)')
     .option('--xds <mode>', 'xDS transport: delta (default) or sotw', 'delta')
     .option('--log-level <level>', 'Envoy log level', 'info')
-    .option('--drain-time <seconds>', 'Envoy drain time', Number, 30)
+    .option('--drain-time <seconds>', 'Envoy drain time (env KUMA_DATAPLANE_DRAIN_TIME)', Number, defaults.drainTime ?? 30)
     .option('--bootstrap-timeout <seconds>', 'how long to retry the bootstrap request', Number, 60)
     .action(async (raw: Record<string, unknown>) => {
       const opts = raw as unknown as DpRunOptions;
