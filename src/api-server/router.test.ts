@@ -250,3 +250,30 @@ describe('router store failures', () => {
     expect(lines.join('')).toContain('secret internals');
   });
 });
+
+describe('router extra routes', () => {
+  it('matches `{param}` segments of extra routes, one non-empty segment each, before resource routes', async () => {
+    const seen: string[] = [];
+    const router = createRouter({
+      store: new MemoryStore(),
+      logger: pino({ level: 'silent' }),
+      isReady: () => true,
+      version: 'test',
+      extraRoutes: [
+        {
+          method: 'GET',
+          path: '/meshes/{mesh}/dataplanes/{name}/xds',
+          handler: async (r) => {
+            seen.push(r.url.pathname);
+            return { status: 200, headers: {}, body: { ok: true } };
+          },
+        },
+      ],
+    });
+    expect((await call(router, 'GET', '/meshes/default/dataplanes/gw-1/xds')).status).toBe(200);
+    expect(seen).toEqual(['/meshes/default/dataplanes/gw-1/xds']);
+    expect((await call(router, 'GET', '/meshes/default/dataplanes//xds')).status).toBe(404);
+    expect((await call(router, 'GET', '/meshes/default/dataplanes/gw-1/xds/more')).status).toBe(404);
+    expect((await call(router, 'POST', '/meshes/default/dataplanes/gw-1/xds')).status).not.toBe(200);
+  });
+});

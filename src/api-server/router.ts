@@ -10,9 +10,10 @@ import { conflict, internalError, methodNotAllowed, notFound, unavailable, type 
 import { putResource } from './put-resource.js';
 import { deleteResource, getResource, listResources, type ApiRequest } from './resources.js';
 
-/** A route the runtime adds next to the resource API (matched first, by exact method and path). */
+/** A route the runtime adds next to the resource API (matched first, by method and path). */
 export interface ExtraRoute {
   readonly method: string;
+  /** Exact path; a `{param}` segment matches any one non-empty segment (the handler reads it). */
   readonly path: string;
   readonly handler: (request: ApiRequest) => Promise<ApiResponse>;
 }
@@ -40,7 +41,7 @@ export function createRouter(options: RouterOptions): Router {
   return async (request) => {
     const path = request.url.pathname;
     try {
-      const extra = options.extraRoutes?.find((r) => r.method === request.method && r.path === path);
+      const extra = options.extraRoutes?.find((r) => r.method === request.method && extraPathMatches(r.path, path));
       if (extra) return await extra.handler(request);
       const methods = match(options, request);
       if (!methods) return notFound(path);
@@ -50,6 +51,14 @@ export function createRouter(options: RouterOptions): Router {
       return errorResponse(log, request, err);
     }
   };
+}
+
+/** True when `path` matches an extra route's path, whose `{param}` segments match any one segment. */
+function extraPathMatches(pattern: string, path: string): boolean {
+  if (!pattern.includes('{')) return pattern === path;
+  const want = pattern.split('/');
+  const got = path.split('/');
+  return want.length === got.length && want.every((w, i) => (/^\{\w+\}$/.test(w) ? (got[i] ?? '') !== '' : w === got[i]));
 }
 
 /** The handlers for the request's path, or undefined when no route matches. */

@@ -6,6 +6,7 @@ import { porticoVersion } from '../api-server/version.js';
 import { applyCommand } from './apply.js';
 import { cpRunCommand } from './cp-run.js';
 import { deleteCommand } from './delete.js';
+import { translateCommand } from './translate.js';
 import { dpRunCommand } from './dp-run.js';
 import { getCommand } from './get.js';
 import { printError, processIo, type CliIo } from './output.js';
@@ -41,6 +42,7 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .addCommand(applyCommand(io, done))
     .addCommand(getCommand(io, done))
     .addCommand(deleteCommand(io, done))
+    .addCommand(translateCommand(io, done))
     .addCommand(cpRunCommand())
     .addCommand(dpRunCommand());
   applySettings(program, io);

@@ -12,6 +12,7 @@ import { createAdsServer, type AdsServer } from '../xds/server/ads-server.js';
 import { createBootstrapHandler } from '../xds/server/bootstrap-endpoint.js';
 import { startDataplanePort, type DataplanePort } from '../xds/server/dataplane-port.js';
 import { resolveDataplane } from './dataplane-registration.js';
+import { xdsDumpRoute } from './xds-dump-route.js';
 import { Debouncer } from './debounce.js';
 import { GatewaySnapshots } from './gateway-snapshots.js';
 
@@ -120,7 +121,12 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
   cache.setReady();
 
   let stopping = false;
-  const api: ApiServer = createApiServer({ store, logger: logger.child({ component: 'api' }), isReady: () => !stopping && cache.isReady() });
+  const api: ApiServer = createApiServer({
+    store,
+    logger: logger.child({ component: 'api' }),
+    isReady: () => !stopping && cache.isReady(),
+    extraRoutes: [xdsDumpRoute(cache)],
+  });
   const apiPort = await api.listen(config.apiPort, config.apiHost);
   logger.info({ apiPort, xdsPort: dataplanePort.port }, 'control plane ready');
 

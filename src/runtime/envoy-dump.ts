@@ -107,7 +107,8 @@ export function configDump(snapshot: Snapshot): ConfigDump {
     return canonicalise({
       '@type': `${ADMIN}${section.dumpType}`,
       ...(topVersion ? { version_info: type.version } : {}),
-      [section.listField]: entries,
+      // Envoy's JSON leaves out empty repeated fields; so does this dump.
+      ...(entries.length > 0 ? { [section.listField]: entries } : {}),
     });
   });
   return { configs };

@@ -120,6 +120,18 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
     expect(Buffer.from(lds(c)).equals(Buffer.from(lds(a)))).toBe(false); // the listener address differs
   });
 
+  it('serves what a dataplane receives in config_dump shape at /meshes/{mesh}/dataplanes/{name}/xds', async () => {
+    const cp = await controlPlane('memory');
+    await seed(cp);
+    const res = await fetch(`http://127.0.0.1:${cp.apiPort}/meshes/default/dataplanes/gw-1/xds`);
+    expect(res.status).toBe(200);
+    const dump = (await res.json()) as { configs: { '@type': string; dynamic_listeners?: { name: string }[]; dynamic_route_configs?: unknown[] }[] };
+    const listeners = dump.configs.find((c) => c['@type'].endsWith('ListenersConfigDump'));
+    expect(listeners?.dynamic_listeners?.map((l) => l.name)).toEqual(['edge:HTTP:8080']);
+    expect(dump.configs.find((c) => c['@type'].endsWith('RoutesConfigDump'))?.dynamic_route_configs).toHaveLength(1);
+    expect((await fetch(`http://127.0.0.1:${cp.apiPort}/meshes/default/dataplanes/unknown/xds`)).status).toBe(404);
+  });
+
   it('removes the snapshot of a deleted gateway Dataplane', async () => {
     const cp = await controlPlane('memory');
     await seed(cp);
