@@ -52,7 +52,7 @@ function manifests(p: Ports, b: Record<string, Backend>): Record<string, unknown
           { port: p.https, protocol: 'HTTPS', hostname: 'a.example.com', tags: { port: 'https' }, tls: { mode: 'TERMINATE', certificates: [{ secret: 'a-example-com' }] } },
           { port: p.https, protocol: 'HTTPS', hostname: 'b.example.com', tags: { port: 'https' }, tls: { mode: 'TERMINATE', certificates: [{ inlineString: bundle('b.example.com') }] } },
           { port: p.tls, protocol: 'TLS', hostname: 'tls.example.com', tags: { port: 'tls' }, tls: { mode: 'PASSTHROUGH' } },
-          { port: p.tcp, protocol: 'TCP', tags: { port: 'tcp' } },
+          { port: p.tcp, protocol: 'TCP', tags: { port: 'tcp' }, resources: { connectionLimit: 250 } },
         ],
       },
     },
@@ -89,6 +89,7 @@ describe('gateway features end to end (real Envoy, real traffic)', () => {
   const backends: Record<string, Backend> = {};
   const ports = {} as Ports;
   let apiUrl = '';
+  let adminPort = 0;
 
   beforeAll(async () => {
     const cp = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--store', 'memory', '--api-port', '0', '--xds-port', '0']);
@@ -107,8 +108,8 @@ describe('gateway features end to end (real Envoy, real traffic)', () => {
     const applied = await portico(['apply', '-f', '-', '--api', apiUrl], manifests(ports, backends).map((d) => stringify(d)).join('---\n'));
     expect(applied.code, applied.output).toBe(0);
     const dpFile = path.join(FIXTURES, '..', '..', '..', 'examples', 'universal', 'gateway-dataplane.yaml');
-    const admin = await freePort();
-    processes.push(start(process.execPath, [PORTICO_BIN, 'dp', 'run', '--cp', `http://127.0.0.1:${ready[2]}`, '--dataplane-file', dpFile, '--admin-port', String(admin), '--log-level', 'warn', '--drain-time', '1']));
+    adminPort = await freePort();
+    processes.push(start(process.execPath, [PORTICO_BIN, 'dp', 'run', '--cp', `http://127.0.0.1:${ready[2]}`, '--dataplane-file', dpFile, '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1']));
     await eventually(async () => (await request(`http://127.0.0.1:${ports.http}/`)).status === 200, 45_000, 'the HTTP listener');
     await eventually(async () => (await httpsRequest(ports.https, 'a.example.com', '/')).status === 200, 20_000, 'the HTTPS listener');
   }, 120_000);
@@ -143,6 +144,17 @@ describe('gateway features end to end (real Envoy, real traffic)', () => {
     expect([...counts.keys()].sort()).toEqual(['tcp-one', 'tcp-two']);
     expect(counts.get('tcp-one')!).toBeGreaterThan(60);
     expect(counts.get('tcp-two')!).toBeGreaterThan(60);
+  });
+
+  it('delivers the listener connection limit over RTDS into the gateway.listeners runtime layer', async () => {
+    const key = `envoy.resource_limits.listener.edge:TCP:${ports.tcp}.connection_limit`;
+    const runtime = JSON.parse((await request(`http://127.0.0.1:${adminPort}/runtime`)).body) as {
+      layers: string[];
+      entries: Record<string, { final_value: string; layer_values: string[] }>;
+    };
+    expect(runtime.layers).toEqual(['kuma', 'gateway.listeners']);
+    expect(runtime.entries[key]?.final_value).toBe('250');
+    expect(runtime.entries['re2.max_program_size.error_level']?.final_value).toBe('4294967295');
   });
 
   it('redirects', async () => {
