@@ -7,6 +7,7 @@ import { applyCommand } from './apply.js';
 import { cpRunCommand } from './cp-run.js';
 import { deleteCommand } from './delete.js';
 import { translateCommand } from './translate.js';
+import { installCommand } from './install.js';
 import { dpRunCommand } from './dp-run.js';
 import { getCommand } from './get.js';
 import { printError, processIo, type CliIo } from './output.js';
@@ -43,6 +44,7 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .addCommand(getCommand(io, done))
     .addCommand(deleteCommand(io, done))
     .addCommand(translateCommand(io, done))
+    .addCommand(installCommand())
     .addCommand(cpRunCommand())
     .addCommand(dpRunCommand());
   applySettings(program, io);
