@@ -1,0 +1,63 @@
+// The admission decision, pure: which requests are Portico's, and the verdict on each. Objects
+// are checked by the validators the REST API uses (gateway.md §4, robustness.md §3.4: one
+// validator for REST, the webhook and file loading), through the same conversion the Kubernetes
+// store applies when it reads them, so an admitted object is always one the store accepts.
+import { parseMeshGatewayInstanceSpec } from '../../api/mesh-gateway-instance.js';
+import { KUBERNETES_SECRET_TYPE } from '../../api/resource-document.js';
+import type { Violation } from '../../api/violation.js';
+import { CRD_GROUP, CRD_VERSION } from '../crds.js';
+import { DEFAULT_SYSTEM_NAMESPACE, kindLocations, toStoredResource, type KindLocation, type KumaObject } from '../store/kuma-objects.js';
+import { violationsMessage, type AdmissionRequest, type AdmissionVerdict } from './admission-review.js';
+
+/** Role of the control plane, which decides where MeshGatewayInstances may be created. */
+export type ControlPlaneMode = 'zone' | 'global' | 'standalone';
+
+/** Kind name of the Kubernetes-only gateway instance resource. */
+const MESH_GATEWAY_INSTANCE = 'MeshGatewayInstance';
+
+/** gateway.md §4.5: instances run pods, which only zones do. Kept word for word from Kuma. */
+export const GLOBAL_INSTANCE_CREATION_MESSAGE =
+  "Operation not allowed. Kuma resources like MeshGatewayInstance can be created only from the 'zone' control plane and not from a 'global' control plane.";
+
+const ALLOWED: AdmissionVerdict = { allowed: true };
+
+// Only the kind matters for validation; the namespace only shapes store names, never verdicts.
+const LOCATIONS: ReadonlyMap<string, KindLocation> = new Map(
+  kindLocations(DEFAULT_SYSTEM_NAMESPACE).map((l) => [`${l.apiVersion}/${l.kind}`, l]),
+);
+
+/** The verdict on one admission request of a control plane running in `mode`. */
+export function admit(request: AdmissionRequest, mode: ControlPlaneMode): AdmissionVerdict {
+  // Deletes and CONNECTs are never refused; status writes come from controllers, not users.
+  if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return ALLOWED;
+  if (request.subResource !== undefined) return ALLOWED;
+  const object = request.object ?? {};
+  const { group, version, kind } = request.kind;
+  if (group === CRD_GROUP && version === CRD_VERSION && kind === MESH_GATEWAY_INSTANCE) {
+    if (mode === 'global' && request.operation === 'CREATE') return forbidden(GLOBAL_INSTANCE_CREATION_MESSAGE);
+    return verdictOf(instanceViolations(object));
+  }
+  const location = LOCATIONS.get(`${group === '' ? '' : `${group}/`}${version}/${kind}`);
+  // Not one of Portico's kinds: the webhook configuration should not send it, and it is not ours
+  // to refuse.
+  if (location === undefined) return ALLOWED;
+  // Secrets of other types are the cluster's own (TLS, service account tokens, ...).
+  if (location.kind === 'Secret' && object['type'] !== KUBERNETES_SECRET_TYPE) return ALLOWED;
+  const stored = toStoredResource(location, object as KumaObject);
+  return stored.ok ? ALLOWED : verdictOf(stored.violations);
+}
+
+// Spec paths stay relative to spec, as the REST API reports them (gateway.md §4.1).
+function instanceViolations(object: Readonly<Record<string, unknown>>): readonly Violation[] {
+  const parsed = parseMeshGatewayInstanceSpec(object['spec']);
+  return parsed.ok ? [] : parsed.violations;
+}
+
+function verdictOf(violations: readonly Violation[]): AdmissionVerdict {
+  if (violations.length === 0) return ALLOWED;
+  return { allowed: false, code: 422, reason: 'Invalid', message: violationsMessage(violations), causes: violations };
+}
+
+function forbidden(message: string): AdmissionVerdict {
+  return { allowed: false, code: 403, reason: 'Forbidden', message, causes: [] };
+}
