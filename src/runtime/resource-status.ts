@@ -1,0 +1,102 @@
+// The latest MeshGateway and MeshGatewayRoute statuses, per mesh. The runtime hands in what each
+// generation found; `Programmed` also depends on ACKs, which arrive after the generation, so the
+// holder re-reads delivery state whenever it is asked (or told to refresh) and recomputes the
+// mesh when that changed. Transition times survive recomputation: the previous statuses are fed
+// back into computeStatuses.
+import type { Kind } from '../core/resource.js';
+import {
+  computeStatuses,
+  statusKey,
+  type ProxyDelivery,
+  type ResourceStatus,
+  type StatusInput,
+} from '../gateway/status.js';
+import { TypeUrl } from '../xds/cache/resource-types.js';
+import { snapshotType } from '../xds/cache/snapshot.js';
+import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
+import { proxyNodeId } from '../xds/server/proxy-id.js';
+
+/** What one generation of a mesh found: the status input without delivery state. */
+export type StatusFacts = Omit<StatusInput, 'delivery'>;
+
+/** Delivery state of one gateway proxy, read at the moment of the call. */
+export type DeliveryLookup = (mesh: string, proxy: string) => ProxyDelivery;
+
+/** Options of ResourceStatuses. */
+export interface ResourceStatusOptions {
+  readonly delivery: DeliveryLookup;
+  /** Injectable clock; transition times are taken from it. */
+  readonly now?: () => Date;
+}
+
+/** One mesh's facts, the delivery they were last computed with, and the result. */
+interface MeshEntry {
+  readonly facts: StatusFacts;
+  readonly deliveryKey: string;
+  readonly statuses: ReadonlyMap<string, ResourceStatus>;
+}
+
+/** Holder of the computed statuses of every mesh. */
+export class ResourceStatuses {
+  private readonly meshes = new Map<string, MeshEntry>();
+  private readonly now: () => Date;
+
+  constructor(private readonly options: ResourceStatusOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Replace a mesh's facts after a generation and recompute its statuses. */
+  update(mesh: string, facts: StatusFacts): void {
+    this.compute(mesh, facts, this.meshes.get(mesh));
+  }
+
+  /** Forget a deleted mesh. */
+  remove(mesh: string): void {
+    this.meshes.delete(mesh);
+  }
+
+  /** Recompute a mesh if its proxies' delivery state changed since the last computation. */
+  refresh(mesh: string): void {
+    const entry = this.meshes.get(mesh);
+    if (entry !== undefined) this.compute(mesh, entry.facts, entry);
+  }
+
+  /** The current status of a MeshGateway or MeshGatewayRoute; undefined when none was computed. */
+  get(kind: Kind, mesh: string, name: string): ResourceStatus | undefined {
+    this.refresh(mesh);
+    return this.meshes.get(mesh)?.statuses.get(statusKey(kind, mesh, name));
+  }
+
+  /** Compute unless the facts are the entry's own and delivery did not change. */
+  private compute(mesh: string, facts: StatusFacts, entry: MeshEntry | undefined): void {
+    const delivery = new Map(facts.translations.map((t) => [t.proxy, this.options.delivery(mesh, t.proxy)] as const));
+    const deliveryKey = JSON.stringify([...delivery].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    if (entry !== undefined && entry.facts === facts && entry.deliveryKey === deliveryKey) return;
+    const statuses = computeStatuses({ ...facts, delivery }, { now: this.now().toISOString(), previous: entry?.statuses });
+    this.meshes.set(mesh, { facts, deliveryKey, statuses });
+  }
+}
+
+/** Types every gateway Envoy subscribes to through ADS; the others only when it needs them. */
+const ALWAYS_SUBSCRIBED: readonly string[] = [TypeUrl.Cluster, TypeUrl.Listener];
+
+/**
+ * Delivery state from the snapshot cache and the xDS server's delivery records. Connected: an
+ * ADS stream is open. Acknowledged: CDS and LDS ACKed at the current snapshot's type versions,
+ * and no other type has a sent version still unACKed (in flight or NACKed). Other types are
+ * compared with what was sent, not with the snapshot: the server skips a response when the
+ * client already holds every resource, so their ACKed type version may legitimately lag.
+ */
+export function cacheDelivery(cache: SnapshotCache): DeliveryLookup {
+  return (mesh, proxy) => {
+    const nodeId = proxyNodeId(mesh, proxy);
+    const snapshot = cache.current(nodeId);
+    const node = cache.delivery.status(nodeId);
+    const connected = (node?.connectedStreams ?? 0) > 0;
+    if (snapshot === undefined || node === undefined) return { connected, acked: false };
+    const byType = new Map(node.types.map((t) => [t.typeUrl, t]));
+    const fullTypesAcked = ALWAYS_SUBSCRIBED.every((typeUrl) => byType.get(typeUrl)?.ackedVersion === snapshotType(snapshot, typeUrl).version);
+    const nothingPending = node.types.every((t) => t.sentVersion === undefined || t.ackedVersion === t.sentVersion);
+    return { connected, acked: fullTypesAcked && nothingPending };
+  };
+}
