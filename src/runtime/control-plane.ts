@@ -13,6 +13,8 @@ import { createBootstrapHandler } from '../xds/server/bootstrap-endpoint.js';
 import { startDataplanePort, type DataplanePort } from '../xds/server/dataplane-port.js';
 import { resolveDataplane } from './dataplane-registration.js';
 import { xdsDumpRoute } from './xds-dump-route.js';
+import { cacheDelivery, ResourceStatuses } from './resource-status.js';
+import { statusRoutes } from './status-route.js';
 import { Debouncer } from './debounce.js';
 import { GatewaySnapshots } from './gateway-snapshots.js';
 
@@ -94,7 +96,8 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
   const { logger } = config;
   const store = await openStore(config);
   const cache = new SnapshotCache();
-  const snapshots = new GatewaySnapshots(store, cache, logger.child({ component: 'snapshots' }));
+  const statuses = new ResourceStatuses({ delivery: cacheDelivery(cache) });
+  const snapshots = new GatewaySnapshots(store, cache, logger.child({ component: 'snapshots' }), statuses);
   const loop = regenerationLoop(snapshots, logger);
   const debouncer = new Debouncer(loop.request, config.debounceMs, config.maxDebounceMs);
   const unwatch = store.watch((event) => {
@@ -125,7 +128,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     store,
     logger: logger.child({ component: 'api' }),
     isReady: () => !stopping && cache.isReady(),
-    extraRoutes: [xdsDumpRoute(cache)],
+    extraRoutes: [xdsDumpRoute(cache), ...statusRoutes(statuses)],
   });
   const apiPort = await api.listen(config.apiPort, config.apiHost);
   logger.info({ apiPort, xdsPort: dataplanePort.port }, 'control plane ready');

@@ -4,7 +4,10 @@ import type { ResourceStore } from '../core/store.js';
 import { readCertificateFiles } from './certificate-files.js';
 import { referencedCertificateFiles } from '../gateway/certificate-sources.js';
 import type { GatewayInput } from '../gateway/gateway-input.js';
-import { gatewayIdentity } from '../gateway/select-gateway.js';
+import { gatewayIdentity, selectGateway } from '../gateway/select-gateway.js';
+import type { GatewayTranslation } from '../gateway/gateway-input.js';
+import type { ProxyTranslation } from '../gateway/status.js';
+import type { ResourceStatuses } from './resource-status.js';
 import { translateGateway } from '../gateway/translate-gateway.js';
 import type { Gateway } from '../ir/gateway.js';
 import type { Snapshot } from '../xds/cache/snapshot.js';
@@ -27,6 +30,19 @@ interface SharedResources {
   readonly encoded: EncodedTypes;
 }
 
+/** What translating one identity gave: resources to publish, or why there are none. */
+interface IdentityResult {
+  readonly translation?: GatewayTranslation;
+  readonly resources?: SharedResources;
+  readonly error?: string;
+}
+
+/** One proxy group's snapshot, or why it could not be built. */
+interface SnapshotResult {
+  readonly snapshot?: Snapshot;
+  readonly error?: string;
+}
+
 /** What one regeneration decided for one mesh: node id -> snapshot (undefined = keep last good). */
 type MeshSnapshots = Map<string, Snapshot | undefined>;
 
@@ -44,14 +60,14 @@ export class GatewaySnapshots {
   private allDirty = true;
   /** Node ids published per mesh, so removed proxies are dropped from the cache. */
   private readonly nodesByMesh = new Map<string, Set<string>>();
-  /** Problems of the last generation by MeshGateway/route key, for status and logs. */
-  readonly problems = new Map<string, readonly string[]>();
   readonly stats: GenerationStats = { generations: 0, translations: 0, errors: 0, lastGenerationMs: 0 };
 
   constructor(
     private readonly store: ResourceStore,
     private readonly cache: SnapshotCache,
     private readonly logger: Logger,
+    /** Receives what every generation found, for MeshGateway/MeshGatewayRoute conditions. */
+    private readonly statuses?: ResourceStatuses,
   ) {}
 
   /** Mark a mesh for recomputation (called on every store change event). */
@@ -70,6 +86,7 @@ export class GatewaySnapshots {
     for (const meshName of new Set(targets)) {
       const mesh = meshes.find((m) => m.name === meshName);
       const published = mesh ? await this.meshSnapshots(mesh) : new Map<string, Snapshot | undefined>();
+      if (!mesh) this.statuses?.remove(meshName);
       this.publish(meshName, published);
     }
     this.stats.generations += 1;
@@ -86,69 +103,73 @@ export class GatewaySnapshots {
     // Files have no change events: they are re-read whenever their mesh is regenerated.
     const files = await readCertificateFiles(referencedCertificateFiles(gateways));
     const proxies = dataplanes.filter((dp) => dp.spec.networking.gateway?.type === 'BUILTIN');
-    const shared = new Map<string, SharedResources | undefined>();
-    const snapshots = new Map<string, Snapshot | undefined>();
+    const shared = new Map<string, IdentityResult>();
+    const snapshots = new Map<string, SnapshotResult>();
     const result: MeshSnapshots = new Map();
+    const translations: ProxyTranslation[] = [];
     for (const proxy of proxies) {
       const input: GatewayInput = { mesh, proxy, gateways, routes, dataplanes, secrets, files };
       const identity = gatewayIdentity(input) ?? `${mesh.name}/no-gateway`;
       if (!shared.has(identity)) shared.set(identity, this.translateShared(input, identity));
-      const resources = shared.get(identity);
+      const translated = shared.get(identity)!;
       const address = proxy.spec.networking.advertisedAddress ?? proxy.spec.networking.address;
       const snapshotKey = `${identity}@${address}`;
-      if (!snapshots.has(snapshotKey)) snapshots.set(snapshotKey, resources && this.snapshotFor(resources, address, snapshotKey));
-      result.set(`${mesh.name}.${proxy.name}`, snapshots.get(snapshotKey));
+      if (!snapshots.has(snapshotKey)) {
+        snapshots.set(snapshotKey, translated.resources ? this.snapshotFor(translated.resources, address, snapshotKey) : {});
+      }
+      const built = snapshots.get(snapshotKey)!;
+      result.set(`${mesh.name}.${proxy.name}`, built.snapshot);
+      translations.push({
+        proxy: proxy.name,
+        gateway: selectGateway(proxy, gateways)?.name,
+        translation: translated.translation,
+        error: translated.error ?? built.error,
+      });
     }
+    this.statuses?.update(mesh.name, { mesh: mesh.name, gateways, routes, dataplanes, translations });
     return result;
   }
 
-  /** Translate and encode everything but listeners, once per identity; undefined on failure. */
-  private translateShared(input: GatewayInput, identity: string): SharedResources | undefined {
+  /** Translate and encode everything but listeners, once per identity; no resources on failure. */
+  private translateShared(input: GatewayInput, identity: string): IdentityResult {
     this.stats.translations += 1;
+    let translation: GatewayTranslation | undefined;
     try {
-      const translation = translateGateway(input);
-      for (const p of translation.problems) {
-        this.logger.warn({ resource: p.resource, identity }, p.message);
-      }
-      this.recordProblems(input, translation.problems.map((p) => `${p.resource.kind} ${p.resource.name}: ${p.message}`));
+      translation = translateGateway(input);
+      for (const p of translation.problems) this.logger.warn({ resource: p.resource, identity }, p.message);
       if (translation.failed) {
         // gateway.md §4.6: generation fails and the proxies keep their last accepted config.
         this.stats.errors += 1;
         this.logger.error({ identity, problems: translation.problems.length }, 'gateway generation failed; proxies keep their last good config');
-        return undefined;
+        return { translation };
       }
       const gw = translation.gateway;
       const envoy = gw ? buildSharedResources(gw) : emptyGatewayResources();
-      return { gateway: gw, encoded: encodeEnvoyResources(envoy) };
+      return { translation, resources: { gateway: gw, encoded: encodeEnvoyResources(envoy) } };
     } catch (err) {
       this.stats.errors += 1;
       this.logger.error({ err, identity }, 'gateway translation failed; proxies keep their last good config');
-      return undefined;
+      return { translation, error: `generation failed: ${(err as Error).message}` };
     }
   }
 
-  private snapshotFor(resources: SharedResources, address: string, key: string): Snapshot | undefined {
+  private snapshotFor(resources: SharedResources, address: string, key: string): SnapshotResult {
     try {
       const listeners = resources.gateway ? encodeEnvoyResources({ listeners: buildListeners(resources.gateway, address) }) : undefined;
       const assembled = assembleSnapshot(resources.encoded, listeners);
       if (assembled.problems.length > 0) {
         this.stats.errors += 1;
         this.logger.error({ problems: assembled.problems, key }, 'inconsistent snapshot not published; proxies keep their last good config');
-        return undefined;
+        return { error: `inconsistent configuration not published: ${assembled.problems.map((p) => p.message).join('; ')}` };
       }
-      return assembled.snapshot;
+      return { snapshot: assembled.snapshot };
     } catch (err) {
       this.stats.errors += 1;
       this.logger.error({ err, key }, 'snapshot assembly failed; proxies keep their last good config');
-      return undefined;
+      return { error: `snapshot assembly failed: ${(err as Error).message}` };
     }
   }
 
-  private recordProblems(input: GatewayInput, problems: readonly string[]): void {
-    const key = `${input.mesh.name}/${input.proxy.name}`;
-    if (problems.length > 0) this.problems.set(key, problems);
-    else this.problems.delete(key);
-  }
 
   /** Set new snapshots, keep last good ones where generation failed, drop vanished proxies. */
   private publish(mesh: string, snapshots: MeshSnapshots): void {

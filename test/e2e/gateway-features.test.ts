@@ -205,5 +205,10 @@ describe('gateway features end to end (real Envoy, real traffic)', () => {
     expect(a.cn).toBe('a.example.com');
     expect(json(a.body).name).toBe('web');
     expect(json((await request(`http://127.0.0.1:${ports.http}/fine`)).body).name).toBe('web');
+    // ...and the problem is reported against the MeshGateway.
+    const status = (await (await fetch(`${apiUrl}/meshes/default/meshgateways/edge/status`)).json()) as { conditions: { type: string; status: string; reason: string; message: string }[] };
+    const accepted = status.conditions.find((c) => c.type === 'Accepted');
+    expect(accepted).toMatchObject({ status: 'False', reason: 'Invalid' });
+    expect(accepted?.message).toContain('conf.listeners[1].tls.certificates[0]: missing server certificate');
   });
 });

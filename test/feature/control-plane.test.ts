@@ -132,6 +132,49 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
     expect((await fetch(`http://127.0.0.1:${cp.apiPort}/meshes/default/dataplanes/unknown/xds`)).status).toBe(404);
   });
 
+  it('reports MeshGateway and MeshGatewayRoute conditions through the REST API, Programmed counting ACKing proxies', async () => {
+    const cp = await controlPlane('memory');
+    await seed(cp);
+    type Status = { conditions: { type: string; status: string; reason: string; message: string }[]; proxies?: { selected: number; connected: number; acknowledged: number } };
+    const status = async (path: string): Promise<Status> => {
+      const res = await fetch(`http://127.0.0.1:${cp.apiPort}/meshes/default/${path}/status`);
+      expect(res.status).toBe(200);
+      return (await res.json()) as Status;
+    };
+    const condition = (s: Status, type: string) => s.conditions.find((c) => c.type === type);
+    let gw = await status('meshgateways/edge');
+    expect(condition(gw, 'Accepted')).toMatchObject({ status: 'True', reason: 'Accepted' });
+    expect(condition(gw, 'Programmed')).toMatchObject({ status: 'False', reason: 'Pending', message: '0/3 proxies acknowledged the current configuration; 3 not connected' });
+
+    const client = connect(cp, 'default.gw-1', 'delta');
+    await client.waitForHeld(TypeUrl.RouteConfiguration, (h) => h.has('edge:HTTP:8080:*'));
+    const clusterName = [...client.held(TypeUrl.Cluster).keys()][0]!;
+    await client.waitForHeld(TypeUrl.ClusterLoadAssignment, (h) => h.has(clusterName));
+    await client.collect(100);
+    gw = await status('meshgateways/edge');
+    expect(gw.proxies).toEqual({ selected: 3, connected: 1, acknowledged: 1 });
+    expect(condition(gw, 'Programmed')?.message).toBe('1/3 proxies acknowledged the current configuration; 2 not connected');
+
+    const route = await status('meshgatewayroutes/api');
+    expect(condition(route, 'Accepted')).toMatchObject({ status: 'True' });
+    expect(condition(route, 'ResolvedRefs')).toMatchObject({ status: 'True' });
+
+    // A route to a service nobody serves, and a TCP route that no HTTP listener can take.
+    await put(cp, {
+      type: 'MeshGatewayRoute', mesh: 'default', name: 'ghost',
+      selectors: [{ match: { 'kuma.io/service': 'edge' } }],
+      conf: { http: { rules: [{ matches: [{ path: { match: 'PREFIX', value: '/ghost' } }], backends: [{ destination: { 'kuma.io/service': 'nobody' } }] }] } },
+    });
+    await put(cp, {
+      type: 'MeshGatewayRoute', mesh: 'default', name: 'tcp-on-http',
+      selectors: [{ match: { 'kuma.io/service': 'edge' } }],
+      conf: { tcp: { rules: [{ backends: [{ destination: { 'kuma.io/service': 'backend' } }] }] } },
+    });
+    await cp.flush();
+    expect(condition(await status('meshgatewayroutes/ghost'), 'ResolvedRefs')).toMatchObject({ status: 'False', reason: 'BackendNotFound' });
+    expect(condition(await status('meshgatewayroutes/tcp-on-http'), 'Accepted')).toMatchObject({ status: 'False', reason: 'NotBound' });
+  });
+
   it('removes the snapshot of a deleted gateway Dataplane', async () => {
     const cp = await controlPlane('memory');
     await seed(cp);
