@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
-import { DEFAULT_CONFIG, startControlPlane } from '../runtime/control-plane.js';
+import { defaultGatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
+import { DEFAULT_CONFIG, startControlPlane, type KubernetesModeConfig } from '../runtime/control-plane.js';
 
 /** Longest a graceful stop may take before the process exits anyway (Kuma's default). */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -17,7 +20,26 @@ function storeOption(value: string): 'memory' | 'embedded' {
   return value;
 }
 
+function oneOf<T extends string>(values: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${values.join(', ')}`);
+    return value as T;
+  };
+}
+
 interface CpRunFlags {
+  mode: 'universal' | 'kubernetes';
+  role: 'zone' | 'global' | 'standalone';
+  zone?: string;
+  kubeconfig?: string;
+  systemNamespace: string;
+  webhookPort?: number;
+  webhookHost: string;
+  webhookTlsCertFile?: string;
+  webhookTlsKeyFile?: string;
+  gatewayImage: string;
+  gatewayCpUrl?: string;
+  gatewayCaFile?: string;
   store: 'memory' | 'embedded';
   dataDir: string;
   apiPort: number;
@@ -39,11 +61,25 @@ export function cpRunCommand(): Command {
     .option('--api-host <host>', 'REST API bind address', DEFAULT_CONFIG.apiHost)
     .option('--xds-host <host>', 'dataplane port bind address', DEFAULT_CONFIG.xdsHost)
     .option('--log-level <level>', 'log level (trace, debug, info, warn, error)', 'info')
+    .option('--mode <mode>', 'universal (own store) or kubernetes (the API server is the store)', oneOf(['universal', 'kubernetes'] as const), 'universal')
+    .option('--role <role>', 'kubernetes: zone, global or standalone (global runs no gateway controllers)', oneOf(['zone', 'global', 'standalone'] as const), 'standalone')
+    .option('--zone <name>', 'kubernetes: zone name written into gateway Dataplane tags')
+    .option('--kubeconfig <file>', 'kubernetes: kubeconfig file (default: in-cluster config, then KUBECONFIG, then ~/.kube/config)')
+    .option('--system-namespace <ns>', 'kubernetes: namespace of the control plane and of mesh Secrets', 'portico-system')
+    .option('--webhook-port <port>', 'kubernetes: validating admission webhook port (HTTPS)', portOption)
+    .option('--webhook-host <host>', 'kubernetes: webhook bind address', '0.0.0.0')
+    .option('--webhook-tls-cert-file <file>', 'kubernetes: webhook serving certificate (PEM)')
+    .option('--webhook-tls-key-file <file>', 'kubernetes: webhook serving key (PEM)')
+    .option('--gateway-image <image>', 'kubernetes: image of gateway pods', 'portico:0.1.0')
+    .option('--gateway-cp-url <url>', 'kubernetes: control plane URL given to gateway pods (port 5678)')
+    .option('--gateway-ca-file <file>', 'kubernetes: CA certificate given to gateway pods')
     .action(async (flags: CpRunFlags) => {
       const logger = pino({ level: flags.logLevel, base: { component: 'cp' } });
+      const kubernetes = flags.mode === 'kubernetes' ? kubernetesConfig(flags) : undefined;
       const cpInstance = await startControlPlane({
         ...DEFAULT_CONFIG,
-        store: flags.store,
+        store: kubernetes ? 'kubernetes' : flags.store,
+        ...(kubernetes ? { kubernetes } : {}),
         dataDir: path.resolve(flags.dataDir),
         apiPort: flags.apiPort,
         xdsPort: flags.xdsPort,
@@ -69,4 +105,37 @@ export function cpRunCommand(): Command {
       });
     });
   return cp;
+}
+
+/** Kubernetes-mode settings from the flags; the kubeconfig comes from the cluster or a file. */
+function kubernetesConfig(flags: CpRunFlags): KubernetesModeConfig {
+  const kubeConfig = new KubeConfig();
+  if (flags.kubeconfig) kubeConfig.loadFromFile(flags.kubeconfig);
+  else kubeConfig.loadFromDefault();
+  const webhookFiles = [flags.webhookTlsCertFile, flags.webhookTlsKeyFile];
+  if (flags.webhookPort !== undefined && webhookFiles.some((f) => !f)) {
+    throw new InvalidArgumentError('--webhook-port needs --webhook-tls-cert-file and --webhook-tls-key-file');
+  }
+  const cpUrl = flags.gatewayCpUrl ?? `http://portico-control-plane.${flags.systemNamespace}.svc:${flags.xdsPort}`;
+  return {
+    kubeConfig,
+    systemNamespace: flags.systemNamespace,
+    mode: flags.role,
+    ...(flags.zone ? { zone: flags.zone } : {}),
+    gatewayPods: defaultGatewayPodSettings({
+      image: flags.gatewayImage,
+      controlPlaneUrl: cpUrl,
+      caCert: flags.gatewayCaFile ? readFileSync(flags.gatewayCaFile, 'utf8') : '',
+    }),
+    ...(flags.webhookPort !== undefined
+      ? {
+          webhook: {
+            host: flags.webhookHost,
+            port: flags.webhookPort,
+            cert: readFileSync(flags.webhookTlsCertFile!, 'utf8'),
+            key: readFileSync(flags.webhookTlsKeyFile!, 'utf8'),
+          },
+        }
+      : {}),
+  };
 }

@@ -2,7 +2,12 @@
 // start: open the store, build the xDS side, generate the first snapshots from the fully loaded
 // store, open the readiness gate, then serve the REST API; and the reverse on stop.
 import path from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { KubernetesStore } from '../k8s/kubernetes-store.js';
+import type { GatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
+import { startAdmissionServer, type AdmissionServer } from '../k8s/webhook/admission-server.js';
+import { startKubernetesControllers, type KubernetesControllers } from './kubernetes-controllers.js';
 import { createApiServer, type ApiServer } from '../api-server/server.js';
 import { MemoryStore } from '../core/memory-store.js';
 import { SqliteStore } from '../core/sqlite-store.js';
@@ -18,9 +23,24 @@ import { statusRoutes } from './status-route.js';
 import { Debouncer } from './debounce.js';
 import { GatewaySnapshots } from './gateway-snapshots.js';
 
+/** Kubernetes-mode settings: the API server is the store; controllers and the webhook run. */
+export interface KubernetesModeConfig {
+  readonly kubeConfig: KubeConfig;
+  /** Where the control plane runs and mesh Secrets live. */
+  readonly systemNamespace: string;
+  /** Global control planes run no gateway controllers (gateway.md §3.1). */
+  readonly mode: 'zone' | 'global' | 'standalone';
+  readonly zone?: string;
+  readonly gatewayPods: GatewayPodSettings;
+  /** The validating admission webhook (HTTPS); absent = not served. */
+  readonly webhook?: { readonly host: string; readonly port: number; readonly cert: string; readonly key: string };
+}
+
 /** Settings of one control-plane process. */
 export interface ControlPlaneConfig {
-  readonly store: 'memory' | 'embedded';
+  readonly store: 'memory' | 'embedded' | 'kubernetes';
+  /** Required when `store` is `kubernetes`. */
+  readonly kubernetes?: KubernetesModeConfig;
   /** Where the embedded store keeps `portico.db`. */
   readonly dataDir: string;
   readonly apiHost: string;
@@ -56,6 +76,10 @@ export interface ControlPlane {
   readonly store: ResourceStore;
   readonly cache: SnapshotCache;
   readonly snapshots: GatewaySnapshots;
+  /** Kubernetes mode: the running controllers (absent on global control planes and elsewhere). */
+  readonly controllers?: KubernetesControllers;
+  /** Kubernetes mode: the admission webhook's port, when served. */
+  readonly webhookPort?: number;
   /** Recompute pending changes now (tests and benchmarks; normal pushes are debounced). */
   flush(): Promise<void>;
   /** Readiness goes false, streams close, servers stop, the store closes. Idempotent. */
@@ -64,6 +88,14 @@ export interface ControlPlane {
 
 async function openStore(config: ControlPlaneConfig): Promise<ResourceStore> {
   if (config.store === 'memory') return new MemoryStore({ logger: config.logger.child({ component: 'store' }) });
+  if (config.store === 'kubernetes') {
+    const k = config.kubernetes;
+    if (!k) throw new Error('the kubernetes store needs Kubernetes settings');
+    const store = new KubernetesStore({ kubeConfig: k.kubeConfig, logger: config.logger.child({ component: 'store' }), systemNamespace: k.systemNamespace });
+    // Design rule 10: ready only after every informer completed a full list.
+    await store.open();
+    return store;
+  }
   return SqliteStore.open({ dataDir: config.dataDir, logger: config.logger.child({ component: 'store' }) });
 }
 
@@ -108,7 +140,9 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
   const ads: AdsServer = createAdsServer({ cache, logger, nackBackoffMs: config.nackBackoffMs });
   const bootstrapHandler = createBootstrapHandler({
     logger: logger.child({ component: 'bootstrap' }),
-    resolveDataplane: (req) => resolveDataplane(store, req),
+    // On Kubernetes the pod controller owns Dataplanes: a proxy never registers one itself.
+    resolveDataplane: (req) =>
+      resolveDataplane(store, config.store === 'kubernetes' ? { mesh: req.mesh, name: req.name } : req),
   });
   const dataplanePort: DataplanePort = await startDataplanePort({
     host: config.xdsHost,
@@ -131,7 +165,29 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     extraRoutes: [xdsDumpRoute(cache), ...statusRoutes(statuses)],
   });
   const apiPort = await api.listen(config.apiPort, config.apiHost);
-  logger.info({ apiPort, xdsPort: dataplanePort.port }, 'control plane ready');
+  const k8s = config.kubernetes;
+  const controllers =
+    config.store === 'kubernetes' && k8s && k8s.mode !== 'global'
+      ? startKubernetesControllers({
+          kubeConfig: k8s.kubeConfig,
+          store,
+          logger: logger.child({ component: 'controllers' }),
+          gatewayPods: k8s.gatewayPods,
+          ...(k8s.zone ? { zone: k8s.zone } : {}),
+        })
+      : undefined;
+  await controllers?.synced;
+  const webhook: AdmissionServer | undefined =
+    k8s?.webhook && config.store === 'kubernetes'
+      ? await startAdmissionServer({
+          host: k8s.webhook.host,
+          port: k8s.webhook.port,
+          tls: { cert: k8s.webhook.cert, key: k8s.webhook.key },
+          mode: k8s.mode,
+          logger: logger.child({ component: 'webhook' }),
+        })
+      : undefined;
+  logger.info({ apiPort, xdsPort: dataplanePort.port, webhookPort: webhook?.port }, 'control plane ready');
 
   let stopped: Promise<void> | undefined;
   return {
@@ -140,6 +196,8 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     store,
     cache,
     snapshots,
+    ...(controllers ? { controllers } : {}),
+    ...(webhook ? { webhookPort: webhook.port } : {}),
     async flush() {
       debouncer.flush();
       await loop.settle();
@@ -147,6 +205,8 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     stop() {
       stopped ??= (async () => {
         stopping = true;
+        await controllers?.stop();
+        await webhook?.close();
         unwatch();
         debouncer.cancel();
         await dataplanePort.close();

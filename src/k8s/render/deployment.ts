@@ -54,10 +54,15 @@ export function desiredPodTemplate(input: GatewayInstanceRenderInput): PodTempla
     [MESH_LABEL]: input.mesh,
     ...template?.metadata?.labels,
   };
+  // gateway.md §3.2 lists the existing template annotations after the generated ones, so that
+  // rollout-restart stamps survive; read literally, that would also keep a stale `kuma.io/tags`
+  // forever and a `spec.tags` change would never reach the pods. The two controller-owned keys are
+  // therefore re-asserted after the existing annotations (the user's template still wins last).
+  const generated: StringMap = { [GATEWAY_ANNOTATION]: GATEWAY_BUILTIN, [TAGS_ANNOTATION]: tagsJson(input.tags) };
   const annotations: StringMap = {
-    [GATEWAY_ANNOTATION]: GATEWAY_BUILTIN,
-    [TAGS_ANNOTATION]: tagsJson(input.tags),
+    ...generated,
     ...input.existingDeployment?.spec?.template?.metadata?.annotations,
+    ...generated,
     ...template?.metadata?.annotations,
   };
   const fsGroup = template?.spec?.securityContext?.fsGroup;
