@@ -1,10 +1,49 @@
 // `portico install <what>`: prints Kubernetes manifests for `kubectl apply -f -`, the way
 // `kumactl install` does. `install crds` prints the CRDs of crds/ (the same renderer, so the same
-// bytes); `install control-plane` comes with the Kubernetes mode.
-import { Command } from 'commander';
+// bytes); `install control-plane` prints the control plane itself (namespace, RBAC, webhook
+// certificate Secret, Deployment, Service, validating webhook configuration).
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
 import { renderCrdManifest } from '../k8s/crd-files.js';
+import {
+  CONTROL_PLANE_NAME,
+  DEFAULT_CONTROL_PLANE_IMAGE,
+  DEFAULT_CONTROL_PLANE_NAMESPACE,
+  desiredControlPlaneManifests,
+  renderControlPlaneManifest,
+} from '../k8s/render/control-plane-manifests.js';
+import {
+  checkWebhookCertificates,
+  generateWebhookCertificates,
+  webhookDnsNames,
+  type WebhookCertificates,
+} from '../k8s/webhook-certificates.js';
 
-/** The `install` command with its `crds` subcommand. */
+/** Options of `portico install control-plane`. */
+interface ControlPlaneFlags {
+  readonly namespace: string;
+  readonly image: string;
+  readonly replicas: number;
+  readonly webhookCaFile?: string;
+  readonly webhookCertFile?: string;
+  readonly webhookKeyFile?: string;
+}
+
+// A Kubernetes namespace name: an RFC 1123 label.
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function namespaceOption(value: string): string {
+  if (!NAMESPACE.test(value)) throw new InvalidArgumentError('must be a Kubernetes namespace name (lowercase letters, digits and "-", at most 63)');
+  return value;
+}
+
+function replicasOption(value: string): number {
+  const n = Number(value);
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+}
+
+/** The `install` command with its `crds` and `control-plane` subcommands. */
 export function installCommand(): Command {
   const install = new Command('install').description('print Kubernetes manifests to pipe into kubectl apply -f -');
   install
@@ -14,5 +53,56 @@ export function installCommand(): Command {
       // Written through commander's output so that main()'s configureOutput reaches it (tests, io).
       command.configureOutput().writeOut?.(renderCrdManifest());
     });
+  install
+    .command('control-plane')
+    .description('print the control plane (namespace, RBAC, Deployment, Service, admission webhook) as one multi-document YAML')
+    .option('--namespace <ns>', 'namespace of the control plane, and of mesh Secrets', namespaceOption, DEFAULT_CONTROL_PLANE_NAMESPACE)
+    .option('--image <image>', 'image of the control plane and of gateway pods', DEFAULT_CONTROL_PLANE_IMAGE)
+    .option('--replicas <n>', 'control plane replicas (the controllers have no leader election yet: more than 1 run them twice)', replicasOption, 1)
+    .option('--webhook-ca-file <file>', 'CA (PEM) that signed the webhook certificate; default: a new CA is generated')
+    .option('--webhook-cert-file <file>', 'webhook serving certificate (PEM), valid for portico-control-plane.<ns>.svc')
+    .option('--webhook-key-file <file>', 'webhook serving private key (PEM)')
+    .action((flags: ControlPlaneFlags, command: Command) => {
+      const certs = webhookCertificates(flags, command);
+      const manifests = desiredControlPlaneManifests({
+        namespace: flags.namespace,
+        image: flags.image,
+        replicas: flags.replicas,
+        webhookCert: certs,
+      });
+      command.configureOutput().writeOut?.(renderControlPlaneManifest(manifests));
+    });
   return install;
+}
+
+/**
+ * The user's certificates when all three files are given (checked, since a wrong one makes every
+ * admission call fail), new ones when none is; anything in between is a usage error.
+ */
+function webhookCertificates(flags: ControlPlaneFlags, command: Command): WebhookCertificates {
+  const files = [flags.webhookCaFile, flags.webhookCertFile, flags.webhookKeyFile];
+  if (files.every((f) => f === undefined)) {
+    return generateWebhookCertificates({ namespace: flags.namespace, serviceName: CONTROL_PLANE_NAME });
+  }
+  if (files.some((f) => f === undefined)) {
+    command.error('error: --webhook-ca-file, --webhook-cert-file and --webhook-key-file go together: give all three or none');
+  }
+  const certs = {
+    caPem: readPem(command, '--webhook-ca-file', flags.webhookCaFile ?? ''),
+    certPem: readPem(command, '--webhook-cert-file', flags.webhookCertFile ?? ''),
+    keyPem: readPem(command, '--webhook-key-file', flags.webhookKeyFile ?? ''),
+  };
+  const [serviceName = CONTROL_PLANE_NAME] = webhookDnsNames(flags.namespace, CONTROL_PLANE_NAME);
+  const problems = checkWebhookCertificates(certs, serviceName);
+  if (problems.length > 0) command.error(problems.map((p) => `error: ${p}`).join('\n'));
+  return certs;
+}
+
+function readPem(command: Command, flag: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? String(err);
+    return command.error(`error: cannot read ${flag} ${file}: ${reason}`);
+  }
 }
