@@ -1,0 +1,156 @@
+// End to end, Kubernetes mode: the fake API server (test/support/fake-kube-api) stands in for the
+// cluster; the built `portico` CLI runs the control plane with `--mode kubernetes` against it through
+// @kubernetes/client-node. The Kubernetes example's objects are applied; the MeshGatewayInstance
+// controller creates the gateway Service and Deployment; a Pod is created from the Deployment's
+// template as the Deployment controller would; the pod controller turns it into a Dataplane; a
+// real Envoy started with `portico dp run` for that Dataplane serves real traffic to the demo app.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { httpBackend, type Backend } from '../support/backends.js';
+import { startFakeKubeApi, type FakeKubeApi, type Obj } from '../support/fake-kube-api/index.js';
+import { eventually, freePort, PORTICO_BIN, REPO_ROOT, request, start, type Running } from '../support/processes.js';
+
+const CRDS = readdirSync(path.join(REPO_ROOT, 'crds'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => parse(readFileSync(path.join(REPO_ROOT, 'crds', f), 'utf8')) as Obj);
+const EXAMPLE = path.join(REPO_ROOT, 'examples', 'kubernetes');
+
+/** The example's documents with the gateway port replaced and the demo app's Dataplane pointed at a local backend. */
+function exampleObjects(gatewayPort: number, demoPort: number): Obj[] {
+  const docs = readdirSync(EXAMPLE)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .flatMap((f) => parseAllDocuments(readFileSync(path.join(EXAMPLE, f), 'utf8')).map((d) => d.toJS() as Obj | null))
+    .filter((d): d is Obj => d !== null);
+  return docs.map((d) => {
+    const text = JSON.stringify(d).replaceAll('"port":8080', `"port":${gatewayPort}`);
+    const obj = JSON.parse(text) as Obj & { kind: string; spec?: { networking?: { address?: string; inbound?: { port: number }[] } } };
+    if (obj.kind === 'Dataplane' && obj.spec?.networking) {
+      obj.spec.networking.address = '127.0.0.1';
+      for (const inbound of obj.spec.networking.inbound ?? []) inbound.port = demoPort;
+    }
+    return obj;
+  });
+}
+
+const KUMA = 'kuma.io/v1alpha1';
+
+describe('Kubernetes mode end to end (fake API server, real Envoy, real traffic)', () => {
+  const processes: Running[] = [];
+  let fake: FakeKubeApi;
+  let demo: Backend;
+  let dir = '';
+  let gatewayPort = 0;
+  let adminPort = 0;
+  let apiUrl = '';
+  let podName = '';
+
+  beforeAll(async () => {
+    fake = await startFakeKubeApi({ customResources: CRDS, namespaces: ['default', 'kube-system', 'portico-system'] });
+    demo = await httpBackend('demo-app');
+    gatewayPort = await freePort();
+    adminPort = await freePort();
+    const xdsPort = await freePort();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'portico-k8s-e2e-'));
+    const kubeconfig = path.join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, fake.kubeConfig().exportConfig());
+
+    // Namespaces first, then everything else of the example, as `kubectl apply -f` would.
+    const objects = exampleObjects(gatewayPort, demo.port);
+    const isNamespace = (o: Obj) => (o as { kind?: string }).kind === 'Namespace';
+    fake.seed([...objects.filter(isNamespace), ...objects.filter((o) => !isNamespace(o))]);
+
+    const cp = start(process.execPath, [
+      PORTICO_BIN, 'cp', 'run', '--mode', 'kubernetes', '--kubeconfig', kubeconfig, '--system-namespace', 'portico-system',
+      '--api-port', '0', '--xds-port', String(xdsPort), '--gateway-cp-url', `http://127.0.0.1:${xdsPort}`, '--gateway-image', 'portico:e2e',
+    ]);
+    processes.push(cp);
+    const ready = await cp.waitFor(/"apiPort":(\d+),"xdsPort":(\d+)/, 60_000);
+    apiUrl = `http://127.0.0.1:${ready[1]}`;
+
+    // The MeshGatewayInstance controller renders the Deployment; play the Deployment controller.
+    let deployment: Obj | undefined;
+    await eventually(async () => (deployment = fake.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'ingress', name: 'edge-gateway' })) !== undefined, 30_000, 'the gateway Deployment');
+    const template = (deployment as { spec: { template: { metadata: Obj; spec: Obj } } }).spec.template;
+    podName = 'edge-gateway-5d8f7c9b6-x2x7q';
+    fake.seed([{ apiVersion: 'v1', kind: 'Pod', metadata: { ...template.metadata, name: podName, namespace: 'ingress' }, spec: template.spec }]);
+    fake.setStatus({ apiVersion: 'v1', kind: 'Pod', namespace: 'ingress', name: podName }, { phase: 'Running', podIP: '127.0.0.1' });
+    await eventually(async () => fake.get({ apiVersion: KUMA, kind: 'Dataplane', namespace: 'ingress', name: podName }) !== undefined, 30_000, 'the gateway Dataplane');
+
+    processes.push(
+      start(process.execPath, [
+        PORTICO_BIN, 'dp', 'run', '--cp', `http://127.0.0.1:${xdsPort}`, '--mesh', 'default', '--name', `${podName}.ingress`,
+        '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1',
+      ]),
+    );
+    await eventually(async () => (await request(`http://127.0.0.1:${gatewayPort}/`, { host: 'foo.example.com' })).status === 200, 45_000, 'traffic through the gateway');
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const p of processes.reverse()) await p.stop();
+    await demo?.close();
+    await fake?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('renders the gateway Service and Deployment owned by the MeshGatewayInstance', () => {
+    const service = fake.get({ apiVersion: 'v1', kind: 'Service', namespace: 'ingress', name: 'edge-gateway' }) as {
+      metadata: { ownerReferences: { kind: string; name: string; controller: boolean }[]; annotations: Record<string, string> };
+      spec: { type: string; ports: { port: number; targetPort: number }[]; selector: Record<string, string> };
+    };
+    expect(service.spec.type).toBe('LoadBalancer');
+    expect(service.spec.ports.map((p) => p.port)).toEqual([gatewayPort]);
+    expect(service.spec.selector).toEqual({ app: 'edge-gateway' });
+    expect(service.metadata.annotations['kuma.io/gateway']).toBe('builtin');
+    expect(service.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'MeshGatewayInstance', name: 'edge-gateway', controller: true })]);
+    const pod = fake.get({ apiVersion: 'v1', kind: 'Pod', namespace: 'ingress', name: podName }) as { metadata: { annotations: Record<string, string> } };
+    expect(JSON.parse(pod.metadata.annotations['kuma.io/tags']!)).toEqual({ 'kuma.io/service': 'edge-gateway_ingress_svc' });
+  });
+
+  it('turns the gateway pod into a BUILTIN Dataplane owned by the pod', () => {
+    const dp = fake.get({ apiVersion: KUMA, kind: 'Dataplane', namespace: 'ingress', name: podName }) as {
+      mesh: string;
+      metadata: { ownerReferences: { kind: string; name: string }[] };
+      spec: { networking: { address: string; gateway: { type: string; tags: Record<string, string> } } };
+    };
+    expect(dp.mesh).toBe('default');
+    expect(dp.spec.networking.address).toBe('127.0.0.1');
+    expect(dp.spec.networking.gateway).toEqual({ type: 'BUILTIN', tags: { 'kuma.io/service': 'edge-gateway_ingress_svc' } });
+    expect(dp.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Pod', name: podName })]);
+  });
+
+  it('routes traffic for foo.example.com through the real Envoy to the demo app', async () => {
+    const r = await request(`http://127.0.0.1:${gatewayPort}/hello`, { host: 'foo.example.com' });
+    expect(r.status).toBe(200);
+    expect((JSON.parse(r.body) as { name: string; path: string }).name).toBe('demo-app');
+    expect((await request(`http://127.0.0.1:${gatewayPort}/hello`, { host: 'bar.example.com' })).status).toBe(404);
+  });
+
+  it('reports the instance Ready once the Deployment is available and the load balancer has an address', async () => {
+    const readyOf = () =>
+      ((fake.get({ apiVersion: KUMA, kind: 'MeshGatewayInstance', namespace: 'ingress', name: 'edge-gateway' }) as { status?: { conditions?: { type: string; status: string; reason: string }[] } }).status?.conditions ?? []).find(
+        (c) => c.type === 'Ready',
+      );
+    // No Deployment controller has reported yet and the load balancer has no address: not Ready.
+    await eventually(async () => readyOf() !== undefined, 20_000, 'a Ready condition');
+    expect(readyOf()).toMatchObject({ status: 'False', reason: 'LoadBalancerAddressNotReady' });
+    fake.setDeploymentAvailable('ingress', 'edge-gateway', 'False');
+    await eventually(async () => readyOf()?.reason === 'DeploymentNotAvailable', 20_000, 'Ready=False/DeploymentNotAvailable');
+    fake.setDeploymentAvailable('ingress', 'edge-gateway', 'True');
+    fake.setServiceLoadBalancer('ingress', 'edge-gateway', [{ ip: '203.0.113.10' }]);
+    await eventually(async () => readyOf()?.status === 'True', 20_000, 'Ready=True');
+    expect(readyOf()?.reason).toBe('Ready');
+    const instance = fake.get({ apiVersion: KUMA, kind: 'MeshGatewayInstance', namespace: 'ingress', name: 'edge-gateway' }) as { status: { loadBalancer: unknown } };
+    expect(instance.status.loadBalancer).toEqual({ ingress: [{ ip: '203.0.113.10' }] });
+  });
+
+  it('serves the same resources through the REST API as in universal mode', async () => {
+    const res = await fetch(`${apiUrl}/meshes/default/meshgateways/edge`);
+    expect(res.status).toBe(200);
+    const xds = await fetch(`${apiUrl}/meshes/default/dataplanes/${podName}.ingress/xds`);
+    expect(xds.status).toBe(200);
+  });
+});
