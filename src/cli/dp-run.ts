@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,9 @@ export interface DpRunOptions {
   readonly logLevel: string;
   readonly drainTime: number;
   readonly bootstrapTimeout: number;
+  readonly concurrency?: number;
+  /** Pod address on which `/ready` is answered for kubelet probes (Envoy's admin stays on loopback). */
+  readonly readyAddress?: string;
 }
 
 /** The request body of POST /bootstrap (Kuma's BootstrapRequest, the fields Portico reads). */
@@ -88,6 +92,34 @@ export async function fetchBootstrap(cp: string, body: BootstrapRequestBody, tim
 
 class FinalError extends Error {}
 
+/**
+ * Answers kubelet probes: `GET /ready` on `<address>:<admin port>` is forwarded to Envoy's admin
+ * `/ready` on 127.0.0.1, and nothing else is. The gateway Deployment probes the admin port on the
+ * pod IP (gateway.md §3.2), while the admin interface itself must stay on loopback (it can stop
+ * Envoy and dump secrets), so this forwards exactly one read-only path.
+ */
+export function startReadyResponder(address: string, adminPort: number): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' || req.url !== '/ready') {
+      res.writeHead(404).end();
+      return;
+    }
+    const upstream = http.get({ host: '127.0.0.1', port: adminPort, path: '/ready', timeout: 2_000 }, (r) => {
+      res.writeHead(r.statusCode ?? 503, { 'content-type': 'text/plain' });
+      r.pipe(res);
+    });
+    upstream.once('timeout', () => upstream.destroy(new Error('timeout')));
+    upstream.once('error', () => {
+      if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain' });
+      res.end('envoy admin not reachable\n');
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(adminPort, address, () => resolve(server));
+  });
+}
+
 /** Run Envoy with the bootstrap until it exits; forwards SIGINT/SIGTERM/SIGHUP; resolves its exit code. */
 export async function runEnvoy(envoyBin: string, bootstrapYaml: string, opts: DpRunOptions): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'portico-dp-'));
@@ -99,6 +131,7 @@ export async function runEnvoy(envoyBin: string, bootstrapYaml: string, opts: Dp
     '--drain-strategy', 'immediate',
     '--disable-hot-restart',
     '--log-level', opts.logLevel,
+    ...(opts.concurrency ? ['--concurrency', String(opts.concurrency)] : []),
   ];
   const child = spawn(envoyBin, args, { stdio: 'inherit' });
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
@@ -120,7 +153,13 @@ export async function runEnvoy(envoyBin: string, bootstrapYaml: string, opts: Dp
  * Kuma's variable names): control plane URL, mesh, and the Dataplane name `<pod>.<namespace>`
  * (Kubernetes-mode resource names). Flags win over the environment.
  */
-export function environmentDefaults(env: NodeJS.ProcessEnv = process.env): { cp?: string; mesh?: string; name?: string; drainTime?: number } {
+export function environmentDefaults(env: NodeJS.ProcessEnv = process.env): {
+  cp?: string;
+  mesh?: string;
+  name?: string;
+  drainTime?: number;
+  readyAddress?: string;
+} {
   const podName = env.POD_NAME;
   const podNamespace = env.POD_NAMESPACE;
   const drain = env.KUMA_DATAPLANE_DRAIN_TIME?.match(/^(\d+)s?$/);
@@ -129,6 +168,7 @@ export function environmentDefaults(env: NodeJS.ProcessEnv = process.env): { cp?
     mesh: env.KUMA_DATAPLANE_MESH || undefined,
     name: env.KUMA_DATAPLANE_NAME || (podName && podNamespace ? `${podName}.${podNamespace}` : undefined),
     drainTime: drain ? Number(drain[1]) : undefined,
+    readyAddress: env.INSTANCE_IP || undefined,
   };
 }
 
@@ -154,6 +194,8 @@ export function dpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
     .option('--log-level <level>', 'Envoy log level', 'info')
     .option('--drain-time <seconds>', 'Envoy drain time (env KUMA_DATAPLANE_DRAIN_TIME)', Number, defaults.drainTime ?? 30)
     .option('--bootstrap-timeout <seconds>', 'how long to retry the bootstrap request', Number, 60)
+    .option('--concurrency <n>', 'Envoy worker threads', Number)
+    .option('--ready-address <ip>', 'answer GET /ready on <ip>:<admin port> for kubelet probes (env INSTANCE_IP)', defaults.readyAddress)
     .action(async (raw: Record<string, unknown>) => {
       const opts = raw as unknown as DpRunOptions;
       if (opts.xds !== 'delta' && opts.xds !== 'sotw') throw new Error('--xds must be delta or sotw');
@@ -161,7 +203,12 @@ export function dpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
       if (!envoyBin) throw new Error('Envoy not found: pass --envoy-bin, set ENVOY_BIN, or run envoy/install.sh');
       const body = bootstrapRequest(opts);
       const bootstrap = await fetchBootstrap(opts.cp, body, opts.bootstrapTimeout * 1000);
-      process.exitCode = await runEnvoy(envoyBin, bootstrap, opts);
+      const ready = opts.readyAddress && opts.readyAddress !== '127.0.0.1' ? await startReadyResponder(opts.readyAddress, opts.adminPort) : undefined;
+      try {
+        process.exitCode = await runEnvoy(envoyBin, bootstrap, opts);
+      } finally {
+        ready?.close();
+      }
     });
   return dp;
 }

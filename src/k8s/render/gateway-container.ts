@@ -11,6 +11,8 @@ import type { Container, EnvVar, Probe, StringMap } from './kube-objects.js';
 
 /** Name of the gateway container. */
 export const GATEWAY_CONTAINER = 'kuma-gateway';
+/** The gateway container's command in the Portico image (its args are gateway.md §3.2's). */
+export const GATEWAY_COMMAND: readonly string[] = ['portico', 'dp'];
 /** Instance annotation: the proxy's worker thread count. */
 export const CONCURRENCY_ANNOTATION = 'kuma.io/sidecar-concurrency';
 /** Instance annotation: extra environment, `NAME=value;NAME2=value2`. */
@@ -30,6 +32,8 @@ export function desiredGatewayContainer(input: GatewayInstanceRenderInput): Cont
     name: GATEWAY_CONTAINER,
     image: settings.image,
     imagePullPolicy: 'IfNotPresent',
+    // One image serves the control plane and gateways: `portico dp` + Kuma's `run ...` arguments.
+    command: GATEWAY_COMMAND,
     args: ['run', '--log-level=info', ...concurrencyArgs(instance.annotations, settings.cpuLimit)],
     env: gatewayEnv(input),
     livenessProbe: readyProbe(adminPort, settings.livenessProbe),

@@ -94,6 +94,7 @@ export interface Container {
   readonly name: string;
   readonly image: string;
   readonly imagePullPolicy: string;
+  readonly command?: readonly string[];
   readonly args: readonly string[];
   readonly env: readonly EnvVar[];
   readonly livenessProbe: Probe;
