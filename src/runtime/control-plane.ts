@@ -8,6 +8,7 @@ import { KubernetesStore } from '../k8s/kubernetes-store.js';
 import type { GatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
 import { startAdmissionServer, type AdmissionServer } from '../k8s/webhook/admission-server.js';
 import { startKubernetesControllers, type KubernetesControllers } from './kubernetes-controllers.js';
+import { startStatusWriter } from './kubernetes-status-writer.js';
 import { createApiServer, type ApiServer } from '../api-server/server.js';
 import { MemoryStore } from '../core/memory-store.js';
 import { SqliteStore } from '../core/sqlite-store.js';
@@ -177,6 +178,8 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
         })
       : undefined;
   await controllers?.synced;
+  // Status is written by zone (and standalone) control planes, like the controllers.
+  const statusWriter = controllers && k8s ? startStatusWriter({ kubeConfig: k8s.kubeConfig, store, statuses, logger: logger.child({ component: 'status' }) }) : undefined;
   const webhook: AdmissionServer | undefined =
     k8s?.webhook && config.store === 'kubernetes'
       ? await startAdmissionServer({
@@ -205,6 +208,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     stop() {
       stopped ??= (async () => {
         stopping = true;
+        statusWriter?.stop();
         await controllers?.stop();
         await webhook?.close();
         unwatch();

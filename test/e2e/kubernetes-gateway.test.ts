@@ -147,6 +147,16 @@ describe('Kubernetes mode end to end (fake API server, real Envoy, real traffic)
     expect(instance.status.loadBalancer).toEqual({ ingress: [{ ip: '203.0.113.10' }] });
   });
 
+  it('writes MeshGateway and MeshGatewayRoute conditions into their status subresource', async () => {
+    type WithStatus = { status?: { conditions?: { type: string; status: string; reason: string; message: string }[] } };
+    const conditionsOf = (kind: string, name: string) => (fake.get({ apiVersion: KUMA, kind, name }) as WithStatus).status?.conditions ?? [];
+    await eventually(async () => conditionsOf('MeshGateway', 'edge').find((c) => c.type === 'Programmed')?.status === 'True', 20_000, 'MeshGateway Programmed=True');
+    expect(conditionsOf('MeshGateway', 'edge').find((c) => c.type === 'Accepted')).toMatchObject({ status: 'True', reason: 'Accepted' });
+    expect(conditionsOf('MeshGateway', 'edge').find((c) => c.type === 'Programmed')?.message).toBe('1/1 proxies acknowledged the current configuration');
+    await eventually(async () => conditionsOf('MeshGatewayRoute', 'edge-demo-app').length > 0, 20_000, 'MeshGatewayRoute conditions');
+    expect(conditionsOf('MeshGatewayRoute', 'edge-demo-app').find((c) => c.type === 'ResolvedRefs')).toMatchObject({ status: 'True' });
+  });
+
   it('serves the same resources through the REST API as in universal mode', async () => {
     const res = await fetch(`${apiUrl}/meshes/default/meshgateways/edge`);
     expect(res.status).toBe(200);

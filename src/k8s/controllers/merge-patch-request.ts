@@ -47,6 +47,11 @@ export class MergePatcher {
     return send(`PATCH Deployment ${namespace}/${name}`, () => this.apps.patchNamespacedDeployment({ namespace, name, body }, MERGE_PATCH));
   }
 
+  /** Merge-patches the status subresource of a cluster-scoped custom object (MeshGateway, MeshGatewayRoute). */
+  clusterCustomStatus<T>(ref: Omit<CustomObjectRef, 'namespace'>, body: unknown): Promise<T> {
+    return send(`PATCH ${ref.plural}/status ${ref.name}`, () => this.custom.patchClusterCustomObjectStatus({ ...ref, body }, MERGE_PATCH));
+  }
+
   /** Merge-patches the status subresource of a namespaced custom object. */
   customStatus<T>(ref: CustomObjectRef, body: unknown): Promise<T> {
     return send(`PATCH ${ref.plural}/status ${ref.namespace}/${ref.name}`, () =>
