@@ -28,20 +28,11 @@ export const REASON_PENDING = 'Pending';
 /** Programmed False: no gateway dataplane serves the resource. */
 export const REASON_NO_PROXIES = 'NoProxies';
 
-/** Condition status as Kubernetes spells it. */
-export type ConditionStatus = 'True' | 'False' | 'Unknown';
-
-/** One status condition (the shape of a Kubernetes `metav1.Condition`). */
-export interface Condition {
-  readonly type: string;
-  readonly status: ConditionStatus;
-  readonly reason: string;
-  readonly message: string;
-  /** The resource version the condition was computed from, when it is a generation number. */
-  readonly observedGeneration?: number;
-  /** RFC 3339; changes only when `status` changes. */
-  readonly lastTransitionTime: string;
-}
+// One condition shape for every status Portico writes: the Kubernetes `metav1.Condition` already
+// declared with the MeshGatewayInstance status (observedGeneration = the resource version when it
+// is a generation number; lastTransitionTime changes only when `status` changes).
+import type { Condition, ConditionStatus } from '../api/mesh-gateway-instance.js';
+export type { Condition, ConditionStatus };
 
 /** How many gateway proxies a resource reaches and how far its configuration got to them. */
 export interface ProxyCounts {
