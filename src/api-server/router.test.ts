@@ -277,3 +277,19 @@ describe('router extra routes', () => {
     expect((await call(router, 'POST', '/meshes/default/dataplanes/gw-1/xds')).status).not.toBe(200);
   });
 });
+
+describe('router in read-only mode', () => {
+  it('serves reads and refuses every write, /apply included, with 405 and the reason', async () => {
+    const store = new MemoryStore();
+    await store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: {} });
+    const router = createRouter({ store, logger: silent, isReady: () => true, version: 'test', readOnly: 'read-only in Kubernetes mode' });
+    expect((await call(router, 'GET', '/meshes/default')).status).toBe(200);
+    for (const [method, path] of [['PUT', '/meshes/other'], ['DELETE', '/meshes/default'], ['POST', '/apply']] as const) {
+      const res = await call(router, method, path, { body: { type: 'Mesh', name: 'other' } });
+      expect(res.status).toBe(405);
+      expect(problemOf(res).detail).toBe('read-only in Kubernetes mode');
+    }
+    expect(await store.get({ kind: 'Mesh', mesh: 'other', name: 'other' })).toBeUndefined();
+    expect(await store.get({ kind: 'Mesh', mesh: 'default', name: 'default' })).toBeDefined();
+  });
+});

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { findResourceType, resourceType, type ResourceType } from '../core/registry.js';
 import { ConflictError, StoreUnavailableError, type ResourceStore } from '../core/store.js';
 import { applyResources } from './apply.js';
-import { conflict, internalError, methodNotAllowed, notFound, unavailable, type ApiResponse } from './problem.js';
+import { type ApiResponse, conflict, internalError, methodNotAllowed, notFound, problem, unavailable } from './problem.js';
 import { putResource } from './put-resource.js';
 import { deleteResource, getResource, listResources, type ApiRequest } from './resources.js';
 
@@ -27,7 +27,14 @@ export interface RouterOptions {
   /** Reported by GET /. */
   readonly version: string;
   readonly extraRoutes?: readonly ExtraRoute[];
+  /**
+   * When set, the resource API refuses writes with 405 and this explanation (Kubernetes mode: the
+   * API server is the source of truth and `kubectl apply` goes through admission, as in Kuma).
+   */
+  readonly readOnly?: string;
 }
+
+const READ_METHODS = new Set(['GET', 'HEAD']);
 
 /** A request handler: never rejects (every failure is an error response). */
 export type Router = (request: ApiRequest) => Promise<ApiResponse>;
@@ -44,6 +51,8 @@ export function createRouter(options: RouterOptions): Router {
       const extra = options.extraRoutes?.find((r) => r.method === request.method && extraPathMatches(r.path, path));
       if (extra) return await extra.handler(request);
       const methods = match(options, request);
+      if (!methods && !(options.readOnly && path === '/apply')) return notFound(path);
+      if (options.readOnly && !READ_METHODS.has(request.method)) return readOnlyRefusal(path, options.readOnly);
       if (!methods) return notFound(path);
       const handler = methods[request.method];
       return handler ? await handler() : methodNotAllowed(path, Object.keys(methods));
@@ -51,6 +60,10 @@ export function createRouter(options: RouterOptions): Router {
       return errorResponse(log, request, err);
     }
   };
+}
+
+function readOnlyRefusal(path: string, reason: string): ApiResponse {
+  return problem(405, 'Method Not Allowed', reason, path, [], { allow: [...READ_METHODS].join(', ') });
 }
 
 /** True when `path` matches an extra route's path, whose `{param}` segments match any one segment. */

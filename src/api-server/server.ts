@@ -20,6 +20,8 @@ export interface ApiServerOptions {
   readonly extraRoutes?: readonly ExtraRoute[];
   /** Body size cap in bytes (default 5 MiB). */
   readonly maxBodyBytes?: number;
+  /** Refuse writes with 405 and this explanation (Kubernetes mode). */
+  readonly readOnly?: string;
 }
 
 /** A REST API server; it listens only when listen() is called. */

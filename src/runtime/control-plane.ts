@@ -164,6 +164,9 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     logger: logger.child({ component: 'api' }),
     isReady: () => !stopping && cache.isReady(),
     extraRoutes: [xdsDumpRoute(cache), ...statusRoutes(statuses)],
+    ...(config.store === 'kubernetes'
+      ? { readOnly: 'the REST API is read-only in Kubernetes mode: change resources with kubectl (they are validated by the admission webhook)' }
+      : {}),
   });
   const apiPort = await api.listen(config.apiPort, config.apiHost);
   const k8s = config.kubernetes;

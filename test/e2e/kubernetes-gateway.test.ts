@@ -162,5 +162,8 @@ describe('Kubernetes mode end to end (fake API server, real Envoy, real traffic)
     expect(res.status).toBe(200);
     const xds = await fetch(`${apiUrl}/meshes/default/dataplanes/${podName}.ingress/xds`);
     expect(xds.status).toBe(200);
+    // Writes go through kubectl and admission, not the REST API.
+    const put = await fetch(`${apiUrl}/meshes/other`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"type":"Mesh","name":"other"}' });
+    expect(put.status).toBe(405);
   });
 });
