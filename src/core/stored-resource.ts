@@ -1,5 +1,6 @@
 // The pieces every store shares, so the in-memory, SQLite and later Postgres stores agree byte
 // for byte on encoding, ordering, immutability and the wording of conflicts.
+import { compareBytes } from './byte-order.js';
 import type { ResourceInput, ResourceKey, StoredResource } from './resource.js';
 import { ConflictError, type WriteOp, type WriteOptions } from './store.js';
 
@@ -119,24 +120,6 @@ export function deepFreeze<T>(value: T): T {
  * collation over UTF-8 (and of Postgres with COLLATE "C"), so every store lists identically.
  */
 export function compareByMeshName(a: ResourceKey, b: ResourceKey): number {
-  return compareCodePoints(a.mesh, b.mesh) || compareCodePoints(a.name, b.name);
+  return compareBytes(a.mesh, b.mesh) || compareBytes(a.name, b.name);
 }
 
-function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return codePointRank(x) - codePointRank(y);
-  }
-  return a.length - b.length;
-}
-
-// UTF-16 code units sort surrogates (code points above U+FFFF) below U+E000..U+FFFF, while
-// code-point (and UTF-8 byte) order puts them above; shifting both ranges fixes that.
-function codePointRank(unit: number): number {
-  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
-  if (unit >= 0xe000) return unit - 0x800;
-  return unit;
-}

@@ -2,7 +2,7 @@
 import type { ListenerProtocol } from '../api/mesh-gateway.js';
 import type { Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
-import { compareBytes } from './byte-order.js';
+import { compareBytes } from '../core/byte-order.js';
 import { anySelectorMatches } from './selectors.js';
 
 /** A MeshGatewayRoute as stored. */

@@ -6,7 +6,7 @@ import { decodeBase64 } from '../api/base64.js';
 import type { DataSource, MeshGatewayListener } from '../api/mesh-gateway.js';
 import type { StoredResource } from '../core/resource.js';
 import type { CertificateScope } from '../ir/names.js';
-import { compareBytes } from './byte-order.js';
+import { compareBytes } from '../core/byte-order.js';
 import type { CertificateFile } from './gateway-input.js';
 
 /** Cause prefix of every source that cannot be loaded (gateway.md §4.6). */

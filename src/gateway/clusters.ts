@@ -3,7 +3,7 @@
 import { PROTOCOL_TAG, SERVICE_TAG, type Tags } from '../api/tags.js';
 import type { Cluster, UpstreamProtocol } from '../ir/gateway.js';
 import { clusterName, UNRESOLVED_BACKEND } from '../ir/names.js';
-import { compareBytes } from './byte-order.js';
+import { compareBytes } from '../core/byte-order.js';
 import { endpointsFor, type EndpointIndex } from './endpoints.js';
 import { canonicalTags, tagsKey } from './tag-maps.js';
 

@@ -5,7 +5,7 @@ import type { DataplaneInbound } from '../api/dataplane.js';
 import { SERVICE_TAG, type Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
 import type { Endpoint } from '../ir/gateway.js';
-import { compareBytes } from './byte-order.js';
+import { compareBytes } from '../core/byte-order.js';
 import { canonicalTags, tagsKey } from './tag-maps.js';
 import { selectorMatches } from './selectors.js';
 

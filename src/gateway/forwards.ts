@@ -1,7 +1,7 @@
 // Backend weights and weighted forwards (gateway.md §1.2 "Backend weights", §2.9, D1).
 import type { Backend } from '../api/mesh-gateway-route.js';
 import type { Forward } from '../ir/gateway.js';
-import { compareBytes } from './byte-order.js';
+import { compareBytes } from '../core/byte-order.js';
 
 /**
  * Effective weights of a rule's backends [D1]: an absent weight is 1, an explicit 0 stays 0

@@ -1,6 +1,6 @@
 // Host name comparisons of gateway.md §2.6 and §2.7: wildcard matching on label boundaries and
 // the two orders (filter chains by exactness, virtual hosts by descending bytes).
-import { compareBytes } from './byte-order.js';
+import { compareBytes } from '../core/byte-order.js';
 
 /** True for `*` and for names whose leftmost label is `*` (`*.example.com`). */
 export function isWildcard(name: string): boolean {

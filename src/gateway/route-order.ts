@@ -1,6 +1,6 @@
 // Route ordering (gateway.md §2.8): most specific first with a stable sort over generation
 // order [D10], because Envoy takes the first route that matches.
-import { compareBytes, utf8Length } from './byte-order.js';
+import { compareBytes, utf8Length } from '../core/byte-order.js';
 import type { Entry } from './route-entries.js';
 
 /** An entry with its path length in bytes, computed once per sort. */

@@ -2,7 +2,7 @@
 // MeshGateway a gateway dataplane serves decides its whole configuration.
 import type { Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
-import { compareBytes } from './byte-order.js';
+import { compareBytes } from '../core/byte-order.js';
 import type { GatewayInput } from './gateway-input.js';
 import { compareRanks, selectorMatches, selectorRank, type SelectorRank } from './selectors.js';
 

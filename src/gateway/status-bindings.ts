@@ -6,7 +6,7 @@ import { SERVICE_TAG, type Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
 import { UNRESOLVED_BACKEND } from '../ir/names.js';
 import { bindRoutes, type GatewayRoute } from './bind-routes.js';
-import { compareBytes } from './byte-order.js';
+import { compareBytes } from '../core/byte-order.js';
 import { collapseListeners } from './collapse-listeners.js';
 import { endpointsFor, indexEndpoints } from './endpoints.js';
 import { proxyGatewayTags } from './select-gateway.js';

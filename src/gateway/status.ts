@@ -17,7 +17,7 @@
 import type { Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
 import { routesInBindingOrder, type GatewayRoute } from './bind-routes.js';
-import { compareBytes } from './byte-order.js';
+import { compareBytes } from '../core/byte-order.js';
 import type { GatewayTranslation } from './gateway-input.js';
 import { describeDestination, routeReach, unservedDestinations, type RouteReach, type ServingProxy } from './status-bindings.js';
 import {

@@ -2,7 +2,7 @@
 // placed in the IR is rebuilt in ascending key order: equal tag sets then serialise and encode
 // to identical bytes however they were written.
 import type { Tags } from '../api/tags.js';
-import { compareBytes } from './byte-order.js';
+import { compareBytes } from '../core/byte-order.js';
 
 /** The same tags with keys in ascending byte order. */
 export function canonicalTags(tags: Tags): Tags {

@@ -26,7 +26,7 @@ import { deepFreeze } from '../../test/support/deep-freeze.js';
 import { expectGolden, goldenCases } from '../../test/support/golden.js';
 import type { Gateway, Listener, TlsCertificate } from '../ir/gateway.js';
 import { UNRESOLVED_BACKEND } from '../ir/names.js';
-import { compareBytes } from './byte-order.js';
+import { compareBytes } from '../core/byte-order.js';
 import { compareGroupOrder } from './hostname-match.js';
 import { gatewayInput, type RawCase } from './testdata/load-case.js';
 import { translateGateway } from './translate-gateway.js';

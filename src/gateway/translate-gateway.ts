@@ -4,7 +4,7 @@ import { SERVICE_TAG } from '../api/tags.js';
 import type { ResourceKey, StoredResource } from '../core/resource.js';
 import type { Gateway, Listener } from '../ir/gateway.js';
 import { routesInBindingOrder, type GatewayRoute } from './bind-routes.js';
-import { compareBytes } from './byte-order.js';
+import { compareBytes } from '../core/byte-order.js';
 import { certificateSources } from './certificate-sources.js';
 import { ClusterRegistry } from './clusters.js';
 import { collapseListeners, type CollapsedPort } from './collapse-listeners.js';

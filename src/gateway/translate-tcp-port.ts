@@ -4,7 +4,7 @@
 import type { Forward, HostnameGroup, Listener } from '../ir/gateway.js';
 import { UNRESOLVED_BACKEND } from '../ir/names.js';
 import { bindRoutes, type GatewayRoute } from './bind-routes.js';
-import { compareBytes } from './byte-order.js';
+import { compareBytes } from '../core/byte-order.js';
 import type { CollapsedPort } from './collapse-listeners.js';
 import { effectiveWeights } from './forwards.js';
 import { groupTls } from './group-tls.js';
