@@ -8,7 +8,8 @@ import { buildCluster } from './cluster.js';
 import { buildClusterLoadAssignment } from './endpoint.js';
 import { buildListener } from './listener.js';
 import { buildRouteConfiguration } from './route.js';
-import { buildRuntime, GATEWAY_LISTENERS_RUNTIME_NAME } from './runtime.js';
+import { GATEWAY_RUNTIME_NAME } from '../../ir/names.js';
+import { buildRuntime } from './runtime.js';
 import { buildSecret, terminatedCertificatesOf } from './secret.js';
 
 /** One named Envoy resource in protobufjs fromObject form. Never mutated after it is built. */
@@ -59,7 +60,7 @@ export function buildSharedResources(gw: ir.Gateway): SharedResources {
     clusters: byName(gw.clusters.map((c) => named(c.name, buildCluster(c)))),
     endpoints: byName(gw.clusters.map((c) => named(c.name, buildClusterLoadAssignment(c)))),
     routes: byName(routeTablesOf(gw).map((t) => named(t.name, buildRouteConfiguration(t, gw)))),
-    runtimes: [named(GATEWAY_LISTENERS_RUNTIME_NAME, buildRuntime(gw.connectionLimits))],
+    runtimes: [named(GATEWAY_RUNTIME_NAME, buildRuntime(gw.connectionLimits))],
     secrets: byName(terminatedCertificatesOf(gw).map((c) => named(c.secretName, buildSecret(c)))),
   };
 }
@@ -82,7 +83,7 @@ export function emptyGatewayResources(): EnvoyResources {
     endpoints: [],
     listeners: [],
     routes: [],
-    runtimes: [named(GATEWAY_LISTENERS_RUNTIME_NAME, buildRuntime({}))],
+    runtimes: [named(GATEWAY_RUNTIME_NAME, buildRuntime({}))],
     secrets: [],
   };
 }
