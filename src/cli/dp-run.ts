@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { parse } from 'yaml';
-import { findEnvoyBinary } from './envoy-binary.js';
+import { findEnvoyBinary } from '../xds/envoy/envoy-binary.js';
 
 /** Options of `portico dp run`. */
 export interface DpRunOptions {

@@ -1,9 +1,13 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Repository root (bin/ and dist/ live below it). */
-const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** The package root: the nearest folder with a package.json (works from src/ and from dist/). */
+const PACKAGE_ROOT = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
 
 function executable(p: string): boolean {
   try {
@@ -15,7 +19,7 @@ function executable(p: string): boolean {
 }
 
 /**
- * Where to find Envoy, in priority order: the explicit flag, ENVOY_BIN, the copy installed by
+ * Where to find Envoy, in priority order: the explicit path, ENVOY_BIN, the copy installed by
  * envoy/install.sh, then `envoy` on PATH. Returns undefined when none is executable.
  */
 export function findEnvoyBinary(explicit?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -5,7 +5,7 @@
 // has no xDS server to fetch them from; Envoy then parses every certificate and key. Missing Envoy
 // is a failure, never a skip.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,29 +13,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type * as ir from '../../ir/gateway.js';
 import { goldenCases } from '../../../test/support/golden.js';
 import { encodeResource } from '../envoy/encode.js';
+import { findEnvoyBinary } from '../envoy/envoy-binary.js';
 import { typeUrlOf } from '../envoy/type-urls.js';
 import { verifyResource } from '../envoy/verify.js';
 import { HTTP_CONNECTION_MANAGER_TYPE_NAME } from './http-connection-manager.js';
 import { buildEnvoyResources, type EnvoyResources } from './translate.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(HERE, '..', '..', '..');
 const BOOTSTRAP_TYPE_URL = typeUrlOf('envoy.config.bootstrap.v3.Bootstrap');
 
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** ENVOY_BIN, then envoy/bin/envoy of the repo, then `envoy` on PATH. */
-function findEnvoy(env: NodeJS.ProcessEnv = process.env, repo = REPO): string {
-  const candidates = [env.ENVOY_BIN, path.join(repo, 'envoy', 'bin', 'envoy')];
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) if (dir) candidates.push(path.join(dir, 'envoy'));
-  const found = candidates.find((c): c is string => c !== undefined && c !== '' && executable(c));
+/** The Envoy binary (xds/envoy/envoy-binary.ts), or a failure naming the install script: never a skip. */
+function requireEnvoy(found: string | undefined): string {
   if (!found) throw new Error('no Envoy binary found: run envoy/install.sh (or set ENVOY_BIN to an Envoy 1.40 binary)');
   return found;
 }
@@ -91,14 +79,14 @@ function bootstrapOf(res: EnvoyResources): object {
   };
 }
 
-describe('findEnvoy', () => {
+describe('requireEnvoy', () => {
   it('fails, never skips, when no Envoy binary can be found', () => {
-    expect(() => findEnvoy({ PATH: '' }, path.join(tmpdir(), 'no-such-repo'))).toThrow(/run envoy\/install\.sh/);
+    expect(() => requireEnvoy(undefined)).toThrow(/run envoy\/install\.sh/);
   });
 });
 
 describe('Envoy accepts the golden outputs', () => {
-  const envoy = findEnvoy();
+  const envoy = requireEnvoy(findEnvoyBinary());
   const dir = mkdtempSync(path.join(tmpdir(), 'portico-envoy-validate-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
