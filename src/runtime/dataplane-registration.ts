@@ -25,13 +25,8 @@ export async function resolveDataplane(store: ResourceStore, req: DataplaneReque
   if (!req.mesh || !req.name) return { ok: false, status: 422, message: 'mesh and name are required' };
   let dataplane: StoredResource<'Dataplane'> | undefined;
   if (req.dataplaneResource !== undefined) {
-    // A concurrent writer (another replica registering, a REST PUT) may win the race: retry.
-    let registered = await register(store, req);
-    for (let attempt = 1; !registered.ok && registered.status === 409 && attempt < 5; attempt++) {
-      registered = await register(store, req);
-    }
-    if (!registered.ok && registered.status === 409) return { ok: false, status: 400, message: registered.message };
-    if (!registered.ok) return registered as DataplaneResolution;
+    const registered = await register(store, req);
+    if (!registered.ok) return registered;
     dataplane = registered.dataplane;
   } else {
     dataplane = await store.get({ kind: 'Dataplane', mesh: req.mesh, name: req.name });
@@ -46,7 +41,7 @@ export async function resolveDataplane(store: ResourceStore, req: DataplaneReque
 async function register(
   store: ResourceStore,
   req: DataplaneRequest,
-): Promise<{ ok: true; dataplane: StoredResource<'Dataplane'> } | { ok: false; status: 400 | 404 | 409 | 422; message: string }> {
+): Promise<{ ok: true; dataplane: StoredResource<'Dataplane'> } | Extract<DataplaneResolution, { ok: false }>> {
   let doc: unknown;
   try {
     doc = parse(req.dataplaneResource ?? '', { uniqueKeys: true });
@@ -65,16 +60,21 @@ async function register(
   if (!(await store.get({ kind: 'Mesh', mesh: r.mesh, name: r.mesh }))) {
     return { ok: false, status: 404, message: `mesh ${r.mesh} not found` };
   }
-  const existing = await store.get({ kind: 'Dataplane', mesh: r.mesh, name: r.name });
-  if (existing && JSON.stringify(existing.spec) === JSON.stringify(r.spec)) return { ok: true, dataplane: existing };
-  try {
-    const stored = await store.put(
-      { kind: 'Dataplane', mesh: r.mesh, name: r.name, spec: r.spec, labels: r.labels },
-      existing ? { expectedVersion: existing.version } : { mustCreate: true },
-    );
-    return { ok: true, dataplane: stored };
-  } catch (err) {
-    if (err instanceof ConflictError) return { ok: false, status: 409, message: `dataplane changed concurrently: ${err.message}` };
-    throw err;
+  // A concurrent writer (another replica registering, a REST PUT) may win the race: read again.
+  let conflict = '';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const existing = await store.get({ kind: 'Dataplane', mesh: r.mesh, name: r.name });
+    if (existing && JSON.stringify(existing.spec) === JSON.stringify(r.spec)) return { ok: true, dataplane: existing };
+    try {
+      const stored = await store.put(
+        { kind: 'Dataplane', mesh: r.mesh, name: r.name, spec: r.spec, labels: r.labels },
+        existing ? { expectedVersion: existing.version } : { mustCreate: true },
+      );
+      return { ok: true, dataplane: stored };
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      conflict = err.message;
+    }
   }
+  return { ok: false, status: 400, message: `dataplane changed concurrently: ${conflict}` };
 }
