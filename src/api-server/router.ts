@@ -3,7 +3,7 @@
 // errors become status codes (409, 503) and anything unexpected becomes a logged 500.
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { findResourceType, resourceType, type ResourceType } from '../core/registry.js';
+import { findResourceType, type ResourceType } from '../core/registry.js';
 import { ConflictError, StoreUnavailableError, type ResourceStore } from '../core/store.js';
 import { applyResources } from './apply.js';
 import { type ApiResponse, conflict, internalError, methodNotAllowed, notFound, problem, unavailable } from './problem.js';
@@ -87,9 +87,12 @@ function match(options: RouterOptions, request: ApiRequest): Methods | undefined
       if (first === 'ready') return { GET: async () => readiness(options.isReady()) };
       if (first === 'apply') return { POST: () => applyResources(store, request) };
       return listAcrossMeshes(store, request, first);
-    case 2:
-      if (first !== 'meshes' || second === undefined) return undefined;
-      return itemMethods(store, request, resourceType('Mesh'), second, second);
+    case 2: {
+      // /meshes/{name}, /global-secrets/{name}: a global kind is keyed with mesh = name.
+      const type = byPlural(first);
+      if (type?.scope !== 'global' || second === undefined) return undefined;
+      return itemMethods(store, request, type, second, second);
+    }
     case 3:
       return first === 'meshes' && second !== undefined ? listInMesh(store, request, second, third) : undefined;
     case 4: {

@@ -130,6 +130,7 @@ const COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
     AGE,
   ],
   Secret: [MESH, NAME, { header: 'DATA', cell: (i) => text(i['data']), optional: true }, AGE],
+  GlobalSecret: [NAME, { header: 'DATA', cell: (i) => text(i['data']), optional: true }, AGE],
 };
 
 /** Where the CLI writes and reads; tests replace it to capture output and feed stdin. */

@@ -134,6 +134,8 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
   const loop = regenerationLoop(snapshots, logger);
   const debouncer = new Debouncer(loop.request, config.debounceMs, config.maxDebounceMs);
   const unwatch = store.watch((event) => {
+    // GlobalSecrets (token signing keys) never reach a proxy's config.
+    if (event.key.kind === 'GlobalSecret') return;
     snapshots.markDirty(event.key.kind === 'Mesh' ? event.key.name : event.key.mesh);
     debouncer.trigger();
   });
