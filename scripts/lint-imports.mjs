@@ -21,7 +21,8 @@ const ALLOWED = {
   'k8s/render': ['ir', 'api'],
   k8s: ['api', 'core', 'ir', 'gateway', 'k8s/render'],
   kds: ['api', 'core'],
-  'api-server': ['api', 'core'],
+  tokens: ['api', 'core'],
+  'api-server': ['api', 'core', 'tokens'],
   cli: ['*'],
   runtime: ['*'],
 };
@@ -32,6 +33,7 @@ const FORBIDDEN_PACKAGES = {
   gateway: ['@grpc/', 'protobufjs', 'better-sqlite3', 'pg', '@kubernetes/'],
   'xds/translator': ['@grpc/', 'better-sqlite3', 'pg', '@kubernetes/'],
   'k8s/render': ['@kubernetes/', '@grpc/', 'protobufjs'],
+  tokens: ['@grpc/', 'protobufjs', '@kubernetes/'],
 };
 /** Only cli may import runtime (it is the entry point that starts the composition root). */
 const RUNTIME_IMPORTERS = new Set(['cli', 'runtime']);
