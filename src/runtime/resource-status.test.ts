@@ -123,7 +123,7 @@ describe('cacheDelivery', () => {
     deliver(cache, snapshot, [TypeUrl.Cluster, TypeUrl.ClusterLoadAssignment, TypeUrl.Listener]);
     cache.delivery.recordSent('default.gw-1', TypeUrl.RouteConfiguration, version(snapshot, TypeUrl.RouteConfiguration));
     expect(cacheDelivery(cache)('default', 'gw-1').acked).toBe(false);
-    cache.delivery.recordNack('default.gw-1', TypeUrl.RouteConfiguration, version(snapshot, TypeUrl.RouteConfiguration), 'bad route');
+    cache.delivery.recordNack('default.gw-1', TypeUrl.RouteConfiguration, { version: version(snapshot, TypeUrl.RouteConfiguration), nonce: 'n1', message: 'bad route', resources: ['r'] });
     expect(cacheDelivery(cache)('default', 'gw-1').acked).toBe(false);
   });
 
