@@ -37,6 +37,10 @@ export interface TypeDelivery {
   readonly ackedAt?: Date;
   /** The last NACK, until another version of the type is ACKed. */
   readonly lastNack?: NackInfo;
+  /** Responses of this type sent to this proxy since its status was created. */
+  readonly sends?: number;
+  /** ACKs of this type by this proxy since its status was created. */
+  readonly acks?: number;
   /** NACKs of this type by this proxy since its status was created (survives clearing). */
   readonly nacks?: number;
 }
@@ -97,7 +101,8 @@ export class DeliveryStatus {
 
   /** A response of `typeUrl` with `version` was written to the node. */
   recordSent(nodeId: string, typeUrl: string, version: string): void {
-    this.update(nodeId, typeUrl, { sentVersion: version, sentAt: this.now() });
+    const sends = (this.nodes.get(nodeId)?.types.get(typeUrl)?.sends ?? 0) + 1;
+    this.update(nodeId, typeUrl, { sentVersion: version, sentAt: this.now(), sends });
   }
 
   /**
@@ -106,9 +111,11 @@ export class DeliveryStatus {
    */
   recordAck(nodeId: string, typeUrl: string, version: string): void {
     const at = this.now();
-    const nack = this.nodes.get(nodeId)?.types.get(typeUrl)?.lastNack;
+    const previous = this.nodes.get(nodeId)?.types.get(typeUrl);
+    const nack = previous?.lastNack;
     const cleared = nack !== undefined && nack.version !== version;
-    this.update(nodeId, typeUrl, { ackedVersion: version, ackedAt: at, ...(cleared ? { lastNack: undefined } : {}) });
+    const acks = (previous?.acks ?? 0) + 1;
+    this.update(nodeId, typeUrl, { ackedVersion: version, ackedAt: at, acks, ...(cleared ? { lastNack: undefined } : {}) });
     for (const listener of this.ackListeners) listener({ nodeId, typeUrl, version, at });
   }
 

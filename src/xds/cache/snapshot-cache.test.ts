@@ -86,7 +86,7 @@ describe('DeliveryStatus', () => {
     const status = delivery.status('m.a')!;
     expect(status.connectedStreams).toBe(0);
     expect(status.types).toHaveLength(1);
-    expect(status.types[0]).toMatchObject({ sentVersion: 'v1', ackedVersion: 'v1', lastNack: { version: 'v4', nonce: 'n-v4', resources: ['a'], message: 'not listened', count: 3 } });
+    expect(status.types[0]).toMatchObject({ sentVersion: 'v1', ackedVersion: 'v1', sends: 1, acks: 1, nacks: 3, lastNack: { version: 'v4', nonce: 'n-v4', resources: ['a'], message: 'not listened', count: 3 } });
     delivery.forget('m.a');
     expect(delivery.status('m.a')).toBeUndefined();
   });
