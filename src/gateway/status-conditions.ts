@@ -29,7 +29,7 @@ export const REASON_PENDING = 'Pending';
 export const REASON_NO_PROXIES = 'NoProxies';
 /**
  * Programmed False: a proxy rejected (NACKed) the current configuration and keeps running its last
- * accepted one; the message carries Envoy's reason (robustness.md §3.3: such a NACK is a bug).
+ * accepted one; the message carries Envoy's reason (docs/status.md, "When Envoy rejects").
  */
 export const REASON_REJECTED = 'Rejected';
 

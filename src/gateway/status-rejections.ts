@@ -1,4 +1,4 @@
-// What the `Rejected` reason of `Programmed` is made of (robustness.md §3.3): the configuration a
+// What the `Rejected` reason of `Programmed` is made of (docs/status.md): the configuration a
 // proxy NACKed, attributed to the resources it came from, and the message that names Envoy's
 // reason. A MeshGateway owns everything its proxies are sent. A MeshGatewayRoute owns the
 // listeners that bind it and their RouteConfigurations (`<listener>:<hostname>`, ir/names.ts);

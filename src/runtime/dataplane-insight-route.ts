@@ -1,8 +1,8 @@
 // GET /meshes/{mesh}/dataplanes+insights/{name}: a Dataplane with what the xDS server knows of its
-// proxy, in the shape of Kuma's DataplaneOverview (`dataplane` + `dataplaneInsight.subscriptions`)
-// so `kumactl inspect`-style readers find the usual fields, plus the last NACK of every type with
-// Envoy's reason (robustness.md §3.3), which Kuma never showed. Delivery state is kept per proxy,
-// not per stream, so there is one subscription: the proxy's current or last connection.
+// proxy, modelled on Kuma's DataplaneOverview (`dataplane` + `dataplaneInsight.subscriptions`, with
+// Kuma's response counters), plus what Kuma never showed: the last NACK of every type with Envoy's
+// reason (docs/status.md). Delivery state is kept per proxy, not per stream, so there is one
+// subscription: the proxy's current or last connection.
 import { notFound, type ApiResponse } from '../api-server/problem.js';
 import type { ApiRequest } from '../api-server/resources.js';
 import { toUniversal } from '../api-server/resource-form.js';
