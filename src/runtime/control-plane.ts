@@ -19,6 +19,7 @@ import { createBootstrapHandler } from '../xds/server/bootstrap-endpoint.js';
 import { startDataplanePort, type DataplanePort } from '../xds/server/dataplane-port.js';
 import { resolveDataplane } from './dataplane-registration.js';
 import { xdsDumpRoute } from './xds-dump-route.js';
+import { dataplaneInsightRoute } from './dataplane-insight-route.js';
 import { cacheDelivery, ResourceStatuses } from './resource-status.js';
 import { statusRoutes } from './status-route.js';
 import { Debouncer } from './debounce.js';
@@ -165,7 +166,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     store,
     logger: logger.child({ component: 'api' }),
     isReady: () => !stopping && cache.isReady(),
-    extraRoutes: [xdsDumpRoute(cache), ...statusRoutes(statuses)],
+    extraRoutes: [xdsDumpRoute(cache), dataplaneInsightRoute(store, cache), ...statusRoutes(statuses)],
     ...(config.store === 'kubernetes'
       ? { readOnly: 'the REST API is read-only in Kubernetes mode: change resources with kubectl (they are validated by the admission webhook)' }
       : {}),

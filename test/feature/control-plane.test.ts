@@ -152,7 +152,7 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
     await client.waitForHeld(TypeUrl.ClusterLoadAssignment, (h) => h.has(clusterName));
     await client.collect(100);
     gw = await status('meshgateways/edge');
-    expect(gw.proxies).toEqual({ selected: 3, connected: 1, acknowledged: 1 });
+    expect(gw.proxies).toEqual({ selected: 3, connected: 1, acknowledged: 1, rejected: 0 });
     expect(condition(gw, 'Programmed')?.message).toBe('1/3 proxies acknowledged the current configuration; 2 not connected');
 
     const route = await status('meshgatewayroutes/api');
