@@ -13,6 +13,7 @@ import { type ApiResponse, conflict, internalError, methodNotAllowed, notFound, 
 import { putResource } from './put-resource.js';
 import { deleteResource, getResource, listResources, type ApiRequest } from './resources.js';
 import { matchPattern, type Access, type Route, type RouteSummary } from './route.js';
+import { userTokenRoute } from './user-token-route.js';
 
 /** A route the runtime adds next to the resource API; like every route it declares its access level. */
 export type ExtraRoute = Route;
@@ -34,7 +35,7 @@ export interface RouterOptions {
   readonly readOnly?: string;
   /** Authentication (default: loopback is admin, bearer tokens refused). */
   readonly auth?: AuthSettings;
-  /** Validates bearer tokens (unless `auth` has a validator). */
+  /** Issues user tokens on POST /tokens/user and validates bearer tokens (unless `auth` has a validator). */
   readonly userTokens?: UserTokens;
 }
 
@@ -80,6 +81,7 @@ function routeTable(options: RouterOptions): Route[] {
     { method: 'GET', path: '/', access: 'public', handler: async () => ({ status: 200, body: rootInfo(options.version) }) },
     { method: 'GET', path: '/ready', access: 'public', handler: async () => readiness(options.isReady()) },
     { method: 'POST', path: '/apply', access: 'admin', resourceWrite: true, handler: (request) => applyResources(store, request) },
+    ...(options.userTokens ? [userTokenRoute(options.userTokens, options.auth?.now)] : []),
     ...RESOURCE_TYPES.flatMap((type) => resourceRoutes(store, type)),
   ];
 }
