@@ -144,7 +144,10 @@ async function bootstrapAdminToken(store: ResourceStore, tokens: UserTokens, con
   try {
     if (!(await ensureAdminUserToken(store, tokens, Date.now()))) return;
     const where = config.store === 'kubernetes' ? `Secret ${ADMIN_USER_TOKEN.name} in namespace ${config.kubernetes?.systemNamespace ?? ''}` : `GlobalSecret ${ADMIN_USER_TOKEN.name}`;
-    logger.info(`created the admin user token as ${where}; on this machine, print it with 'portico admin-token' and give it to remote admins as --api-token (docs/api-auth.md)`);
+    const how = config.apiAuth.localhostIsAdmin
+      ? "on this machine, print it with 'portico admin-token'"
+      : 'loopback admin is off, so fetch it once with loopback admin on (or from the store)';
+    logger.info(`created the admin user token as ${where}; ${how}, and give it to remote admins as their API token (docs/api-auth.md)`);
   } catch (err) {
     logger.error({ err }, 'could not create the admin user token');
   }
