@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
 import { defaultGatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
 import { DEFAULT_CONFIG, startControlPlane, type KubernetesModeConfig } from '../runtime/control-plane.js';
@@ -18,6 +18,12 @@ function portOption(value: string): number {
 function storeOption(value: string): 'memory' | 'embedded' {
   if (value !== 'memory' && value !== 'embedded') throw new InvalidArgumentError('must be memory or embedded');
   return value;
+}
+
+/** `true` or `false`, as Kuma's environment variables take them. */
+function booleanOption(value: string): boolean {
+  if (value !== 'true' && value !== 'false') throw new InvalidArgumentError('must be true or false');
+  return value === 'true';
 }
 
 function oneOf<T extends string>(values: readonly T[]): (value: string) => T {
@@ -47,6 +53,8 @@ interface CpRunFlags {
   apiHost: string;
   xdsHost: string;
   logLevel: string;
+  localhostIsAdmin: boolean;
+  bootstrapAdminToken: boolean;
 }
 
 /** `portico cp run`: the universal-mode control plane (REST API, xDS + bootstrap, store). */
@@ -61,6 +69,18 @@ export function cpRunCommand(): Command {
     .option('--api-host <host>', 'REST API bind address', DEFAULT_CONFIG.apiHost)
     .option('--xds-host <host>', 'dataplane port bind address', DEFAULT_CONFIG.xdsHost)
     .option('--log-level <level>', 'log level (trace, debug, info, warn, error)', 'info')
+    .addOption(
+      new Option('--localhost-is-admin <bool>', 'REST API: direct loopback requests without a token act as admin (true or false)')
+        .argParser(booleanOption)
+        .env('KUMA_API_SERVER_AUTHN_LOCALHOST_IS_ADMIN')
+        .default(DEFAULT_CONFIG.apiAuth.localhostIsAdmin),
+    )
+    .addOption(
+      new Option('--bootstrap-admin-token <bool>', 'REST API: create GlobalSecret admin-user-token on first start (true or false)')
+        .argParser(booleanOption)
+        .env('KUMA_API_SERVER_AUTHN_TOKENS_BOOTSTRAP_ADMIN_TOKEN')
+        .default(DEFAULT_CONFIG.apiAuth.bootstrapAdminToken),
+    )
     .option('--mode <mode>', 'universal (own store) or kubernetes (the API server is the store)', oneOf(['universal', 'kubernetes'] as const), 'universal')
     .option('--role <role>', 'kubernetes: zone, global or standalone (global runs no gateway controllers)', oneOf(['zone', 'global', 'standalone'] as const), 'standalone')
     .option('--zone <name>', 'kubernetes: zone name written into gateway Dataplane tags')
@@ -85,6 +105,7 @@ export function cpRunCommand(): Command {
         xdsPort: flags.xdsPort,
         apiHost: flags.apiHost,
         xdsHost: flags.xdsHost,
+        apiAuth: { localhostIsAdmin: flags.localhostIsAdmin, bootstrapAdminToken: flags.bootstrapAdminToken },
         logger,
       });
       await new Promise<void>((resolve) => {

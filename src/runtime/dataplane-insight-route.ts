@@ -51,7 +51,7 @@ export interface SubscriptionInsight {
 
 /** The extra REST route; 404 when the path does not name a Dataplane of the store. */
 export function dataplaneInsightRoute(store: ResourceStore, cache: SnapshotCache): ExtraRoute {
-  return { method: 'GET', path: DATAPLANE_INSIGHT_PATH, handler: async (request) => insightOf(store, cache, request) };
+  return { method: 'GET', path: DATAPLANE_INSIGHT_PATH, access: 'authenticated', handler: async (request) => insightOf(store, cache, request) };
 }
 
 async function insightOf(store: ResourceStore, cache: SnapshotCache, request: ApiRequest): Promise<ApiResponse> {

@@ -217,3 +217,23 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
     }
   });
 });
+
+describe('control plane: REST API authentication', () => {
+  it('creates the admin user token on first start; with loopback admin off it is the way in', async () => {
+    const cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, logger, apiAuth: { localhostIsAdmin: false, bootstrapAdminToken: true } });
+    running.push(cp);
+    const secret = await cp.store.get({ kind: 'GlobalSecret', mesh: 'admin-user-token', name: 'admin-user-token' });
+    const token = Buffer.from(String((secret?.spec as { data?: string } | undefined)?.data), 'base64').toString();
+    const base = `http://127.0.0.1:${cp.apiPort}`;
+    expect((await fetch(`${base}/meshes`)).status).toBe(401);
+    expect((await fetch(`${base}/ready`)).status).toBe(200);
+    const put = await fetch(`${base}/meshes/default`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"type":"Mesh","name":"default"}' });
+    expect(put.status).toBe(201);
+  });
+
+  it('creates no admin user token when the bootstrap is off', async () => {
+    const cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, logger, apiAuth: { localhostIsAdmin: true, bootstrapAdminToken: false } });
+    running.push(cp);
+    expect(await cp.store.list('GlobalSecret')).toEqual([]);
+  });
+});
