@@ -1,6 +1,7 @@
 // The composition root of a universal-mode control plane. It reads as the ordered steps of a
-// start: open the store, build the xDS side, generate the first snapshots from the fully loaded
-// store, open the readiness gate, then serve the REST API; and the reverse on stop.
+// start: open the store, load or generate the TLS certificates, build the xDS side, generate the
+// first snapshots from the fully loaded store, open the readiness gate, then serve the REST API;
+// and the reverse on stop.
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -23,6 +24,9 @@ import { cacheDelivery, ResourceStatuses } from './resource-status.js';
 import { statusRoutes } from './status-route.js';
 import { Debouncer } from './debounce.js';
 import { GatewaySnapshots } from './gateway-snapshots.js';
+import { prepareControlPlaneTls, type ControlPlaneTls, type ControlPlaneTlsConfig } from './control-plane-tls.js';
+
+export type { ControlPlaneTlsConfig } from './control-plane-tls.js';
 
 /** Kubernetes-mode settings: the API server is the store; controllers and the webhook run. */
 export interface KubernetesModeConfig {
@@ -54,6 +58,8 @@ export interface ControlPlaneConfig {
   readonly maxDebounceMs: number;
   /** Delay before changed content follows a NACK (5 s, xds-server.md §14 rule 7). */
   readonly nackBackoffMs: number;
+  /** Certificates of the dataplane port (TLS unless `xdsPlaintext`) and of the HTTPS API. */
+  readonly tls: ControlPlaneTlsConfig;
   readonly logger: Logger;
 }
 
@@ -68,12 +74,17 @@ export const DEFAULT_CONFIG: Omit<ControlPlaneConfig, 'logger'> = {
   debounceMs: 100,
   maxDebounceMs: 10_000,
   nackBackoffMs: 5_000,
+  tls: { xdsPlaintext: false, extraSubjectAltNames: [] },
 };
 
 /** A running control plane. */
 export interface ControlPlane {
   readonly apiPort: number;
   readonly xdsPort: number;
+  /** The dataplane port (TLS state, handshake failure count). */
+  readonly dataplanePort: DataplanePort;
+  /** The generated CA file dataplanes and CLIs verify the control plane with (absent for operator certificates). */
+  readonly caFile?: string;
   readonly store: ResourceStore;
   readonly cache: SnapshotCache;
   readonly snapshots: GatewaySnapshots;
@@ -128,6 +139,8 @@ function regenerationLoop(snapshots: GatewaySnapshots, logger: Logger): { reques
 export async function startControlPlane(config: ControlPlaneConfig): Promise<ControlPlane> {
   const { logger } = config;
   const store = await openStore(config);
+  const tls: ControlPlaneTls = await prepareControlPlaneTls({ ...config, logger: logger.child({ component: 'tls' }) });
+  if (config.tls.xdsPlaintext) logger.warn('the dataplane port serves plaintext (--xds-plaintext): tokens and secrets cross the network unencrypted');
   const cache = new SnapshotCache();
   const statuses = new ResourceStatuses({ delivery: cacheDelivery(cache) });
   const snapshots = new GatewaySnapshots(store, cache, logger.child({ component: 'snapshots' }), statuses);
@@ -151,7 +164,9 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     adsServer: ads,
     bootstrapHandler,
     logger,
+    ...(config.tls.xdsPlaintext ? {} : { tls: tls.serving }),
   });
+  tls.watch((next) => dataplanePort.setCertificate(next));
 
   // Design rule 10: nothing is answered before the first full load has produced snapshots.
   loop.request();
@@ -176,7 +191,8 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
           kubeConfig: k8s.kubeConfig,
           store,
           logger: logger.child({ component: 'controllers' }),
-          gatewayPods: k8s.gatewayPods,
+          // Gateway pods verify the control plane by its generated CA unless the operator named one.
+          gatewayPods: k8s.gatewayPods.caCert || !tls.caPem ? k8s.gatewayPods : { ...k8s.gatewayPods, caCert: tls.caPem },
           ...(k8s.zone ? { zone: k8s.zone } : {}),
         })
       : undefined;
@@ -199,6 +215,8 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
   return {
     apiPort,
     xdsPort: dataplanePort.port,
+    dataplanePort,
+    ...(tls.caFile ? { caFile: tls.caFile } : {}),
     store,
     cache,
     snapshots,
@@ -216,6 +234,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
         await webhook?.close();
         unwatch();
         debouncer.cancel();
+        tls.stop();
         await dataplanePort.close();
         await ads.close();
         await api.close();

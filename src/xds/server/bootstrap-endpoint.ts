@@ -4,6 +4,7 @@
 // `{bootstrap, kumaSidecarConfiguration}`. Status codes: 422 invalid request (the agent does not
 // retry), 404 Dataplane not found yet (it retries), 400 from the resolver, 500 otherwise.
 import type http from 'node:http';
+import { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { buildBootstrap, renderBootstrapYaml, DEFAULT_ADMIN_PORT } from './bootstrap.js';
 import type { BootstrapParams } from './bootstrap.js';
@@ -81,6 +82,8 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, optio
     xdsHost: xds.host,
     xdsPort: xds.port,
     apiType: request.xdsTransport === 'sotw' ? 'GRPC' : 'DELTA_GRPC',
+    // The request came over the very port Envoy will dial: TLS there means TLS for ADS.
+    ...(req.socket instanceof TLSSocket ? { xdsTls: request.caCert ? { caCert: request.caCert } : {} } : {}),
     adminPort: request.adminPort ?? DEFAULT_ADMIN_PORT,
     dataplaneToken: request.dataplaneToken,
     maxHeapSizeBytes: request.resources?.maxHeapSizeBytes,
