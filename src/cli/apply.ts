@@ -8,7 +8,7 @@ import { parseResourceDocument } from '../api/resource-document.js';
 import type { Violation } from '../api/violation.js';
 import { parseDocuments } from '../api-server/body.js';
 import { findResourceType } from '../core/registry.js';
-import { ApiClient, type ApiCause } from './api-client.js';
+import { ApiClient, apiClientFor, type ApiCause } from './api-client.js';
 import { printError, type CliIo } from './output.js';
 
 /** The `apply` command; `done` receives the exit code. */
@@ -17,8 +17,7 @@ export function applyCommand(io: CliIo, done: (code: number) => void): Command {
     .description('create or update resources from a YAML file, all or nothing')
     .requiredOption('-f, --file <file>', 'file with one or more YAML documents, or - for stdin')
     .action(async (options: { file: string }, command: Command) => {
-      const api = (command.optsWithGlobals() as { api: string }).api;
-      done(await runApply(io, new ApiClient(api), options.file));
+      done(await runApply(io, apiClientFor(command), options.file));
     });
 }
 

@@ -43,6 +43,8 @@ interface CpRunFlags {
   store: 'memory' | 'embedded';
   dataDir: string;
   apiPort: number;
+  apiHttpsPort: number;
+  apiHttpsHost?: string;
   xdsPort: number;
   apiHost: string;
   xdsHost: string;
@@ -65,6 +67,8 @@ export function cpRunCommand(): Command {
     .option('--store <type>', 'resource store: embedded (SQLite) or memory', storeOption, DEFAULT_CONFIG.store)
     .option('--data-dir <dir>', 'directory of the embedded store', DEFAULT_CONFIG.dataDir)
     .option('--api-port <port>', 'REST API port', portOption, DEFAULT_CONFIG.apiPort)
+    .option('--api-https-port <port>', 'REST API over HTTPS with the control plane certificate (Kuma\'s port)', portOption, 5682)
+    .option('--api-https-host <host>', 'HTTPS REST API bind address (default: --api-host)')
     .option('--xds-port <port>', 'dataplane port: ADS (gRPC) and POST /bootstrap', portOption, DEFAULT_CONFIG.xdsPort)
     .option('--api-host <host>', 'REST API bind address', DEFAULT_CONFIG.apiHost)
     .option('--xds-host <host>', 'dataplane port bind address', DEFAULT_CONFIG.xdsHost)
@@ -94,6 +98,8 @@ export function cpRunCommand(): Command {
         ...(kubernetes ? { kubernetes } : {}),
         dataDir: path.resolve(flags.dataDir),
         apiPort: flags.apiPort,
+        apiHttpsPort: flags.apiHttpsPort,
+        ...(flags.apiHttpsHost ? { apiHttpsHost: flags.apiHttpsHost } : {}),
         xdsPort: flags.xdsPort,
         apiHost: flags.apiHost,
         xdsHost: flags.xdsHost,

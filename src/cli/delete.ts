@@ -1,6 +1,6 @@
 // `portico delete <kind> NAME -m MESH`.
 import { Command } from 'commander';
-import { ApiClient, formatFailure, segment } from './api-client.js';
+import { ApiClient, apiClientFor, formatFailure, segment } from './api-client.js';
 import { collectionPath, DEFAULT_MESH, describeResource, resolveType } from './get.js';
 import { printError, type CliIo } from './output.js';
 
@@ -12,8 +12,7 @@ export function deleteCommand(io: CliIo, done: (code: number) => void): Command 
     .argument('<name>', 'name of the resource')
     .option('-m, --mesh <mesh>', 'mesh of the resource (not used for meshes)', DEFAULT_MESH)
     .action(async (kind: string, name: string, options: { mesh: string }, command: Command) => {
-      const api = (command.optsWithGlobals() as { api: string }).api;
-      done(await runDelete(io, new ApiClient(api), kind, name, options.mesh));
+      done(await runDelete(io, apiClientFor(command), kind, name, options.mesh));
     });
 }
 

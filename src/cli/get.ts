@@ -3,7 +3,7 @@
 // data is shown only for one named resource with --reveal (the API's disclosure rules).
 import { Command, Option } from 'commander';
 import { findResourceType, RESOURCE_TYPES, type ResourceType } from '../core/registry.js';
-import { ApiClient, formatFailure, segment } from './api-client.js';
+import { ApiClient, apiClientFor, formatFailure, segment } from './api-client.js';
 import {
   formatJson,
   formatTable,
@@ -38,8 +38,7 @@ export function getCommand(io: CliIo, done: (code: number) => void): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
     .option('--reveal', 'show the data of a secret (only with a name)')
     .action(async (kind: string, name: string | undefined, options: GetOptions, command: Command) => {
-      const api = (command.optsWithGlobals() as { api: string }).api;
-      done(await runGet(io, new ApiClient(api), kind, name, options));
+      done(await runGet(io, apiClientFor(command), kind, name, options));
     });
 }
 

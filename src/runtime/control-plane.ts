@@ -50,6 +50,10 @@ export interface ControlPlaneConfig {
   readonly dataDir: string;
   readonly apiHost: string;
   readonly apiPort: number;
+  /** The REST API over HTTPS with the control plane's certificate (Kuma's 5682); absent = not served. */
+  readonly apiHttpsPort?: number;
+  /** Bind address of the HTTPS API (default `apiHost`). */
+  readonly apiHttpsHost?: string;
   readonly xdsHost: string;
   readonly xdsPort: number;
   /** Quiet period before a batch of store changes is pushed (Istio's 100 ms default). */
@@ -80,6 +84,8 @@ export const DEFAULT_CONFIG: Omit<ControlPlaneConfig, 'logger'> = {
 /** A running control plane. */
 export interface ControlPlane {
   readonly apiPort: number;
+  /** The HTTPS API's port, when served. */
+  readonly apiHttpsPort?: number;
   readonly xdsPort: number;
   /** The dataplane port (TLS state, handshake failure count). */
   readonly dataplanePort: DataplanePort;
@@ -166,7 +172,6 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     logger,
     ...(config.tls.xdsPlaintext ? {} : { tls: tls.serving }),
   });
-  tls.watch((next) => dataplanePort.setCertificate(next));
 
   // Design rule 10: nothing is answered before the first full load has produced snapshots.
   loop.request();
@@ -184,6 +189,13 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
       : {}),
   });
   const apiPort = await api.listen(config.apiPort, config.apiHost);
+  const apiHttpsPort =
+    config.apiHttpsPort === undefined ? undefined : await api.listenHttps(config.apiHttpsPort, config.apiHttpsHost ?? config.apiHost, tls.serving);
+  // A replaced certificate file reaches both TLS listeners; open connections keep the old one.
+  tls.watch((next) => {
+    dataplanePort.setCertificate(next);
+    api.setCertificate(next);
+  });
   const k8s = config.kubernetes;
   const controllers =
     config.store === 'kubernetes' && k8s && k8s.mode !== 'global'
@@ -209,11 +221,12 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
           logger: logger.child({ component: 'webhook' }),
         })
       : undefined;
-  logger.info({ apiPort, xdsPort: dataplanePort.port, webhookPort: webhook?.port }, 'control plane ready');
+  logger.info({ apiPort, xdsPort: dataplanePort.port, apiHttpsPort, webhookPort: webhook?.port }, 'control plane ready');
 
   let stopped: Promise<void> | undefined;
   return {
     apiPort,
+    ...(apiHttpsPort !== undefined ? { apiHttpsPort } : {}),
     xdsPort: dataplanePort.port,
     dataplanePort,
     ...(tls.caFile ? { caFile: tls.caFile } : {}),

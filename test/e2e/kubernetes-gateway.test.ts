@@ -67,7 +67,7 @@ describe('Kubernetes mode end to end (fake API server, real Envoy, real traffic)
 
     const cp = start(process.execPath, [
       PORTICO_BIN, 'cp', 'run', '--mode', 'kubernetes', '--kubeconfig', kubeconfig, '--system-namespace', 'portico-system', '--data-dir', dir,
-      '--api-port', '0', '--xds-port', String(xdsPort), '--gateway-cp-url', `https://127.0.0.1:${xdsPort}`, '--gateway-image', 'portico:e2e',
+      '--api-port', '0', '--api-https-port', '0', '--xds-port', String(xdsPort), '--gateway-cp-url', `https://127.0.0.1:${xdsPort}`, '--gateway-image', 'portico:e2e',
     ]);
     processes.push(cp);
     const ready = await cp.waitFor(/"apiPort":(\d+),"xdsPort":(\d+)/, 60_000);

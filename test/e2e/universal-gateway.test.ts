@@ -51,10 +51,11 @@ describe('universal mode end to end (real Envoy, real traffic)', () => {
   beforeAll(async () => {
     env.processes = [];
     env.dataDir = mkdtempSync(path.join(os.tmpdir(), 'portico-e2e-'));
-    const cp = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--store', 'embedded', '--data-dir', env.dataDir, '--api-port', '0', '--xds-port', '0']);
+    const cp = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--store', 'embedded', '--data-dir', env.dataDir, '--api-port', '0', '--api-https-port', '0', '--xds-port', '0']);
     env.processes.push(cp);
-    const ready = await cp.waitFor(/"apiPort":(\d+),"xdsPort":(\d+)/);
+    const ready = await cp.waitFor(/"apiPort":(\d+),"xdsPort":(\d+),"apiHttpsPort":(\d+)/);
     env.apiUrl = `http://127.0.0.1:${ready[1]}`;
+    const apiHttpsUrl = `https://127.0.0.1:${ready[3]}`;
     env.xdsUrl = `https://127.0.0.1:${ready[2]}`;
     env.caFile = path.join(env.dataDir, 'tls', 'ca.crt');
 
@@ -66,7 +67,8 @@ describe('universal mode end to end (real Envoy, real traffic)', () => {
     env.gatewayPort = await freePort();
 
     const docs = exampleDocuments({ gateway: env.gatewayPort, a: portA, b: portB });
-    const applied = await portico(['apply', '-f', '-', '--api', env.apiUrl], docs.map((d) => stringify(d)).join('---\n'));
+    // Through the HTTPS API, verified by the generated CA.
+    const applied = await portico(['apply', '-f', '-', '--api', apiHttpsUrl, '--api-ca-cert-file', env.caFile], docs.map((d) => stringify(d)).join('---\n'));
     expect(applied.code, applied.output).toBe(0);
 
     env.deltaAdmin = await freePort();

@@ -13,6 +13,9 @@ import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/
 import { TypeUrl } from '../../src/xds/cache/resource-types.js';
 import { AdsClient } from '../support/ads-client.js';
 import { generateTestTls, testTls } from '../support/tls-fixtures.js';
+import { httpCall } from '../support/https-request.js';
+import { main } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/output.js';
 import { eventually } from '../support/processes.js';
 
 const logger = pino({ level: 'silent' });
@@ -227,7 +230,7 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
     }
   });
 
-  it("serves the operator's certificate files and a replacement of them without a restart, open streams staying up (S6)", async () => {
+  it("serves the operator's certificate files and a replacement of them without a restart on both TLS ports, open streams staying up (S6)", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'portico-feature-'));
     dirs.push(dir);
     const [a, b] = [await generateTestTls(), await generateTestTls()];
@@ -236,7 +239,7 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
     copyFileSync(a.certFile, certFile);
     copyFileSync(a.keyFile, keyFile);
     const cp = await startControlPlane({
-      ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, debounceMs: 10, logger,
+      ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, apiHttpsPort: 0, xdsPort: 0, debounceMs: 10, logger,
       tls: { ...DEFAULT_CONFIG.tls, certFile, keyFile, reloadIntervalMs: 50 },
     });
     running.push(cp);
@@ -262,9 +265,41 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
     copyFileSync(b.keyFile, keyFile);
     copyFileSync(b.certFile, certFile);
     await eventually(async () => (await servedSerial(b.caPem)) === serialOf(b.serving.cert), 10_000, 'the new certificate to be served');
+    expect((await httpCall(`https://127.0.0.1:${cp.apiHttpsPort}/meshes`, { ca: b.caPem })).serial).toBe(serialOf(b.serving.cert));
 
     await setRoute(cp, '/rotated');
     await client.waitForHeld(TypeUrl.RouteConfiguration, () => routePaths(client).includes('/rotated/'));
     expect(client.status).toBeUndefined();
+  });
+
+  it('serves the REST API over HTTPS with the control plane certificate; the CLI verifies it by --api-ca-cert-file', async () => {
+    const cp = await startControlPlane({
+      ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, apiHttpsPort: 0, xdsPort: 0, debounceMs: 10, logger,
+      tls: { ...DEFAULT_CONFIG.tls, dir: (await testTls()).dir },
+    });
+    running.push(cp);
+    await seed(cp);
+    const { caPem, caFile } = await testTls();
+    const base = `https://127.0.0.1:${cp.apiHttpsPort}`;
+    const meshes = await httpCall(`${base}/meshes?size=1`, { ca: caPem });
+    expect(meshes.status).toBe(200);
+    expect(JSON.parse(meshes.body)).toMatchObject({ total: 1, items: [{ name: 'default' }] });
+    // Links point back at the HTTPS listener.
+    const dataplanes = JSON.parse((await httpCall(`${base}/meshes/default/dataplanes?size=1`, { ca: caPem })).body) as { next: string | null };
+    expect(dataplanes.next).toMatch(new RegExp(`^${base}/meshes/default/dataplanes\\?`));
+    await expect(httpCall(`${base}/meshes`, { ca: (await generateTestTls()).caPem })).rejects.toThrow(/certificate/);
+
+    const run = async (...args: string[]) => {
+      let out = '';
+      const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (out += t), readStdin: async () => '', now: () => new Date() };
+      const code = await main(['node', 'portico', ...args], io);
+      return { code, out };
+    };
+    const verified = await run('get', 'meshes', '--api', base, '--api-ca-cert-file', caFile, '-o', 'json');
+    expect(verified.code, verified.out).toBe(0);
+    expect(verified.out).toContain('"default"');
+    const unverified = await run('get', 'meshes', '--api', base);
+    expect(unverified.code).toBe(1);
+    expect(unverified.out).toMatch(/cannot reach the Portico API at https:\/\/127\.0\.0\.1:\d+: .*certificate/);
   });
 });
