@@ -158,8 +158,10 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
   });
 
   const ads: AdsServer = createAdsServer({ cache, logger, nackBackoffMs: config.nackBackoffMs });
+  let servingCert = tls.serving.cert;
   const bootstrapHandler = createBootstrapHandler({
     logger: logger.child({ component: 'bootstrap' }),
+    servingCertificate: () => servingCert,
     // On Kubernetes the pod controller owns Dataplanes: a proxy never registers one itself.
     resolveDataplane: (req) =>
       resolveDataplane(store, config.store === 'kubernetes' ? { mesh: req.mesh, name: req.name } : req),
@@ -193,6 +195,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     config.apiHttpsPort === undefined ? undefined : await api.listenHttps(config.apiHttpsPort, config.apiHttpsHost ?? config.apiHost, tls.serving);
   // A replaced certificate file reaches both TLS listeners; open connections keep the old one.
   tls.watch((next) => {
+    servingCert = next.cert;
     dataplanePort.setCertificate(next);
     api.setCertificate(next);
   });

@@ -8,6 +8,7 @@ import type { AdsHarness } from '../support/ads-harness.js';
 import { gatewayInput } from '../support/ads-fixtures.js';
 import { encodeProtoJson, ensureProtoLoaded } from '../support/proto-json.js';
 import { httpCall } from '../support/https-request.js';
+import { testTls, type TestTls } from '../support/tls-fixtures.js';
 import { createBootstrapHandler } from '../../src/xds/server/bootstrap-endpoint.js';
 import type { BootstrapRequest } from '../../src/xds/server/bootstrap-request.js';
 import { buildSnapshot } from '../../src/xds/cache/snapshot.js';
@@ -35,9 +36,13 @@ afterEach(async () => {
   resolved.length = 0;
 });
 
+let tlsFixture: TestTls | undefined;
+
 async function start(plaintext = false): Promise<string> {
+  tlsFixture = await testTls();
   const bootstrapHandler = createBootstrapHandler({
     logger: pino({ level: 'silent' }),
+    servingCertificate: () => tlsFixture?.serving.cert,
     resolveDataplane: async (request) => {
       resolved.push(request);
       if (request.name === 'unknown') return { ok: false, status: 404, message: 'Dataplane entity not found' };
@@ -141,6 +146,17 @@ describe('POST /bootstrap', () => {
         },
       },
     });
+  });
+
+  it('answers 400 for a caCert that is not a CA, and for a host the served certificate does not name', async () => {
+    const base = await start();
+    const notCa = await post(base, { dataplaneResource: DATAPLANE, caCert: tlsFixture!.serving.cert });
+    expect(notCa.status).toBe(400);
+    expect(notCa.body).toMatch(/^caCert: this certificate is not a certificate authority/);
+    const otherHost = await post(base, { dataplaneResource: DATAPLANE, caCert: tlsFixture!.caPem }, { host: `cp.example.com:${h!.port.port}` });
+    expect(otherHost.status).toBe(400);
+    expect(otherHost.body).toMatch(/^the dataplane reaches the control plane as "cp.example.com"/);
+    expect(resolved).toHaveLength(0);
   });
 
   it('without a CA in the request: TLS that does not verify (as Kuma); on a plaintext port: no TLS', async () => {
