@@ -235,6 +235,7 @@ export function dpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
       if (secure && !caCert) {
         console.error('warning: no --ca-cert-file: the connection to the control plane is encrypted but the control plane is not verified');
       }
+      if (!secure) console.error(`warning: ${opts.cp} is plaintext: the dataplane token and secrets travel unencrypted (the control plane must run with --xds-plaintext)`);
       const body = bootstrapRequest(opts, undefined, secure ? caCert : undefined);
       const bootstrap = await fetchBootstrap(opts.cp, body, opts.bootstrapTimeout * 1000);
       const ready = opts.readyAddress && opts.readyAddress !== '127.0.0.1' ? await startReadyResponder(opts.readyAddress, opts.adminPort) : undefined;
