@@ -144,8 +144,9 @@ function regenerationLoop(snapshots: GatewaySnapshots, logger: Logger): { reques
 /** Start a control plane; resolves once it is ready (store loaded, first snapshots published). */
 export async function startControlPlane(config: ControlPlaneConfig): Promise<ControlPlane> {
   const { logger } = config;
-  const store = await openStore(config);
+  // Certificates first: a bad certificate file stops the start before anything is opened.
   const tls: ControlPlaneTls = await prepareControlPlaneTls({ ...config, logger: logger.child({ component: 'tls' }) });
+  const store = await openStore(config);
   if (config.tls.xdsPlaintext) logger.warn('the dataplane port serves plaintext (--xds-plaintext): tokens and secrets cross the network unencrypted');
   const cache = new SnapshotCache();
   const statuses = new ResourceStatuses({ delivery: cacheDelivery(cache) });
