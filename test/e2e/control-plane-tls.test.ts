@@ -2,7 +2,8 @@
 // (built CLI) generates its CA; three Envoys get real bootstraps from POST /bootstrap. The one that
 // trusts that CA receives its listener; one whose bootstrap trusts another CA, and one that expects
 // another SAN, refuse the control plane's certificate and never receive config. A plaintext client
-// on the TLS port is refused and the control plane keeps serving.
+// on the TLS port is refused and the control plane keeps serving. Last, a control plane run with
+// --xds-plaintext warns and serves a `dp run --cp http://...` Envoy without TLS.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -11,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { findEnvoyBinary } from '../../src/xds/envoy/envoy-binary.js';
 import { httpCall } from '../support/https-request.js';
-import { eventually, freePort, PORTICO_BIN, request, start, type Running } from '../support/processes.js';
+import { eventually, freePort, PORTICO_BIN, REPO_ROOT, request, start, type Running } from '../support/processes.js';
 import { generateTestTls } from '../support/tls-fixtures.js';
 
 type Bootstrap = {
@@ -127,4 +128,39 @@ describe('dataplane port TLS with real Envoys', () => {
     const again = await httpCall(`https://127.0.0.1:${xdsPort}/bootstrap`, { ca: caPem });
     expect(again.status).toBe(405);
   });
+});
+
+describe('dataplane port in plaintext, only when asked (--xds-plaintext)', () => {
+  const processes: Running[] = [];
+  let dir = '';
+  afterAll(async () => {
+    for (const p of processes.reverse()) await p.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('warns at start, and dp run over http:// gives Envoy a plaintext ads_cluster that gets its config', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'portico-plain-e2e-'));
+    const cp = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--store', 'memory', '--data-dir', dir, '--xds-plaintext', '--api-port', '0', '--api-https-port', '0', '--xds-port', '0']);
+    processes.push(cp);
+    const ready = await cp.waitFor(/"apiPort":(\d+),"xdsPort":(\d+)/);
+    expect(cp.output()).toMatch(/"level":40,.*the dataplane port serves plaintext \(--xds-plaintext\)/);
+    const apiUrl = `http://127.0.0.1:${ready[1]}`;
+    const gatewayPort = await freePort();
+    for (const [url, doc] of [
+      ['/meshes/default', { type: 'Mesh', name: 'default' }],
+      ['/meshes/default/meshgateways/edge', { type: 'MeshGateway', mesh: 'default', name: 'edge', selectors: [{ match: { 'kuma.io/service': 'edge-gateway' } }], conf: { listeners: [{ port: gatewayPort, protocol: 'HTTP' }] } }],
+    ] as const) {
+      expect((await httpCall(`${apiUrl}${url}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) })).status).toBeLessThan(300);
+    }
+    const adminPort = await freePort();
+    const dp = start(process.execPath, [
+      PORTICO_BIN, 'dp', 'run', '--cp', `http://127.0.0.1:${ready[2]}`, '--dataplane-file', path.join(REPO_ROOT, 'examples', 'universal', 'gateway-dataplane.yaml'),
+      '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1',
+    ]);
+    processes.push(dp);
+    await eventually(async () => (await dynamicListeners(adminPort)).length === 1, 45_000, 'the plaintext Envoy to receive its listener');
+    expect(dp.output()).toContain('is plaintext: the dataplane token and secrets travel unencrypted');
+    const dump = JSON.parse((await request(`http://127.0.0.1:${adminPort}/config_dump?resource=static_clusters`)).body) as { configs: { cluster: { name: string; transport_socket?: unknown } }[] };
+    expect(dump.configs.map((c) => [c.cluster.name, c.cluster.transport_socket])).toEqual([['ads_cluster', undefined]]);
+  }, 120_000);
 });
