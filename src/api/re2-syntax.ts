@@ -7,10 +7,14 @@
 // Every branch is pinned by a row of regex.test.ts, and each row is loaded into the real Envoy by
 // regex-envoy.test.ts.
 
+import { addRange, addSet, emptySet, foldCase, negate, perlClass, posixClass, runCount, unicodeGroup, type RuneSet } from './re2-char-class.js';
 import { RE2_POSIX_CLASSES, RE2_UNICODE_GROUPS } from './re2-unicode-groups.js';
 
-/** The outcome of checking one pattern: RE2's error text when RE2 would refuse it. */
-export type Re2SyntaxResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
+/**
+ * The outcome of checking one pattern: RE2's error text when RE2 would refuse it, else an upper
+ * bound of the instructions RE2 allocates while compiling it (docs/regex.md, "Program size").
+ */
+export type Re2SyntaxResult = { readonly ok: true; readonly instructions: number } | { readonly ok: false; readonly error: string };
 
 /** RE2's error texts, by the status code names of its parser. */
 const ERRORS = {
@@ -40,31 +44,81 @@ class Re2Error extends Error {
   }
 }
 
-/** What the parser keeps per parenthesised level: the largest nested repeat product so far. */
-interface Frame {
-  /** Largest product of the `{n,m}` counts nested in one item of the current concatenation. */
-  items: number[];
-  /** Largest product over the level's finished alternatives. */
-  done: number;
+/** One operand: what the repetition rules and the size bound need to know about it. */
+interface Item {
+  /** Largest product of the `{n,m}` counts nested in it (RE2 allows at most 1000). */
+  readonly product: number;
+  /** Upper bound of the instructions RE2 compiles it to. */
+  readonly size: number;
 }
+
+/**
+ * One parenthesised level being parsed. Only the last operand stays separate, for a following
+ * repetition; the rest is kept as running totals in plain numbers, so that the work per rune is
+ * constant and allocates nothing.
+ */
+interface Frame {
+  /** The last operand of the current concatenation, if any. */
+  hasLast: boolean;
+  lastProduct: number;
+  lastSize: number;
+  /** The operands before it, combined: largest product, summed size. */
+  beforeProduct: number;
+  beforeSize: number;
+  /** The level's finished alternatives, combined, and how many there are. */
+  branchProduct: number;
+  branchSize: number;
+  branchCount: number;
+  /** A capturing group compiles to two extra instructions. */
+  readonly capture: boolean;
+  /** `(?i)` is on: letters match both cases. */
+  fold: boolean;
+}
+
+/** Fail, Match and the unanchored `.*?` prefix every program has. */
+const PROGRAM_OVERHEAD = 4;
+
+/** Bound for a class of `set`: one instruction per run of runes, joined by alternations. */
+function classSize(set: RuneSet): number {
+  return Math.max(1, 2 * runCount(set) - 1);
+}
+
 
 const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
 const isOctal = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x37;
 const isHex = (c: number | undefined): boolean => c !== undefined && /^[0-9A-Fa-f]$/.test(String.fromCharCode(c));
 const isAlpha = (c: number): boolean => /^[A-Za-z]$/.test(String.fromCharCode(c));
 const code = (s: string): number => s.charCodeAt(0);
+// The runes the main loop dispatches on, as constants: it runs once per rune of the pattern.
+const LPAREN = 0x28;
+const RPAREN = 0x29;
+const STAR = 0x2a;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const QUESTION = 0x3f;
+const LBRACKET = 0x5b;
+const BACKSLASH = 0x5c;
+const LBRACE = 0x7b;
+const BAR = 0x7c;
 // Capture names may hold letters, marks, decimal and letter numbers, and connector punctuation.
 const NAME_RUNE = /^[\p{L}\p{Mn}\p{Mc}\p{Nd}\p{Nl}\p{Pc}]$/u;
 
+function newFrame(capture: boolean, fold: boolean): Frame {
+  return { hasLast: false, lastProduct: 1, lastSize: 0, beforeProduct: 1, beforeSize: 0, branchProduct: 1, branchSize: 0, branchCount: 0, capture, fold };
+}
+
 class Parser {
   private i = 0;
-  private readonly frames: Frame[] = [{ items: [], done: 0 }];
+  private readonly frames: Frame[] = [newFrame(false, false)];
 
   constructor(private readonly r: Uint8Array) {}
 
   /** RE2's text for runes [from, to): each Latin-1 rune as its character. */
   private text(from: number, to = this.i): string {
-    return String.fromCharCode(...this.r.subarray(from, to));
+    let out = '';
+    // In chunks: one call with a whole long pattern as arguments would overflow the stack.
+    for (let k = from; k < to; k += 4096) out += String.fromCharCode(...this.r.subarray(k, Math.min(k + 4096, to)));
+    return out;
   }
 
   private get frame(): Frame {
@@ -83,41 +137,40 @@ class Parser {
     return c;
   }
 
-  parse(): void {
+  /** Parses the whole pattern; returns the size bound of its program. */
+  parse(): number {
     let lastRepeat = -1;
     while (this.i < this.r.length) {
       const start = this.i;
       let isRepeat = -1;
       switch (this.peek()) {
-        case code('('):
-          if (this.peek(1) === code('?')) this.parsePerlFlags();
+        case LPAREN:
+          if (this.peek(1) === QUESTION) this.parsePerlFlags();
           else this.openGroup();
           break;
-        case code('|'):
+        case BAR:
           this.i++;
           this.alternate();
           break;
-        case code(')'):
+        case RPAREN:
           this.i++;
           this.closeGroup();
           break;
-        case code('['):
-          this.parseCharClass();
-          this.push(1);
+        case LBRACKET:
+          this.push(classSize(this.parseCharClass()));
           break;
-        case code('*'):
-        case code('+'):
-        case code('?'):
+        case STAR:
+        case PLUS:
+        case QUESTION:
           this.i++;
           this.checkRepeatOp(lastRepeat);
-          this.repeat(start, 1);
+          this.repeat(start);
           isRepeat = start;
           break;
-        case code('{'): {
+        case LBRACE: {
           const counts = this.maybeRepeatCounts();
           if (!counts) {
-            this.i++;
-            this.push(1);
+            this.pushRune(this.next());
             break;
           }
           this.checkRepeatOp(lastRepeat);
@@ -125,40 +178,77 @@ class Parser {
           isRepeat = start;
           break;
         }
-        case code('\\'):
+        case BACKSLASH:
           this.parseBackslash();
           break;
-        default:
+        case DOT:
           this.i++;
-          this.push(1);
+          this.push(3);
+          break;
+        default:
+          this.pushRune(this.next());
       }
       lastRepeat = isRepeat;
     }
     this.alternate();
     if (this.frames.length > 1) throw new Re2Error('missingParen', this.text(0, this.r.length));
+    return this.levelItem(this.frame).size + PROGRAM_OVERHEAD;
   }
 
-  /** An operand with the given nested repeat product. */
-  private push(product: number): void {
-    this.frame.items.push(product);
+  /** An operand compiling to at most `size` instructions and holding no repetition. */
+  private push(size: number): void {
+    this.pushItem({ product: 1, size });
+  }
+
+  private pushItem(item: Item): void {
+    const f = this.frame;
+    if (f.hasLast) {
+      f.beforeProduct = Math.max(f.beforeProduct, f.lastProduct);
+      f.beforeSize += f.lastSize;
+    }
+    f.hasLast = true;
+    f.lastProduct = item.product;
+    f.lastSize = item.size;
+  }
+
+  /** A literal rune; under `(?i)` a letter becomes the class of its two cases. */
+  private pushRune(rune: number): void {
+    if (!this.frame.fold) return this.push(1);
+    const set = emptySet();
+    addRange(set, rune, rune);
+    this.push(classSize(foldCase(set)));
+  }
+
+  private openFrame(capture: boolean, fold = this.frame.fold): void {
+    this.frames.push(newFrame(capture, fold));
   }
 
   private openGroup(): void {
     this.i++;
-    this.frames.push({ items: [], done: 0 });
+    this.openFrame(true);
   }
 
+  /** Ends the current alternative; an empty one compiles to a no-op. */
   private alternate(): void {
     const f = this.frame;
-    f.done = Math.max(f.done, ...f.items);
-    f.items = [];
+    f.branchProduct = Math.max(f.branchProduct, f.beforeProduct, f.lastProduct);
+    f.branchSize += f.hasLast ? f.beforeSize + f.lastSize : 1;
+    f.branchCount++;
+    f.hasLast = false;
+    f.lastProduct = f.beforeProduct = 1;
+    f.lastSize = f.beforeSize = 0;
+  }
+
+  /** A finished level as one operand: its alternatives, joined by one alternation each. */
+  private levelItem(f: Frame): Item {
+    return { product: f.branchProduct, size: f.branchSize + f.branchCount - 1 + (f.capture ? 2 : 0) };
   }
 
   private closeGroup(): void {
     this.alternate();
     if (this.frames.length === 1) throw new Re2Error('unexpectedParen', this.text(0, this.r.length));
     const closed = this.frames.pop()!;
-    this.push(Math.max(1, closed.done));
+    this.pushItem(this.levelItem(closed));
   }
 
   /** Perl forbids stacking repetition operators (`a**`, `a*+`, `a{2}{3}`). */
@@ -167,22 +257,23 @@ class Parser {
     if (lastRepeat >= 0) throw new Re2Error('repeatOp', this.text(lastRepeat));
   }
 
-  private repeat(start: number, factor: number): void {
-    const items = this.frame.items;
-    if (items.length === 0) throw new Re2Error('repeatArgument', this.text(start));
-    items[items.length - 1] = items[items.length - 1]! * factor;
+  /** `*`, `+` or `?` on the last operand: at most two alternations more. */
+  private repeat(start: number): void {
+    const f = this.frame;
+    if (!f.hasLast) throw new Re2Error('repeatArgument', this.text(start));
+    f.lastSize += 2;
   }
 
   private repetition(start: number, min: number, max: number): void {
     const op = this.text(start);
     if ((max !== -1 && max < min) || min > MAX_REPEAT || max > MAX_REPEAT) throw new Re2Error('repeatSize', op);
-    const items = this.frame.items;
-    if (items.length === 0) throw new Re2Error('repeatArgument', op);
+    const f = this.frame;
+    if (!f.hasLast) throw new Re2Error('repeatArgument', op);
     // RE2 refuses a repetition whose nested counts multiply to more than 1000: `(a{100}){11}`.
-    const factor = max === -1 ? min : max;
-    const product = items[items.length - 1]! * Math.max(1, factor);
+    const product = f.lastProduct * Math.max(1, max === -1 ? min : max);
     if ((min >= 2 || max >= 2) && product > MAX_REPEAT) throw new Re2Error('repeatSize', op);
-    items[items.length - 1] = product;
+    f.lastProduct = product;
+    f.lastSize = repetitionSize(f.lastSize, min, max);
   }
 
   /** `{n}`, `{n,}` or `{n,m}` ending in `}` and consumed; null leaves `{` to be a literal. */
@@ -231,17 +322,21 @@ class Parser {
     this.i += 2;
     let negated = false;
     let sawFlag = false;
+    let fold = this.frame.fold;
     for (;;) {
       if (this.i >= this.r.length) throw new Re2Error('badPerlOp', this.text(start));
       const c = this.next();
-      if (c === code('i') || c === code('m') || c === code('s') || c === code('U')) sawFlag = true;
-      else if (c === code('-')) {
+      if (c === code('i') || c === code('m') || c === code('s') || c === code('U')) {
+        sawFlag = true;
+        if (c === code('i')) fold = !negated;
+      } else if (c === code('-')) {
         if (negated) throw new Re2Error('badPerlOp', this.text(start));
         negated = true;
         sawFlag = false;
       } else if (c === code(':') || c === code(')')) {
         if (negated && !sawFlag) throw new Re2Error('badPerlOp', this.text(start));
-        if (c === code(':')) this.frames.push({ items: [], done: 0 });
+        if (c === code(':')) this.openFrame(false, fold);
+        else this.frame.fold = fold;
         return;
       } else throw new Re2Error('badPerlOp', this.text(start));
     }
@@ -256,7 +351,7 @@ class Parser {
       throw new Re2Error('badNamedCapture', this.text(start, close + 1));
     }
     this.i = close + 1;
-    this.frames.push({ items: [], done: 0 });
+    this.openFrame(true);
   }
 
   private parseBackslash(): void {
@@ -274,35 +369,27 @@ class Parser {
           this.i += 2;
           break;
         }
-        this.i++;
-        this.push(1);
+        this.pushRune(this.next());
       }
       return;
     }
-    if (c1 === code('p') || c1 === code('P')) {
-      this.parseUnicodeGroup();
-      this.push(1);
-      return;
-    }
-    if (this.maybePerlClass()) {
-      this.push(1);
-      return;
-    }
-    this.parseEscape();
-    this.push(1);
+    const set = c1 === code('p') || c1 === code('P') ? this.parseUnicodeGroup() : this.maybePerlClass();
+    if (set) this.push(classSize(this.frame.fold ? foldCase(set) : set));
+    else this.pushRune(this.parseEscape());
   }
 
-  /** `\d \s \w` and their negations. */
-  private maybePerlClass(): boolean {
+  /** `\d \s \w` and their negations, or null when the text is something else. */
+  private maybePerlClass(): RuneSet | null {
     const c1 = this.peek(1);
-    if (this.peek() !== code('\\') || c1 === undefined || !'dDsSwW'.includes(String.fromCharCode(c1))) return false;
+    if (this.peek() !== code('\\') || c1 === undefined || !'dDsSwW'.includes(String.fromCharCode(c1))) return null;
     this.i += 2;
-    return true;
+    return perlClass(String.fromCharCode(c1));
   }
 
   /** `\pN`, `\p{Name}`, `\p{^Name}` and the `\P` forms. */
-  private parseUnicodeGroup(): void {
+  private parseUnicodeGroup(): RuneSet {
     const start = this.i;
+    let negated = this.peek(1) === code('P');
     this.i += 2;
     if (this.i >= this.r.length) throw new Re2Error('badCharRange', this.text(start));
     let name: string;
@@ -315,8 +402,13 @@ class Parser {
       name = this.text(this.i + 1, close);
       this.i = close + 1;
     }
-    if (name.startsWith('^')) name = name.slice(1);
+    if (name.startsWith('^')) {
+      name = name.slice(1);
+      negated = !negated;
+    }
     if (!RE2_UNICODE_GROUPS.has(name)) throw new Re2Error('badCharRange', this.text(start));
+    const set = unicodeGroup(name);
+    return negated ? negate(set) : set;
   }
 
   /** One escaped rune (`\n`, `\x41`, `\x{41}`, `\101`, `\.`); returns its value. */
@@ -363,27 +455,37 @@ class Parser {
     return isHex(c) && isHex(c1) ? parseInt(String.fromCharCode(c, c1), 16) : bad();
   }
 
-  private parseCharClass(): void {
+  /** A bracketed class; returns its runes, folded and negated as RE2 builds it. */
+  private parseCharClass(): RuneSet {
     const start = this.i;
+    const set = emptySet();
     this.i++;
-    if (this.peek() === code('^')) this.i++;
+    const negated = this.peek() === code('^');
+    if (negated) this.i++;
     let first = true;
     while (this.i < this.r.length && (this.peek() !== code(']') || first)) {
       first = false;
-      if (this.r.length - this.i > 2 && this.peek() === code('[') && this.peek(1) === code(':') && this.maybePosixClass()) continue;
-      if (this.r.length - this.i > 2 && this.peek() === code('\\') && (this.peek(1) === code('p') || this.peek(1) === code('P'))) {
-        this.parseUnicodeGroup();
+      const posix = this.r.length - this.i > 2 && this.peek() === code('[') && this.peek(1) === code(':') ? this.maybePosixClass() : null;
+      if (posix) {
+        addSet(set, posix);
         continue;
       }
-      if (this.maybePerlClass()) continue;
-      this.parseClassRange(start);
+      if (this.r.length - this.i > 2 && this.peek() === code('\\') && (this.peek(1) === code('p') || this.peek(1) === code('P'))) {
+        addSet(set, this.parseUnicodeGroup());
+        continue;
+      }
+      const perl = this.maybePerlClass();
+      if (perl) addSet(set, perl);
+      else this.parseClassRange(start, set);
     }
     if (this.i >= this.r.length) throw new Re2Error('missingBracket', this.text(start, this.r.length));
     this.i++;
+    const folded = this.frame.fold ? foldCase(set) : set;
+    return negated ? negate(folded) : folded;
   }
 
-  /** `[:alpha:]` or `[:^alpha:]` inside a class; false when there is no closing `:]`. */
-  private maybePosixClass(): boolean {
+  /** `[:alpha:]` or `[:^alpha:]` inside a class; null when there is no closing `:]`. */
+  private maybePosixClass(): RuneSet | null {
     let close = -1;
     for (let k = this.i + 2; k + 1 < this.r.length; k++) {
       if (this.r[k] === code(':') && this.r[k + 1] === code(']')) {
@@ -391,22 +493,25 @@ class Parser {
         break;
       }
     }
-    if (close < 0) return false;
+    if (close < 0) return null;
     const whole = this.text(this.i, close + 2);
-    const name = this.text(this.i + 2, close).replace(/^\^/, '');
+    const spelled = this.text(this.i + 2, close);
+    const name = spelled.replace(/^\^/, '');
     if (!RE2_POSIX_CLASSES.has(name)) throw new Re2Error('badCharRange', whole);
     this.i = close + 2;
-    return true;
+    return posixClass(name, name !== spelled);
   }
 
-  private parseClassRange(classStart: number): void {
+  private parseClassRange(classStart: number, set: RuneSet): void {
     const start = this.i;
     const lo = this.classRune(classStart);
+    let hi = lo;
     if (this.r.length - this.i >= 2 && this.peek() === code('-') && this.peek(1) !== code(']')) {
       this.i++;
-      const hi = this.classRune(classStart);
+      hi = this.classRune(classStart);
       if (hi < lo) throw new Re2Error('badCharRange', this.text(start));
     }
+    addRange(set, lo, hi);
   }
 
   private classRune(classStart: number): number {
@@ -416,11 +521,19 @@ class Parser {
   }
 }
 
-/** RE2's verdict on `pattern` as Envoy compiles it. */
+/**
+ * Bound for `x{min,max}` of an operand of `size` instructions: RE2 writes out `min` copies, then
+ * `max - min` optional ones (each an alternation), or one loop for an open upper end.
+ */
+function repetitionSize(size: number, min: number, max: number): number {
+  if (max === -1) return (min === 0 ? size : min * size) + 2;
+  return min * size + (max - min) * (size + 2) + 1;
+}
+
+/** RE2's verdict on `pattern` as Envoy compiles it, with the size bound of its program. */
 export function checkRe2Syntax(pattern: string): Re2SyntaxResult {
   try {
-    new Parser(new TextEncoder().encode(pattern)).parse();
-    return { ok: true };
+    return { ok: true, instructions: new Parser(new TextEncoder().encode(pattern)).parse() };
   } catch (err) {
     if (err instanceof Re2Error) return { ok: false, error: err.message };
     throw err;

@@ -14,7 +14,7 @@ describe('checkRe2Syntax', () => {
   });
 
   it.each(RE2_ACCEPTED.map(([p]) => [p]))('accepts %j', (pattern) => {
-    expect(checkRe2Syntax(pattern)).toEqual({ ok: true });
+    expect(checkRe2Syntax(pattern)).toMatchObject({ ok: true });
   });
 
   it.each(RE2_REFUSED.map(([p, e]) => [p, e]))('refuses %j: %s', (pattern, error) => {
@@ -26,7 +26,39 @@ describe('checkRe2Syntax', () => {
   });
 });
 
+describe('the program size bound', () => {
+  const size = (pattern: string) => {
+    const r = checkRe2Syntax(pattern);
+    return r.ok ? r.instructions : Number.NaN;
+  };
+
+  it('counts literals, classes, groups and counts as RE2 compiles them, plus Fail, Match and the .*? prefix', () => {
+    expect(size('abc')).toBe(3 + 4);
+    expect(size('a{1000}')).toBe(1001 + 4);
+    expect(size('(?:a{500}){2}')).toBe(2 * 501 + 1 + 4);
+    expect(size('[a-z0-9]')).toBe(3 + 4);
+    expect(size('(a)')).toBe(3 + 4);
+    expect(size('a|b')).toBe(3 + 4);
+    expect(size('a*')).toBe(3 + 4);
+    expect(size('(?i)k')).toBe(3 + 4);
+  });
+
+  it('stays linear: a long pattern is measured without recursion or quadratic work', () => {
+    expect(size('[a-z]'.repeat(20_000))).toBe(20_000 + 4);
+    expect(size('('.repeat(50_000) + ')'.repeat(50_000))).toBe(50_000 * 2 + 1 + 4);
+  });
+});
+
 describe('validateRegex', () => {
+  it('refuses a regex beyond the compile budget Envoy has on a gateway, and accepts one at it', () => {
+    expect(validateRegex('a'.repeat(698_992), 'x')).toEqual([]);
+    expect(validateRegex('a'.repeat(698_993), 'x')).toEqual([
+      { field: 'x', message: "invalid regex: pattern too large: RE2 program of up to 698997 instructions is larger than Envoy's limit of 698996" },
+    ]);
+    expect(validateRegex('(?:a{1000})'.repeat(698), 'x')).toEqual([]);
+    expect(validateRegex('(?:a{1000})'.repeat(699), 'x')).toHaveLength(1);
+  });
+
   it('prefixes RE2 reason with "invalid regex" and leaves empty values to the caller', () => {
     expect(validateRegex('/(?=a)b', 'x.value')).toEqual([{ field: 'x.value', message: 'invalid regex: invalid perl operator: (?=' }]);
     expect(validateRegex('', 'x.value')).toEqual([]);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findEnvoyBinary } from '../../src/xds/envoy/envoy-binary.js';
 import { buildBootstrap } from '../../src/xds/server/bootstrap.js';
+import { validateRegex } from '../../src/api/regex.js';
 import { RE2_ACCEPTED, RE2_REFUSED } from '../support/re2-table.js';
 
 const ENVOY = findEnvoyBinary();
@@ -43,11 +44,12 @@ function validate(bootstrap: object): Promise<string | null> {
   const file = path.join(dir, `${runs++}.json`);
   writeFileSync(file, JSON.stringify(bootstrap));
   return new Promise((resolve, reject) => {
-    execFile(ENVOY, ['--mode', 'validate', '-c', file, '--log-level', 'critical'], { timeout: 60_000 }, (err, stdout, stderr) => {
+    const options = { timeout: 240_000, maxBuffer: 64 * 1024 * 1024 };
+    execFile(ENVOY, ['--mode', 'validate', '-c', file, '--log-level', 'critical'], options, (err, stdout, stderr) => {
       const output = `${stdout}${stderr}`;
       if (!err && /configuration '.*' OK/.test(output)) return resolve(null);
       const reason = /error initializing configuration '[^']*': (.*)/.exec(output);
-      return reason ? resolve(reason[1]!.trim()) : reject(new Error(`unexpected Envoy output: ${output}`));
+      return reason ? resolve(reason[1]!.trim()) : reject(new Error(`unexpected Envoy output: ${output.slice(0, 500)}`, { cause: err }));
     });
   });
 }
@@ -74,6 +76,21 @@ describe('the regex table agrees with the real Envoy', () => {
     const reasons = await inBatches(RE2_REFUSED, 4, ([p]) => validate(bootstrapWith([p], layers)));
     expect(reasons).toEqual(RE2_REFUSED.map(([, e]) => e));
   }, 120_000);
+
+  it('agrees with Envoy on the compile budget at its boundary', async () => {
+    // Literal runs and counted literals, where Portico's bound is RE2's own count.
+    const cases: [string, number][] = [
+      ['a', 698_992],
+      ['(?:a{1000})', 698],
+    ];
+    const runs = cases.flatMap(([unit, n]): [string, string | null][] => [
+      [unit.repeat(n), null],
+      [unit.repeat(n + 1), 'pattern too large - compile failed'],
+    ]);
+    for (const [pattern, reason] of runs) expect(validateRegex(pattern, 'x').length === 0).toBe(reason === null);
+    const reasons = await inBatches(runs, 2, ([p]) => validate(bootstrapWith([p], layers)));
+    expect(reasons).toEqual(runs.map(([, reason]) => reason));
+  }, 300_000);
 
   it('refuses a regex above the program size limit only where Envoy keeps its default of 100', async () => {
     // a{96} compiles to 100 instructions and a{97} to 101; the gateway layer accepts both.
