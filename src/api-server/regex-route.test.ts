@@ -19,7 +19,8 @@ async function put(body: object) {
   const store = new MemoryStore();
   const router = createRouter({ store, logger: pino({ level: 'silent' }), isReady: () => true, version: '9.9.9' });
   const send = (path: string, b: object) =>
-    router({ method: 'PUT', url: new URL(`http://api.test${path}`), headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    // A direct loopback caller: the admin (docs/api-auth.md).
+    router({ method: 'PUT', url: new URL(`http://api.test${path}`), headers: { host: '127.0.0.1', 'content-type': 'application/json' }, body: JSON.stringify(b), remoteAddress: '127.0.0.1' });
   await send('/meshes/default', { type: 'Mesh', name: 'default' });
   const res = await send('/meshes/default/meshgatewayroutes/shop', body);
   return { res, stored: await store.list('MeshGatewayRoute') };
