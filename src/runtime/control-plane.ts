@@ -17,6 +17,7 @@ import { SnapshotCache } from '../xds/cache/snapshot-cache.js';
 import { createAdsServer, type AdsServer } from '../xds/server/ads-server.js';
 import { createBootstrapHandler } from '../xds/server/bootstrap-endpoint.js';
 import { startDataplanePort, type DataplanePort } from '../xds/server/dataplane-port.js';
+import { NO_AUTHENTICATION } from '../xds/server/proxy-authentication.js';
 import { resolveDataplane } from './dataplane-registration.js';
 import { xdsDumpRoute } from './xds-dump-route.js';
 import { cacheDelivery, ResourceStatuses } from './resource-status.js';
@@ -140,9 +141,12 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     debouncer.trigger();
   });
 
-  const ads: AdsServer = createAdsServer({ cache, logger, nackBackoffMs: config.nackBackoffMs });
+  // One check for ADS and /bootstrap. Not yet enforced: dataplane tokens plug in here.
+  const authentication = NO_AUTHENTICATION;
+  const ads: AdsServer = createAdsServer({ cache, logger, nackBackoffMs: config.nackBackoffMs, authentication });
   const bootstrapHandler = createBootstrapHandler({
     logger: logger.child({ component: 'bootstrap' }),
+    authentication,
     // On Kubernetes the pod controller owns Dataplanes: a proxy never registers one itself.
     resolveDataplane: (req) =>
       resolveDataplane(store, config.store === 'kubernetes' ? { mesh: req.mesh, name: req.name } : req),

@@ -8,6 +8,7 @@ import { gatewayInput } from '../support/ads-fixtures.js';
 import { encodeProtoJson, ensureProtoLoaded } from '../support/proto-json.js';
 import { createBootstrapHandler } from '../../src/xds/server/bootstrap-endpoint.js';
 import type { BootstrapRequest } from '../../src/xds/server/bootstrap-request.js';
+import { NO_AUTHENTICATION } from '../../src/xds/server/proxy-authentication.js';
 import { buildSnapshot } from '../../src/xds/cache/snapshot.js';
 import { TypeUrl } from '../../src/xds/cache/resource-types.js';
 
@@ -35,6 +36,7 @@ afterEach(async () => {
 async function start(): Promise<string> {
   const bootstrapHandler = createBootstrapHandler({
     logger: pino({ level: 'silent' }),
+    authentication: NO_AUTHENTICATION,
     resolveDataplane: async (request) => {
       resolved.push(request);
       if (request.name === 'unknown') return { ok: false, status: 404, message: 'Dataplane entity not found' };
