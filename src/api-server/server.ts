@@ -102,12 +102,13 @@ function drainThenClose(req: http.IncomingMessage): void {
   req.on('end', () => clearTimeout(timer)).resume();
 }
 
-/** Write a router response as JSON. */
+/** Write a router response: as JSON, or as is when it is text with a `text/...` content type (tokens). */
 function send(res: http.ServerResponse, response: ApiResponse, closeConnection = false): void {
-  const payload = `${JSON.stringify(response.body)}\n`;
+  const text = typeof response.body === 'string' && (response.headers?.['content-type'] ?? '').startsWith('text/');
+  const payload = text ? (response.body as string) : `${JSON.stringify(response.body)}\n`;
   res.statusCode = response.status;
   for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
-  res.setHeader('content-type', 'application/json');
+  if (!text) res.setHeader('content-type', 'application/json');
   res.setHeader('content-length', Buffer.byteLength(payload));
   if (closeConnection) res.setHeader('connection', 'close');
   res.end(payload);

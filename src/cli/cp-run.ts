@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { defaultGatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
 import { DEFAULT_CONFIG, startControlPlane, type KubernetesModeConfig } from '../runtime/control-plane.js';
+import { DP_AUTH_ENV, type DataplaneAuthType } from '../runtime/dataplane-authentication.js';
 
 /** Longest a graceful stop may take before the process exits anyway (Kuma's default). */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -47,10 +48,11 @@ interface CpRunFlags {
   apiHost: string;
   xdsHost: string;
   logLevel: string;
+  dpAuth: DataplaneAuthType;
 }
 
 /** `portico cp run`: the universal-mode control plane (REST API, xDS + bootstrap, store). */
-export function cpRunCommand(): Command {
+export function cpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
   const cp = new Command('cp').description('control plane commands');
   cp.command('run')
     .description('run the control plane: REST API, ADS and bootstrap server, resource store')
@@ -61,6 +63,12 @@ export function cpRunCommand(): Command {
     .option('--api-host <host>', 'REST API bind address', DEFAULT_CONFIG.apiHost)
     .option('--xds-host <host>', 'dataplane port bind address', DEFAULT_CONFIG.xdsHost)
     .option('--log-level <level>', 'log level (trace, debug, info, warn, error)', 'info')
+    .option(
+      '--dp-auth <type>',
+      `universal: how proxies authenticate on the dataplane port: dpToken (dataplane tokens) or none (off, insecure) (env ${DP_AUTH_ENV})`,
+      oneOf(['dpToken', 'none'] as const),
+      dpAuthDefault(env),
+    )
     .option('--mode <mode>', 'universal (own store) or kubernetes (the API server is the store)', oneOf(['universal', 'kubernetes'] as const), 'universal')
     .option('--role <role>', 'kubernetes: zone, global or standalone (global runs no gateway controllers)', oneOf(['zone', 'global', 'standalone'] as const), 'standalone')
     .option('--zone <name>', 'kubernetes: zone name written into gateway Dataplane tags')
@@ -74,6 +82,7 @@ export function cpRunCommand(): Command {
     .option('--gateway-cp-url <url>', 'kubernetes: control plane URL given to gateway pods (port 5678)')
     .option('--gateway-ca-file <file>', 'kubernetes: CA certificate given to gateway pods')
     .action(async (flags: CpRunFlags) => {
+      if (flags.dpAuth !== 'dpToken' && flags.dpAuth !== 'none') throw new InvalidArgumentError(`${DP_AUTH_ENV} must be dpToken or none, got ${JSON.stringify(flags.dpAuth)}`);
       const logger = pino({ level: flags.logLevel, base: { component: 'cp' } });
       const kubernetes = flags.mode === 'kubernetes' ? kubernetesConfig(flags) : undefined;
       const cpInstance = await startControlPlane({
@@ -85,6 +94,7 @@ export function cpRunCommand(): Command {
         xdsPort: flags.xdsPort,
         apiHost: flags.apiHost,
         xdsHost: flags.xdsHost,
+        dataplaneAuth: flags.dpAuth,
         logger,
       });
       await new Promise<void>((resolve) => {
@@ -105,6 +115,11 @@ export function cpRunCommand(): Command {
       });
     });
   return cp;
+}
+
+/** The default of --dp-auth: Kuma's environment variable when set (checked in the action), else dataplane tokens. */
+function dpAuthDefault(env: NodeJS.ProcessEnv): DataplaneAuthType {
+  return (env[DP_AUTH_ENV] || 'dpToken') as DataplaneAuthType;
 }
 
 /** Kubernetes-mode settings from the flags; the kubeconfig comes from the cluster or a file. */

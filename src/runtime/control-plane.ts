@@ -17,7 +17,9 @@ import { SnapshotCache } from '../xds/cache/snapshot-cache.js';
 import { createAdsServer, type AdsServer } from '../xds/server/ads-server.js';
 import { createBootstrapHandler } from '../xds/server/bootstrap-endpoint.js';
 import { startDataplanePort, type DataplanePort } from '../xds/server/dataplane-port.js';
-import { NO_AUTHENTICATION } from '../xds/server/proxy-authentication.js';
+import { DataplaneTokens } from '../tokens/dataplane-token.js';
+import { dataplaneTokenRoute } from '../api-server/dataplane-token-route.js';
+import { dataplaneAuthentication, type DataplaneAuthType } from './dataplane-authentication.js';
 import { resolveDataplane } from './dataplane-registration.js';
 import { xdsDumpRoute } from './xds-dump-route.js';
 import { cacheDelivery, ResourceStatuses } from './resource-status.js';
@@ -55,6 +57,8 @@ export interface ControlPlaneConfig {
   readonly maxDebounceMs: number;
   /** Delay before changed content follows a NACK (5 s, xds-server.md §14 rule 7). */
   readonly nackBackoffMs: number;
+  /** How proxies authenticate on the dataplane port in universal mode (`none` = off, logged as a warning). */
+  readonly dataplaneAuth: DataplaneAuthType;
   readonly logger: Logger;
 }
 
@@ -69,6 +73,7 @@ export const DEFAULT_CONFIG: Omit<ControlPlaneConfig, 'logger'> = {
   debounceMs: 100,
   maxDebounceMs: 10_000,
   nackBackoffMs: 5_000,
+  dataplaneAuth: 'dpToken',
 };
 
 /** A running control plane. */
@@ -141,8 +146,15 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     debouncer.trigger();
   });
 
-  // One check for ADS and /bootstrap. Not yet enforced: dataplane tokens plug in here.
-  const authentication = NO_AUTHENTICATION;
+  // One check for ADS and /bootstrap: dataplane tokens in universal mode unless explicitly off.
+  const tokens = new DataplaneTokens(store);
+  const authentication = dataplaneAuthentication({
+    store: config.store,
+    type: config.dataplaneAuth,
+    resources: store,
+    tokens,
+    logger: logger.child({ component: 'dataplane-auth' }),
+  });
   const ads: AdsServer = createAdsServer({ cache, logger, nackBackoffMs: config.nackBackoffMs, authentication });
   const bootstrapHandler = createBootstrapHandler({
     logger: logger.child({ component: 'bootstrap' }),
@@ -169,7 +181,12 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     store,
     logger: logger.child({ component: 'api' }),
     isReady: () => !stopping && cache.isReady(),
-    extraRoutes: [xdsDumpRoute(cache), ...statusRoutes(statuses)],
+    extraRoutes: [
+      xdsDumpRoute(cache),
+      ...statusRoutes(statuses),
+      // Dataplane tokens are universal mode's proxy credential; Kubernetes proxies will use their ServiceAccount.
+      ...(config.store === 'kubernetes' ? [] : [dataplaneTokenRoute(store, tokens)]),
+    ],
     ...(config.store === 'kubernetes'
       ? { readOnly: 'the REST API is read-only in Kubernetes mode: change resources with kubectl (they are validated by the admission webhook)' }
       : {}),
