@@ -60,6 +60,11 @@ export class ApiClient {
     return this.request('POST', path, { text: JSON.stringify(body), contentType: 'application/json' });
   }
 
+  /** POST a JSON body to a route that answers plain text (a token); `body` of the success is that text. */
+  postForText(path: string, body: unknown): Promise<ApiResult> {
+    return this.send('POST', this.url(path), { text: JSON.stringify(body), contentType: 'application/json' }, 'text');
+  }
+
   /** POST a body that is already text (a YAML file sent as written). */
   postText(path: string, text: string, contentType: string): Promise<ApiResult> {
     return this.request('POST', path, { text, contentType });
@@ -84,7 +89,7 @@ export class ApiClient {
     return this.send(method, this.url(path), body);
   }
 
-  private async send(method: string, url: string, body?: RequestBody): Promise<ApiResult> {
+  private async send(method: string, url: string, body?: RequestBody, answer: 'json' | 'text' = 'json'): Promise<ApiResult> {
     let response: Response;
     try {
       response = await fetch(url, {
@@ -97,6 +102,7 @@ export class ApiClient {
       return { ok: false, status: 0, message: `cannot reach the Portico API at ${this.base}: ${networkReason(err)}`, causes: [] };
     }
     const text = await response.text();
+    if (response.ok && answer === 'text') return { ok: true, status: response.status, body: text };
     const parsed = parseJson(text);
     if (response.ok && parsed.ok) return { ok: true, status: response.status, body: parsed.value };
     if (response.ok) return failure(response.status, `${method} ${url}: the API answered with invalid JSON`, []);

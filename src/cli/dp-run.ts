@@ -11,6 +11,10 @@ import { findEnvoyBinary } from '../xds/envoy/envoy-binary.js';
 export interface DpRunOptions {
   readonly cp: string;
   readonly dataplaneFile?: string;
+  /** File holding the dataplane token (Kuma's `--dataplane-token-file`). */
+  readonly dataplaneTokenFile?: string;
+  /** The dataplane token itself (prefer the file: a flag shows in the process list). */
+  readonly dataplaneToken?: string;
   readonly mesh?: string;
   readonly name?: string;
   readonly adminPort: number;
@@ -30,6 +34,8 @@ export interface BootstrapRequestBody {
   readonly name: string;
   readonly proxyType: 'dataplane';
   readonly dataplaneResource?: string;
+  /** Sent to /bootstrap, which puts it in the Envoy bootstrap for every ADS stream. */
+  readonly dataplaneToken?: string;
   readonly adminPort: number;
   readonly xdsTransport: 'delta' | 'sotw';
   readonly version: { readonly kumaDp: { readonly version: string } };
@@ -48,15 +54,33 @@ export function bootstrapRequest(opts: DpRunOptions, readFile = (p: string) => r
     name ??= typeof doc?.name === 'string' ? doc.name : typeof meta.name === 'string' ? meta.name : undefined;
   }
   if (!mesh || !name) throw new Error('a dataplane needs a mesh and a name: pass --dataplane-file, or --mesh and --name');
+  const dataplaneToken = readToken(opts, readFile);
   return {
     mesh,
     name,
     proxyType: 'dataplane',
     ...(dataplaneResource !== undefined ? { dataplaneResource } : {}),
+    ...(dataplaneToken !== undefined ? { dataplaneToken } : {}),
     adminPort: opts.adminPort,
     xdsTransport: opts.xds,
     version: { kumaDp: { version: 'portico' } },
   };
+}
+
+/** The token from --dataplane-token or the file of --dataplane-token-file (the token itself never reaches a message). */
+function readToken(opts: DpRunOptions, readFile: (p: string) => string): string | undefined {
+  if (opts.dataplaneToken && opts.dataplaneTokenFile) throw new Error('pass either --dataplane-token or --dataplane-token-file, not both');
+  if (opts.dataplaneToken) return opts.dataplaneToken.trim();
+  if (!opts.dataplaneTokenFile) return undefined;
+  let text: string;
+  try {
+    text = readFile(opts.dataplaneTokenFile);
+  } catch (err) {
+    throw new Error(`cannot read the dataplane token file ${opts.dataplaneTokenFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  const token = text.trim();
+  if (token === '') throw new Error(`the dataplane token file ${opts.dataplaneTokenFile} is empty`);
+  return token;
 }
 
 /** Statuses the agent does not retry: the request itself is wrong (xds-server.md §16). */
@@ -159,6 +183,8 @@ export function environmentDefaults(env: NodeJS.ProcessEnv = process.env): {
   name?: string;
   drainTime?: number;
   readyAddress?: string;
+  dataplaneTokenFile?: string;
+  dataplaneToken?: string;
 } {
   const podName = env.POD_NAME;
   const podNamespace = env.POD_NAMESPACE;
@@ -169,6 +195,8 @@ export function environmentDefaults(env: NodeJS.ProcessEnv = process.env): {
     name: env.KUMA_DATAPLANE_NAME || (podName && podNamespace ? `${podName}.${podNamespace}` : undefined),
     drainTime: drain ? Number(drain[1]) : undefined,
     readyAddress: env.INSTANCE_IP || undefined,
+    dataplaneTokenFile: env.KUMA_DATAPLANE_RUNTIME_TOKEN_PATH || undefined,
+    dataplaneToken: env.KUMA_DATAPLANE_RUNTIME_TOKEN || undefined,
   };
 }
 
@@ -186,6 +214,8 @@ export function dpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
     .description('fetch the bootstrap from the control plane and run Envoy with it')
     .requiredOption('--cp <url>', 'control plane dataplane-facing address (port 5678; env KUMA_CONTROL_PLANE_URL)', defaults.cp ?? 'http://127.0.0.1:5678')
     .option('--dataplane-file <file>', 'Dataplane resource (YAML) to register')
+    .option('--dataplane-token-file <file>', 'file holding the dataplane token (env KUMA_DATAPLANE_RUNTIME_TOKEN_PATH)', defaults.dataplaneTokenFile)
+    .option('--dataplane-token <token>', 'the dataplane token itself; prefer the file (env KUMA_DATAPLANE_RUNTIME_TOKEN)', defaults.dataplaneToken)
     .option('--mesh <mesh>', 'mesh of an existing Dataplane (env KUMA_DATAPLANE_MESH)', defaults.mesh)
     .option('--name <name>', 'name of an existing Dataplane (env KUMA_DATAPLANE_NAME, or POD_NAME.POD_NAMESPACE)', defaults.name)
     .option('--admin-port <port>', 'Envoy admin port on 127.0.0.1', port, 9901)

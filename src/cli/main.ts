@@ -10,6 +10,7 @@ import { translateCommand } from './translate.js';
 import { installCommand } from './install.js';
 import { dpRunCommand } from './dp-run.js';
 import { getCommand } from './get.js';
+import { generateCommand } from './generate.js';
 import { printError, processIo, type CliIo } from './output.js';
 
 /** Where the CLI finds the API when neither --api nor PORTICO_API_URL is given (Kuma's port). */
@@ -43,6 +44,7 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .addCommand(applyCommand(io, done))
     .addCommand(getCommand(io, done))
     .addCommand(deleteCommand(io, done))
+    .addCommand(generateCommand(io, done))
     .addCommand(translateCommand(io, done))
     .addCommand(installCommand())
     .addCommand(cpRunCommand())
