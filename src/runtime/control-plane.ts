@@ -83,6 +83,8 @@ export interface ControlPlane {
   readonly store: ResourceStore;
   readonly cache: SnapshotCache;
   readonly snapshots: GatewaySnapshots;
+  /** The ADS server on the dataplane port (its methods() are what the RPC coverage test walks). */
+  readonly adsServer: AdsServer;
   /** Kubernetes mode: the running controllers (absent on global control planes and elsewhere). */
   readonly controllers?: KubernetesControllers;
   /** Kubernetes mode: the admission webhook's port, when served. */
@@ -225,6 +227,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     store,
     cache,
     snapshots,
+    adsServer: ads,
     ...(controllers ? { controllers } : {}),
     ...(webhook ? { webhookPort: webhook.port } : {}),
     async flush() {

@@ -55,9 +55,10 @@ export function dataplaneTokenAuthenticator(store: ResourceStore, tokens: Datapl
     const valid = await tokens.validate(credential, proxy.mesh, now());
     if (!valid.ok) return { ok: false, code: 'UNAUTHENTICATED', message: valid.message };
     const stored = await store.get({ kind: 'Dataplane', mesh: proxy.mesh, name: proxy.name });
-    const subjects: TokenSubject[] = [{ ...proxy, tags: stored ? dataplaneTags(stored.spec) : {} }];
     const registering = candidate === undefined ? undefined : candidateSpec(candidate);
-    if (registering) subjects.push({ ...proxy, tags: dataplaneTags(registering) });
+    const specs = [stored?.spec, registering].filter((s): s is DataplaneSpec => s !== undefined);
+    // Neither stored nor registered: no tags, so a tag-bound token is refused (it binds to nothing).
+    const subjects: TokenSubject[] = specs.length > 0 ? specs.map((spec) => ({ ...proxy, tags: dataplaneTags(spec) })) : [{ ...proxy, tags: {} }];
     for (const subject of subjects) {
       const message = checkDataplaneBinding(valid.claims, subject);
       if (message !== undefined) return { ok: false, code: 'PERMISSION_DENIED', message };

@@ -67,6 +67,8 @@ export interface AdsServer {
   readonly grpcServer: grpc.Server;
   /** Open streams right now. */
   streamCount(): number;
+  /** Paths of every gRPC method served (`/<service>/<method>`), for the RPC coverage test. */
+  methods(): readonly string[];
   /** Binds a plain-gRPC port (insecure) in addition to injected connections; returns the port. */
   listen(host: string, port: number): Promise<number>;
   /** Closes every open stream with UNAVAILABLE (Envoy reconnects elsewhere) and stops the server. */
@@ -110,7 +112,13 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
     };
   }
 
-  grpcServer.addService(adsServiceDefinition(), {
+  // Every service goes through addService below, so methods() lists all that can be called.
+  const served: string[] = [];
+  const addService = (definition: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation): void => {
+    grpcServer.addService(definition, implementation);
+    served.push(...Object.values(definition).map((m) => m.path));
+  };
+  addService(adsServiceDefinition(), {
     StreamAggregatedResources: serve<DiscoveryRequest, DiscoveryResponse>(SOTW_PROTOCOL),
     DeltaAggregatedResources: serve<DeltaDiscoveryRequest, DeltaDiscoveryResponse>(DELTA_PROTOCOL),
   });
@@ -118,6 +126,7 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
   return {
     grpcServer,
     streamCount: () => streams.size,
+    methods: () => [...served],
     listen: (host, port) =>
       new Promise((resolve, reject) => {
         grpcServer.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
