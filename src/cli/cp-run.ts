@@ -82,7 +82,7 @@ export function cpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
     .option('--gateway-cp-url <url>', 'kubernetes: control plane URL given to gateway pods (port 5678)')
     .option('--gateway-ca-file <file>', 'kubernetes: CA certificate given to gateway pods')
     .action(async (flags: CpRunFlags) => {
-      if (flags.dpAuth !== 'dpToken' && flags.dpAuth !== 'none') throw new InvalidArgumentError(`${DP_AUTH_ENV} must be dpToken or none, got ${JSON.stringify(flags.dpAuth)}`);
+      if (flags.dpAuth !== 'dpToken' && flags.dpAuth !== 'none') throw new Error(`${DP_AUTH_ENV} must be dpToken or none, got ${JSON.stringify(flags.dpAuth)}`);
       const logger = pino({ level: flags.logLevel, base: { component: 'cp' } });
       const kubernetes = flags.mode === 'kubernetes' ? kubernetesConfig(flags) : undefined;
       const cpInstance = await startControlPlane({

@@ -383,6 +383,44 @@ describe('S7: audit lines, and no token in any log line', () => {
   });
 });
 
+describe('--dp-auth none', () => {
+  it('serves without a token and says so in a warning at start', async () => {
+    const lines: string[] = [];
+    const open = await startControlPlane({
+      ...DEFAULT_CONFIG,
+      store: 'memory',
+      apiPort: 0,
+      xdsPort: 0,
+      debounceMs: 10,
+      dataplaneAuth: 'none',
+      logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+    });
+    try {
+      const base = `http://127.0.0.1:${open.apiPort}`;
+      const doc = gatewayDataplane('default', 'gw-1', 'edge');
+      for (const [url, body] of [[`${base}/meshes/default`, { type: 'Mesh', name: 'default' }], [`${base}/meshes/default/dataplanes/gw-1`, doc]] as const) {
+        expect((await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBeLessThan(300);
+      }
+      await fetch(`${base}/meshes/default/meshgateways/edge`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'MeshGateway', mesh: 'default', name: 'edge', selectors: [{ match: { 'kuma.io/service': 'edge' } }], conf: { listeners: [{ port: 8080, protocol: 'HTTP' }] } }),
+      });
+      await open.flush();
+      const client = AdsClient.connect(`127.0.0.1:${open.xdsPort}`, 'default.gw-1', 'sotw');
+      clients.push(client);
+      client.subscribe(TypeUrl.Listener);
+      await client.waitForHeld(TypeUrl.Listener, (h) => h.has('edge:HTTP:8080'));
+      const warnings = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 40);
+      expect(warnings.map((w) => w.msg)).toContain(
+        "dataplane authentication is OFF (KUMA_DP_SERVER_AUTHN_DP_PROXY_TYPE=none): any client can fetch any proxy's configuration and keys",
+      );
+    } finally {
+      await open.stop();
+    }
+  });
+});
+
 function audits(): Record<string, unknown>[] {
   return logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['audit'] === 'dataplane-auth');
 }
