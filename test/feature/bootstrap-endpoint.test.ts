@@ -8,7 +8,7 @@ import { gatewayInput } from '../support/ads-fixtures.js';
 import { encodeProtoJson, ensureProtoLoaded } from '../support/proto-json.js';
 import { createBootstrapHandler } from '../../src/xds/server/bootstrap-endpoint.js';
 import type { BootstrapRequest } from '../../src/xds/server/bootstrap-request.js';
-import { NO_AUTHENTICATION } from '../../src/xds/server/proxy-authentication.js';
+import { credentialAuthentication, NO_AUTHENTICATION, type ProxyAuthentication, type ProxyAuthRequest } from '../../src/xds/server/proxy-authentication.js';
 import { buildSnapshot } from '../../src/xds/cache/snapshot.js';
 import { TypeUrl } from '../../src/xds/cache/resource-types.js';
 
@@ -33,10 +33,10 @@ afterEach(async () => {
   resolved.length = 0;
 });
 
-async function start(): Promise<string> {
+async function start(authentication: ProxyAuthentication = NO_AUTHENTICATION): Promise<string> {
   const bootstrapHandler = createBootstrapHandler({
     logger: pino({ level: 'silent' }),
-    authentication: NO_AUTHENTICATION,
+    authentication,
     resolveDataplane: async (request) => {
       resolved.push(request);
       if (request.name === 'unknown') return { ok: false, status: 404, message: 'Dataplane entity not found' };
@@ -110,5 +110,32 @@ describe('POST /bootstrap', () => {
     const base = await start();
     expect((await fetch(`${base}/other`, { method: 'POST', body: '{}' })).status).toBe(404);
     expect((await fetch(`${base}/bootstrap`)).status).toBe(405);
+  });
+
+  it('authenticates before resolving: 401, 403 and 500 from the check, the resolver never asked', async () => {
+    const asked: ProxyAuthRequest[] = [];
+    const base = await start(
+      credentialAuthentication(async (request) => {
+        asked.push(request);
+        if (request.credential === 'boom') throw new Error('store down');
+        if (request.credential === 'mine') return { ok: true };
+        return request.credential === 'other'
+          ? { ok: false, code: 'PERMISSION_DENIED', message: 'not yours' }
+          : { ok: false, code: 'UNAUTHENTICATED', message: 'bad token' };
+      }),
+    );
+    const attempt = async (dataplaneToken?: string) => {
+      const res = await post(base, { dataplaneResource: DATAPLANE, ...(dataplaneToken === undefined ? {} : { dataplaneToken }) });
+      return [res.status, await res.text()];
+    };
+    expect(await attempt()).toEqual([401, 'a dataplane token is required: pass it as "dataplaneToken" (dp run --dataplane-token-file)']);
+    expect(await attempt('forged')).toEqual([401, 'bad token']);
+    expect(await attempt('Bearer other')).toEqual([403, 'not yours']);
+    expect(await attempt('boom')).toEqual([500, 'internal error']);
+    expect(resolved).toEqual([]);
+    expect((await attempt('mine'))[0]).toBe(200);
+    expect(resolved).toHaveLength(1);
+    // The check sees the claimed proxy and the Dataplane about to be registered.
+    expect(asked.at(-1)).toMatchObject({ credential: 'mine', proxy: { mesh: 'default', name: 'gw-1' }, candidate: { name: 'gw-1', networking: { address: '10.0.0.7' } } });
   });
 });
