@@ -97,6 +97,9 @@ export interface ValidDataplaneToken {
   readonly claims: DataplaneTokenClaims;
 }
 
+/** Meshes whose signing keys stay parsed in memory. */
+const MAX_CACHED_MESHES = 256;
+
 /** Issues and validates the dataplane tokens of every mesh, each mesh with its own keys. */
 export class DataplaneTokens {
   private readonly families = new Map<string, TokenFamily>();
@@ -116,12 +119,14 @@ export class DataplaneTokens {
     return claims === undefined ? { ok: false, message: 'token claims are not those of a dataplane token' } : { ok: true, jti: valid.jti, claims };
   }
 
+  // The mesh comes from the caller's claimed node id, so anyone can name any mesh: the cache of
+  // families (and their parsed keys) is bounded, least recently used out first.
   private family(mesh: string): TokenFamily {
     let family = this.families.get(mesh);
-    if (!family) {
-      family = new TokenFamily(this.store, dataplaneSigningKeys(mesh), dataplaneRevocations(mesh));
-      this.families.set(mesh, family);
-    }
+    if (family) this.families.delete(mesh);
+    else family = new TokenFamily(this.store, dataplaneSigningKeys(mesh), dataplaneRevocations(mesh));
+    this.families.set(mesh, family);
+    if (this.families.size > MAX_CACHED_MESHES) this.families.delete(this.families.keys().next().value as string);
     return family;
   }
 }
