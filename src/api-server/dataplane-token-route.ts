@@ -1,8 +1,7 @@
 // POST /tokens/dataplane (Kuma's path and body): issues a dataplane token signed with the mesh's
 // current key and answers it as text/plain, as Kuma does, so `curl ... > token` just works. The
 // body is `{name, mesh, tags: {k: [v...]}, type, validFor: "24h"}`; mistakes are a 400 listing
-// every field. Issuing tokens is an admin's act: REST authentication guards this route like the
-// others.
+// every field. Issuing tokens is an admin's act (docs/api-auth.md).
 import type { ResourceStore } from '../core/store.js';
 import { parseDataplaneTokenRequest, type DataplaneTokens } from '../tokens/dataplane-token.js';
 import { badRequest, type ApiResponse } from './problem.js';
@@ -14,7 +13,7 @@ export const DATAPLANE_TOKEN_PATH = '/tokens/dataplane';
 
 /** The route; `now` in ms (tests pin it). */
 export function dataplaneTokenRoute(store: ResourceStore, tokens: DataplaneTokens, now: () => number = Date.now): ExtraRoute {
-  return { method: 'POST', path: DATAPLANE_TOKEN_PATH, handler: (request) => issue(store, tokens, request, now()) };
+  return { method: 'POST', path: DATAPLANE_TOKEN_PATH, access: 'admin', handler: (request) => issue(store, tokens, request, now()) };
 }
 
 async function issue(store: ResourceStore, tokens: DataplaneTokens, request: ApiRequest, now: number): Promise<ApiResponse> {
@@ -31,5 +30,5 @@ async function issue(store: ResourceStore, tokens: DataplaneTokens, request: Api
     return badRequest(DATAPLANE_TOKEN_PATH, 'invalid dataplane token request', [{ field: 'mesh', message: `mesh ${JSON.stringify(mesh)} does not exist` }]);
   }
   const token = await tokens.issue(parsed.value, now);
-  return { status: 200, headers: { 'content-type': 'text/plain' }, body: token };
+  return { status: 200, contentType: 'text/plain', body: token };
 }

@@ -14,7 +14,7 @@ const METADATA_KEYS = ['type', 'mesh', 'name', 'creationTime', 'modificationTime
 
 function call(router: Router, method: string, path: string, body?: unknown, contentType = 'application/json') {
   const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-  return router({ method, url: new URL(`http://api.test${path}`), headers: { 'content-type': contentType }, body: text });
+  return router({ method, url: new URL(`http://api.test${path}`), headers: { host: '127.0.0.1', 'content-type': contentType }, body: text, remoteAddress: '127.0.0.1' });
 }
 
 function itemsOf(response: { body: unknown }): Record<string, unknown>[] {

@@ -8,6 +8,9 @@ import type { ResourceStore } from '../core/store.js';
 import { MAX_BODY_BYTES } from './body.js';
 import { internalError, payloadTooLarge, type ApiResponse } from './problem.js';
 import type { ApiRequest } from './resources.js';
+import type { UserTokens } from '../tokens/user-token.js';
+import type { AuthSettings } from './access.js';
+import type { RouteSummary } from './route.js';
 import { createRouter, type ExtraRoute, type Router } from './router.js';
 import { porticoVersion } from './version.js';
 
@@ -22,11 +25,17 @@ export interface ApiServerOptions {
   readonly maxBodyBytes?: number;
   /** Refuse writes with 405 and this explanation (Kubernetes mode). */
   readonly readOnly?: string;
+  /** Authentication (default: direct loopback requests are admin, bearer tokens refused). */
+  readonly auth?: AuthSettings;
+  /** Issues user tokens (POST /tokens/user) and validates bearer tokens. */
+  readonly userTokens?: UserTokens;
 }
 
 /** A REST API server; it listens only when listen() is called. */
 export interface ApiServer {
   readonly server: http.Server;
+  /** The route table with each route's access level. */
+  readonly routes: readonly RouteSummary[];
   /** Listen on host:port (port 0 picks a free one); resolves to the bound port. */
   listen(port: number, host?: string): Promise<number>;
   /** Stop accepting and close open connections (keep-alive ones included). */
@@ -50,6 +59,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   });
   return {
     server,
+    routes: router.routes,
     listen: (port, host = '127.0.0.1') => listen(server, port, host),
     close: () => close(server),
   };
@@ -64,7 +74,8 @@ async function handle(router: Router, limit: number, req: http.IncomingMessage, 
     send(res, payloadTooLarge(url.pathname, limit), true);
     return;
   }
-  const request: ApiRequest = { method: req.method ?? 'GET', url, headers: headerMap(req), body };
+  const remote = req.socket.remoteAddress;
+  const request: ApiRequest = { method: req.method ?? 'GET', url, headers: headerMap(req), body, ...(remote ? { remoteAddress: remote } : {}) };
   send(res, await router(request));
 }
 
@@ -102,13 +113,13 @@ function drainThenClose(req: http.IncomingMessage): void {
   req.on('end', () => clearTimeout(timer)).resume();
 }
 
-/** Write a router response: as JSON, or as is when it is text with a `text/...` content type (tokens). */
+/** Write a router response as JSON, or as text when it says so. */
 function send(res: http.ServerResponse, response: ApiResponse, closeConnection = false): void {
-  const text = typeof response.body === 'string' && (response.headers?.['content-type'] ?? '').startsWith('text/');
-  const payload = text ? (response.body as string) : `${JSON.stringify(response.body)}\n`;
+  const text = response.contentType === 'text/plain' && typeof response.body === 'string';
+  const payload = text ? String(response.body) : `${JSON.stringify(response.body)}\n`;
   res.statusCode = response.status;
   for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
-  if (!text) res.setHeader('content-type', 'application/json');
+  res.setHeader('content-type', text ? 'text/plain; charset=utf-8' : 'application/json');
   res.setHeader('content-length', Buffer.byteLength(payload));
   if (closeConnection) res.setHeader('connection', 'close');
   res.end(payload);

@@ -37,11 +37,15 @@ interface RequestBody {
 /** How long one request may take before the CLI gives up. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Client of one Portico API base URL (`http://127.0.0.1:5681`). */
+/** Client of one Portico API base URL (`http://127.0.0.1:5681`), sending a user token when given one. */
 export class ApiClient {
   private readonly base: string;
 
-  constructor(baseUrl: string) {
+  constructor(
+    baseUrl: string,
+    // Sent as `Authorization: Bearer`; never printed, not even in errors.
+    private readonly token?: string,
+  ) {
     this.base = baseUrl.replace(/\/+$/, '');
   }
 
@@ -58,11 +62,6 @@ export class ApiClient {
   /** POST a JSON body. */
   post(path: string, body: unknown): Promise<ApiResult> {
     return this.request('POST', path, { text: JSON.stringify(body), contentType: 'application/json' });
-  }
-
-  /** POST a JSON body to a route that answers plain text (a token); `body` of the success is that text. */
-  postForText(path: string, body: unknown): Promise<ApiResult> {
-    return this.send('POST', this.url(path), { text: JSON.stringify(body), contentType: 'application/json' }, 'text');
   }
 
   /** POST a body that is already text (a YAML file sent as written). */
@@ -89,12 +88,15 @@ export class ApiClient {
     return this.send(method, this.url(path), body);
   }
 
-  private async send(method: string, url: string, body?: RequestBody, answer: 'json' | 'text' = 'json'): Promise<ApiResult> {
+  private async send(method: string, url: string, body?: RequestBody): Promise<ApiResult> {
     let response: Response;
     try {
       response = await fetch(url, {
         method,
-        headers: body === undefined ? {} : { 'content-type': body.contentType },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': body.contentType }),
+          ...(this.token === undefined ? {} : { authorization: `Bearer ${this.token}` }),
+        },
         body: body === undefined ? null : body.text,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
@@ -102,7 +104,8 @@ export class ApiClient {
       return { ok: false, status: 0, message: `cannot reach the Portico API at ${this.base}: ${networkReason(err)}`, causes: [] };
     }
     const text = await response.text();
-    if (response.ok && answer === 'text') return { ok: true, status: response.status, body: text };
+    // The token endpoint answers the token as text.
+    if (response.ok && response.headers.get('content-type')?.startsWith('text/plain')) return { ok: true, status: response.status, body: text };
     const parsed = parseJson(text);
     if (response.ok && parsed.ok) return { ok: true, status: response.status, body: parsed.value };
     if (response.ok) return failure(response.status, `${method} ${url}: the API answered with invalid JSON`, []);
@@ -127,8 +130,14 @@ function problemFailure(status: number, body: unknown, text: string): ApiFailure
   const detail = typeof o['detail'] === 'string' ? o['detail'] : typeof o['details'] === 'string' ? o['details'] : '';
   const fallback = body === undefined && text.trim() !== '' ? text.trim().slice(0, 200) : '';
   const message = [title, detail || fallback].filter((s) => s !== '').join(': ');
-  return failure(status, message, causesOf(o['causes']));
+  return failure(status, `${message}${AUTH_HINTS[status] ?? ''}`, causesOf(o['causes']));
 }
+
+/** What to do about a 401 or 403, appended to the API's own one-line message. */
+const AUTH_HINTS: Readonly<Record<number, string>> = {
+  401: ` (401: give a user token with --api-token, PORTICO_API_TOKEN or the config file; see docs/api-auth.md)`,
+  403: ' (403: this needs a token of a user in group mesh-system:admin)',
+};
 
 /** The `causes` list of a problem body, skipping malformed entries. */
 function causesOf(value: unknown): ApiCause[] {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
 import { defaultGatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
 import { DEFAULT_CONFIG, startControlPlane, type KubernetesModeConfig } from '../runtime/control-plane.js';
@@ -19,6 +19,12 @@ function portOption(value: string): number {
 function storeOption(value: string): 'memory' | 'embedded' {
   if (value !== 'memory' && value !== 'embedded') throw new InvalidArgumentError('must be memory or embedded');
   return value;
+}
+
+/** `true` or `false`, as Kuma's environment variables take them. */
+function booleanOption(value: string): boolean {
+  if (value !== 'true' && value !== 'false') throw new InvalidArgumentError('must be true or false');
+  return value === 'true';
 }
 
 function oneOf<T extends string>(values: readonly T[]): (value: string) => T {
@@ -48,11 +54,13 @@ interface CpRunFlags {
   apiHost: string;
   xdsHost: string;
   logLevel: string;
+  localhostIsAdmin: boolean;
+  bootstrapAdminToken: boolean;
   dpAuth: DataplaneAuthType;
 }
 
 /** `portico cp run`: the universal-mode control plane (REST API, xDS + bootstrap, store). */
-export function cpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
+export function cpRunCommand(): Command {
   const cp = new Command('cp').description('control plane commands');
   cp.command('run')
     .description('run the control plane: REST API, ADS and bootstrap server, resource store')
@@ -63,11 +71,23 @@ export function cpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
     .option('--api-host <host>', 'REST API bind address', DEFAULT_CONFIG.apiHost)
     .option('--xds-host <host>', 'dataplane port bind address', DEFAULT_CONFIG.xdsHost)
     .option('--log-level <level>', 'log level (trace, debug, info, warn, error)', 'info')
-    .option(
-      '--dp-auth <type>',
-      `universal: how proxies authenticate on the dataplane port: dpToken (dataplane tokens) or none (off, insecure) (env ${DP_AUTH_ENV})`,
-      oneOf(['dpToken', 'none'] as const),
-      dpAuthDefault(env),
+    .addOption(
+      new Option('--localhost-is-admin <bool>', 'REST API: direct loopback requests without a token act as admin (true or false)')
+        .argParser(booleanOption)
+        .env('KUMA_API_SERVER_AUTHN_LOCALHOST_IS_ADMIN')
+        .default(DEFAULT_CONFIG.apiAuth.localhostIsAdmin),
+    )
+    .addOption(
+      new Option('--bootstrap-admin-token <bool>', 'REST API: create GlobalSecret admin-user-token on first start (true or false)')
+        .argParser(booleanOption)
+        .env('KUMA_API_SERVER_AUTHN_TOKENS_BOOTSTRAP_ADMIN_TOKEN')
+        .default(DEFAULT_CONFIG.apiAuth.bootstrapAdminToken),
+    )
+    .addOption(
+      new Option('--dp-auth <type>', 'universal: how proxies authenticate on the dataplane port: dpToken (dataplane tokens) or none (off, insecure; docs/dataplane-auth.md)')
+        .argParser(oneOf(['dpToken', 'none'] as const))
+        .env(DP_AUTH_ENV)
+        .default(DEFAULT_CONFIG.dataplaneAuth),
     )
     .option('--mode <mode>', 'universal (own store) or kubernetes (the API server is the store)', oneOf(['universal', 'kubernetes'] as const), 'universal')
     .option('--role <role>', 'kubernetes: zone, global or standalone (global runs no gateway controllers)', oneOf(['zone', 'global', 'standalone'] as const), 'standalone')
@@ -82,7 +102,6 @@ export function cpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
     .option('--gateway-cp-url <url>', 'kubernetes: control plane URL given to gateway pods (port 5678)')
     .option('--gateway-ca-file <file>', 'kubernetes: CA certificate given to gateway pods')
     .action(async (flags: CpRunFlags) => {
-      if (flags.dpAuth !== 'dpToken' && flags.dpAuth !== 'none') throw new Error(`${DP_AUTH_ENV} must be dpToken or none, got ${JSON.stringify(flags.dpAuth)}`);
       const logger = pino({ level: flags.logLevel, base: { component: 'cp' } });
       const kubernetes = flags.mode === 'kubernetes' ? kubernetesConfig(flags) : undefined;
       const cpInstance = await startControlPlane({
@@ -94,6 +113,7 @@ export function cpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
         xdsPort: flags.xdsPort,
         apiHost: flags.apiHost,
         xdsHost: flags.xdsHost,
+        apiAuth: { localhostIsAdmin: flags.localhostIsAdmin, bootstrapAdminToken: flags.bootstrapAdminToken },
         dataplaneAuth: flags.dpAuth,
         logger,
       });
@@ -115,11 +135,6 @@ export function cpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
       });
     });
   return cp;
-}
-
-/** The default of --dp-auth: Kuma's environment variable when set (checked in the action), else dataplane tokens. */
-function dpAuthDefault(env: NodeJS.ProcessEnv): DataplaneAuthType {
-  return (env[DP_AUTH_ENV] || 'dpToken') as DataplaneAuthType;
 }
 
 /** Kubernetes-mode settings from the flags; the kubeconfig comes from the cluster or a file. */

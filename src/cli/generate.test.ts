@@ -55,7 +55,7 @@ describe('portico generate dataplane-token', () => {
   it('answers the REST body as text/plain, and a bad body with a 400 naming each field', async () => {
     const ok = await fetch(`${api}/tokens/dataplane`, { method: 'POST', body: JSON.stringify({ mesh: 'default', validFor: '30m' }) });
     expect(ok.status).toBe(200);
-    expect(ok.headers.get('content-type')).toBe('text/plain');
+    expect(ok.headers.get('content-type')).toMatch(/^text\/plain/);
     expect((await ok.text()).split('.')).toHaveLength(3);
     const bad = await fetch(`${api}/tokens/dataplane`, { method: 'POST', body: JSON.stringify({ mesh: 'nope', tags: { a: 'b' }, validFor: 'forever' }) });
     expect(bad.status).toBe(400);

@@ -1,87 +1,63 @@
-// `portico generate dataplane-token` (kumactl's command and flags): asks the control plane to
-// issue a dataplane token (POST /tokens/dataplane), or signs one offline with a signing-key file
-// and its key number (`--signing-key-path FILE --kid N`), with no control plane involved. The
-// token goes to stdout and nowhere else (docs/dataplane-auth.md).
-import { readFileSync } from 'node:fs';
+// `portico generate user-token --name N --group G... --valid-for D` (and `generate dataplane-token`,
+// generate-dataplane-token.ts): asks the control plane for a
+// user token (Kuma's POST /tokens/user, admin only) and prints it, and nothing else, on stdout so
+// it can be captured (`TOKEN=$(portico generate user-token ...)`). `portico admin-token` prints
+// the admin user token the control plane created on first start (docs/api-auth.md).
 import { Command } from 'commander';
-import { issueOfflineDataplaneToken, requestFromFlags, type DataplaneTokenRequest } from '../tokens/dataplane-token.js';
-import { ApiClient, formatFailure } from './api-client.js';
-import { printError, type CliIo } from './output.js';
+import { ADMIN_USER_TOKEN } from '../tokens/admin-user-token.js';
+import { type ApiClient, formatFailure, segment } from './api-client.js';
+import { apiClientFor } from './api-connection.js';
+import { dataplaneTokenCommand } from './generate-dataplane-token.js';
+import { failWith, type CliIo } from './output.js';
 
-/** Flags of `generate dataplane-token`. */
-interface DataplaneTokenFlags {
-  readonly mesh: string;
-  readonly name?: string;
-  readonly tag: string[];
-  readonly validFor?: string;
-  readonly proxyType: string;
-  readonly signingKeyPath?: string;
-  readonly kid?: string;
+/** Options of `generate user-token`. */
+interface UserTokenOptions {
+  readonly name: string;
+  readonly group: string[];
+  readonly validFor: string;
 }
 
 /** The `generate` command group; `done` receives the exit code. */
 export function generateCommand(io: CliIo, done: (code: number) => void): Command {
   const generate = new Command('generate').description('generate tokens');
   generate
-    .command('dataplane-token')
-    .description('generate a dataplane token: the credential `dp run` presents on the dataplane port')
-    .requiredOption('-m, --mesh <mesh>', 'mesh of the dataplane')
-    .option('--name <name>', 'name of the one Dataplane the token is for (default: any in the mesh)')
-    .option('--tag <name=value>', 'a tag the Dataplane must have with this value; repeat for more values or tags', (v: string, all: string[]) => [...all, v], [])
-    .option('--valid-for <duration>', 'how long the token is valid, e.g. 24h, 30m, 8760h (default 87600h)')
-    .option('--proxy-type <type>', 'proxy type', 'dataplane')
-    .option('--signing-key-path <file>', 'sign offline with this private key (PEM) instead of asking the control plane')
-    .option('--kid <n>', 'number of the signing key (with --signing-key-path)')
-    .action(async (flags: DataplaneTokenFlags, command: Command) => {
-      const api = (command.optsWithGlobals() as { api: string }).api;
-      done(await runGenerateDataplaneToken(io, flags, () => new ApiClient(api)));
+    .command('user-token')
+    .description('generate a user token for the REST API (needs an admin token, or a loopback call on the control-plane machine)')
+    .requiredOption('--name <name>', 'name of the user')
+    .option('--group <group>', 'group of the user (repeat for several; mesh-system:admin makes an admin)', (g: string, all: string[]) => [...all, g], [])
+    .requiredOption('--valid-for <duration>', 'validity as a Go duration: 24h, 8760h, 30m')
+    .action(async (options: UserTokenOptions, command: Command) => {
+      const connection = apiClientFor(command, io);
+      if (!connection.ok) return done(failWith(io, connection.message));
+      done(await runGenerateUserToken(io, connection.client, options));
     });
+  generate.addCommand(dataplaneTokenCommand(io, done));
   return generate;
 }
 
-/** Runs the command; returns the exit code. */
-export async function runGenerateDataplaneToken(io: CliIo, flags: DataplaneTokenFlags, client: () => ApiClient, now = Date.now): Promise<number> {
-  const parsed = requestFromFlags({ mesh: flags.mesh, name: flags.name, tags: flags.tag, validFor: flags.validFor, proxyType: flags.proxyType });
-  if (!parsed.ok) {
-    printError(io, ['invalid dataplane token request', ...parsed.violations.map((v) => `  ${flagOf(v.field)}: ${v.message}`)].join('\n'));
-    return 1;
-  }
-  if ((flags.signingKeyPath === undefined) !== (flags.kid === undefined)) {
-    printError(io, '--signing-key-path and --kid go together');
-    return 1;
-  }
-  const token = flags.signingKeyPath ? await offline(io, parsed.value, flags.signingKeyPath, flags.kid ?? '', now()) : await online(io, parsed.value, client());
-  if (token === undefined) return 1;
-  io.stdout(`${token}\n`);
+/** Run `generate user-token` and return the exit code. */
+export async function runGenerateUserToken(io: CliIo, client: ApiClient, options: UserTokenOptions): Promise<number> {
+  const result = await client.post('/tokens/user', { name: options.name, groups: options.group, validFor: options.validFor });
+  if (!result.ok) return failWith(io, formatFailure(result));
+  io.stdout(`${String(result.body)}\n`);
   return 0;
 }
 
-async function online(io: CliIo, request: DataplaneTokenRequest, client: ApiClient): Promise<string | undefined> {
-  const body = { name: request.name, mesh: request.mesh, tags: request.tags, type: request.type, validFor: `${request.validForSeconds}s` };
-  const result = await client.postForText('/tokens/dataplane', body);
-  if (result.ok) return String(result.body).trim();
-  printError(io, formatFailure(result));
-  return undefined;
-}
-
-async function offline(io: CliIo, request: DataplaneTokenRequest, keyPath: string, kid: string, now: number): Promise<string | undefined> {
-  let pem: string;
-  try {
-    pem = readFileSync(keyPath, 'utf8');
-  } catch (err) {
-    printError(io, `cannot read the signing key ${keyPath}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-    return undefined;
-  }
-  try {
-    return await issueOfflineDataplaneToken(request, pem, kid, now);
-  } catch (err) {
-    printError(io, (err as Error).message);
-    return undefined;
-  }
-}
-
-/** The flag a request field comes from, so the message names what the user typed. */
-function flagOf(field: string): string {
-  if (field.startsWith('tags') || field === 'tag') return '--tag';
-  return { validFor: '--valid-for', type: '--proxy-type', name: '--name', mesh: '--mesh' }[field] ?? field;
+/** The `admin-token` command: prints the admin user token, decoded from its GlobalSecret. */
+export function adminTokenCommand(io: CliIo, done: (code: number) => void): Command {
+  return new Command('admin-token')
+    .description(`print the admin user token (GlobalSecret ${ADMIN_USER_TOKEN.name}); works over loopback on the control-plane machine`)
+    .action(async (_options: unknown, command: Command) => {
+      const connection = apiClientFor(command, io);
+      if (!connection.ok) return done(failWith(io, connection.message));
+      const result = await connection.client.get(`/global-secrets/${segment(ADMIN_USER_TOKEN.name)}?reveal=true`);
+      if (!result.ok) {
+        const missing = `there is no admin user token: the control plane creates it on first start unless --bootstrap-admin-token=false`;
+        return done(failWith(io, result.status === 404 ? missing : formatFailure(result)));
+      }
+      const data = (result.body as { data?: unknown }).data;
+      if (typeof data !== 'string') return done(failWith(io, `GlobalSecret ${ADMIN_USER_TOKEN.name} has no data`));
+      io.stdout(`${Buffer.from(data, 'base64').toString('utf8')}\n`);
+      done(0);
+    });
 }

@@ -140,6 +140,11 @@ export interface CliIo {
   /** The whole of standard input (for `apply -f -`). */
   readonly readStdin: () => Promise<string>;
   readonly now: () => Date;
+  /**
+   * Environment the API settings are read from (PORTICO_API_TOKEN, XDG_CONFIG_HOME, HOME);
+   * absent means none, so a test never picks up the developer's token or config file.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The real process streams. */
@@ -153,10 +158,17 @@ export function processIo(): CliIo {
       return Buffer.concat(chunks).toString('utf8');
     },
     now: () => new Date(),
+    env: process.env,
   };
 }
 
 /** Print a user-facing error the one way the CLI does: `Error: <message>` on stderr. */
 export function printError(io: CliIo, message: string): void {
   io.stderr(`Error: ${message}\n`);
+}
+
+/** Print an error and return exit code 1. */
+export function failWith(io: CliIo, message: string): number {
+  printError(io, message);
+  return 1;
 }

@@ -11,6 +11,8 @@ import { startKubernetesControllers, type KubernetesControllers } from './kubern
 import { startStatusWriter } from './kubernetes-status-writer.js';
 import { createApiServer, type ApiServer } from '../api-server/server.js';
 import { MemoryStore } from '../core/memory-store.js';
+import { ADMIN_USER_TOKEN, ensureAdminUserToken } from '../tokens/admin-user-token.js';
+import { UserTokens } from '../tokens/user-token.js';
 import { SqliteStore } from '../core/sqlite-store.js';
 import type { ResourceStore } from '../core/store.js';
 import { SnapshotCache } from '../xds/cache/snapshot-cache.js';
@@ -18,12 +20,10 @@ import { createAdsServer, type AdsServer } from '../xds/server/ads-server.js';
 import { createBootstrapHandler } from '../xds/server/bootstrap-endpoint.js';
 import { startDataplanePort, type DataplanePort } from '../xds/server/dataplane-port.js';
 import { DataplaneTokens } from '../tokens/dataplane-token.js';
-import { dataplaneTokenRoute } from '../api-server/dataplane-token-route.js';
 import { dataplaneAuthentication, type DataplaneAuthType } from './dataplane-authentication.js';
 import { resolveDataplane } from './dataplane-registration.js';
-import { xdsDumpRoute } from './xds-dump-route.js';
+import { runtimeApiRoutes } from './api-routes.js';
 import { cacheDelivery, ResourceStatuses } from './resource-status.js';
-import { statusRoutes } from './status-route.js';
 import { Debouncer } from './debounce.js';
 import { GatewaySnapshots } from './gateway-snapshots.js';
 
@@ -57,9 +57,19 @@ export interface ControlPlaneConfig {
   readonly maxDebounceMs: number;
   /** Delay before changed content follows a NACK (5 s, xds-server.md §14 rule 7). */
   readonly nackBackoffMs: number;
+  /** REST API authentication (docs/api-auth.md). */
+  readonly apiAuth: ApiAuthConfig;
   /** How proxies authenticate on the dataplane port in universal mode (`none` = off, logged as a warning). */
   readonly dataplaneAuth: DataplaneAuthType;
   readonly logger: Logger;
+}
+
+/** REST API authentication settings of `cp run`. */
+export interface ApiAuthConfig {
+  /** Direct loopback requests act as admin (Kuma's KUMA_API_SERVER_AUTHN_LOCALHOST_IS_ADMIN). */
+  readonly localhostIsAdmin: boolean;
+  /** Create GlobalSecret admin-user-token on first start (Kuma's ..._TOKENS_BOOTSTRAP_ADMIN_TOKEN). */
+  readonly bootstrapAdminToken: boolean;
 }
 
 /** Defaults of `portico cp run`. */
@@ -73,6 +83,7 @@ export const DEFAULT_CONFIG: Omit<ControlPlaneConfig, 'logger'> = {
   debounceMs: 100,
   maxDebounceMs: 10_000,
   nackBackoffMs: 5_000,
+  apiAuth: { localhostIsAdmin: true, bootstrapAdminToken: true },
   dataplaneAuth: 'dpToken',
 };
 
@@ -132,6 +143,23 @@ function regenerationLoop(snapshots: GatewaySnapshots, logger: Logger): { reques
   return { request, settle: async () => { while (running) await running; } };
 }
 
+/**
+ * Create the admin user token unless it exists. A failure (a store refusing the write) is logged
+ * and the control plane runs on: loopback admin and other admin tokens still work, as in Kuma.
+ */
+async function bootstrapAdminToken(store: ResourceStore, tokens: UserTokens, config: ControlPlaneConfig, logger: Logger): Promise<void> {
+  try {
+    if (!(await ensureAdminUserToken(store, tokens, Date.now()))) return;
+    const where = config.store === 'kubernetes' ? `Secret ${ADMIN_USER_TOKEN.name} in namespace ${config.kubernetes?.systemNamespace ?? ''}` : `GlobalSecret ${ADMIN_USER_TOKEN.name}`;
+    const how = config.apiAuth.localhostIsAdmin
+      ? "on this machine, print it with 'portico admin-token'"
+      : 'loopback admin is off, so fetch it once with loopback admin on (or from the store)';
+    logger.info(`created the admin user token as ${where}; ${how}, and give it to remote admins as their API token (docs/api-auth.md)`);
+  } catch (err) {
+    logger.error({ err }, 'could not create the admin user token');
+  }
+}
+
 /** Start a control plane; resolves once it is ready (store loaded, first snapshots published). */
 export async function startControlPlane(config: ControlPlaneConfig): Promise<ControlPlane> {
   const { logger } = config;
@@ -178,17 +206,18 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
   await loop.settle();
   cache.setReady();
 
+  const userTokens = new UserTokens(store);
+  if (config.apiAuth.bootstrapAdminToken) await bootstrapAdminToken(store, userTokens, config, logger);
+
   let stopping = false;
   const api: ApiServer = createApiServer({
     store,
     logger: logger.child({ component: 'api' }),
+    userTokens,
+    auth: { localhostIsAdmin: config.apiAuth.localhostIsAdmin },
     isReady: () => !stopping && cache.isReady(),
-    extraRoutes: [
-      xdsDumpRoute(cache),
-      ...statusRoutes(statuses),
-      // Dataplane tokens are universal mode's proxy credential; Kubernetes proxies will use their ServiceAccount.
-      ...(config.store === 'kubernetes' ? [] : [dataplaneTokenRoute(store, tokens)]),
-    ],
+    // Dataplane tokens are universal mode's proxy credential; Kubernetes proxies use their ServiceAccount.
+    extraRoutes: runtimeApiRoutes(store, cache, statuses, config.store === 'kubernetes' ? undefined : tokens),
     ...(config.store === 'kubernetes'
       ? { readOnly: 'the REST API is read-only in Kubernetes mode: change resources with kubectl (they are validated by the admission webhook)' }
       : {}),

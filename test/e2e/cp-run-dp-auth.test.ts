@@ -17,7 +17,7 @@ function cpRun(args: string[], env: NodeJS.ProcessEnv = {}): Running {
 
 describe('cp run --dp-auth', () => {
   it('requires tokens by default: an anonymous bootstrap is refused', async () => {
-    const cp = cpRun([], { KUMA_DP_SERVER_AUTHN_DP_PROXY_TYPE: '' });
+    const cp = cpRun([]);
     const ready = await cp.waitFor(/"apiPort":(\d+),"xdsPort":(\d+)/);
     const res = await fetch(`http://127.0.0.1:${ready[2]}/bootstrap`, { method: 'POST', body: JSON.stringify({ mesh: 'default', name: 'gw-1' }) });
     expect(res.status).toBe(401);
@@ -34,8 +34,8 @@ describe('cp run --dp-auth', () => {
 
   it('refuses an unknown value at start', async () => {
     const flag = cpRun(['--dp-auth', 'sometimes']);
-    await flag.waitFor(/--dp-auth <type>' argument 'sometimes' is invalid/);
+    await flag.waitFor(/--dp-auth <type>' argument 'sometimes' is invalid. must be one of dpToken, none/);
     const env = cpRun([], { KUMA_DP_SERVER_AUTHN_DP_PROXY_TYPE: 'serviceAccountToken' });
-    await env.waitFor(/KUMA_DP_SERVER_AUTHN_DP_PROXY_TYPE must be dpToken or none, got "serviceAccountToken"/);
+    await env.waitFor(/value 'serviceAccountToken' from env 'KUMA_DP_SERVER_AUTHN_DP_PROXY_TYPE' is invalid. must be one of dpToken, none/);
   });
 });

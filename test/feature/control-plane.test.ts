@@ -156,7 +156,7 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
     await client.waitForHeld(TypeUrl.ClusterLoadAssignment, (h) => h.has(clusterName));
     await client.collect(100);
     gw = await status('meshgateways/edge');
-    expect(gw.proxies).toEqual({ selected: 3, connected: 1, acknowledged: 1 });
+    expect(gw.proxies).toEqual({ selected: 3, connected: 1, acknowledged: 1, rejected: 0 });
     expect(condition(gw, 'Programmed')?.message).toBe('1/3 proxies acknowledged the current configuration; 2 not connected');
 
     const route = await status('meshgatewayroutes/api');
@@ -219,5 +219,25 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
     for (const [typeUrl, versions] of Object.entries(versionsBefore)) {
       expect([...snapshot.types.get(typeUrl)!.resources.values()].map((r) => r.version)).toEqual(versions);
     }
+  });
+});
+
+describe('control plane: REST API authentication', () => {
+  it('creates the admin user token on first start; with loopback admin off it is the way in', async () => {
+    const cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, logger, apiAuth: { localhostIsAdmin: false, bootstrapAdminToken: true } });
+    running.push(cp);
+    const secret = await cp.store.get({ kind: 'GlobalSecret', mesh: 'admin-user-token', name: 'admin-user-token' });
+    const token = Buffer.from(String((secret?.spec as { data?: string } | undefined)?.data), 'base64').toString();
+    const base = `http://127.0.0.1:${cp.apiPort}`;
+    expect((await fetch(`${base}/meshes`)).status).toBe(401);
+    expect((await fetch(`${base}/ready`)).status).toBe(200);
+    const put = await fetch(`${base}/meshes/default`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"type":"Mesh","name":"default"}' });
+    expect(put.status).toBe(201);
+  });
+
+  it('creates no admin user token when the bootstrap is off', async () => {
+    const cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, logger, apiAuth: { localhostIsAdmin: true, bootstrapAdminToken: false } });
+    running.push(cp);
+    expect(await cp.store.list('GlobalSecret')).toEqual([]);
   });
 });
