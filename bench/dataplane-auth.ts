@@ -3,7 +3,8 @@
 //   with dataplane tokens and on one with `--dp-auth none`, same seed, same simulated proxy;
 // - token verification throughput: `DataplaneTokens.validate` (signature, claims, revocation
 //   read) and the whole universal check (plus the stored-Dataplane binding), in ops/s.
-// In-process control planes on the memory store, real gRPC on loopback.
+// In-process control planes on the memory store, real gRPC over TLS on loopback (the default).
+import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../src/runtime/control-plane.js';
 import { dataplaneTokenAuthenticator, type DataplaneAuthType } from '../src/runtime/dataplane-authentication.js';
@@ -31,8 +32,9 @@ async function seededControlPlane(dataplaneAuth: DataplaneAuthType): Promise<{ c
 
 /** Milliseconds from opening a stream to its first CDS response. */
 async function streamToFirstResponse(cp: ControlPlane, metadata: Record<string, string>): Promise<number> {
+  const ca = readFileSync(cp.caFile!, 'utf8');
   const t0 = performance.now();
-  const client = AdsClient.connect(`127.0.0.1:${cp.xdsPort}`, 'default.gw-1', 'delta', { metadata });
+  const client = AdsClient.connect(`127.0.0.1:${cp.xdsPort}`, 'default.gw-1', 'delta', { metadata, ca });
   client.subscribe(TypeUrl.Cluster);
   await client.waitFor(TypeUrl.Cluster);
   const elapsed = performance.now() - t0;

@@ -61,7 +61,7 @@ export async function benchPutToAck(runs = 20, debounceMs = DEFAULT_CONFIG.debou
   const tokenFile = path.join(dataDir, 'edge-1.token');
   writeFileSync(tokenFile, await tokenRes.text(), { mode: 0o600 });
   const envoy = start(process.execPath, [
-    PORTICO_BIN, 'dp', 'run', '--cp', `http://127.0.0.1:${cp.xdsPort}`, '--dataplane-file', dpFile, '--dataplane-token-file', tokenFile,
+    PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${cp.xdsPort}`, '--ca-cert-file', cp.caFile!, '--dataplane-file', dpFile, '--dataplane-token-file', tokenFile,
     '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1',
   ]);
   const nodeId = 'default.edge-1';

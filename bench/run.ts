@@ -4,6 +4,7 @@ import { benchPutToAck } from './put-to-ack.js';
 import { benchDataplaneAuth } from './dataplane-auth.js';
 import { benchTranslate } from './translate.js';
 import { benchTranslateHttps } from './translate-https.js';
+import { benchTlsConnect } from './tls-connect.js';
 import { writeResults, type BenchResult, type Summary } from './harness.js';
 
 const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<BenchResult> }[] = [
@@ -12,6 +13,7 @@ const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<Ben
   { id: 'translate-https-10x100x10', run: () => benchTranslateHttps(10) },
   { id: 'put-to-ack', run: () => benchPutToAck(20) },
   { id: 'put-to-ack-debounce-10ms', run: () => benchPutToAck(20, 10) },
+  { id: 'tls-connect', run: () => benchTlsConnect(50) },
   { id: 'dataplane-auth', run: () => benchDataplaneAuth(50) },
 ];
 

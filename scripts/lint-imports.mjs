@@ -19,7 +19,7 @@ const ALLOWED = {
   'xds/server': ['xds/cache', 'xds/envoy', 'ca'],
   ca: [],
   'k8s/render': ['ir', 'api'],
-  k8s: ['api', 'core', 'ir', 'gateway', 'k8s/render'],
+  k8s: ['api', 'core', 'ir', 'gateway', 'k8s/render', 'ca'],
   kds: ['api', 'core'],
   tokens: ['api', 'core'],
   'api-server': ['api', 'core', 'tokens'],

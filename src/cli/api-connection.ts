@@ -51,18 +51,32 @@ export function readConfigFile(file: string | undefined): { ok: true; value: Cli
   return { ok: true, value: { ...(typeof o['api'] === 'string' ? { api: o['api'] } : {}), ...(typeof o['token'] === 'string' ? { token: o['token'] } : {}) } };
 }
 
-/** The API client for a command, from flags, environment and config file; a message when the file is unusable. */
+/**
+ * The API client for a command, from flags, environment and config file; a message when the file
+ * or the CA file (`--api-ca-cert-file`, docs/tls.md) is unusable.
+ */
 export function apiClientFor(command: Command, io: CliIo): { ok: true; client: ApiClient } | { ok: false; message: string } {
   const root = rootOf(command);
   const env = io.env ?? {};
-  const flags = root.opts<{ api: string; apiToken?: string }>();
+  const flags = root.opts<{ api: string; apiToken?: string; apiCaCertFile?: string }>();
+  const ca = readCaFile(flags.apiCaCertFile);
+  if (!ca.ok) return ca;
   const fileApiNeeded = root.getOptionValueSource('api') === 'default';
   const fileTokenNeeded = flags.apiToken === undefined && !env[API_TOKEN_ENV];
   const file = fileApiNeeded || fileTokenNeeded ? readConfigFile(configFilePath(env)) : { ok: true as const, value: {} };
   if (!file.ok) return file;
   const api = fileApiNeeded ? (file.value.api ?? flags.api) : flags.api;
   const token = flags.apiToken ?? (env[API_TOKEN_ENV] || undefined) ?? file.value.token;
-  return { ok: true, client: new ApiClient(api, token) };
+  return { ok: true, client: new ApiClient(api, { ...(token === undefined ? {} : { token }), ...(ca.value === undefined ? {} : { ca: ca.value }) }) };
+}
+
+function readCaFile(file: string | undefined): { ok: true; value: string | undefined } | { ok: false; message: string } {
+  if (!file) return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: readFileSync(file, 'utf8') };
+  } catch (err) {
+    return { ok: false, message: `cannot read --api-ca-cert-file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+  }
 }
 
 function rootOf(command: Command): Command {

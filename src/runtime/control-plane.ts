@@ -1,6 +1,7 @@
 // The composition root of a universal-mode control plane. It reads as the ordered steps of a
-// start: open the store, build the xDS side, generate the first snapshots from the fully loaded
-// store, open the readiness gate, then serve the REST API; and the reverse on stop.
+// start: open the store, load or generate the TLS certificates, build the xDS side, generate the
+// first snapshots from the fully loaded store, open the readiness gate, then serve the REST API;
+// and the reverse on stop.
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -26,6 +27,9 @@ import { runtimeApiRoutes } from './api-routes.js';
 import { cacheDelivery, ResourceStatuses } from './resource-status.js';
 import { Debouncer } from './debounce.js';
 import { GatewaySnapshots } from './gateway-snapshots.js';
+import { prepareControlPlaneTls, type ControlPlaneTls, type ControlPlaneTlsConfig } from './control-plane-tls.js';
+
+export type { ControlPlaneTlsConfig } from './control-plane-tls.js';
 
 /** Kubernetes-mode settings: the API server is the store; controllers and the webhook run. */
 export interface KubernetesModeConfig {
@@ -49,6 +53,10 @@ export interface ControlPlaneConfig {
   readonly dataDir: string;
   readonly apiHost: string;
   readonly apiPort: number;
+  /** The REST API over HTTPS with the control plane's certificate (Kuma's 5682); absent = not served. */
+  readonly apiHttpsPort?: number;
+  /** Bind address of the HTTPS API (default `apiHost`). */
+  readonly apiHttpsHost?: string;
   readonly xdsHost: string;
   readonly xdsPort: number;
   /** Quiet period before a batch of store changes is pushed (Istio's 100 ms default). */
@@ -59,6 +67,8 @@ export interface ControlPlaneConfig {
   readonly nackBackoffMs: number;
   /** REST API authentication (docs/api-auth.md). */
   readonly apiAuth: ApiAuthConfig;
+  /** Certificates of the dataplane port (TLS unless `xdsPlaintext`) and of the HTTPS API. */
+  readonly tls: ControlPlaneTlsConfig;
   /** How proxies authenticate on the dataplane port in universal mode (`none` = off, logged as a warning). */
   readonly dataplaneAuth: DataplaneAuthType;
   readonly logger: Logger;
@@ -84,13 +94,20 @@ export const DEFAULT_CONFIG: Omit<ControlPlaneConfig, 'logger'> = {
   maxDebounceMs: 10_000,
   nackBackoffMs: 5_000,
   apiAuth: { localhostIsAdmin: true, bootstrapAdminToken: true },
+  tls: { xdsPlaintext: false, extraSubjectAltNames: [] },
   dataplaneAuth: 'dpToken',
 };
 
 /** A running control plane. */
 export interface ControlPlane {
   readonly apiPort: number;
+  /** The HTTPS API's port, when served. */
+  readonly apiHttpsPort?: number;
   readonly xdsPort: number;
+  /** The dataplane port (TLS state, handshake failure count). */
+  readonly dataplanePort: DataplanePort;
+  /** The generated CA file dataplanes and CLIs verify the control plane with (absent for operator certificates). */
+  readonly caFile?: string;
   readonly store: ResourceStore;
   readonly cache: SnapshotCache;
   readonly snapshots: GatewaySnapshots;
@@ -163,7 +180,10 @@ async function bootstrapAdminToken(store: ResourceStore, tokens: UserTokens, con
 /** Start a control plane; resolves once it is ready (store loaded, first snapshots published). */
 export async function startControlPlane(config: ControlPlaneConfig): Promise<ControlPlane> {
   const { logger } = config;
+  // Certificates first: a bad certificate file stops the start before anything is opened.
+  const tls: ControlPlaneTls = await prepareControlPlaneTls({ ...config, logger: logger.child({ component: 'tls' }) });
   const store = await openStore(config);
+  if (config.tls.xdsPlaintext) logger.warn('the dataplane port serves plaintext (--xds-plaintext): tokens and secrets cross the network unencrypted');
   const cache = new SnapshotCache();
   const statuses = new ResourceStatuses({ delivery: cacheDelivery(cache) });
   const snapshots = new GatewaySnapshots(store, cache, logger.child({ component: 'snapshots' }), statuses);
@@ -186,9 +206,11 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     logger: logger.child({ component: 'dataplane-auth' }),
   });
   const ads: AdsServer = createAdsServer({ cache, logger, nackBackoffMs: config.nackBackoffMs, authentication });
+  let servingCert = tls.serving.cert;
   const bootstrapHandler = createBootstrapHandler({
     logger: logger.child({ component: 'bootstrap' }),
     authentication,
+    servingCertificate: () => servingCert,
     // On Kubernetes the pod controller owns Dataplanes: a proxy never registers one itself.
     resolveDataplane: (req) =>
       resolveDataplane(store, config.store === 'kubernetes' ? { mesh: req.mesh, name: req.name } : req),
@@ -199,6 +221,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     adsServer: ads,
     bootstrapHandler,
     logger,
+    ...(config.tls.xdsPlaintext ? {} : { tls: tls.serving }),
   });
 
   // Design rule 10: nothing is answered before the first full load has produced snapshots.
@@ -223,6 +246,14 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
       : {}),
   });
   const apiPort = await api.listen(config.apiPort, config.apiHost);
+  const apiHttpsPort =
+    config.apiHttpsPort === undefined ? undefined : await api.listenHttps(config.apiHttpsPort, config.apiHttpsHost ?? config.apiHost, tls.serving);
+  // A replaced certificate file reaches both TLS listeners; open connections keep the old one.
+  tls.watch((next) => {
+    servingCert = next.cert;
+    dataplanePort.setCertificate(next);
+    api.setCertificate(next);
+  });
   const k8s = config.kubernetes;
   const controllers =
     config.store === 'kubernetes' && k8s && k8s.mode !== 'global'
@@ -230,7 +261,8 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
           kubeConfig: k8s.kubeConfig,
           store,
           logger: logger.child({ component: 'controllers' }),
-          gatewayPods: k8s.gatewayPods,
+          // Gateway pods verify the control plane by its generated CA unless the operator named one.
+          gatewayPods: k8s.gatewayPods.caCert || !tls.caPem ? k8s.gatewayPods : { ...k8s.gatewayPods, caCert: tls.caPem },
           ...(k8s.zone ? { zone: k8s.zone } : {}),
         })
       : undefined;
@@ -247,12 +279,15 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
           logger: logger.child({ component: 'webhook' }),
         })
       : undefined;
-  logger.info({ apiPort, xdsPort: dataplanePort.port, webhookPort: webhook?.port }, 'control plane ready');
+  logger.info({ apiPort, xdsPort: dataplanePort.port, apiHttpsPort, webhookPort: webhook?.port }, 'control plane ready');
 
   let stopped: Promise<void> | undefined;
   return {
     apiPort,
+    ...(apiHttpsPort !== undefined ? { apiHttpsPort } : {}),
     xdsPort: dataplanePort.port,
+    dataplanePort,
+    ...(tls.caFile ? { caFile: tls.caFile } : {}),
     store,
     cache,
     snapshots,
@@ -271,6 +306,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
         await webhook?.close();
         unwatch();
         debouncer.cancel();
+        tls.stop();
         await dataplanePort.close();
         await ads.close();
         await api.close();

@@ -10,7 +10,8 @@ afterEach(async () => {
 });
 
 function cpRun(args: string[], env: NodeJS.ProcessEnv = {}): Running {
-  const p = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--store', 'memory', '--api-port', '0', '--xds-port', '0', ...args], { env });
+  // Plaintext dataplane port, so the test's requests need no CA: the switch under test is auth.
+  const p = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--store', 'memory', '--api-port', '0', '--xds-port', '0', '--xds-plaintext', ...args], { env });
   running.push(p);
   return p;
 }

@@ -93,9 +93,11 @@ describe('gateway features end to end (real Envoy, real traffic)', () => {
   let apiUrl = '';
   let adminPort = 0;
   let tokenDir = '';
+  let dataDir = '';
 
   beforeAll(async () => {
-    const cp = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--store', 'memory', '--api-port', '0', '--xds-port', '0']);
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'portico-features-'));
+    const cp = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--store', 'memory', '--data-dir', dataDir, '--api-port', '0', '--api-https-port', '0', '--xds-port', '0']);
     processes.push(cp);
     const ready = await cp.waitFor(/"apiPort":(\d+),"xdsPort":(\d+)/);
     apiUrl = `http://127.0.0.1:${ready[1]}`;
@@ -115,7 +117,10 @@ describe('gateway features end to end (real Envoy, real traffic)', () => {
     tokenDir = mkdtempSync(path.join(os.tmpdir(), 'portico-tokens-'));
     const tokenFile = await dataplaneTokenFile(apiUrl, 'default', 'edge-gateway-1', tokenDir);
     processes.push(
-      start(process.execPath, [PORTICO_BIN, 'dp', 'run', '--cp', `http://127.0.0.1:${ready[2]}`, '--dataplane-file', dpFile, '--dataplane-token-file', tokenFile, '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1']),
+      start(process.execPath, [
+        PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${ready[2]}`, '--ca-cert-file', path.join(dataDir, 'tls', 'ca.crt'),
+        '--dataplane-file', dpFile, '--dataplane-token-file', tokenFile, '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1',
+      ]),
     );
     await eventually(async () => (await request(`http://127.0.0.1:${ports.http}/`)).status === 200, 45_000, 'the HTTP listener');
     await eventually(async () => (await httpsRequest(ports.https, 'a.example.com', '/')).status === 200, 20_000, 'the HTTPS listener');
@@ -125,6 +130,7 @@ describe('gateway features end to end (real Envoy, real traffic)', () => {
     for (const p of processes.reverse()) await p.stop();
     for (const b of Object.values(backends)) await b.close();
     if (tokenDir) rmSync(tokenDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('terminates HTTPS with the certificate chosen by SNI and routes per hostname', async () => {

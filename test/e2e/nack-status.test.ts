@@ -59,7 +59,7 @@ describe('a configuration the real Envoy rejects is visible in the statuses', ()
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'portico-nack-'));
-    cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', apiPort: 0, xdsPort: 0, debounceMs: 10, nackBackoffMs: 500, logger: pino({ level: 'silent' }) });
+    cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, debounceMs: 10, nackBackoffMs: 500, logger: pino({ level: 'silent' }) });
     backend = await httpBackend('backend');
     gatewayPort = await freePort();
     await put({ type: 'Mesh', name: 'default' });
@@ -77,7 +77,7 @@ describe('a configuration the real Envoy rejects is visible in the statuses', ()
     const admin = await freePort();
     const tokenFile = await dataplaneTokenFile(`http://127.0.0.1:${cp.apiPort}`, 'default', 'gw-1', dir);
     envoy = start(process.execPath, [
-      PORTICO_BIN, 'dp', 'run', '--cp', `http://127.0.0.1:${cp.xdsPort}`, '--dataplane-file', dpFile, '--dataplane-token-file', tokenFile,
+      PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${cp.xdsPort}`, '--ca-cert-file', cp.caFile!, '--dataplane-file', dpFile, '--dataplane-token-file', tokenFile,
       '--admin-port', String(admin), '--log-level', 'warn', '--drain-time', '1',
     ]);
     await eventually(async () => (await servedBy('/api')) === 'backend', 45_000, 'traffic through the gateway');

@@ -105,7 +105,9 @@ const dataplaneYaml = (mesh: string, name: string, service: string, address = '1
 
 beforeAll(async () => {
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
-  cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', apiPort: 0, xdsPort: 0, debounceMs: 10, logger });
+  // Plaintext dataplane port: authentication does not depend on the transport (TLS has its own
+  // suites), and the raw HTTP/2 client below writes frames straight onto the socket.
+  cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', apiPort: 0, xdsPort: 0, debounceMs: 10, tls: { ...DEFAULT_CONFIG.tls, xdsPlaintext: true }, logger });
   api = `http://127.0.0.1:${cp.apiPort}`;
   xds = `127.0.0.1:${cp.xdsPort}`;
   await put({ type: 'Mesh', name: 'default' });
@@ -393,6 +395,7 @@ describe('--dp-auth none', () => {
       xdsPort: 0,
       debounceMs: 10,
       dataplaneAuth: 'none',
+      tls: { ...DEFAULT_CONFIG.tls, xdsPlaintext: true },
       logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
     });
     try {

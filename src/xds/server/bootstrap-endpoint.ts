@@ -2,11 +2,14 @@
 // Dataplane (register the inline one or find the stored one), and answer the Envoy bootstrap as
 // YAML (`text/x-yaml`, `kuma-bootstrap-version: 3`) or, with `Accept: application/json`, as
 // `{bootstrap, kumaSidecarConfiguration}`. The caller is authenticated (proxy-authentication.ts)
-// before the Dataplane is looked up or registered, so a request can never create or change a
-// Dataplane its credential is not bound to. Status codes (docs/dataplane-auth.md): 422 invalid
-// request, 401 missing or invalid token, 403 token not bound to this Dataplane (the agent retries
-// none of these), 404 Dataplane not found yet (it retries), 400 from the resolver, 500 otherwise.
+// before anything else is checked and before the Dataplane is looked up or registered, so a
+// request can never create or change a Dataplane its credential is not bound to. Status codes
+// (docs/dataplane-auth.md): 422 invalid request, 401 missing or invalid token, 403 token not bound
+// to this Dataplane (the agent retries none of these), 404 Dataplane not found yet (it retries),
+// 400 from the resolver or for a CA that is not a CA or a host the certificate does not name
+// (bootstrap-tls-check.ts), 500 otherwise.
 import type http from 'node:http';
+import { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { buildBootstrap, renderBootstrapYaml, DEFAULT_ADMIN_PORT } from './bootstrap.js';
 import type { BootstrapParams } from './bootstrap.js';
@@ -14,6 +17,7 @@ import { parseBootstrapRequest } from './bootstrap-request.js';
 import type { BootstrapRequest } from './bootstrap-request.js';
 import { proxyNodeId } from './proxy-id.js';
 import { auditRefusal, checkProxy, credentialOf, type AuthRefusal, type ProxyAuthentication } from './proxy-authentication.js';
+import { checkBootstrapTls } from './bootstrap-tls-check.js';
 
 /** What the runtime says about the requesting Dataplane. */
 export type ResolveDataplaneResult =
@@ -34,6 +38,8 @@ export interface BootstrapHandlerOptions {
   readonly globalDownstreamMaxConnections?: number;
   /** Largest accepted body (default 1 MiB). */
   readonly maxBodyBytes?: number;
+  /** PEM of the certificate the port serves now, to check the dialled host against its names. */
+  readonly servingCertificate?: () => string | undefined;
 }
 
 /** Header Kuma agents check on YAML responses. */
@@ -84,10 +90,16 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, optio
   if (!parsed.ok) throw new HttpError(422, parsed.message);
   const request = parsed.request;
   await authenticate(request, options.authentication, logger, req.socket.remoteAddress);
+  // Before the resolver: a proxy that could never connect registers no Dataplane.
+  const xds = options.xdsAddress ?? xdsAddressOf(req);
+  const overTls = req.socket instanceof TLSSocket;
+  if (overTls && request.caCert) {
+    const check = checkBootstrapTls({ caCert: request.caCert, xdsHost: xds.host, servingCert: options.servingCertificate?.() });
+    if (!check.ok) throw new HttpError(400, check.message);
+  }
   const resolved = await options.resolveDataplane(request);
   if (!resolved.ok) throw new HttpError(resolved.status, resolved.message);
 
-  const xds = options.xdsAddress ?? xdsAddressOf(req);
   const params: BootstrapParams = {
     nodeId: proxyNodeId(request.mesh, request.name),
     service: resolved.service,
@@ -95,6 +107,8 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, optio
     xdsHost: xds.host,
     xdsPort: xds.port,
     apiType: request.xdsTransport === 'sotw' ? 'GRPC' : 'DELTA_GRPC',
+    // The request came over the very port Envoy will dial: TLS there means TLS for ADS.
+    ...(overTls ? { xdsTls: request.caCert ? { caCert: request.caCert } : {} } : {}),
     adminPort: request.adminPort ?? DEFAULT_ADMIN_PORT,
     dataplaneToken: request.dataplaneToken,
     maxHeapSizeBytes: request.resources?.maxHeapSizeBytes,
