@@ -56,7 +56,14 @@ export async function benchPutToAck(runs = 20, debounceMs = DEFAULT_CONFIG.debou
   await put(route(0));
   const dpFile = path.join(dataDir, 'gateway.yaml');
   writeFileSync(dpFile, 'type: Dataplane\nmesh: default\nname: edge-1\nnetworking:\n  address: 127.0.0.1\n  gateway: {type: BUILTIN, tags: {kuma.io/service: edge-gateway}}\n');
-  const envoy = start(process.execPath, [PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${cp.xdsPort}`, '--ca-cert-file', cp.caFile!, '--dataplane-file', dpFile, '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1']);
+  const tokenRes = await fetch(`${api}/tokens/dataplane`, { method: 'POST', body: JSON.stringify({ mesh: 'default', name: 'edge-1', validFor: '1h' }) });
+  if (tokenRes.status !== 200) throw new Error(`POST /tokens/dataplane: ${tokenRes.status} ${await tokenRes.text()}`);
+  const tokenFile = path.join(dataDir, 'edge-1.token');
+  writeFileSync(tokenFile, await tokenRes.text(), { mode: 0o600 });
+  const envoy = start(process.execPath, [
+    PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${cp.xdsPort}`, '--ca-cert-file', cp.caFile!, '--dataplane-file', dpFile, '--dataplane-token-file', tokenFile,
+    '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1',
+  ]);
   const nodeId = 'default.edge-1';
   const nextAck = () =>
     new Promise<number>((resolve, reject) => {

@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark scenario, prints medians, writes JSON to bench/results/.
 // Usage: node dist/bench/run.js [scenario-id-substring ...]
 import { benchPutToAck } from './put-to-ack.js';
+import { benchDataplaneAuth } from './dataplane-auth.js';
 import { benchTranslate } from './translate.js';
 import { benchTranslateHttps } from './translate-https.js';
 import { benchTlsConnect } from './tls-connect.js';
@@ -13,6 +14,7 @@ const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<Ben
   { id: 'put-to-ack', run: () => benchPutToAck(20) },
   { id: 'put-to-ack-debounce-10ms', run: () => benchPutToAck(20, 10) },
   { id: 'tls-connect', run: () => benchTlsConnect(50) },
+  { id: 'dataplane-auth', run: () => benchDataplaneAuth(50) },
 ];
 
 function describe(value: Summary | number | string): string {

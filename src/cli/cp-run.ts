@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
 import { defaultGatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
 import { DEFAULT_CONFIG, startControlPlane, type KubernetesModeConfig } from '../runtime/control-plane.js';
+import { DP_AUTH_ENV, type DataplaneAuthType } from '../runtime/dataplane-authentication.js';
 
 /** Longest a graceful stop may take before the process exits anyway (Kuma's default). */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -61,6 +62,7 @@ interface CpRunFlags {
   logLevel: string;
   localhostIsAdmin: boolean;
   bootstrapAdminToken: boolean;
+  dpAuth: DataplaneAuthType;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -97,6 +99,12 @@ export function cpRunCommand(): Command {
         .env('KUMA_API_SERVER_AUTHN_TOKENS_BOOTSTRAP_ADMIN_TOKEN')
         .default(DEFAULT_CONFIG.apiAuth.bootstrapAdminToken),
     )
+    .addOption(
+      new Option('--dp-auth <type>', 'universal: how proxies authenticate on the dataplane port: dpToken (dataplane tokens) or none (off, insecure; docs/dataplane-auth.md)')
+        .argParser(oneOf(['dpToken', 'none'] as const))
+        .env(DP_AUTH_ENV)
+        .default(DEFAULT_CONFIG.dataplaneAuth),
+    )
     .option('--mode <mode>', 'universal (own store) or kubernetes (the API server is the store)', oneOf(['universal', 'kubernetes'] as const), 'universal')
     .option('--role <role>', 'kubernetes: zone, global or standalone (global runs no gateway controllers)', oneOf(['zone', 'global', 'standalone'] as const), 'standalone')
     .option('--zone <name>', 'kubernetes: zone name written into gateway Dataplane tags')
@@ -131,6 +139,7 @@ export function cpRunCommand(): Command {
           // Gateway pods dial the control plane by its Service name: the certificate must carry it.
           extraSubjectAltNames: [...flags.tlsSan, ...(kubernetes ? [new URL(kubernetes.gatewayPods.controlPlaneUrl).hostname.replace(/^\[|\]$/g, '')] : [])],
         },
+        dataplaneAuth: flags.dpAuth,
         logger,
       });
       await new Promise<void>((resolve) => {

@@ -29,6 +29,21 @@ describe('bootstrapRequest', () => {
   it('rejects a request without mesh or name', () => {
     expect(() => bootstrapRequest({ ...base, mesh: 'm' })).toThrow(/needs a mesh and a name/);
   });
+
+  it('sends the dataplane token from --dataplane-token-file (trimmed) or --dataplane-token', () => {
+    const files: Record<string, string> = { '/run/token': 'header.payload.sig\n', '/run/empty': ' \n' };
+    const read = (p: string) => {
+      const text = files[p];
+      if (text === undefined) throw Object.assign(new Error(`ENOENT ${p}`), { code: 'ENOENT' });
+      return text;
+    };
+    expect(bootstrapRequest({ ...base, mesh: 'm', name: 'n', dataplaneTokenFile: '/run/token' }, read).dataplaneToken).toBe('header.payload.sig');
+    expect(bootstrapRequest({ ...base, mesh: 'm', name: 'n', dataplaneToken: 'a.b.c' }).dataplaneToken).toBe('a.b.c');
+    expect(bootstrapRequest({ ...base, mesh: 'm', name: 'n' }).dataplaneToken).toBeUndefined();
+    expect(() => bootstrapRequest({ ...base, mesh: 'm', name: 'n', dataplaneTokenFile: '/run/empty' }, read)).toThrow('the dataplane token file /run/empty is empty');
+    expect(() => bootstrapRequest({ ...base, mesh: 'm', name: 'n', dataplaneTokenFile: '/run/none' }, read)).toThrow('cannot read the dataplane token file /run/none: ENOENT');
+    expect(() => bootstrapRequest({ ...base, mesh: 'm', name: 'n', dataplaneToken: 'x', dataplaneTokenFile: '/run/token' }, read)).toThrow('not both');
+  });
 });
 
 describe('fetchBootstrap', () => {
@@ -129,6 +144,7 @@ describe('environmentDefaults', () => {
     expect(environmentDefaults({})).toEqual({ cp: undefined, mesh: undefined, name: undefined, drainTime: undefined, readyAddress: undefined, caCertFile: undefined, caCert: undefined });
     expect(environmentDefaults({ KUMA_CONTROL_PLANE_CA_CERT_FILE: '/ca.crt', KUMA_CONTROL_PLANE_CA_CERT: 'PEM' })).toMatchObject({ caCertFile: '/ca.crt', caCert: 'PEM' });
     expect(environmentDefaults({ INSTANCE_IP: '10.1.2.3' }).readyAddress).toBe('10.1.2.3');
+    expect(environmentDefaults({ KUMA_DATAPLANE_RUNTIME_TOKEN_PATH: '/t', KUMA_DATAPLANE_RUNTIME_TOKEN: 'tok' })).toMatchObject({ dataplaneTokenFile: '/t', dataplaneToken: 'tok' });
   });
 });
 

@@ -12,6 +12,10 @@ import { httpRequest } from './http-request.js';
 export interface DpRunOptions {
   readonly cp: string;
   readonly dataplaneFile?: string;
+  /** File holding the dataplane token (Kuma's `--dataplane-token-file`). */
+  readonly dataplaneTokenFile?: string;
+  /** The dataplane token itself (prefer the file: a flag shows in the process list). */
+  readonly dataplaneToken?: string;
   readonly mesh?: string;
   readonly name?: string;
   readonly adminPort: number;
@@ -33,6 +37,8 @@ export interface BootstrapRequestBody {
   readonly name: string;
   readonly proxyType: 'dataplane';
   readonly dataplaneResource?: string;
+  /** Sent to /bootstrap, which puts it in the Envoy bootstrap for every ADS stream. */
+  readonly dataplaneToken?: string;
   readonly adminPort: number;
   readonly xdsTransport: 'delta' | 'sotw';
   readonly version: { readonly kumaDp: { readonly version: string } };
@@ -53,16 +59,34 @@ export function bootstrapRequest(opts: DpRunOptions, readFile = (p: string) => r
     name ??= typeof doc?.name === 'string' ? doc.name : typeof meta.name === 'string' ? meta.name : undefined;
   }
   if (!mesh || !name) throw new Error('a dataplane needs a mesh and a name: pass --dataplane-file, or --mesh and --name');
+  const dataplaneToken = readToken(opts, readFile);
   return {
     mesh,
     name,
     proxyType: 'dataplane',
     ...(dataplaneResource !== undefined ? { dataplaneResource } : {}),
+    ...(dataplaneToken !== undefined ? { dataplaneToken } : {}),
     adminPort: opts.adminPort,
     xdsTransport: opts.xds,
     version: { kumaDp: { version: 'portico' } },
     ...(caCert ? { caCert } : {}),
   };
+}
+
+/** The token from --dataplane-token or the file of --dataplane-token-file (the token itself never reaches a message). */
+function readToken(opts: DpRunOptions, readFile: (p: string) => string): string | undefined {
+  if (opts.dataplaneToken && opts.dataplaneTokenFile) throw new Error('pass either --dataplane-token or --dataplane-token-file, not both');
+  if (opts.dataplaneToken) return opts.dataplaneToken.trim();
+  if (!opts.dataplaneTokenFile) return undefined;
+  let text: string;
+  try {
+    text = readFile(opts.dataplaneTokenFile);
+  } catch (err) {
+    throw new Error(`cannot read the dataplane token file ${opts.dataplaneTokenFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  const token = text.trim();
+  if (token === '') throw new Error(`the dataplane token file ${opts.dataplaneTokenFile} is empty`);
+  return token;
 }
 
 /** Statuses the agent does not retry: the request itself is wrong (xds-server.md §16). */
@@ -169,6 +193,8 @@ export function environmentDefaults(env: NodeJS.ProcessEnv = process.env): {
   readyAddress?: string;
   caCertFile?: string;
   caCert?: string;
+  dataplaneTokenFile?: string;
+  dataplaneToken?: string;
 } {
   const podName = env.POD_NAME;
   const podNamespace = env.POD_NAMESPACE;
@@ -182,6 +208,8 @@ export function environmentDefaults(env: NodeJS.ProcessEnv = process.env): {
     caCertFile: env.KUMA_CONTROL_PLANE_CA_CERT_FILE || undefined,
     // Gateway pods get the CA itself (gateway.md §3.2), not a file.
     caCert: env.KUMA_CONTROL_PLANE_CA_CERT || undefined,
+    dataplaneTokenFile: env.KUMA_DATAPLANE_RUNTIME_TOKEN_PATH || undefined,
+    dataplaneToken: env.KUMA_DATAPLANE_RUNTIME_TOKEN || undefined,
   };
 }
 
@@ -215,6 +243,8 @@ export function dpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
     .requiredOption('--cp <url>', 'control plane dataplane-facing address (port 5678; env KUMA_CONTROL_PLANE_URL)', defaults.cp ?? 'https://127.0.0.1:5678')
     .option('--ca-cert-file <file>', "control plane CA (PEM) to verify it by, here and in Envoy (env KUMA_CONTROL_PLANE_CA_CERT_FILE; the control plane logs this file's path)", defaults.caCertFile)
     .option('--dataplane-file <file>', 'Dataplane resource (YAML) to register')
+    .option('--dataplane-token-file <file>', 'file holding the dataplane token (env KUMA_DATAPLANE_RUNTIME_TOKEN_PATH)', defaults.dataplaneTokenFile)
+    .option('--dataplane-token <token>', 'the dataplane token itself; prefer the file (env KUMA_DATAPLANE_RUNTIME_TOKEN)', defaults.dataplaneToken)
     .option('--mesh <mesh>', 'mesh of an existing Dataplane (env KUMA_DATAPLANE_MESH)', defaults.mesh)
     .option('--name <name>', 'name of an existing Dataplane (env KUMA_DATAPLANE_NAME, or POD_NAME.POD_NAMESPACE)', defaults.name)
     .option('--admin-port <port>', 'Envoy admin port on 127.0.0.1', port, 9901)

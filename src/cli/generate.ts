@@ -1,4 +1,5 @@
-// `portico generate user-token --name N --group G... --valid-for D`: asks the control plane for a
+// `portico generate user-token --name N --group G... --valid-for D` (and `generate dataplane-token`,
+// generate-dataplane-token.ts): asks the control plane for a
 // user token (Kuma's POST /tokens/user, admin only) and prints it, and nothing else, on stdout so
 // it can be captured (`TOKEN=$(portico generate user-token ...)`). `portico admin-token` prints
 // the admin user token the control plane created on first start (docs/api-auth.md).
@@ -6,6 +7,7 @@ import { Command } from 'commander';
 import { ADMIN_USER_TOKEN } from '../tokens/admin-user-token.js';
 import { type ApiClient, formatFailure, segment } from './api-client.js';
 import { apiClientFor } from './api-connection.js';
+import { dataplaneTokenCommand } from './generate-dataplane-token.js';
 import { failWith, type CliIo } from './output.js';
 
 /** Options of `generate user-token`. */
@@ -29,6 +31,7 @@ export function generateCommand(io: CliIo, done: (code: number) => void): Comman
       if (!connection.ok) return done(failWith(io, connection.message));
       done(await runGenerateUserToken(io, connection.client, options));
     });
+  generate.addCommand(dataplaneTokenCommand(io, done));
   return generate;
 }
 

@@ -2,14 +2,24 @@
 // the REST access test (test/feature/rest-access.test.ts), so a route added here is enumerated
 // and checked there without anyone remembering to.
 import type { ExtraRoute } from '../api-server/router.js';
+import { dataplaneTokenRoute } from '../api-server/dataplane-token-route.js';
 import type { ResourceStore } from '../core/store.js';
+import type { DataplaneTokens } from '../tokens/dataplane-token.js';
 import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
 import type { ResourceStatuses } from './resource-status.js';
 import { dataplaneInsightRoute } from './dataplane-insight-route.js';
 import { statusRoutes } from './status-route.js';
 import { xdsDumpRoute } from './xds-dump-route.js';
 
-/** The runtime's extra routes: the xDS dump and insight of a dataplane, and gateway and route statuses. */
-export function runtimeApiRoutes(store: ResourceStore, cache: SnapshotCache, statuses: ResourceStatuses): ExtraRoute[] {
-  return [xdsDumpRoute(cache), dataplaneInsightRoute(store, cache), ...statusRoutes(statuses)];
+/**
+ * The runtime's extra routes: the xDS dump and insight of a dataplane, gateway and route statuses,
+ * and dataplane token issuing when `dataplaneTokens` is given (universal mode).
+ */
+export function runtimeApiRoutes(store: ResourceStore, cache: SnapshotCache, statuses: ResourceStatuses, dataplaneTokens: DataplaneTokens | undefined): ExtraRoute[] {
+  return [
+    xdsDumpRoute(cache),
+    dataplaneInsightRoute(store, cache),
+    ...statusRoutes(statuses),
+    ...(dataplaneTokens ? [dataplaneTokenRoute(store, dataplaneTokens)] : []),
+  ];
 }

@@ -20,6 +20,8 @@ import { SnapshotCache } from '../xds/cache/snapshot-cache.js';
 import { createAdsServer, type AdsServer } from '../xds/server/ads-server.js';
 import { createBootstrapHandler } from '../xds/server/bootstrap-endpoint.js';
 import { startDataplanePort, type DataplanePort } from '../xds/server/dataplane-port.js';
+import { DataplaneTokens } from '../tokens/dataplane-token.js';
+import { dataplaneAuthentication, type DataplaneAuthType } from './dataplane-authentication.js';
 import { resolveDataplane } from './dataplane-registration.js';
 import { runtimeApiRoutes } from './api-routes.js';
 import { cacheDelivery, ResourceStatuses } from './resource-status.js';
@@ -67,6 +69,8 @@ export interface ControlPlaneConfig {
   readonly apiAuth: ApiAuthConfig;
   /** Certificates of the dataplane port (TLS unless `xdsPlaintext`) and of the HTTPS API. */
   readonly tls: ControlPlaneTlsConfig;
+  /** How proxies authenticate on the dataplane port in universal mode (`none` = off, logged as a warning). */
+  readonly dataplaneAuth: DataplaneAuthType;
   readonly logger: Logger;
 }
 
@@ -91,6 +95,7 @@ export const DEFAULT_CONFIG: Omit<ControlPlaneConfig, 'logger'> = {
   nackBackoffMs: 5_000,
   apiAuth: { localhostIsAdmin: true, bootstrapAdminToken: true },
   tls: { xdsPlaintext: false, extraSubjectAltNames: [] },
+  dataplaneAuth: 'dpToken',
 };
 
 /** A running control plane. */
@@ -106,6 +111,8 @@ export interface ControlPlane {
   readonly store: ResourceStore;
   readonly cache: SnapshotCache;
   readonly snapshots: GatewaySnapshots;
+  /** The ADS server on the dataplane port (its methods() are what the RPC coverage test walks). */
+  readonly adsServer: AdsServer;
   /** Kubernetes mode: the running controllers (absent on global control planes and elsewhere). */
   readonly controllers?: KubernetesControllers;
   /** Kubernetes mode: the admission webhook's port, when served. */
@@ -189,10 +196,20 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     debouncer.trigger();
   });
 
-  const ads: AdsServer = createAdsServer({ cache, logger, nackBackoffMs: config.nackBackoffMs });
+  // One check for ADS and /bootstrap: dataplane tokens in universal mode unless explicitly off.
+  const tokens = new DataplaneTokens(store);
+  const authentication = dataplaneAuthentication({
+    store: config.store,
+    type: config.dataplaneAuth,
+    resources: store,
+    tokens,
+    logger: logger.child({ component: 'dataplane-auth' }),
+  });
+  const ads: AdsServer = createAdsServer({ cache, logger, nackBackoffMs: config.nackBackoffMs, authentication });
   let servingCert = tls.serving.cert;
   const bootstrapHandler = createBootstrapHandler({
     logger: logger.child({ component: 'bootstrap' }),
+    authentication,
     servingCertificate: () => servingCert,
     // On Kubernetes the pod controller owns Dataplanes: a proxy never registers one itself.
     resolveDataplane: (req) =>
@@ -222,7 +239,8 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     userTokens,
     auth: { localhostIsAdmin: config.apiAuth.localhostIsAdmin },
     isReady: () => !stopping && cache.isReady(),
-    extraRoutes: runtimeApiRoutes(store, cache, statuses),
+    // Dataplane tokens are universal mode's proxy credential; Kubernetes proxies use their ServiceAccount.
+    extraRoutes: runtimeApiRoutes(store, cache, statuses, config.store === 'kubernetes' ? undefined : tokens),
     ...(config.store === 'kubernetes'
       ? { readOnly: 'the REST API is read-only in Kubernetes mode: change resources with kubectl (they are validated by the admission webhook)' }
       : {}),
@@ -273,6 +291,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     store,
     cache,
     snapshots,
+    adsServer: ads,
     ...(controllers ? { controllers } : {}),
     ...(webhook ? { webhookPort: webhook.port } : {}),
     async flush() {

@@ -6,7 +6,7 @@ import type { ResourceKey } from '../core/resource.js';
 import type { ResourceStore } from '../core/store.js';
 import { signToken, verifyToken, type TokenFailure } from './jwt.js';
 import { isRevoked } from './revocations.js';
-import { SigningKeys, type SigningKeyScope } from './signing-keys.js';
+import { SigningKeys, type SigningKey, type SigningKeyScope } from './signing-keys.js';
 
 /** Seconds `iat`/`nbf` are backdated by, so a verifier whose clock is a little behind accepts a fresh token. */
 export const CLOCK_SKEW_SECONDS = 5;
@@ -36,19 +36,8 @@ export class TokenFamily {
 
   /** Issues a token with `claims`, valid for `validForSeconds` from `now` (ms). */
   async issue(claims: Readonly<Record<string, unknown>>, validForSeconds: number, now: number): Promise<string> {
-    if (!Number.isInteger(validForSeconds) || validForSeconds <= 0 || validForSeconds > MAX_VALIDITY_SECONDS) {
-      throw new RangeError(`validity must be a whole number of seconds in [1, ${MAX_VALIDITY_SECONDS}]`);
-    }
-    const key = await this.keys.current();
-    const issuedAt = Math.floor(now / 1000);
-    return signToken({
-      claims,
-      privateKey: key.privateKey,
-      kid: key.kid,
-      jti: randomUUID(),
-      notBefore: issuedAt - CLOCK_SKEW_SECONDS,
-      expiresAt: issuedAt + validForSeconds,
-    });
+    checkValidity(validForSeconds);
+    return signWithKey(await this.keys.current(), claims, validForSeconds, now);
   }
 
   /** Verifies signature, time and revocation; `now` in ms. */
@@ -59,5 +48,28 @@ export class TokenFamily {
     if (typeof jti !== 'string' || jti === '') return { ok: false, message: 'token has no jti claim' };
     if (await isRevoked(this.store, this.revocations, jti)) return { ok: false, message: 'token is revoked' };
     return { ok: true, kid: verified.kid, jti, claims: verified.claims };
+  }
+}
+
+/**
+ * Signs a token with a given key, the issuer's conventions included (random jti, iat/nbf backdated
+ * by CLOCK_SKEW_SECONDS). Used by `issue` and by offline issuing with a key file (no store).
+ */
+export async function signWithKey(key: SigningKey, claims: Readonly<Record<string, unknown>>, validForSeconds: number, now: number): Promise<string> {
+  checkValidity(validForSeconds);
+  const issuedAt = Math.floor(now / 1000);
+  return signToken({
+    claims,
+    privateKey: key.privateKey,
+    kid: key.kid,
+    jti: randomUUID(),
+    notBefore: issuedAt - CLOCK_SKEW_SECONDS,
+    expiresAt: issuedAt + validForSeconds,
+  });
+}
+
+function checkValidity(validForSeconds: number): void {
+  if (!Number.isInteger(validForSeconds) || validForSeconds <= 0 || validForSeconds > MAX_VALIDITY_SECONDS) {
+    throw new RangeError(`validity must be a whole number of seconds in [1, ${MAX_VALIDITY_SECONDS}]`);
   }
 }

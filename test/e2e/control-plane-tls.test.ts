@@ -13,6 +13,7 @@ import { parse, stringify } from 'yaml';
 import { findEnvoyBinary } from '../../src/xds/envoy/envoy-binary.js';
 import { httpCall } from '../support/https-request.js';
 import { eventually, freePort, PORTICO_BIN, REPO_ROOT, request, start, type Running } from '../support/processes.js';
+import { dataplaneTokenFile, issueDataplaneToken } from '../support/dataplane-tokens.js';
 import { generateTestTls } from '../support/tls-fixtures.js';
 
 type Bootstrap = {
@@ -46,7 +47,7 @@ describe('dataplane port TLS with real Envoys', () => {
     const res = await httpCall(`https://127.0.0.1:${xdsPort}/bootstrap`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ mesh: 'default', name, dataplaneResource, adminPort, caCert: caPem }),
+      body: JSON.stringify({ mesh: 'default', name, dataplaneResource, adminPort, caCert: caPem, dataplaneToken: await issueDataplaneToken(apiUrl, { mesh: 'default', name }) }),
       ca: caPem,
     });
     expect(res.status, res.body).toBe(200);
@@ -153,9 +154,10 @@ describe('dataplane port in plaintext, only when asked (--xds-plaintext)', () =>
       expect((await httpCall(`${apiUrl}${url}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) })).status).toBeLessThan(300);
     }
     const adminPort = await freePort();
+    const tokenFile = await dataplaneTokenFile(apiUrl, 'default', 'edge-gateway-1', dir);
     const dp = start(process.execPath, [
       PORTICO_BIN, 'dp', 'run', '--cp', `http://127.0.0.1:${ready[2]}`, '--dataplane-file', path.join(REPO_ROOT, 'examples', 'universal', 'gateway-dataplane.yaml'),
-      '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1',
+      '--dataplane-token-file', tokenFile, '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1',
     ]);
     processes.push(dp);
     await eventually(async () => (await dynamicListeners(adminPort)).length === 1, 45_000, 'the plaintext Envoy to receive its listener');

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { greetingBackend, httpBackend, readGreeting, readTcp, readTls, tcpBackend, tlsBackend, type Backend } from '../support/backends.js';
+import { dataplaneTokenFile } from '../support/dataplane-tokens.js';
 import { eventually, freePort, httpsRequest, portico, PORTICO_BIN, request, start, type Running } from '../support/processes.js';
 
 const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures');
@@ -95,6 +96,7 @@ describe('gateway features end to end (real Envoy, real traffic)', () => {
   const ports = {} as Ports;
   let apiUrl = '';
   let adminPort = 0;
+  let tokenDir = '';
   let dataDir = '';
 
   beforeAll(async () => {
@@ -117,7 +119,14 @@ describe('gateway features end to end (real Envoy, real traffic)', () => {
     expect(applied.code, applied.output).toBe(0);
     const dpFile = path.join(FIXTURES, '..', '..', '..', 'examples', 'universal', 'gateway-dataplane.yaml');
     adminPort = await freePort();
-    processes.push(start(process.execPath, [PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${ready[2]}`, '--ca-cert-file', path.join(dataDir, 'tls', 'ca.crt'), '--dataplane-file', dpFile, '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1']));
+    tokenDir = mkdtempSync(path.join(os.tmpdir(), 'portico-tokens-'));
+    const tokenFile = await dataplaneTokenFile(apiUrl, 'default', 'edge-gateway-1', tokenDir);
+    processes.push(
+      start(process.execPath, [
+        PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${ready[2]}`, '--ca-cert-file', path.join(dataDir, 'tls', 'ca.crt'),
+        '--dataplane-file', dpFile, '--dataplane-token-file', tokenFile, '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1',
+      ]),
+    );
     await eventually(async () => (await request(`http://127.0.0.1:${ports.http}/`)).status === 200, 45_000, 'the HTTP listener');
     await eventually(async () => (await httpsRequest(ports.https, 'a.example.com', '/')).status === 200, 20_000, 'the HTTPS listener');
   }, 120_000);
@@ -125,6 +134,7 @@ describe('gateway features end to end (real Envoy, real traffic)', () => {
   afterAll(async () => {
     for (const p of processes.reverse()) await p.stop();
     for (const b of Object.values(backends)) await b.close();
+    if (tokenDir) rmSync(tokenDir, { recursive: true, force: true });
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 

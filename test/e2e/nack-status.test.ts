@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/runtime/control-plane.js';
 import { httpBackend, type Backend } from '../support/backends.js';
+import { dataplaneTokenFile } from '../support/dataplane-tokens.js';
 import { eventually, freePort, PORTICO_BIN, request, start, type Running } from '../support/processes.js';
 
 interface Condition {
@@ -74,7 +75,11 @@ describe('a configuration the real Envoy rejects is visible in the statuses', ()
     const dpFile = path.join(dir, 'gw-1.yaml');
     writeFileSync(dpFile, ['type: Dataplane', 'mesh: default', 'name: gw-1', 'networking:', '  address: 127.0.0.1', '  gateway:', '    type: BUILTIN', '    tags:', "      kuma.io/service: edge", ''].join('\n'));
     const admin = await freePort();
-    envoy = start(process.execPath, [PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${cp.xdsPort}`, '--ca-cert-file', cp.caFile!, '--dataplane-file', dpFile, '--admin-port', String(admin), '--log-level', 'warn', '--drain-time', '1']);
+    const tokenFile = await dataplaneTokenFile(`http://127.0.0.1:${cp.apiPort}`, 'default', 'gw-1', dir);
+    envoy = start(process.execPath, [
+      PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${cp.xdsPort}`, '--ca-cert-file', cp.caFile!, '--dataplane-file', dpFile, '--dataplane-token-file', tokenFile,
+      '--admin-port', String(admin), '--log-level', 'warn', '--drain-time', '1',
+    ]);
     await eventually(async () => (await servedBy('/api')) === 'backend', 45_000, 'traffic through the gateway');
   }, 90_000);
 

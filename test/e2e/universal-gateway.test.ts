@@ -4,11 +4,12 @@
 // loopback addresses), and real HTTP requests go through them to two echo backends. The dataplane
 // port is TLS: `dp run` and Envoy verify the control plane by the CA it generated in its data
 // directory, and Envoy checks the certificate's IP SAN.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
+import { dataplaneTokenFile } from '../support/dataplane-tokens.js';
 import { eventually, freePort, portico, PORTICO_BIN, REPO_ROOT, request, start, type Running } from '../support/processes.js';
 
 const EXAMPLE = path.join(REPO_ROOT, 'examples', 'universal');
@@ -22,6 +23,7 @@ interface Env {
   processes: Running[];
   deltaAdmin: number;
   sotwAdmin: number;
+  dpDir: string;
 }
 
 /** The example's documents with the fixed example ports replaced by free ones. */
@@ -76,14 +78,16 @@ describe('universal mode end to end (real Envoy, real traffic)', () => {
     const dpDir = mkdtempSync(path.join(os.tmpdir(), 'portico-dp-files-'));
     const deltaFile = path.join(dpDir, 'gw-delta.yaml');
     const sotwFile = path.join(dpDir, 'gw-sotw.yaml');
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(deltaFile, gatewayDataplane('edge-gateway-1', '127.0.0.1'));
     writeFileSync(sotwFile, gatewayDataplane('edge-gateway-2', '127.0.0.2'));
-    for (const [file, admin, mode] of [[deltaFile, env.deltaAdmin, 'delta'], [sotwFile, env.sotwAdmin, 'sotw']] as const) {
-      env.processes.push(
-        start(process.execPath, [PORTICO_BIN, 'dp', 'run', '--cp', env.xdsUrl, '--ca-cert-file', env.caFile, '--dataplane-file', file, '--admin-port', String(admin), '--xds', mode, '--log-level', 'warn', '--drain-time', '1']),
-      );
-    }
+    env.dpDir = dpDir;
+    // Each proxy presents a token bound to its own name (secure default: no token, no config).
+    const deltaToken = await dataplaneTokenFile(env.apiUrl, 'default', 'edge-gateway-1', dpDir);
+    // The SotW proxy gets its token through Kuma's environment variable instead of the flag.
+    const sotwToken = await dataplaneTokenFile(env.apiUrl, 'default', 'edge-gateway-2', dpDir);
+    const dpArgs = (file: string, admin: number, mode: string) => [PORTICO_BIN, 'dp', 'run', '--cp', env.xdsUrl, '--ca-cert-file', env.caFile, '--dataplane-file', file, '--admin-port', String(admin), '--xds', mode, '--log-level', 'warn', '--drain-time', '1'];
+    env.processes.push(start(process.execPath, [...dpArgs(deltaFile, env.deltaAdmin, 'delta'), '--dataplane-token-file', deltaToken]));
+    env.processes.push(start(process.execPath, dpArgs(sotwFile, env.sotwAdmin, 'sotw'), { env: { KUMA_DATAPLANE_RUNTIME_TOKEN_PATH: sotwToken } }));
     for (const host of ['127.0.0.1', '127.0.0.2']) {
       await eventually(async () => (await echoName(`http://${host}:${env.gatewayPort}/a`, 'api.example.com')) === 'echo-a', 45_000, `gateway on ${host} to route /a`);
     }
@@ -92,6 +96,7 @@ describe('universal mode end to end (real Envoy, real traffic)', () => {
   afterAll(async () => {
     for (const p of [...(env.processes ?? [])].reverse()) await p.stop();
     if (env.dataDir) rmSync(env.dataDir, { recursive: true, force: true });
+    if (env.dpDir) rmSync(env.dpDir, { recursive: true, force: true });
   });
 
   for (const [label, host] of [['delta ADS', '127.0.0.1'], ['SotW ADS', '127.0.0.2']] as const) {
@@ -119,6 +124,25 @@ describe('universal mode end to end (real Envoy, real traffic)', () => {
       });
     });
   }
+
+  it("refuses a proxy without a token, or with another proxy's token, before Envoy starts", async () => {
+    const file = path.join(env.dpDir, 'gw-intruder.yaml');
+    writeFileSync(file, gatewayDataplane('edge-gateway-1', '127.0.0.9'));
+    const args = [PORTICO_BIN, 'dp', 'run', '--cp', env.xdsUrl, '--ca-cert-file', env.caFile, '--dataplane-file', file, '--admin-port', String(await freePort()), '--bootstrap-timeout', '5'];
+    const anonymous = start(process.execPath, args);
+    await anonymous.waitFor(/bootstrap request failed with 401: a dataplane token is required/, 20_000);
+    const other = start(process.execPath, [...args, '--dataplane-token-file', path.join(env.dpDir, 'default.edge-gateway-2.token')]);
+    await other.waitFor(/bootstrap request failed with 403: proxy name from requestor: edge-gateway-1 is different than in token: edge-gateway-2/, 20_000);
+    for (const p of [anonymous, other]) {
+      await new Promise((resolve) => (p.proc.exitCode !== null ? resolve(undefined) : p.proc.once('exit', resolve)));
+      expect(p.proc.exitCode).toBe(1);
+      expect(p.output()).not.toMatch(/eyJ[\w-]+\.eyJ/); // no token in the agent's output
+    }
+    // The real edge-gateway-1 is untouched: still at 127.0.0.1 and still serving.
+    const dp = (await (await fetch(`${env.apiUrl}/meshes/default/dataplanes/edge-gateway-1`)).json()) as { networking: { address: string } };
+    expect(dp.networking.address).toBe('127.0.0.1');
+    expect(await echoName(`http://127.0.0.1:${env.gatewayPort}/a`, 'api.example.com')).toBe('echo-a');
+  }, 60_000);
 
   it('splits traffic 3:1 within ±10% over 1,000 requests', async () => {
     const route = {

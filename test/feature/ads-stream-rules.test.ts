@@ -7,6 +7,7 @@ import type { AdsHarness } from '../support/ads-harness.js';
 import { gatewayInput } from '../support/ads-fixtures.js';
 import { buildSnapshot } from '../../src/xds/cache/snapshot.js';
 import { TypeUrl, shortTypeName } from '../../src/xds/cache/resource-types.js';
+import { credentialAuthentication } from '../../src/xds/server/proxy-authentication.js';
 
 const NODE = 'default.gw-1';
 const QUIET_MS = 400;
@@ -107,17 +108,16 @@ describe.each(['sotw', 'delta'] as const)('ADS stream rules (%s)', (mode) => {
     expect([status.code, status.details]).toEqual([grpc.status.RESOURCE_EXHAUSTED, 'a stream may use at most 3 type URLs']);
   });
 
-  it('runs the authenticator on the first message with the call metadata', async () => {
+  it('runs the authenticator on the first message with the credential and the claimed proxy', async () => {
     const seen: Array<[string, string]> = [];
     h = await startAdsHarness({
-      authenticate: async (metadata, nodeId) => {
-        const token = String(metadata.get('authorization')[0] ?? '');
-        seen.push([nodeId, token]);
-        return token === 'good' ? undefined : new Error('invalid token');
-      },
+      authentication: credentialAuthentication(async ({ credential, proxy }) => {
+        seen.push([`${proxy.mesh}.${proxy.name}`, credential]);
+        return credential === 'good' ? { ok: true } : { ok: false, code: 'UNAUTHENTICATED', message: 'invalid token' };
+      }),
     });
     h.cache.set(NODE, buildSnapshot(gatewayInput()));
-    const good = h.connect(NODE, mode, { metadata: { authorization: 'good' } });
+    const good = h.connect(NODE, mode, { metadata: { authorization: 'Bearer good' } });
     good.subscribe(TypeUrl.Cluster);
     await good.waitFor(TypeUrl.Cluster);
     const bad = h.connect(NODE, mode, { metadata: { authorization: 'bad' } });

@@ -11,6 +11,7 @@ import { httpCall } from '../support/https-request.js';
 import { testTls, type TestTls } from '../support/tls-fixtures.js';
 import { createBootstrapHandler } from '../../src/xds/server/bootstrap-endpoint.js';
 import type { BootstrapRequest } from '../../src/xds/server/bootstrap-request.js';
+import { credentialAuthentication, NO_AUTHENTICATION, type ProxyAuthentication, type ProxyAuthRequest } from '../../src/xds/server/proxy-authentication.js';
 import { buildSnapshot } from '../../src/xds/cache/snapshot.js';
 import { TypeUrl } from '../../src/xds/cache/resource-types.js';
 
@@ -38,10 +39,11 @@ afterEach(async () => {
 
 let tlsFixture: TestTls | undefined;
 
-async function start(plaintext = false): Promise<string> {
+async function start(plaintext = false, authentication: ProxyAuthentication = NO_AUTHENTICATION): Promise<string> {
   tlsFixture = await testTls();
   const bootstrapHandler = createBootstrapHandler({
     logger: pino({ level: 'silent' }),
+    authentication,
     servingCertificate: () => tlsFixture?.serving.cert,
     resolveDataplane: async (request) => {
       resolved.push(request);
@@ -171,5 +173,33 @@ describe('POST /bootstrap', () => {
     expect(plainBase).toMatch(/^http:/);
     const plain = parse((await post(plainBase, { dataplaneResource: DATAPLANE, caCert: 'ignored' })).body);
     expect(plain.static_resources.clusters[0].transport_socket).toBeUndefined();
+  });
+
+  it('authenticates before resolving: 401, 403 and 500 from the check, the resolver never asked', async () => {
+    const asked: ProxyAuthRequest[] = [];
+    const base = await start(
+      false,
+      credentialAuthentication(async (request) => {
+        asked.push(request);
+        if (request.credential === 'boom') throw new Error('store down');
+        if (request.credential === 'mine') return { ok: true };
+        return request.credential === 'other'
+          ? { ok: false, code: 'PERMISSION_DENIED', message: 'not yours' }
+          : { ok: false, code: 'UNAUTHENTICATED', message: 'bad token' };
+      }),
+    );
+    const attempt = async (dataplaneToken?: string) => {
+      const res = await post(base, { dataplaneResource: DATAPLANE, ...(dataplaneToken === undefined ? {} : { dataplaneToken }) });
+      return [res.status, res.body];
+    };
+    expect(await attempt()).toEqual([401, 'a dataplane token is required: pass it as "dataplaneToken" (dp run --dataplane-token-file)']);
+    expect(await attempt('forged')).toEqual([401, 'bad token']);
+    expect(await attempt('Bearer other')).toEqual([403, 'not yours']);
+    expect(await attempt('boom')).toEqual([500, 'internal error']);
+    expect(resolved).toEqual([]);
+    expect((await attempt('mine'))[0]).toBe(200);
+    expect(resolved).toHaveLength(1);
+    // The check sees the claimed proxy and the Dataplane about to be registered.
+    expect(asked.at(-1)).toMatchObject({ credential: 'mine', proxy: { mesh: 'default', name: 'gw-1' }, candidate: { name: 'gw-1', networking: { address: '10.0.0.7' } } });
   });
 });

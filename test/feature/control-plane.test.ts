@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/runtime/control-plane.js';
 import { TypeUrl } from '../../src/xds/cache/resource-types.js';
 import { AdsClient } from '../support/ads-client.js';
+import { issueDataplaneToken, tokenMetadata } from '../support/dataplane-tokens.js';
 import { generateTestTls, testTls } from '../support/tls-fixtures.js';
 import { httpCall } from '../support/https-request.js';
 import { main } from '../../src/cli/main.js';
@@ -84,8 +85,11 @@ async function setRoute(cp: ControlPlane, routePath: string): Promise<void> {
   await cp.flush();
 }
 
-function connect(cp: ControlPlane, nodeId: string, mode: 'sotw' | 'delta'): AdsClient {
-  const client = AdsClient.connect(`127.0.0.1:${cp.xdsPort}`, nodeId, mode, { followReferences: true, ca: readFileSync(cp.caFile!, 'utf8') });
+/** A simulated Envoy with a token bound to its own name, like `dp run` would present. */
+async function connect(cp: ControlPlane, nodeId: string, mode: 'sotw' | 'delta'): Promise<AdsClient> {
+  const dot = nodeId.indexOf('.');
+  const token = await issueDataplaneToken(`http://127.0.0.1:${cp.apiPort}`, { mesh: nodeId.slice(0, dot), name: nodeId.slice(dot + 1) });
+  const client = AdsClient.connect(`127.0.0.1:${cp.xdsPort}`, nodeId, mode, { followReferences: true, ca: readFileSync(cp.caFile!, 'utf8'), metadata: tokenMetadata(token) });
   clients.push(client);
   client.subscribe(TypeUrl.Cluster);
   client.subscribe(TypeUrl.Listener);
@@ -102,7 +106,7 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
     it(`delivers a gateway's listener, cluster, endpoints and routes (${mode})`, async () => {
       const cp = await controlPlane('memory');
       await seed(cp);
-      const client = connect(cp, 'default.gw-1', mode);
+      const client = await connect(cp, 'default.gw-1', mode);
       await client.waitForHeld(TypeUrl.RouteConfiguration, (h) => h.has('edge:HTTP:8080:*'));
       expect([...client.held(TypeUrl.Listener).keys()]).toEqual(['edge:HTTP:8080']);
       const clusterNames = [...client.held(TypeUrl.Cluster).keys()];
@@ -155,7 +159,7 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
     expect(condition(gw, 'Accepted')).toMatchObject({ status: 'True', reason: 'Accepted' });
     expect(condition(gw, 'Programmed')).toMatchObject({ status: 'False', reason: 'Pending', message: '0/3 proxies acknowledged the current configuration; 3 not connected' });
 
-    const client = connect(cp, 'default.gw-1', 'delta');
+    const client = await connect(cp, 'default.gw-1', 'delta');
     await client.waitForHeld(TypeUrl.RouteConfiguration, (h) => h.has('edge:HTTP:8080:*'));
     const clusterName = [...client.held(TypeUrl.Cluster).keys()][0]!;
     await client.waitForHeld(TypeUrl.ClusterLoadAssignment, (h) => h.has(clusterName));
@@ -200,7 +204,7 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
     dirs.push(dataDir);
     const first = await controlPlane('embedded', dataDir);
     await seed(first);
-    const client = connect(first, 'default.gw-1', 'delta');
+    const client = await connect(first, 'default.gw-1', 'delta');
     await client.waitForHeld(TypeUrl.RouteConfiguration, (h) => h.has('edge:HTTP:8080:*'));
     const clusterName = [...client.held(TypeUrl.Cluster).keys()][0]!;
     await client.waitForHeld(TypeUrl.ClusterLoadAssignment, (h) => h.has(clusterName));
@@ -245,7 +249,8 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
     running.push(cp);
     expect(cp.caFile).toBeUndefined();
     await seed(cp);
-    const client = AdsClient.connect(`127.0.0.1:${cp.xdsPort}`, 'default.gw-1', 'delta', { followReferences: true, ca: a.caPem });
+    const token = await issueDataplaneToken(`http://127.0.0.1:${cp.apiPort}`, { mesh: 'default', name: 'gw-1' });
+    const client = AdsClient.connect(`127.0.0.1:${cp.xdsPort}`, 'default.gw-1', 'delta', { followReferences: true, ca: a.caPem, metadata: tokenMetadata(token) });
     clients.push(client);
     client.subscribe(TypeUrl.Cluster);
     client.subscribe(TypeUrl.Listener);

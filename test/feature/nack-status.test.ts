@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/runtime/control-plane.js';
 import { TypeUrl } from '../../src/xds/cache/resource-types.js';
 import { AdsClient, type AdsMode } from '../support/ads-client.js';
+import { issueDataplaneToken, tokenMetadata } from '../support/dataplane-tokens.js';
 
 const logger = pino({ level: 'silent' });
 const DETAIL = "Error adding/updating route config: invalid regex '/(?=a)b': invalid perl operator: (?=";
@@ -66,8 +67,11 @@ async function seed(cp: ControlPlane): Promise<void> {
   await cp.flush();
 }
 
-function connect(cp: ControlPlane, nodeId: string, mode: AdsMode): AdsClient {
-  const client = AdsClient.connect(`127.0.0.1:${cp.xdsPort}`, nodeId, mode, { followReferences: true, ca: readFileSync(cp.caFile!, 'utf8') });
+/** A simulated Envoy presenting a dataplane token bound to its own name. */
+async function connect(cp: ControlPlane, nodeId: string, mode: AdsMode): Promise<AdsClient> {
+  const [mesh, name] = [nodeId.slice(0, nodeId.indexOf('.')), nodeId.slice(nodeId.indexOf('.') + 1)];
+  const token = await issueDataplaneToken(`http://127.0.0.1:${cp.apiPort}`, { mesh, name });
+  const client = AdsClient.connect(`127.0.0.1:${cp.xdsPort}`, nodeId, mode, { followReferences: true, ca: readFileSync(cp.caFile!, 'utf8'), metadata: tokenMetadata(token) });
   clients.push(client);
   client.subscribe(TypeUrl.Cluster);
   client.subscribe(TypeUrl.Listener);
@@ -95,8 +99,8 @@ describe('a NACK in the statuses users read', () => {
     const cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, debounceMs: 10, nackBackoffMs: 200, logger });
     running.push(cp);
     await seed(cp);
-    const sotw = connect(cp, 'default.gw-1', 'sotw');
-    connect(cp, 'default.gw-2', 'delta');
+    const sotw = await connect(cp, 'default.gw-1', 'sotw');
+    await connect(cp, 'default.gw-2', 'delta');
     await expect.poll(() => programmed(cp, 'meshgateways/edge'), { timeout: 10_000 }).toMatchObject({ status: 'True', reason: 'Programmed' });
 
     // gw-1 rejects the next RouteConfiguration, which a change of the route on port 8080 causes.

@@ -18,6 +18,7 @@ import { runtimeApiRoutes } from '../../src/runtime/api-routes.js';
 import { cacheDelivery, ResourceStatuses } from '../../src/runtime/resource-status.js';
 import { ADMIN_USER_TOKEN, ensureAdminUserToken } from '../../src/tokens/admin-user-token.js';
 import { UserTokens } from '../../src/tokens/user-token.js';
+import { DataplaneTokens } from '../../src/tokens/dataplane-token.js';
 import { SnapshotCache } from '../../src/xds/cache/snapshot-cache.js';
 
 /** The only routes anyone may call without credentials (Kuma leaves its index and health open). */
@@ -48,7 +49,7 @@ beforeAll(async () => {
     store,
     logger,
     isReady: () => true,
-    extraRoutes: runtimeApiRoutes(store, cache, new ResourceStatuses({ delivery: cacheDelivery(cache) })),
+    extraRoutes: runtimeApiRoutes(store, cache, new ResourceStatuses({ delivery: cacheDelivery(cache) }), new DataplaneTokens(store)),
     userTokens: tokens,
     auth: { localhostIsAdmin: true, isLoopbackPeer: (address) => address === '127.0.0.1' || address === '::ffff:127.0.0.1' },
   });
@@ -96,7 +97,7 @@ describe('the route table', () => {
     expect(api.routes.length).toBeGreaterThan(RESOURCE_TYPES.length * 4);
     for (const route of api.routes) expect(ACCESS_LEVELS, name(route)).toContain(route.access);
     const names = api.routes.map(name);
-    for (const expected of ['POST /apply', 'POST /tokens/user', 'GET /meshes/{mesh}/dataplanes/{name}/xds', 'PUT /global-secrets/{name}', 'GET /meshes/{mesh}/secrets/{name}']) {
+    for (const expected of ['POST /apply', 'POST /tokens/user', 'POST /tokens/dataplane', 'GET /meshes/{mesh}/dataplanes/{name}/xds', 'PUT /global-secrets/{name}', 'GET /meshes/{mesh}/secrets/{name}']) {
       expect(names).toContain(expected);
     }
   });

@@ -44,8 +44,8 @@ export interface ReceivedResponse {
 
 /** Options of `AdsClient.connect`. */
 export interface AdsClientOptions {
-  /** Extra gRPC metadata on the stream (e.g. `authorization`). */
-  readonly metadata?: Readonly<Record<string, string>>;
+  /** Extra gRPC metadata on the stream (e.g. `authorization`); a list sends the key once per value. */
+  readonly metadata?: Readonly<Record<string, string | readonly string[]>>;
   /** ACK or NACK every response automatically (default true). */
   readonly autoAck?: boolean;
   /** Subscribe EDS/RDS names referenced by received clusters/listeners (default false). */
@@ -111,7 +111,7 @@ export class AdsClient {
     const credentials = options.ca ? grpc.credentials.createSsl(Buffer.from(options.ca)) : grpc.credentials.createInsecure();
     this.client = new Ctor(address, credentials, { 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
     const metadata = new grpc.Metadata();
-    for (const [k, v] of Object.entries(options.metadata ?? {})) metadata.set(k, v);
+    for (const [k, v] of Object.entries(options.metadata ?? {})) for (const value of typeof v === 'string' ? [v] : v) metadata.add(k, value);
     this.call = mode === 'sotw' ? this.client.StreamAggregatedResources(metadata) : this.client.DeltaAggregatedResources(metadata);
     this.call.on('data', (msg: Record<string, unknown>) => this.onResponse(msg));
     this.call.on('status', (status: grpc.StatusObject) => this.onStatus(status));

@@ -7,6 +7,7 @@ import { SnapshotCache } from '../../src/xds/cache/snapshot-cache.js';
 import { createAdsServer } from '../../src/xds/server/ads-server.js';
 import type { AdsServer, AdsServerOptions } from '../../src/xds/server/ads-server.js';
 import { startDataplanePort } from '../../src/xds/server/dataplane-port.js';
+import { NO_AUTHENTICATION } from '../../src/xds/server/proxy-authentication.js';
 import type { DataplanePort } from '../../src/xds/server/dataplane-port.js';
 import { AdsClient } from './ads-client.js';
 import type { AdsClientOptions, AdsMode } from './ads-client.js';
@@ -43,13 +44,17 @@ const notFound: http.RequestListener = (_req, res) => {
   res.writeHead(404).end();
 };
 
-/** Starts a harness; the NACK backoff defaults to 100 ms and admission control is off. */
+/**
+ * Starts a harness; the NACK backoff defaults to 100 ms and admission control is off. Protocol
+ * tests run without authentication unless they pass `authentication` (the control plane itself
+ * authenticates by default; see test/feature/dataplane-auth.test.ts).
+ */
 export async function startAdsHarness(options: AdsHarnessOptions = {}): Promise<AdsHarness> {
   const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
   const cache = new SnapshotCache();
   const { ready, bootstrapHandler, plaintext, ...serverOptions } = options;
   const tls = plaintext ? undefined : await testTls();
-  const ads = createAdsServer({ nackBackoffMs: 100, admission: false, ...serverOptions, cache, logger });
+  const ads = createAdsServer({ nackBackoffMs: 100, admission: false, authentication: NO_AUTHENTICATION, ...serverOptions, cache, logger });
   const port = await startDataplanePort({
     host: '127.0.0.1',
     port: 0,

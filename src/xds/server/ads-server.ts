@@ -8,7 +8,8 @@ import type { SnapshotCache } from '../cache/snapshot-cache.js';
 import { adsServiceDefinition } from './ads-service.js';
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, DiscoveryRequest, DiscoveryResponse } from './ads-service.js';
 import { AdsStream } from './ads-stream.js';
-import type { Authenticator, StreamSettings } from './ads-stream.js';
+import type { StreamSettings } from './ads-stream.js';
+import type { ProxyAuthentication } from './proxy-authentication.js';
 import { SOTW_PROTOCOL } from './sotw-stream.js';
 import { DELTA_PROTOCOL } from './delta-stream.js';
 import type { AdsProtocol, CommonRequest } from './protocol.js';
@@ -34,15 +35,12 @@ export const DEFAULT_GRPC_SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.max_concurrent_streams': 8,
 };
 
-/** Allows every stream; the default until dataplane tokens are implemented. */
-export const allowAllAuthenticator: Authenticator = async () => undefined;
-
 /** Options of `createAdsServer`; everything but cache and logger has a default. */
 export interface AdsServerOptions {
   readonly cache: SnapshotCache;
   readonly logger: Logger;
-  /** Runs on the first message of every stream (default: allow all). */
-  readonly authenticate?: Authenticator;
+  /** How every stream is authenticated, on its first message (no default: secure or explicit). */
+  readonly authentication: ProxyAuthentication;
   /** Delay before changed content is sent after a NACK (default 5000 ms, §14 rule 7). */
   readonly nackBackoffMs?: number;
   /** Distinct type URLs a stream may use (default 16). */
@@ -69,6 +67,8 @@ export interface AdsServer {
   readonly grpcServer: grpc.Server;
   /** Open streams right now. */
   streamCount(): number;
+  /** Paths of every gRPC method served (`/<service>/<method>`), for the RPC coverage test. */
+  methods(): readonly string[];
   /** Binds a plain-gRPC port (insecure) in addition to injected connections; returns the port. */
   listen(host: string, port: number): Promise<number>;
   /** Closes every open stream with UNAVAILABLE (Envoy reconnects elsewhere) and stops the server. */
@@ -85,7 +85,7 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
     maxQueuedRequests: 64,
     sendTimeoutMs: options.sendTimeoutMs ?? 30_000,
     controlPlaneId: options.controlPlaneId ?? 'portico',
-    authenticate: options.authenticate ?? allowAllAuthenticator,
+    authentication: options.authentication,
     now: options.now ?? Date.now,
   };
   const concurrency = defaultPushConcurrency();
@@ -112,7 +112,13 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
     };
   }
 
-  grpcServer.addService(adsServiceDefinition(), {
+  // Every service goes through addService below, so methods() lists all that can be called.
+  const served: string[] = [];
+  const addService = (definition: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation): void => {
+    grpcServer.addService(definition, implementation);
+    served.push(...Object.values(definition).map((m) => m.path));
+  };
+  addService(adsServiceDefinition(), {
     StreamAggregatedResources: serve<DiscoveryRequest, DiscoveryResponse>(SOTW_PROTOCOL),
     DeltaAggregatedResources: serve<DeltaDiscoveryRequest, DeltaDiscoveryResponse>(DELTA_PROTOCOL),
   });
@@ -120,6 +126,7 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
   return {
     grpcServer,
     streamCount: () => streams.size,
+    methods: () => [...served],
     listen: (host, port) =>
       new Promise((resolve, reject) => {
         grpcServer.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));

@@ -5,7 +5,8 @@ import { describe, expect, it, vi } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { AdsStream } from './ads-stream.js';
-import type { Authenticator, StreamSettings } from './ads-stream.js';
+import type { StreamSettings } from './ads-stream.js';
+import { credentialAuthentication, NO_AUTHENTICATION, type ProxyAuthentication } from './proxy-authentication.js';
 import { SOTW_PROTOCOL } from './sotw-stream.js';
 import { Semaphore } from './flow-control.js';
 import type { DiscoveryRequest, DiscoveryResponse } from './ads-service.js';
@@ -36,7 +37,7 @@ const snapshot = (listenerBytes: number) =>
     [TypeUrl.Listener]: [{ name: 'l', bytes: new Uint8Array([listenerBytes]) }],
   });
 
-function startStream(opts: { sendTimeoutMs?: number; authenticate?: Authenticator; cache?: SnapshotCache } = {}) {
+function startStream(opts: { sendTimeoutMs?: number; authentication?: ProxyAuthentication; cache?: SnapshotCache } = {}) {
   const cache = opts.cache ?? new SnapshotCache();
   cache.setReady();
   const settings: StreamSettings = {
@@ -46,7 +47,7 @@ function startStream(opts: { sendTimeoutMs?: number; authenticate?: Authenticato
     maxQueuedRequests: 64,
     sendTimeoutMs: opts.sendTimeoutMs ?? 60_000,
     controlPlaneId: 'test',
-    authenticate: opts.authenticate ?? (async () => undefined),
+    authentication: opts.authentication ?? NO_AUTHENTICATION,
     now: Date.now,
   };
   const call = new FakeCall();
@@ -101,10 +102,11 @@ describe('AdsStream', () => {
 
   it('answers INTERNAL when handling a request throws, and the stream is cleaned up', async () => {
     const { call, request, cache } = startStream({
-      authenticate: async () => {
+      authentication: credentialAuthentication(async () => {
         throw new Error('token backend exploded');
-      },
+      }),
     });
+    call.metadata.set('authorization', 'a-token');
     request(TypeUrl.Cluster);
     await vi.waitFor(() => expect(call.errors).toHaveLength(1));
     expect(call.errors[0]).toEqual({ code: grpc.status.INTERNAL, details: 'internal error' });

@@ -15,12 +15,7 @@ import { Retention } from './retention.js';
 import type { AdsProtocol, CommonRequest } from './protocol.js';
 import type { Semaphore } from './flow-control.js';
 import { parseProxyId } from './proxy-id.js';
-
-/**
- * Authentication hook, run on the first message of every stream before anything is served.
- * Resolve to an Error to reject the stream (its numeric `code`, else UNAUTHENTICATED).
- */
-export type Authenticator = (metadata: grpc.Metadata, nodeId: string) => Promise<void | Error>;
+import { auditRefusal, checkProxy, credentialCountFailure, credentialOf, type AuthRefusal, type ProxyAuthentication } from './proxy-authentication.js';
 
 /** Per-stream limits and knobs (defaults live in ads-server.ts). */
 export interface StreamSettings {
@@ -30,7 +25,8 @@ export interface StreamSettings {
   readonly maxQueuedRequests: number;
   readonly sendTimeoutMs: number;
   readonly controlPlaneId: string;
-  readonly authenticate: Authenticator;
+  /** Checked on the first message of every stream, before anything is served. */
+  readonly authentication: ProxyAuthentication;
   readonly now: () => number;
 }
 
@@ -137,19 +133,25 @@ export class AdsStream<Req extends CommonRequest, Res> {
     if (outcome.kind === 'ack') this.maybeCleanup();
   }
 
-  /** First message: valid node id, then the authenticator, then watch the node's snapshot. */
+  /**
+   * First message: exactly one credential, a valid node id, the authenticator's verdict for that
+   * id; only then is the stream bound to the node and its snapshot watched. The stream stays bound
+   * to this identity: a later node id closes it (handle()).
+   */
   private async identify(req: Req): Promise<boolean> {
+    const auth = this.deps.settings.authentication;
     const nodeId = req.node?.id ?? '';
-    if (!parseProxyId(nodeId)) {
+    const values = auth.kind === 'credential' ? this.call.metadata.get('authorization') : [];
+    if (auth.kind === 'credential' && values.length !== 1) return this.refuse(nodeId, credentialCountFailure(values.length));
+    const proxy = parseProxyId(nodeId);
+    if (!proxy) {
       this.close(grpc.status.INVALID_ARGUMENT, 'request must have a valid Proxy ID');
       return false;
     }
-    const verdict = await this.deps.settings.authenticate(this.call.metadata, nodeId);
-    if (this.closed) return false;
-    if (verdict instanceof Error) {
-      const code = (verdict as Error & { code?: unknown }).code;
-      this.close(typeof code === 'number' ? code : grpc.status.UNAUTHENTICATED, verdict.message);
-      return false;
+    if (auth.kind === 'credential') {
+      const verdict = await checkProxy(auth.check, { credential: credentialOf(String(values[0])), proxy }, this.logger);
+      if (this.closed) return false;
+      if (!verdict.ok) return this.refuse(nodeId, verdict);
     }
     this.nodeId = nodeId;
     this.logger = this.logger.child({ node: nodeId });
@@ -157,6 +159,20 @@ export class AdsStream<Req extends CommonRequest, Res> {
     this.unwatch = this.deps.cache.watch(nodeId, () => this.schedulePump());
     this.logger.debug('xDS stream identified');
     return true;
+  }
+
+  private refuse(nodeId: string, verdict: AuthRefusal): false {
+    auditRefusal(this.deps.logger, 'ads', nodeId, verdict, this.peer());
+    this.close(grpc.status[verdict.code], verdict.message);
+    return false;
+  }
+
+  private peer(): string | undefined {
+    try {
+      return this.call.getPeer();
+    } catch {
+      return undefined;
+    }
   }
 
   private record(typeUrl: string, outcome: RequestOutcome): void {

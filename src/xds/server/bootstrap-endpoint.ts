@@ -1,9 +1,13 @@
 // `POST /bootstrap` (xds-server.md §16): validate the request, let the runtime resolve the
 // Dataplane (register the inline one or find the stored one), and answer the Envoy bootstrap as
 // YAML (`text/x-yaml`, `kuma-bootstrap-version: 3`) or, with `Accept: application/json`, as
-// `{bootstrap, kumaSidecarConfiguration}`. Status codes: 422 invalid request (the agent does not
-// retry), 404 Dataplane not found yet (it retries), 400 from the resolver or for a CA that is not
-// a CA or a host the certificate does not name (bootstrap-tls-check.ts), 500 otherwise.
+// `{bootstrap, kumaSidecarConfiguration}`. The caller is authenticated (proxy-authentication.ts)
+// before anything else is checked and before the Dataplane is looked up or registered, so a
+// request can never create or change a Dataplane its credential is not bound to. Status codes
+// (docs/dataplane-auth.md): 422 invalid request, 401 missing or invalid token, 403 token not bound
+// to this Dataplane (the agent retries none of these), 404 Dataplane not found yet (it retries),
+// 400 from the resolver or for a CA that is not a CA or a host the certificate does not name
+// (bootstrap-tls-check.ts), 500 otherwise.
 import type http from 'node:http';
 import { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
@@ -12,6 +16,7 @@ import type { BootstrapParams } from './bootstrap.js';
 import { parseBootstrapRequest } from './bootstrap-request.js';
 import type { BootstrapRequest } from './bootstrap-request.js';
 import { proxyNodeId } from './proxy-id.js';
+import { auditRefusal, checkProxy, credentialOf, type AuthRefusal, type ProxyAuthentication } from './proxy-authentication.js';
 import { checkBootstrapTls } from './bootstrap-tls-check.js';
 
 /** What the runtime says about the requesting Dataplane. */
@@ -25,6 +30,8 @@ export type DataplaneResolver = (request: BootstrapRequest) => Promise<ResolveDa
 /** Options of `createBootstrapHandler`. */
 export interface BootstrapHandlerOptions {
   readonly resolveDataplane: DataplaneResolver;
+  /** Checked before the Dataplane is resolved (no default: secure or explicit). */
+  readonly authentication: ProxyAuthentication;
   readonly logger: Logger;
   /** Address Envoy should dial for ADS; default: the request's Host header, else the local socket. */
   readonly xdsAddress?: { readonly host: string; readonly port: number };
@@ -47,11 +54,17 @@ class HttpError extends Error {
   }
 }
 
+/**
+ * Every HTTP route of the dataplane port. Each handler authenticates its caller itself; the
+ * dataplane-auth feature test walks this list, so a route added here without authentication fails.
+ */
+export const DATAPLANE_HTTP_ROUTES: readonly { readonly method: string; readonly path: string }[] = [{ method: 'POST', path: '/bootstrap' }];
+
 /** Request listener for the dataplane port's HTTP/1.1 side; anything but `POST /bootstrap` is 404/405. */
 export function createBootstrapHandler(options: BootstrapHandlerOptions): http.RequestListener {
   const logger = options.logger.child({ component: 'bootstrap' });
   return (req, res) => {
-    handle(req, res, options)
+    handle(req, res, options, logger)
       .catch((err: unknown) => {
         if (err instanceof HttpError) return send(res, err.status, 'text/plain', err.message);
         logger.error({ err }, 'bootstrap request failed');
@@ -61,10 +74,11 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): http.R
   };
 }
 
-async function handle(req: http.IncomingMessage, res: http.ServerResponse, options: BootstrapHandlerOptions): Promise<void> {
+async function handle(req: http.IncomingMessage, res: http.ServerResponse, options: BootstrapHandlerOptions, logger: Logger): Promise<void> {
   const path = (req.url ?? '').split('?')[0];
-  if (path !== '/bootstrap') throw new HttpError(404, 'not found');
-  if (req.method !== 'POST') throw new HttpError(405, 'method not allowed');
+  const routes = DATAPLANE_HTTP_ROUTES.filter((r) => r.path === path);
+  if (routes.length === 0) throw new HttpError(404, 'not found');
+  if (!routes.some((r) => r.method === req.method)) throw new HttpError(405, 'method not allowed');
   const body = await readBody(req, options.maxBodyBytes ?? 1024 * 1024);
   let json: unknown;
   try {
@@ -75,6 +89,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, optio
   const parsed = parseBootstrapRequest(json);
   if (!parsed.ok) throw new HttpError(422, parsed.message);
   const request = parsed.request;
+  await authenticate(request, options.authentication, logger, req.socket.remoteAddress);
   // Before the resolver: a proxy that could never connect registers no Dataplane.
   const xds = options.xdsAddress ?? xdsAddressOf(req);
   const overTls = req.socket instanceof TLSSocket;
@@ -109,6 +124,23 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, optio
     res.setHeader(BOOTSTRAP_VERSION_HEADER, '3');
     send(res, 200, 'text/x-yaml', yaml);
   }
+}
+
+/** HTTP status of each refusal: 401 no valid token, 403 a valid token for another proxy. */
+const REFUSAL_STATUS: Readonly<Record<AuthRefusal['code'], number>> = { UNAUTHENTICATED: 401, PERMISSION_DENIED: 403, INTERNAL: 500 };
+
+/** Kuma's agent sends the token in the body (`dataplaneToken`); the check binds it to the request's proxy. */
+async function authenticate(request: BootstrapRequest, authentication: ProxyAuthentication, logger: Logger, peer: string | undefined): Promise<void> {
+  if (authentication.kind === 'none') return;
+  const proxy = { mesh: request.mesh, name: request.name };
+  const credential = credentialOf(request.dataplaneToken ?? '');
+  const verdict: AuthRefusal | { ok: true } =
+    credential === ''
+      ? { ok: false, code: 'UNAUTHENTICATED', message: 'a dataplane token is required: pass it as "dataplaneToken" (dp run --dataplane-token-file)' }
+      : await checkProxy(authentication.check, { credential, proxy, ...(request.dataplane ? { candidate: request.dataplane } : {}) }, logger);
+  if (verdict.ok) return;
+  auditRefusal(logger, 'bootstrap', proxyNodeId(proxy.mesh, proxy.name), verdict, peer);
+  throw new HttpError(REFUSAL_STATUS[verdict.code], verdict.message);
 }
 
 /** `node.metadata` keys of §16 that apply; absent inputs are left out. */

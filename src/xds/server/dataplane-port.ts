@@ -14,6 +14,7 @@ import tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { AdsServer } from './ads-server.js';
+import { createCheckedConnectionInjector } from './repeated-authorization.js';
 
 /** The HTTP/2 connection preface every h2 client sends first (RFC 9113 §3.4). */
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -76,8 +77,9 @@ export function classifyFirstBytes(bytes: Buffer): ConnectionKind {
 /** Starts the shared ADS + bootstrap port. */
 export async function startDataplanePort(options: DataplanePortOptions): Promise<DataplanePort> {
   const logger = options.logger.child({ component: 'dataplane-port' });
-  // TLS is terminated before the injector, so grpc-js always sees a decrypted stream.
-  const injector = options.adsServer.grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  // TLS is terminated before the injector, so grpc-js always sees a decrypted stream; the checked
+  // injector keeps repeated authorization headers visible (repeated-authorization.ts).
+  const injector = createCheckedConnectionInjector(options.adsServer.grpcServer, grpc.ServerCredentials.createInsecure());
   const httpServer = http.createServer({ headersTimeout: 5000, requestTimeout: 30_000 }, options.bootstrapHandler);
   const sockets = new Set<net.Socket>();
   const timeoutMs = options.firstBytesTimeoutMs ?? 5000;

@@ -1,0 +1,74 @@
+// The universal authenticator behind the seam: which verdict each situation gets (invalid token,
+// name, stored Dataplane, registered Dataplane, none of them), and which modes authenticate.
+import { pino } from 'pino';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MemoryStore } from '../core/memory-store.js';
+import { DataplaneTokens } from '../tokens/dataplane-token.js';
+import { dataplaneAuthentication, dataplaneTags, dataplaneTokenAuthenticator } from './dataplane-authentication.js';
+
+const silent = pino({ level: 'silent' });
+const gateway = (service: string) => ({ type: 'Dataplane', mesh: 'default', name: 'gw-1', networking: { address: '10.0.0.1', gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': service } } } });
+
+describe('dataplaneTokenAuthenticator', () => {
+  const store = new MemoryStore({ logger: silent });
+  const tokens = new DataplaneTokens(store);
+  const check = dataplaneTokenAuthenticator(store, tokens, Date.now);
+  const issue = (name: string, tags: Record<string, string[]> = {}) => tokens.issue({ mesh: 'default', name, tags, type: 'dataplane', validForSeconds: 600 }, Date.now());
+  const proxy = { mesh: 'default', name: 'gw-1' };
+
+  beforeAll(async () => {
+    await store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: {} });
+    await store.put({ kind: 'Dataplane', mesh: 'default', name: 'gw-1', spec: { networking: { address: '10.0.0.1', gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': 'edge' } } } } });
+  });
+
+  it('accepts a token bound to the name and the stored tags', async () => {
+    expect(await check({ credential: await issue('gw-1', { 'kuma.io/service': ['edge'] }), proxy })).toEqual({ ok: true });
+  });
+  it('refuses an invalid token as UNAUTHENTICATED', async () => {
+    expect(await check({ credential: 'x', proxy })).toEqual({ ok: false, code: 'UNAUTHENTICATED', message: 'token is not a valid JWT' });
+  });
+  it('refuses a token for another name as PERMISSION_DENIED', async () => {
+    expect(await check({ credential: await issue('gw-2'), proxy })).toEqual({ ok: false, code: 'PERMISSION_DENIED', message: 'proxy name from requestor: gw-1 is different than in token: gw-2' });
+  });
+  it('checks the stored Dataplane even when registering a matching one (no takeover)', async () => {
+    const backend = await issue('', { 'kuma.io/service': ['backend'] });
+    expect(await check({ credential: backend, proxy, candidate: gateway('backend') })).toMatchObject({ ok: false, code: 'PERMISSION_DENIED', message: expect.stringContaining('with value "edge"') });
+  });
+  it('checks the Dataplane being registered', async () => {
+    const edge = await issue('', { 'kuma.io/service': ['edge'] });
+    expect(await check({ credential: edge, proxy, candidate: gateway('backend') })).toMatchObject({ ok: false, code: 'PERMISSION_DENIED', message: expect.stringContaining('with value "backend"') });
+    expect(await check({ credential: edge, proxy: { mesh: 'default', name: 'new' }, candidate: { ...gateway('edge'), name: 'new' } })).toEqual({ ok: true });
+  });
+  it('refuses a tag-bound token when there is no Dataplane at all', async () => {
+    const edge = await issue('', { 'kuma.io/service': ['edge'] });
+    expect(await check({ credential: edge, proxy: { mesh: 'default', name: 'nobody' } })).toMatchObject({ ok: false, code: 'PERMISSION_DENIED', message: 'dataplane has no tag "kuma.io/service" required by the token' });
+  });
+});
+
+describe('dataplaneTags', () => {
+  it('merges gateway and inbound tags, every value once', () => {
+    const spec = {
+      networking: {
+        address: '1.1.1.1',
+        inbound: [
+          { port: 1, tags: { 'kuma.io/service': 'a', team: 'x' } },
+          { port: 2, tags: { 'kuma.io/service': 'b', team: 'x' } },
+        ],
+      },
+    };
+    expect(dataplaneTags(spec)).toEqual({ 'kuma.io/service': ['a', 'b'], team: ['x'] });
+  });
+});
+
+describe('dataplaneAuthentication', () => {
+  const store = new MemoryStore({ logger: silent });
+  const tokens = new DataplaneTokens(store);
+  it.each([
+    ['embedded', 'dpToken', 'credential'],
+    ['memory', 'dpToken', 'credential'],
+    ['embedded', 'none', 'none'],
+    ['kubernetes', 'dpToken', 'none'],
+  ] as const)('store %s with %s: %s', (mode, type, kind) => {
+    expect(dataplaneAuthentication({ store: mode, type, resources: store, tokens, logger: silent }).kind).toBe(kind);
+  });
+});
