@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { KubernetesStore } from '../k8s/kubernetes-store.js';
+import { createServiceAccountAuthenticator } from '../k8s/auth/service-account-authenticator.js';
 import type { GatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
 import { startAdmissionServer, type AdmissionServer } from '../k8s/webhook/admission-server.js';
 import { startKubernetesControllers, type KubernetesControllers } from './kubernetes-controllers.js';
@@ -204,6 +205,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     resources: store,
     tokens,
     logger: logger.child({ component: 'dataplane-auth' }),
+    ...(config.kubernetes ? { serviceAccounts: createServiceAccountAuthenticator({ kubeConfig: config.kubernetes.kubeConfig }) } : {}),
   });
   const ads: AdsServer = createAdsServer({ cache, logger, nackBackoffMs: config.nackBackoffMs, authentication });
   let servingCert = tls.serving.cert;

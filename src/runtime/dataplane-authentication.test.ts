@@ -67,8 +67,29 @@ describe('dataplaneAuthentication', () => {
     ['embedded', 'dpToken', 'credential'],
     ['memory', 'dpToken', 'credential'],
     ['embedded', 'none', 'none'],
-    ['kubernetes', 'dpToken', 'none'],
+    ['kubernetes', 'dpToken', 'credential'],
+    ['kubernetes', 'none', 'none'],
   ] as const)('store %s with %s: %s', (mode, type, kind) => {
-    expect(dataplaneAuthentication({ store: mode, type, resources: store, tokens, logger: silent }).kind).toBe(kind);
+    const serviceAccounts = async () => ({ ok: true }) as const;
+    expect(dataplaneAuthentication({ store: mode, type, resources: store, tokens, logger: silent, serviceAccounts }).kind).toBe(kind);
+  });
+
+  it('checks the ServiceAccount token against the proxy name <pod>.<namespace> in Kubernetes mode', async () => {
+    const asked: string[] = [];
+    const auth = dataplaneAuthentication({
+      store: 'kubernetes',
+      type: 'dpToken',
+      resources: store,
+      tokens,
+      logger: silent,
+      serviceAccounts: async (token, proxyName) => {
+        asked.push(`${token} ${proxyName}`);
+        return proxyName === 'edge-1.apps' ? { ok: true } : { ok: false, code: 'PERMISSION_DENIED', message: 'no' };
+      },
+    });
+    if (auth.kind !== 'credential') throw new Error('expected a credential check');
+    expect(await auth.check({ credential: 'sa-token', proxy: { mesh: 'default', name: 'edge-1.apps' } })).toEqual({ ok: true });
+    expect(await auth.check({ credential: 'sa-token', proxy: { mesh: 'default', name: 'web-1.apps' } })).toEqual({ ok: false, code: 'PERMISSION_DENIED', message: 'no' });
+    expect(asked).toEqual(['sa-token edge-1.apps', 'sa-token web-1.apps']);
   });
 });

@@ -3,12 +3,13 @@
 // - universal (embedded or memory store): dataplane tokens, bound to the stored Dataplane and, on
 //   /bootstrap, to the Dataplane being registered, so a proxy can never take over one it is not
 //   bound to; on by default, turned off only by an explicit `none`;
-// - Kubernetes: nothing yet, on purpose — the next step is ServiceAccount tokens checked with a
-//   TokenReview against the Pod behind the Dataplane, through the same seam.
+// - Kubernetes: the pod's ServiceAccount token, checked with a TokenReview, and the Pod behind the
+//   Dataplane (`<pod>.<namespace>`) must run as that ServiceAccount (k8s/auth/).
 import type { Logger } from 'pino';
 import type { DataplaneSpec } from '../api/dataplane.js';
 import { parseResourceDocument } from '../api/resource-document.js';
 import type { ResourceStore } from '../core/store.js';
+import type { ServiceAccountAuthenticator } from '../k8s/auth/service-account-authenticator.js';
 import { checkDataplaneBinding, type DataplaneTokens, type TokenSubject } from '../tokens/dataplane-token.js';
 import {
   credentialAuthentication,
@@ -32,15 +33,17 @@ export function dataplaneAuthentication(options: {
   readonly tokens: DataplaneTokens;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** Kubernetes mode: the ServiceAccount token check. */
+  readonly serviceAccounts?: ServiceAccountAuthenticator;
 }): ProxyAuthentication {
-  if (options.store === 'kubernetes') {
-    // Explicitly unchanged for now: Kubernetes mode will check ServiceAccount tokens here.
-    options.logger.warn('dataplane authentication is not enforced in Kubernetes mode yet (ServiceAccount tokens come next)');
-    return NO_AUTHENTICATION;
-  }
   if (options.type === 'none') {
     options.logger.warn(`dataplane authentication is OFF (${DP_AUTH_ENV}=none): any client can fetch any proxy's configuration and keys`);
     return NO_AUTHENTICATION;
+  }
+  if (options.store === 'kubernetes') {
+    const check = options.serviceAccounts;
+    if (!check) throw new Error('Kubernetes mode needs the ServiceAccount token check');
+    return credentialAuthentication(async ({ credential, proxy }) => check(credential, proxy.name));
   }
   return credentialAuthentication(dataplaneTokenAuthenticator(options.resources, options.tokens, options.now ?? Date.now));
 }

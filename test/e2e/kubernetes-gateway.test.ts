@@ -7,6 +7,7 @@
 // The dataplane port is TLS; `dp run` gets the control plane's CA the way a gateway pod does, from
 // the KUMA_CONTROL_PLANE_CA_CERT variable of the rendered Deployment.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +46,7 @@ describe('Kubernetes mode end to end (fake API server, real Envoy, real traffic)
   let fake: FakeKubeApi;
   let demo: Backend;
   let dir = '';
+  let xdsPort = 0;
   let gatewayPort = 0;
   let adminPort = 0;
   let apiUrl = '';
@@ -55,7 +57,7 @@ describe('Kubernetes mode end to end (fake API server, real Envoy, real traffic)
     demo = await httpBackend('demo-app');
     gatewayPort = await freePort();
     adminPort = await freePort();
-    const xdsPort = await freePort();
+    xdsPort = await freePort();
     dir = mkdtempSync(path.join(os.tmpdir(), 'portico-k8s-e2e-'));
     const kubeconfig = path.join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, fake.kubeConfig().exportConfig());
@@ -85,6 +87,15 @@ describe('Kubernetes mode end to end (fake API server, real Envoy, real traffic)
     const containerEnv = (template.spec as { containers: { env?: { name: string; value?: string }[] }[] }).containers[0]?.env ?? [];
     const caCert = containerEnv.find((e) => e.name === 'KUMA_CONTROL_PLANE_CA_CERT')?.value ?? '';
     expect(caCert).toBe(readFileSync(path.join(dir, 'tls', 'ca.crt'), 'utf8'));
+    // The pod's ServiceAccount token, as kubelet would mount it; the fake API server's TokenReview
+    // vouches for it, and the control plane checks it against the pod (docs/dataplane-auth.md).
+    const serviceAccount = (template.spec as { serviceAccountName?: string }).serviceAccountName || 'default';
+    fake.setTokenReview('gateway-sa-token', { authenticated: true, user: { username: `system:serviceaccount:ingress:${serviceAccount}` } });
+    fake.setTokenReview('other-sa-token', { authenticated: true, user: { username: 'system:serviceaccount:ingress:someone-else' } });
+    const tokenFile = path.join(dir, 'sa-token');
+    writeFileSync(tokenFile, 'gateway-sa-token');
+    expect(containerEnv.find((e) => e.name === 'KUMA_DATAPLANE_RUNTIME_TOKEN_PATH')?.value).toBe('/var/run/secrets/kubernetes.io/serviceaccount/token');
+    expect((template.spec as { automountServiceAccountToken?: boolean }).automountServiceAccountToken).toBe(true);
     processes.push(
       start(
         process.execPath,
@@ -92,7 +103,7 @@ describe('Kubernetes mode end to end (fake API server, real Envoy, real traffic)
           PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${xdsPort}`, '--mesh', 'default', '--name', `${podName}.ingress`,
           '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1',
         ],
-        { env: { KUMA_CONTROL_PLANE_CA_CERT: caCert } },
+        { env: { KUMA_CONTROL_PLANE_CA_CERT: caCert, KUMA_DATAPLANE_RUNTIME_TOKEN_PATH: tokenFile } },
       ),
     );
     await eventually(async () => (await request(`http://127.0.0.1:${gatewayPort}/`, { host: 'foo.example.com' })).status === 200, 45_000, 'traffic through the gateway');
@@ -136,6 +147,25 @@ describe('Kubernetes mode end to end (fake API server, real Envoy, real traffic)
     expect(r.status).toBe(200);
     expect((JSON.parse(r.body) as { name: string; path: string }).name).toBe('demo-app');
     expect((await request(`http://127.0.0.1:${gatewayPort}/hello`, { host: 'bar.example.com' })).status).toBe(404);
+  });
+
+  it('refuses a bootstrap without the pod\'s ServiceAccount token (401) or with another ServiceAccount\'s (403)', async () => {
+    const bootstrap = (token?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const body = JSON.stringify({ mesh: 'default', name: `${podName}.ingress`, proxyType: 'dataplane', ...(token ? { dataplaneToken: token } : {}) });
+        const req = https.request(
+          { host: '127.0.0.1', port: xdsPort, path: '/bootstrap', method: 'POST', ca: readFileSync(path.join(dir, 'tls', 'ca.crt')), servername: 'localhost', headers: { 'content-type': 'application/json' } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    expect(await bootstrap()).toBe(401);
+    expect(await bootstrap('other-sa-token')).toBe(403);
+    expect(await bootstrap('gateway-sa-token')).toBe(200);
   });
 
   it('reports the instance Ready once the Deployment is available and the load balancer has an address', async () => {
