@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Command, InvalidArgumentError } from 'commander';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { defaultGatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
-import { DEFAULT_CONFIG, startControlPlane, type KubernetesModeConfig } from '../runtime/control-plane.js';
+import { DEFAULT_CONFIG, startControlPlane, type ControlPlane, type KubernetesModeConfig } from '../runtime/control-plane.js';
 
 /** Longest a graceful stop may take before the process exits anyway (Kuma's default). */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -75,20 +75,23 @@ export function cpRunCommand(): Command {
     .option('--gateway-ca-file <file>', 'kubernetes: CA certificate given to gateway pods')
     .action(async (flags: CpRunFlags) => {
       const logger = pino({ level: flags.logLevel, base: { component: 'cp' } });
-      const kubernetes = flags.mode === 'kubernetes' ? kubernetesConfig(flags) : undefined;
-      const cpInstance = await startControlPlane({
-        ...DEFAULT_CONFIG,
-        store: kubernetes ? 'kubernetes' : flags.store,
-        ...(kubernetes ? { kubernetes } : {}),
-        dataDir: path.resolve(flags.dataDir),
-        apiPort: flags.apiPort,
-        xdsPort: flags.xdsPort,
-        apiHost: flags.apiHost,
-        xdsHost: flags.xdsHost,
-        logger,
+      let stopping = false;
+      // The control plane never ends silently: if the event loop drains while it should be running
+      // (nothing left to retry a lost API server, say), that is a bug reported as one, not exit 0.
+      process.on('beforeExit', () => {
+        if (stopping) return;
+        logger.fatal('the control plane has nothing left running or retrying; exiting with an error');
+        process.exit(70);
+      });
+      const cpInstance = await startFromFlags(flags, logger).catch((err: unknown) => {
+        // Retrying cannot fix this one (bad settings, a port in use): say so and exit non-zero.
+        stopping = true;
+        logger.fatal({ err }, 'the control plane cannot start');
+        throw new Error(`the control plane cannot start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       });
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
+          stopping = true;
           logger.info({ signal }, 'stopping');
           const force = setTimeout(() => {
             logger.error('graceful stop took too long; exiting');
@@ -107,14 +110,38 @@ export function cpRunCommand(): Command {
   return cp;
 }
 
+/** Start the control plane the flags describe. */
+async function startFromFlags(flags: CpRunFlags, logger: Logger): Promise<ControlPlane> {
+  const kubernetes = flags.mode === 'kubernetes' ? kubernetesConfig(flags) : undefined;
+  return startControlPlane({
+    ...DEFAULT_CONFIG,
+    store: kubernetes ? 'kubernetes' : flags.store,
+    ...(kubernetes ? { kubernetes } : {}),
+    dataDir: path.resolve(flags.dataDir),
+    apiPort: flags.apiPort,
+    xdsPort: flags.xdsPort,
+    apiHost: flags.apiHost,
+    xdsHost: flags.xdsHost,
+    logger,
+  });
+}
+
 /** Kubernetes-mode settings from the flags; the kubeconfig comes from the cluster or a file. */
 function kubernetesConfig(flags: CpRunFlags): KubernetesModeConfig {
   const kubeConfig = new KubeConfig();
-  if (flags.kubeconfig) kubeConfig.loadFromFile(flags.kubeconfig);
-  else kubeConfig.loadFromDefault();
+  const source = flags.kubeconfig ?? 'the default kubeconfig (in-cluster, KUBECONFIG, ~/.kube/config)';
+  try {
+    if (flags.kubeconfig) kubeConfig.loadFromFile(flags.kubeconfig);
+    else kubeConfig.loadFromDefault();
+  } catch (err) {
+    throw new Error(`cannot load ${source}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  // Without a cluster every request would fail as "unreachable" forever: that is a setting to fix.
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster?.server) throw new Error(`${source} names no current cluster with a server URL`);
   const webhookFiles = [flags.webhookTlsCertFile, flags.webhookTlsKeyFile];
   if (flags.webhookPort !== undefined && webhookFiles.some((f) => !f)) {
-    throw new InvalidArgumentError('--webhook-port needs --webhook-tls-cert-file and --webhook-tls-key-file');
+    throw new Error('--webhook-port needs --webhook-tls-cert-file and --webhook-tls-key-file');
   }
   const cpUrl = flags.gatewayCpUrl ?? `http://portico-control-plane.${flags.systemNamespace}.svc:${flags.xdsPort}`;
   return {

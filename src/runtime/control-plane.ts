@@ -1,6 +1,8 @@
-// The composition root of a universal-mode control plane. It reads as the ordered steps of a
-// start: open the store, build the xDS side, generate the first snapshots from the fully loaded
-// store, open the readiness gate, then serve the REST API; and the reverse on stop.
+// The composition root of a control plane. It reads as the ordered steps of a start: open the
+// store, build the xDS side, generate the first snapshots from the fully loaded store, open the
+// readiness gate, then serve the REST API; and the reverse on stop. In Kubernetes mode the REST API
+// (and its GET /ready) listens before the store's first sync, because that sync waits for the API
+// server as long as it takes: meanwhile /ready answers 503 and says which watchers are waiting.
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -19,6 +21,8 @@ import { createBootstrapHandler } from '../xds/server/bootstrap-endpoint.js';
 import { startDataplanePort, type DataplanePort } from '../xds/server/dataplane-port.js';
 import { resolveDataplane } from './dataplane-registration.js';
 import { xdsDumpRoute } from './xds-dump-route.js';
+import { readinessRoute } from './readiness-route.js';
+import type { WatcherHealth } from '../k8s/watch/resource-watcher.js';
 import { cacheDelivery, ResourceStatuses } from './resource-status.js';
 import { statusRoutes } from './status-route.js';
 import { Debouncer } from './debounce.js';
@@ -87,17 +91,24 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
-async function openStore(config: ControlPlaneConfig): Promise<ResourceStore> {
+// The Kubernetes store is returned unopened: its first sync waits for the API server, and the
+// REST API must answer /ready meanwhile (see the header).
+async function createStore(config: ControlPlaneConfig): Promise<ResourceStore> {
   if (config.store === 'memory') return new MemoryStore({ logger: config.logger.child({ component: 'store' }) });
   if (config.store === 'kubernetes') {
     const k = config.kubernetes;
     if (!k) throw new Error('the kubernetes store needs Kubernetes settings');
-    const store = new KubernetesStore({ kubeConfig: k.kubeConfig, logger: config.logger.child({ component: 'store' }), systemNamespace: k.systemNamespace });
-    // Design rule 10: ready only after every informer completed a full list.
-    await store.open();
-    return store;
+    return new KubernetesStore({ kubeConfig: k.kubeConfig, logger: config.logger.child({ component: 'store' }), systemNamespace: k.systemNamespace });
   }
   return SqliteStore.open({ dataDir: config.dataDir, logger: config.logger.child({ component: 'store' }) });
+}
+
+/** Every Kubernetes watcher's health, named `store/<Kind>` and `controllers/<path>`. */
+function watcherHealth(store: ResourceStore, controllers: KubernetesControllers | undefined): Record<string, WatcherHealth> {
+  const out: Record<string, WatcherHealth> = {};
+  if (store instanceof KubernetesStore) for (const [kind, health] of Object.entries(store.health())) if (health) out[`store/${kind}`] = health;
+  for (const [path, health] of Object.entries(controllers?.health() ?? {})) out[`controllers${path}`] = health;
+  return out;
 }
 
 /** Serialises regenerations: one at a time, and one more if changes arrived meanwhile. */
@@ -124,10 +135,26 @@ function regenerationLoop(snapshots: GatewaySnapshots, logger: Logger): { reques
   return { request, settle: async () => { while (running) await running; } };
 }
 
-/** Start a control plane; resolves once it is ready (store loaded, first snapshots published). */
+/**
+ * Start a control plane; resolves once it is ready (store loaded, first snapshots published). In
+ * Kubernetes mode that waits for the API server however long it takes (the watchers retry with
+ * backoff and warn with the reason); a failure that retrying cannot fix rejects, after closing
+ * whatever had started.
+ */
 export async function startControlPlane(config: ControlPlaneConfig): Promise<ControlPlane> {
+  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    return await startSteps(config, cleanups);
+  } catch (err) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Promise<void>>): Promise<ControlPlane> {
   const { logger } = config;
-  const store = await openStore(config);
+  const store = await createStore(config);
+  cleanups.push(() => store.close());
   const cache = new SnapshotCache();
   const statuses = new ResourceStatuses({ delivery: cacheDelivery(cache) });
   const snapshots = new GatewaySnapshots(store, cache, logger.child({ component: 'snapshots' }), statuses);
@@ -139,8 +166,40 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     snapshots.markDirty(event.key.kind === 'Mesh' ? event.key.name : event.key.mesh);
     debouncer.trigger();
   });
+  cleanups.push(async () => {
+    unwatch();
+    debouncer.cancel();
+    await loop.settle();
+  });
+
+  let started = false;
+  let stopping = false;
+  let controllers: KubernetesControllers | undefined;
+  const api: ApiServer = createApiServer({
+    store,
+    logger: logger.child({ component: 'api' }),
+    isReady: () => started && !stopping && cache.isReady(),
+    extraRoutes: [
+      xdsDumpRoute(cache),
+      ...statusRoutes(statuses),
+      ...(config.store === 'kubernetes'
+        ? [readinessRoute({ started: () => started && !stopping && cache.isReady(), watchers: () => watcherHealth(store, controllers) })]
+        : []),
+    ],
+    ...(config.store === 'kubernetes'
+      ? { readOnly: 'the REST API is read-only in Kubernetes mode: change resources with kubectl (they are validated by the admission webhook)' }
+      : {}),
+  });
+  const apiPort = await api.listen(config.apiPort, config.apiHost);
+  cleanups.push(() => api.close());
+  if (store instanceof KubernetesStore) {
+    logger.info({ apiPort }, 'REST API listening; waiting for the first list of every kind from the Kubernetes API server (GET /ready says which)');
+    // Design rule 10: ready only after every watcher completed a full list.
+    await store.open();
+  }
 
   const ads: AdsServer = createAdsServer({ cache, logger, nackBackoffMs: config.nackBackoffMs });
+  cleanups.push(() => ads.close());
   const bootstrapHandler = createBootstrapHandler({
     logger: logger.child({ component: 'bootstrap' }),
     // On Kubernetes the pod controller owns Dataplanes: a proxy never registers one itself.
@@ -154,25 +213,15 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     bootstrapHandler,
     logger,
   });
+  cleanups.push(() => dataplanePort.close());
 
   // Design rule 10: nothing is answered before the first full load has produced snapshots.
   loop.request();
   await loop.settle();
   cache.setReady();
 
-  let stopping = false;
-  const api: ApiServer = createApiServer({
-    store,
-    logger: logger.child({ component: 'api' }),
-    isReady: () => !stopping && cache.isReady(),
-    extraRoutes: [xdsDumpRoute(cache), ...statusRoutes(statuses)],
-    ...(config.store === 'kubernetes'
-      ? { readOnly: 'the REST API is read-only in Kubernetes mode: change resources with kubectl (they are validated by the admission webhook)' }
-      : {}),
-  });
-  const apiPort = await api.listen(config.apiPort, config.apiHost);
   const k8s = config.kubernetes;
-  const controllers =
+  controllers =
     config.store === 'kubernetes' && k8s && k8s.mode !== 'global'
       ? startKubernetesControllers({
           kubeConfig: k8s.kubeConfig,
@@ -182,9 +231,12 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
           ...(k8s.zone ? { zone: k8s.zone } : {}),
         })
       : undefined;
+  const runningControllers = controllers;
+  if (runningControllers) cleanups.push(() => runningControllers.stop());
   await controllers?.synced;
   // Status is written by zone (and standalone) control planes, like the controllers.
   const statusWriter = controllers && k8s ? startStatusWriter({ kubeConfig: k8s.kubeConfig, store, statuses, logger: logger.child({ component: 'status' }) }) : undefined;
+  cleanups.push(async () => statusWriter?.stop());
   const webhook: AdmissionServer | undefined =
     k8s?.webhook && config.store === 'kubernetes'
       ? await startAdmissionServer({
@@ -195,6 +247,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
           logger: logger.child({ component: 'webhook' }),
         })
       : undefined;
+  started = true;
   logger.info({ apiPort, xdsPort: dataplanePort.port, webhookPort: webhook?.port }, 'control plane ready');
 
   let stopped: Promise<void> | undefined;
