@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Command, InvalidArgumentError } from 'commander';
 import { pino, type Logger } from 'pino';
 import { defaultGatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
-import { DEFAULT_CONFIG, startControlPlane, type ControlPlane, type KubernetesModeConfig } from '../runtime/control-plane.js';
+import { DEFAULT_CONFIG, startControlPlane, type ControlPlane, type KubernetesModeConfig, type LeaderElectionSettings } from '../runtime/control-plane.js';
 
 /** Longest a graceful stop may take before the process exits anyway (Kuma's default). */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -12,6 +13,12 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 function portOption(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port in [0, 65535] (0 = any free port)');
+  return n;
+}
+
+function secondsOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
   return n;
 }
 
@@ -40,6 +47,11 @@ interface CpRunFlags {
   gatewayImage: string;
   gatewayCpUrl?: string;
   gatewayCaFile?: string;
+  leaderElection: boolean;
+  leaderElectionId?: string;
+  leaderLeaseDuration?: number;
+  leaderRenewDeadline?: number;
+  leaderRetryPeriod?: number;
   store: 'memory' | 'embedded';
   dataDir: string;
   apiPort: number;
@@ -73,6 +85,11 @@ export function cpRunCommand(): Command {
     .option('--gateway-image <image>', 'kubernetes: image of gateway pods', 'portico:0.1.0')
     .option('--gateway-cp-url <url>', 'kubernetes: control plane URL given to gateway pods (port 5678)')
     .option('--gateway-ca-file <file>', 'kubernetes: CA certificate given to gateway pods')
+    .option('--no-leader-election', 'kubernetes: run the controllers without holding the leader Lease (a single replica only)')
+    .option('--leader-election-id <id>', 'kubernetes: this replica\'s identity in the leader Lease (default: $POD_NAME, else hostname-pid)')
+    .option('--leader-lease-duration <seconds>', 'kubernetes: leader Lease duration (default 15)', secondsOption)
+    .option('--leader-renew-deadline <seconds>', 'kubernetes: a leader that cannot renew for this long steps down (default 10)', secondsOption)
+    .option('--leader-retry-period <seconds>', 'kubernetes: interval of Lease attempts (default 2)', secondsOption)
     .action(async (flags: CpRunFlags) => {
       const logger = pino({ level: flags.logLevel, base: { component: 'cp' } });
       let stopping = false;
@@ -149,6 +166,7 @@ function kubernetesConfig(flags: CpRunFlags): KubernetesModeConfig {
     systemNamespace: flags.systemNamespace,
     mode: flags.role,
     ...(flags.zone ? { zone: flags.zone } : {}),
+    ...(flags.leaderElection ? { leaderElection: leaderElectionSettings(flags) } : {}),
     gatewayPods: defaultGatewayPodSettings({
       image: flags.gatewayImage,
       controlPlaneUrl: cpUrl,
@@ -164,5 +182,15 @@ function kubernetesConfig(flags: CpRunFlags): KubernetesModeConfig {
           },
         }
       : {}),
+  };
+}
+
+/** Leader election settings from the flags; durations in milliseconds. */
+function leaderElectionSettings(flags: CpRunFlags): LeaderElectionSettings {
+  const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 1000));
+  const timings = { leaseDurationMs: ms(flags.leaderLeaseDuration), renewDeadlineMs: ms(flags.leaderRenewDeadline), retryPeriodMs: ms(flags.leaderRetryPeriod) };
+  return {
+    identity: flags.leaderElectionId ?? process.env['POD_NAME'] ?? `${hostname()}-${process.pid}`,
+    ...Object.fromEntries(Object.entries(timings).filter(([, v]) => v !== undefined)),
   };
 }

@@ -10,7 +10,7 @@ import { KubernetesStore } from '../k8s/kubernetes-store.js';
 import type { GatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
 import { startAdmissionServer, type AdmissionServer } from '../k8s/webhook/admission-server.js';
 import { startKubernetesControllers, type KubernetesControllers } from './kubernetes-controllers.js';
-import { startStatusWriter } from './kubernetes-status-writer.js';
+import { startStatusWriter, type StatusWriter } from './kubernetes-status-writer.js';
 import { createApiServer, type ApiServer } from '../api-server/server.js';
 import { MemoryStore } from '../core/memory-store.js';
 import { SqliteStore } from '../core/sqlite-store.js';
@@ -22,6 +22,7 @@ import { startDataplanePort, type DataplanePort } from '../xds/server/dataplane-
 import { resolveDataplane } from './dataplane-registration.js';
 import { xdsDumpRoute } from './xds-dump-route.js';
 import { readinessRoute } from './readiness-route.js';
+import { startLeaderElection, type LeaderElection } from '../k8s/leader-election.js';
 import type { WatcherHealth } from '../k8s/watch/resource-watcher.js';
 import { cacheDelivery, ResourceStatuses } from './resource-status.js';
 import { statusRoutes } from './status-route.js';
@@ -37,9 +38,29 @@ export interface KubernetesModeConfig {
   readonly mode: 'zone' | 'global' | 'standalone';
   readonly zone?: string;
   readonly gatewayPods: GatewayPodSettings;
+  /**
+   * Run the controllers and status writer only while holding the leader Lease (several replicas);
+   * absent = run them unconditionally (a single replica, tests).
+   */
+  readonly leaderElection?: LeaderElectionSettings;
   /** The validating admission webhook (HTTPS); absent = not served. */
   readonly webhook?: { readonly host: string; readonly port: number; readonly cert: string; readonly key: string };
 }
+
+/** Leader election settings (defaults: client-go's timings, Lease `portico-control-plane-leader`). */
+export interface LeaderElectionSettings {
+  /** This replica's identity: the pod name in a cluster. */
+  readonly identity: string;
+  /** Namespace of the Lease (default: the system namespace). */
+  readonly namespace?: string;
+  readonly leaseName?: string;
+  readonly leaseDurationMs?: number;
+  readonly renewDeadlineMs?: number;
+  readonly retryPeriodMs?: number;
+}
+
+/** Name of the Lease the control plane replicas elect their leader with. */
+export const LEADER_LEASE_NAME = 'portico-control-plane-leader';
 
 /** Settings of one control-plane process. */
 export interface ControlPlaneConfig {
@@ -81,7 +102,7 @@ export interface ControlPlane {
   readonly store: ResourceStore;
   readonly cache: SnapshotCache;
   readonly snapshots: GatewaySnapshots;
-  /** Kubernetes mode: the running controllers (absent on global control planes and elsewhere). */
+  /** Kubernetes mode: the running controllers (absent on global control planes, on replicas that do not lead, and elsewhere). */
   readonly controllers?: KubernetesControllers;
   /** Kubernetes mode: the admission webhook's port, when served. */
   readonly webhookPort?: number;
@@ -175,6 +196,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   let started = false;
   let stopping = false;
   let controllers: KubernetesControllers | undefined;
+  let election: LeaderElection | undefined;
   const api: ApiServer = createApiServer({
     store,
     logger: logger.child({ component: 'api' }),
@@ -183,7 +205,13 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       xdsDumpRoute(cache),
       ...statusRoutes(statuses),
       ...(config.store === 'kubernetes'
-        ? [readinessRoute({ started: () => started && !stopping && cache.isReady(), watchers: () => watcherHealth(store, controllers) })]
+        ? [
+            readinessRoute({
+              started: () => started && !stopping && cache.isReady(),
+              watchers: () => watcherHealth(store, controllers),
+              ...(config.kubernetes?.leaderElection ? { leadership: () => ({ leader: election?.isLeader() ?? false, holder: election?.holder() ?? '' }) } : {}),
+            }),
+          ]
         : []),
     ],
     ...(config.store === 'kubernetes'
@@ -220,23 +248,51 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   await loop.settle();
   cache.setReady();
 
+  // Zone (and standalone) control planes run the controllers and write status; with leader
+  // election only the replica holding the Lease does.
   const k8s = config.kubernetes;
-  controllers =
-    config.store === 'kubernetes' && k8s && k8s.mode !== 'global'
-      ? startKubernetesControllers({
-          kubeConfig: k8s.kubeConfig,
-          store,
-          logger: logger.child({ component: 'controllers' }),
-          gatewayPods: k8s.gatewayPods,
-          ...(k8s.zone ? { zone: k8s.zone } : {}),
-        })
-      : undefined;
-  const runningControllers = controllers;
-  if (runningControllers) cleanups.push(() => runningControllers.stop());
-  await controllers?.synced;
-  // Status is written by zone (and standalone) control planes, like the controllers.
-  const statusWriter = controllers && k8s ? startStatusWriter({ kubeConfig: k8s.kubeConfig, store, statuses, logger: logger.child({ component: 'status' }) }) : undefined;
-  cleanups.push(async () => statusWriter?.stop());
+  let statusWriter: StatusWriter | undefined;
+  const startLeaderWork = (k: KubernetesModeConfig): KubernetesControllers => {
+    const started = startKubernetesControllers({
+      kubeConfig: k.kubeConfig,
+      store,
+      logger: logger.child({ component: 'controllers' }),
+      gatewayPods: k.gatewayPods,
+      ...(k.zone ? { zone: k.zone } : {}),
+    });
+    controllers = started;
+    statusWriter = startStatusWriter({ kubeConfig: k.kubeConfig, store, statuses, logger: logger.child({ component: 'status' }) });
+    return started;
+  };
+  const stopLeaderWork = async (): Promise<void> => {
+    const [running, writer] = [controllers, statusWriter];
+    controllers = undefined;
+    statusWriter = undefined;
+    writer?.stop();
+    await running?.stop();
+  };
+  cleanups.push(stopLeaderWork);
+  if (config.store === 'kubernetes' && k8s && k8s.mode !== 'global') {
+    const le = k8s.leaderElection;
+    if (le) {
+      election = startLeaderElection({
+        kubeConfig: k8s.kubeConfig,
+        namespace: le.namespace ?? k8s.systemNamespace,
+        name: le.leaseName ?? LEADER_LEASE_NAME,
+        identity: le.identity,
+        logger,
+        ...(le.leaseDurationMs === undefined ? {} : { leaseDurationMs: le.leaseDurationMs }),
+        ...(le.renewDeadlineMs === undefined ? {} : { renewDeadlineMs: le.renewDeadlineMs }),
+        ...(le.retryPeriodMs === undefined ? {} : { retryPeriodMs: le.retryPeriodMs }),
+        onStartedLeading: () => void startLeaderWork(k8s),
+        onStoppedLeading: stopLeaderWork,
+      });
+      const running = election;
+      cleanups.push(() => running.stop());
+    } else {
+      await startLeaderWork(k8s).synced;
+    }
+  }
   const webhook: AdmissionServer | undefined =
     k8s?.webhook && config.store === 'kubernetes'
       ? await startAdmissionServer({
@@ -257,7 +313,10 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     store,
     cache,
     snapshots,
-    ...(controllers ? { controllers } : {}),
+    // Changes with leadership: absent while this replica does not lead.
+    get controllers() {
+      return controllers;
+    },
     ...(webhook ? { webhookPort: webhook.port } : {}),
     async flush() {
       debouncer.flush();
@@ -266,8 +325,9 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     stop() {
       stopped ??= (async () => {
         stopping = true;
-        statusWriter?.stop();
-        await controllers?.stop();
+        // A leader steps down and releases the Lease, so another replica takes over at once.
+        await election?.stop();
+        await stopLeaderWork();
         await webhook?.close();
         unwatch();
         debouncer.cancel();
