@@ -152,8 +152,8 @@ export interface RealCluster {
   startApiServer(): Promise<void>;
   /** The cluster CA certificate (PEM file): it signs the API server's and issueServingCert's certificates. */
   readonly caFile: string;
-  /** A serving certificate for 127.0.0.1 signed by the cluster CA (e.g. the admission webhook's). */
-  issueServingCert(name: string): { certFile: string; keyFile: string };
+  /** A serving certificate for 127.0.0.1 (and `dnsNames`) signed by the cluster CA (e.g. the admission webhook's). */
+  issueServingCert(name: string, dnsNames?: readonly string[]): { certFile: string; keyFile: string };
   /** The last log lines of every process (for failure messages). */
   logs(): string;
   /** Stop every process and delete the directory. */
@@ -162,7 +162,8 @@ export interface RealCluster {
 
 /** Start etcd, kube-apiserver and kube-controller-manager on loopback; resolves once the API server is ready. */
 export async function startRealCluster(options: RealClusterOptions = {}): Promise<RealCluster> {
-  const bins = { etcd: binary('etcd'), apiserver: binary('kube-apiserver'), kcm: binary('kube-controller-manager') };
+  const withControllerManager = options.controllerManager ?? true;
+  const bins = { etcd: binary('etcd'), apiserver: binary('kube-apiserver'), kcm: withControllerManager ? binary('kube-controller-manager') : '' };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'portico-kube-'));
   const processes: ClusterProcess[] = [];
   const stopAll = async () => {
@@ -184,7 +185,7 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
     apiserver.start();
     await waitForApiServer(url, pki, apiserver);
 
-    if (options.controllerManager ?? true) {
+    if (withControllerManager) {
       const kcm = new ClusterProcess('kube-controller-manager', bins.kcm, controllerManagerArgs(adminKubeconfigFile), path.join(dir, 'kube-controller-manager.log'));
       processes.push(kcm);
       kcm.start();
@@ -223,8 +224,9 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
         await waitForApiServer(url, pki, apiserver);
       },
       caFile: pki.caCert,
-      issueServingCert: (name) => {
-        issueLeaf(dir, name, `/CN=${name}`, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+      issueServingCert: (name, dnsNames = []) => {
+        const sans = ['IP:127.0.0.1', 'DNS:localhost', ...dnsNames.map((d) => `DNS:${d}`)].join(',');
+        issueLeaf(dir, name, `/CN=${name}`, `subjectAltName=${sans}\nextendedKeyUsage=serverAuth\n`);
         return { certFile: path.join(dir, `${name}.crt`), keyFile: path.join(dir, `${name}.key`) };
       },
       logs: () => processes.map((p) => `--- ${p.name}\n${p.tail()}`).join('\n'),

@@ -15,6 +15,7 @@ export interface Replica {
 /** The body of GET /ready in Kubernetes mode. */
 export interface ReadinessBody {
   ready: boolean;
+  degraded: boolean;
   leader?: boolean;
   leaderHolder?: string;
   waitingFor: string[];
