@@ -1,6 +1,6 @@
 // Leader election over a coordination.k8s.io/v1 Lease, the way client-go's leaderelection package
-// does it, so that with several control-plane replicas each controller runs once (robustness.md
-// §3.5 and R9: exactly one leader; a leader that cannot renew gives up).
+// does it, so that with several control-plane replicas each controller runs once: exactly one
+// leader, and a leader that cannot renew gives up (docs/kubernetes-testing.md).
 //
 // - Every `retryPeriodMs` a candidate reads the Lease. It takes it when absent, when it is its own,
 //   or when the holder has not renewed it for `leaseDurationMs`. Expiry is measured on the local

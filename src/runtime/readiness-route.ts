@@ -3,7 +3,7 @@
 //
 // Ready means: startup completed, which needs every watcher's first complete list (design rule
 // 10: nothing is served from a partial view). A watcher that fails later does not make the control
-// plane unready: it keeps serving its cached view to connected proxies (robustness.md §3.5), and
+// plane unready: it keeps serving its cached view to connected proxies (docs/kubernetes-testing.md), and
 // readiness going false during an API outage would only take every replica out of its Service at
 // once. The failure shows in the body instead (`degraded`, each watcher's last error).
 import type { ApiResponse } from '../api-server/problem.js';

@@ -101,7 +101,24 @@ describe('Kubernetes mode against a real kube-apiserver', () => {
     '--gateway-cp-url', `http://127.0.0.1:${xds}`, '--gateway-image', 'portico:e2e',
   ];
 
+  // A failed start (a missing binary above all) fails every test with its message: the lane is
+  // never reported as skipped.
+  let setupError: unknown;
+  const step = (name: string, body: () => Promise<void>, timeoutMs: number) =>
+    it(name, async () => {
+      if (setupError !== undefined) throw setupError;
+      await body();
+    }, timeoutMs);
+
   beforeAll(async () => {
+    try {
+      await setUp();
+    } catch (err) {
+      setupError = err;
+    }
+  }, 600_000);
+
+  async function setUp(): Promise<void> {
     cluster = await startRealCluster();
     admin = cluster.adminKubeConfig();
     dir = mkdtempSync(path.join(os.tmpdir(), 'portico-real-k8s-'));
@@ -143,7 +160,7 @@ describe('Kubernetes mode against a real kube-apiserver', () => {
       processes.push(replica.process);
     }
     for (const r of replicas) await r.process.waitFor(/control plane ready/, 120_000);
-  }, 600_000);
+  }
 
   afterAll(async () => {
     for (const p of [...processes].reverse()) await p.stop();
@@ -152,14 +169,14 @@ describe('Kubernetes mode against a real kube-apiserver', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
-  it('rejects an object its CRD schema forbids, with the real server\'s own validation', async () => {
+  step('rejects an object its CRD schema forbids, with the real server\'s own validation', async () => {
     const bad = { apiVersion: 'kuma.io/v1alpha1', kind: 'MeshGateway', mesh: 'default', metadata: { name: 'bad-schema' }, spec: { selectors: [{ match: { 'kuma.io/service': 'x' } }], conf: { listeners: [{ port: 'eighty', protocol: 'HTTP' }] } } };
     const err = await failureOf(create(admin, bad));
     expect(err.status).toBe(422);
     expect(err.message).toMatch(/MeshGateway\.kuma\.io "bad-schema" is invalid: spec\.conf\.listeners\[0\]\.port: Invalid value: "eighty"/);
-  });
+  }, 30_000);
 
-  it('has the API server call the admission webhook, which denies what the schema cannot check', async () => {
+  step('has the API server call the admission webhook, which denies what the schema cannot check', async () => {
     await create(admin, { apiVersion: 'kuma.io/v1alpha1', kind: 'Mesh', metadata: { name: 'default' } }).catch((err: unknown) => {
       if (!(err instanceof KubeApiError && err.status === 409)) throw err;
     });
@@ -171,9 +188,9 @@ describe('Kubernetes mode against a real kube-apiserver', () => {
     const err = await failureOf(create(admin, contradicting));
     expect(err.message).toContain('admission webhook "validator.portico-admission.kuma.io" denied the request');
     expect(err.message).toContain('metadata.labels["kuma.io/mesh"]: must equal mesh "default"');
-  });
+  }, 30_000);
 
-  it('renders the gateway, gets its pods from the real Deployment controller, and serves real traffic through Envoy', async () => {
+  step('renders the gateway, gets its pods from the real Deployment controller, and serves real traffic through Envoy', async () => {
     for (const obj of namespacesFirst(exampleObjects(gatewayPort, demo.port))) {
       await create(admin, obj).catch((err: unknown) => {
         if (!(err instanceof KubeApiError && err.status === 409)) throw err;
@@ -213,7 +230,7 @@ describe('Kubernetes mode against a real kube-apiserver', () => {
     for (const replica of replicas) expect(replica.process.output()).not.toMatch(/"status":403|forbidden/);
   }, 300_000);
 
-  it('keeps running when the API server stops, reports the loss, and recovers when it returns; one started meanwhile waits, then becomes ready', async () => {
+  step('keeps running when the API server stops, reports the loss, and recovers when it returns; one started meanwhile waits, then becomes ready', async () => {
     await cluster.stopApiServer();
     await eventually(async () => (await readinessOf(replicas[0]!)).degraded === true, 60_000, 'a degraded /ready');
     const report = await readinessOf(replicas[0]!);
@@ -236,7 +253,7 @@ describe('Kubernetes mode against a real kube-apiserver', () => {
     await late.process.stop();
   }, 300_000);
 
-  it('keeps retrying while RBAC refuses its ServiceAccount (403), and becomes ready once it is bound', async () => {
+  step('keeps retrying while RBAC refuses its ServiceAccount (403), and becomes ready once it is bound', async () => {
     await create(admin, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'unbound', namespace: NS } });
     const kubeconfig = await cluster.serviceAccountKubeconfig(NS, 'unbound');
     const refused = await startReplica({ id: 'cp-unbound', kubeconfig, apiPort: await freePort(), extraArgs: ['--xds-port', '0'] });
@@ -253,7 +270,7 @@ describe('Kubernetes mode against a real kube-apiserver', () => {
     await refused.process.stop();
   }, 300_000);
 
-  it('exits non-zero with a clear message on a fatal condition (its REST API port taken) instead of retrying', async () => {
+  step('exits non-zero with a clear message on a fatal condition (its REST API port taken) instead of retrying', async () => {
     const taken = replicas[0]!.apiPort;
     const clash = await startReplica({ id: 'cp-clash', kubeconfig: cpKubeconfig, apiPort: taken, extraArgs: ['--xds-port', '0'] });
     processes.push(clash.process);
@@ -262,7 +279,7 @@ describe('Kubernetes mode against a real kube-apiserver', () => {
     expect(clash.process.output()).toContain('Error: the control plane cannot start: listen EADDRINUSE');
   }, 60_000);
 
-  it('runs the controllers on one replica; when it is killed the other takes over within the lease duration', async () => {
+  step('runs the controllers on one replica; when it is killed the other takes over within the lease duration', async () => {
     const leader = await leaderOf(replicas, 30_000);
     const follower = replicas.find((r) => r !== leader)!;
     const lease = await get(admin, `/apis/coordination.k8s.io/v1/namespaces/${NS}/leases/${LEASE.name}`);
@@ -283,7 +300,7 @@ describe('Kubernetes mode against a real kube-apiserver', () => {
     }, 60_000, 'the Service recreated by the new leader');
   }, 120_000);
 
-  it('lets the real garbage collector delete everything the MeshGatewayInstance owned', async () => {
+  step('lets the real garbage collector delete everything the MeshGatewayInstance owned', async () => {
     const owned = () =>
       Promise.all([
         get(admin, '/apis/apps/v1/namespaces/ingress/deployments/edge-gateway'),
