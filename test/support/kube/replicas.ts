@@ -5,6 +5,13 @@ import { PORTICO_BIN, request, start, type Running } from '../processes.js';
 /** Lease timings of the replicas: short, so a takeover test takes seconds. */
 export const LEASE = { name: 'portico-control-plane-leader', durationMs: 4000, renewMs: 3000, retryMs: 500 } as const;
 
+/**
+ * Longest a takeover may take after the leader dies: the lease duration, counted from the
+ * follower's last read before the death (up to one retry period earlier), plus the retry period
+ * in which the follower notices, plus one more for its write and our /ready poll on a loaded machine.
+ */
+export const TAKEOVER_DEADLINE_MS = LEASE.durationMs + 3 * LEASE.retryMs;
+
 /** One replica. */
 export interface Replica {
   readonly id: string;
