@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { defaultGatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
-import { DEFAULT_CONFIG, startControlPlane, type KubernetesModeConfig } from '../runtime/control-plane.js';
+import { DEFAULT_CONFIG, startControlPlane, type ControlPlane, type KubernetesModeConfig, type LeaderElectionSettings } from '../runtime/control-plane.js';
 import { DP_AUTH_ENV, type DataplaneAuthType } from '../runtime/dataplane-authentication.js';
 
 /** Longest a graceful stop may take before the process exits anyway (Kuma's default). */
@@ -13,6 +14,12 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 function portOption(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port in [0, 65535] (0 = any free port)');
+  return n;
+}
+
+function secondsOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
   return n;
 }
 
@@ -47,6 +54,11 @@ interface CpRunFlags {
   gatewayImage: string;
   gatewayCpUrl?: string;
   gatewayCaFile?: string;
+  leaderElection: boolean;
+  leaderElectionId?: string;
+  leaderLeaseDuration?: number;
+  leaderRenewDeadline?: number;
+  leaderRetryPeriod?: number;
   store: 'memory' | 'embedded';
   dataDir: string;
   apiPort: number;
@@ -117,33 +129,30 @@ export function cpRunCommand(): Command {
     .option('--gateway-image <image>', 'kubernetes: image of gateway pods', 'portico:0.1.0')
     .option('--gateway-cp-url <url>', 'kubernetes: control plane URL given to gateway pods (port 5678)')
     .option('--gateway-ca-file <file>', 'kubernetes: CA certificate given to gateway pods (default: the generated control plane CA)')
+    .option('--no-leader-election', 'kubernetes: run the controllers without holding the leader Lease (a single replica only)')
+    .option('--leader-election-id <id>', 'kubernetes: this replica\'s identity in the leader Lease (default: $POD_NAME, else hostname-pid)')
+    .option('--leader-lease-duration <seconds>', 'kubernetes: leader Lease duration (default 15)', secondsOption)
+    .option('--leader-renew-deadline <seconds>', 'kubernetes: a leader that cannot renew for this long steps down (default 10)', secondsOption)
+    .option('--leader-retry-period <seconds>', 'kubernetes: interval of Lease attempts (default 2)', secondsOption)
     .action(async (flags: CpRunFlags) => {
       const logger = pino({ level: flags.logLevel, base: { component: 'cp' } });
-      const kubernetes = flags.mode === 'kubernetes' ? kubernetesConfig(flags) : undefined;
-      const cpInstance = await startControlPlane({
-        ...DEFAULT_CONFIG,
-        store: kubernetes ? 'kubernetes' : flags.store,
-        ...(kubernetes ? { kubernetes } : {}),
-        dataDir: path.resolve(flags.dataDir),
-        apiPort: flags.apiPort,
-        apiHttpsPort: flags.apiHttpsPort,
-        ...(flags.apiHttpsHost ? { apiHttpsHost: flags.apiHttpsHost } : {}),
-        xdsPort: flags.xdsPort,
-        apiHost: flags.apiHost,
-        xdsHost: flags.xdsHost,
-        apiAuth: { localhostIsAdmin: flags.localhostIsAdmin, bootstrapAdminToken: flags.bootstrapAdminToken },
-        tls: {
-          xdsPlaintext: flags.xdsPlaintext,
-          ...(flags.tlsCertFile ? { certFile: path.resolve(flags.tlsCertFile) } : {}),
-          ...(flags.tlsKeyFile ? { keyFile: path.resolve(flags.tlsKeyFile) } : {}),
-          // Gateway pods dial the control plane by its Service name: the certificate must carry it.
-          extraSubjectAltNames: [...flags.tlsSan, ...(kubernetes ? [new URL(kubernetes.gatewayPods.controlPlaneUrl).hostname.replace(/^\[|\]$/g, '')] : [])],
-        },
-        dataplaneAuth: flags.dpAuth,
-        logger,
+      let stopping = false;
+      // The control plane never ends silently: if the event loop drains while it should be running
+      // (nothing left to retry a lost API server, say), that is a bug reported as one, not exit 0.
+      process.on('beforeExit', () => {
+        if (stopping) return;
+        logger.fatal('the control plane has nothing left running or retrying; exiting with an error');
+        process.exit(70);
+      });
+      const cpInstance = await startFromFlags(flags, logger).catch((err: unknown) => {
+        // Retrying cannot fix this one (bad settings, a port in use): say so and exit non-zero.
+        stopping = true;
+        logger.fatal({ err }, 'the control plane cannot start');
+        throw new Error(`the control plane cannot start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       });
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
+          stopping = true;
           logger.info({ signal }, 'stopping');
           const force = setTimeout(() => {
             logger.error('graceful stop took too long; exiting');
@@ -162,14 +171,49 @@ export function cpRunCommand(): Command {
   return cp;
 }
 
+/** Start the control plane the flags describe. */
+async function startFromFlags(flags: CpRunFlags, logger: Logger): Promise<ControlPlane> {
+  const kubernetes = flags.mode === 'kubernetes' ? kubernetesConfig(flags) : undefined;
+  return startControlPlane({
+    ...DEFAULT_CONFIG,
+    store: kubernetes ? 'kubernetes' : flags.store,
+    ...(kubernetes ? { kubernetes } : {}),
+    dataDir: path.resolve(flags.dataDir),
+    apiPort: flags.apiPort,
+    apiHttpsPort: flags.apiHttpsPort,
+    ...(flags.apiHttpsHost ? { apiHttpsHost: flags.apiHttpsHost } : {}),
+    xdsPort: flags.xdsPort,
+    apiHost: flags.apiHost,
+    xdsHost: flags.xdsHost,
+    apiAuth: { localhostIsAdmin: flags.localhostIsAdmin, bootstrapAdminToken: flags.bootstrapAdminToken },
+    tls: {
+      xdsPlaintext: flags.xdsPlaintext,
+      ...(flags.tlsCertFile ? { certFile: path.resolve(flags.tlsCertFile) } : {}),
+      ...(flags.tlsKeyFile ? { keyFile: path.resolve(flags.tlsKeyFile) } : {}),
+      // Gateway pods dial the control plane by its Service name: the certificate must carry it.
+      extraSubjectAltNames: [...flags.tlsSan, ...(kubernetes ? [new URL(kubernetes.gatewayPods.controlPlaneUrl).hostname.replace(/^\[|\]$/g, '')] : [])],
+    },
+    dataplaneAuth: flags.dpAuth,
+    logger,
+  });
+}
+
 /** Kubernetes-mode settings from the flags; the kubeconfig comes from the cluster or a file. */
 function kubernetesConfig(flags: CpRunFlags): KubernetesModeConfig {
   const kubeConfig = new KubeConfig();
-  if (flags.kubeconfig) kubeConfig.loadFromFile(flags.kubeconfig);
-  else kubeConfig.loadFromDefault();
+  const source = flags.kubeconfig ?? 'the default kubeconfig (in-cluster, KUBECONFIG, ~/.kube/config)';
+  try {
+    if (flags.kubeconfig) kubeConfig.loadFromFile(flags.kubeconfig);
+    else kubeConfig.loadFromDefault();
+  } catch (err) {
+    throw new Error(`cannot load ${source}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  // Without a cluster every request would fail as "unreachable" forever: that is a setting to fix.
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster?.server) throw new Error(`${source} names no current cluster with a server URL`);
   const webhookFiles = [flags.webhookTlsCertFile, flags.webhookTlsKeyFile];
   if (flags.webhookPort !== undefined && webhookFiles.some((f) => !f)) {
-    throw new InvalidArgumentError('--webhook-port needs --webhook-tls-cert-file and --webhook-tls-key-file');
+    throw new Error('--webhook-port needs --webhook-tls-cert-file and --webhook-tls-key-file');
   }
   const scheme = flags.xdsPlaintext ? 'http' : 'https';
   const cpUrl = flags.gatewayCpUrl ?? `${scheme}://portico-control-plane.${flags.systemNamespace}.svc:${flags.xdsPort}`;
@@ -178,6 +222,7 @@ function kubernetesConfig(flags: CpRunFlags): KubernetesModeConfig {
     systemNamespace: flags.systemNamespace,
     mode: flags.role,
     ...(flags.zone ? { zone: flags.zone } : {}),
+    ...(flags.leaderElection ? { leaderElection: leaderElectionSettings(flags) } : {}),
     gatewayPods: defaultGatewayPodSettings({
       image: flags.gatewayImage,
       controlPlaneUrl: cpUrl,
@@ -193,5 +238,15 @@ function kubernetesConfig(flags: CpRunFlags): KubernetesModeConfig {
           },
         }
       : {}),
+  };
+}
+
+/** Leader election settings from the flags; durations in milliseconds. */
+function leaderElectionSettings(flags: CpRunFlags): LeaderElectionSettings {
+  const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 1000));
+  const timings = { leaseDurationMs: ms(flags.leaderLeaseDuration), renewDeadlineMs: ms(flags.leaderRenewDeadline), retryPeriodMs: ms(flags.leaderRetryPeriod) };
+  return {
+    identity: flags.leaderElectionId ?? process.env['POD_NAME'] ?? `${hostname()}-${process.pid}`,
+    ...Object.fromEntries(Object.entries(timings).filter(([, v]) => v !== undefined)),
   };
 }

@@ -58,7 +58,7 @@ export function installCommand(): Command {
     .description('print the control plane (namespace, RBAC, Deployment, Service, admission webhook) as one multi-document YAML')
     .option('--namespace <ns>', 'namespace of the control plane, and of mesh Secrets', namespaceOption, DEFAULT_CONTROL_PLANE_NAMESPACE)
     .option('--image <image>', 'image of the control plane and of gateway pods', DEFAULT_CONTROL_PLANE_IMAGE)
-    .option('--replicas <n>', 'control plane replicas (the controllers have no leader election yet: more than 1 run them twice)', replicasOption, 1)
+    .option('--replicas <n>', 'control plane replicas (they elect one leader, with a Lease, to run the controllers)', replicasOption, 1)
     .option('--webhook-ca-file <file>', 'CA (PEM) that signed the webhook certificate; default: a new CA is generated')
     .option('--webhook-cert-file <file>', 'webhook serving certificate (PEM), valid for portico-control-plane.<ns>.svc')
     .option('--webhook-key-file <file>', 'webhook serving private key (PEM)')

@@ -1,7 +1,9 @@
-// The composition root of a universal-mode control plane. It reads as the ordered steps of a
-// start: open the store, load or generate the TLS certificates, build the xDS side, generate the
-// first snapshots from the fully loaded store, open the readiness gate, then serve the REST API;
-// and the reverse on stop.
+// The composition root of a control plane. It reads as the ordered steps of a start: load or
+// generate the TLS certificates, open the store, build the xDS side, generate the first snapshots
+// from the fully loaded store, open the readiness gate, then serve the REST API; and the reverse on
+// stop. In Kubernetes mode the REST API (and its GET /ready) listens before the store's first sync,
+// because that sync waits for the API server as long as it takes: meanwhile /ready answers 503 and
+// says which watchers are waiting.
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -10,7 +12,7 @@ import { createServiceAccountAuthenticator } from '../k8s/auth/service-account-a
 import type { GatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
 import { startAdmissionServer, type AdmissionServer } from '../k8s/webhook/admission-server.js';
 import { startKubernetesControllers, type KubernetesControllers } from './kubernetes-controllers.js';
-import { startStatusWriter } from './kubernetes-status-writer.js';
+import { startStatusWriter, type StatusWriter } from './kubernetes-status-writer.js';
 import { createApiServer, type ApiServer } from '../api-server/server.js';
 import { MemoryStore } from '../core/memory-store.js';
 import { ADMIN_USER_TOKEN, ensureAdminUserToken } from '../tokens/admin-user-token.js';
@@ -25,6 +27,9 @@ import { DataplaneTokens } from '../tokens/dataplane-token.js';
 import { dataplaneAuthentication, type DataplaneAuthType } from './dataplane-authentication.js';
 import { resolveDataplane } from './dataplane-registration.js';
 import { runtimeApiRoutes } from './api-routes.js';
+import { readinessRoute } from './readiness-route.js';
+import { startLeaderElection, type LeaderElection } from '../k8s/leader-election.js';
+import type { WatcherHealth } from '../k8s/watch/resource-watcher.js';
 import { cacheDelivery, ResourceStatuses } from './resource-status.js';
 import { Debouncer } from './debounce.js';
 import { GatewaySnapshots } from './gateway-snapshots.js';
@@ -41,9 +46,29 @@ export interface KubernetesModeConfig {
   readonly mode: 'zone' | 'global' | 'standalone';
   readonly zone?: string;
   readonly gatewayPods: GatewayPodSettings;
+  /**
+   * Run the controllers and status writer only while holding the leader Lease (several replicas);
+   * absent = run them unconditionally (a single replica, tests).
+   */
+  readonly leaderElection?: LeaderElectionSettings;
   /** The validating admission webhook (HTTPS); absent = not served. */
   readonly webhook?: { readonly host: string; readonly port: number; readonly cert: string; readonly key: string };
 }
+
+/** Leader election settings (defaults: client-go's timings, Lease `portico-control-plane-leader`). */
+export interface LeaderElectionSettings {
+  /** This replica's identity: the pod name in a cluster. */
+  readonly identity: string;
+  /** Namespace of the Lease (default: the system namespace). */
+  readonly namespace?: string;
+  readonly leaseName?: string;
+  readonly leaseDurationMs?: number;
+  readonly renewDeadlineMs?: number;
+  readonly retryPeriodMs?: number;
+}
+
+/** Name of the Lease the control plane replicas elect their leader with. */
+export const LEADER_LEASE_NAME = 'portico-control-plane-leader';
 
 /** Settings of one control-plane process. */
 export interface ControlPlaneConfig {
@@ -114,7 +139,7 @@ export interface ControlPlane {
   readonly snapshots: GatewaySnapshots;
   /** The ADS server on the dataplane port (its methods() are what the RPC coverage test walks). */
   readonly adsServer: AdsServer;
-  /** Kubernetes mode: the running controllers (absent on global control planes and elsewhere). */
+  /** Kubernetes mode: the running controllers (absent on global control planes, on replicas that do not lead, and elsewhere). */
   readonly controllers?: KubernetesControllers;
   /** Kubernetes mode: the admission webhook's port, when served. */
   readonly webhookPort?: number;
@@ -124,17 +149,24 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
-async function openStore(config: ControlPlaneConfig): Promise<ResourceStore> {
+// The Kubernetes store is returned unopened: its first sync waits for the API server, and the
+// REST API must answer /ready meanwhile (see the header).
+async function createStore(config: ControlPlaneConfig): Promise<ResourceStore> {
   if (config.store === 'memory') return new MemoryStore({ logger: config.logger.child({ component: 'store' }) });
   if (config.store === 'kubernetes') {
     const k = config.kubernetes;
     if (!k) throw new Error('the kubernetes store needs Kubernetes settings');
-    const store = new KubernetesStore({ kubeConfig: k.kubeConfig, logger: config.logger.child({ component: 'store' }), systemNamespace: k.systemNamespace });
-    // Design rule 10: ready only after every informer completed a full list.
-    await store.open();
-    return store;
+    return new KubernetesStore({ kubeConfig: k.kubeConfig, logger: config.logger.child({ component: 'store' }), systemNamespace: k.systemNamespace });
   }
   return SqliteStore.open({ dataDir: config.dataDir, logger: config.logger.child({ component: 'store' }) });
+}
+
+/** Every Kubernetes watcher's health, named `store/<Kind>` and `controllers/<path>`. */
+function watcherHealth(store: ResourceStore, controllers: KubernetesControllers | undefined): Record<string, WatcherHealth> {
+  const out: Record<string, WatcherHealth> = {};
+  if (store instanceof KubernetesStore) for (const [kind, health] of Object.entries(store.health())) if (health) out[`store/${kind}`] = health;
+  for (const [path, health] of Object.entries(controllers?.health() ?? {})) out[`controllers${path}`] = health;
+  return out;
 }
 
 /** Serialises regenerations: one at a time, and one more if changes arrived meanwhile. */
@@ -178,13 +210,30 @@ async function bootstrapAdminToken(store: ResourceStore, tokens: UserTokens, con
   }
 }
 
-/** Start a control plane; resolves once it is ready (store loaded, first snapshots published). */
+/**
+ * Start a control plane; resolves once it is ready (store loaded, first snapshots published). In
+ * Kubernetes mode that waits for the API server however long it takes (the watchers retry with
+ * backoff and warn with the reason); a failure that retrying cannot fix rejects, after closing
+ * whatever had started.
+ */
 export async function startControlPlane(config: ControlPlaneConfig): Promise<ControlPlane> {
+  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    return await startSteps(config, cleanups);
+  } catch (err) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Promise<void>>): Promise<ControlPlane> {
   const { logger } = config;
   // Certificates first: a bad certificate file stops the start before anything is opened.
   const tls: ControlPlaneTls = await prepareControlPlaneTls({ ...config, logger: logger.child({ component: 'tls' }) });
-  const store = await openStore(config);
+  cleanups.push(async () => tls.stop());
   if (config.tls.xdsPlaintext) logger.warn('the dataplane port serves plaintext (--xds-plaintext): tokens and secrets cross the network unencrypted');
+  const store = await createStore(config);
+  cleanups.push(() => store.close());
   const cache = new SnapshotCache();
   const statuses = new ResourceStatuses({ delivery: cacheDelivery(cache) });
   const snapshots = new GatewaySnapshots(store, cache, logger.child({ component: 'snapshots' }), statuses);
@@ -196,9 +245,51 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     snapshots.markDirty(event.key.kind === 'Mesh' ? event.key.name : event.key.mesh);
     debouncer.trigger();
   });
+  cleanups.push(async () => {
+    unwatch();
+    debouncer.cancel();
+    await loop.settle();
+  });
 
-  // One check for ADS and /bootstrap: dataplane tokens in universal mode unless explicitly off.
+  let started = false;
+  let stopping = false;
+  let controllers: KubernetesControllers | undefined;
+  let election: LeaderElection | undefined;
+  // One check for ADS and /bootstrap: dataplane tokens in universal mode, ServiceAccount tokens in
+  // Kubernetes mode, unless explicitly off (docs/dataplane-auth.md).
   const tokens = new DataplaneTokens(store);
+  const userTokens = new UserTokens(store);
+  const api: ApiServer = createApiServer({
+    store,
+    logger: logger.child({ component: 'api' }),
+    userTokens,
+    auth: { localhostIsAdmin: config.apiAuth.localhostIsAdmin },
+    isReady: () => started && !stopping && cache.isReady(),
+    extraRoutes: [
+      // Dataplane tokens are universal mode's proxy credential; Kubernetes proxies use their ServiceAccount.
+      ...runtimeApiRoutes(store, cache, statuses, config.store === 'kubernetes' ? undefined : tokens),
+      ...(config.store === 'kubernetes'
+        ? [
+            readinessRoute({
+              started: () => started && !stopping && cache.isReady(),
+              watchers: () => watcherHealth(store, controllers),
+              ...(config.kubernetes?.leaderElection ? { leadership: () => ({ leader: election?.isLeader() ?? false, holder: election?.holder() ?? '' }) } : {}),
+            }),
+          ]
+        : []),
+    ],
+    ...(config.store === 'kubernetes'
+      ? { readOnly: 'the REST API is read-only in Kubernetes mode: change resources with kubectl (they are validated by the admission webhook)' }
+      : {}),
+  });
+  const apiPort = await api.listen(config.apiPort, config.apiHost);
+  cleanups.push(() => api.close());
+  if (store instanceof KubernetesStore) {
+    logger.info({ apiPort }, 'REST API listening; waiting for the first list of every kind from the Kubernetes API server (GET /ready says which)');
+    // Design rule 10: ready only after every watcher completed a full list.
+    await store.open();
+  }
+
   const authentication = dataplaneAuthentication({
     store: config.store,
     type: config.dataplaneAuth,
@@ -208,6 +299,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     ...(config.kubernetes ? { serviceAccounts: createServiceAccountAuthenticator({ kubeConfig: config.kubernetes.kubeConfig }) } : {}),
   });
   const ads: AdsServer = createAdsServer({ cache, logger, nackBackoffMs: config.nackBackoffMs, authentication });
+  cleanups.push(() => ads.close());
   let servingCert = tls.serving.cert;
   const bootstrapHandler = createBootstrapHandler({
     logger: logger.child({ component: 'bootstrap' }),
@@ -225,29 +317,14 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     logger,
     ...(config.tls.xdsPlaintext ? {} : { tls: tls.serving }),
   });
+  cleanups.push(() => dataplanePort.close());
 
   // Design rule 10: nothing is answered before the first full load has produced snapshots.
   loop.request();
   await loop.settle();
   cache.setReady();
 
-  const userTokens = new UserTokens(store);
   if (config.apiAuth.bootstrapAdminToken) await bootstrapAdminToken(store, userTokens, config, logger);
-
-  let stopping = false;
-  const api: ApiServer = createApiServer({
-    store,
-    logger: logger.child({ component: 'api' }),
-    userTokens,
-    auth: { localhostIsAdmin: config.apiAuth.localhostIsAdmin },
-    isReady: () => !stopping && cache.isReady(),
-    // Dataplane tokens are universal mode's proxy credential; Kubernetes proxies use their ServiceAccount.
-    extraRoutes: runtimeApiRoutes(store, cache, statuses, config.store === 'kubernetes' ? undefined : tokens),
-    ...(config.store === 'kubernetes'
-      ? { readOnly: 'the REST API is read-only in Kubernetes mode: change resources with kubectl (they are validated by the admission webhook)' }
-      : {}),
-  });
-  const apiPort = await api.listen(config.apiPort, config.apiHost);
   const apiHttpsPort =
     config.apiHttpsPort === undefined ? undefined : await api.listenHttps(config.apiHttpsPort, config.apiHttpsHost ?? config.apiHost, tls.serving);
   // A replaced certificate file reaches both TLS listeners; open connections keep the old one.
@@ -256,21 +333,53 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     dataplanePort.setCertificate(next);
     api.setCertificate(next);
   });
+
+  // Zone (and standalone) control planes run the controllers and write status; with leader
+  // election only the replica holding the Lease does.
   const k8s = config.kubernetes;
-  const controllers =
-    config.store === 'kubernetes' && k8s && k8s.mode !== 'global'
-      ? startKubernetesControllers({
-          kubeConfig: k8s.kubeConfig,
-          store,
-          logger: logger.child({ component: 'controllers' }),
-          // Gateway pods verify the control plane by its generated CA unless the operator named one.
-          gatewayPods: k8s.gatewayPods.caCert || !tls.caPem ? k8s.gatewayPods : { ...k8s.gatewayPods, caCert: tls.caPem },
-          ...(k8s.zone ? { zone: k8s.zone } : {}),
-        })
-      : undefined;
-  await controllers?.synced;
-  // Status is written by zone (and standalone) control planes, like the controllers.
-  const statusWriter = controllers && k8s ? startStatusWriter({ kubeConfig: k8s.kubeConfig, store, statuses, logger: logger.child({ component: 'status' }) }) : undefined;
+  let statusWriter: StatusWriter | undefined;
+  const startLeaderWork = (k: KubernetesModeConfig): KubernetesControllers => {
+    const running = startKubernetesControllers({
+      kubeConfig: k.kubeConfig,
+      store,
+      logger: logger.child({ component: 'controllers' }),
+      // Gateway pods verify the control plane by its generated CA unless the operator named one.
+      gatewayPods: k.gatewayPods.caCert || !tls.caPem ? k.gatewayPods : { ...k.gatewayPods, caCert: tls.caPem },
+      ...(k.zone ? { zone: k.zone } : {}),
+    });
+    controllers = running;
+    statusWriter = startStatusWriter({ kubeConfig: k.kubeConfig, store, statuses, logger: logger.child({ component: 'status' }) });
+    return running;
+  };
+  const stopLeaderWork = async (): Promise<void> => {
+    const [running, writer] = [controllers, statusWriter];
+    controllers = undefined;
+    statusWriter = undefined;
+    writer?.stop();
+    await running?.stop();
+  };
+  cleanups.push(stopLeaderWork);
+  if (config.store === 'kubernetes' && k8s && k8s.mode !== 'global') {
+    const le = k8s.leaderElection;
+    if (le) {
+      election = startLeaderElection({
+        kubeConfig: k8s.kubeConfig,
+        namespace: le.namespace ?? k8s.systemNamespace,
+        name: le.leaseName ?? LEADER_LEASE_NAME,
+        identity: le.identity,
+        logger,
+        ...(le.leaseDurationMs === undefined ? {} : { leaseDurationMs: le.leaseDurationMs }),
+        ...(le.renewDeadlineMs === undefined ? {} : { renewDeadlineMs: le.renewDeadlineMs }),
+        ...(le.retryPeriodMs === undefined ? {} : { retryPeriodMs: le.retryPeriodMs }),
+        onStartedLeading: () => void startLeaderWork(k8s),
+        onStoppedLeading: stopLeaderWork,
+      });
+      const running = election;
+      cleanups.push(() => running.stop());
+    } else {
+      await startLeaderWork(k8s).synced;
+    }
+  }
   const webhook: AdmissionServer | undefined =
     k8s?.webhook && config.store === 'kubernetes'
       ? await startAdmissionServer({
@@ -281,6 +390,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
           logger: logger.child({ component: 'webhook' }),
         })
       : undefined;
+  started = true;
   logger.info({ apiPort, xdsPort: dataplanePort.port, apiHttpsPort, webhookPort: webhook?.port }, 'control plane ready');
 
   let stopped: Promise<void> | undefined;
@@ -294,7 +404,10 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     cache,
     snapshots,
     adsServer: ads,
-    ...(controllers ? { controllers } : {}),
+    // Changes with leadership: absent while this replica does not lead.
+    get controllers() {
+      return controllers;
+    },
     ...(webhook ? { webhookPort: webhook.port } : {}),
     async flush() {
       debouncer.flush();
@@ -303,8 +416,9 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     stop() {
       stopped ??= (async () => {
         stopping = true;
-        statusWriter?.stop();
-        await controllers?.stop();
+        // A leader steps down and releases the Lease, so another replica takes over at once.
+        await election?.stop();
+        await stopLeaderWork();
         await webhook?.close();
         unwatch();
         debouncer.cancel();

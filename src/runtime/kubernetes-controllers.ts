@@ -11,7 +11,7 @@ import { POD_CONTROLLER_COMPONENT, PodController, podKeysForNamespace, podKeysFo
 import { ServiceUpstreamController, serviceUpstreamKeyForEvent } from '../k8s/controllers/service-upstream-controller.js';
 import type { GatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
 import { objectKey } from '../k8s/watch/object-cache.js';
-import { startWatcher, type ResourceWatcher } from '../k8s/watch/resource-watcher.js';
+import { startWatcher, type ResourceWatcher, type WatcherHealth } from '../k8s/watch/resource-watcher.js';
 import { WorkQueue } from '../k8s/work-queue.js';
 
 /** Settings of the Kubernetes controllers. */
@@ -30,6 +30,8 @@ export interface KubernetesControllers {
   readonly synced: Promise<void>;
   /** Resolves when no reconcile is queued or running (tests). */
   idle(): Promise<void>;
+  /** Each watcher's health, by the collection path it watches. */
+  health(): Record<string, WatcherHealth>;
   stop(): Promise<void>;
 }
 
@@ -56,7 +58,8 @@ export function startKubernetesControllers(options: KubernetesControllerOptions)
   const deployments = watch<V1Deployment>('/apis/apps/v1/deployments');
   const namespaces = watch<V1Namespace>('/api/v1/namespaces');
   const instances = watch<{ metadata?: { namespace?: string; name?: string } }>('/apis/kuma.io/v1alpha1/meshgatewayinstances');
-  const watchers: ResourceWatcher<never>[] = [pods, services, deployments, namespaces, instances] as unknown as ResourceWatcher<never>[];
+  const watched = { '/api/v1/pods': pods, '/api/v1/services': services, '/apis/apps/v1/deployments': deployments, '/api/v1/namespaces': namespaces, '/apis/kuma.io/v1alpha1/meshgatewayinstances': instances };
+  const watchers: ResourceWatcher<never>[] = Object.values(watched) as unknown as ResourceWatcher<never>[];
 
   const events = new EventRecorder({ kubeConfig, logger, component: POD_CONTROLLER_COMPONENT });
   const instanceController = new MeshGatewayInstanceController({
@@ -125,6 +128,7 @@ export function startKubernetesControllers(options: KubernetesControllerOptions)
     async idle() {
       for (const q of queues) await q.idle();
     },
+    health: () => Object.fromEntries(Object.entries(watched).map(([path, w]) => [path, w.health()])),
     async stop() {
       unwatchStore();
       for (const q of queues) q.stop();

@@ -6,38 +6,15 @@
 // real Envoy started with `portico dp run` for that Dataplane serves real traffic to the demo app.
 // The dataplane port is TLS; `dp run` gets the control plane's CA the way a gateway pod does, from
 // the KUMA_CONTROL_PLANE_CA_CERT variable of the rendered Deployment.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
 import { httpBackend, type Backend } from '../support/backends.js';
 import { startFakeKubeApi, type FakeKubeApi, type Obj } from '../support/fake-kube-api/index.js';
-import { eventually, freePort, PORTICO_BIN, REPO_ROOT, request, start, type Running } from '../support/processes.js';
-
-const CRDS = readdirSync(path.join(REPO_ROOT, 'crds'))
-  .filter((f) => f.endsWith('.yaml'))
-  .map((f) => parse(readFileSync(path.join(REPO_ROOT, 'crds', f), 'utf8')) as Obj);
-const EXAMPLE = path.join(REPO_ROOT, 'examples', 'kubernetes');
-
-/** The example's documents with the gateway port replaced and the demo app's Dataplane pointed at a local backend. */
-function exampleObjects(gatewayPort: number, demoPort: number): Obj[] {
-  const docs = readdirSync(EXAMPLE)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .flatMap((f) => parseAllDocuments(readFileSync(path.join(EXAMPLE, f), 'utf8')).map((d) => d.toJS() as Obj | null))
-    .filter((d): d is Obj => d !== null);
-  return docs.map((d) => {
-    const text = JSON.stringify(d).replaceAll('"port":8080', `"port":${gatewayPort}`);
-    const obj = JSON.parse(text) as Obj & { kind: string; spec?: { networking?: { address?: string; inbound?: { port: number }[] } } };
-    if (obj.kind === 'Dataplane' && obj.spec?.networking) {
-      obj.spec.networking.address = '127.0.0.1';
-      for (const inbound of obj.spec.networking.inbound ?? []) inbound.port = demoPort;
-    }
-    return obj;
-  });
-}
+import { CRDS, exampleObjects, namespacesFirst } from '../support/kube/example-objects.js';
+import { eventually, freePort, PORTICO_BIN, request, start, type Running } from '../support/processes.js';
 
 const KUMA = 'kuma.io/v1alpha1';
 
@@ -53,7 +30,7 @@ describe('Kubernetes mode end to end (fake API server, real Envoy, real traffic)
   let podName = '';
 
   beforeAll(async () => {
-    fake = await startFakeKubeApi({ customResources: CRDS, namespaces: ['default', 'kube-system', 'portico-system'] });
+    fake = await startFakeKubeApi({ customResources: [...CRDS], namespaces: ['default', 'kube-system', 'portico-system'] });
     demo = await httpBackend('demo-app');
     gatewayPort = await freePort();
     adminPort = await freePort();
@@ -63,9 +40,7 @@ describe('Kubernetes mode end to end (fake API server, real Envoy, real traffic)
     writeFileSync(kubeconfig, fake.kubeConfig().exportConfig());
 
     // Namespaces first, then everything else of the example, as `kubectl apply -f` would.
-    const objects = exampleObjects(gatewayPort, demo.port);
-    const isNamespace = (o: Obj) => (o as { kind?: string }).kind === 'Namespace';
-    fake.seed([...objects.filter(isNamespace), ...objects.filter((o) => !isNamespace(o))]);
+    fake.seed(namespacesFirst(exampleObjects(gatewayPort, demo.port)));
 
     const cp = start(process.execPath, [
       PORTICO_BIN, 'cp', 'run', '--mode', 'kubernetes', '--kubeconfig', kubeconfig, '--system-namespace', 'portico-system', '--data-dir', dir,

@@ -122,7 +122,12 @@ describe('control plane RBAC', () => {
 
   it('reads Secrets only in its own namespace and never writes them', () => {
     expect(CLUSTER_RULES.flatMap((r) => r.resources)).not.toContain('secrets');
-    expect(NAMESPACE_RULES).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }]);
+    expect(NAMESPACE_RULES.filter((r) => r.resources.includes('secrets'))).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }]);
+  });
+
+  it('may read, create and renew the leader Lease in its own namespace only, never delete it', () => {
+    expect(CLUSTER_RULES.flatMap((r) => r.resources)).not.toContain('leases');
+    expect(NAMESPACE_RULES.filter((r) => r.resources.includes('leases'))).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }]);
   });
 
   it('deletes nothing but Dataplanes, and never touches the user-owned kuma.io kinds', () => {

@@ -80,9 +80,13 @@ export const CLUSTER_RULES: readonly PolicyRule[] = [
 
 /**
  * Permissions in the control plane's own namespace only: mesh Secrets are read from there and
- * nowhere else, so a namespaced Role keeps every other namespace's Secrets out of reach.
+ * nowhere else, so a namespaced Role keeps every other namespace's Secrets out of reach. The
+ * replicas elect the one that runs the controllers with a Lease there (read, create, renew).
  */
-export const NAMESPACE_RULES: readonly PolicyRule[] = [{ apiGroups: [''], resources: ['secrets'], verbs: READ }];
+export const NAMESPACE_RULES: readonly PolicyRule[] = [
+  { apiGroups: [''], resources: ['secrets'], verbs: READ },
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+];
 
 /** Every object of the control plane install, in apply order. */
 export function desiredControlPlaneManifests(input: ControlPlaneManifestsInput): Manifest[] {
@@ -229,6 +233,8 @@ function controlPlaneContainer(namespace: string, image: string): Record<string,
     image,
     imagePullPolicy: 'IfNotPresent',
     command: ['portico'],
+    // The pod name identifies this replica in the leader Lease.
+    env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
     args: controlPlaneArgs(namespace, image),
     ports: [
       { name: 'xds', containerPort: CONTROL_PLANE_PORTS.xds, protocol: 'TCP' },
@@ -245,9 +251,10 @@ function controlPlaneContainer(namespace: string, image: string): Record<string,
       failureThreshold: 3,
     },
     // Liveness only asks whether the process still accepts connections: readiness can be false
-    // for a long time during an API server outage, and restarting would not help then.
+    // for a long time during an API server outage, and restarting would not help then. The REST
+    // API port, because it listens while the first sync waits for the API server (xDS does not).
     livenessProbe: {
-      tcpSocket: { port: CONTROL_PLANE_PORTS.xds },
+      tcpSocket: { port: CONTROL_PLANE_PORTS.api },
       initialDelaySeconds: 15,
       periodSeconds: 10,
       timeoutSeconds: 2,

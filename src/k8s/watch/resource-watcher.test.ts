@@ -1,8 +1,11 @@
 // The watcher against the fake API server, through the real client-node Watch: list+watch events,
 // the 410 relist diff, restarts after dropped watches and failing lists, and the resync.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { compileForChild, type ChildBuild } from '../../../test/support/compile-for-child.js';
 import { startFakeKubeApi, type FakeKubeApi, type Obj } from '../../../test/support/fake-kube-api/index.js';
 import { kubeRequest } from './kube-request.js';
 import { startWatcher, type ResourceWatcher } from './resource-watcher.js';
@@ -172,4 +175,25 @@ describe('startWatcher', () => {
     await w.synced;
     expect(w.list().map((o) => [o.apiVersion, o.kind])).toEqual([['v1', 'ConfigMap']]);
   });
+});
+
+describe('startWatcher in a process of its own', () => {
+  let build: ChildBuild | undefined;
+  afterEach(() => build?.remove());
+
+  it('keeps the process alive while retrying an unreachable API server, and syncs once it answers', async () => {
+    build = compileForChild(fileURLToPath(new URL('../../../test/support/watcher-child.ts', import.meta.url)));
+    await api.close();
+    const port = Number(new URL(api.url).port);
+    const child = spawn(process.execPath, [build.entry, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // Only the watcher's restart timer is left to keep this process alive between attempts.
+    await vi.waitFor(() => expect(out).toContain('failures 3'), { timeout: 20_000, interval: 20 });
+    expect(child.exitCode).toBeNull();
+    api = await startFakeKubeApi({ port });
+    expect(await exited).toBe(0);
+    expect(out).toContain('synced');
+  }, 30_000);
 });

@@ -10,12 +10,16 @@
 // - it re-lists only after a 410: we re-list every `resyncMs` (default 5 min) by replacing the
 //   session, which heals missed events and silently hung watches (its 30 s watch timeout signal is
 //   built but never used).
+// - the restart timer is the only thing that retries a watcher whose API server is unreachable or
+//   refuses it, so it keeps the process alive (a control plane started before the API server, or
+//   before its RBAC, must keep retrying, not exit); stop() clears it.
 // Every list, the first and each later one (410, restart, resync), goes through our list function,
 // which diffs the complete answer against the watcher's own cache (object-cache.ts): absent objects
 // are reported deleted, changed ones updated, unchanged ones not at all. A failed list throws before
 // touching the cache, so an outage keeps serving the last state and is never read as "no objects".
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { KubeApiError } from './kube-request.js';
 import { listObjects } from './list-objects.js';
 import { ObjectCache, type ObjectChange } from './object-cache.js';
 
@@ -198,6 +202,7 @@ class Watcher<T extends KubernetesObject> implements ResourceWatcher<T> {
 
   private scheduleResync(): void {
     clearTimeout(this.timer);
+    // Unref'd: while synced, the open watch connection is what keeps a session alive, not this timer.
     if (this.resyncMs > 0) this.timer = setTimeout(() => this.startSession('resync'), this.resyncMs).unref();
   }
 
@@ -208,12 +213,15 @@ class Watcher<T extends KubernetesObject> implements ResourceWatcher<T> {
     this.failedSession = id;
     if (Date.now() - this.sessionStartedAt >= this.backoff.maxMs) this.delayMs = this.backoff.initialMs;
     this.consecutiveFailures++;
-    this.lastError = err instanceof Error ? err.message : String(err);
+    const reason = watchFailureReason(err);
+    this.lastError = `${reason}: ${err instanceof Error ? err.message : String(err)}`;
     const delayMs = this.delayMs;
     this.delayMs = Math.min(this.delayMs * 2, this.backoff.maxMs);
-    this.logger.warn({ err, retryInMs: delayMs, cachedObjects: this.cache.size }, 'watch failed; serving the cache and restarting');
+    const { consecutiveFailures: failures } = this;
+    this.logger.warn({ err, reason, failures, retryInMs: delayMs, cachedObjects: this.cache.size }, `watch failed (${reason}); serving the cache and retrying`);
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.startSession('restart'), delayMs).unref();
+    // Not unref'd: see the header.
+    this.timer = setTimeout(() => this.startSession('restart'), delayMs);
   }
 
   private apply(change: ObjectChange<T> | undefined): void {
@@ -228,4 +236,26 @@ class Watcher<T extends KubernetesObject> implements ResourceWatcher<T> {
       }
     }
   }
+}
+
+/**
+ * Why a list or watch failed, in words an operator can act on: the API server unreachable, our
+ * credentials or RBAC refused, the collection not served (CRDs not installed), or a server error.
+ */
+export function watchFailureReason(err: unknown): string {
+  const status = err instanceof KubeApiError ? err.status : statusOfClientError(err);
+  if (status === 401) return 'unauthorized: the API server rejects the control plane\'s credentials';
+  if (status === 403) return 'forbidden: RBAC does not (yet) allow the control plane to list and watch this collection';
+  if (status === 404) return 'not found: the API server does not serve this collection (CRDs not installed?)';
+  if (status === 429 || (status !== undefined && status >= 500)) return `API server error (HTTP ${status})`;
+  if (status === 0 || status === undefined) return 'API server unreachable';
+  return `HTTP ${status}`;
+}
+
+// client-node's Watch reports a refused watch as an Error carrying the HTTP code.
+function statusOfClientError(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { statusCode, code } = err as { statusCode?: unknown; code?: unknown };
+  if (typeof statusCode === 'number') return statusCode;
+  return typeof code === 'number' ? code : undefined;
 }

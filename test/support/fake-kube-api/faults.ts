@@ -23,7 +23,7 @@ export interface RequestFilter {
   readonly path?: string | RegExp;
 }
 
-/** A fault for the next `count` (default 1, `Infinity` until cleared) matching requests: a 5xx status or a hang. */
+/** A fault for the next `count` (default 1, `Infinity` until cleared) matching requests: a 5xx status, an RBAC 403, or a hang. */
 export interface FaultRule extends RequestFilter {
   readonly status?: number;
   readonly hang?: boolean;

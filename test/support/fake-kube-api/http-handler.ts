@@ -10,7 +10,7 @@ import type { ResourceRegistry } from './resource-types.js';
 import { apiVersionOf } from './resource-types.js';
 import type { ResourceRoute, StaticRoute } from './routes.js';
 import { parseRoute, verbOf } from './routes.js';
-import { badRequest, internalError, KubeError, serverError, unauthorized, unsupportedMediaType } from './status-errors.js';
+import { badRequest, internalError, KubeError, rbacForbidden, serverError, unauthorized, unsupportedMediaType } from './status-errors.js';
 import type { TokenReviews } from './token-review.js';
 import type { WatchHub } from './watch-stream.js';
 import type { DeleteOptions, Writer } from './write-operations.js';
@@ -96,6 +96,7 @@ async function handle(ctx: HandlerContext, req: http.IncomingMessage, res: http.
     });
     return;
   }
+  if (fault?.status === 403) throw rbacForbidden(verb, url.pathname);
   if (fault) throw serverError(fault.status ?? 500);
   await serve(ctx, req, res, url, route, verb);
 }

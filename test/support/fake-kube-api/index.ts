@@ -43,6 +43,8 @@ export interface FakeKubeApiOptions {
   readonly customResources?: ReadonlyArray<CustomResourceDescription | Obj>;
   /** Watch events retained for resuming watches (default 10000); older resourceVersions get 410 Gone. */
   readonly historyLimit?: number;
+  /** Port to listen on (default 0: a free one), e.g. one a client was configured with before the server existed. */
+  readonly port?: number;
   /** Interval of BOOKMARK events on watches that allow them (default 0: only `sendBookmarks()` and before a timeout). */
   readonly bookmarkIntervalMs?: number;
 }
@@ -93,7 +95,7 @@ export interface FakeKubeApi {
   openWatches(): number;
   /** Resolves once at least `count` watch streams are open. */
   waitForWatches(count: number): Promise<void>;
-  /** Answers the next matching requests with a 5xx Status or holds them unanswered (see FaultRule). */
+  /** Answers the next matching requests with a 5xx or RBAC 403 Status, or holds them unanswered (see FaultRule). */
   failNext(rule: FaultRule): void;
   /** Removes all fault rules. */
   clearFaults(): void;
@@ -127,7 +129,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
   const namespaceOf = (type: ResourceType, namespace: string | undefined): string => (type.namespaced ? (namespace ?? 'default') : '');
   let address = '';
   const server = http.createServer(createHandler({ registry, store, writer, watches, faults, tokenReviews, token: options.token, serverAddress: () => address }));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   const url = `http://${address}`;
   for (const name of options.namespaces ?? DEFAULT_NAMESPACES) writer.create(typeOf('v1', 'Namespace'), '', { metadata: { name } });

@@ -66,6 +66,7 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
     fieldLabels: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
   }),
   builtin('apps', 'v1', 'Deployment', 'deployments', { statusSubresource: true, generation: 'spec-and-annotations', shortNames: ['deploy'], categories: ['all'] }),
+  builtin('coordination.k8s.io', 'v1', 'Lease', 'leases'),
   builtin('authentication.k8s.io', 'v1', 'TokenReview', 'tokenreviews', { namespaced: false, verbs: ['create'], review: true }),
 ];
 

@@ -105,6 +105,11 @@ export function forbidden(gr: GroupResource, name: string, why: string): KubeErr
   return new KubeError(403, 'Forbidden', `${qualified(gr)} "${name}" is forbidden: ${why}`, detailsOf(gr, name));
 }
 
+/** 403 as the RBAC authorizer answers it, produced by fault injection (`failNext({ status: 403 })`). */
+export function rbacForbidden(verb: string, path: string): KubeError {
+  return new KubeError(403, 'Forbidden', `${path} is forbidden: User "system:serviceaccount:test:fake" cannot ${verb} resource at ${path}`, {});
+}
+
 /** 405 for a verb the path does not support. */
 export function methodNotAllowed(): KubeError {
   return new KubeError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
