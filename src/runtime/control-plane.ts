@@ -324,7 +324,9 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   await loop.settle();
   cache.setReady();
 
-  if (config.apiAuth.bootstrapAdminToken) await bootstrapAdminToken(store, userTokens, config, logger);
+  // Kubernetes mode keeps least privilege: the control plane may not write Secrets, so the admin
+  // token is not created there (docs/api-auth.md); loopback admin (e.g. kubectl port-forward) remains.
+  if (config.apiAuth.bootstrapAdminToken && config.store !== 'kubernetes') await bootstrapAdminToken(store, userTokens, config, logger);
   const apiHttpsPort =
     config.apiHttpsPort === undefined ? undefined : await api.listenHttps(config.apiHttpsPort, config.apiHttpsHost ?? config.apiHost, tls.serving);
   // A replaced certificate file reaches both TLS listeners; open connections keep the old one.

@@ -11,7 +11,7 @@
 // - the API server stopped and started under a running control plane, and one started while it is
 //   down or while RBAC refuses it;
 // - two replicas (`--replicas 2`) electing one leader with a real Lease; the leader killed.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -98,7 +98,10 @@ describe('Kubernetes mode against a real kube-apiserver', () => {
   const replicaArgs = (xds: number, webhook: number) => [
     '--xds-port', String(xds), '--webhook-port', String(webhook), '--webhook-host', '127.0.0.1',
     '--webhook-tls-cert-file', webhookCert.certFile, '--webhook-tls-key-file', webhookCert.keyFile,
-    '--gateway-cp-url', `http://127.0.0.1:${xds}`, '--gateway-image', 'portico:e2e',
+    '--gateway-cp-url', `https://127.0.0.1:${xds}`, '--gateway-image', 'portico:e2e',
+    // Both replicas serve one certificate on the dataplane port, as `install control-plane` makes
+    // them (the webhook's), so a gateway pod trusts whichever replica it reaches.
+    '--tls-cert-file', webhookCert.certFile, '--tls-key-file', webhookCert.keyFile, '--gateway-ca-file', cluster.caFile,
   ];
 
   // A failed start (a missing binary above all) fails every test with its message: the lane is
@@ -217,11 +220,21 @@ describe('Kubernetes mode against a real kube-apiserver', () => {
     const dataplane = await get(admin, `${KUMA}/namespaces/ingress/dataplanes/${podName}`);
     expect(dataplane?.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Pod', name: podName })]);
 
+    // The pod's ServiceAccount token, as kubelet would mount it (TokenRequest); the control plane
+    // checks it with a real TokenReview against this pod.
+    const serviceAccount = (pod as unknown as { spec: { serviceAccountName?: string } }).spec.serviceAccountName || 'default';
+    const tokenAnswer = await kubeRequest<{ status: { token: string } }>(admin, {
+      method: 'POST',
+      path: `/api/v1/namespaces/ingress/serviceaccounts/${serviceAccount}/token`,
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+    });
+    const tokenFile = path.join(dir, 'gateway-sa-token');
+    writeFileSync(tokenFile, tokenAnswer.status.token);
     const adminPort = await freePort();
     const dp = start(process.execPath, [
-      PORTICO_BIN, 'dp', 'run', '--cp', `http://127.0.0.1:${xdsPort}`, '--mesh', 'default', '--name', `${podName}.ingress`,
+      PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${xdsPort}`, '--ca-cert-file', cluster.caFile, '--mesh', 'default', '--name', `${podName}.ingress`,
       '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1',
-    ]);
+    ], { env: { KUMA_DATAPLANE_RUNTIME_TOKEN_PATH: tokenFile } });
     processes.push(dp);
     await eventually(async () => (await request(`http://127.0.0.1:${gatewayPort}/hello`, { host: 'foo.example.com' })).status === 200, 90_000, 'traffic through the gateway');
     const r = await request(`http://127.0.0.1:${gatewayPort}/hello`, { host: 'foo.example.com' });

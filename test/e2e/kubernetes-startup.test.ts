@@ -62,6 +62,7 @@ function kubeconfigFor(port: number, name: string): string {
 function startCp(kubeconfig: string, apiPort: number): Running {
   const cp = start(process.execPath, [
     PORTICO_BIN, 'cp', 'run', '--mode', 'kubernetes', '--kubeconfig', kubeconfig, '--system-namespace', 'portico-system',
+    '--data-dir', mkdtempSync(path.join(os.tmpdir(), 'portico-startup-')), '--api-https-port', '0',
     '--api-port', String(apiPort), '--xds-port', '0',
   ]);
   running.push(cp);

@@ -1,5 +1,8 @@
 // Control plane replicas for leader election tests: `portico cp run --mode kubernetes` processes
 // with short Lease timings, and their GET /ready reports (which say who leads).
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { PORTICO_BIN, request, start, type Running } from '../processes.js';
 
 /** Lease timings of the replicas: short, so a takeover test takes seconds. */
@@ -33,6 +36,8 @@ export interface ReadinessBody {
 export async function startReplica(options: { id: string; kubeconfig: string; apiPort: number; extraArgs?: readonly string[]; env?: NodeJS.ProcessEnv }): Promise<Replica> {
   const process_ = start(process.execPath, [
     PORTICO_BIN, 'cp', 'run', '--mode', 'kubernetes', '--kubeconfig', options.kubeconfig, '--system-namespace', 'portico-system',
+    // Each replica keeps its generated certificates apart, and lets the OS pick its HTTPS API port.
+    '--data-dir', mkdtempSync(path.join(os.tmpdir(), `portico-replica-${options.id}-`)), '--api-https-port', '0',
     '--api-port', String(options.apiPort), '--xds-port', '0', '--leader-election-id', options.id,
     '--leader-lease-duration', String(LEASE.durationMs / 1000), '--leader-renew-deadline', String(LEASE.renewMs / 1000),
     '--leader-retry-period', String(LEASE.retryMs / 1000), ...(options.extraArgs ?? []),
