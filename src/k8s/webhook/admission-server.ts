@@ -7,6 +7,7 @@ import https from 'node:https';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { textLimitError } from '../../decode/untrusted-yaml.js';
 import { answerTooLarge, readBoundedBody } from '../../http/bounded-body.js';
 import { WEBHOOK_PATH } from '../render/webhook-configuration.js';
 import { admissionResponse, decodeAdmissionReview, type AdmissionRequest, type AdmissionVerdict } from './admission-review.js';
@@ -93,9 +94,13 @@ function guarded(req: http.IncomingMessage, res: http.ServerResponse, log: Logge
 
 /** Decode, decide, answer. Object contents are never logged: they may be Secrets. */
 function review(body: Buffer, res: http.ServerResponse, mode: ControlPlaneMode, log: Logger): void {
+  const text = body.toString('utf8');
+  // JSON.parse is iterative, but the schema decoder that reads the object afterwards is not.
+  const deep = textLimitError(text);
+  if (deep !== undefined) return sendJson(res, 400, { message: `request body is not accepted: ${deep}` });
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     // The parser's message quotes the body, which may be a Secret: it is not repeated.
     return sendJson(res, 400, { message: 'request body is not valid JSON' });

@@ -5,6 +5,7 @@
 // retry), 404 Dataplane not found yet (it retries), 400 from the resolver, 500 otherwise.
 import type http from 'node:http';
 import type { Logger } from 'pino';
+import { textLimitError } from '../../decode/untrusted-yaml.js';
 import { answerTooLarge, readBoundedBody } from '../../http/bounded-body.js';
 import { buildBootstrap, renderBootstrapYaml, DEFAULT_ADMIN_PORT } from './bootstrap.js';
 import type { BootstrapParams } from './bootstrap.js';
@@ -63,9 +64,13 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, optio
   if (req.method !== 'POST') throw new HttpError(405, 'method not allowed');
   const body = await readBody(req, res, options.maxBodyBytes ?? 1024 * 1024);
   if (body === undefined) return;
+  const text = body.toString('utf8');
+  // JSON.parse is iterative, but what reads the request afterwards (JSON.stringify) is not.
+  const deep = textLimitError(text);
+  if (deep !== undefined) throw new HttpError(422, `invalid JSON: ${deep}`);
   let json: unknown;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    json = JSON.parse(text);
   } catch (err) {
     throw new HttpError(422, `invalid JSON: ${(err as Error).message}`);
   }
