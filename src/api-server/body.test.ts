@@ -57,9 +57,9 @@ describe('limits of docs/limits.md', () => {
     expect(parseSingleDocument('{"a":'.repeat(64) + '1' + '}'.repeat(64), 'json').ok).toBe(true);
   });
 
-  it('refuses more than 100,000 values before parsing', () => {
-    const wide = `[${'1,'.repeat(100_000)}1]`;
-    expect(message(parseSingleDocument(wide, 'json'))).toEqual([{ field: '', message: 'more than 100000 values (list items and map entries) at line 1, column 199999' }]);
+  it('refuses more than 20,000 values before parsing', () => {
+    const wide = `[${'1,'.repeat(20_000)}1]`;
+    expect(message(parseSingleDocument(wide, 'json'))).toEqual([{ field: '', message: 'more than 20000 values (list items and map entries) at line 1, column 39999' }]);
   });
 
   it('refuses more than 1,000 documents without parsing them', () => {
@@ -69,7 +69,7 @@ describe('limits of docs/limits.md', () => {
   });
 
   it('finds duplicate keys in linear time with the parser message', () => {
-    const keys = Array.from({ length: 50_000 }, (_, i) => `"k${i}":1`);
+    const keys = Array.from({ length: 15_000 }, (_, i) => `"k${i}":1`);
     const r = parseSingleDocument(`{${keys.join(',')},"k7":2}`, 'json');
     expect(message(r)?.[0]?.message).toMatch(/^invalid JSON: Map keys must be unique at line 1, column \d+$/);
   });
