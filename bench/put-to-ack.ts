@@ -56,7 +56,7 @@ export async function benchPutToAck(runs = 20, debounceMs = DEFAULT_CONFIG.debou
   await put(route(0));
   const dpFile = path.join(dataDir, 'gateway.yaml');
   writeFileSync(dpFile, 'type: Dataplane\nmesh: default\nname: edge-1\nnetworking:\n  address: 127.0.0.1\n  gateway: {type: BUILTIN, tags: {kuma.io/service: edge-gateway}}\n');
-  const envoy = start(process.execPath, [PORTICO_BIN, 'dp', 'run', '--cp', `http://127.0.0.1:${cp.xdsPort}`, '--dataplane-file', dpFile, '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1']);
+  const envoy = start(process.execPath, [PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${cp.xdsPort}`, '--ca-cert-file', cp.caFile!, '--dataplane-file', dpFile, '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1']);
   const nodeId = 'default.edge-1';
   const nextAck = () =>
     new Promise<number>((resolve, reject) => {

@@ -3,6 +3,7 @@
 import { benchPutToAck } from './put-to-ack.js';
 import { benchTranslate } from './translate.js';
 import { benchTranslateHttps } from './translate-https.js';
+import { benchTlsConnect } from './tls-connect.js';
 import { writeResults, type BenchResult, type Summary } from './harness.js';
 
 const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<BenchResult> }[] = [
@@ -11,6 +12,7 @@ const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<Ben
   { id: 'translate-https-10x100x10', run: () => benchTranslateHttps(10) },
   { id: 'put-to-ack', run: () => benchPutToAck(20) },
   { id: 'put-to-ack-debounce-10ms', run: () => benchPutToAck(20, 10) },
+  { id: 'tls-connect', run: () => benchTlsConnect(50) },
 ];
 
 function describe(value: Summary | number | string): string {

@@ -19,9 +19,10 @@ const ALLOWED = {
   'xds/server': ['xds/cache', 'xds/envoy', 'ca', 'http', 'decode'],
   ca: [],
   'k8s/render': ['ir', 'api'],
-  k8s: ['api', 'core', 'ir', 'gateway', 'k8s/render', 'http', 'decode'],
+  k8s: ['api', 'core', 'ir', 'gateway', 'k8s/render', 'ca', 'http', 'decode'],
   kds: ['api', 'core'],
-  'api-server': ['api', 'core', 'http', 'decode'],
+  tokens: ['api', 'core'],
+  'api-server': ['api', 'core', 'tokens', 'http', 'decode'],
   http: [],
   decode: [],
   cli: ['*'],
@@ -34,6 +35,7 @@ const FORBIDDEN_PACKAGES = {
   gateway: ['@grpc/', 'protobufjs', 'better-sqlite3', 'pg', '@kubernetes/'],
   'xds/translator': ['@grpc/', 'better-sqlite3', 'pg', '@kubernetes/'],
   'k8s/render': ['@kubernetes/', '@grpc/', 'protobufjs'],
+  tokens: ['@grpc/', 'protobufjs', '@kubernetes/'],
 };
 /** Only cli may import runtime (it is the entry point that starts the composition root). */
 const RUNTIME_IMPORTERS = new Set(['cli', 'runtime']);

@@ -21,7 +21,7 @@ const BAD_GATEWAY = GATEWAY.replace('name: edge', 'name: bad').replace('port: 80
 
 /** POST /apply with a body in the given content type. */
 function apply(router: Router, body: string, contentType = 'application/yaml') {
-  return router({ method: 'POST', url: new URL('http://api.test/apply'), headers: { 'content-type': contentType }, body });
+  return router({ method: 'POST', url: new URL('http://api.test/apply'), headers: { host: '127.0.0.1', 'content-type': contentType }, body, remoteAddress: '127.0.0.1' });
 }
 
 describe('POST /apply', () => {

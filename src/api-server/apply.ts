@@ -4,6 +4,7 @@
 // store.commit() writes them, Meshes first so the resources inside a new Mesh can follow it.
 import { parseResourceDocument } from '../api/resource-document.js';
 import type { Violation } from '../api/violation.js';
+import { isGlobalKind } from '../core/registry.js';
 import type { ResourceInput, StoredResource } from '../core/resource.js';
 import { ConflictError, type ResourceStore, type WriteOp } from '../core/store.js';
 import { bodyFormat, parseDocuments, parseSingleDocument, type BodyDocument } from './body.js';
@@ -138,7 +139,7 @@ async function missingMeshes(store: ResourceStore, entries: readonly Entry[]): P
   for (const e of entries) if (e.input.kind === 'Mesh') known.set(e.input.name, true);
   const violations: Violation[] = [];
   for (const e of entries) {
-    if (e.input.kind === 'Mesh') continue;
+    if (isGlobalKind(e.input.kind)) continue;
     let exists = known.get(e.input.mesh);
     if (exists === undefined) {
       exists = (await store.get(meshKey(e.input.mesh))) !== undefined;
@@ -193,8 +194,8 @@ function meshFirst(e: Entry): number {
   return e.input.kind === 'Mesh' ? 0 : 1;
 }
 
-/** The answer entry of one resource; a Mesh has no `mesh`, as in the universal form. */
+/** The answer entry of one resource; a global kind has no `mesh`, as in the universal form. */
 function item(input: ResourceInput, r: { result: ApplyResult; version: string }): AppliedItem {
-  const base = input.kind === 'Mesh' ? { type: input.kind } : { type: input.kind, mesh: input.mesh };
+  const base = isGlobalKind(input.kind) ? { type: input.kind } : { type: input.kind, mesh: input.mesh };
   return { ...base, name: input.name, result: r.result, version: r.version };
 }

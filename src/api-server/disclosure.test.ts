@@ -14,12 +14,38 @@ const METADATA_KEYS = ['type', 'mesh', 'name', 'creationTime', 'modificationTime
 
 function call(router: Router, method: string, path: string, body?: unknown, contentType = 'application/json') {
   const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-  return router({ method, url: new URL(`http://api.test${path}`), headers: { 'content-type': contentType }, body: text });
+  return router({ method, url: new URL(`http://api.test${path}`), headers: { host: '127.0.0.1', 'content-type': contentType }, body: text, remoteAddress: '127.0.0.1' });
 }
 
 function itemsOf(response: { body: unknown }): Record<string, unknown>[] {
   return (response.body as { items: Record<string, unknown>[] }).items;
 }
+
+describe('GlobalSecrets over REST (/global-secrets)', () => {
+  const GLOBAL = { type: 'GlobalSecret', name: 'signing-key-1', data: DATA };
+  const GLOBAL_KEYS = ['type', 'name', 'creationTime', 'modificationTime'];
+  let router: Router;
+
+  beforeEach(() => {
+    router = createRouter({ store: new MemoryStore({ logger: pino({ level: 'silent' }) }), logger: pino({ level: 'silent' }), isReady: () => true, version: '1' });
+  });
+
+  it('creates, reads, lists and deletes with no mesh, disclosing data only on ?reveal=true', async () => {
+    const created = await call(router, 'PUT', '/global-secrets/signing-key-1', GLOBAL);
+    expect(created.status).toBe(201);
+    expect(Object.keys(created.body as object)).toEqual(GLOBAL_KEYS);
+    expect(Object.keys((await call(router, 'GET', '/global-secrets/signing-key-1')).body as object)).toEqual(GLOBAL_KEYS);
+    expect((await call(router, 'GET', '/global-secrets/signing-key-1?reveal=true')).body).toMatchObject(GLOBAL);
+    const list = await call(router, 'GET', '/global-secrets');
+    expect(itemsOf(list).map((i) => Object.keys(i))).toEqual([GLOBAL_KEYS]);
+    expect((await call(router, 'DELETE', '/global-secrets/signing-key-1')).status).toBe(200);
+    expect((await call(router, 'GET', '/global-secrets/signing-key-1')).status).toBe(404);
+  });
+
+  it('is not reachable inside a mesh', async () => {
+    expect((await call(router, 'GET', '/meshes/default/global-secrets')).status).toBe(404);
+  });
+});
 
 describe('Secret disclosure over REST', () => {
   let store: MemoryStore;

@@ -9,6 +9,8 @@ export interface ApiResponse {
   readonly status: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body: unknown;
+  /** Send `body` (a string) as is with this type instead of as JSON (a token is answered as text). */
+  readonly contentType?: 'text/plain';
 }
 
 /** The error body of every non-2xx answer. */

@@ -1,6 +1,7 @@
 // Conversions between the wire form of the REST API (Kuma's universal form) and the store's
 // resources, plus the content comparison that lets an identical write leave the version alone.
 import type { ParsedResource } from '../api/resource-document.js';
+import { isGlobalKind } from '../core/registry.js';
 import type { ResourceInput, ResourceKey, StoredResource } from '../core/resource.js';
 
 /** Keys the universal form reserves for metadata; a spec field of the same name never shadows them. */
@@ -8,11 +9,11 @@ const META_KEYS = new Set(['type', 'mesh', 'name', 'creationTime', 'modification
 
 /**
  * A stored resource in Kuma's universal form: `{type, mesh, name, creationTime,
- * modificationTime, labels?, ...spec}`. A Mesh has no `mesh` field, as in Kuma.
+ * modificationTime, labels?, ...spec}`. Global kinds (Mesh, GlobalSecret) have no `mesh` field, as in Kuma.
  */
 export function toUniversal(resource: StoredResource): Record<string, unknown> {
   const out: Record<string, unknown> = { type: resource.kind };
-  if (resource.kind !== 'Mesh') out['mesh'] = resource.mesh;
+  if (!isGlobalKind(resource.kind)) out['mesh'] = resource.mesh;
   out['name'] = resource.name;
   out['creationTime'] = resource.creationTime;
   out['modificationTime'] = resource.modificationTime;
@@ -23,9 +24,9 @@ export function toUniversal(resource: StoredResource): Record<string, unknown> {
   return out;
 }
 
-/** The store input for a parsed document; a Mesh is keyed with mesh = name (ResourceKey). */
+/** The store input for a parsed document; a global kind is keyed with mesh = name (ResourceKey). */
 export function toInput(parsed: ParsedResource): ResourceInput {
-  const mesh = parsed.kind === 'Mesh' ? parsed.name : parsed.mesh;
+  const mesh = isGlobalKind(parsed.kind) ? parsed.name : parsed.mesh;
   const labels = parsed.labels && Object.keys(parsed.labels).length > 0 ? parsed.labels : undefined;
   const input = { kind: parsed.kind, mesh, name: parsed.name, spec: parsed.spec };
   return (labels ? { ...input, labels } : input) as ResourceInput;

@@ -19,6 +19,8 @@ export interface ApiRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** The body as text; empty for requests without one. */
   readonly body: string;
+  /** The socket peer's address as Node reports it (`127.0.0.1`, `::1`); absent when not from a socket. */
+  readonly remoteAddress?: string;
 }
 
 /** What a If-Match header asks for: any existing version (`*`) or one exact version. */

@@ -28,8 +28,10 @@ function call(router: Router, method: string, path: string, options: CallOptions
   return router({
     method,
     url: new URL(`http://api.test${path}`),
-    headers: { ...(contentType ? { 'content-type': contentType } : {}), ...options.headers },
+    headers: { host: '127.0.0.1:5681', ...(contentType ? { 'content-type': contentType } : {}), ...options.headers },
     body,
+    // A direct loopback caller: the admin user (access.test.ts covers everyone else).
+    remoteAddress: '127.0.0.1',
   });
 }
 
@@ -263,6 +265,7 @@ describe('router extra routes', () => {
         {
           method: 'GET',
           path: '/meshes/{mesh}/dataplanes/{name}/xds',
+          access: 'authenticated',
           handler: async (r) => {
             seen.push(r.url.pathname);
             return { status: 200, headers: {}, body: { ok: true } };

@@ -1,22 +1,22 @@
 // The pure request router of the REST API: a decoded request in, a response out, no sockets.
-// It matches Kuma's paths, dispatches to the handlers, and is the one place where thrown store
+// Its routes are a table of data (route.ts), each with an access level checked before the
+// handler runs (access.ts); it matches Kuma's paths, and is the one place where thrown store
 // errors become status codes (409, 503) and anything unexpected becomes a logged 500.
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { findResourceType, resourceType, type ResourceType } from '../core/registry.js';
+import { RESOURCE_TYPES, type ResourceType } from '../core/registry.js';
 import { ConflictError, StoreUnavailableError, type ResourceStore } from '../core/store.js';
+import type { UserTokens } from '../tokens/user-token.js';
+import { decideAccess, DEFAULT_AUTH, type AuthSettings } from './access.js';
 import { applyResources } from './apply.js';
 import { type ApiResponse, conflict, internalError, methodNotAllowed, notFound, problem, unavailable } from './problem.js';
 import { putResource } from './put-resource.js';
 import { deleteResource, getResource, listResources, type ApiRequest } from './resources.js';
+import { matchPattern, type Access, type Route, type RouteSummary } from './route.js';
+import { userTokenRoute } from './user-token-route.js';
 
-/** A route the runtime adds next to the resource API (matched first, by method and path). */
-export interface ExtraRoute {
-  readonly method: string;
-  /** Exact path; a `{param}` segment matches any one non-empty segment (the handler reads it). */
-  readonly path: string;
-  readonly handler: (request: ApiRequest) => Promise<ApiResponse>;
-}
+/** A route the runtime adds next to the resource API; like every route it declares its access level. */
+export type ExtraRoute = Route;
 
 /** What the router needs. */
 export interface RouterOptions {
@@ -26,114 +26,107 @@ export interface RouterOptions {
   readonly isReady: () => boolean;
   /** Reported by GET /. */
   readonly version: string;
+  /** Matched before the resource routes, in order. */
   readonly extraRoutes?: readonly ExtraRoute[];
   /**
    * When set, the resource API refuses writes with 405 and this explanation (Kubernetes mode: the
    * API server is the source of truth and `kubectl apply` goes through admission, as in Kuma).
    */
   readonly readOnly?: string;
+  /** Authentication (default: loopback is admin, bearer tokens refused). */
+  readonly auth?: AuthSettings;
+  /** Issues user tokens on POST /tokens/user and validates bearer tokens (unless `auth` has a validator). */
+  readonly userTokens?: UserTokens;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
-/** A request handler: never rejects (every failure is an error response). */
-export type Router = (request: ApiRequest) => Promise<ApiResponse>;
-
-// Handlers of one path by method; a path that matches with another method answers 405.
-type Methods = Partial<Record<string, () => Promise<ApiResponse>>>;
+/** The request handler (it never rejects: every failure is an error response) and its route table. */
+export interface Router {
+  (request: ApiRequest): Promise<ApiResponse>;
+  /** Every route, in matching order, with its access level. */
+  readonly routes: readonly RouteSummary[];
+}
 
 /** Build the router. */
 export function createRouter(options: RouterOptions): Router {
   const log = options.logger.child({ module: 'api-server' });
-  return async (request) => {
+  const auth: AuthSettings = { ...DEFAULT_AUTH, ...(options.userTokens ? { userTokens: options.userTokens } : {}), ...options.auth };
+  const routes = routeTable(options);
+  const handle = async (request: ApiRequest): Promise<ApiResponse> => {
     const path = request.url.pathname;
     try {
-      const extra = options.extraRoutes?.find((r) => r.method === request.method && extraPathMatches(r.path, path));
-      if (extra) return await extra.handler(request);
-      const methods = match(options, request);
-      if (!methods && !(options.readOnly && path === '/apply')) return notFound(path);
-      if (options.readOnly && !READ_METHODS.has(request.method)) return readOnlyRefusal(path, options.readOnly);
-      if (!methods) return notFound(path);
-      const handler = methods[request.method];
-      return handler ? await handler() : methodNotAllowed(path, Object.keys(methods));
+      const found = findRoute(routes, request);
+      if (!found.ok) return found.response;
+      const { route, params } = found;
+      const decision = await decideAccess(request, route.access, auth);
+      if (!decision.allowed) {
+        log.debug({ method: request.method, path, status: decision.response.status, reason: decision.reason }, 'request refused');
+        return decision.response;
+      }
+      if (options.readOnly && route.resourceWrite) return readOnlyRefusal(path, options.readOnly);
+      return await route.handler(request, params);
     } catch (err) {
       return errorResponse(log, request, err);
     }
   };
+  return Object.assign(handle, { routes: routes.map(({ method, path, access }) => ({ method, path, access })) });
+}
+
+/** Every route in matching order: the runtime's, the router's own, then the resource API. */
+function routeTable(options: RouterOptions): Route[] {
+  const { store } = options;
+  return [
+    ...(options.extraRoutes ?? []),
+    { method: 'GET', path: '/', access: 'public', handler: async () => ({ status: 200, body: rootInfo(options.version) }) },
+    { method: 'GET', path: '/ready', access: 'public', handler: async () => readiness(options.isReady()) },
+    { method: 'POST', path: '/apply', access: 'admin', resourceWrite: true, handler: (request) => applyResources(store, request) },
+    ...(options.userTokens ? [userTokenRoute(options.userTokens, options.auth?.now)] : []),
+    ...RESOURCE_TYPES.flatMap((type) => resourceRoutes(store, type)),
+  ];
+}
+
+/**
+ * The routes of one kind. Reads need an authenticated user, except for confidential kinds
+ * (Secret, GlobalSecret), which are admin resources as in Kuma: even their metadata is admin-only.
+ * Writes are admin-only.
+ */
+function resourceRoutes(store: ResourceStore, type: ResourceType): Route[] {
+  const read: Access = type.confidential ? 'admin' : 'authenticated';
+  const item = type.scope === 'global' ? `/${type.plural}/{name}` : `/meshes/{mesh}/${type.plural}/{name}`;
+  // A global kind is keyed with mesh = name.
+  const key = (p: Readonly<Record<string, string>>) => ({ kind: type.kind, mesh: p['mesh'] ?? p['name'] ?? '', name: p['name'] ?? '' });
+  return [
+    // GET /{plural}: every resource of a kind, across meshes (Kuma has it for every kind).
+    { method: 'GET', path: `/${type.plural}`, access: read, handler: (r) => listResources(store, r, type.kind, undefined) },
+    ...(type.scope === 'mesh'
+      ? [{ method: 'GET', path: `/meshes/{mesh}/${type.plural}`, access: read, handler: (r, p) => listResources(store, r, type.kind, p['mesh']) } satisfies Route]
+      : []),
+    { method: 'GET', path: item, access: read, handler: (r, p) => getResource(store, r, key(p)) },
+    { method: 'PUT', path: item, access: 'admin', resourceWrite: true, handler: (r, p) => putResource(store, r, type, key(p)) },
+    { method: 'DELETE', path: item, access: 'admin', resourceWrite: true, handler: (r, p) => deleteResource(store, r, key(p)) },
+  ];
+}
+
+type Found = { ok: true; route: Route; params: Readonly<Record<string, string>> } | { ok: false; response: ApiResponse };
+
+/** The route for the request's method and path; 404 when no path matches, 405 when only the method is wrong. */
+function findRoute(routes: readonly Route[], request: ApiRequest): Found {
+  const path = request.url.pathname;
+  const segments = pathSegments(path);
+  if (segments === undefined) return { ok: false, response: notFound(path) };
+  const allowed: string[] = [];
+  for (const route of routes) {
+    const params = matchPattern(route.path, segments);
+    if (!params) continue;
+    if (route.method === request.method) return { ok: true, route, params };
+    if (!allowed.includes(route.method)) allowed.push(route.method);
+  }
+  return { ok: false, response: allowed.length > 0 ? methodNotAllowed(path, allowed) : notFound(path) };
 }
 
 function readOnlyRefusal(path: string, reason: string): ApiResponse {
   return problem(405, 'Method Not Allowed', reason, path, [], { allow: [...READ_METHODS].join(', ') });
-}
-
-/** True when `path` matches an extra route's path, whose `{param}` segments match any one segment. */
-function extraPathMatches(pattern: string, path: string): boolean {
-  if (!pattern.includes('{')) return pattern === path;
-  const want = pattern.split('/');
-  const got = path.split('/');
-  return want.length === got.length && want.every((w, i) => (/^\{\w+\}$/.test(w) ? (got[i] ?? '') !== '' : w === got[i]));
-}
-
-/** The handlers for the request's path, or undefined when no route matches. */
-function match(options: RouterOptions, request: ApiRequest): Methods | undefined {
-  const segments = pathSegments(request.url.pathname);
-  if (segments === undefined) return undefined;
-  const { store } = options;
-  const [first, second, third, fourth] = segments;
-  switch (segments.length) {
-    case 0:
-      return { GET: async () => ({ status: 200, body: rootInfo(options.version) }) };
-    case 1:
-      if (first === 'ready') return { GET: async () => readiness(options.isReady()) };
-      if (first === 'apply') return { POST: () => applyResources(store, request) };
-      return listAcrossMeshes(store, request, first);
-    case 2:
-      if (first !== 'meshes' || second === undefined) return undefined;
-      return itemMethods(store, request, resourceType('Mesh'), second, second);
-    case 3:
-      return first === 'meshes' && second !== undefined ? listInMesh(store, request, second, third) : undefined;
-    case 4: {
-      const type = meshScoped(third);
-      if (first !== 'meshes' || !type || second === undefined || fourth === undefined) return undefined;
-      return itemMethods(store, request, type, second, fourth);
-    }
-    default:
-      return undefined;
-  }
-}
-
-/** GET /{plural}: every resource of a kind, across meshes (Kuma has it for every kind). */
-function listAcrossMeshes(store: ResourceStore, request: ApiRequest, plural: string | undefined): Methods | undefined {
-  const type = byPlural(plural);
-  return type ? { GET: () => listResources(store, request, type.kind, undefined) } : undefined;
-}
-
-/** GET /meshes/{mesh}/{plural}. */
-function listInMesh(store: ResourceStore, request: ApiRequest, mesh: string, plural: string | undefined) {
-  const type = meshScoped(plural);
-  return type ? { GET: () => listResources(store, request, type.kind, mesh) } : undefined;
-}
-
-/** GET, PUT and DELETE of one resource. */
-function itemMethods(store: ResourceStore, request: ApiRequest, type: ResourceType, mesh: string, name: string) {
-  const key = { kind: type.kind, mesh, name };
-  return {
-    GET: () => getResource(store, request, key),
-    PUT: () => putResource(store, request, type, key),
-    DELETE: () => deleteResource(store, request, key),
-  };
-}
-
-/** The type whose REST segment is exactly `plural` (no aliases in URLs). */
-function byPlural(plural: string | undefined): ResourceType | undefined {
-  const type = plural === undefined ? undefined : findResourceType(plural);
-  return type && type.plural === plural ? type : undefined;
-}
-
-/** A mesh-scoped type by its plural. */
-function meshScoped(plural: string | undefined): ResourceType | undefined {
-  const type = byPlural(plural);
-  return type?.scope === 'mesh' ? type : undefined;
 }
 
 /** Decoded non-empty path segments (a trailing slash is ignored); undefined if undecodable. */

@@ -11,7 +11,7 @@
 import { keyPath } from './field-path.js';
 import { field, freeform, integer, listOf, mapOf, object, text, type ObjectSchema } from './schema.js';
 import { decode, isPlainObject, setOwn } from './schema-decode.js';
-import { isResourceKindName, parseSpec, RESOURCE_KIND_NAMES, type ResourceKindName, type SpecByKind } from './resource-kinds.js';
+import { isGlobalKindName, isResourceKindName, parseSpec, RESOURCE_KIND_NAMES, type ResourceKindName, type SpecByKind } from './resource-kinds.js';
 import { fail, ok, type Result, type Violation } from './violation.js';
 
 export { parseSpec, RESOURCE_KIND_NAMES, SPEC_SCHEMAS, type ResourceKindName, type SpecByKind } from './resource-kinds.js';
@@ -37,6 +37,8 @@ export const DEFAULT_MESH = 'default';
 export const KUBERNETES_SECRET_API_VERSION = 'v1';
 /** Kubernetes `type` of a core/v1 Secret that Kuma reads as a mesh Secret. */
 export const KUBERNETES_SECRET_TYPE = 'system.kuma.io/secret';
+/** Kubernetes `type` of a core/v1 Secret that Kuma reads as a GlobalSecret. */
+export const KUBERNETES_GLOBAL_SECRET_TYPE = 'system.kuma.io/global-secret';
 /** Label naming the mesh of a Kubernetes object. */
 export const MESH_LABEL = 'kuma.io/mesh';
 /** Longest resource name accepted (a DNS subdomain's limit, also Kubernetes' limit). */
@@ -97,8 +99,8 @@ function parseUniversal(doc: Record<string, unknown>): Result<ParsedResource> {
   const kind = checkKind(doc['type'], 'type', violations);
   const name = checkName(doc['name'], 'name', violations);
   const labels = decodeLabels(doc['labels'], 'labels', violations);
-  const meshScoped = kind !== undefined && kind !== 'Mesh';
-  // A Mesh has no `mesh` field: left in the spec, it is reported as an unknown field there.
+  const meshScoped = kind !== undefined && !isGlobalKindName(kind);
+  // A global kind has no `mesh` field: left in the spec, it is reported as an unknown field there.
   const mesh = meshScoped ? checkName(doc['mesh'], 'mesh', violations) : name;
   const consumed = new Set(['type', 'name', 'labels', ...UNIVERSAL_IGNORED, ...(meshScoped ? ['mesh'] : [])]);
   const spec: Record<string, unknown> = {};
@@ -115,6 +117,7 @@ function parseKubernetes(doc: Record<string, unknown>): Result<ParsedResource> {
   const violations: Violation[] = [];
   checkApiVersion(doc['apiVersion'], KUMA_API_VERSION, violations);
   const kind = checkKind(doc['kind'], 'kind', violations);
+  if (kind === 'GlobalSecret') violations.push({ field: 'kind', message: `on Kubernetes a GlobalSecret is a v1 Secret of type ${JSON.stringify(KUBERNETES_GLOBAL_SECRET_TYPE)}` });
   const allowed = KUBERNETES_TOP_LEVEL.filter((key) => !(key === 'mesh' && kind === 'Mesh'));
   checkTopLevel(doc, allowed, violations);
   const { name, labels } = kubernetesMetadata(doc['metadata'], violations);
@@ -130,17 +133,19 @@ function parseKubernetes(doc: Record<string, unknown>): Result<ParsedResource> {
 const KUBERNETES_SECRET_TOP_LEVEL = ['apiVersion', 'kind', 'metadata', 'type', 'data'];
 
 // Kuma on Kubernetes reads mesh Secrets from core/v1 Secrets of its own type: the mesh from the
-// kuma.io/mesh label (default `default`), the content from `data.value`. Spec violations about
-// `data` are reported at `data.value`, where the content sits in this form.
+// kuma.io/mesh label (default `default`), the content from `data.value`. A Secret of Kuma's global
+// type is a GlobalSecret (no mesh). Spec violations about `data` are reported at `data.value`,
+// where the content sits in this form.
 function parseKubernetesSecret(doc: Record<string, unknown>): Result<ParsedResource> {
   const violations: Violation[] = [];
   checkApiVersion(doc['apiVersion'], KUBERNETES_SECRET_API_VERSION, violations);
   checkTopLevel(doc, KUBERNETES_SECRET_TOP_LEVEL, violations);
-  if (doc['type'] !== KUBERNETES_SECRET_TYPE) {
-    violations.push({ field: 'type', message: `must be ${JSON.stringify(KUBERNETES_SECRET_TYPE)}` });
+  const global = doc['type'] === KUBERNETES_GLOBAL_SECRET_TYPE;
+  if (doc['type'] !== KUBERNETES_SECRET_TYPE && !global) {
+    violations.push({ field: 'type', message: `must be ${JSON.stringify(KUBERNETES_SECRET_TYPE)} or ${JSON.stringify(KUBERNETES_GLOBAL_SECRET_TYPE)}` });
   }
   const { name, labels } = kubernetesMetadata(doc['metadata'], violations);
-  const mesh = kubernetesMesh(undefined, labels, violations);
+  const mesh = global ? name : kubernetesMesh(undefined, labels, violations);
   const data = doc['data'] ?? {};
   if (!isPlainObject(data)) {
     violations.push({ field: 'data', message: 'must be an object' });
@@ -152,7 +157,7 @@ function parseKubernetesSecret(doc: Record<string, unknown>): Result<ParsedResou
   const parsed = parseSpec('Secret', { data: data['value'] });
   if (!parsed.ok) violations.push(...parsed.violations.map((v) => ({ ...v, field: v.field.replace(/^data/, 'data.value') })));
   if (!parsed.ok || violations.length > 0) return fail(violations);
-  return ok({ kind: 'Secret', name, mesh, labels, spec: parsed.value });
+  return ok({ kind: global ? 'GlobalSecret' : 'Secret', name, mesh, labels, spec: parsed.value });
 }
 
 function checkTopLevel(doc: Record<string, unknown>, allowed: readonly string[], violations: Violation[]): void {

@@ -15,7 +15,7 @@ import { SECRET_SPEC_SCHEMA, validateSecret, type SecretSpec } from './secret.js
 import { fail, ok, type Result, type Violation } from './violation.js';
 
 /** Name of a resource kind, as written in `type:` (universal) or `kind:` (Kubernetes). */
-export type ResourceKindName = 'Mesh' | 'Dataplane' | 'MeshGateway' | 'MeshGatewayRoute' | 'Secret';
+export type ResourceKindName = 'Mesh' | 'Dataplane' | 'MeshGateway' | 'MeshGatewayRoute' | 'Secret' | 'GlobalSecret';
 
 /** Every kind, in apply order: a Mesh before what lives in it. */
 export const RESOURCE_KIND_NAMES: readonly ResourceKindName[] = [
@@ -24,7 +24,19 @@ export const RESOURCE_KIND_NAMES: readonly ResourceKindName[] = [
   'MeshGateway',
   'MeshGatewayRoute',
   'Secret',
+  'GlobalSecret',
 ];
+
+/**
+ * Kinds that live outside any mesh: no `mesh` field in either form, and keyed in the store with
+ * mesh = name (a Mesh is its own mesh; a GlobalSecret belongs to the control plane, like Kuma's).
+ */
+export const GLOBAL_KIND_NAMES: readonly ResourceKindName[] = ['Mesh', 'GlobalSecret'];
+
+/** True for a kind that lives outside any mesh. */
+export function isGlobalKindName(kind: ResourceKindName): boolean {
+  return GLOBAL_KIND_NAMES.includes(kind);
+}
 
 /** Spec type of each kind. */
 export interface SpecByKind {
@@ -33,6 +45,7 @@ export interface SpecByKind {
   readonly MeshGateway: MeshGatewaySpec;
   readonly MeshGatewayRoute: MeshGatewayRouteSpec;
   readonly Secret: SecretSpec;
+  readonly GlobalSecret: SecretSpec;
 }
 
 /** Spec schema of each kind: the single source for decoding and for generated CRDs. */
@@ -42,6 +55,7 @@ export const SPEC_SCHEMAS: { readonly [K in ResourceKindName]: ObjectSchema } = 
   MeshGateway: MESH_GATEWAY_SPEC_SCHEMA,
   MeshGatewayRoute: MESH_GATEWAY_ROUTE_SPEC_SCHEMA,
   Secret: SECRET_SPEC_SCHEMA,
+  GlobalSecret: SECRET_SPEC_SCHEMA,
 };
 
 const VALIDATORS: { readonly [K in ResourceKindName]: (spec: SpecByKind[K]) => Violation[] } = {
@@ -50,6 +64,7 @@ const VALIDATORS: { readonly [K in ResourceKindName]: (spec: SpecByKind[K]) => V
   MeshGateway: validateMeshGateway,
   MeshGatewayRoute: validateMeshGatewayRoute,
   Secret: validateSecret,
+  GlobalSecret: validateSecret,
 };
 
 /** True when `name` is a kind src/api understands. */

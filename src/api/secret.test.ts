@@ -65,7 +65,7 @@ describe('Secret documents', () => {
     ['Kubernetes data.value that is not base64', kubernetes({ data: { value: '@@' } }), [{ field: 'data.value', message: 'must be valid base64' }]],
     ['Kubernetes data with another key', kubernetes({ data: { value: DATA, cert: DATA } }), [{ field: 'data["cert"]', message: 'unknown key "cert"; Kuma reads only "value"' }]],
     ['Kubernetes data that is not an object', kubernetes({ data: 'x' }), [{ field: 'data', message: 'must be an object' }]],
-    ['Kubernetes Secret of another type', kubernetes({ type: 'Opaque' }), [{ field: 'type', message: 'must be "system.kuma.io/secret"' }]],
+    ['Kubernetes Secret of another type', kubernetes({ type: 'Opaque' }), [{ field: 'type', message: 'must be "system.kuma.io/secret" or "system.kuma.io/global-secret"' }]],
     ['Kubernetes Secret with the Kuma apiVersion', kubernetes({ apiVersion: 'kuma.io/v1alpha1' }), [{ field: 'apiVersion', message: 'must be "v1"' }]],
     ['Kubernetes Secret with a spec', kubernetes({ spec: {} }), [{ field: 'spec', message: 'unknown field "spec"' }]],
     ['Kubernetes Secret without name', kubernetes({ metadata: {} }), [{ field: 'metadata.name', message: 'cannot be empty' }]],
@@ -95,5 +95,27 @@ describe('decodeBase64', () => {
     ['spaces', 'aG k=', undefined],
   ])('%s', (_name, text, expected) => {
     expect(decodeBase64(text)?.toString('latin1')).toBe(expected);
+  });
+});
+
+describe('GlobalSecret documents', () => {
+  const globalUniversal = (extra: Record<string, unknown> = {}) => ({ type: 'GlobalSecret', name: 'signing-key-1', data: DATA, ...extra });
+
+  it('parses the universal form with no mesh, keyed with mesh = name', () => {
+    expect(parsed(globalUniversal())).toEqual({ kind: 'GlobalSecret', mesh: 'signing-key-1', name: 'signing-key-1', labels: {}, spec: { data: DATA } });
+  });
+
+  it('refuses a mesh field: a GlobalSecret lives outside every mesh', () => {
+    expect(violationsOf(globalUniversal({ mesh: 'default' }))).toEqual([{ field: 'mesh', message: 'unknown field "mesh"' }]);
+  });
+
+  it('reads a v1 Secret of type system.kuma.io/global-secret as a GlobalSecret, ignoring mesh labels', () => {
+    const doc = kubernetes({ type: 'system.kuma.io/global-secret', metadata: { name: 'signing-key-1', namespace: 'kuma-system' } });
+    expect(parsed(doc)).toEqual({ ...parsed(globalUniversal()), labels: {} });
+  });
+
+  it('refuses a kuma.io GlobalSecret object: on Kubernetes it is a v1 Secret', () => {
+    const doc = { apiVersion: 'kuma.io/v1alpha1', kind: 'GlobalSecret', metadata: { name: 'x' }, spec: { data: DATA } };
+    expect(violationsOf(doc)).toContainEqual({ field: 'kind', message: 'on Kubernetes a GlobalSecret is a v1 Secret of type "system.kuma.io/global-secret"' });
   });
 });

@@ -1,7 +1,11 @@
-// A small client for Portico's REST API built on Node's global fetch. Failures come back as
+// A small client for Portico's REST API (http:// or https:// verified by a CA the user names,
+// which Node's global fetch cannot take, hence node:http/https). Failures come back as
 // data (never thrown): an unreachable server, a non-2xx answer, or a body that is not JSON all
 // become an ApiFailure whose message is ready to print, with the API's causes kept separately so
 // `portico apply` can map `items[i]` back to the documents of the user's file.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { httpRequest, type HttpResponse } from './http-request.js';
 
 /** A field-level problem reported by the API. */
 export interface ApiCause {
@@ -37,11 +41,21 @@ interface RequestBody {
 /** How long one request may take before the CLI gives up. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Client of one Portico API base URL (`http://127.0.0.1:5681`). */
+/**
+ * Client of one Portico API base URL (`http://127.0.0.1:5681`, `https://cp.example.com:5682`),
+ * sending a user token when given one.
+ */
 export class ApiClient {
   private readonly base: string;
 
-  constructor(baseUrl: string) {
+  /**
+   * `token` is sent as `Authorization: Bearer` and never printed, not even in errors; `ca` is the
+   * PEM CA the HTTPS API's certificate must be signed by (default: Node's bundled roots).
+   */
+  constructor(
+    baseUrl: string,
+    private readonly credentials: { readonly token?: string; readonly ca?: string } = {},
+  ) {
     this.base = baseUrl.replace(/\/+$/, '');
   }
 
@@ -85,21 +99,28 @@ export class ApiClient {
   }
 
   private async send(method: string, url: string, body?: RequestBody): Promise<ApiResult> {
-    let response: Response;
+    let response: HttpResponse;
     try {
-      response = await fetch(url, {
+      response = await httpRequest(url, {
         method,
-        headers: body === undefined ? {} : { 'content-type': body.contentType },
-        body: body === undefined ? null : body.text,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': body.contentType }),
+          ...(this.credentials.token === undefined ? {} : { authorization: `Bearer ${this.credentials.token}` }),
+        },
+        ...(body === undefined ? {} : { body: body.text }),
+        ...(this.credentials.ca ? { ca: this.credentials.ca } : {}),
+        timeoutMs: REQUEST_TIMEOUT_MS,
       });
     } catch (err) {
       return { ok: false, status: 0, message: `cannot reach the Portico API at ${this.base}: ${networkReason(err)}`, causes: [] };
     }
-    const text = await response.text();
+    const { text } = response;
+    const ok = response.status >= 200 && response.status < 300;
+    // The token endpoints answer the token as text.
+    if (ok && (response.headers['content-type'] ?? '').startsWith('text/plain')) return { ok: true, status: response.status, body: text };
     const parsed = parseJson(text);
-    if (response.ok && parsed.ok) return { ok: true, status: response.status, body: parsed.value };
-    if (response.ok) return failure(response.status, `${method} ${url}: the API answered with invalid JSON`, []);
+    if (ok && parsed.ok) return { ok: true, status: response.status, body: parsed.value };
+    if (ok) return failure(response.status, `${method} ${url}: the API answered with invalid JSON`, []);
     return problemFailure(response.status, parsed.ok ? parsed.value : undefined, text);
   }
 }
@@ -121,8 +142,14 @@ function problemFailure(status: number, body: unknown, text: string): ApiFailure
   const detail = typeof o['detail'] === 'string' ? o['detail'] : typeof o['details'] === 'string' ? o['details'] : '';
   const fallback = body === undefined && text.trim() !== '' ? text.trim().slice(0, 200) : '';
   const message = [title, detail || fallback].filter((s) => s !== '').join(': ');
-  return failure(status, message, causesOf(o['causes']));
+  return failure(status, `${message}${AUTH_HINTS[status] ?? ''}`, causesOf(o['causes']));
 }
+
+/** What to do about a 401 or 403, appended to the API's own one-line message. */
+const AUTH_HINTS: Readonly<Record<number, string>> = {
+  401: ` (401: give a user token with --api-token, PORTICO_API_TOKEN or the config file; see docs/api-auth.md)`,
+  403: ' (403: this needs a token of a user in group mesh-system:admin)',
+};
 
 /** The `causes` list of a problem body, skipping malformed entries. */
 function causesOf(value: unknown): ApiCause[] {
@@ -150,10 +177,9 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-/** The most specific reason fetch gives (`ECONNREFUSED` rather than `fetch failed`). */
+/** A socket error's code (`ECONNREFUSED`); otherwise the message (TLS: `self-signed certificate in certificate chain`). */
 function networkReason(err: unknown): string {
-  const cause = err instanceof Error ? (err.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (cause && typeof cause.code === 'string') return cause.code;
-  if (cause && typeof cause.message === 'string') return cause.message;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
   return err instanceof Error ? err.message : String(err);
 }

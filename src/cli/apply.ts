@@ -8,8 +8,9 @@ import type { Violation } from '../api/violation.js';
 import { parseDocuments } from '../api-server/body.js';
 import { findResourceType } from '../core/registry.js';
 import { ApiClient, type ApiCause } from './api-client.js';
-import { printError, type CliIo } from './output.js';
+import { apiClientFor } from './api-connection.js';
 import { readInputFile } from './input-file.js';
+import { failWith, printError, type CliIo } from './output.js';
 
 /** The `apply` command; `done` receives the exit code. */
 export function applyCommand(io: CliIo, done: (code: number) => void): Command {
@@ -17,8 +18,9 @@ export function applyCommand(io: CliIo, done: (code: number) => void): Command {
     .description('create or update resources from a YAML file, all or nothing')
     .requiredOption('-f, --file <file>', 'file with one or more YAML documents, or - for stdin')
     .action(async (options: { file: string }, command: Command) => {
-      const api = (command.optsWithGlobals() as { api: string }).api;
-      done(await runApply(io, new ApiClient(api), options.file));
+      const connection = apiClientFor(command, io);
+      if (!connection.ok) return done(failWith(io, connection.message));
+      done(await runApply(io, connection.client, options.file));
     });
 }
 

@@ -2,7 +2,8 @@
 import { Command } from 'commander';
 import { ApiClient, formatFailure, segment } from './api-client.js';
 import { collectionPath, DEFAULT_MESH, describeResource, resolveType } from './get.js';
-import { printError, type CliIo } from './output.js';
+import { apiClientFor } from './api-connection.js';
+import { failWith, printError, type CliIo } from './output.js';
 
 /** The `delete` command; `done` receives the exit code. */
 export function deleteCommand(io: CliIo, done: (code: number) => void): Command {
@@ -12,8 +13,9 @@ export function deleteCommand(io: CliIo, done: (code: number) => void): Command 
     .argument('<name>', 'name of the resource')
     .option('-m, --mesh <mesh>', 'mesh of the resource (not used for meshes)', DEFAULT_MESH)
     .action(async (kind: string, name: string, options: { mesh: string }, command: Command) => {
-      const api = (command.optsWithGlobals() as { api: string }).api;
-      done(await runDelete(io, new ApiClient(api), kind, name, options.mesh));
+      const connection = apiClientFor(command, io);
+      if (!connection.ok) return done(failWith(io, connection.message));
+      done(await runDelete(io, connection.client, kind, name, options.mesh));
     });
 }
 

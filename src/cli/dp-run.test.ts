@@ -1,7 +1,9 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bootstrapRequest, fetchBootstrap, type DpRunOptions } from './dp-run.js';
+import { bootstrapRequest, controlPlaneCa, fetchBootstrap, type DpRunOptions } from './dp-run.js';
+import { generateTestTls, testTls } from '../../test/support/tls-fixtures.js';
 
 const base: DpRunOptions = {
   cp: 'http://127.0.0.1:5678',
@@ -64,8 +66,50 @@ describe('fetchBootstrap', () => {
 
   it('gives up after the timeout with the last error', async () => {
     const s = await serve([503]);
-    await expect(fetchBootstrap(s.url, body, 100, 20)).rejects.toThrow(/503/);
+    await expect(fetchBootstrap(s.url, body, 1500, 10)).rejects.toThrow(/503/);
     expect(s.calls()).toBeGreaterThan(1);
+  });
+});
+
+describe('fetchBootstrap over https', () => {
+  let server: https.Server | undefined;
+  afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+
+  async function serveTls(): Promise<string> {
+    const { serving } = await testTls();
+    server = https.createServer({ ...serving, minVersion: 'TLSv1.2' }, (req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => res.writeHead(200).end(`caCert sent: ${(JSON.parse(text) as { caCert?: string }).caCert ? 'yes' : 'no'}`));
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  it('verifies the control plane by the given CA and sends that CA in caCert', async () => {
+    const url = await serveTls();
+    const body = bootstrapRequest({ ...base, mesh: 'default', name: 'gw' }, undefined, (await testTls()).caPem);
+    await expect(fetchBootstrap(url, body, 5_000, 10)).resolves.toBe('caCert sent: yes');
+  });
+
+  it('refuses a control plane its CA did not sign', async () => {
+    const url = await serveTls();
+    const body = bootstrapRequest({ ...base, mesh: 'default', name: 'gw' }, undefined, (await generateTestTls()).caPem);
+    await expect(fetchBootstrap(url, body, 100, 20)).rejects.toThrow(/cannot reach the control plane .*(self-signed|unable to verify|unable to get local issuer)/);
+  });
+
+  it('without a CA: encrypts without verifying, as Kuma does', async () => {
+    const url = await serveTls();
+    await expect(fetchBootstrap(url, bootstrapRequest({ ...base, mesh: 'default', name: 'gw' }), 5_000, 10)).resolves.toBe('caCert sent: no');
+  });
+});
+
+describe('controlPlaneCa', () => {
+  it('reads --ca-cert-file, else takes the PEM from the environment; an unreadable file is an error', () => {
+    expect(controlPlaneCa({ ...base, caCertFile: '/ca.crt' }, 'ENV', (p) => `file ${p}`)).toBe('file /ca.crt');
+    expect(controlPlaneCa(base, 'ENV')).toBe('ENV');
+    expect(controlPlaneCa(base, undefined)).toBeUndefined();
+    expect(() => controlPlaneCa({ ...base, caCertFile: '/nonexistent/ca.crt' }, undefined)).toThrow('cannot read --ca-cert-file /nonexistent/ca.crt: ENOENT');
   });
 });
 
@@ -80,9 +124,10 @@ describe('environmentDefaults', () => {
         POD_NAMESPACE: 'ingress',
         KUMA_DATAPLANE_DRAIN_TIME: '30s',
       }),
-    ).toEqual({ cp: 'http://portico-control-plane.portico-system:5678', mesh: 'default', name: 'edge-gateway-7d9f-abcde.ingress', drainTime: 30, readyAddress: undefined });
+    ).toMatchObject({ cp: 'http://portico-control-plane.portico-system:5678', mesh: 'default', name: 'edge-gateway-7d9f-abcde.ingress', drainTime: 30, readyAddress: undefined });
     expect(environmentDefaults({ KUMA_DATAPLANE_NAME: 'explicit', POD_NAME: 'p', POD_NAMESPACE: 'n' }).name).toBe('explicit');
-    expect(environmentDefaults({})).toEqual({ cp: undefined, mesh: undefined, name: undefined, drainTime: undefined, readyAddress: undefined });
+    expect(environmentDefaults({})).toEqual({ cp: undefined, mesh: undefined, name: undefined, drainTime: undefined, readyAddress: undefined, caCertFile: undefined, caCert: undefined });
+    expect(environmentDefaults({ KUMA_CONTROL_PLANE_CA_CERT_FILE: '/ca.crt', KUMA_CONTROL_PLANE_CA_CERT: 'PEM' })).toMatchObject({ caCertFile: '/ca.crt', caCert: 'PEM' });
     expect(environmentDefaults({ INSTANCE_IP: '10.1.2.3' }).readyAddress).toBe('10.1.2.3');
   });
 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { findEnvoyBinary } from '../xds/envoy/envoy-binary.js';
 import { parseUntrustedYaml } from '../decode/untrusted-yaml.js';
+import { httpRequest } from './http-request.js';
 import { MAX_DATAPLANE_FILE_BYTES, readInputFile } from './input-file.js';
 
 /** Options of `portico dp run`. */
@@ -23,6 +24,8 @@ export interface DpRunOptions {
   readonly concurrency?: number;
   /** Pod address on which `/ready` is answered for kubelet probes (Envoy's admin stays on loopback). */
   readonly readyAddress?: string;
+  /** File of the control plane's CA (PEM): verifies `/bootstrap` here and ADS in Envoy. */
+  readonly caCertFile?: string;
 }
 
 /** The request body of POST /bootstrap (Kuma's BootstrapRequest, the fields Portico reads). */
@@ -34,10 +37,12 @@ export interface BootstrapRequestBody {
   readonly adminPort: number;
   readonly xdsTransport: 'delta' | 'sotw';
   readonly version: { readonly kumaDp: { readonly version: string } };
+  /** The control plane's CA (PEM): Envoy's ads_cluster trusts only it. */
+  readonly caCert?: string;
 }
 
 /** Build the bootstrap request from the flags (and the Dataplane file when given). */
-export function bootstrapRequest(opts: DpRunOptions, readFile = (p: string) => readInputFile(p, MAX_DATAPLANE_FILE_BYTES)): BootstrapRequestBody {
+export function bootstrapRequest(opts: DpRunOptions, readFile = (p: string) => readInputFile(p, MAX_DATAPLANE_FILE_BYTES), caCert?: string): BootstrapRequestBody {
   let mesh = opts.mesh;
   let name = opts.name;
   let dataplaneResource: string | undefined;
@@ -59,6 +64,7 @@ export function bootstrapRequest(opts: DpRunOptions, readFile = (p: string) => r
     adminPort: opts.adminPort,
     xdsTransport: opts.xds,
     version: { kumaDp: { version: 'portico' } },
+    ...(caCert ? { caCert } : {}),
   };
 }
 
@@ -68,6 +74,7 @@ const FINAL_STATUSES = new Set([400, 401, 403, 422]);
 /**
  * POST /bootstrap with constant backoff until `timeoutMs`. 404 (Dataplane not there yet), 5xx and
  * connection errors are retried; 4xx in FINAL_STATUSES fail at once with the server's message.
+ * Over https the control plane is verified by `body.caCert` when given, else not verified.
  */
 export async function fetchBootstrap(cp: string, body: BootstrapRequestBody, timeoutMs: number, backoffMs = 1000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -75,14 +82,15 @@ export async function fetchBootstrap(cp: string, body: BootstrapRequestBody, tim
   let lastError = '';
   for (;;) {
     try {
-      const res = await fetch(url, {
+      const res = await httpRequest(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'text/x-yaml' },
         body: JSON.stringify(body),
+        ...(body.caCert ? { ca: body.caCert } : { insecure: true }),
+        timeoutMs: 30_000,
       });
-      const text = await res.text();
-      if (res.ok) return text;
-      lastError = `bootstrap request failed with ${res.status}: ${text.trim()}`;
+      if (res.status >= 200 && res.status < 300) return res.text;
+      lastError = `bootstrap request failed with ${res.status}: ${res.text.trim()}`;
       if (FINAL_STATUSES.has(res.status)) throw new FinalError(lastError);
     } catch (err) {
       if (err instanceof FinalError) throw err;
@@ -162,6 +170,8 @@ export function environmentDefaults(env: NodeJS.ProcessEnv = process.env): {
   name?: string;
   drainTime?: number;
   readyAddress?: string;
+  caCertFile?: string;
+  caCert?: string;
 } {
   const podName = env.POD_NAME;
   const podNamespace = env.POD_NAMESPACE;
@@ -172,7 +182,25 @@ export function environmentDefaults(env: NodeJS.ProcessEnv = process.env): {
     name: env.KUMA_DATAPLANE_NAME || (podName && podNamespace ? `${podName}.${podNamespace}` : undefined),
     drainTime: drain ? Number(drain[1]) : undefined,
     readyAddress: env.INSTANCE_IP || undefined,
+    caCertFile: env.KUMA_CONTROL_PLANE_CA_CERT_FILE || undefined,
+    // Gateway pods get the CA itself (gateway.md §3.2), not a file.
+    caCert: env.KUMA_CONTROL_PLANE_CA_CERT || undefined,
   };
+}
+
+/**
+ * The control plane's CA from `--ca-cert-file` (or its environment variable), else the PEM in
+ * KUMA_CONTROL_PLANE_CA_CERT; undefined when neither is set. An unreadable file is an error.
+ */
+export function controlPlaneCa(opts: DpRunOptions, envCaCert: string | undefined, readFile = (p: string) => readFileSync(p, 'utf8')): string | undefined {
+  if (opts.caCertFile) {
+    try {
+      return readFile(opts.caCertFile);
+    } catch (err) {
+      throw new Error(`cannot read --ca-cert-file ${opts.caCertFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  return envCaCert;
 }
 
 function port(value: string): number {
@@ -187,7 +215,8 @@ export function dpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
   const dp = new Command('dp').description('dataplane (Envoy) commands');
   dp.command('run')
     .description('fetch the bootstrap from the control plane and run Envoy with it')
-    .requiredOption('--cp <url>', 'control plane dataplane-facing address (port 5678; env KUMA_CONTROL_PLANE_URL)', defaults.cp ?? 'http://127.0.0.1:5678')
+    .requiredOption('--cp <url>', 'control plane dataplane-facing address (port 5678; env KUMA_CONTROL_PLANE_URL)', defaults.cp ?? 'https://127.0.0.1:5678')
+    .option('--ca-cert-file <file>', "control plane CA (PEM) to verify it by, here and in Envoy (env KUMA_CONTROL_PLANE_CA_CERT_FILE; the control plane logs this file's path)", defaults.caCertFile)
     .option('--dataplane-file <file>', 'Dataplane resource (YAML) to register')
     .option('--mesh <mesh>', 'mesh of an existing Dataplane (env KUMA_DATAPLANE_MESH)', defaults.mesh)
     .option('--name <name>', 'name of an existing Dataplane (env KUMA_DATAPLANE_NAME, or POD_NAME.POD_NAMESPACE)', defaults.name)
@@ -204,7 +233,13 @@ export function dpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
       if (opts.xds !== 'delta' && opts.xds !== 'sotw') throw new Error('--xds must be delta or sotw');
       const envoyBin = findEnvoyBinary(opts.envoyBin);
       if (!envoyBin) throw new Error('Envoy not found: pass --envoy-bin, set ENVOY_BIN, or run envoy/install.sh');
-      const body = bootstrapRequest(opts);
+      const caCert = controlPlaneCa(opts, defaults.caCert);
+      const secure = new URL(opts.cp).protocol === 'https:';
+      if (secure && !caCert) {
+        console.error('warning: no --ca-cert-file: the connection to the control plane is encrypted but the control plane is not verified');
+      }
+      if (!secure) console.error(`warning: ${opts.cp} is plaintext: the dataplane token and secrets travel unencrypted (the control plane must run with --xds-plaintext)`);
+      const body = bootstrapRequest(opts, undefined, secure ? caCert : undefined);
       const bootstrap = await fetchBootstrap(opts.cp, body, opts.bootstrapTimeout * 1000);
       const ready = opts.readyAddress && opts.readyAddress !== '127.0.0.1' ? await startReadyResponder(opts.readyAddress, opts.adminPort) : undefined;
       try {

@@ -4,11 +4,13 @@
 import { Command, Option } from 'commander';
 import { findResourceType, RESOURCE_TYPES, type ResourceType } from '../core/registry.js';
 import { ApiClient, formatFailure, segment } from './api-client.js';
+import { apiClientFor } from './api-connection.js';
 import {
   formatJson,
   formatTable,
   formatYaml,
   OUTPUT_FORMATS,
+  failWith,
   printError,
   type CliIo,
   type OutputFormat,
@@ -38,8 +40,9 @@ export function getCommand(io: CliIo, done: (code: number) => void): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
     .option('--reveal', 'show the data of a secret (only with a name)')
     .action(async (kind: string, name: string | undefined, options: GetOptions, command: Command) => {
-      const api = (command.optsWithGlobals() as { api: string }).api;
-      done(await runGet(io, new ApiClient(api), kind, name, options));
+      const connection = apiClientFor(command, io);
+      if (!connection.ok) return done(failWith(io, connection.message));
+      done(await runGet(io, connection.client, kind, name, options));
     });
 }
 

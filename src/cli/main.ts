@@ -10,6 +10,7 @@ import { translateCommand } from './translate.js';
 import { installCommand } from './install.js';
 import { dpRunCommand } from './dp-run.js';
 import { getCommand } from './get.js';
+import { adminTokenCommand, generateCommand } from './generate.js';
 import { printError, processIo, type CliIo } from './output.js';
 
 /** Where the CLI finds the API when neither --api nor PORTICO_API_URL is given (Kuma's port). */
@@ -39,10 +40,19 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
   const program = new Command('portico')
     .description('Portico: an Envoy xDS control plane for Kuma mesh gateways')
     .version(porticoVersion())
-    .addOption(new Option('--api <url>', 'Portico API URL').env('PORTICO_API_URL').default(DEFAULT_API_URL))
+    .addOption(
+      new Option('--api <url>', 'Portico API URL, https://...:5682 for the HTTPS API (else PORTICO_API_URL, the config file, the default)')
+        .env('PORTICO_API_URL')
+        .default(DEFAULT_API_URL),
+    )
+    // Read by api-connection.ts, which also looks at PORTICO_API_TOKEN and the config file.
+    .addOption(new Option('--api-token <token>', 'user token for the API (else PORTICO_API_TOKEN, then the config file)'))
+    .addOption(new Option('--api-ca-cert-file <file>', "CA (PEM) the HTTPS API's certificate is verified by (the control plane logs the path of its generated CA)").env('PORTICO_API_CA_CERT_FILE'))
     .addCommand(applyCommand(io, done))
     .addCommand(getCommand(io, done))
     .addCommand(deleteCommand(io, done))
+    .addCommand(generateCommand(io, done))
+    .addCommand(adminTokenCommand(io, done))
     .addCommand(translateCommand(io, done))
     .addCommand(installCommand())
     .addCommand(cpRunCommand())

@@ -131,6 +131,7 @@ const COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
     AGE,
   ],
   Secret: [MESH, NAME, { header: 'DATA', cell: (i) => text(i['data']), optional: true }, AGE],
+  GlobalSecret: [NAME, { header: 'DATA', cell: (i) => text(i['data']), optional: true }, AGE],
 };
 
 /** Where the CLI writes and reads; tests replace it to capture output and feed stdin. */
@@ -140,6 +141,11 @@ export interface CliIo {
   /** The whole of standard input (for `apply -f -`), up to the input size limit. */
   readonly readStdin: () => Promise<string>;
   readonly now: () => Date;
+  /**
+   * Environment the API settings are read from (PORTICO_API_TOKEN, XDG_CONFIG_HOME, HOME);
+   * absent means none, so a test never picks up the developer's token or config file.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The real process streams. */
@@ -149,10 +155,17 @@ export function processIo(): CliIo {
     stderr: (text) => void process.stderr.write(text),
     readStdin: () => readInputStream(process.stdin),
     now: () => new Date(),
+    env: process.env,
   };
 }
 
 /** Print a user-facing error the one way the CLI does: `Error: <message>` on stderr. */
 export function printError(io: CliIo, message: string): void {
   io.stderr(`Error: ${message}\n`);
+}
+
+/** Print an error and return exit code 1. */
+export function failWith(io: CliIo, message: string): number {
+  printError(io, message);
+  return 1;
 }

@@ -3,6 +3,7 @@
 // tests that pass against it must mean something for the persistent stores.
 import { pino, type Logger } from 'pino';
 import type { Kind, ResourceInput, ResourceKey, StoredResource } from './resource.js';
+import { isGlobalKind } from './registry.js';
 import { ChangeFanOut } from './store-events.js';
 import {
   assertValidKey,
@@ -68,7 +69,7 @@ export class MemoryStore implements ResourceStore {
   /** All resources of a kind, sorted by (mesh, name). */
   async list<K extends Kind>(kind: K, options?: ListOptions): Promise<StoredResource<K>[]> {
     this.assertOpen();
-    const mesh = kind === 'Mesh' ? undefined : options?.mesh;
+    const mesh = isGlobalKind(kind) ? undefined : options?.mesh;
     const found: StoredResource[] = [];
     for (const row of this.rows.values()) {
       if (row.kind === kind && (mesh === undefined || row.mesh === mesh)) found.push(row);

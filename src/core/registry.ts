@@ -33,7 +33,14 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   },
   // Last: nothing in the store depends on a Secret existing first (references resolve at generation).
   { kind: 'Secret', plural: 'secrets', singular: 'secret', aliases: ['sec'], scope: 'mesh', confidential: true },
+  // Secrets of the control plane itself (token signing keys), outside every mesh, as in Kuma.
+  { kind: 'GlobalSecret', plural: 'global-secrets', singular: 'global-secret', aliases: ['globalsecret', 'globalsecrets'], scope: 'global', confidential: true },
 ];
+
+/** True for kinds outside any mesh (stored with mesh = name). */
+export function isGlobalKind(kind: Kind): boolean {
+  return resourceType(kind).scope === 'global';
+}
 
 /** The type of a kind. */
 export function resourceType(kind: Kind): ResourceType {

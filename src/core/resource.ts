@@ -5,7 +5,7 @@ import type { MeshGatewayRouteSpec } from '../api/mesh-gateway-route.js';
 import type { SecretSpec } from '../api/secret.js';
 
 /** Resource kinds Portico stores. */
-export type Kind = 'Mesh' | 'Dataplane' | 'MeshGateway' | 'MeshGatewayRoute' | 'Secret';
+export type Kind = 'Mesh' | 'Dataplane' | 'MeshGateway' | 'MeshGatewayRoute' | 'Secret' | 'GlobalSecret';
 
 /** Spec type of each kind. */
 export interface SpecOf {
@@ -14,9 +14,10 @@ export interface SpecOf {
   MeshGateway: MeshGatewaySpec;
   MeshGatewayRoute: MeshGatewayRouteSpec;
   Secret: SecretSpec;
+  GlobalSecret: SecretSpec;
 }
 
-/** Identity of a stored resource. For a Mesh, `mesh` equals `name`. */
+/** Identity of a stored resource. For a global kind (Mesh, GlobalSecret), `mesh` equals `name`. */
 export interface ResourceKey {
   readonly kind: Kind;
   readonly mesh: string;

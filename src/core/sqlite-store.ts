@@ -6,6 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { pino, type Logger } from 'pino';
 import type { Kind, ResourceInput, ResourceKey, StoredResource } from './resource.js';
+import { isGlobalKind } from './registry.js';
 import { SQL, type ResourceRow, type UpsertResult } from './resource-sql.js';
 import { configureConnection, migrate } from './sqlite-schema.js';
 import { ChangeFanOut } from './store-events.js';
@@ -125,7 +126,7 @@ export class SqliteStore implements ResourceStore {
 
   /** All resources of a kind, sorted by (mesh, name); never a partial list (throws instead). */
   async list<K extends Kind>(kind: K, options?: ListOptions): Promise<StoredResource<K>[]> {
-    const mesh = kind === 'Mesh' ? undefined : options?.mesh;
+    const mesh = isGlobalKind(kind) ? undefined : options?.mesh;
     return this.guard(`list ${kind}`, () => {
       const rows = (
         mesh === undefined ? this.statements.listKind.all(kind) : this.statements.listMesh.all(kind, mesh)

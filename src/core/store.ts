@@ -42,7 +42,7 @@ export interface ChangeEvent {
 
 /** Filter for list(). */
 export interface ListOptions {
-  /** Only resources of this mesh (ignored for Mesh). */
+  /** Only resources of this mesh (ignored for global kinds). */
   readonly mesh?: string;
 }
 

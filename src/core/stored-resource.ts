@@ -2,6 +2,7 @@
 // for byte on encoding, ordering, immutability and the wording of conflicts.
 import { compareBytes } from './byte-order.js';
 import type { ResourceInput, ResourceKey, StoredResource } from './resource.js';
+import { isGlobalKind } from './registry.js';
 import { ConflictError, type WriteOp, type WriteOptions } from './store.js';
 
 /** A resource input encoded the way it is persisted: spec and labels as JSON text. */
@@ -23,7 +24,7 @@ export interface StoredFields {
 
 /** How errors and logs name a resource: `MeshGateway default/edge`, or `Mesh default`. */
 export function describeKey(key: ResourceKey): string {
-  return key.kind === 'Mesh' ? `Mesh ${key.name}` : `${key.kind} ${key.mesh}/${key.name}`;
+  return isGlobalKind(key.kind) ? `${key.kind} ${key.name}` : `${key.kind} ${key.mesh}/${key.name}`;
 }
 
 /** A map key unique per (kind, mesh, name); NUL cannot occur in a validated name. */
@@ -42,13 +43,13 @@ export function keyOfOp(op: WriteOp): ResourceKey {
 }
 
 /**
- * Reject keys that break the store's identity rules. A Mesh is stored under mesh = name (see
- * ResourceKey); anything else would make the same Mesh addressable twice. This is a programming
+ * Reject keys that break the store's identity rules. A global kind (Mesh, GlobalSecret) is stored under
+ * mesh = name (see ResourceKey); anything else would make the same resource addressable twice. This is a programming
  * error of the caller, not a user mistake (validators run before the store), so it throws.
  */
 export function assertValidKey(key: ResourceKey): void {
-  if (key.kind === 'Mesh' && key.mesh !== key.name) {
-    throw new Error(`resource Mesh ${key.name}: a Mesh is stored with mesh equal to name (got mesh "${key.mesh}")`);
+  if (isGlobalKind(key.kind) && key.mesh !== key.name) {
+    throw new Error(`resource ${key.kind} ${key.name}: a ${key.kind} is stored with mesh equal to name (got mesh "${key.mesh}")`);
   }
 }
 

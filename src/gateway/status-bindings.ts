@@ -24,6 +24,11 @@ export interface RouteReach {
   /** Names of the proxies with at least one listener binding the route, ascending. */
   readonly proxies: readonly string[];
   /**
+   * Proxy name -> the Envoy listeners (`<gateway>:<PROTOCOL>:<port>`) of that proxy binding the
+   * route, in port order: what lets a rejected Listener or RouteConfiguration be attributed to it.
+   */
+  readonly listeners: ReadonlyMap<string, readonly string[]>;
+  /**
    * Protocols of listeners the route's selectors match but whose protocol does not suit the route
    * (a tcp route on an HTTP listener): said in the NotBound message, since Kuma drops them silently.
    */
@@ -36,7 +41,7 @@ export interface RouteReach {
  * tags share one evaluation.
  */
 export function routeReach(routes: readonly GatewayRoute[], proxies: readonly ServingProxy[]): Map<string, RouteReach> {
-  const bound = new Map<string, Set<string>>(routes.map((r) => [r.name, new Set()]));
+  const bound = new Map<string, Map<string, readonly string[]>>(routes.map((r) => [r.name, new Map()]));
   const unsuitable = new Map<string, Set<ListenerProtocol>>(routes.map((r) => [r.name, new Set()]));
   const byIdentity = new Map<string, ListenerBinding>();
   for (const { dataplane, gateway } of proxies) {
@@ -47,13 +52,15 @@ export function routeReach(routes: readonly GatewayRoute[], proxies: readonly Se
       binding = bindListeners(routes, gateway, tags);
       byIdentity.set(identity, binding);
     }
-    for (const name of binding.bound) bound.get(name)?.add(dataplane.name);
+    for (const [name, listeners] of binding.bound) bound.get(name)?.set(dataplane.name, listeners);
     for (const [name, protocols] of binding.unsuitable) for (const p of protocols) unsuitable.get(name)?.add(p);
   }
   const reach = new Map<string, RouteReach>();
   for (const route of routes) {
+    const listeners = bound.get(route.name) ?? new Map<string, readonly string[]>();
     reach.set(route.name, {
-      proxies: [...(bound.get(route.name) ?? [])].sort(compareBytes),
+      proxies: [...listeners.keys()].sort(compareBytes),
+      listeners,
       unsuitable: [...(unsuitable.get(route.name) ?? [])].sort(compareBytes),
     });
   }
@@ -62,21 +69,22 @@ export function routeReach(routes: readonly GatewayRoute[], proxies: readonly Se
 
 /** What the listeners of one gateway seen through one set of proxy tags do with the routes. */
 interface ListenerBinding {
-  /** Names of the routes some listener binds. */
-  readonly bound: ReadonlySet<string>;
+  /** Route name -> names of the Envoy listeners binding it, in port order; only bound routes. */
+  readonly bound: ReadonlyMap<string, readonly string[]>;
   /** Route name -> protocols of listeners matched by its selectors that do not suit it. */
   readonly unsuitable: ReadonlyMap<string, ReadonlySet<ListenerProtocol>>;
 }
 
 /** Bind the routes to every listener of the gateway, with the translation's own binding step. */
 function bindListeners(routes: readonly GatewayRoute[], gateway: StoredResource<'MeshGateway'>, proxyTags: Tags): ListenerBinding {
-  const bound = new Set<string>();
+  const bound = new Map<string, string[]>();
   const unsuitable = new Map<string, Set<ListenerProtocol>>();
+  // Ports ascend, so each route's listener names come out in port order without repeats.
   for (const port of collapseListeners(gateway, proxyTags)) {
     for (const view of port.listeners) {
       const binding = new Set(bindRoutes(routes, view.tags, port.protocol));
       for (const route of routes) {
-        if (binding.has(route)) bound.add(route.name);
+        if (binding.has(route)) addListener(bound, route.name, port.name);
         else if (anySelectorMatches(route.spec.selectors, view.tags)) {
           const protocols = unsuitable.get(route.name) ?? new Set<ListenerProtocol>();
           protocols.add(port.protocol);
@@ -86,6 +94,13 @@ function bindListeners(routes: readonly GatewayRoute[], gateway: StoredResource<
     }
   }
   return { bound, unsuitable };
+}
+
+/** Adds a listener to a route's list unless it is already its last entry (same port). */
+function addListener(bound: Map<string, string[]>, route: string, listener: string): void {
+  const list = bound.get(route) ?? [];
+  if (list[list.length - 1] !== listener) list.push(listener);
+  bound.set(route, list);
 }
 
 /** Every forward and mirror destination of a route, first occurrence first, without repeats. */

@@ -27,6 +27,11 @@ export const REASON_PROGRAMMED = 'Programmed';
 export const REASON_PENDING = 'Pending';
 /** Programmed False: no gateway dataplane serves the resource. */
 export const REASON_NO_PROXIES = 'NoProxies';
+/**
+ * Programmed False: a proxy rejected (NACKed) the current configuration and keeps running its last
+ * accepted one; the message carries Envoy's reason (docs/status.md, "When Envoy rejects").
+ */
+export const REASON_REJECTED = 'Rejected';
 
 // One condition shape for every status Portico writes: the Kubernetes `metav1.Condition` already
 // declared with the MeshGatewayInstance status (observedGeneration = the resource version when it
@@ -40,6 +45,8 @@ export interface ProxyCounts {
   readonly connected: number;
   /** Proxies that are connected and acknowledged the current version of every type. */
   readonly acknowledged: number;
+  /** Proxies that rejected (NACKed) the current configuration of the resource. */
+  readonly rejected: number;
 }
 
 /** The computed status of one MeshGateway or MeshGatewayRoute. */

@@ -86,6 +86,13 @@ function translateAll(r: Resources): ProxyTranslation[] {
 }
 
 const ALL_ACKED: ProxyDelivery = { connected: true, acked: true };
+const RE2_DETAIL = "Error adding/updating route config: invalid regex '/(?=a)b': invalid perl operator: (?=";
+/** A connected proxy that NACKed the RouteConfiguration of listener `edge:HTTP:8080`. */
+const REJECTED_ROUTES: ProxyDelivery = {
+  connected: true,
+  acked: false,
+  rejected: [{ type: 'RouteConfiguration', resources: ['edge:HTTP:8080:*'], detail: RE2_DETAIL }],
+};
 
 function input(r: Resources, delivery: Record<string, ProxyDelivery> | 'all-acked' = 'all-acked', translations?: ProxyTranslation[]): StatusInput {
   const ts = translations ?? translateAll(r);
@@ -159,6 +166,19 @@ describe('MeshGateway conditions', () => {
       programmed: ['False', 'NoProxies', 'no gateway Dataplane selects this MeshGateway'],
     },
     {
+      name: "a proxy rejected (NACKed) the current configuration: Envoy's reason is said",
+      statusInput: () => input({ dataplanes: [gw1, gw2, ECHO] }, { 'gw-1': ALL_ACKED, 'gw-2': REJECTED_ROUTES }),
+      accepted: ['True', 'Accepted', 'accepted'],
+      programmed: ['False', 'Rejected', `1/2 proxies rejected the configuration: RouteConfiguration "edge:HTTP:8080:*": ${RE2_DETAIL}`],
+    },
+    {
+      name: 'generation failure outranks a rejection (the proxies keep their last good config either way)',
+      statusInput: () =>
+        input({ dataplanes: [gw1] }, { 'gw-1': REJECTED_ROUTES }, [{ proxy: 'gw-1', gateway: 'edge', translation: failed('bad certificate') }]),
+      accepted: ['False', 'Invalid', 'bad certificate'],
+      programmed: ['False', 'Invalid', 'generation failed for 1/1 proxies, which keep their last good configuration'],
+    },
+    {
       name: 'some proxies have not acknowledged yet',
       statusInput: () => input({ dataplanes: [gw1, gw2, ECHO] }, { 'gw-1': ALL_ACKED, 'gw-2': { connected: true, acked: false } }),
       accepted: ['True', 'Accepted', 'accepted'],
@@ -183,7 +203,7 @@ describe('MeshGateway conditions', () => {
       // gw-4 never connected: absent from delivery.
     };
     const s = status(computeStatuses(input({ dataplanes }, delivery), { now: T1 }), 'MeshGateway', 'edge');
-    expect(s.proxies).toEqual({ selected: 4, connected: 2, acknowledged: 1 });
+    expect(s.proxies).toEqual({ selected: 4, connected: 2, acknowledged: 1, rejected: 0 });
     expect(summary(s, CONDITION_PROGRAMMED)).toEqual(['False', 'Pending', '1/4 proxies acknowledged the current configuration; 2 not connected']);
   });
 
@@ -202,7 +222,7 @@ describe('MeshGatewayRoute conditions', () => {
     expect(summary(s, CONDITION_ACCEPTED)).toEqual(['True', 'Accepted', 'accepted']);
     expect(summary(s, CONDITION_RESOLVED_REFS)).toEqual(['True', 'ResolvedRefs', 'every backend has an endpoint']);
     expect(summary(s, CONDITION_PROGRAMMED)).toEqual(['True', 'Programmed', '1/1 proxies acknowledged the current configuration']);
-    expect(s.proxies).toEqual({ selected: 1, connected: 1, acknowledged: 1 });
+    expect(s.proxies).toEqual({ selected: 1, connected: 1, acknowledged: 1, rejected: 0 });
   });
 
   it('a tcp route selecting only an HTTP listener is NotBound (gateway.md §2.5) and reaches no proxy', () => {
@@ -214,7 +234,7 @@ describe('MeshGatewayRoute conditions', () => {
       'route is bound to no listener: its selectors match only HTTP listeners, and a tcp route binds only to TCP and TLS listeners',
     ]);
     expect(summary(s, CONDITION_PROGRAMMED)).toEqual(['False', 'NoProxies', 'no gateway proxy serves this route']);
-    expect(s.proxies).toEqual({ selected: 0, connected: 0, acknowledged: 0 });
+    expect(s.proxies).toEqual({ selected: 0, connected: 0, acknowledged: 0, rejected: 0 });
   });
 
   it('a route whose selectors match no listener is NotBound', () => {
@@ -230,7 +250,7 @@ describe('MeshGatewayRoute conditions', () => {
     const delivery = { 'gw-east': ALL_ACKED, 'gw-west': { connected: true, acked: false } };
     const statuses = computeStatuses(input({ dataplanes: [east, west, ECHO], routes: [eastOnly] }, delivery), { now: T1 });
     const route = status(statuses, 'MeshGatewayRoute', 'east-only');
-    expect(route.proxies).toEqual({ selected: 1, connected: 1, acknowledged: 1 });
+    expect(route.proxies).toEqual({ selected: 1, connected: 1, acknowledged: 1, rejected: 0 });
     expect(summary(route, CONDITION_PROGRAMMED)[0]).toBe('True');
     expect(summary(status(statuses, 'MeshGateway', 'edge'), CONDITION_PROGRAMMED)).toEqual([
       'False',
@@ -281,6 +301,47 @@ describe('MeshGatewayRoute conditions', () => {
     const s = status(computeStatuses(input({ dataplanes: [gw1, ECHO], gateways: [tcpGateway], routes: [db] }), { now: T1 }), 'MeshGatewayRoute', 'db');
     expect(summary(s, CONDITION_ACCEPTED)).toEqual(['True', 'Accepted', 'accepted']);
     expect(summary(s, CONDITION_RESOLVED_REFS)).toEqual(['False', 'BackendNotFound', 'no Dataplane serves kuma.io/service=postgres']);
+  });
+
+  describe('Rejected: a NACK is attributed to the routes of the listeners it names', () => {
+    const twoPorts = gateway('edge', [
+      { port: 8080, protocol: 'HTTP', tags: { port: 'a' } },
+      { port: 9090, protocol: 'HTTP', tags: { port: 'b' } },
+    ]);
+    const onA = httpRoute('on-a', { 'kuma.io/service': 'edge', port: 'a' }, [forwardTo({ 'kuma.io/service': 'echo' })]);
+    const onB = httpRoute('on-b', { 'kuma.io/service': 'edge', port: 'b' }, [forwardTo({ 'kuma.io/service': 'echo' })]);
+    const rejecting = (type: string, resources: string[]): ProxyDelivery => ({ connected: true, acked: true, rejected: [{ type, resources, detail: 'refused' }] });
+    const programmedOf = (delivery: ProxyDelivery) => {
+      const statuses = computeStatuses(input({ dataplanes: [gw1, ECHO], gateways: [twoPorts], routes: [onA, onB] }, { 'gw-1': delivery }), { now: T1 });
+      return (['on-a', 'on-b'] as const).map((name) => summary(status(statuses, 'MeshGatewayRoute', name), CONDITION_PROGRAMMED).slice(0, 2).join('/'));
+    };
+
+    it.each<[string, ProxyDelivery, string[]]>([
+      ['the RouteConfiguration of port 8080', rejecting('RouteConfiguration', ['edge:HTTP:8080:*']), ['False/Rejected', 'True/Programmed']],
+      ['the Listener of port 9090', rejecting('Listener', ['edge:HTTP:9090']), ['True/Programmed', 'False/Rejected']],
+      ['a Cluster (not attributable by name)', rejecting('Cluster', ['echo-abc']), ['False/Rejected', 'False/Rejected']],
+      ['a response naming no resource', rejecting('RouteConfiguration', []), ['False/Rejected', 'False/Rejected']],
+    ])('%s', (_what, delivery, expected) => {
+      expect(programmedOf(delivery)).toEqual(expected);
+    });
+
+    it('the message counts the rejecting proxies and carries the detail; counts say who rejected', () => {
+      const gw2 = proxy('gw-2');
+      const delivery = { 'gw-1': rejecting('RouteConfiguration', ['edge:HTTP:8080:*']), 'gw-2': ALL_ACKED };
+      const statuses = computeStatuses(input({ dataplanes: [gw1, gw2, ECHO], gateways: [twoPorts], routes: [onA, onB] }, delivery), { now: T1 });
+      const route = status(statuses, 'MeshGatewayRoute', 'on-a');
+      expect(summary(route, CONDITION_PROGRAMMED)).toEqual(['False', 'Rejected', '1/2 proxies rejected the configuration: RouteConfiguration "edge:HTTP:8080:*": refused']);
+      expect(route.proxies).toEqual({ selected: 2, connected: 2, acknowledged: 1, rejected: 1 });
+      expect(status(statuses, 'MeshGatewayRoute', 'on-b').proxies).toEqual({ selected: 2, connected: 2, acknowledged: 2, rejected: 0 });
+      expect(status(statuses, 'MeshGateway', 'edge').proxies).toEqual({ selected: 2, connected: 2, acknowledged: 1, rejected: 1 });
+    });
+
+    it('recovery: once nothing current is rejected, the route is Programmed again with a new transition time', () => {
+      const before = computeStatuses(input({ dataplanes: [gw1, ECHO] }, { 'gw-1': REJECTED_ROUTES }), { now: T1 });
+      const after = computeStatuses(input({ dataplanes: [gw1, ECHO] }, { 'gw-1': ALL_ACKED }), { now: T2, previous: before });
+      expect(condition(status(before, 'MeshGatewayRoute', 'web'), CONDITION_PROGRAMMED)).toMatchObject({ status: 'False', reason: 'Rejected' });
+      expect(condition(status(after, 'MeshGatewayRoute', 'web'), CONDITION_PROGRAMMED)).toMatchObject({ status: 'True', reason: 'Programmed', lastTransitionTime: T2 });
+    });
   });
 
   it('a route reaching a proxy whose generation failed is not Programmed', () => {

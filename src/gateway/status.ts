@@ -12,8 +12,9 @@
 //   healthy Dataplane serves, `kuma.io/unresolved-backend` included (§2.15).
 // - `Programmed` (both): over the proxies the resource reaches, False/Invalid when generation
 //   failed for any (they keep their last good config), False/NoProxies when there are none,
-//   True/Programmed when all are connected and acknowledged the current config, else
-//   False/Pending saying how many did.
+//   False/Rejected when any rejected (NACKed) the current config, with Envoy's reason (for a
+//   route: a rejection attributed to it, status-rejections.ts), True/Programmed when all are
+//   connected and acknowledged the current config, else False/Pending saying how many did.
 import type { Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
 import { routesInBindingOrder, type GatewayRoute } from './bind-routes.js';
@@ -33,6 +34,7 @@ import {
   REASON_NOT_BOUND,
   REASON_PENDING,
   REASON_PROGRAMMED,
+  REASON_REJECTED,
   REASON_RESOLVED_REFS,
   statusKey,
   type ConditionDraft,
@@ -41,7 +43,10 @@ import {
   type StatusMap,
 } from './status-conditions.js';
 
+import { collectRejections, rejectedMessage, rejectionOfRoute, type Attribution, type RejectedConfig } from './status-rejections.js';
+
 export * from './status-conditions.js';
+export type { RejectedConfig } from './status-rejections.js';
 
 /** The last generation's outcome for one BUILTIN gateway dataplane. */
 export interface ProxyTranslation {
@@ -58,8 +63,14 @@ export interface ProxyTranslation {
 /** What one proxy holds; a proxy missing from `delivery` is neither connected nor acknowledged. */
 export interface ProxyDelivery {
   readonly connected: boolean;
-  /** It acknowledged the current version of every type of its current snapshot. */
+  /**
+   * It acknowledged the current version of every type of its current snapshot, the types it
+   * rejected aside (they are in `rejected`): a rejection then decides only for the resources it
+   * is attributed to.
+   */
   readonly acked: boolean;
+  /** What it rejected (NACKed) of its current configuration, one entry per type; absent = nothing. */
+  readonly rejected?: readonly RejectedConfig[];
 }
 
 /** Everything the statuses of one mesh are computed from. */
@@ -107,7 +118,7 @@ export function computeStatuses(input: StatusInput, clock: StatusClock): Map<str
   for (const gateway of gateways) out.set(statusKey('MeshGateway', input.mesh, gateway.name), gatewayStatus(gateway, facts));
   for (const route of routes) {
     const key = statusKey('MeshGatewayRoute', input.mesh, route.name);
-    const routeReached = reach.get(route.name) ?? { proxies: [], unsuitable: [] };
+    const routeReached = reach.get(route.name) ?? { proxies: [], listeners: new Map(), unsuitable: [] };
     out.set(key, routeStatus(route, routeReached, unserved.get(route.name) ?? [], facts));
   }
   return out;
@@ -160,7 +171,7 @@ function gatewayStatus(gateway: StoredResource<'MeshGateway'>, facts: MeshFacts)
   const accepted: ConditionDraft = invalid
     ? invalidDraft(CONDITION_ACCEPTED, problems.length > 0 ? joinListed(problems) : 'generation failed')
     : trueDraft(CONDITION_ACCEPTED, REASON_ACCEPTED, 'accepted');
-  const { draft, counts } = programmed(selecting, facts.input.delivery, 'no gateway Dataplane selects this MeshGateway');
+  const { draft, counts } = programmed(selecting, facts.input.delivery, 'no gateway Dataplane selects this MeshGateway', () => true);
   const previous = facts.clock.previous?.get(key);
   return { conditions: finishConditions([accepted, draft], gateway, previous, facts.clock.now), proxies: counts };
 }
@@ -179,7 +190,8 @@ function routeStatus(route: GatewayRoute, reach: RouteReach, unserved: readonly 
     unserved.length === 0
       ? trueDraft(CONDITION_RESOLVED_REFS, REASON_RESOLVED_REFS, 'every backend has an endpoint')
       : falseDraft(CONDITION_RESOLVED_REFS, REASON_BACKEND_NOT_FOUND, joinListed(unserved.map((d) => `no Dataplane serves ${describeDestination(d)}`)));
-  const { draft, counts } = programmed(reached, facts.input.delivery, 'no gateway proxy serves this route');
+  const ownRejection: Attribution = (proxy, rejection) => rejectionOfRoute(rejection, reach.listeners.get(proxy) ?? []);
+  const { draft, counts } = programmed(reached, facts.input.delivery, 'no gateway proxy serves this route', ownRejection);
   const previous = facts.clock.previous?.get(key);
   return { conditions: finishConditions([accepted, resolved, draft], route, previous, facts.clock.now), proxies: counts };
 }
@@ -192,20 +204,30 @@ function notBoundMessage(route: GatewayRoute, reach: RouteReach): string {
   return `${base}: its selectors match only ${reach.unsuitable.join(' and ')} listeners, and ${suits}`;
 }
 
-/** The Programmed draft and proxy counts over the proxies a resource reaches. */
+/**
+ * The Programmed draft and proxy counts over the proxies a resource reaches; `attributed` picks
+ * the rejections that concern the resource.
+ */
 function programmed(
   proxies: readonly ProxyTranslation[],
   delivery: ReadonlyMap<string, ProxyDelivery>,
   noProxiesMessage: string,
+  attributed: Attribution,
 ): { draft: ConditionDraft; counts: ProxyCounts } {
   const n = proxies.length;
+  const rejections = collectRejections(proxies.map((p) => p.proxy), (proxy) => delivery.get(proxy)?.rejected ?? [], attributed);
+  const rejecting = new Set(rejections.proxies);
   const states = proxies.map((p) => delivery.get(p.proxy));
   const connected = states.filter((d) => d?.connected === true).length;
-  const acknowledged = states.filter((d) => d?.connected === true && d.acked).length;
-  const counts: ProxyCounts = { selected: n, connected, acknowledged };
+  const acknowledged = proxies.filter((p) => {
+    const d = delivery.get(p.proxy);
+    return d?.connected === true && d.acked && !rejecting.has(p.proxy);
+  }).length;
+  const counts: ProxyCounts = { selected: n, connected, acknowledged, rejected: rejecting.size };
   const failed = proxies.filter(generationFailed);
   if (failed.length > 0) return { draft: invalidDraft(CONDITION_PROGRAMMED, failedMessage(failed, n)), counts };
   if (n === 0) return { draft: falseDraft(CONDITION_PROGRAMMED, REASON_NO_PROXIES, noProxiesMessage), counts };
+  if (rejecting.size > 0) return { draft: falseDraft(CONDITION_PROGRAMMED, REASON_REJECTED, rejectedMessage(rejections, n)), counts };
   const message = `${acknowledged}/${n} proxies acknowledged the current configuration`;
   if (acknowledged === n) return { draft: trueDraft(CONDITION_PROGRAMMED, REASON_PROGRAMMED, message), counts };
   const disconnected = n - connected;

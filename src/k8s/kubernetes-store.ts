@@ -12,6 +12,7 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Kind, ResourceInput, ResourceKey, StoredResource } from '../core/resource.js';
+import { isGlobalKind } from '../core/registry.js';
 import { ChangeFanOut } from '../core/store-events.js';
 import { assertValidKey, compareByMeshName, frozenKey, keyId, keyOfOp } from '../core/stored-resource.js';
 import {
@@ -107,7 +108,7 @@ export class KubernetesStore implements ResourceStore {
   /** All cached resources of a kind, sorted by (mesh, name). */
   async list<K extends Kind>(kind: K, options?: ListOptions): Promise<StoredResource<K>[]> {
     this.assertOpen();
-    const mesh = kind === 'Mesh' ? undefined : options?.mesh;
+    const mesh = isGlobalKind(kind) ? undefined : options?.mesh;
     const found = [...this.rowsOf(kind).values()].filter((r) => mesh === undefined || r.mesh === mesh);
     return found.sort(compareByMeshName) as StoredResource<K>[];
   }

@@ -2,10 +2,8 @@
 // HTTPS and trusts only the `caBundle` of the webhook configuration, so `portico install
 // control-plane` needs a CA and a serving certificate for the control plane's Service. When the
 // user brings none, this makes a private CA (its key is thrown away: nothing else is ever signed
-// with it) and one serving certificate. Keys come from node:crypto; node-forge builds and signs
-// the X.509 structures, which node:crypto cannot do.
-import { createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+// with it) and one serving certificate, from the CA module's X.509 building blocks.
+import { certificatePem, newCertificate, newKeyPairSync, parseCertificate, parsePrivateKey, privateKeyPem, signCertificate } from '../ca/x509.js';
 
 /** PEM texts of the webhook's CA, serving certificate and serving key. */
 export interface WebhookCertificates {
@@ -43,8 +41,8 @@ export function generateWebhookCertificates(options: WebhookCertificateOptions):
   const now = options.now ?? new Date();
   const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
   const notAfter = new Date(now.getTime() + (options.validityDays ?? DEFAULT_VALIDITY_DAYS) * DAY_MS);
-  const caKeys = newKeyPair();
-  const servingKeys = newKeyPair();
+  const caKeys = newKeyPairSync();
+  const servingKeys = newKeyPairSync();
   const dnsNames = webhookDnsNames(options.namespace, options.serviceName);
 
   const ca = newCertificate(caKeys.forgePublic, notBefore, notAfter);
@@ -56,7 +54,7 @@ export function generateWebhookCertificates(options: WebhookCertificateOptions):
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  ca.sign(caKeys.forgePrivate, forge.md.sha256.create());
+  signCertificate(ca, caKeys.forgePrivate);
 
   const serving = newCertificate(servingKeys.forgePublic, notBefore, notAfter);
   serving.setSubject([{ name: 'commonName', value: dnsNames[0] }]);
@@ -70,12 +68,12 @@ export function generateWebhookCertificates(options: WebhookCertificateOptions):
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
   ]);
-  serving.sign(caKeys.forgePrivate, forge.md.sha256.create());
+  signCertificate(serving, caKeys.forgePrivate);
 
   return {
     caPem: certificatePem(ca),
     certPem: certificatePem(serving),
-    keyPem: servingKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    keyPem: privateKeyPem(servingKeys.privateKey),
   };
 }
 
@@ -98,59 +96,4 @@ export function checkWebhookCertificates(certs: WebhookCertificates, dnsName: st
   if (cert.checkHost(dnsName) === undefined) problems.push(`the webhook serving certificate is not valid for ${dnsName}`);
   if (new Date(cert.validTo).getTime() < now.getTime()) problems.push(`the webhook serving certificate expired on ${cert.validTo}`);
   return problems;
-}
-
-interface KeyPair {
-  readonly privateKey: KeyObject;
-  readonly forgePrivate: forge.pki.rsa.PrivateKey;
-  readonly forgePublic: forge.pki.rsa.PublicKey;
-}
-
-function newKeyPair(): KeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return {
-    privateKey,
-    forgePrivate: forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()),
-    forgePublic: forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString()) as forge.pki.rsa.PublicKey,
-  };
-}
-
-function newCertificate(publicKey: forge.pki.rsa.PublicKey, notBefore: Date, notAfter: Date): forge.pki.Certificate {
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = publicKey;
-  cert.serialNumber = serialNumber();
-  cert.validity.notBefore = notBefore;
-  cert.validity.notAfter = notAfter;
-  return cert;
-}
-
-/**
- * A random 128-bit serial. forge writes the hex as the DER integer as is, and Go's parser (the API
- * server's) rejects negative or non-minimal integers: the first byte is forced into 0x40-0x7f.
- */
-function serialNumber(): string {
-  const bytes = randomBytes(16);
-  bytes[0] = ((bytes[0] ?? 0) & 0x3f) | 0x40;
-  return bytes.toString('hex');
-}
-
-/** forge writes PEM with CRLF line ends; Kubernetes and every other tool are fine with LF. */
-function certificatePem(cert: forge.pki.Certificate): string {
-  return forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n');
-}
-
-function parseCertificate(pem: string): X509Certificate | undefined {
-  try {
-    return new X509Certificate(pem);
-  } catch {
-    return undefined;
-  }
-}
-
-function parsePrivateKey(pem: string): KeyObject | undefined {
-  try {
-    return createPrivateKey(pem);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,7 @@
 // The composition root of a universal-mode control plane. It reads as the ordered steps of a
-// start: open the store, build the xDS side, generate the first snapshots from the fully loaded
-// store, open the readiness gate, then serve the REST API; and the reverse on stop.
+// start: open the store, load or generate the TLS certificates, build the xDS side, generate the
+// first snapshots from the fully loaded store, open the readiness gate, then serve the REST API;
+// and the reverse on stop.
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -11,6 +12,8 @@ import { startKubernetesControllers, type KubernetesControllers } from './kubern
 import { startStatusWriter } from './kubernetes-status-writer.js';
 import { createApiServer, type ApiServer } from '../api-server/server.js';
 import { MemoryStore } from '../core/memory-store.js';
+import { ADMIN_USER_TOKEN, ensureAdminUserToken } from '../tokens/admin-user-token.js';
+import { UserTokens } from '../tokens/user-token.js';
 import { SqliteStore } from '../core/sqlite-store.js';
 import type { ResourceStore } from '../core/store.js';
 import { SnapshotCache } from '../xds/cache/snapshot-cache.js';
@@ -18,11 +21,13 @@ import { createAdsServer, type AdsServer } from '../xds/server/ads-server.js';
 import { createBootstrapHandler } from '../xds/server/bootstrap-endpoint.js';
 import { startDataplanePort, type DataplanePort } from '../xds/server/dataplane-port.js';
 import { resolveDataplane } from './dataplane-registration.js';
-import { xdsDumpRoute } from './xds-dump-route.js';
+import { runtimeApiRoutes } from './api-routes.js';
 import { cacheDelivery, ResourceStatuses } from './resource-status.js';
-import { statusRoutes } from './status-route.js';
 import { Debouncer } from './debounce.js';
 import { GatewaySnapshots } from './gateway-snapshots.js';
+import { prepareControlPlaneTls, type ControlPlaneTls, type ControlPlaneTlsConfig } from './control-plane-tls.js';
+
+export type { ControlPlaneTlsConfig } from './control-plane-tls.js';
 
 /** Kubernetes-mode settings: the API server is the store; controllers and the webhook run. */
 export interface KubernetesModeConfig {
@@ -46,6 +51,10 @@ export interface ControlPlaneConfig {
   readonly dataDir: string;
   readonly apiHost: string;
   readonly apiPort: number;
+  /** The REST API over HTTPS with the control plane's certificate (Kuma's 5682); absent = not served. */
+  readonly apiHttpsPort?: number;
+  /** Bind address of the HTTPS API (default `apiHost`). */
+  readonly apiHttpsHost?: string;
   readonly xdsHost: string;
   readonly xdsPort: number;
   /** Quiet period before a batch of store changes is pushed (Istio's 100 ms default). */
@@ -54,7 +63,19 @@ export interface ControlPlaneConfig {
   readonly maxDebounceMs: number;
   /** Delay before changed content follows a NACK (5 s, xds-server.md §14 rule 7). */
   readonly nackBackoffMs: number;
+  /** REST API authentication (docs/api-auth.md). */
+  readonly apiAuth: ApiAuthConfig;
+  /** Certificates of the dataplane port (TLS unless `xdsPlaintext`) and of the HTTPS API. */
+  readonly tls: ControlPlaneTlsConfig;
   readonly logger: Logger;
+}
+
+/** REST API authentication settings of `cp run`. */
+export interface ApiAuthConfig {
+  /** Direct loopback requests act as admin (Kuma's KUMA_API_SERVER_AUTHN_LOCALHOST_IS_ADMIN). */
+  readonly localhostIsAdmin: boolean;
+  /** Create GlobalSecret admin-user-token on first start (Kuma's ..._TOKENS_BOOTSTRAP_ADMIN_TOKEN). */
+  readonly bootstrapAdminToken: boolean;
 }
 
 /** Defaults of `portico cp run`. */
@@ -68,12 +89,20 @@ export const DEFAULT_CONFIG: Omit<ControlPlaneConfig, 'logger'> = {
   debounceMs: 100,
   maxDebounceMs: 10_000,
   nackBackoffMs: 5_000,
+  apiAuth: { localhostIsAdmin: true, bootstrapAdminToken: true },
+  tls: { xdsPlaintext: false, extraSubjectAltNames: [] },
 };
 
 /** A running control plane. */
 export interface ControlPlane {
   readonly apiPort: number;
+  /** The HTTPS API's port, when served. */
+  readonly apiHttpsPort?: number;
   readonly xdsPort: number;
+  /** The dataplane port (TLS state, handshake failure count). */
+  readonly dataplanePort: DataplanePort;
+  /** The generated CA file dataplanes and CLIs verify the control plane with (absent for operator certificates). */
+  readonly caFile?: string;
   readonly store: ResourceStore;
   readonly cache: SnapshotCache;
   readonly snapshots: GatewaySnapshots;
@@ -124,23 +153,47 @@ function regenerationLoop(snapshots: GatewaySnapshots, logger: Logger): { reques
   return { request, settle: async () => { while (running) await running; } };
 }
 
+/**
+ * Create the admin user token unless it exists. A failure (a store refusing the write) is logged
+ * and the control plane runs on: loopback admin and other admin tokens still work, as in Kuma.
+ */
+async function bootstrapAdminToken(store: ResourceStore, tokens: UserTokens, config: ControlPlaneConfig, logger: Logger): Promise<void> {
+  try {
+    if (!(await ensureAdminUserToken(store, tokens, Date.now()))) return;
+    const where = config.store === 'kubernetes' ? `Secret ${ADMIN_USER_TOKEN.name} in namespace ${config.kubernetes?.systemNamespace ?? ''}` : `GlobalSecret ${ADMIN_USER_TOKEN.name}`;
+    const how = config.apiAuth.localhostIsAdmin
+      ? "on this machine, print it with 'portico admin-token'"
+      : 'loopback admin is off, so fetch it once with loopback admin on (or from the store)';
+    logger.info(`created the admin user token as ${where}; ${how}, and give it to remote admins as their API token (docs/api-auth.md)`);
+  } catch (err) {
+    logger.error({ err }, 'could not create the admin user token');
+  }
+}
+
 /** Start a control plane; resolves once it is ready (store loaded, first snapshots published). */
 export async function startControlPlane(config: ControlPlaneConfig): Promise<ControlPlane> {
   const { logger } = config;
+  // Certificates first: a bad certificate file stops the start before anything is opened.
+  const tls: ControlPlaneTls = await prepareControlPlaneTls({ ...config, logger: logger.child({ component: 'tls' }) });
   const store = await openStore(config);
+  if (config.tls.xdsPlaintext) logger.warn('the dataplane port serves plaintext (--xds-plaintext): tokens and secrets cross the network unencrypted');
   const cache = new SnapshotCache();
   const statuses = new ResourceStatuses({ delivery: cacheDelivery(cache) });
   const snapshots = new GatewaySnapshots(store, cache, logger.child({ component: 'snapshots' }), statuses);
   const loop = regenerationLoop(snapshots, logger);
   const debouncer = new Debouncer(loop.request, config.debounceMs, config.maxDebounceMs);
   const unwatch = store.watch((event) => {
+    // GlobalSecrets (token signing keys) never reach a proxy's config.
+    if (event.key.kind === 'GlobalSecret') return;
     snapshots.markDirty(event.key.kind === 'Mesh' ? event.key.name : event.key.mesh);
     debouncer.trigger();
   });
 
   const ads: AdsServer = createAdsServer({ cache, logger, nackBackoffMs: config.nackBackoffMs });
+  let servingCert = tls.serving.cert;
   const bootstrapHandler = createBootstrapHandler({
     logger: logger.child({ component: 'bootstrap' }),
+    servingCertificate: () => servingCert,
     // On Kubernetes the pod controller owns Dataplanes: a proxy never registers one itself.
     resolveDataplane: (req) =>
       resolveDataplane(store, config.store === 'kubernetes' ? { mesh: req.mesh, name: req.name } : req),
@@ -151,6 +204,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     adsServer: ads,
     bootstrapHandler,
     logger,
+    ...(config.tls.xdsPlaintext ? {} : { tls: tls.serving }),
   });
 
   // Design rule 10: nothing is answered before the first full load has produced snapshots.
@@ -158,17 +212,30 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
   await loop.settle();
   cache.setReady();
 
+  const userTokens = new UserTokens(store);
+  if (config.apiAuth.bootstrapAdminToken) await bootstrapAdminToken(store, userTokens, config, logger);
+
   let stopping = false;
   const api: ApiServer = createApiServer({
     store,
     logger: logger.child({ component: 'api' }),
+    userTokens,
+    auth: { localhostIsAdmin: config.apiAuth.localhostIsAdmin },
     isReady: () => !stopping && cache.isReady(),
-    extraRoutes: [xdsDumpRoute(cache), ...statusRoutes(statuses)],
+    extraRoutes: runtimeApiRoutes(store, cache, statuses),
     ...(config.store === 'kubernetes'
       ? { readOnly: 'the REST API is read-only in Kubernetes mode: change resources with kubectl (they are validated by the admission webhook)' }
       : {}),
   });
   const apiPort = await api.listen(config.apiPort, config.apiHost);
+  const apiHttpsPort =
+    config.apiHttpsPort === undefined ? undefined : await api.listenHttps(config.apiHttpsPort, config.apiHttpsHost ?? config.apiHost, tls.serving);
+  // A replaced certificate file reaches both TLS listeners; open connections keep the old one.
+  tls.watch((next) => {
+    servingCert = next.cert;
+    dataplanePort.setCertificate(next);
+    api.setCertificate(next);
+  });
   const k8s = config.kubernetes;
   const controllers =
     config.store === 'kubernetes' && k8s && k8s.mode !== 'global'
@@ -176,7 +243,8 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
           kubeConfig: k8s.kubeConfig,
           store,
           logger: logger.child({ component: 'controllers' }),
-          gatewayPods: k8s.gatewayPods,
+          // Gateway pods verify the control plane by its generated CA unless the operator named one.
+          gatewayPods: k8s.gatewayPods.caCert || !tls.caPem ? k8s.gatewayPods : { ...k8s.gatewayPods, caCert: tls.caPem },
           ...(k8s.zone ? { zone: k8s.zone } : {}),
         })
       : undefined;
@@ -193,12 +261,15 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
           logger: logger.child({ component: 'webhook' }),
         })
       : undefined;
-  logger.info({ apiPort, xdsPort: dataplanePort.port, webhookPort: webhook?.port }, 'control plane ready');
+  logger.info({ apiPort, xdsPort: dataplanePort.port, apiHttpsPort, webhookPort: webhook?.port }, 'control plane ready');
 
   let stopped: Promise<void> | undefined;
   return {
     apiPort,
+    ...(apiHttpsPort !== undefined ? { apiHttpsPort } : {}),
     xdsPort: dataplanePort.port,
+    dataplanePort,
+    ...(tls.caFile ? { caFile: tls.caFile } : {}),
     store,
     cache,
     snapshots,
@@ -216,6 +287,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
         await webhook?.close();
         unwatch();
         debouncer.cancel();
+        tls.stop();
         await dataplanePort.close();
         await ads.close();
         await api.close();

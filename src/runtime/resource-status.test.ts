@@ -114,17 +114,55 @@ describe('cacheDelivery', () => {
     expect(lookup('default', 'gw-1')).toEqual({ connected: false, acked: true });
   });
 
-  it('a NACKed or unanswered response is not acknowledged', () => {
+  it('an unanswered response is not acknowledged; a NACK of the current version is reported as rejected', () => {
     const cache = new SnapshotCache();
     const snapshot = buildSnapshot(input(1));
     cache.set('default.gw-1', snapshot);
     cache.setReady();
     cache.delivery.streamOpened('default.gw-1');
     deliver(cache, snapshot, [TypeUrl.Cluster, TypeUrl.ClusterLoadAssignment, TypeUrl.Listener]);
-    cache.delivery.recordSent('default.gw-1', TypeUrl.RouteConfiguration, version(snapshot, TypeUrl.RouteConfiguration));
-    expect(cacheDelivery(cache)('default', 'gw-1').acked).toBe(false);
-    cache.delivery.recordNack('default.gw-1', TypeUrl.RouteConfiguration, version(snapshot, TypeUrl.RouteConfiguration), 'bad route');
-    expect(cacheDelivery(cache)('default', 'gw-1').acked).toBe(false);
+    const rds = version(snapshot, TypeUrl.RouteConfiguration);
+    cache.delivery.recordSent('default.gw-1', TypeUrl.RouteConfiguration, rds);
+    expect(cacheDelivery(cache)('default', 'gw-1')).toEqual({ connected: true, acked: false });
+    cache.delivery.recordNack('default.gw-1', TypeUrl.RouteConfiguration, { version: rds, nonce: 'n1', message: 'bad route', resources: ['r'] });
+    // Everything else is ACKed: the rejection alone decides, for the resources it is attributed to.
+    expect(cacheDelivery(cache)('default', 'gw-1')).toEqual({
+      connected: true,
+      acked: true,
+      rejected: [{ type: 'RouteConfiguration', resources: ['r'], detail: 'bad route' }],
+    });
+  });
+
+  it('a NACK of an older version is not a rejection of the current configuration, which is pending', () => {
+    const cache = new SnapshotCache();
+    const bad = buildSnapshot(input(1));
+    cache.set('default.gw-1', bad);
+    cache.setReady();
+    cache.delivery.streamOpened('default.gw-1');
+    deliver(cache, bad, [TypeUrl.ClusterLoadAssignment, TypeUrl.Listener, TypeUrl.RouteConfiguration]);
+    cache.delivery.recordSent('default.gw-1', TypeUrl.Cluster, version(bad, TypeUrl.Cluster));
+    cache.delivery.recordNack('default.gw-1', TypeUrl.Cluster, { version: version(bad, TypeUrl.Cluster), nonce: 'n1', message: 'bad cluster', resources: ['c'] });
+    expect(cacheDelivery(cache)('default', 'gw-1').rejected).toHaveLength(1);
+
+    // The fix is published but not sent yet (the NACK backoff): pending, not rejected.
+    const fixed = buildSnapshot(input(5));
+    cache.set('default.gw-1', fixed);
+    expect(cacheDelivery(cache)('default', 'gw-1')).toEqual({ connected: true, acked: false });
+    deliver(cache, fixed, [TypeUrl.Cluster]);
+    expect(cacheDelivery(cache)('default', 'gw-1')).toEqual({ connected: true, acked: true });
+  });
+
+  it('a proxy back on the content it last ACKed is acknowledged even though a rejected version is unACKed', () => {
+    const cache = new SnapshotCache();
+    const good = buildSnapshot(input(1));
+    cache.set('default.gw-1', good);
+    cache.setReady();
+    cache.delivery.streamOpened('default.gw-1');
+    deliver(cache, good, [TypeUrl.Cluster, TypeUrl.ClusterLoadAssignment, TypeUrl.Listener, TypeUrl.RouteConfiguration]);
+    // An RDS version was sent and NACKed; then the user reverted, so the server sends nothing new.
+    cache.delivery.recordSent('default.gw-1', TypeUrl.RouteConfiguration, 'rejected-version');
+    cache.delivery.recordNack('default.gw-1', TypeUrl.RouteConfiguration, { version: 'rejected-version', nonce: 'n2', message: 'bad', resources: ['r'] });
+    expect(cacheDelivery(cache)('default', 'gw-1')).toEqual({ connected: true, acked: true });
   });
 
   it('nothing is acknowledged before the cache is ready (nothing was served)', () => {

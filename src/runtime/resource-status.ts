@@ -8,11 +8,13 @@ import {
   computeStatuses,
   statusKey,
   type ProxyDelivery,
+  type RejectedConfig,
   type ResourceStatus,
   type StatusInput,
 } from '../gateway/status.js';
-import { TypeUrl } from '../xds/cache/resource-types.js';
-import { snapshotType } from '../xds/cache/snapshot.js';
+import type { TypeDelivery } from '../xds/cache/delivery-status.js';
+import { protoNameOf, TypeUrl } from '../xds/cache/resource-types.js';
+import { snapshotType, type Snapshot } from '../xds/cache/snapshot.js';
 import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
 import { proxyNodeId } from '../xds/server/proxy-id.js';
 
@@ -81,11 +83,15 @@ export class ResourceStatuses {
 const ALWAYS_SUBSCRIBED: readonly string[] = [TypeUrl.Cluster, TypeUrl.Listener];
 
 /**
- * Delivery state from the snapshot cache and the xDS server's delivery records. Connected: an
- * ADS stream is open. Acknowledged: CDS and LDS ACKed at the current snapshot's type versions,
- * and no other type has a sent version still unACKed (in flight or NACKed). Other types are
- * compared with what was sent, not with the snapshot: the server skips a response when the
- * client already holds every resource, so their ACKed type version may legitimately lag.
+ * Delivery state from the snapshot cache and the xDS server's delivery records.
+ * - Connected: an ADS stream is open.
+ * - Acknowledged: CDS and LDS ACKed at the current snapshot's type versions, and no other type
+ *   has a sent version still unACKed unless it ACKed the current one. Other types are compared
+ *   with what was sent, not with the snapshot: the server skips a response when the client
+ *   already holds every resource, so their ACKed type version may legitimately lag. A type whose
+ *   current version the proxy NACKed counts as done here: it is reported in `rejected`.
+ * - Rejected: the types whose last NACK is of the current snapshot's version. A NACK of an older
+ *   version is not the current configuration's (its replacement is on its way after the backoff).
  */
 export function cacheDelivery(cache: SnapshotCache): DeliveryLookup {
   return (mesh, proxy) => {
@@ -95,8 +101,34 @@ export function cacheDelivery(cache: SnapshotCache): DeliveryLookup {
     const connected = (node?.connectedStreams ?? 0) > 0;
     if (snapshot === undefined || node === undefined) return { connected, acked: false };
     const byType = new Map(node.types.map((t) => [t.typeUrl, t]));
-    const fullTypesAcked = ALWAYS_SUBSCRIBED.every((typeUrl) => byType.get(typeUrl)?.ackedVersion === snapshotType(snapshot, typeUrl).version);
-    const nothingPending = node.types.every((t) => t.sentVersion === undefined || t.ackedVersion === t.sentVersion);
-    return { connected, acked: fullTypesAcked && nothingPending };
+    const fullTypesAcked = ALWAYS_SUBSCRIBED.every((typeUrl) => {
+      const t = byType.get(typeUrl);
+      return t !== undefined && (t.ackedVersion === snapshotType(snapshot, typeUrl).version || rejectsCurrent(t, snapshot));
+    });
+    const nothingPending = node.types.every((t) => settled(t, snapshot) || rejectsCurrent(t, snapshot));
+    const rejected = node.types.filter((t) => rejectsCurrent(t, snapshot)).map(rejectionOf);
+    return { connected, acked: fullTypesAcked && nothingPending, ...(rejected.length > 0 ? { rejected } : {}) };
   };
+}
+
+/** Nothing of the type is in flight, or the proxy runs the snapshot's version anyway. */
+function settled(t: TypeDelivery, snapshot: Snapshot): boolean {
+  return t.sentVersion === undefined || t.ackedVersion === t.sentVersion || t.ackedVersion === snapshotType(snapshot, t.typeUrl).version;
+}
+
+/** The type's last NACK is of the snapshot's current version of the type. */
+function rejectsCurrent(t: TypeDelivery, snapshot: Snapshot): boolean {
+  return t.lastNack !== undefined && t.lastNack.version === snapshotType(snapshot, t.typeUrl).version;
+}
+
+/** The rejection a type's last NACK stands for. */
+function rejectionOf(t: TypeDelivery): RejectedConfig {
+  const nack = t.lastNack!;
+  return { type: envoyTypeName(t.typeUrl), resources: nack.resources, detail: nack.message };
+}
+
+/** `RouteConfiguration` for `type.googleapis.com/envoy.config.route.v3.RouteConfiguration`. */
+export function envoyTypeName(typeUrl: string): string {
+  const full = protoNameOf(typeUrl);
+  return full.slice(full.lastIndexOf('.') + 1);
 }

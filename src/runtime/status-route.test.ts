@@ -71,7 +71,7 @@ describe('GET /meshes/{mesh}/meshgateways|meshgatewayroutes/{name}/status', () =
           lastTransitionTime: NOW.toISOString(),
         },
       ],
-      proxies: { selected: 1, connected: 1, acknowledged: 1 },
+      proxies: { selected: 1, connected: 1, acknowledged: 1, rejected: 0 },
     });
   });
 

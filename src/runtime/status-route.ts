@@ -29,8 +29,8 @@ export interface StatusSource {
 export function statusRoutes(source: StatusSource): ExtraRoute[] {
   const handler = async (request: ApiRequest): Promise<ApiResponse> => statusOf(source, request);
   return [
-    { method: 'GET', path: MESH_GATEWAY_STATUS_PATH, handler },
-    { method: 'GET', path: MESH_GATEWAY_ROUTE_STATUS_PATH, handler },
+    { method: 'GET', path: MESH_GATEWAY_STATUS_PATH, access: 'authenticated', handler },
+    { method: 'GET', path: MESH_GATEWAY_ROUTE_STATUS_PATH, access: 'authenticated', handler },
   ];
 }
 

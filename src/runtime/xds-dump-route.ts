@@ -20,7 +20,9 @@ const PATH_PATTERN = /^\/meshes\/([^/]+)\/dataplanes\/([^/]+)\/xds\/?$/;
  * or the control plane is not ready yet).
  */
 export function xdsDumpRoute(cache: SnapshotCache): ExtraRoute {
-  return { method: 'GET', path: XDS_DUMP_PATH, handler: async (request) => xdsDump(cache, request) };
+  // Admin only: the dump shows every listener, route, backend address and certificate of the
+  // proxy (private keys are redacted, the rest is still private configuration).
+  return { method: 'GET', path: XDS_DUMP_PATH, access: 'admin', handler: async (request) => xdsDump(cache, request) };
 }
 
 /** The answer to one request. */

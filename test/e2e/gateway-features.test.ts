@@ -2,7 +2,8 @@
 // with two hostnames chosen by SNI (certificates from a Secret and inline), TLS passthrough to a
 // TLS backend, TCP to two weighted backends, redirect, prefix rewrite, header set/remove, mirror,
 // and a route whose backend has no Dataplane. The control plane and `dp run` are the built CLI.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -90,9 +91,11 @@ describe('gateway features end to end (real Envoy, real traffic)', () => {
   const ports = {} as Ports;
   let apiUrl = '';
   let adminPort = 0;
+  let dataDir = '';
 
   beforeAll(async () => {
-    const cp = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--store', 'memory', '--api-port', '0', '--xds-port', '0']);
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'portico-features-'));
+    const cp = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--store', 'memory', '--data-dir', dataDir, '--api-port', '0', '--api-https-port', '0', '--xds-port', '0']);
     processes.push(cp);
     const ready = await cp.waitFor(/"apiPort":(\d+),"xdsPort":(\d+)/);
     apiUrl = `http://127.0.0.1:${ready[1]}`;
@@ -109,7 +112,7 @@ describe('gateway features end to end (real Envoy, real traffic)', () => {
     expect(applied.code, applied.output).toBe(0);
     const dpFile = path.join(FIXTURES, '..', '..', '..', 'examples', 'universal', 'gateway-dataplane.yaml');
     adminPort = await freePort();
-    processes.push(start(process.execPath, [PORTICO_BIN, 'dp', 'run', '--cp', `http://127.0.0.1:${ready[2]}`, '--dataplane-file', dpFile, '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1']));
+    processes.push(start(process.execPath, [PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${ready[2]}`, '--ca-cert-file', path.join(dataDir, 'tls', 'ca.crt'), '--dataplane-file', dpFile, '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1']));
     await eventually(async () => (await request(`http://127.0.0.1:${ports.http}/`)).status === 200, 45_000, 'the HTTP listener');
     await eventually(async () => (await httpsRequest(ports.https, 'a.example.com', '/')).status === 200, 20_000, 'the HTTPS listener');
   }, 120_000);
@@ -117,6 +120,7 @@ describe('gateway features end to end (real Envoy, real traffic)', () => {
   afterAll(async () => {
     for (const p of processes.reverse()) await p.stop();
     for (const b of Object.values(backends)) await b.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('terminates HTTPS with the certificate chosen by SNI and routes per hostname', async () => {

@@ -4,6 +4,8 @@
 // controller creates the gateway Service and Deployment; a Pod is created from the Deployment's
 // template as the Deployment controller would; the pod controller turns it into a Dataplane; a
 // real Envoy started with `portico dp run` for that Dataplane serves real traffic to the demo app.
+// The dataplane port is TLS; `dp run` gets the control plane's CA the way a gateway pod does, from
+// the KUMA_CONTROL_PLANE_CA_CERT variable of the rendered Deployment.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,8 +66,8 @@ describe('Kubernetes mode end to end (fake API server, real Envoy, real traffic)
     fake.seed([...objects.filter(isNamespace), ...objects.filter((o) => !isNamespace(o))]);
 
     const cp = start(process.execPath, [
-      PORTICO_BIN, 'cp', 'run', '--mode', 'kubernetes', '--kubeconfig', kubeconfig, '--system-namespace', 'portico-system',
-      '--api-port', '0', '--xds-port', String(xdsPort), '--gateway-cp-url', `http://127.0.0.1:${xdsPort}`, '--gateway-image', 'portico:e2e',
+      PORTICO_BIN, 'cp', 'run', '--mode', 'kubernetes', '--kubeconfig', kubeconfig, '--system-namespace', 'portico-system', '--data-dir', dir,
+      '--api-port', '0', '--api-https-port', '0', '--xds-port', String(xdsPort), '--gateway-cp-url', `https://127.0.0.1:${xdsPort}`, '--gateway-image', 'portico:e2e',
     ]);
     processes.push(cp);
     const ready = await cp.waitFor(/"apiPort":(\d+),"xdsPort":(\d+)/, 60_000);
@@ -80,11 +82,18 @@ describe('Kubernetes mode end to end (fake API server, real Envoy, real traffic)
     fake.setStatus({ apiVersion: 'v1', kind: 'Pod', namespace: 'ingress', name: podName }, { phase: 'Running', podIP: '127.0.0.1' });
     await eventually(async () => fake.get({ apiVersion: KUMA, kind: 'Dataplane', namespace: 'ingress', name: podName }) !== undefined, 30_000, 'the gateway Dataplane');
 
+    const containerEnv = (template.spec as { containers: { env?: { name: string; value?: string }[] }[] }).containers[0]?.env ?? [];
+    const caCert = containerEnv.find((e) => e.name === 'KUMA_CONTROL_PLANE_CA_CERT')?.value ?? '';
+    expect(caCert).toBe(readFileSync(path.join(dir, 'tls', 'ca.crt'), 'utf8'));
     processes.push(
-      start(process.execPath, [
-        PORTICO_BIN, 'dp', 'run', '--cp', `http://127.0.0.1:${xdsPort}`, '--mesh', 'default', '--name', `${podName}.ingress`,
-        '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1',
-      ]),
+      start(
+        process.execPath,
+        [
+          PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${xdsPort}`, '--mesh', 'default', '--name', `${podName}.ingress`,
+          '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1',
+        ],
+        { env: { KUMA_CONTROL_PLANE_CA_CERT: caCert } },
+      ),
     );
     await eventually(async () => (await request(`http://127.0.0.1:${gatewayPort}/`, { host: 'foo.example.com' })).status === 200, 45_000, 'traffic through the gateway');
   }, 180_000);

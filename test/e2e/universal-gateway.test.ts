@@ -1,7 +1,9 @@
 // End to end, universal mode, real parts only: the built `portico` CLI runs the control plane on
 // the embedded store, the example manifests are applied with `portico apply`, two real Envoys are
 // started with `portico dp run` (one on delta ADS, one on state-of-the-world ADS, at different
-// loopback addresses), and real HTTP requests go through them to two echo backends.
+// loopback addresses), and real HTTP requests go through them to two echo backends. The dataplane
+// port is TLS: `dp run` and Envoy verify the control plane by the CA it generated in its data
+// directory, and Envoy checks the certificate's IP SAN.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +17,7 @@ interface Env {
   dataDir: string;
   apiUrl: string;
   xdsUrl: string;
+  caFile: string;
   gatewayPort: number;
   processes: Running[];
   deltaAdmin: number;
@@ -48,11 +51,13 @@ describe('universal mode end to end (real Envoy, real traffic)', () => {
   beforeAll(async () => {
     env.processes = [];
     env.dataDir = mkdtempSync(path.join(os.tmpdir(), 'portico-e2e-'));
-    const cp = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--store', 'embedded', '--data-dir', env.dataDir, '--api-port', '0', '--xds-port', '0']);
+    const cp = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--store', 'embedded', '--data-dir', env.dataDir, '--api-port', '0', '--api-https-port', '0', '--xds-port', '0']);
     env.processes.push(cp);
-    const ready = await cp.waitFor(/"apiPort":(\d+),"xdsPort":(\d+)/);
+    const ready = await cp.waitFor(/"apiPort":(\d+),"xdsPort":(\d+),"apiHttpsPort":(\d+)/);
     env.apiUrl = `http://127.0.0.1:${ready[1]}`;
-    env.xdsUrl = `http://127.0.0.1:${ready[2]}`;
+    const apiHttpsUrl = `https://127.0.0.1:${ready[3]}`;
+    env.xdsUrl = `https://127.0.0.1:${ready[2]}`;
+    env.caFile = path.join(env.dataDir, 'tls', 'ca.crt');
 
     const a = start(process.execPath, [path.join(EXAMPLE, 'echo-server.mjs'), '--name', 'echo-a', '--port', '0']);
     const b = start(process.execPath, [path.join(EXAMPLE, 'echo-server.mjs'), '--name', 'echo-b', '--port', '0']);
@@ -62,7 +67,8 @@ describe('universal mode end to end (real Envoy, real traffic)', () => {
     env.gatewayPort = await freePort();
 
     const docs = exampleDocuments({ gateway: env.gatewayPort, a: portA, b: portB });
-    const applied = await portico(['apply', '-f', '-', '--api', env.apiUrl], docs.map((d) => stringify(d)).join('---\n'));
+    // Through the HTTPS API, verified by the generated CA.
+    const applied = await portico(['apply', '-f', '-', '--api', apiHttpsUrl, '--api-ca-cert-file', env.caFile], docs.map((d) => stringify(d)).join('---\n'));
     expect(applied.code, applied.output).toBe(0);
 
     env.deltaAdmin = await freePort();
@@ -75,7 +81,7 @@ describe('universal mode end to end (real Envoy, real traffic)', () => {
     writeFileSync(sotwFile, gatewayDataplane('edge-gateway-2', '127.0.0.2'));
     for (const [file, admin, mode] of [[deltaFile, env.deltaAdmin, 'delta'], [sotwFile, env.sotwAdmin, 'sotw']] as const) {
       env.processes.push(
-        start(process.execPath, [PORTICO_BIN, 'dp', 'run', '--cp', env.xdsUrl, '--dataplane-file', file, '--admin-port', String(admin), '--xds', mode, '--log-level', 'warn', '--drain-time', '1']),
+        start(process.execPath, [PORTICO_BIN, 'dp', 'run', '--cp', env.xdsUrl, '--ca-cert-file', env.caFile, '--dataplane-file', file, '--admin-port', String(admin), '--xds', mode, '--log-level', 'warn', '--drain-time', '1']),
       );
     }
     for (const host of ['127.0.0.1', '127.0.0.2']) {

@@ -101,7 +101,7 @@ describe.each(['sotw', 'delta'] as const)('ADS %s', (mode) => {
     const nacked = await client.waitFor(TypeUrl.Cluster, (r) => r.answer === 'nack', { since });
     expect((await client.collect(QUIET_MS, TypeUrl.Cluster)).length).toBe(0);
     const status = h!.cache.delivery.status(NODE)!.types.find((t) => t.typeUrl === TypeUrl.Cluster)!;
-    expect(status.lastNack).toMatchObject({ version: nacked.version, message: 'cluster a: bad connect_timeout', count: 1 });
+    expect(status.lastNack).toMatchObject({ version: nacked.version, nonce: nacked.nonce, resources: ['a'], message: 'cluster a: bad connect_timeout', count: 1 });
 
     // Re-setting identical content (a new but equal snapshot) does not resend it either.
     h!.cache.set(NODE, snapshotOf({ ...DEFAULT_SHAPE, connectTimeoutSeconds: 8 }));
@@ -113,6 +113,8 @@ describe.each(['sotw', 'delta'] as const)('ADS %s', (mode) => {
     expect(resent.version).not.toBe(nacked.version);
     expect(client.responsesOf(TypeUrl.Cluster).filter((r) => r.version === nacked.version)).toHaveLength(1);
     await settled(client, fixed);
+    // The ACK of the fixed version clears the NACK.
+    await expect.poll(() => h!.cache.delivery.status(NODE)!.types.find((t) => t.typeUrl === TypeUrl.Cluster)!.lastNack).toBeUndefined();
   });
 
   it('removes a cluster only after the routes that used it are ACKed, and never sends EDS for it afterwards', async () => {

@@ -1,8 +1,10 @@
 // The whole universal-mode control plane in-process, over real HTTP and real gRPC on loopback:
 // resources written through the REST API reach a simulated Envoy over ADS; replicas share one
 // snapshot; a restarted control plane on the same embedded store produces identical versions, so a
-// delta reconnect re-sends nothing.
-import { mkdtempSync, rmSync } from 'node:fs';
+// delta reconnect re-sends nothing. ADS runs over TLS verified by the control plane's CA.
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import tls from 'node:tls';
+import { X509Certificate } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -10,6 +12,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/runtime/control-plane.js';
 import { TypeUrl } from '../../src/xds/cache/resource-types.js';
 import { AdsClient } from '../support/ads-client.js';
+import { generateTestTls, testTls } from '../support/tls-fixtures.js';
+import { httpCall } from '../support/https-request.js';
+import { main } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/output.js';
+import { eventually } from '../support/processes.js';
 
 const logger = pino({ level: 'silent' });
 const running: ControlPlane[] = [];
@@ -22,8 +29,10 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/** With a data directory the certificates are generated into it; otherwise the shared test ones are used. */
 async function controlPlane(store: 'memory' | 'embedded', dataDir = '', xdsPort = 0): Promise<ControlPlane> {
-  const cp = await startControlPlane({ ...DEFAULT_CONFIG, store, dataDir, apiPort: 0, xdsPort, debounceMs: 10, logger });
+  const tls = { ...DEFAULT_CONFIG.tls, ...(dataDir ? {} : { dir: (await testTls()).dir }) };
+  const cp = await startControlPlane({ ...DEFAULT_CONFIG, store, dataDir, apiPort: 0, xdsPort, debounceMs: 10, tls, logger });
   running.push(cp);
   return cp;
 }
@@ -76,7 +85,7 @@ async function setRoute(cp: ControlPlane, routePath: string): Promise<void> {
 }
 
 function connect(cp: ControlPlane, nodeId: string, mode: 'sotw' | 'delta'): AdsClient {
-  const client = AdsClient.connect(`127.0.0.1:${cp.xdsPort}`, nodeId, mode, { followReferences: true });
+  const client = AdsClient.connect(`127.0.0.1:${cp.xdsPort}`, nodeId, mode, { followReferences: true, ca: readFileSync(cp.caFile!, 'utf8') });
   clients.push(client);
   client.subscribe(TypeUrl.Cluster);
   client.subscribe(TypeUrl.Listener);
@@ -152,7 +161,7 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
     await client.waitForHeld(TypeUrl.ClusterLoadAssignment, (h) => h.has(clusterName));
     await client.collect(100);
     gw = await status('meshgateways/edge');
-    expect(gw.proxies).toEqual({ selected: 3, connected: 1, acknowledged: 1 });
+    expect(gw.proxies).toEqual({ selected: 3, connected: 1, acknowledged: 1, rejected: 0 });
     expect(condition(gw, 'Programmed')?.message).toBe('1/3 proxies acknowledged the current configuration; 2 not connected');
 
     const route = await status('meshgatewayroutes/api');
@@ -186,7 +195,7 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
     expect(cp.cache.get('default.gw-1')).toBeDefined();
   });
 
-  it('restarted on the same embedded store, serves identical versions: a delta reconnect re-sends nothing', async () => {
+  it('restarted on the same embedded store, serves identical versions and certificates: a delta reconnect re-sends nothing', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'portico-feature-'));
     dirs.push(dataDir);
     const first = await controlPlane('embedded', dataDir);
@@ -199,10 +208,14 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
       [TypeUrl.Cluster, TypeUrl.ClusterLoadAssignment, TypeUrl.Listener, TypeUrl.RouteConfiguration].map((t) => [t, [...client.held(t).values()].map((r) => r.version)]),
     );
     const xdsPort = first.xdsPort;
+    expect(first.caFile).toBe(path.join(dataDir, 'tls', 'ca.crt'));
+    const certificates = ['ca.crt', 'server.crt', 'server.key'].map((f) => readFileSync(path.join(dataDir, 'tls', f), 'utf8'));
     await first.stop();
     running.splice(running.indexOf(first), 1);
 
     const second = await controlPlane('embedded', dataDir, xdsPort);
+    expect(['ca.crt', 'server.crt', 'server.key'].map((f) => readFileSync(path.join(dataDir, 'tls', f), 'utf8'))).toEqual(certificates);
+    // The reconnecting client still trusts the first start's CA.
     const again = client.reconnect();
     clients.push(again);
     // Every type is answered (delta: an empty response when nothing changed), with no resource.
@@ -215,5 +228,98 @@ describe('control plane: REST -> store -> translation -> ADS', () => {
     for (const [typeUrl, versions] of Object.entries(versionsBefore)) {
       expect([...snapshot.types.get(typeUrl)!.resources.values()].map((r) => r.version)).toEqual(versions);
     }
+  });
+
+  it("serves the operator's certificate files and a replacement of them without a restart on both TLS ports, open streams staying up (S6)", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'portico-feature-'));
+    dirs.push(dir);
+    const [a, b] = [await generateTestTls(), await generateTestTls()];
+    const certFile = path.join(dir, 'tls.crt');
+    const keyFile = path.join(dir, 'tls.key');
+    copyFileSync(a.certFile, certFile);
+    copyFileSync(a.keyFile, keyFile);
+    const cp = await startControlPlane({
+      ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, apiHttpsPort: 0, xdsPort: 0, debounceMs: 10, logger,
+      tls: { ...DEFAULT_CONFIG.tls, certFile, keyFile, reloadIntervalMs: 50 },
+    });
+    running.push(cp);
+    expect(cp.caFile).toBeUndefined();
+    await seed(cp);
+    const client = AdsClient.connect(`127.0.0.1:${cp.xdsPort}`, 'default.gw-1', 'delta', { followReferences: true, ca: a.caPem });
+    clients.push(client);
+    client.subscribe(TypeUrl.Cluster);
+    client.subscribe(TypeUrl.Listener);
+    await client.waitForHeld(TypeUrl.RouteConfiguration, (h) => h.has('edge:HTTP:8080:*'));
+    const servedSerial = (ca: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = tls.connect({ host: '127.0.0.1', servername: '', port: cp.xdsPort, ca, ALPNProtocols: ['h2'] }, () => {
+          resolve(socket.getPeerCertificate().serialNumber);
+          socket.destroy();
+        });
+        socket.once('error', reject);
+      });
+    const serialOf = (pem: string) => new X509Certificate(pem).serialNumber;
+    expect(await servedSerial(a.caPem)).toBe(serialOf(a.serving.cert));
+
+    // Key first, then certificate, as an operator (or cert-manager) replaces them.
+    copyFileSync(b.keyFile, keyFile);
+    copyFileSync(b.certFile, certFile);
+    await eventually(async () => (await servedSerial(b.caPem)) === serialOf(b.serving.cert), 10_000, 'the new certificate to be served');
+    expect((await httpCall(`https://127.0.0.1:${cp.apiHttpsPort}/meshes`, { ca: b.caPem })).serial).toBe(serialOf(b.serving.cert));
+
+    await setRoute(cp, '/rotated');
+    await client.waitForHeld(TypeUrl.RouteConfiguration, () => routePaths(client).includes('/rotated/'));
+    expect(client.status).toBeUndefined();
+  });
+
+  it('serves the REST API over HTTPS with the control plane certificate; the CLI verifies it by --api-ca-cert-file', async () => {
+    const cp = await startControlPlane({
+      ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, apiHttpsPort: 0, xdsPort: 0, debounceMs: 10, logger,
+      tls: { ...DEFAULT_CONFIG.tls, dir: (await testTls()).dir },
+    });
+    running.push(cp);
+    await seed(cp);
+    const { caPem, caFile } = await testTls();
+    const base = `https://127.0.0.1:${cp.apiHttpsPort}`;
+    const meshes = await httpCall(`${base}/meshes?size=1`, { ca: caPem });
+    expect(meshes.status).toBe(200);
+    expect(JSON.parse(meshes.body)).toMatchObject({ total: 1, items: [{ name: 'default' }] });
+    // Links point back at the HTTPS listener.
+    const dataplanes = JSON.parse((await httpCall(`${base}/meshes/default/dataplanes?size=1`, { ca: caPem })).body) as { next: string | null };
+    expect(dataplanes.next).toMatch(new RegExp(`^${base}/meshes/default/dataplanes\\?`));
+    await expect(httpCall(`${base}/meshes`, { ca: (await generateTestTls()).caPem })).rejects.toThrow(/certificate/);
+
+    const run = async (...args: string[]) => {
+      let out = '';
+      const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (out += t), readStdin: async () => '', now: () => new Date() };
+      const code = await main(['node', 'portico', ...args], io);
+      return { code, out };
+    };
+    const verified = await run('get', 'meshes', '--api', base, '--api-ca-cert-file', caFile, '-o', 'json');
+    expect(verified.code, verified.out).toBe(0);
+    expect(verified.out).toContain('"default"');
+    const unverified = await run('get', 'meshes', '--api', base);
+    expect(unverified.code).toBe(1);
+    expect(unverified.out).toMatch(/cannot reach the Portico API at https:\/\/127\.0\.0\.1:\d+: .*certificate/);
+  });
+});
+
+describe('control plane: REST API authentication', () => {
+  it('creates the admin user token on first start; with loopback admin off it is the way in', async () => {
+    const cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, logger, apiAuth: { localhostIsAdmin: false, bootstrapAdminToken: true } });
+    running.push(cp);
+    const secret = await cp.store.get({ kind: 'GlobalSecret', mesh: 'admin-user-token', name: 'admin-user-token' });
+    const token = Buffer.from(String((secret?.spec as { data?: string } | undefined)?.data), 'base64').toString();
+    const base = `http://127.0.0.1:${cp.apiPort}`;
+    expect((await fetch(`${base}/meshes`)).status).toBe(401);
+    expect((await fetch(`${base}/ready`)).status).toBe(200);
+    const put = await fetch(`${base}/meshes/default`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"type":"Mesh","name":"default"}' });
+    expect(put.status).toBe(201);
+  });
+
+  it('creates no admin user token when the bootstrap is off', async () => {
+    const cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, logger, apiAuth: { localhostIsAdmin: true, bootstrapAdminToken: false } });
+    running.push(cp);
+    expect(await cp.store.list('GlobalSecret')).toEqual([]);
   });
 });

@@ -52,6 +52,8 @@ export interface AdsClientOptions {
   readonly followReferences?: boolean;
   /** Delta: what the client holds from an earlier stream, per type URL (name → version). */
   readonly initialVersions?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** PEM CA of the control plane: connect over TLS and verify the server by it (absent = plaintext). */
+  readonly ca?: string;
 }
 
 interface TypeTrack {
@@ -106,7 +108,8 @@ export class AdsClient {
     private readonly options: AdsClientOptions,
   ) {
     const Ctor = adsClientCtor();
-    this.client = new Ctor(address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
+    const credentials = options.ca ? grpc.credentials.createSsl(Buffer.from(options.ca)) : grpc.credentials.createInsecure();
+    this.client = new Ctor(address, credentials, { 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
     const metadata = new grpc.Metadata();
     for (const [k, v] of Object.entries(options.metadata ?? {})) metadata.set(k, v);
     this.call = mode === 'sotw' ? this.client.StreamAggregatedResources(metadata) : this.client.DeltaAggregatedResources(metadata);

@@ -79,7 +79,11 @@ function expectInvariants(input: ControlPlaneManifestsInput, manifests: readonly
   // The control plane is told its own namespace, image and in-cluster URL.
   expect(flagValue(container.args, '--system-namespace')).toBe(namespace);
   expect(flagValue(container.args, '--gateway-image')).toBe(input.image);
-  expect(flagValue(container.args, '--gateway-cp-url')).toBe(`http://${CONTROL_PLANE_NAME}.${namespace}.svc:5678`);
+  expect(flagValue(container.args, '--gateway-cp-url')).toBe(`https://${CONTROL_PLANE_NAME}.${namespace}.svc:5678`);
+  // One certificate for every replica's dataplane port: the webhook's, whose CA gateway pods get.
+  expect(flagValue(container.args, '--tls-cert-file')).toBe(flagValue(container.args, '--webhook-tls-cert-file'));
+  expect(flagValue(container.args, '--tls-key-file')).toBe(flagValue(container.args, '--webhook-tls-key-file'));
+  expect(flagValue(container.args, '--gateway-ca-file')).toMatch(/\/ca\.crt$/);
 
   // Both bindings give their role to the pod's service account.
   const serviceAccount = find(manifests, 'ServiceAccount');

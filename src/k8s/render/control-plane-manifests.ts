@@ -165,7 +165,12 @@ export function desiredControlPlaneService(namespace: string): Manifest {
   };
 }
 
-/** The `portico cp run` arguments of the control plane container. */
+/**
+ * The `portico cp run` arguments of the control plane container. The webhook's certificate (for
+ * the Service's DNS names) also serves the dataplane port, and its CA goes to gateway pods: every
+ * replica then presents a certificate from one CA (a per-pod generated CA would not be, and the
+ * root filesystem is read-only anyway).
+ */
 export function controlPlaneArgs(namespace: string, image: string): string[] {
   return [
     'cp', 'run',
@@ -176,8 +181,11 @@ export function controlPlaneArgs(namespace: string, image: string): string[] {
     '--webhook-tls-cert-file', `${WEBHOOK_TLS_DIR}/tls.crt`,
     '--webhook-tls-key-file', `${WEBHOOK_TLS_DIR}/tls.key`,
     '--system-namespace', namespace,
+    '--tls-cert-file', `${WEBHOOK_TLS_DIR}/tls.crt`,
+    '--tls-key-file', `${WEBHOOK_TLS_DIR}/tls.key`,
     '--gateway-image', image,
-    '--gateway-cp-url', `http://${CONTROL_PLANE_NAME}.${namespace}.svc:${CONTROL_PLANE_PORTS.xds}`,
+    '--gateway-cp-url', `https://${CONTROL_PLANE_NAME}.${namespace}.svc:${CONTROL_PLANE_PORTS.xds}`,
+    '--gateway-ca-file', `${WEBHOOK_TLS_DIR}/ca.crt`,
   ];
 }
 

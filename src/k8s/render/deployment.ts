@@ -76,6 +76,10 @@ export function desiredPodTemplate(input: GatewayInstanceRenderInput): PodTempla
         ...(fsGroup !== undefined ? { fsGroup } : {}),
       },
       ...(serviceAccountName ? { serviceAccountName } : {}),
+      // The proxy's credential (docs/dataplane-auth.md): mounted even when the ServiceAccount opts
+      // out of automounting. The automounted token is the one the API server keeps valid for long,
+      // which matters because Envoy keeps the token it was started with for every reconnect.
+      automountServiceAccountToken: true,
       containers: [desiredGatewayContainer(input)],
       volumes: [{ name: 'tmp', emptyDir: {} }],
     },

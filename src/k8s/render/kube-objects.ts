@@ -119,6 +119,8 @@ export interface PodTemplate {
       readonly fsGroup?: number;
     };
     readonly serviceAccountName?: string;
+    /** Always true: the proxy authenticates to the control plane with this token. */
+    readonly automountServiceAccountToken: true;
     readonly containers: readonly Container[];
     readonly volumes: readonly { readonly name: string; readonly emptyDir: Readonly<Record<string, never>> }[];
   };

@@ -8,7 +8,6 @@
 // without preconditions that races another writer (409) is retried from a fresh read; a write with
 // preconditions reports the conflict.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KUBERNETES_SECRET_TYPE } from '../../api/resource-document.js';
 import type { ResourceInput, ResourceKey, StoredResource } from '../../core/resource.js';
 import { ConflictError, StoreUnavailableError, type WriteOptions } from '../../core/store.js';
 import { alreadyExists, describeKey, frozenKey, preconditionConflict, versionConflict } from '../../core/stored-resource.js';
@@ -19,6 +18,7 @@ import {
   itemPath,
   meshOf,
   objectRef,
+  secretTypeOf,
   toStoredResource,
   type KindLocation,
   type KumaObject,
@@ -142,8 +142,8 @@ export class KubeWriter {
 // not Kuma's: a write must never take either over, nor a delete remove it.
 function foreignReason(location: KindLocation, key: ResourceKey, current: KumaObject | undefined): string | undefined {
   if (!current) return undefined;
-  if (location.kind === 'Secret' && current.type !== KUBERNETES_SECRET_TYPE) {
-    return `has type ${JSON.stringify(current.type ?? '')}, not ${JSON.stringify(KUBERNETES_SECRET_TYPE)}`;
+  if (location.apiVersion === 'v1' && current.type !== secretTypeOf(location.kind)) {
+    return `has type ${JSON.stringify(current.type ?? '')}, not ${JSON.stringify(secretTypeOf(location.kind))}`;
   }
   const mesh = meshOf(location, current);
   return mesh === key.mesh ? undefined : `belongs to mesh ${JSON.stringify(mesh)}`;

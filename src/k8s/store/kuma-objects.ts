@@ -6,7 +6,7 @@
 // they live only in the control plane's system namespace and keep their plain name, because a
 // MeshGateway names its certificate `secret: my-cert` without any namespace.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { DEFAULT_MESH, KUBERNETES_SECRET_TYPE, MESH_LABEL, parseResourceDocument } from '../../api/resource-document.js';
+import { DEFAULT_MESH, KUBERNETES_GLOBAL_SECRET_TYPE, KUBERNETES_SECRET_TYPE, MESH_LABEL, parseResourceDocument } from '../../api/resource-document.js';
 import type { Result } from '../../api/violation.js';
 import type { Kind, ResourceInput, ResourceKey, StoredResource } from '../../core/resource.js';
 import { buildStored } from '../../core/stored-resource.js';
@@ -49,16 +49,26 @@ export function kindLocations(systemNamespace: string): readonly KindLocation[] 
       namespacedName: k.scope === 'Namespaced',
     }),
   );
-  const secret: KindLocation = {
-    kind: 'Secret',
+  const secret = (kind: 'Secret' | 'GlobalSecret', type: string): KindLocation => ({
+    kind,
     apiVersion: 'v1',
     groupPath: '/api/v1',
     plural: 'secrets',
     namespacedName: false,
     fixedNamespace: systemNamespace,
-    fieldSelector: `type=${KUBERNETES_SECRET_TYPE}`,
-  };
-  return [...kuma, secret];
+    fieldSelector: `type=${type}`,
+  });
+  return [...kuma, secret('Secret', KUBERNETES_SECRET_TYPE), secret('GlobalSecret', KUBERNETES_GLOBAL_SECRET_TYPE)];
+}
+
+/** True for the kinds kept in core/v1 Secrets rather than Kuma CRDs. */
+function isSecretKind(kind: Kind): boolean {
+  return kind === 'Secret' || kind === 'GlobalSecret';
+}
+
+/** The Kubernetes Secret `type` of a secret kind. */
+export function secretTypeOf(kind: Kind): string {
+  return kind === 'GlobalSecret' ? KUBERNETES_GLOBAL_SECRET_TYPE : KUBERNETES_SECRET_TYPE;
 }
 
 /** Path of the collection a watcher lists: every namespace, or the fixed one. */
@@ -104,7 +114,7 @@ export function storeName(location: KindLocation, obj: KubernetesObject): string
 
 /** The mesh an object belongs to, read as Kuma does (field, then label, then `default`). */
 export function meshOf(location: KindLocation, obj: KumaObject): string {
-  if (location.kind === 'Mesh') return obj.metadata?.name ?? '';
+  if (location.kind === 'Mesh' || location.kind === 'GlobalSecret') return obj.metadata?.name ?? '';
   const label = obj.metadata?.labels?.[MESH_LABEL];
   if (location.kind !== 'Secret' && typeof obj.mesh === 'string' && obj.mesh !== '') return obj.mesh;
   return label ?? DEFAULT_MESH;
@@ -136,7 +146,7 @@ export function toStoredResource(location: KindLocation, obj: KumaObject): Resul
 function documentOf(location: KindLocation, obj: KumaObject): Record<string, unknown> {
   const metadata: Record<string, unknown> = { name: obj.metadata?.name };
   if (obj.metadata?.labels !== undefined) metadata['labels'] = obj.metadata.labels;
-  if (location.kind === 'Secret') {
+  if (isSecretKind(location.kind)) {
     return { apiVersion: 'v1', kind: 'Secret', type: obj.type, metadata, ...(obj.data === undefined ? {} : { data: obj.data }) };
   }
   const doc: Record<string, unknown> = { apiVersion: location.apiVersion, kind: location.kind, metadata, spec: obj.spec ?? {} };
@@ -155,9 +165,9 @@ export function desiredObject(location: KindLocation, ref: ObjectRef, input: Res
   const labels = { ...(input.labels ?? {}), ...(location.kind === 'Secret' ? { [MESH_LABEL]: input.mesh } : {}) };
   if (Object.keys(labels).length > 0) metadata.labels = labels;
   else delete metadata.labels;
-  const out: KumaObject = { ...base, apiVersion: location.apiVersion, kind: location.kind === 'Secret' ? 'Secret' : location.kind, metadata };
-  if (location.kind === 'Secret') {
-    out.type = KUBERNETES_SECRET_TYPE;
+  const out: KumaObject = { ...base, apiVersion: location.apiVersion, kind: isSecretKind(location.kind) ? 'Secret' : location.kind, metadata };
+  if (isSecretKind(location.kind)) {
+    out.type = secretTypeOf(location.kind);
     out.data = { value: (input.spec as { data: string }).data };
   } else {
     out.spec = structuredClone(input.spec);

@@ -3,10 +3,9 @@
 // validator for REST, the webhook and file loading), through the same conversion the Kubernetes
 // store applies when it reads them, so an admitted object is always one the store accepts.
 import { parseMeshGatewayInstanceSpec } from '../../api/mesh-gateway-instance.js';
-import { KUBERNETES_SECRET_TYPE } from '../../api/resource-document.js';
 import type { Violation } from '../../api/violation.js';
 import { CRD_GROUP, CRD_VERSION } from '../crds.js';
-import { DEFAULT_SYSTEM_NAMESPACE, kindLocations, toStoredResource, type KindLocation, type KumaObject } from '../store/kuma-objects.js';
+import { DEFAULT_SYSTEM_NAMESPACE, kindLocations, secretTypeOf, toStoredResource, type KindLocation, type KumaObject } from '../store/kuma-objects.js';
 import { violationsMessage, type AdmissionRequest, type AdmissionVerdict } from './admission-review.js';
 
 /** Role of the control plane, which decides where MeshGatewayInstances may be created. */
@@ -22,8 +21,9 @@ export const GLOBAL_INSTANCE_CREATION_MESSAGE =
 const ALLOWED: AdmissionVerdict = { allowed: true };
 
 // Only the kind matters for validation; the namespace only shapes store names, never verdicts.
+// A v1 Secret is a mesh Secret or a GlobalSecret by its type, so Secrets are keyed by type too.
 const LOCATIONS: ReadonlyMap<string, KindLocation> = new Map(
-  kindLocations(DEFAULT_SYSTEM_NAMESPACE).map((l) => [`${l.apiVersion}/${l.kind}`, l]),
+  kindLocations(DEFAULT_SYSTEM_NAMESPACE).map((l) => [l.apiVersion === 'v1' ? `v1/Secret/${secretTypeOf(l.kind)}` : `${l.apiVersion}/${l.kind}`, l]),
 );
 
 /** The verdict on one admission request of a control plane running in `mode`. */
@@ -37,12 +37,11 @@ export function admit(request: AdmissionRequest, mode: ControlPlaneMode): Admiss
     if (mode === 'global' && request.operation === 'CREATE') return forbidden(GLOBAL_INSTANCE_CREATION_MESSAGE);
     return verdictOf(instanceViolations(object));
   }
-  const location = LOCATIONS.get(`${group === '' ? '' : `${group}/`}${version}/${kind}`);
-  // Not one of Portico's kinds: the webhook configuration should not send it, and it is not ours
-  // to refuse.
+  const typeSuffix = group === '' && kind === 'Secret' ? `/${String(object['type'])}` : '';
+  const location = LOCATIONS.get(`${group === '' ? '' : `${group}/`}${version}/${kind}${typeSuffix}`);
+  // Not one of Portico's kinds (Secrets of other types are the cluster's own: TLS, service account
+  // tokens, ...): the webhook configuration should not send it, and it is not ours to refuse.
   if (location === undefined) return ALLOWED;
-  // Secrets of other types are the cluster's own (TLS, service account tokens, ...).
-  if (location.kind === 'Secret' && object['type'] !== KUBERNETES_SECRET_TYPE) return ALLOWED;
   const stored = toStoredResource(location, object as KumaObject);
   return stored.ok ? ALLOWED : verdictOf(stored.violations);
 }

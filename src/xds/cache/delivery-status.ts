@@ -1,14 +1,28 @@
 // What each proxy was sent, ACKed and NACKed, per type (xds-server.md §14 rule 7, robustness.md
 // §3.3). The xDS server records; the runtime reads it for dataplane insights and metrics, and the
 // benchmark listens for ACK events (REST change → ACK of the new version). State is per node id,
-// not per stream: it outlives reconnects so a NACK stays visible.
+// not per stream: it outlives reconnects so a NACK stays visible. A type's last NACK is cleared
+// when the proxy ACKs another version of that type: it then runs a configuration it accepted.
 
-/** Last NACK of one type by one proxy. */
-export interface NackInfo {
+/** Longest `error_detail` message kept; Envoy's can run to kilobytes (every failing resource). */
+export const MAX_NACK_MESSAGE = 1024;
+/** Most rejected resource names kept per NACK (a SotW LDS/CDS response names every resource). */
+export const MAX_NACK_RESOURCES = 20;
+
+/** A NACKed response as the xDS server saw it. */
+export interface RejectedResponse {
   /** Type version of the rejected response. */
   readonly version: string;
-  /** `error_detail.message` sent by Envoy. */
+  /** Nonce of the rejected response. */
+  readonly nonce: string;
+  /** `error_detail.message` sent by Envoy (bounded here). */
   readonly message: string;
+  /** Names of the resources that response carried, ascending (bounded here). */
+  readonly resources: readonly string[];
+}
+
+/** Last NACK of one type by one proxy. */
+export interface NackInfo extends RejectedResponse {
   readonly at: Date;
   /** NACKs of this type by this proxy since its status was created. */
   readonly count: number;
@@ -21,7 +35,14 @@ export interface TypeDelivery {
   readonly sentAt?: Date;
   readonly ackedVersion?: string;
   readonly ackedAt?: Date;
+  /** The last NACK, until another version of the type is ACKed. */
   readonly lastNack?: NackInfo;
+  /** Responses of this type sent to this proxy since its status was created. */
+  readonly sends?: number;
+  /** ACKs of this type by this proxy since its status was created. */
+  readonly acks?: number;
+  /** NACKs of this type by this proxy since its status was created (survives clearing). */
+  readonly nacks?: number;
 }
 
 /** Delivery state of one proxy. */
@@ -80,21 +101,36 @@ export class DeliveryStatus {
 
   /** A response of `typeUrl` with `version` was written to the node. */
   recordSent(nodeId: string, typeUrl: string, version: string): void {
-    this.update(nodeId, typeUrl, { sentVersion: version, sentAt: this.now() });
+    const sends = (this.nodes.get(nodeId)?.types.get(typeUrl)?.sends ?? 0) + 1;
+    this.update(nodeId, typeUrl, { sentVersion: version, sentAt: this.now(), sends });
   }
 
-  /** The node ACKed the response of `typeUrl` that carried `version`. */
+  /**
+   * The node ACKed the response of `typeUrl` that carried `version`. ACKing a version other than
+   * the one last NACKed clears that NACK (the count stays, for the next one).
+   */
   recordAck(nodeId: string, typeUrl: string, version: string): void {
     const at = this.now();
-    this.update(nodeId, typeUrl, { ackedVersion: version, ackedAt: at });
+    const previous = this.nodes.get(nodeId)?.types.get(typeUrl);
+    const nack = previous?.lastNack;
+    const cleared = nack !== undefined && nack.version !== version;
+    const acks = (previous?.acks ?? 0) + 1;
+    this.update(nodeId, typeUrl, { ackedVersion: version, ackedAt: at, acks, ...(cleared ? { lastNack: undefined } : {}) });
     for (const listener of this.ackListeners) listener({ nodeId, typeUrl, version, at });
   }
 
-  /** The node NACKed the response of `typeUrl` that carried `version`. */
-  recordNack(nodeId: string, typeUrl: string, version: string, message: string): void {
-    const previous = this.nodes.get(nodeId)?.types.get(typeUrl)?.lastNack;
-    const nack: NackInfo = { version, message, at: this.now(), count: (previous?.count ?? 0) + 1 };
-    this.update(nodeId, typeUrl, { lastNack: nack });
+  /** The node NACKed `rejected`, a response of `typeUrl`. */
+  recordNack(nodeId: string, typeUrl: string, rejected: RejectedResponse): void {
+    const count = (this.nodes.get(nodeId)?.types.get(typeUrl)?.nacks ?? 0) + 1;
+    const nack: NackInfo = {
+      version: rejected.version,
+      nonce: rejected.nonce,
+      message: boundMessage(rejected.message),
+      resources: [...rejected.resources].sort().slice(0, MAX_NACK_RESOURCES),
+      at: this.now(),
+      count,
+    };
+    this.update(nodeId, typeUrl, { lastNack: nack, nacks: count });
     for (const listener of this.nackListeners) listener({ nodeId, typeUrl, ...nack });
   }
 
@@ -133,8 +169,18 @@ export class DeliveryStatus {
     return node;
   }
 
+  /** Applies a patch; a field patched to undefined is removed rather than kept as undefined. */
   private update(nodeId: string, typeUrl: string, patch: Partial<TypeDelivery>): void {
     const types = this.node(nodeId).types;
-    types.set(typeUrl, { ...(types.get(typeUrl) ?? { typeUrl }), ...patch });
+    const next: Record<string, unknown> = { ...(types.get(typeUrl) ?? { typeUrl }), ...patch };
+    for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
+    types.set(typeUrl, next as unknown as TypeDelivery);
   }
+}
+
+/** Envoy's message cut to MAX_NACK_MESSAGE characters, saying how much was cut. */
+function boundMessage(message: string): string {
+  if (message.length <= MAX_NACK_MESSAGE) return message;
+  const cut = message.length - MAX_NACK_MESSAGE;
+  return `${message.slice(0, MAX_NACK_MESSAGE)}… (${cut} more characters)`;
 }

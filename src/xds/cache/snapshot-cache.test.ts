@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SnapshotCache } from './snapshot-cache.js';
-import { DeliveryStatus } from './delivery-status.js';
+import { DeliveryStatus, MAX_NACK_MESSAGE, MAX_NACK_RESOURCES, type RejectedResponse } from './delivery-status.js';
 import type { AckEvent, NackEvent } from './delivery-status.js';
 import { buildSnapshot } from './snapshot.js';
 import { TypeUrl } from './resource-types.js';
@@ -58,6 +58,9 @@ describe('SnapshotCache', () => {
   });
 });
 
+/** A rejected response of version `version` carrying cluster `a`. */
+const rejected = (version: string, message: string): RejectedResponse => ({ version, nonce: `n-${version}`, message, resources: ['a'] });
+
 describe('DeliveryStatus', () => {
   it('records sent, ACK and NACK per type and emits events', () => {
     let t = 0;
@@ -69,10 +72,10 @@ describe('DeliveryStatus', () => {
     delivery.streamOpened('m.a');
     delivery.recordSent('m.a', TypeUrl.Cluster, 'v1');
     delivery.recordAck('m.a', TypeUrl.Cluster, 'v1');
-    delivery.recordNack('m.a', TypeUrl.Cluster, 'v2', 'bad cluster');
-    delivery.recordNack('m.a', TypeUrl.Cluster, 'v3', 'still bad');
+    delivery.recordNack('m.a', TypeUrl.Cluster, rejected('v2', 'bad cluster'));
+    delivery.recordNack('m.a', TypeUrl.Cluster, rejected('v3', 'still bad'));
     stop();
-    delivery.recordNack('m.a', TypeUrl.Cluster, 'v4', 'not listened');
+    delivery.recordNack('m.a', TypeUrl.Cluster, rejected('v4', 'not listened'));
     delivery.streamClosed('m.a');
 
     expect(acks.map((e) => [e.nodeId, e.typeUrl, e.version])).toEqual([['m.a', TypeUrl.Cluster, 'v1']]);
@@ -83,8 +86,38 @@ describe('DeliveryStatus', () => {
     const status = delivery.status('m.a')!;
     expect(status.connectedStreams).toBe(0);
     expect(status.types).toHaveLength(1);
-    expect(status.types[0]).toMatchObject({ sentVersion: 'v1', ackedVersion: 'v1', lastNack: { version: 'v4', message: 'not listened', count: 3 } });
+    expect(status.types[0]).toMatchObject({ sentVersion: 'v1', ackedVersion: 'v1', sends: 1, acks: 1, nacks: 3, lastNack: { version: 'v4', nonce: 'n-v4', resources: ['a'], message: 'not listened', count: 3 } });
     delivery.forget('m.a');
     expect(delivery.status('m.a')).toBeUndefined();
+  });
+
+  it('clears a NACK when another version of its type is ACKed, not when the rejected one is', () => {
+    const delivery = new DeliveryStatus(() => new Date(0));
+    delivery.recordSent('m.a', TypeUrl.RouteConfiguration, 'v1');
+    delivery.recordAck('m.a', TypeUrl.RouteConfiguration, 'v1');
+    delivery.recordSent('m.a', TypeUrl.RouteConfiguration, 'v2');
+    delivery.recordNack('m.a', TypeUrl.RouteConfiguration, rejected('v2', 'invalid regex'));
+    delivery.recordNack('m.a', TypeUrl.Listener, rejected('l2', 'bad listener'));
+    const nackOf = (typeUrl: string) => delivery.status('m.a')!.types.find((t) => t.typeUrl === typeUrl)!.lastNack;
+
+    delivery.recordAck('m.a', TypeUrl.RouteConfiguration, 'v2');
+    expect(nackOf(TypeUrl.RouteConfiguration)?.version).toBe('v2');
+    delivery.recordAck('m.a', TypeUrl.RouteConfiguration, 'v3');
+    expect(nackOf(TypeUrl.RouteConfiguration)).toBeUndefined();
+    expect(Object.keys(delivery.status('m.a')!.types.find((t) => t.typeUrl === TypeUrl.RouteConfiguration)!)).not.toContain('lastNack');
+    // Other types keep theirs; the count survives clearing.
+    expect(nackOf(TypeUrl.Listener)?.message).toBe('bad listener');
+    delivery.recordNack('m.a', TypeUrl.RouteConfiguration, rejected('v4', 'again'));
+    expect(nackOf(TypeUrl.RouteConfiguration)?.count).toBe(2);
+  });
+
+  it("bounds Envoy's message and the resource names kept", () => {
+    const delivery = new DeliveryStatus();
+    const names = Array.from({ length: MAX_NACK_RESOURCES + 5 }, (_, i) => `listener-${String(i).padStart(2, '0')}`).reverse();
+    delivery.recordNack('m.a', TypeUrl.Listener, { version: 'v1', nonce: 'n1', message: 'x'.repeat(MAX_NACK_MESSAGE + 500), resources: names });
+    const nack = delivery.status('m.a')!.types[0]!.lastNack!;
+    expect(nack.message).toBe(`${'x'.repeat(MAX_NACK_MESSAGE)}… (500 more characters)`);
+    expect(nack.resources).toHaveLength(MAX_NACK_RESOURCES);
+    expect(nack.resources[0]).toBe('listener-00');
   });
 });

@@ -163,9 +163,9 @@ export class AdsStream<Req extends CommonRequest, Res> {
     const nodeId = this.nodeId!;
     if (outcome.ackedVersion !== undefined) this.deps.cache.delivery.recordAck(nodeId, typeUrl, outcome.ackedVersion);
     if (outcome.nack) {
-      const { version, message, count } = outcome.nack;
-      this.logger.warn({ type: shortTypeName(typeUrl), version, error: message, count }, 'proxy rejected configuration (NACK)');
-      this.deps.cache.delivery.recordNack(nodeId, typeUrl, version, message);
+      const { version, nonce, resources, message, count } = outcome.nack;
+      this.logger.warn({ type: shortTypeName(typeUrl), version, resources, error: message, count }, 'proxy rejected configuration (NACK)');
+      this.deps.cache.delivery.recordNack(nodeId, typeUrl, { version, nonce, resources, message });
     }
   }
 

@@ -2,8 +2,10 @@
 // Dataplane (register the inline one or find the stored one), and answer the Envoy bootstrap as
 // YAML (`text/x-yaml`, `kuma-bootstrap-version: 3`) or, with `Accept: application/json`, as
 // `{bootstrap, kumaSidecarConfiguration}`. Status codes: 422 invalid request (the agent does not
-// retry), 404 Dataplane not found yet (it retries), 400 from the resolver, 500 otherwise.
+// retry), 404 Dataplane not found yet (it retries), 400 from the resolver or for a CA that is not
+// a CA or a host the certificate does not name (bootstrap-tls-check.ts), 500 otherwise.
 import type http from 'node:http';
+import { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { textLimitError } from '../../decode/untrusted-yaml.js';
 import { answerTooLarge, readBoundedBody } from '../../http/bounded-body.js';
@@ -12,6 +14,7 @@ import type { BootstrapParams } from './bootstrap.js';
 import { parseBootstrapRequest } from './bootstrap-request.js';
 import type { BootstrapRequest } from './bootstrap-request.js';
 import { proxyNodeId } from './proxy-id.js';
+import { checkBootstrapTls } from './bootstrap-tls-check.js';
 
 /** What the runtime says about the requesting Dataplane. */
 export type ResolveDataplaneResult =
@@ -30,6 +33,8 @@ export interface BootstrapHandlerOptions {
   readonly globalDownstreamMaxConnections?: number;
   /** Largest accepted body (default 1 MiB). */
   readonly maxBodyBytes?: number;
+  /** PEM of the certificate the port serves now, to check the dialled host against its names. */
+  readonly servingCertificate?: () => string | undefined;
 }
 
 /** Header Kuma agents check on YAML responses. */
@@ -77,10 +82,16 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, optio
   const parsed = parseBootstrapRequest(json);
   if (!parsed.ok) throw new HttpError(422, parsed.message);
   const request = parsed.request;
+  // Before the resolver: a proxy that could never connect registers no Dataplane.
+  const xds = options.xdsAddress ?? xdsAddressOf(req);
+  const overTls = req.socket instanceof TLSSocket;
+  if (overTls && request.caCert) {
+    const check = checkBootstrapTls({ caCert: request.caCert, xdsHost: xds.host, servingCert: options.servingCertificate?.() });
+    if (!check.ok) throw new HttpError(400, check.message);
+  }
   const resolved = await options.resolveDataplane(request);
   if (!resolved.ok) throw new HttpError(resolved.status, resolved.message);
 
-  const xds = options.xdsAddress ?? xdsAddressOf(req);
   const params: BootstrapParams = {
     nodeId: proxyNodeId(request.mesh, request.name),
     service: resolved.service,
@@ -88,6 +99,8 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, optio
     xdsHost: xds.host,
     xdsPort: xds.port,
     apiType: request.xdsTransport === 'sotw' ? 'GRPC' : 'DELTA_GRPC',
+    // The request came over the very port Envoy will dial: TLS there means TLS for ADS.
+    ...(overTls ? { xdsTls: request.caCert ? { caCert: request.caCert } : {} } : {}),
     adminPort: request.adminPort ?? DEFAULT_ADMIN_PORT,
     dataplaneToken: request.dataplaneToken,
     maxHeapSizeBytes: request.resources?.maxHeapSizeBytes,

@@ -8,6 +8,7 @@ import { encodeProtoJson, ensureProtoLoaded } from '../../../test/support/proto-
 import { messageType, CONVERSION_OPTIONS } from '../envoy/protos.js';
 
 ensureProtoLoaded('envoy/extensions/resource_monitors/fixed_heap/v3/fixed_heap.proto');
+ensureProtoLoaded('envoy/extensions/transport_sockets/tls/v3/tls.proto');
 
 const BOOTSTRAP = 'envoy.config.bootstrap.v3.Bootstrap';
 const params: BootstrapParams = {
@@ -31,6 +32,27 @@ function roundTrip(bootstrap: unknown): Record<string, any> {
 }
 
 describe('buildBootstrap', () => {
+  it('TLS to a named control plane: SNI and an exact DNS SAN matcher for the name, the CA inline, h2 and TLS 1.2+', () => {
+    const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const decoded = roundTrip(buildBootstrap({ ...params, xdsTls: { caCert: ca } }));
+    const socket = decoded.static_resources.clusters[0].transport_socket;
+    expect(socket.name).toBe('envoy.transport_sockets.tls');
+    const context = messageType('envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext');
+    const tls = context.toObject(context.decode(socket.typed_config.value), CONVERSION_OPTIONS) as Record<string, any>;
+    expect(tls).toEqual({
+      sni: 'cp.example.com',
+      common_tls_context: {
+        tls_params: { tls_minimum_protocol_version: 'TLSv1_2' },
+        alpn_protocols: ['h2'],
+        validation_context: {
+          trusted_ca: { inline_string: ca },
+          match_typed_subject_alt_names: [{ san_type: 'DNS', matcher: { exact: 'cp.example.com' } }],
+        },
+      },
+    });
+    expect(roundTrip(buildBootstrap(params)).static_resources.clusters[0].transport_socket).toBeUndefined();
+  });
+
   it('encodes as envoy.config.bootstrap.v3.Bootstrap with no unknown field', () => {
     const decoded = roundTrip(buildBootstrap(params));
     expect(decoded.node.id).toBe('default.gw-1');

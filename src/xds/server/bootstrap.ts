@@ -3,8 +3,11 @@
 // proto field names, then serialised to YAML; the tests encode it as
 // envoy.config.bootstrap.v3.Bootstrap and reject unknown fields.
 //
-// Not yet: TLS to the control plane (ads_cluster is plaintext; SNI, SAN matcher, `alpn: h2` and the
-// CA come with the TLS issue) and the static `access_log_sink` cluster (no access-log service yet).
+// `ads_cluster` speaks TLS when the control plane's port does (docs/tls.md): SNI and the SAN
+// matcher are the host the agent dialled, and the CA the agent sent (`caCert`) is the only trust
+// anchor. Without a CA Envoy encrypts but cannot verify, as in Kuma (the agent warns).
+//
+// Not yet: the static `access_log_sink` cluster (no access-log service yet).
 import net from 'node:net';
 import { stringify } from 'yaml';
 
@@ -34,6 +37,8 @@ export interface BootstrapParams {
   readonly xdsHost: string;
   readonly xdsPort: number;
   readonly apiType: AdsApiType;
+  /** TLS to the control plane; absent = plaintext (a control plane run with `--xds-plaintext`). */
+  readonly xdsTls?: XdsTls;
   readonly adminAddress?: string;
   readonly adminPort?: number;
   /** Sent as `authorization` initial metadata on the ADS stream. */
@@ -43,6 +48,12 @@ export interface BootstrapParams {
   readonly globalDownstreamMaxConnections?: number;
   /** `node.metadata`; keys as in §16 (`dataplane.admin.port`, `dataplane.resource`, ...). */
   readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+/** How Envoy reaches the control plane over TLS. */
+export interface XdsTls {
+  /** PEM CA that signed the control plane's certificate; absent = not verified. */
+  readonly caCert?: string;
 }
 
 /** Builds the bootstrap object (proto3 JSON shape, proto field names). */
@@ -67,7 +78,7 @@ export function buildBootstrap(p: BootstrapParams): Record<string, unknown> {
       lds_config: { ads: {}, resource_api_version: 'V3' },
       cds_config: { ads: {}, resource_api_version: 'V3' },
     },
-    static_resources: { clusters: [adsCluster(p.xdsHost, p.xdsPort)] },
+    static_resources: { clusters: [adsCluster(p.xdsHost, p.xdsPort, p.xdsTls)] },
   };
 }
 
@@ -80,8 +91,8 @@ function socketAddress(address: string, port: number): Record<string, unknown> {
   return { socket_address: { address, port_value: port } };
 }
 
-/** Plaintext HTTP/2 cluster to the control plane; STATIC for an IP, STRICT_DNS for a name. */
-function adsCluster(host: string, port: number): Record<string, unknown> {
+/** HTTP/2 cluster to the control plane; STATIC for an IP, STRICT_DNS for a name. */
+function adsCluster(host: string, port: number, xdsTls: XdsTls | undefined): Record<string, unknown> {
   const isIp = net.isIP(host) !== 0;
   return {
     name: ADS_CLUSTER_NAME,
@@ -95,9 +106,35 @@ function adsCluster(host: string, port: number): Record<string, unknown> {
       },
     },
     upstream_connection_options: { tcp_keepalive: {} },
+    ...(xdsTls ? { transport_socket: adsTransportSocket(host, xdsTls) } : {}),
     load_assignment: {
       cluster_name: ADS_CLUSTER_NAME,
       endpoints: [{ lb_endpoints: [{ endpoint: { address: socketAddress(host, port) } }] }],
+    },
+  };
+}
+
+/**
+ * TLS 1.2 or later, ALPN `h2` (the port routes on it), SNI = the host. With a CA: trust only it,
+ * and require the certificate to name the host exactly (an IP SAN for an IP host).
+ */
+function adsTransportSocket(host: string, xdsTls: XdsTls): Record<string, unknown> {
+  const common: Record<string, unknown> = {
+    tls_params: { tls_minimum_protocol_version: 'TLSv1_2' },
+    alpn_protocols: ['h2'],
+  };
+  if (xdsTls.caCert) {
+    common['validation_context'] = {
+      trusted_ca: { inline_string: xdsTls.caCert },
+      match_typed_subject_alt_names: [{ san_type: net.isIP(host) !== 0 ? 'IP_ADDRESS' : 'DNS', matcher: { exact: host } }],
+    };
+  }
+  return {
+    name: 'envoy.transport_sockets.tls',
+    typed_config: {
+      '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
+      sni: host,
+      common_tls_context: common,
     },
   };
 }

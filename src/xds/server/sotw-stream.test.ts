@@ -130,4 +130,26 @@ describe('SotW responses', () => {
     const resent = buildSotwResponse(state, v3, ctx(6000));
     expect(resent.kind === 'send' && resent.version).toBe('v3');
   });
+
+  it('a NACK names the rejected response (nonce, resources sent); echoing its nonce later is no ACK of it', () => {
+    const v1 = view(TypeUrl.RouteConfiguration, { a: '1', b: '1' }, 'v1');
+    const v2 = view(TypeUrl.RouteConfiguration, { a: '1', b: '2' }, 'v2');
+    const { state } = step(undefined, TypeUrl.RouteConfiguration, { resource_names: ['a', 'b'] }, v1);
+    applySotwRequest(state, TypeUrl.RouteConfiguration, { resource_names: ['a', 'b'], response_nonce: state.last!.nonce, version_info: 'v1' }, 0);
+    expect(buildSotwResponse(state, v2, ctx(10)).kind).toBe('send');
+    const rejectedNonce = state.last!.nonce;
+    const error_detail = { message: 'route b: invalid regex' };
+    const nack = applySotwRequest(state, TypeUrl.RouteConfiguration, { resource_names: ['a', 'b'], response_nonce: rejectedNonce, version_info: 'v1', error_detail }, 100);
+    // Only `b` changed, so only `b` was in the rejected response.
+    expect(nack.outcome.nack).toMatchObject({ version: 'v2', nonce: rejectedNonce, resources: ['b'], message: 'route b: invalid regex' });
+
+    // Envoy changes its subscription, echoing the rejected nonce and the version it still runs.
+    const later = applySotwRequest(state, TypeUrl.RouteConfiguration, { resource_names: ['a'], response_nonce: rejectedNonce, version_info: 'v1' }, 200);
+    expect(later.outcome).toMatchObject({ kind: 'ack', ackedVersion: undefined });
+    expect(state.lastAcked).toBe(false);
+    // The same NACK repeated records nothing new.
+    const again = applySotwRequest(state, TypeUrl.RouteConfiguration, { resource_names: ['a'], response_nonce: rejectedNonce, version_info: 'v1', error_detail }, 300);
+    expect(again.outcome.nack).toBeUndefined();
+    expect(state.nack?.count).toBe(1);
+  });
 });

@@ -27,6 +27,9 @@ export interface TypeView {
 export interface NackRecord {
   readonly key: string;
   readonly version: string;
+  readonly nonce: string;
+  /** Names of the resources the rejected response carried (what Envoy refused to apply). */
+  readonly resources: readonly string[];
   readonly message: string;
   readonly at: number;
   readonly count: number;
@@ -39,6 +42,8 @@ export interface SentResponse {
   readonly key: string;
   /** Previous held entries of every name the response touched, for rollback on NACK. */
   readonly undo: ReadonlyArray<readonly [string, HeldResource | undefined]>;
+  /** It was NACKed: a later request echoing its nonce without `error_detail` is no ACK of it. */
+  readonly nacked?: boolean;
 }
 
 /** How a request was classified (SotW table of §5; delta shares the ACK/NACK part). */
@@ -88,24 +93,33 @@ export class TypeState {
     return (nonce || undefined) === this.last?.nonce;
   }
 
-  /** Records the ACK of the latest response; returns the version it carried, if any was sent. */
+  /**
+   * Records the ACK of the latest response; returns the version it carried, if any was sent. A
+   * NACKed response is never ACKed: SotW Envoy echoes its nonce on later requests (a changed
+   * subscription) with the version it still runs, not the rejected one.
+   */
   ack(): string | undefined {
-    if (!this.last) return undefined;
+    if (!this.last || this.last.nacked === true) return undefined;
     this.lastAcked = true;
     return this.last.version;
   }
 
-  /** Records the NACK of the latest response and rolls `held` back to before it. */
+  /**
+   * Records the NACK of the latest response and rolls `held` back to before it. A repeated NACK
+   * of the same response records nothing new (undefined).
+   */
   recordNack(message: string, now: number): NackRecord | undefined {
     const last = this.last;
-    if (!last) return undefined;
+    if (!last || last.nacked === true) return undefined;
+    const resources = sentNames(last.undo, this.held);
     for (let i = last.undo.length - 1; i >= 0; i--) {
       const [name, previous] = last.undo[i]!;
       if (previous === undefined) this.held.delete(name);
       else this.held.set(name, previous);
     }
-    this.nack = { key: last.key, version: last.version, message, at: now, count: (this.nack?.count ?? 0) + 1 };
-    this.last = { ...last, undo: [] };
+    const count = (this.nack?.count ?? 0) + 1;
+    this.nack = { key: last.key, version: last.version, nonce: last.nonce, resources, message, at: now, count };
+    this.last = { ...last, undo: [], nacked: true };
     this.lastAcked = false;
     return this.nack;
   }
@@ -152,4 +166,10 @@ export class TypeState {
   wants(name: string, view: TypeView): boolean {
     return this.explicit.has(name) || (this.wildcard && view.resources.has(name));
   }
+}
+
+/** Names a response put in `held` with a version (sent), not the ones it removed; ascending. */
+function sentNames(undo: SentResponse['undo'], held: ReadonlyMap<string, HeldResource>): string[] {
+  const names = undo.map(([name]) => name).filter((name) => (held.get(name)?.version ?? null) !== null);
+  return [...new Set(names)].sort();
 }

@@ -1,0 +1,102 @@
+// The X.509 building blocks every certificate Portico makes is built from (xds-server.md §18):
+// keys come from node:crypto (native and fast), node-forge builds and signs the certificate
+// structures (node:crypto cannot create certificates), and node:crypto's X509Certificate parses
+// and verifies them. forge never generates a key: it is far too slow at it.
+import { createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+import forge from 'node-forge';
+
+/** A private key as a KeyObject (for export) and the pair in forge's form (for signing). */
+export interface KeyPair {
+  readonly privateKey: KeyObject;
+  readonly forgePrivate: forge.pki.rsa.PrivateKey;
+  readonly forgePublic: forge.pki.rsa.PublicKey;
+}
+
+const RSA_BITS = 2048;
+const generateKeyPairAsync = promisify(generateKeyPairCb);
+
+/** A new RSA 2048 key pair, generated off the event loop (the control plane is serving meanwhile). */
+export async function newKeyPair(): Promise<KeyPair> {
+  const { privateKey, publicKey } = await generateKeyPairAsync('rsa', { modulusLength: RSA_BITS });
+  return toKeyPair(privateKey, publicKey);
+}
+
+/** A new RSA 2048 key pair, synchronously (one-shot commands such as `portico install`). */
+export function newKeyPairSync(): KeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: RSA_BITS });
+  return toKeyPair(privateKey, publicKey);
+}
+
+/** The key pair of an existing private key (to sign with a CA key read from disk). */
+export function keyPairOf(privateKey: KeyObject): KeyPair {
+  // createPublicKey derives the public half from a private key.
+  return toKeyPair(privateKey, createPublicKey(privateKey));
+}
+
+function toKeyPair(privateKey: KeyObject, publicKey: KeyObject): KeyPair {
+  return {
+    privateKey,
+    forgePrivate: forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()),
+    forgePublic: forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString()) as forge.pki.rsa.PublicKey,
+  };
+}
+
+/** An unsigned certificate for `publicKey` with a random serial and the given validity. */
+export function newCertificate(publicKey: forge.pki.rsa.PublicKey, notBefore: Date, notAfter: Date): forge.pki.Certificate {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = publicKey;
+  cert.serialNumber = serialNumber();
+  cert.validity.notBefore = notBefore;
+  cert.validity.notAfter = notAfter;
+  return cert;
+}
+
+/**
+ * A random 128-bit serial. forge writes the hex as the DER integer as is, and Go's parser (the
+ * Kubernetes API server's) rejects negative or non-minimal integers: the first byte is forced into
+ * 0x40-0x7f.
+ */
+export function serialNumber(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = ((bytes[0] ?? 0) & 0x3f) | 0x40;
+  return bytes.toString('hex');
+}
+
+/** Signs with SHA-256 (the only digest Portico uses). */
+export function signCertificate(cert: forge.pki.Certificate, issuerKey: forge.pki.rsa.PrivateKey): void {
+  cert.sign(issuerKey, forge.md.sha256.create());
+}
+
+/** forge writes PEM with CRLF line ends; every consumer is fine with LF. */
+export function certificatePem(cert: forge.pki.Certificate): string {
+  return forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n');
+}
+
+/** A certificate in forge's form, to name it as the issuer of another. */
+export function forgeCertificate(pem: string): forge.pki.Certificate {
+  return forge.pki.certificateFromPem(pem);
+}
+
+/** The private key as PKCS#8 PEM (the form written to disk). */
+export function privateKeyPem(key: KeyObject): string {
+  return key.export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
+/** The parsed certificate, or undefined when `pem` is not one. */
+export function parseCertificate(pem: string): X509Certificate | undefined {
+  try {
+    return new X509Certificate(pem);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The parsed private key, or undefined when `pem` is not one. */
+export function parsePrivateKey(pem: string): KeyObject | undefined {
+  try {
+    return createPrivateKey(pem);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,88 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiServer, type ApiServer } from '../api-server/server.js';
+import { MemoryStore } from '../core/memory-store.js';
+import { TypeUrl } from '../xds/cache/resource-types.js';
+import { DeliveryStatus } from '../xds/cache/delivery-status.js';
+import { SnapshotCache } from '../xds/cache/snapshot-cache.js';
+import { dataplaneInsightRoute } from './dataplane-insight-route.js';
+
+const DETAIL = "Error adding/updating route config: invalid regex '/(?=a)b': invalid perl operator: (?=";
+
+describe('GET /meshes/{mesh}/dataplanes+insights/{name}', () => {
+  let server: ApiServer;
+  let api: string;
+  let t = 0;
+  const cache = new SnapshotCache(new DeliveryStatus(() => new Date(Date.UTC(2024, 4, 1, 10, 0, ++t))));
+
+  beforeAll(async () => {
+    const store = new MemoryStore();
+    await store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: {} });
+    for (const name of ['gw-1', 'gw-idle']) {
+      await store.put({
+        kind: 'Dataplane',
+        mesh: 'default',
+        name,
+        spec: { networking: { address: '10.0.0.1', gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': 'edge' } } } },
+      });
+    }
+    const d = cache.delivery;
+    d.streamOpened('default.gw-1'); // 10:00:01
+    d.recordSent('default.gw-1', TypeUrl.Cluster, 'c1'); // :02
+    d.recordAck('default.gw-1', TypeUrl.Cluster, 'c1'); // :03
+    d.recordSent('default.gw-1', TypeUrl.RouteConfiguration, 'r1'); // :04
+    d.recordNack('default.gw-1', TypeUrl.RouteConfiguration, { version: 'r1', nonce: 'n7', message: DETAIL, resources: ['edge:HTTP:8080:*'] }); // :05
+    server = createApiServer({ store, logger: pino({ level: 'silent' }), isReady: () => true, extraRoutes: [dataplaneInsightRoute(store, cache)] });
+    api = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("answers the Dataplane with its proxy's delivery per type and the last NACK with Envoy's reason", async () => {
+    const res = await fetch(`${api}/meshes/default/dataplanes+insights/gw-1`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      type: 'DataplaneOverview',
+      mesh: 'default',
+      name: 'gw-1',
+      dataplane: { networking: { address: '10.0.0.1', gateway: { type: 'BUILTIN' } } },
+    });
+    expect(body['dataplaneInsight']).toEqual({
+      subscriptions: [
+        {
+          connected: true,
+          connectTime: '2024-05-01T10:00:01.000Z',
+          status: {
+            lastUpdateTime: '2024-05-01T10:00:05.000Z',
+            total: { responsesSent: 2, responsesAcknowledged: 1, responsesRejected: 1 },
+            cds: { responsesSent: 1, responsesAcknowledged: 1, responsesRejected: 0, sentVersion: 'c1', acknowledgedVersion: 'c1' },
+            rds: {
+              responsesSent: 1,
+              responsesAcknowledged: 0,
+              responsesRejected: 1,
+              sentVersion: 'r1',
+              lastNack: {
+                type: 'RouteConfiguration',
+                version: 'r1',
+                nonce: 'n7',
+                resources: ['edge:HTTP:8080:*'],
+                message: DETAIL,
+                time: '2024-05-01T10:00:05.000Z',
+              },
+            },
+          },
+        },
+      ],
+    });
+  });
+
+  it('a Dataplane whose proxy never connected has no subscription; an unknown one is 404', async () => {
+    const idle = (await (await fetch(`${api}/meshes/default/dataplanes+insights/gw-idle`)).json()) as Record<string, unknown>;
+    expect(idle['dataplaneInsight']).toEqual({ subscriptions: [] });
+    expect((await fetch(`${api}/meshes/default/dataplanes+insights/nobody`)).status).toBe(404);
+    expect((await fetch(`${api}/meshes/other/dataplanes+insights/gw-1`)).status).toBe(404);
+  });
+});

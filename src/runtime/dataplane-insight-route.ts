@@ -1,0 +1,138 @@
+// GET /meshes/{mesh}/dataplanes+insights/{name}: a Dataplane with what the xDS server knows of its
+// proxy, modelled on Kuma's DataplaneOverview (`dataplane` + `dataplaneInsight.subscriptions`, with
+// Kuma's response counters), plus what Kuma never showed: the last NACK of every type with Envoy's
+// reason (docs/status.md). Delivery state is kept per proxy, not per stream, so there is one
+// subscription: the proxy's current or last connection.
+import { notFound, type ApiResponse } from '../api-server/problem.js';
+import type { ApiRequest } from '../api-server/resources.js';
+import { toUniversal } from '../api-server/resource-form.js';
+import type { ExtraRoute } from '../api-server/router.js';
+import type { StoredResource } from '../core/resource.js';
+import type { ResourceStore } from '../core/store.js';
+import type { NodeDelivery, TypeDelivery } from '../xds/cache/delivery-status.js';
+import { shortTypeName } from '../xds/cache/resource-types.js';
+import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
+import { proxyNodeId } from '../xds/server/proxy-id.js';
+import { envoyTypeName } from './resource-status.js';
+
+/** The route's path; `{mesh}` and `{name}` each stand for one path segment. */
+export const DATAPLANE_INSIGHT_PATH = '/meshes/{mesh}/dataplanes+insights/{name}';
+
+const PATH_PATTERN = /^\/meshes\/([^/]+)\/dataplanes\+insights\/([^/]+)\/?$/;
+
+/** One type's delivery as served: Kuma's DiscoveryServiceStats counters plus versions and the NACK. */
+export interface TypeInsight {
+  readonly responsesSent: number;
+  readonly responsesAcknowledged: number;
+  readonly responsesRejected: number;
+  readonly sentVersion?: string;
+  readonly acknowledgedVersion?: string;
+  /** Present until the proxy ACKs another version of the type. */
+  readonly lastNack?: {
+    readonly type: string;
+    readonly version: string;
+    readonly nonce: string;
+    readonly resources: readonly string[];
+    readonly message: string;
+    readonly time: string;
+  };
+}
+
+/** The one subscription of a proxy that ever connected. */
+export interface SubscriptionInsight {
+  readonly connected: boolean;
+  readonly connectTime?: string;
+  readonly disconnectTime?: string;
+  readonly status: {
+    readonly lastUpdateTime?: string;
+    readonly total: { readonly responsesSent: number; readonly responsesAcknowledged: number; readonly responsesRejected: number };
+  } & Readonly<Record<string, unknown>>;
+}
+
+/** The extra REST route; 404 when the path does not name a Dataplane of the store. */
+export function dataplaneInsightRoute(store: ResourceStore, cache: SnapshotCache): ExtraRoute {
+  return { method: 'GET', path: DATAPLANE_INSIGHT_PATH, access: 'authenticated', handler: async (request) => insightOf(store, cache, request) };
+}
+
+async function insightOf(store: ResourceStore, cache: SnapshotCache, request: ApiRequest): Promise<ApiResponse> {
+  const pathname = request.url.pathname;
+  const target = targetOf(pathname);
+  const dataplane = target && (await store.get({ kind: 'Dataplane', mesh: target.mesh, name: target.name }));
+  if (!dataplane) return notFound(pathname);
+  return { status: 200, body: dataplaneOverview(dataplane, cache.delivery.status(proxyNodeId(dataplane.mesh, dataplane.name))) };
+}
+
+/**
+ * Kuma's overview form: `{type: DataplaneOverview, mesh, name, creationTime, modificationTime,
+ * dataplane: {networking, ...}, dataplaneInsight: {subscriptions}}`; no subscription when the
+ * proxy never connected to this control plane.
+ */
+export function dataplaneOverview(dataplane: StoredResource<'Dataplane'>, delivery: NodeDelivery | undefined): Record<string, unknown> {
+  const { type: _type, mesh, name, creationTime, modificationTime, labels, ...spec } = toUniversal(dataplane);
+  return {
+    type: 'DataplaneOverview',
+    mesh,
+    name,
+    creationTime,
+    modificationTime,
+    ...(labels === undefined ? {} : { labels }),
+    dataplane: spec,
+    dataplaneInsight: { subscriptions: delivery === undefined ? [] : [subscriptionInsight(delivery)] },
+  };
+}
+
+/** A proxy's delivery state: per type under its short lowercase name (`cds`, `rds`, ...). */
+export function subscriptionInsight(delivery: NodeDelivery): SubscriptionInsight {
+  const types = delivery.types.map((t) => [shortTypeName(t.typeUrl).toLowerCase(), typeInsight(t)] as const);
+  const sum = (pick: (t: TypeInsight) => number) => types.reduce((n, [, t]) => n + pick(t), 0);
+  const times = delivery.types.flatMap((t) => [t.sentAt, t.ackedAt, t.lastNack?.at]).filter((d): d is Date => d !== undefined);
+  const last = times.length === 0 ? undefined : new Date(Math.max(...times.map((d) => d.getTime())));
+  return {
+    connected: delivery.connectedStreams > 0,
+    ...(delivery.lastConnectedAt ? { connectTime: delivery.lastConnectedAt.toISOString() } : {}),
+    ...(delivery.lastDisconnectedAt && delivery.connectedStreams === 0 ? { disconnectTime: delivery.lastDisconnectedAt.toISOString() } : {}),
+    status: {
+      ...(last ? { lastUpdateTime: last.toISOString() } : {}),
+      total: {
+        responsesSent: sum((t) => t.responsesSent),
+        responsesAcknowledged: sum((t) => t.responsesAcknowledged),
+        responsesRejected: sum((t) => t.responsesRejected),
+      },
+      ...Object.fromEntries(types),
+    },
+  };
+}
+
+function typeInsight(t: TypeDelivery): TypeInsight {
+  const nack = t.lastNack;
+  return {
+    responsesSent: t.sends ?? 0,
+    responsesAcknowledged: t.acks ?? 0,
+    responsesRejected: t.nacks ?? 0,
+    ...(t.sentVersion === undefined ? {} : { sentVersion: t.sentVersion }),
+    ...(t.ackedVersion === undefined ? {} : { acknowledgedVersion: t.ackedVersion }),
+    ...(nack === undefined
+      ? {}
+      : {
+          lastNack: {
+            type: envoyTypeName(t.typeUrl),
+            version: nack.version,
+            nonce: nack.nonce,
+            resources: nack.resources,
+            message: nack.message,
+            time: nack.at.toISOString(),
+          },
+        }),
+  };
+}
+
+/** Mesh and name from the path, or undefined when it is not this route's or does not decode. */
+function targetOf(pathname: string): { mesh: string; name: string } | undefined {
+  const match = PATH_PATTERN.exec(pathname);
+  if (!match?.[1] || !match[2]) return undefined;
+  try {
+    return { mesh: decodeURIComponent(match[1]), name: decodeURIComponent(match[2]) };
+  } catch {
+    return undefined;
+  }
+}
