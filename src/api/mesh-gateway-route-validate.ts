@@ -1,6 +1,7 @@
 // Semantic checks of a decoded MeshGatewayRoute, with the exact fields and messages of
 // gateway.md §4.3, including Kuma's quirks kept on purpose: path violations sit at
-// `matches[j].value`, and filter indices skip host-rewrite filters.
+// `matches[j].value`, and filter indices skip host-rewrite filters. Regexes Envoy's RE2 would
+// refuse are Portico's own check (docs/regex.md) and sit at their real path (`path.value`).
 
 import { fieldPath, indexPath } from './field-path.js';
 import type {
@@ -13,6 +14,7 @@ import type {
   TcpRule,
 } from './mesh-gateway-route.js';
 import { PORT_RANGE_MESSAGE } from './port-range.js';
+import { validateRegex } from './regex.js';
 import { validateSelectors, validateTagSet } from './tag-validation.js';
 import type { Violation } from './violation.js';
 
@@ -93,6 +95,7 @@ function validateMatch(m: HttpMatch, path: string): Violation[] {
     const at = fieldPath(path, 'value');
     if (m.path.match === 'REGEX') {
       if (m.path.value === '') out.push({ field: at, message: 'cannot be empty' });
+      out.push(...validateRegex(m.path.value, fieldPath(path, 'path.value')));
     } else if (!m.path.value.startsWith('/')) out.push({ field: at, message: 'must be an absolute path' });
   }
   m.headers.forEach((h, k) => {
@@ -101,11 +104,13 @@ function validateMatch(m: HttpMatch, path: string): Violation[] {
     const presence = h.match === 'PRESENT' || h.match === 'ABSENT';
     if (presence && h.value !== '') out.push({ field: fieldPath(at, 'value'), message: 'cannot be set' });
     if (!presence && h.value === '') out.push({ field: fieldPath(at, 'value'), message: 'cannot be empty' });
+    if (h.match === 'REGEX') out.push(...validateRegex(h.value, fieldPath(at, 'value')));
   });
   m.queryParameters.forEach((q, k) => {
     const at = indexPath(fieldPath(path, 'query_parameters'), k);
     if (q.name === '') out.push({ field: fieldPath(at, 'name'), message: 'cannot be empty' });
     if (q.value === '') out.push({ field: fieldPath(at, 'value'), message: 'cannot be empty' });
+    if (q.match === 'REGEX') out.push(...validateRegex(q.value, fieldPath(at, 'value')));
   });
   return out;
 }

@@ -1,13 +1,13 @@
 // End to end, every listener protocol and HTTP filter with a real Envoy and real traffic: HTTPS
 // with two hostnames chosen by SNI (certificates from a Secret and inline), TLS passthrough to a
-// TLS backend, TCP to two weighted backends, redirect, prefix rewrite, header set/remove, mirror,
+// TLS backend, TCP to two weighted backends, TCP to a server that speaks first, redirect, prefix rewrite, header set/remove, mirror,
 // and a route whose backend has no Dataplane. The control plane and `dp run` are the built CLI.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { httpBackend, readTcp, readTls, tcpBackend, tlsBackend, type Backend } from '../support/backends.js';
+import { greetingBackend, httpBackend, readGreeting, readTcp, readTls, tcpBackend, tlsBackend, type Backend } from '../support/backends.js';
 import { eventually, freePort, httpsRequest, portico, PORTICO_BIN, request, start, type Running } from '../support/processes.js';
 
 const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures');
@@ -19,6 +19,7 @@ interface Ports {
   https: number;
   tls: number;
   tcp: number;
+  greeting: number;
 }
 
 function dataplane(name: string, port: number, tags: Record<string, string>): Record<string, unknown> {
@@ -42,6 +43,7 @@ function manifests(p: Ports, b: Record<string, Backend>): Record<string, unknown
     dataplane('tls-backend', b.tls!.port, { 'kuma.io/service': 'tls-backend' }),
     dataplane('tcp-one', b.tcpOne!.port, { 'kuma.io/service': 'tcp-echo', version: 'one' }),
     dataplane('tcp-two', b.tcpTwo!.port, { 'kuma.io/service': 'tcp-echo', version: 'two' }),
+    dataplane('greeter', b.greeter!.port, { 'kuma.io/service': 'greeter' }),
     {
       type: 'MeshGateway',
       mesh: 'default',
@@ -54,6 +56,7 @@ function manifests(p: Ports, b: Record<string, Backend>): Record<string, unknown
           { port: p.https, protocol: 'HTTPS', hostname: 'b.example.com', tags: { port: 'https' }, tls: { mode: 'TERMINATE', certificates: [{ inlineString: bundle('b.example.com') }] } },
           { port: p.tls, protocol: 'TLS', hostname: 'tls.example.com', tags: { port: 'tls' }, tls: { mode: 'PASSTHROUGH' } },
           { port: p.tcp, protocol: 'TCP', tags: { port: 'tcp' }, resources: { connectionLimit: 250 } },
+          { port: p.greeting, protocol: 'TCP', tags: { port: 'greeting' } },
         ],
       },
     },
@@ -79,6 +82,7 @@ function manifests(p: Ports, b: Record<string, Backend>): Record<string, unknown
     route('https-a', 'https', { http: { hostnames: ['a.example.com'], rules: [{ matches: prefix('/'), backends: [to('web')] }] } }),
     route('https-b', 'https', { http: { hostnames: ['b.example.com'], rules: [{ matches: prefix('/'), backends: [to('api')] }] } }),
     route('tls-passthrough', 'tls', { tcp: { rules: [{ backends: [to('tls-backend')] }] } }),
+    route('greeting', 'greeting', { tcp: { rules: [{ backends: [to('greeter')] }] } }),
     route('tcp-split', 'tcp', { tcp: { rules: [{ backends: [{ weight: 1, ...to('tcp-echo', { version: 'one' }) }, { weight: 1, ...to('tcp-echo', { version: 'two' }) }] }] } }),
   ];
 }
@@ -106,8 +110,9 @@ describe('gateway features end to end (real Envoy, real traffic)', () => {
       tls: await tlsBackend('tls-backend', pem('tls-backend.example.com.cert.pem'), pem('tls-backend.example.com.key.pem')),
       tcpOne: await tcpBackend('tcp-one'),
       tcpTwo: await tcpBackend('tcp-two'),
+      greeter: await greetingBackend('greeter', '220 greeter ready'),
     });
-    Object.assign(ports, { http: await freePort(), https: await freePort(), tls: await freePort(), tcp: await freePort() });
+    Object.assign(ports, { http: await freePort(), https: await freePort(), tls: await freePort(), tcp: await freePort(), greeting: await freePort() });
     const applied = await portico(['apply', '-f', '-', '--api', apiUrl], manifests(ports, backends).map((d) => stringify(d)).join('---\n'));
     expect(applied.code, applied.output).toBe(0);
     const dpFile = path.join(FIXTURES, '..', '..', '..', 'examples', 'universal', 'gateway-dataplane.yaml');
@@ -148,6 +153,10 @@ describe('gateway features end to end (real Envoy, real traffic)', () => {
     expect([...counts.keys()].sort()).toEqual(['tcp-one', 'tcp-two']);
     expect(counts.get('tcp-one')!).toBeGreaterThan(60);
     expect(counts.get('tcp-two')!).toBeGreaterThan(60);
+  });
+
+  it('proxies TCP to a server that speaks first: the greeting arrives before the client sends a byte', async () => {
+    expect(await readGreeting(ports.greeting)).toBe('220 greeter ready');
   });
 
   it('delivers the listener connection limit over RTDS into the gateway.listeners runtime layer', async () => {

@@ -58,7 +58,7 @@ describe('a configuration the real Envoy rejects is visible in the statuses', ()
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'portico-nack-'));
-    cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', apiPort: 0, xdsPort: 0, debounceMs: 10, nackBackoffMs: 500, logger: pino({ level: 'silent' }) });
+    cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, debounceMs: 10, nackBackoffMs: 500, logger: pino({ level: 'silent' }) });
     backend = await httpBackend('backend');
     gatewayPort = await freePort();
     await put({ type: 'Mesh', name: 'default' });
@@ -74,7 +74,7 @@ describe('a configuration the real Envoy rejects is visible in the statuses', ()
     const dpFile = path.join(dir, 'gw-1.yaml');
     writeFileSync(dpFile, ['type: Dataplane', 'mesh: default', 'name: gw-1', 'networking:', '  address: 127.0.0.1', '  gateway:', '    type: BUILTIN', '    tags:', "      kuma.io/service: edge", ''].join('\n'));
     const admin = await freePort();
-    envoy = start(process.execPath, [PORTICO_BIN, 'dp', 'run', '--cp', `http://127.0.0.1:${cp.xdsPort}`, '--dataplane-file', dpFile, '--admin-port', String(admin), '--log-level', 'warn', '--drain-time', '1']);
+    envoy = start(process.execPath, [PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${cp.xdsPort}`, '--ca-cert-file', cp.caFile!, '--dataplane-file', dpFile, '--admin-port', String(admin), '--log-level', 'warn', '--drain-time', '1']);
     await eventually(async () => (await servedBy('/api')) === 'backend', 45_000, 'traffic through the gateway');
   }, 90_000);
 

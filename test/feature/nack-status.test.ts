@@ -3,6 +3,7 @@
 // REST statuses of the MeshGateway and of the route on that listener say Rejected with the
 // proxy's reason, a route on another listener stays Programmed, the Dataplane's insight carries
 // the NACK, and a later accepted version clears all of it.
+import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/runtime/control-plane.js';
@@ -66,7 +67,7 @@ async function seed(cp: ControlPlane): Promise<void> {
 }
 
 function connect(cp: ControlPlane, nodeId: string, mode: AdsMode): AdsClient {
-  const client = AdsClient.connect(`127.0.0.1:${cp.xdsPort}`, nodeId, mode, { followReferences: true });
+  const client = AdsClient.connect(`127.0.0.1:${cp.xdsPort}`, nodeId, mode, { followReferences: true, ca: readFileSync(cp.caFile!, 'utf8') });
   clients.push(client);
   client.subscribe(TypeUrl.Cluster);
   client.subscribe(TypeUrl.Listener);
@@ -91,7 +92,7 @@ async function rdsInsight(cp: ControlPlane): Promise<Record<string, unknown> | u
 
 describe('a NACK in the statuses users read', () => {
   it('MeshGateway and the route on the rejected listener say Rejected with the reason; an accepted version recovers', async () => {
-    const cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', apiPort: 0, xdsPort: 0, debounceMs: 10, nackBackoffMs: 200, logger });
+    const cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, debounceMs: 10, nackBackoffMs: 200, logger });
     running.push(cp);
     await seed(cp);
     const sotw = connect(cp, 'default.gw-1', 'sotw');

@@ -1,5 +1,6 @@
 // In-process upstreams for end-to-end tests: HTTP echo servers that record what they received,
-// a TLS server that names itself, and TCP servers that write their name to every connection.
+// a TLS server that names itself, TCP servers that write their name to every connection, and a
+// TCP server that greets first, as MySQL, SMTP, FTP and SSH servers do.
 // All bind 127.0.0.1 on OS-chosen ports.
 import http from 'node:http';
 import net from 'node:net';
@@ -67,15 +68,43 @@ export async function tlsBackend(name: string, cert: string, key: string): Promi
   return { name, port: await listen(server), seen: [], close: closer(server, sockets) };
 }
 
-/**
- * A TCP server that answers the client's first bytes with `<name>\n` and closes. Client speaks
- * first on purpose: gateway listeners carry `tls_inspector` (gateway.md §2.11), which waits for the
- * client's first bytes, so server-speaks-first protocols stall until the listener filter timeout.
- */
+/** A TCP server that answers the client's first bytes with `<name>\n` and closes. */
 export async function tcpBackend(name: string): Promise<Backend> {
   const server = net.createServer((socket) => socket.once('data', () => socket.end(`${name}\n`)));
   const sockets = track(server);
   return { name, port: await listen(server), seen: [], close: closer(server, sockets) };
+}
+
+/** A TCP server that writes `<greeting>\n` as soon as a client connects, before reading anything. */
+export async function greetingBackend(name: string, greeting: string): Promise<Backend> {
+  const server = net.createServer((socket) => {
+    socket.on('data', () => undefined);
+    socket.write(`${greeting}\n`);
+  });
+  const sockets = track(server);
+  return { name, port: await listen(server), seen: [], close: closer(server, sockets) };
+}
+
+/**
+ * Connect over TCP without sending anything and resolve the first line the server writes. A
+ * gateway that waited for client bytes first would never deliver it.
+ */
+export function readGreeting(port: number, host = '127.0.0.1'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, host);
+    let data = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (c: string) => {
+      data += c;
+      const end = data.indexOf('\n');
+      if (end < 0) return;
+      socket.destroy();
+      resolve(data.slice(0, end));
+    });
+    socket.once('end', () => reject(new Error(`connection closed before a greeting line; got ${JSON.stringify(data)}`)));
+    socket.once('error', reject);
+    socket.setTimeout(5_000, () => socket.destroy(new Error('no greeting within 5 s')));
+  });
 }
 
 /** Connect over TCP, send a line, and read everything until the peer closes. */

@@ -87,6 +87,16 @@ describe('buildListener', () => {
     expect(tcp).toEqual([{}]);
   });
 
+  it('inspects TLS on every port but TCP, where the server may speak first (docs/differences-from-kuma.md)', () => {
+    const inspectors = (protocol: ir.Protocol, groups: readonly ir.HostnameGroup[]) =>
+      ((buildListener(listener(protocol, groups), '10.0.0.1', GW) as { listener_filters?: Obj[] }).listener_filters ?? []).map((f) => f.name);
+    const tls = 'envoy.filters.listener.tls_inspector';
+    expect(inspectors('TCP', [{ hostname: '*', tcpForwards: [] }])).toEqual([]);
+    expect(inspectors('HTTP', [HTTP_GROUP])).toEqual([tls]);
+    expect(inspectors('HTTPS', [httpsGroup('a.example.com', TERMINATE)])).toEqual([tls]);
+    expect(inspectors('TLS', [{ hostname: '*', tls: { mode: 'PASSTHROUGH', certificates: [] }, tcpForwards: [] }])).toEqual([tls]);
+  });
+
   it('gives TLS passthrough chains no transport socket and terminating ones no ALPN', () => {
     const forwards = [{ cluster: 'db', weight: 1, meshCluster: true }];
     const groups: ir.HostnameGroup[] = [
