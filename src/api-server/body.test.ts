@@ -45,3 +45,38 @@ describe('parseDocuments', () => {
     if (!r.ok) expect(r.violations.map((v) => v.field)).toEqual(['items[1]']);
   });
 });
+
+describe('limits of docs/limits.md', () => {
+  const message = (r: ReturnType<typeof parseSingleDocument> | ReturnType<typeof parseDocuments>) => (r.ok ? undefined : r.violations);
+
+  it('refuses nesting past 64 levels before parsing, naming the limit and the place', () => {
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    expect(message(parseSingleDocument(deep, 'json'))).toEqual([{ field: '', message: 'nesting deeper than 64 levels at line 1, column 321' }]);
+    const block = Array.from({ length: 65 }, (_, i) => `${' '.repeat(i)}a:`).join('\n');
+    expect(message(parseDocuments(block, 'yaml'))).toEqual([{ field: '', message: 'nesting deeper than 64 levels at line 65, column 65' }]);
+    expect(parseSingleDocument('{"a":'.repeat(64) + '1' + '}'.repeat(64), 'json').ok).toBe(true);
+  });
+
+  it('refuses more than 20,000 values before parsing', () => {
+    const wide = `[${'1,'.repeat(20_000)}1]`;
+    expect(message(parseSingleDocument(wide, 'json'))).toEqual([{ field: '', message: 'more than 20000 values (list items and map entries) at line 1, column 39999' }]);
+  });
+
+  it('refuses more than 1,000 documents without parsing them', () => {
+    expect(message(parseDocuments('---\na: 1\n'.repeat(1001), 'yaml'))).toEqual([{ field: 'items', message: 'must have at most 1000 documents' }]);
+    const ok = parseDocuments('---\na: 1\n'.repeat(1000), 'yaml');
+    expect(ok.ok && ok.value.length).toBe(1000);
+  });
+
+  it('finds duplicate keys in linear time with the parser message', () => {
+    const keys = Array.from({ length: 15_000 }, (_, i) => `"k${i}":1`);
+    const r = parseSingleDocument(`{${keys.join(',')},"k7":2}`, 'json');
+    expect(message(r)?.[0]?.message).toMatch(/^invalid JSON: Map keys must be unique at line 1, column \d+$/);
+  });
+
+  it('refuses aliases that nest past the limit once expanded', () => {
+    const lines = ['a0: &a0 [[[[[[[[[[1]]]]]]]]]]'];
+    for (let i = 1; i < 8; i++) lines.push(`a${i}: &a${i} [[[[[[[[[[*a${i - 1}]]]]]]]]]]`);
+    expect(message(parseSingleDocument(lines.join('\n'), 'yaml'))).toEqual([{ field: '', message: 'nesting deeper than 64 levels once aliases are expanded' }]);
+  });
+});

@@ -1,6 +1,6 @@
-// The HTTP side of the REST API: reads bodies under a size cap, hands decoded requests to the
-// pure router and writes its JSON responses. No framework: node:http is enough for a dozen
-// routes and keeps the request path easy to audit. The same handler also serves HTTPS (Kuma's
+// The HTTP side of the REST API: reads bodies under a size cap (http/bounded-body.ts), hands
+// decoded requests to the pure router and writes its JSON responses. No framework: node:http is
+// enough for a dozen routes and keeps the request path easy to audit. The same handler also serves HTTPS (Kuma's
 // port 5682) when the control plane gives it a certificate.
 import http from 'node:http';
 import https from 'node:https';
@@ -8,6 +8,7 @@ import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ResourceStore } from '../core/store.js';
+import { answerTooLarge, readBoundedBody } from '../http/bounded-body.js';
 import { MAX_BODY_BYTES } from './body.js';
 import { internalError, payloadTooLarge, type ApiResponse } from './problem.js';
 import type { ApiRequest } from './resources.js';
@@ -55,9 +56,6 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** How long a connection may keep sending an oversized body after its 413 before it is cut. */
-const DRAIN_GRACE_MS = 5_000;
-
 /** Build the REST API server (Kuma-compatible resource endpoints plus POST /apply). */
 export function createApiServer(options: ApiServerOptions): ApiServer {
   const log = options.logger.child({ module: 'api-server' });
@@ -96,60 +94,27 @@ function tlsOptions(c: ApiCertificate): { cert: string; key: string; minVersion:
 /** Read, route, answer. */
 async function handle(router: Router, limit: number, req: http.IncomingMessage, res: http.ServerResponse) {
   const url = requestUrl(req);
-  const body = await readBody(req, limit);
-  if (body === undefined) {
-    drainThenClose(req);
-    send(res, payloadTooLarge(url.pathname, limit), true);
+  const read = await readBoundedBody(req, limit);
+  if (read.kind === 'aborted') return;
+  if (read.kind === 'too-large') {
+    const payload = `${JSON.stringify(payloadTooLarge(url.pathname, limit).body)}\n`;
+    answerTooLarge(req, res, { status: 413, contentType: 'application/json', payload });
     return;
   }
+  const body = read.body.toString('utf8');
   const remote = req.socket.remoteAddress;
   const request: ApiRequest = { method: req.method ?? 'GET', url, headers: headerMap(req), body, ...(remote ? { remoteAddress: remote } : {}) };
   send(res, await router(request));
 }
 
-/**
- * The body as UTF-8 text, or undefined as soon as it exceeds `limit` bytes (a declared
- * Content-Length over the limit is refused before reading anything), so at most `limit` bytes
- * are ever buffered.
- */
-function readBody(req: http.IncomingMessage, limit: number): Promise<string | undefined> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.resolve(undefined);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData).off('end', onEnd);
-        resolve(undefined);
-      } else chunks.push(chunk);
-    };
-    const onEnd = (): void => resolve(Buffer.concat(chunks).toString('utf8'));
-    req.on('data', onData).on('end', onEnd).on('error', reject);
-  });
-}
-
-/**
- * Discard the rest of an oversized body so the client can read its 413 (closing a socket with
- * unread data makes the kernel reset it, and the client would see a reset instead), but cut the
- * connection if the client keeps sending for too long.
- */
-function drainThenClose(req: http.IncomingMessage): void {
-  const timer = setTimeout(() => req.socket.destroy(), DRAIN_GRACE_MS);
-  timer.unref();
-  req.on('end', () => clearTimeout(timer)).resume();
-}
-
 /** Write a router response as JSON, or as text when it says so. */
-function send(res: http.ServerResponse, response: ApiResponse, closeConnection = false): void {
+function send(res: http.ServerResponse, response: ApiResponse): void {
   const text = response.contentType === 'text/plain' && typeof response.body === 'string';
   const payload = text ? String(response.body) : `${JSON.stringify(response.body)}\n`;
   res.statusCode = response.status;
   for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
   res.setHeader('content-type', text ? 'text/plain; charset=utf-8' : 'application/json');
   res.setHeader('content-length', Buffer.byteLength(payload));
-  if (closeConnection) res.setHeader('connection', 'close');
   res.end(payload);
 }
 

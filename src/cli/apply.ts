@@ -2,7 +2,6 @@
 // send the file to POST /apply, which writes all of it or nothing. Local validation gives the
 // user every mistake at once with file and document number before any network round trip; the
 // server validates again because it is the authority (and sees which meshes exist).
-import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { parseResourceDocument } from '../api/resource-document.js';
 import type { Violation } from '../api/violation.js';
@@ -10,6 +9,7 @@ import { parseDocuments } from '../api-server/body.js';
 import { findResourceType } from '../core/registry.js';
 import { ApiClient, type ApiCause } from './api-client.js';
 import { apiClientFor } from './api-connection.js';
+import { readInputFile } from './input-file.js';
 import { failWith, printError, type CliIo } from './output.js';
 
 /** The `apply` command; `done` receives the exit code. */
@@ -50,7 +50,7 @@ async function readSource(
   file: string,
 ): Promise<{ ok: true; value: string } | { ok: false; message: string }> {
   try {
-    return { ok: true, value: file === '-' ? await io.readStdin() : await readFile(file, 'utf8') };
+    return { ok: true, value: file === '-' ? await io.readStdin() : readInputFile(file) };
   } catch (err) {
     return { ok: false, message: err instanceof Error ? err.message : String(err) };
   }

@@ -4,9 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { parse } from 'yaml';
 import { findEnvoyBinary } from '../xds/envoy/envoy-binary.js';
+import { parseUntrustedYaml } from '../decode/untrusted-yaml.js';
 import { httpRequest } from './http-request.js';
+import { MAX_DATAPLANE_FILE_BYTES, readInputFile } from './input-file.js';
 
 /** Options of `portico dp run`. */
 export interface DpRunOptions {
@@ -47,13 +48,15 @@ export interface BootstrapRequestBody {
 }
 
 /** Build the bootstrap request from the flags (and the Dataplane file when given). */
-export function bootstrapRequest(opts: DpRunOptions, readFile = (p: string) => readFileSync(p, 'utf8'), caCert?: string): BootstrapRequestBody {
+export function bootstrapRequest(opts: DpRunOptions, readFile = (p: string) => readInputFile(p, MAX_DATAPLANE_FILE_BYTES), caCert?: string): BootstrapRequestBody {
   let mesh = opts.mesh;
   let name = opts.name;
   let dataplaneResource: string | undefined;
   if (opts.dataplaneFile) {
     dataplaneResource = readFile(opts.dataplaneFile);
-    const doc = parse(dataplaneResource, { uniqueKeys: true }) as Record<string, unknown> | null;
+    const parsed = parseUntrustedYaml(dataplaneResource);
+    if (!parsed.ok) throw new Error(`${opts.dataplaneFile}: ${parsed.message}`);
+    const doc = parsed.value as Record<string, unknown> | null;
     const meta = (doc?.metadata ?? {}) as Record<string, unknown>;
     mesh ??= typeof doc?.mesh === 'string' ? doc.mesh : undefined;
     name ??= typeof doc?.name === 'string' ? doc.name : typeof meta.name === 'string' ? meta.name : undefined;

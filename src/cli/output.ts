@@ -3,6 +3,7 @@
 // Items arrive as untyped JSON, so every column reads defensively and prints `-` when absent.
 import { stringify } from 'yaml';
 import type { Kind } from '../core/resource.js';
+import { readInputStream } from './input-file.js';
 
 /** Output formats of `portico get`. */
 export const OUTPUT_FORMATS = ['table', 'yaml', 'json'] as const;
@@ -137,7 +138,7 @@ const COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** The whole of standard input (for `apply -f -`). */
+  /** The whole of standard input (for `apply -f -`), up to the input size limit. */
   readonly readStdin: () => Promise<string>;
   readonly now: () => Date;
   /**
@@ -152,11 +153,7 @@ export function processIo(): CliIo {
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
-    readStdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-      return Buffer.concat(chunks).toString('utf8');
-    },
+    readStdin: () => readInputStream(process.stdin),
     now: () => new Date(),
     env: process.env,
   };

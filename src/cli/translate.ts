@@ -3,7 +3,6 @@
 // no store). Every document of every file is validated first and all mistakes are printed at
 // once, as `portico apply` does. The output is a function of the files' content alone, so it can
 // be diffed between two versions of a manifest.
-import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseResourceDocument, type ParsedResource } from '../api/resource-document.js';
 import { parseDocuments } from '../api-server/body.js';
@@ -16,6 +15,7 @@ import { readCertificateFiles } from '../runtime/certificate-files.js';
 import { envoyDump } from '../runtime/envoy-dump.js';
 import { proxyEnvoyResources } from '../runtime/proxy-resources.js';
 import { formatJson, formatYaml, printError, processIo, type CliIo } from './output.js';
+import { readInputFile } from './input-file.js';
 
 /** Options of `portico translate`. */
 export interface TranslateOptions {
@@ -91,7 +91,7 @@ async function readSources(io: CliIo, files: readonly string[]): Promise<{ ok: t
   for (const file of files) {
     const name = file === '-' ? '<stdin>' : file;
     try {
-      sources.push({ name, text: file === '-' ? await io.readStdin() : await readFile(file, 'utf8') });
+      sources.push({ name, text: file === '-' ? await io.readStdin() : readInputFile(file) });
     } catch (err) {
       return { ok: false, message: `cannot read ${name}: ${err instanceof Error ? err.message : String(err)}` };
     }

@@ -25,7 +25,7 @@ function fieldOf(schema: ReturnType<typeof object>, name = 'f') {
 }
 
 describe('openApiSchema', () => {
-  it('types scalars, keeping non-default string caps and leaving bytes without a format', () => {
+  it('types scalars, with every string cap, leaving bytes without a format', () => {
     const s = object('S.', {
       a: field(text(), 'A.'),
       b: field(text(63), 'B.'),
@@ -34,7 +34,7 @@ describe('openApiSchema', () => {
       e: field(bool(), 'E.'),
     });
     expect(openApiSchema(s).properties).toEqual({
-      a: { description: 'A.', type: 'string' },
+      a: { description: 'A.', maxLength: 65_536, type: 'string' },
       b: { description: 'B.', maxLength: 63, type: 'string' },
       c: { description: 'C.', type: 'string' },
       d: { description: 'D.', type: 'number' },
@@ -113,7 +113,7 @@ describe('openApiSchema', () => {
         maxItems: 7,
         type: 'array',
       },
-      tags: { additionalProperties: { type: 'string' }, description: 'T.', maxProperties: 5, type: 'object' },
+      tags: { additionalProperties: { maxLength: 65_536, type: 'string' }, description: 'T.', maxProperties: 5, type: 'object' },
     });
   });
 

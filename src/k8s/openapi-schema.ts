@@ -10,13 +10,12 @@
 //     (and prints 64-bit integers as strings); enums list their names and their numbers;
 //   - decoder defaults are not emitted: they are normalisation, and the API server writing
 //     `queryParameters: []` beside a user's `query_parameters` would create a duplicate.
+// Every list, map and string carries the decoder's cap (maxItems, maxProperties, maxLength;
+// docs/limits.md), so kubectl reports an oversized list at the schema, before the webhook.
 // Kubernetes shapes (snakeCase false: MeshGatewayInstance, status) are plain Kubernetes types:
 // one spelling, typed integers, string enums, and scalar defaults emitted as API defaults.
 
 import {
-  DEFAULT_MAX_ENTRIES,
-  DEFAULT_MAX_ITEMS,
-  MAX_STRING_LENGTH,
   fieldSpellings,
   type EnumSchema,
   type FieldSchema,
@@ -84,7 +83,7 @@ function convert(schema: Schema, fieldDoc: string | undefined, dialect: Dialect,
 function shape(schema: Schema, dialect: Dialect, options: OpenApiOptions): JsonSchemaProps {
   switch (schema.kind) {
     case 'string':
-      return { type: 'string', ...(schema.maxLength !== MAX_STRING_LENGTH ? { maxLength: schema.maxLength } : {}) };
+      return { type: 'string', maxLength: schema.maxLength };
     // No `format: byte`: Kubernetes checks standard padded base64, the decoder also takes URL-safe
     // and unpadded text.
     case 'bytes':
@@ -101,14 +100,14 @@ function shape(schema: Schema, dialect: Dialect, options: OpenApiOptions): JsonS
       return {
         type: 'array',
         items: convert(schema.items, undefined, dialect, options),
-        ...(schema.maxItems !== DEFAULT_MAX_ITEMS ? { maxItems: schema.maxItems } : {}),
+        maxItems: schema.maxItems,
         ...listMap(schema.items, options),
       };
     case 'map':
       return {
         type: 'object',
         additionalProperties: convert(schema.values, undefined, dialect, options),
-        ...(schema.maxEntries !== DEFAULT_MAX_ENTRIES ? { maxProperties: schema.maxEntries } : {}),
+        maxProperties: schema.maxEntries,
       };
     case 'freeform':
       return { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };

@@ -1,5 +1,5 @@
-import { parse } from 'yaml';
 import { parseResourceDocument } from '../api/resource-document.js';
+import { parseUntrustedYaml } from '../decode/untrusted-yaml.js';
 import type { StoredResource } from '../core/resource.js';
 import { ConflictError, type ResourceStore } from '../core/store.js';
 
@@ -42,13 +42,9 @@ async function register(
   store: ResourceStore,
   req: DataplaneRequest,
 ): Promise<{ ok: true; dataplane: StoredResource<'Dataplane'> } | Extract<DataplaneResolution, { ok: false }>> {
-  let doc: unknown;
-  try {
-    doc = parse(req.dataplaneResource ?? '', { uniqueKeys: true });
-  } catch (err) {
-    return { ok: false, status: 422, message: `dataplane resource is not valid YAML or JSON: ${(err as Error).message}` };
-  }
-  const parsed = parseResourceDocument(doc);
+  const doc = parseUntrustedYaml(req.dataplaneResource ?? '');
+  if (!doc.ok) return { ok: false, status: 422, message: `dataplane resource is not valid YAML or JSON: ${doc.message}` };
+  const parsed = parseResourceDocument(doc.value);
   if (!parsed.ok) {
     return { ok: false, status: 422, message: parsed.violations.map((v) => `${v.field}: ${v.message}`).join('; ') };
   }

@@ -203,3 +203,23 @@ describe('POST /bootstrap', () => {
     expect(asked.at(-1)).toMatchObject({ credential: 'mine', proxy: { mesh: 'default', name: 'gw-1' }, candidate: { name: 'gw-1', networking: { address: '10.0.0.7' } } });
   });
 });
+
+describe('POST /bootstrap limits (docs/limits.md)', () => {
+  it('answers 413 to a 10 MB upload, and the client reads it', async () => {
+    const base = await start(true);
+    const res = await fetch(`${base}/bootstrap`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.alloc(10 * 1024 * 1024, 32) });
+    expect(res.status).toBe(413);
+    expect(await res.text()).toBe('request body larger than 1048576 bytes');
+  });
+
+  it('answers 422 naming the limit to a deep request or a deep inline Dataplane', async () => {
+    const base = await start();
+    const deepRequest = await post(base, `{"mesh":"default","name":"gw-1","x":${'['.repeat(100)}${']'.repeat(100)}}`);
+    expect(deepRequest.status).toBe(422);
+    expect(deepRequest.body).toBe('invalid JSON: nesting deeper than 64 levels at line 1, column 100');
+    const deepDataplane = await post(base, { mesh: 'default', name: 'gw-1', dataplaneResource: `${DATAPLANE}x: ${'['.repeat(65)}` });
+    expect(deepDataplane.status).toBe(422);
+    expect(deepDataplane.body).toMatch(/dataplaneResource: cannot be parsed: nesting deeper than 64 levels at line 10, column 67/);
+    expect(resolved).toEqual([]);
+  });
+});

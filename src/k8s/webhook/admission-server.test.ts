@@ -205,6 +205,13 @@ describe('admission server (zone)', () => {
     expect(chunked.status).toBe(413);
   });
 
+  it('answers 400 naming the limit to a review nested deeper than 64 levels, before parsing it', async () => {
+    const deep = `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`;
+    const res = await request(server.port, { headers: { 'content-type': 'application/json' }, chunks: [deep] });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toEqual({ message: 'request body is not accepted: nesting deeper than 64 levels at line 1, column 387' });
+  });
+
   it('answers 404 on other paths and 405 on other methods', async () => {
     expect((await request(server.port, { path: '/validate-v1-secret' })).status).toBe(404);
     expect((await request(server.port, { method: 'GET' })).status).toBe(405);

@@ -7,6 +7,8 @@ import https from 'node:https';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { textLimitError } from '../../decode/untrusted-yaml.js';
+import { answerTooLarge, readBoundedBody } from '../../http/bounded-body.js';
 import { WEBHOOK_PATH } from '../render/webhook-configuration.js';
 import { admissionResponse, decodeAdmissionReview, type AdmissionRequest, type AdmissionVerdict } from './admission-review.js';
 import { admit, type ControlPlaneMode } from './admit.js';
@@ -14,8 +16,6 @@ import { admit, type ControlPlaneMode } from './admit.js';
 /** Largest AdmissionReview accepted; Kubernetes caps objects near 1.5 MiB and a review holds two. */
 export const MAX_ADMISSION_BODY_BYTES = 3 * 1024 * 1024;
 
-/** How long a connection may keep sending an oversized body after its 413 before it is cut. */
-const DRAIN_GRACE_MS = 5_000;
 /** A review must arrive well within the API server's own 10 s webhook timeout. */
 const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -71,12 +71,13 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, limit: numb
     res.setHeader('allow', 'POST');
     return sendJson(res, 405, { message: 'method not allowed; use POST' });
   }
-  readBody(req, limit, (body) => {
-    if (body === undefined) {
-      drainThenClose(req);
-      return sendJson(res, 413, { message: `request body exceeds ${limit} bytes` }, true);
+  void readBoundedBody(req, limit).then((read) => {
+    if (read.kind === 'aborted') return;
+    if (read.kind === 'too-large') {
+      const payload = JSON.stringify({ message: `request body exceeds ${limit} bytes` });
+      return answerTooLarge(req, res, { status: 413, contentType: 'application/json', payload });
     }
-    guarded(req, res, log, () => review(body, res, mode, log));
+    guarded(req, res, log, () => review(read.body, res, mode, log));
   });
 }
 
@@ -93,9 +94,13 @@ function guarded(req: http.IncomingMessage, res: http.ServerResponse, log: Logge
 
 /** Decode, decide, answer. Object contents are never logged: they may be Secrets. */
 function review(body: Buffer, res: http.ServerResponse, mode: ControlPlaneMode, log: Logger): void {
+  const text = body.toString('utf8');
+  // JSON.parse is iterative, but the schema decoder that reads the object afterwards is not.
+  const deep = textLimitError(text);
+  if (deep !== undefined) return sendJson(res, 400, { message: `request body is not accepted: ${deep}` });
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     // The parser's message quotes the body, which may be a Secret: it is not repeated.
     return sendJson(res, 400, { message: 'request body is not valid JSON' });
@@ -119,42 +124,11 @@ function decisionFields(request: AdmissionRequest, verdict: AdmissionVerdict): R
   };
 }
 
-/**
- * Calls back with the body, or undefined as soon as it exceeds `limit` bytes (a declared
- * Content-Length over the limit is refused before reading), so at most `limit` bytes are buffered.
- */
-function readBody(req: http.IncomingMessage, limit: number, done: (body: Buffer | undefined) => void): void {
-  if (Number(req.headers['content-length'] ?? 0) > limit) return done(undefined);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const onData = (chunk: Buffer): void => {
-    size += chunk.length;
-    if (size <= limit) return void chunks.push(chunk);
-    req.off('data', onData).off('end', onEnd);
-    done(undefined);
-  };
-  const onEnd = (): void => done(Buffer.concat(chunks));
-  // A client that aborts mid-body has nobody left to answer.
-  req.on('data', onData).on('end', onEnd).on('error', () => req.destroy());
-}
-
-/**
- * Discard the rest of an oversized body so the client can read its 413 (closing a socket with
- * unread data makes the kernel reset it, and the client would see a reset instead), but cut the
- * connection if the client keeps sending for too long.
- */
-function drainThenClose(req: http.IncomingMessage): void {
-  const timer = setTimeout(() => req.socket.destroy(), DRAIN_GRACE_MS);
-  timer.unref();
-  req.on('end', () => clearTimeout(timer)).resume();
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown, closeConnection = false): void {
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
   res.statusCode = status;
   res.setHeader('content-type', 'application/json');
   res.setHeader('content-length', Buffer.byteLength(payload));
-  if (closeConnection) res.setHeader('connection', 'close');
   res.end(payload);
 }
 

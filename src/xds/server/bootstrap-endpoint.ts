@@ -11,6 +11,8 @@
 import type http from 'node:http';
 import { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
+import { textLimitError } from '../../decode/untrusted-yaml.js';
+import { answerTooLarge, readBoundedBody } from '../../http/bounded-body.js';
 import { buildBootstrap, renderBootstrapYaml, DEFAULT_ADMIN_PORT } from './bootstrap.js';
 import type { BootstrapParams } from './bootstrap.js';
 import { parseBootstrapRequest } from './bootstrap-request.js';
@@ -79,10 +81,15 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, optio
   const routes = DATAPLANE_HTTP_ROUTES.filter((r) => r.path === path);
   if (routes.length === 0) throw new HttpError(404, 'not found');
   if (!routes.some((r) => r.method === req.method)) throw new HttpError(405, 'method not allowed');
-  const body = await readBody(req, options.maxBodyBytes ?? 1024 * 1024);
+  const body = await readBody(req, res, options.maxBodyBytes ?? 1024 * 1024);
+  if (body === undefined) return;
+  const text = body.toString('utf8');
+  // JSON.parse is iterative, but what reads the request afterwards (JSON.stringify) is not.
+  const deep = textLimitError(text);
+  if (deep !== undefined) throw new HttpError(422, `invalid JSON: ${deep}`);
   let json: unknown;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    json = JSON.parse(text);
   } catch (err) {
     throw new HttpError(422, `invalid JSON: ${(err as Error).message}`);
   }
@@ -179,15 +186,14 @@ function xdsAddressOf(req: http.IncomingMessage): { host: string; port: number }
   return { host: match[1] ?? match[2] ?? local.host, port: match[3] ? Number(match[3]) : local.port };
 }
 
-async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `request body larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
+/** The body; undefined when the client left or the body is over `limit` (then 413 is sent). */
+async function readBody(req: http.IncomingMessage, res: http.ServerResponse, limit: number): Promise<Buffer | undefined> {
+  const read = await readBoundedBody(req, limit);
+  if (read.kind === 'body') return read.body;
+  if (read.kind === 'too-large') {
+    answerTooLarge(req, res, { status: 413, contentType: 'text/plain', payload: `request body larger than ${limit} bytes` });
   }
-  return Buffer.concat(chunks);
+  return undefined;
 }
 
 function send(res: http.ServerResponse, status: number, contentType: string, body: string): void {

@@ -1,7 +1,7 @@
 // The JSON body of `POST /bootstrap` (Kuma's BootstrapRequest, xds-server.md §16) and its
 // validation. Every problem is a 422 for the agent (it does not retry), so this collects all of
 // them in one message. Unknown fields are ignored: newer agents may send more.
-import { parse as parseYaml } from 'yaml';
+import { parseUntrustedYaml } from '../../decode/untrusted-yaml.js';
 
 /** `version` of the request: agent and Envoy build info, passed through to node metadata. */
 export interface BootstrapVersion {
@@ -58,13 +58,10 @@ export function parseBootstrapRequest(body: unknown): ParsedBootstrapRequest {
   const dataplaneResource = str('dataplaneResource');
   let dataplane: Json | undefined;
   if (dataplaneResource !== undefined && dataplaneResource.trim() !== '') {
-    try {
-      const parsed: unknown = parseYaml(dataplaneResource);
-      if (isObject(parsed)) dataplane = parsed;
-      else problems.push('dataplaneResource: must be a Dataplane object');
-    } catch (err) {
-      problems.push(`dataplaneResource: cannot be parsed: ${(err as Error).message}`);
-    }
+    const parsed = parseUntrustedYaml(dataplaneResource);
+    if (!parsed.ok) problems.push(`dataplaneResource: cannot be parsed: ${parsed.message}`);
+    else if (isObject(parsed.value)) dataplane = parsed.value;
+    else problems.push('dataplaneResource: must be a Dataplane object');
   }
   const mesh = str('mesh') || stringField(dataplane, 'mesh');
   const name = str('name') || stringField(dataplane, 'name');
