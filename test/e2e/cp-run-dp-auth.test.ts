@@ -1,6 +1,9 @@
 // `portico cp run` (the built CLI) selects dataplane authentication from --dp-auth or Kuma's
 // KUMA_DP_SERVER_AUTHN_DP_PROXY_TYPE: on by default, `none` only with a warning, anything else is
 // refused at start. No Envoy needed.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PORTICO_BIN, start, type Running } from '../support/processes.js';
 
@@ -11,7 +14,13 @@ afterEach(async () => {
 
 function cpRun(args: string[], env: NodeJS.ProcessEnv = {}): Running {
   // Plaintext dataplane port, so the test's requests need no CA: the switch under test is auth.
-  const p = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--store', 'memory', '--api-port', '0', '--xds-port', '0', '--xds-plaintext', ...args], { env });
+  // Its own data directory and OS-chosen ports, so nothing collides with another control plane.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'portico-dp-auth-'));
+  const p = start(
+    process.execPath,
+    [PORTICO_BIN, 'cp', 'run', '--store', 'memory', '--data-dir', dataDir, '--api-port', '0', '--api-https-port', '0', '--xds-port', '0', '--xds-plaintext', ...args],
+    { env },
+  );
   running.push(p);
   return p;
 }
