@@ -18,8 +18,6 @@ import { envoyTypeName } from './resource-status.js';
 /** The route's path; `{mesh}` and `{name}` each stand for one path segment. */
 export const DATAPLANE_INSIGHT_PATH = '/meshes/{mesh}/dataplanes+insights/{name}';
 
-const PATH_PATTERN = /^\/meshes\/([^/]+)\/dataplanes\+insights\/([^/]+)\/?$/;
-
 /** One type's delivery as served: Kuma's DiscoveryServiceStats counters plus versions and the NACK. */
 export interface TypeInsight {
   readonly responsesSent: number;
@@ -51,13 +49,14 @@ export interface SubscriptionInsight {
 
 /** The extra REST route; 404 when the path does not name a Dataplane of the store. */
 export function dataplaneInsightRoute(store: ResourceStore, cache: SnapshotCache): ExtraRoute {
-  return { method: 'GET', path: DATAPLANE_INSIGHT_PATH, access: 'authenticated', handler: async (request) => insightOf(store, cache, request) };
+  return { method: 'GET', path: DATAPLANE_INSIGHT_PATH, access: 'authenticated', handler: async (request, params) => insightOf(store, cache, request, params) };
 }
 
-async function insightOf(store: ResourceStore, cache: SnapshotCache, request: ApiRequest): Promise<ApiResponse> {
+// The router decoded `{mesh}` and `{name}` into `params`.
+async function insightOf(store: ResourceStore, cache: SnapshotCache, request: ApiRequest, params: Readonly<Record<string, string>>): Promise<ApiResponse> {
   const pathname = request.url.pathname;
-  const target = targetOf(pathname);
-  const dataplane = target && (await store.get({ kind: 'Dataplane', mesh: target.mesh, name: target.name }));
+  const { mesh, name } = params;
+  const dataplane = mesh && name ? await store.get({ kind: 'Dataplane', mesh, name }) : undefined;
   if (!dataplane) return notFound(pathname);
   return { status: 200, body: dataplaneOverview(dataplane, cache.delivery.status(proxyNodeId(dataplane.mesh, dataplane.name))) };
 }
@@ -124,15 +123,4 @@ function typeInsight(t: TypeDelivery): TypeInsight {
           },
         }),
   };
-}
-
-/** Mesh and name from the path, or undefined when it is not this route's or does not decode. */
-function targetOf(pathname: string): { mesh: string; name: string } | undefined {
-  const match = PATH_PATTERN.exec(pathname);
-  if (!match?.[1] || !match[2]) return undefined;
-  try {
-    return { mesh: decodeURIComponent(match[1]), name: decodeURIComponent(match[2]) };
-  } catch {
-    return undefined;
-  }
 }

@@ -112,8 +112,9 @@ describe('xdsDumpRoute before the cache is ready', () => {
     cache.set('default.edge-1', servedSnapshot());
     const route = xdsDumpRoute(cache);
     const request = { method: 'GET', url: new URL('http://localhost/meshes/default/dataplanes/edge-1/xds'), headers: {}, body: '' };
-    expect((await route.handler(request, {})).status).toBe(404);
+    const params = { mesh: 'default', name: 'edge-1' };
+    expect((await route.handler(request, params)).status).toBe(404);
     cache.setReady();
-    expect((await route.handler(request, {})).status).toBe(200);
+    expect((await route.handler(request, params)).status).toBe(200);
   });
 });
