@@ -4,6 +4,7 @@
 // every field. Issuing tokens is an admin's act (docs/api-auth.md).
 import type { ResourceStore } from '../core/store.js';
 import { parseDataplaneTokenRequest, type DataplaneTokens } from '../tokens/dataplane-token.js';
+import { parseSingleDocument } from './body.js';
 import { badRequest, type ApiResponse } from './problem.js';
 import type { ApiRequest } from './resources.js';
 import type { ExtraRoute } from './router.js';
@@ -17,13 +18,11 @@ export function dataplaneTokenRoute(store: ResourceStore, tokens: DataplaneToken
 }
 
 async function issue(store: ResourceStore, tokens: DataplaneTokens, request: ApiRequest, now: number): Promise<ApiResponse> {
-  let body: unknown;
-  try {
-    body = JSON.parse(request.body === '' ? '{}' : request.body);
-  } catch {
-    return badRequest(DATAPLANE_TOKEN_PATH, 'request body is not valid JSON', []);
-  }
-  const parsed = parseDataplaneTokenRequest(body);
+  // The API's one body decoder (size, nesting and duplicate-key checks included), as JSON whatever
+  // the content type, since Kuma's clients send JSON; an empty body means all defaults.
+  const body = parseSingleDocument(request.body.trim() === '' ? '{}' : request.body, 'json');
+  if (!body.ok) return badRequest(DATAPLANE_TOKEN_PATH, 'request body is not valid JSON', body.violations);
+  const parsed = parseDataplaneTokenRequest(body.value);
   if (!parsed.ok) return badRequest(DATAPLANE_TOKEN_PATH, 'invalid dataplane token request', parsed.violations);
   const mesh = parsed.value.mesh;
   if (!(await store.get({ kind: 'Mesh', mesh, name: mesh }))) {

@@ -67,6 +67,14 @@ describe('portico generate dataplane-token', () => {
     expect(((await unknownMesh.json()) as { causes: unknown[] }).causes).toEqual([{ field: 'mesh', message: 'mesh "nope" does not exist' }]);
   });
 
+  it('decodes the body with the API\'s bounded decoder: too deep, or a duplicated key, is a 400', async () => {
+    const deep = await fetch(`${api}/tokens/dataplane`, { method: 'POST', body: `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}` });
+    expect(deep.status).toBe(400);
+    expect(JSON.stringify(await deep.json())).toContain('nesting deeper than 64 levels');
+    const duplicate = await fetch(`${api}/tokens/dataplane`, { method: 'POST', body: '{"mesh":"default","mesh":"other"}' });
+    expect(duplicate.status).toBe(400);
+  });
+
   it('signs offline with --signing-key-path and --kid, no control plane needed', async () => {
     const pem = await newSigningKeyPem();
     await store.put({ kind: 'Secret', mesh: 'default', name: 'dataplane-token-signing-key-default-7', spec: { data: Buffer.from(pem).toString('base64') } });
