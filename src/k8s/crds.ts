@@ -4,11 +4,10 @@
 // kinds carry the mesh in a top-level `mesh` field beside `spec`. Which kinds have a CRD, their
 // names, scope and printer columns come from the kind descriptors (src/api/kinds). Pure: no I/O.
 
-import { KUMA_GROUP, KUMA_VERSION, type CrdForm, type KubernetesOnlyKindDescriptor, type PrinterColumn } from '../api/kinds/descriptor.js';
+import { CRD_KINDS, type CrdKind } from '../api/crd-kinds.js';
+import { KUMA_GROUP, KUMA_VERSION, type PrinterColumn } from '../api/kinds/descriptor.js';
 import { CONDITION_SCHEMA, RESOURCE_REQUIREMENTS_SCHEMA } from '../api/mesh-gateway-instance.js';
 import { QUANTITY_PATTERN } from '../api/mesh-gateway-instance-validate.js';
-import { crdNamesOf, KUBERNETES_ONLY_KINDS, RESOURCE_KINDS, type ResourceKind } from '../api/resource-kinds.js';
-import type { ObjectSchema } from '../api/schema.js';
 import { openApiSchema, sortKeysDeep, type JsonSchemaProps, type OpenApiOptions } from './openapi-schema.js';
 
 /** API group of every Portico CRD (Kuma's). */
@@ -18,22 +17,9 @@ export const CRD_VERSION = KUMA_VERSION;
 /** `kubectl get kuma` lists every kind. */
 export const CRD_CATEGORY = 'kuma';
 
+// Which kinds have a CRD, and their facts, derive from the kind descriptors.
+export { CRD_KINDS, crdKind, type CrdKind } from '../api/crd-kinds.js';
 export type { PrinterColumn } from '../api/kinds/descriptor.js';
-
-/** Facts about one CRD, derived from a kind descriptor (src/api/kinds). */
-export interface CrdKind {
-  readonly kind: string;
-  readonly plural: string;
-  readonly singular: string;
-  readonly shortNames: readonly string[];
-  readonly scope: 'Cluster' | 'Namespaced';
-  /** The object has a top-level `mesh` string beside `spec` (Kuma's mesh-scoped classic kinds). */
-  readonly meshField: boolean;
-  readonly spec: ObjectSchema;
-  /** Present when the kind has a status subresource. */
-  readonly status?: ObjectSchema;
-  readonly printerColumns: readonly PrinterColumn[];
-}
 
 /** A `apiextensions.k8s.io/v1` CustomResourceDefinition, as far as Portico writes one. */
 export interface CustomResourceDefinition {
@@ -63,36 +49,6 @@ export interface CrdVersion {
   readonly schema: { readonly openAPIV3Schema: JsonSchemaProps };
   readonly subresources?: { readonly status: Record<string, never> };
   readonly additionalPrinterColumns: readonly PrinterColumn[];
-}
-
-/** The CRD facts of a stored kind, or undefined when it is not a custom resource (Secrets). */
-function storedCrdKind(d: ResourceKind): CrdKind | undefined {
-  const form = d.kubernetes;
-  if (form.form !== 'crd') return undefined;
-  return { kind: d.kind, ...crdNamesOf(d, form), scope: form.scope, meshField: d.scope === 'mesh', ...schemas(d.schema, d.status), printerColumns: form.printerColumns };
-}
-
-/** The CRD facts of a Kubernetes-only kind. */
-function kubernetesOnlyCrdKind(d: KubernetesOnlyKindDescriptor): CrdKind {
-  const form: CrdForm = d.kubernetes;
-  return { kind: d.kind, ...d.kubernetes.names, scope: form.scope, meshField: false, ...schemas(d.schema, d.status), printerColumns: form.printerColumns };
-}
-
-function schemas(spec: ObjectSchema, status: ObjectSchema | undefined): Pick<CrdKind, 'spec' | 'status'> {
-  return status === undefined ? { spec } : { spec, status };
-}
-
-/** Every Portico CRD, in apply order: the stored kinds' (RESOURCE_KINDS order), then the Kubernetes-only ones. */
-export const CRD_KINDS: readonly CrdKind[] = [
-  ...RESOURCE_KINDS.flatMap((d) => storedCrdKind(d) ?? []),
-  ...KUBERNETES_ONLY_KINDS.map((d) => kubernetesOnlyCrdKind(d)),
-];
-
-/** The CRD facts of a kind that has one. */
-export function crdKind(kind: string): CrdKind {
-  const found = CRD_KINDS.find((k) => k.kind === kind);
-  if (!found) throw new Error(`no CRD for kind ${kind}`);
-  return found;
 }
 
 /** Kubernetes `Quantity`: a number or a quantity string. */
