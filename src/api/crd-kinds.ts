@@ -2,8 +2,8 @@
 // stored kinds kept as CRDs (RESOURCE_KINDS order), then the Kubernetes-only kinds. k8s/crds.ts
 // renders them; the install manifests (webhook rules, RBAC) list their plurals.
 
-import type { CrdForm, KubernetesOnlyKindDescriptor, PrinterColumn } from './kinds/descriptor.js';
-import { crdNamesOf, KUBERNETES_ONLY_KINDS, RESOURCE_KINDS, type ResourceKind } from './resource-kinds.js';
+import type { CrdForm, CrdNames, KubernetesOnlyKindDescriptor, PrinterColumn } from './kinds/descriptor.js';
+import { KUBERNETES_ONLY_KINDS, RESOURCE_KINDS, type ResourceKind } from './resource-kinds.js';
 import type { ObjectSchema } from './schema.js';
 
 /** Facts about one CRD. */
@@ -21,6 +21,11 @@ export interface CrdKind {
   /** Present when the kind has a status subresource. */
   readonly status?: ObjectSchema;
   readonly printerColumns: readonly PrinterColumn[];
+}
+
+/** The CRD names of a stored kind: declared, else its REST plural, singular and aliases. */
+function crdNamesOf(d: ResourceKind, form: CrdForm): CrdNames {
+  return form.names ?? { plural: d.plural, singular: d.singular, shortNames: d.aliases };
 }
 
 /** The CRD facts of a stored kind, or undefined when it is not a custom resource (Secrets). */

@@ -1,9 +1,13 @@
 // Every kind descriptor is complete and consistent with the others: the layers derive routes,
 // CLI names, CRDs and store locations from these facts, so a clash here would be a clash there.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { DataplaneSpec } from './dataplane.js';
+import type { MeshSpec } from './mesh.js';
+import type { MeshGatewaySpec } from './mesh-gateway.js';
+import type { MeshGatewayRouteSpec } from './mesh-gateway-route.js';
 import { CRD_KINDS } from './crd-kinds.js';
-import { findKind, isGlobalKind, KUBERNETES_ONLY_KINDS, parseSpec, RESOURCE_KIND_NAMES, RESOURCE_KINDS, SECRET_FORM_KINDS, type ResourceKindName } from './resource-kinds.js';
-import { SECRET_SPEC_SCHEMA } from './secret.js';
+import { findKind, isGlobalKind, KUBERNETES_ONLY_KINDS, parseSpec, RESOURCE_KIND_NAMES, RESOURCE_KINDS, SECRET_FORM_KINDS, type ResourceKindName, type SpecByKind } from './resource-kinds.js';
+import { SECRET_SPEC_SCHEMA, type SecretSpec } from './secret.js';
 
 const USER_NAME = /^[a-z][a-z0-9-]*$/;
 
@@ -11,6 +15,16 @@ describe('RESOURCE_KINDS', () => {
   it('derives the kind-name type from the list, in apply order with Mesh first', () => {
     const names: readonly ResourceKindName[] = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'Secret', 'GlobalSecret'];
     expect(RESOURCE_KIND_NAMES).toEqual(names);
+    expectTypeOf<ResourceKindName>().toEqualTypeOf<'Mesh' | 'Dataplane' | 'MeshGateway' | 'MeshGatewayRoute' | 'Secret' | 'GlobalSecret'>();
+  });
+
+  it("derives each kind's spec type from its validator", () => {
+    expectTypeOf<SpecByKind['Mesh']>().toEqualTypeOf<MeshSpec>();
+    expectTypeOf<SpecByKind['Dataplane']>().toEqualTypeOf<DataplaneSpec>();
+    expectTypeOf<SpecByKind['MeshGateway']>().toEqualTypeOf<MeshGatewaySpec>();
+    expectTypeOf<SpecByKind['MeshGatewayRoute']>().toEqualTypeOf<MeshGatewayRouteSpec>();
+    expectTypeOf<SpecByKind['Secret']>().toEqualTypeOf<SecretSpec>();
+    expectTypeOf<SpecByKind['GlobalSecret']>().toEqualTypeOf<SecretSpec>();
   });
 
   it('gives every kind a complete descriptor', () => {

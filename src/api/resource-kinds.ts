@@ -3,7 +3,7 @@
 // Also parseSpec: decode with a kind's schema, then validate whatever decoded.
 
 import { isWithin } from './field-path.js';
-import type { CrdForm, CrdNames, KubernetesOnlyKindDescriptor, ResourceKindDescriptor, SecretForm } from './kinds/descriptor.js';
+import type { ResourceKindDescriptor, SecretForm } from './kinds/descriptor.js';
 import { DATAPLANE } from './kinds/dataplane.js';
 import { GLOBAL_SECRET } from './kinds/global-secret.js';
 import { MESH } from './kinds/mesh.js';
@@ -61,19 +61,11 @@ export function findKind(name: string): ResourceKind | undefined {
   return RESOURCE_KINDS.find((d) => d.kind.toLowerCase() === n || d.plural === n || d.singular === n || d.aliases.includes(n));
 }
 
-/** The CRD names of a kind kept as a custom resource: declared, else its REST names. */
-export function crdNamesOf(descriptor: { readonly plural: string; readonly singular: string; readonly aliases: readonly string[] }, form: CrdForm): CrdNames {
-  return form.names ?? { plural: descriptor.plural, singular: descriptor.singular, shortNames: descriptor.aliases };
-}
-
 /** A stored kind kept as core/v1 Secrets, with its Kubernetes form. */
 export type SecretFormKind = ResourceKind & { readonly kubernetes: SecretForm };
 
 /** The stored kinds kept as core/v1 Secrets, in list order. */
 export const SECRET_FORM_KINDS: readonly SecretFormKind[] = RESOURCE_KINDS.filter((d): d is SecretFormKind => d.kubernetes.form === 'secret');
-
-/** Every kind with a CRD, stored or Kubernetes-only. */
-export type CrdKindDescriptor = (ResourceKind & { readonly kubernetes: CrdForm }) | KubernetesOnlyKindDescriptor;
 
 /** Decodes and validates a spec of a known kind; every violation is collected, none thrown. */
 export function parseSpec<K extends ResourceKindName>(kind: K, raw: unknown): Result<SpecByKind[K]> {

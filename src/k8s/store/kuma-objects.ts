@@ -7,11 +7,11 @@
 // MeshGateway names its certificate `secret: my-cert` without any namespace.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { DEFAULT_MESH, KUBERNETES_SECRET_API_VERSION, KUBERNETES_SECRET_KIND, MESH_LABEL, parseResourceDocument } from '../../api/resource-document.js';
-import { crdNamesOf, RESOURCE_KINDS, type ResourceKind } from '../../api/resource-kinds.js';
+import { RESOURCE_KINDS, type ResourceKind } from '../../api/resource-kinds.js';
 import type { Result } from '../../api/violation.js';
 import type { Kind, ResourceInput, ResourceKey, StoredResource } from '../../core/resource.js';
 import { buildStored } from '../../core/stored-resource.js';
-import { CRD_GROUP, CRD_VERSION } from '../crds.js';
+import { CRD_GROUP, CRD_VERSION, crdKind } from '../crds.js';
 
 /** Kuma's default system namespace, where mesh Secrets live. */
 export const DEFAULT_SYSTEM_NAMESPACE = 'kuma-system';
@@ -68,7 +68,7 @@ function locationOf(d: ResourceKind, systemNamespace: string): KindLocation {
     scope: d.scope,
     apiVersion: `${CRD_GROUP}/${CRD_VERSION}`,
     groupPath: `/apis/${CRD_GROUP}/${CRD_VERSION}`,
-    plural: crdNamesOf(d, form).plural,
+    plural: crdKind(d.kind).plural,
     namespacedName: form.scope === 'Namespaced',
   };
 }
