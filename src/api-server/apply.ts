@@ -4,7 +4,7 @@
 // store.commit() writes them, Meshes first so the resources inside a new Mesh can follow it.
 import { parseResourceDocument } from '../api/resource-document.js';
 import type { Violation } from '../api/violation.js';
-import { isGlobalKind } from '../core/registry.js';
+import { isGlobalKind } from '../api/resource-kinds.js';
 import type { ResourceInput, StoredResource } from '../core/resource.js';
 import { ConflictError, type ResourceStore, type WriteOp } from '../core/store.js';
 import { bodyFormat, parseDocuments, parseSingleDocument, type BodyDocument } from './body.js';

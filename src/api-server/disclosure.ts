@@ -11,7 +11,7 @@
 //
 // Other kinds are always shown whole; `?reveal` is accepted on them and changes nothing.
 import type { Result } from '../api/violation.js';
-import { resourceType } from '../core/registry.js';
+import { kindDescriptor } from '../api/resource-kinds.js';
 import type { StoredResource } from '../core/resource.js';
 import { toUniversal } from './resource-form.js';
 
@@ -21,7 +21,7 @@ export const REVEAL_PARAMETER = 'reveal';
 /** The universal form of `resource` as the API may show it; `reveal` is the caller's explicit ask. */
 export function disclose(resource: StoredResource, reveal: boolean): Record<string, unknown> {
   const full = toUniversal(resource);
-  if (reveal || resourceType(resource.kind).confidential !== true) return full;
+  if (reveal || kindDescriptor(resource.kind).confidential !== true) return full;
   const metadata: Record<string, unknown> = {};
   for (const key of ['type', 'mesh', 'name', 'creationTime', 'modificationTime', 'labels']) {
     if (key in full) metadata[key] = full[key];

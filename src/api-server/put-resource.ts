@@ -3,7 +3,7 @@
 // name/mesh/type that disagrees with the URL, and a missing mesh all appear in one 400.
 import { parseResourceDocument, type ParsedResource } from '../api/resource-document.js';
 import type { Result, Violation } from '../api/violation.js';
-import type { ResourceType } from '../core/registry.js';
+import type { ResourceKind } from '../api/resource-kinds.js';
 import type { ResourceInput, ResourceKey } from '../core/resource.js';
 import { ConflictError, type ResourceStore } from '../core/store.js';
 import { bodyFormat, parseSingleDocument } from './body.js';
@@ -26,7 +26,7 @@ const WRITE_ATTEMPTS = 3;
 export async function putResource(
   store: ResourceStore,
   request: ApiRequest,
-  type: ResourceType,
+  type: ResourceKind,
   key: ResourceKey,
 ): Promise<ApiResponse> {
   const instance = request.url.pathname;
@@ -78,7 +78,7 @@ async function write(
 function urlMismatches(
   raw: unknown,
   parsed: Result<ParsedResource>,
-  type: ResourceType,
+  type: ResourceKind,
   key: ResourceKey,
 ): Violation[] {
   const body = identityInBody(raw, parsed);

@@ -1,7 +1,7 @@
 // Conversions between the wire form of the REST API (Kuma's universal form) and the store's
 // resources, plus the content comparison that lets an identical write leave the version alone.
 import type { ParsedResource } from '../api/resource-document.js';
-import { isGlobalKind } from '../core/registry.js';
+import { isGlobalKind } from '../api/resource-kinds.js';
 import type { ResourceInput, ResourceKey, StoredResource } from '../core/resource.js';
 
 /** Keys the universal form reserves for metadata; a spec field of the same name never shadows them. */

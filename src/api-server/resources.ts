@@ -2,7 +2,7 @@
 // (version headers, If-Match). Handlers return responses; store errors propagate to the router,
 // which maps ConflictError to 409 and StoreUnavailableError to 503 in one place.
 import type { Violation } from '../api/violation.js';
-import { RESOURCE_TYPES } from '../core/registry.js';
+import { RESOURCE_KINDS } from '../api/resource-kinds.js';
 import type { Kind, ResourceKey, StoredResource } from '../core/resource.js';
 import type { ResourceStore, WriteOptions } from '../core/store.js';
 import { disclose, parseReveal, REVEAL_PARAMETER } from './disclosure.js';
@@ -110,7 +110,7 @@ export async function missingMesh(store: ResourceStore, mesh: string, field: str
 /** One violation per kind that still has resources in the mesh, naming them. */
 async function meshUsers(store: ResourceStore, mesh: string): Promise<Violation[]> {
   const violations: Violation[] = [];
-  for (const type of RESOURCE_TYPES.filter((t) => t.scope === 'mesh')) {
+  for (const type of RESOURCE_KINDS.filter((t) => t.scope === 'mesh')) {
     const names = (await store.list(type.kind, { mesh })).map((r) => r.name);
     if (names.length === 0) continue;
     const shown = names.slice(0, MAX_NAMED_BLOCKERS).join(', ');

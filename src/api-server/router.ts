@@ -4,7 +4,7 @@
 // errors become status codes (409, 503) and anything unexpected becomes a logged 500.
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { RESOURCE_TYPES, type ResourceType } from '../core/registry.js';
+import { RESOURCE_KINDS, type ResourceKind } from '../api/resource-kinds.js';
 import { ConflictError, StoreUnavailableError, type ResourceStore } from '../core/store.js';
 import type { UserTokens } from '../tokens/user-token.js';
 import { decideAccess, DEFAULT_AUTH, type AuthSettings } from './access.js';
@@ -82,7 +82,7 @@ function routeTable(options: RouterOptions): Route[] {
     { method: 'GET', path: '/ready', access: 'public', handler: async () => readiness(options.isReady()) },
     { method: 'POST', path: '/apply', access: 'admin', resourceWrite: true, handler: (request) => applyResources(store, request) },
     ...(options.userTokens ? [userTokenRoute(options.userTokens, options.auth?.now)] : []),
-    ...RESOURCE_TYPES.flatMap((type) => resourceRoutes(store, type)),
+    ...RESOURCE_KINDS.flatMap((type) => resourceRoutes(store, type)),
   ];
 }
 
@@ -91,7 +91,7 @@ function routeTable(options: RouterOptions): Route[] {
  * (Secret, GlobalSecret), which are admin resources as in Kuma: even their metadata is admin-only.
  * Writes are admin-only.
  */
-function resourceRoutes(store: ResourceStore, type: ResourceType): Route[] {
+function resourceRoutes(store: ResourceStore, type: ResourceKind): Route[] {
   const read: Access = type.confidential ? 'admin' : 'authenticated';
   const item = type.scope === 'global' ? `/${type.plural}/{name}` : `/meshes/{mesh}/${type.plural}/{name}`;
   // A global kind is keyed with mesh = name.

@@ -11,10 +11,22 @@
 import { keyPath } from './field-path.js';
 import { field, freeform, integer, listOf, mapOf, object, text, type ObjectSchema } from './schema.js';
 import { decode, isPlainObject, setOwn } from './schema-decode.js';
-import { isGlobalKindName, isResourceKindName, parseSpec, RESOURCE_KIND_NAMES, type ResourceKindName, type SpecByKind } from './resource-kinds.js';
+import { KUMA_API_VERSION } from './kinds/descriptor.js';
+import { SECRET } from './kinds/secret.js';
+import {
+  isGlobalKind,
+  isResourceKindName,
+  kindDescriptor,
+  parseSpec,
+  RESOURCE_KIND_NAMES,
+  SECRET_FORM_KINDS,
+  type ResourceKindName,
+  type SpecByKind,
+} from './resource-kinds.js';
 import { fail, ok, type Result, type Violation } from './violation.js';
 
-export { parseSpec, RESOURCE_KIND_NAMES, SPEC_SCHEMAS, type ResourceKindName, type SpecByKind } from './resource-kinds.js';
+export { parseSpec, RESOURCE_KIND_NAMES, type ResourceKindName, type SpecByKind } from './resource-kinds.js';
+export { KUMA_API_VERSION } from './kinds/descriptor.js';
 
 /** A parsed resource of kind K: identity, labels and the normalised spec. */
 export interface ParsedResourceOf<K extends ResourceKindName> {
@@ -29,16 +41,12 @@ export interface ParsedResourceOf<K extends ResourceKindName> {
 /** A parsed resource; narrowing on `kind` types `spec`. */
 export type ParsedResource = { [K in ResourceKindName]: ParsedResourceOf<K> }[ResourceKindName];
 
-/** The only Kubernetes API version of Kuma's classic resources. */
-export const KUMA_API_VERSION = 'kuma.io/v1alpha1';
 /** Mesh of a mesh-scoped Kubernetes object that names none, as Kuma does. */
 export const DEFAULT_MESH = 'default';
 /** API version of the Kubernetes Secret that carries a Kuma Secret. */
 export const KUBERNETES_SECRET_API_VERSION = 'v1';
-/** Kubernetes `type` of a core/v1 Secret that Kuma reads as a mesh Secret. */
-export const KUBERNETES_SECRET_TYPE = 'system.kuma.io/secret';
-/** Kubernetes `type` of a core/v1 Secret that Kuma reads as a GlobalSecret. */
-export const KUBERNETES_GLOBAL_SECRET_TYPE = 'system.kuma.io/global-secret';
+/** Kubernetes kind of the core/v1 Secret that carries a Kuma Secret or GlobalSecret. */
+export const KUBERNETES_SECRET_KIND = 'Secret';
 /** Label naming the mesh of a Kubernetes object. */
 export const MESH_LABEL = 'kuma.io/mesh';
 /** Longest resource name accepted (a DNS subdomain's limit, also Kubernetes' limit). */
@@ -99,7 +107,7 @@ function parseUniversal(doc: Record<string, unknown>): Result<ParsedResource> {
   const kind = checkKind(doc['type'], 'type', violations);
   const name = checkName(doc['name'], 'name', violations);
   const labels = decodeLabels(doc['labels'], 'labels', violations);
-  const meshScoped = kind !== undefined && !isGlobalKindName(kind);
+  const meshScoped = kind !== undefined && !isGlobalKind(kind);
   // A global kind has no `mesh` field: left in the spec, it is reported as an unknown field there.
   const mesh = meshScoped ? checkName(doc['mesh'], 'mesh', violations) : name;
   const consumed = new Set(['type', 'name', 'labels', ...UNIVERSAL_IGNORED, ...(meshScoped ? ['mesh'] : [])]);
@@ -113,15 +121,20 @@ function parseUniversal(doc: Record<string, unknown>): Result<ParsedResource> {
 const KUBERNETES_TOP_LEVEL = ['apiVersion', 'kind', 'metadata', 'spec', 'mesh'];
 
 function parseKubernetes(doc: Record<string, unknown>): Result<ParsedResource> {
-  if (doc['kind'] === 'Secret') return parseKubernetesSecret(doc);
+  if (doc['kind'] === KUBERNETES_SECRET_KIND) return parseKubernetesSecret(doc);
   const violations: Violation[] = [];
   checkApiVersion(doc['apiVersion'], KUMA_API_VERSION, violations);
   const kind = checkKind(doc['kind'], 'kind', violations);
-  if (kind === 'GlobalSecret') violations.push({ field: 'kind', message: `on Kubernetes a GlobalSecret is a v1 Secret of type ${JSON.stringify(KUBERNETES_GLOBAL_SECRET_TYPE)}` });
-  const allowed = KUBERNETES_TOP_LEVEL.filter((key) => !(key === 'mesh' && kind === 'Mesh'));
+  const descriptor = kind === undefined ? undefined : kindDescriptor(kind);
+  if (descriptor?.kubernetes.form === 'secret') {
+    violations.push({ field: 'kind', message: `on Kubernetes a ${descriptor.kind} is a v1 Secret of type ${JSON.stringify(descriptor.kubernetes.secretType)}` });
+  }
+  // A global kind's custom resource (Mesh) has no `mesh` field: it is its own mesh.
+  const meshless = descriptor?.kubernetes.form === 'crd' && descriptor.scope === 'global';
+  const allowed = KUBERNETES_TOP_LEVEL.filter((key) => !(key === 'mesh' && meshless));
   checkTopLevel(doc, allowed, violations);
   const { name, labels } = kubernetesMetadata(doc['metadata'], violations);
-  const mesh = kind === 'Mesh' ? name : kubernetesMesh(doc['mesh'], labels, violations);
+  const mesh = meshless ? name : kubernetesMesh(doc['mesh'], labels, violations);
   const spec = doc['spec'] ?? {};
   if (!isPlainObject(spec)) {
     violations.push({ field: 'spec', message: 'must be an object' });
@@ -132,20 +145,21 @@ function parseKubernetes(doc: Record<string, unknown>): Result<ParsedResource> {
 
 const KUBERNETES_SECRET_TOP_LEVEL = ['apiVersion', 'kind', 'metadata', 'type', 'data'];
 
-// Kuma on Kubernetes reads mesh Secrets from core/v1 Secrets of its own type: the mesh from the
-// kuma.io/mesh label (default `default`), the content from `data.value`. A Secret of Kuma's global
-// type is a GlobalSecret (no mesh). Spec violations about `data` are reported at `data.value`,
-// where the content sits in this form.
+// Kuma on Kubernetes reads its secret kinds from core/v1 Secrets, the kind by the Secret's type
+// (SECRET_FORM_KINDS): the mesh of a mesh-scoped one from the kuma.io/mesh label (default
+// `default`), the content from `data.value`. Spec violations about `data` are reported at
+// `data.value`, where the content sits in this form.
 function parseKubernetesSecret(doc: Record<string, unknown>): Result<ParsedResource> {
   const violations: Violation[] = [];
   checkApiVersion(doc['apiVersion'], KUBERNETES_SECRET_API_VERSION, violations);
   checkTopLevel(doc, KUBERNETES_SECRET_TOP_LEVEL, violations);
-  const global = doc['type'] === KUBERNETES_GLOBAL_SECRET_TYPE;
-  if (doc['type'] !== KUBERNETES_SECRET_TYPE && !global) {
-    violations.push({ field: 'type', message: `must be ${JSON.stringify(KUBERNETES_SECRET_TYPE)} or ${JSON.stringify(KUBERNETES_GLOBAL_SECRET_TYPE)}` });
+  const descriptor = SECRET_FORM_KINDS.find((d) => d.kubernetes.secretType === doc['type']);
+  if (!descriptor) {
+    const types = SECRET_FORM_KINDS.map((d) => JSON.stringify(d.kubernetes.secretType)).join(' or ');
+    violations.push({ field: 'type', message: `must be ${types}` });
   }
   const { name, labels } = kubernetesMetadata(doc['metadata'], violations);
-  const mesh = global ? name : kubernetesMesh(undefined, labels, violations);
+  const mesh = descriptor?.scope === 'global' ? name : kubernetesMesh(undefined, labels, violations);
   const data = doc['data'] ?? {};
   if (!isPlainObject(data)) {
     violations.push({ field: 'data', message: 'must be an object' });
@@ -154,10 +168,11 @@ function parseKubernetesSecret(doc: Record<string, unknown>): Result<ParsedResou
   for (const key of Object.keys(data)) {
     if (key !== 'value') violations.push({ field: keyPath('data', key), message: `unknown key ${JSON.stringify(key)}; Kuma reads only "value"` });
   }
-  const parsed = parseSpec('Secret', { data: data['value'] });
+  // A Secret of an unknown type still gets its content checked, as a mesh Secret's.
+  const parsed = parseSpec((descriptor ?? SECRET).kind, { data: data['value'] });
   if (!parsed.ok) violations.push(...parsed.violations.map((v) => ({ ...v, field: v.field.replace(/^data/, 'data.value') })));
-  if (!parsed.ok || violations.length > 0) return fail(violations);
-  return ok({ kind: global ? 'GlobalSecret' : 'Secret', name, mesh, labels, spec: parsed.value });
+  if (!parsed.ok || violations.length > 0 || !descriptor) return fail(violations);
+  return ok({ kind: descriptor.kind, name, mesh, labels, spec: parsed.value } as ParsedResource);
 }
 
 function checkTopLevel(doc: Record<string, unknown>, allowed: readonly string[], violations: Violation[]): void {

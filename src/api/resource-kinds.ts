@@ -1,82 +1,78 @@
-// The resource kinds src/api understands, each with its spec schema and semantic validator, and
-// parseSpec: decode, then validate whatever decoded.
+// The one list of resource kinds: every layer derives its view of the kinds from these
+// descriptors (src/api/kinds/*), and the kind-name and spec types derive from the list itself.
+// Also parseSpec: decode with a kind's schema, then validate whatever decoded.
 
-import { validateDataplane } from './dataplane-validate.js';
-import { DATAPLANE_SPEC_SCHEMA, type DataplaneSpec } from './dataplane.js';
 import { isWithin } from './field-path.js';
-import { MESH_GATEWAY_ROUTE_SPEC_SCHEMA, type MeshGatewayRouteSpec } from './mesh-gateway-route.js';
-import { validateMeshGatewayRoute } from './mesh-gateway-route-validate.js';
-import { MESH_GATEWAY_SPEC_SCHEMA, type MeshGatewaySpec } from './mesh-gateway.js';
-import { validateMeshGateway } from './mesh-gateway-validate.js';
-import { MESH_SPEC_SCHEMA, validateMesh, type MeshSpec } from './mesh.js';
-import type { ObjectSchema } from './schema.js';
+import type { ResourceKindDescriptor, SecretForm } from './kinds/descriptor.js';
+import { DATAPLANE } from './kinds/dataplane.js';
+import { GLOBAL_SECRET } from './kinds/global-secret.js';
+import { MESH } from './kinds/mesh.js';
+import { MESH_GATEWAY } from './kinds/mesh-gateway.js';
+import { MESH_GATEWAY_INSTANCE } from './kinds/mesh-gateway-instance.js';
+import { MESH_GATEWAY_ROUTE } from './kinds/mesh-gateway-route.js';
+import { SECRET } from './kinds/secret.js';
 import { decode } from './schema-decode.js';
-import { SECRET_SPEC_SCHEMA, validateSecret, type SecretSpec } from './secret.js';
 import { fail, ok, type Result, type Violation } from './violation.js';
 
-/** Name of a resource kind, as written in `type:` (universal) or `kind:` (Kubernetes). */
-export type ResourceKindName = 'Mesh' | 'Dataplane' | 'MeshGateway' | 'MeshGatewayRoute' | 'Secret' | 'GlobalSecret';
-
-/** Every kind, in apply order: a Mesh before what lives in it. */
-export const RESOURCE_KIND_NAMES: readonly ResourceKindName[] = [
-  'Mesh',
-  'Dataplane',
-  'MeshGateway',
-  'MeshGatewayRoute',
-  'Secret',
-  'GlobalSecret',
-];
-
 /**
- * Kinds that live outside any mesh: no `mesh` field in either form, and keyed in the store with
- * mesh = name (a Mesh is its own mesh; a GlobalSecret belongs to the control plane, like Kuma's).
+ * Every kind Portico stores, in apply order: a Mesh before the resources inside it. Secrets come
+ * last: nothing in the store depends on a Secret existing first (references resolve when
+ * configuration is generated).
  */
-export const GLOBAL_KIND_NAMES: readonly ResourceKindName[] = ['Mesh', 'GlobalSecret'];
+export const RESOURCE_KINDS = [MESH, DATAPLANE, MESH_GATEWAY, MESH_GATEWAY_ROUTE, SECRET, GLOBAL_SECRET] as const;
 
-/** True for a kind that lives outside any mesh. */
-export function isGlobalKindName(kind: ResourceKindName): boolean {
-  return GLOBAL_KIND_NAMES.includes(kind);
-}
+/** Kinds that exist only as Kubernetes custom resources (CRD and admission, never stored). */
+export const KUBERNETES_ONLY_KINDS = [MESH_GATEWAY_INSTANCE] as const;
 
-/** Spec type of each kind. */
-export interface SpecByKind {
-  readonly Mesh: MeshSpec;
-  readonly Dataplane: DataplaneSpec;
-  readonly MeshGateway: MeshGatewaySpec;
-  readonly MeshGatewayRoute: MeshGatewayRouteSpec;
-  readonly Secret: SecretSpec;
-  readonly GlobalSecret: SecretSpec;
-}
+/** The descriptor of any stored kind. */
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
-/** Spec schema of each kind: the single source for decoding and for generated CRDs. */
-export const SPEC_SCHEMAS: { readonly [K in ResourceKindName]: ObjectSchema } = {
-  Mesh: MESH_SPEC_SCHEMA,
-  Dataplane: DATAPLANE_SPEC_SCHEMA,
-  MeshGateway: MESH_GATEWAY_SPEC_SCHEMA,
-  MeshGatewayRoute: MESH_GATEWAY_ROUTE_SPEC_SCHEMA,
-  Secret: SECRET_SPEC_SCHEMA,
-  GlobalSecret: SECRET_SPEC_SCHEMA,
-};
+/** Name of a stored kind, as written in `type:` (universal) or `kind:` (Kubernetes). */
+export type ResourceKindName = ResourceKind['kind'];
 
-const VALIDATORS: { readonly [K in ResourceKindName]: (spec: SpecByKind[K]) => Violation[] } = {
-  Mesh: validateMesh,
-  Dataplane: validateDataplane,
-  MeshGateway: validateMeshGateway,
-  MeshGatewayRoute: validateMeshGatewayRoute,
-  Secret: validateSecret,
-  GlobalSecret: validateSecret,
-};
+type SpecOfDescriptor<D> = D extends ResourceKindDescriptor<string, infer S> ? S : never;
+
+/** Spec type of each kind, read from its validator's parameter. */
+export type SpecByKind = { readonly [D in ResourceKind as D['kind']]: SpecOfDescriptor<D> };
+
+/** Every stored kind name, in apply order. */
+export const RESOURCE_KIND_NAMES: readonly ResourceKindName[] = RESOURCE_KINDS.map((d) => d.kind);
 
 /** True when `name` is a kind src/api understands. */
 export function isResourceKindName(name: unknown): name is ResourceKindName {
   return typeof name === 'string' && (RESOURCE_KIND_NAMES as readonly string[]).includes(name);
 }
 
+/** The descriptor of a stored kind. */
+export function kindDescriptor<K extends ResourceKindName>(kind: K): Extract<ResourceKind, { kind: K }> {
+  const found = RESOURCE_KINDS.find((d) => d.kind === kind);
+  if (!found) throw new Error(`unknown kind ${kind}`);
+  return found as Extract<ResourceKind, { kind: K }>;
+}
+
+/** True for a kind that lives outside any mesh (stored with mesh = name). */
+export function isGlobalKind(kind: ResourceKindName): boolean {
+  return kindDescriptor(kind).scope === 'global';
+}
+
+/** Resolves a user-typed name (kind, plural, singular or alias, any case) to a kind. */
+export function findKind(name: string): ResourceKind | undefined {
+  const n = name.toLowerCase();
+  return RESOURCE_KINDS.find((d) => d.kind.toLowerCase() === n || d.plural === n || d.singular === n || d.aliases.includes(n));
+}
+
+/** A stored kind kept as core/v1 Secrets, with its Kubernetes form. */
+export type SecretFormKind = ResourceKind & { readonly kubernetes: SecretForm };
+
+/** The stored kinds kept as core/v1 Secrets, in list order. */
+export const SECRET_FORM_KINDS: readonly SecretFormKind[] = RESOURCE_KINDS.filter((d): d is SecretFormKind => d.kubernetes.form === 'secret');
+
 /** Decodes and validates a spec of a known kind; every violation is collected, none thrown. */
 export function parseSpec<K extends ResourceKindName>(kind: K, raw: unknown): Result<SpecByKind[K]> {
-  const decoded = decode(SPEC_SCHEMAS[kind], raw);
+  const descriptor: ResourceKindDescriptor<K, never> = kindDescriptor(kind);
+  const decoded = decode(descriptor.schema, raw);
   const spec = decoded.value as SpecByKind[K];
-  const semantic = VALIDATORS[kind](spec);
+  const semantic = descriptor.validate(spec as never);
   const violations = [...decoded.violations, ...withoutShadowed(semantic, decoded.violations)];
   return violations.length === 0 ? ok(spec) : fail(violations);
 }

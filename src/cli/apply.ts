@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { parseResourceDocument } from '../api/resource-document.js';
 import type { Violation } from '../api/violation.js';
 import { parseDocuments } from '../api-server/body.js';
-import { findResourceType } from '../core/registry.js';
+import { findKind } from '../api/resource-kinds.js';
 import { ApiClient, type ApiCause } from './api-client.js';
 import { apiClientFor } from './api-connection.js';
 import { readInputFile } from './input-file.js';
@@ -85,7 +85,7 @@ function appliedItems(body: unknown): string[] {
   if (!Array.isArray(items)) return [];
   return items.map((raw: unknown) => {
     const item = (raw ?? {}) as { type?: unknown; name?: unknown; result?: unknown };
-    const type = typeof item.type === 'string' ? findResourceType(item.type) : undefined;
+    const type = typeof item.type === 'string' ? findKind(item.type) : undefined;
     return `${type?.singular ?? String(item.type)} "${String(item.name)}" ${String(item.result)}`;
   });
 }

@@ -4,9 +4,11 @@
 // it can be captured (`TOKEN=$(portico generate user-token ...)`). `portico admin-token` prints
 // the admin user token the control plane created on first start (docs/api-auth.md).
 import { Command } from 'commander';
+import { kindDescriptor } from '../api/resource-kinds.js';
 import { ADMIN_USER_TOKEN } from '../tokens/admin-user-token.js';
 import { type ApiClient, formatFailure, segment } from './api-client.js';
 import { apiClientFor } from './api-connection.js';
+import { collectionPath } from './get.js';
 import { dataplaneTokenCommand } from './generate-dataplane-token.js';
 import { failWith, type CliIo } from './output.js';
 
@@ -50,7 +52,8 @@ export function adminTokenCommand(io: CliIo, done: (code: number) => void): Comm
     .action(async (_options: unknown, command: Command) => {
       const connection = apiClientFor(command, io);
       if (!connection.ok) return done(failWith(io, connection.message));
-      const result = await connection.client.get(`/global-secrets/${segment(ADMIN_USER_TOKEN.name)}?reveal=true`);
+      const collection = collectionPath(kindDescriptor(ADMIN_USER_TOKEN.kind), ADMIN_USER_TOKEN.mesh);
+      const result = await connection.client.get(`${collection}/${segment(ADMIN_USER_TOKEN.name)}?reveal=true`);
       if (!result.ok) {
         const missing = `there is no admin user token: the control plane creates it on first start unless --bootstrap-admin-token=false`;
         return done(failWith(io, result.status === 404 ? missing : formatFailure(result)));

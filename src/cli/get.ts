@@ -2,7 +2,7 @@
 // page until `next` is null, so the output is complete however many resources there are. Secret
 // data is shown only for one named resource with --reveal (the API's disclosure rules).
 import { Command, Option } from 'commander';
-import { findResourceType, RESOURCE_TYPES, type ResourceType } from '../core/registry.js';
+import { findKind, RESOURCE_KINDS, type ResourceKind } from '../api/resource-kinds.js';
 import { ApiClient, formatFailure, segment } from './api-client.js';
 import { apiClientFor } from './api-connection.js';
 import {
@@ -34,7 +34,7 @@ interface GetOptions {
 export function getCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('get')
     .description('show resources of one kind, or one resource by name')
-    .argument('<kind>', `resource kind (${RESOURCE_TYPES.map((t) => t.plural).join(', ')}, or singular/alias)`)
+    .argument('<kind>', `resource kind (${RESOURCE_KINDS.map((t) => t.plural).join(', ')}, or singular/alias)`)
     .argument('[name]', 'name of one resource')
     .option('-m, --mesh <mesh>', 'mesh of the resources (not used for meshes)', DEFAULT_MESH)
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
@@ -64,24 +64,24 @@ export async function runGet(
 }
 
 /** The type for a user-typed kind, or undefined after printing what is accepted. */
-export function resolveType(io: CliIo, kind: string): ResourceType | undefined {
-  const type = findResourceType(kind);
-  if (!type) printError(io, `unknown resource type "${kind}"; use one of ${RESOURCE_TYPES.map((t) => t.plural).join(', ')}`);
+export function resolveType(io: CliIo, kind: string): ResourceKind | undefined {
+  const type = findKind(kind);
+  if (!type) printError(io, `unknown resource type "${kind}"; use one of ${RESOURCE_KINDS.map((t) => t.plural).join(', ')}`);
   return type;
 }
 
 /** API path of a kind's collection (`/meshes`, `/meshes/default/dataplanes`). */
-export function collectionPath(type: ResourceType, mesh: string): string {
+export function collectionPath(type: ResourceKind, mesh: string): string {
   return type.scope === 'global' ? `/${type.plural}` : `/meshes/${segment(mesh)}/${type.plural}`;
 }
 
 /** How errors name a resource: `dataplane "dp-1" in mesh "default"`, or `mesh "default"`. */
-export function describeResource(type: ResourceType, name: string, mesh: string): string {
+export function describeResource(type: ResourceKind, name: string, mesh: string): string {
   return type.scope === 'global' ? `${type.singular} "${name}"` : `${type.singular} "${name}" in mesh "${mesh}"`;
 }
 
 /** Print one resource. */
-async function getOne(io: CliIo, client: ApiClient, type: ResourceType, name: string, options: GetOptions) {
+async function getOne(io: CliIo, client: ApiClient, type: ResourceKind, name: string, options: GetOptions) {
   const query = options.reveal ? '?reveal=true' : '';
   const result = await client.get(`${collectionPath(type, options.mesh)}/${segment(name)}${query}`);
   if (!result.ok) {
@@ -94,7 +94,7 @@ async function getOne(io: CliIo, client: ApiClient, type: ResourceType, name: st
 }
 
 /** Print every resource of the kind (in the mesh, for mesh-scoped kinds). */
-async function getList(io: CliIo, client: ApiClient, type: ResourceType, options: GetOptions) {
+async function getList(io: CliIo, client: ApiClient, type: ResourceKind, options: GetOptions) {
   const items: UniversalItem[] = [];
   let next: string | null = client.url(`${collectionPath(type, options.mesh)}?size=${PAGE_SIZE}`);
   while (next !== null) {

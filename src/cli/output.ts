@@ -1,7 +1,11 @@
 // Output formats of `portico get`: YAML and JSON print the universal form exactly as the API
-// returns it (so it can be fed back to `portico apply`), the table picks a few columns per kind.
+// returns it (so it can be fed back to `portico apply`), the table picks a few columns per kind:
+// MESH (mesh-scoped kinds) and NAME, the kind's own columns from its descriptor, then AGE.
 // Items arrive as untyped JSON, so every column reads defensively and prints `-` when absent.
 import { stringify } from 'yaml';
+import { text } from '../api/kinds/columns.js';
+import type { UniversalItem } from '../api/kinds/descriptor.js';
+import { kindDescriptor } from '../api/resource-kinds.js';
 import type { Kind } from '../core/resource.js';
 import { readInputStream } from './input-file.js';
 
@@ -12,7 +16,7 @@ export const OUTPUT_FORMATS = ['table', 'yaml', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** A resource in universal form as returned by the API. */
-export type UniversalItem = Readonly<Record<string, unknown>>;
+export type { UniversalItem } from '../api/kinds/descriptor.js';
 
 // One table column: header and how to read the cell from an item. An optional column is shown
 // only when some item has a value for it (a Secret's DATA appears only once revealed).
@@ -34,7 +38,7 @@ export function formatJson(value: unknown): string {
 
 /** A table of items of one kind, with kind-specific columns; `now` makes AGE testable. */
 export function formatTable(kind: Kind, items: readonly UniversalItem[], now: Date): string {
-  const columns = COLUMNS[kind].filter((c) => !c.optional || items.some((item) => c.cell(item, now) !== '-'));
+  const columns = columnsOf(kind).filter((c) => !c.optional || items.some((item) => c.cell(item, now) !== '-'));
   const rows = [columns.map((c) => c.header), ...items.map((item) => columns.map((c) => c.cell(item, now)))];
   const widths = columns.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('   ').trimEnd()).join('\n') + '\n';
@@ -51,88 +55,15 @@ export function formatAge(creationTime: unknown, now: Date): string {
   return `${Math.floor(seconds / 86400)}d`;
 }
 
-/** The value at a path of nested objects, or undefined. */
-function at(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
-
-/** The elements of a list field, or none. */
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-/** Text of a scalar, `-` when absent. */
-function text(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : '-';
-}
-
-/** Distinct non-empty strings joined with commas, `-` when none. */
-function joined(values: unknown[]): string {
-  const strings = [...new Set(values.filter((v): v is string => typeof v === 'string' && v !== ''))];
-  return strings.length > 0 ? strings.join(',') : '-';
-}
-
-/** `kuma.io/service` of every selector of a gateway or route. */
-function selectedServices(item: UniversalItem): string {
-  return joined(list(item['selectors']).map((s) => at(s, 'match', 'kuma.io/service')));
-}
-
-/** `gateway/builtin`, `gateway/delegated` or `standard`. */
-function dataplaneType(item: UniversalItem): string {
-  const gateway = at(item, 'networking', 'gateway');
-  if (gateway === undefined) return 'standard';
-  return `gateway/${text(at(gateway, 'type') ?? 'DELEGATED').toLowerCase()}`;
-}
-
-/** The services a dataplane stands for: its gateway's, else its inbounds'. */
-function dataplaneServices(item: UniversalItem): string {
-  const gateway = at(item, 'networking', 'gateway', 'tags', 'kuma.io/service');
-  if (gateway !== undefined) return text(gateway);
-  return joined(list(at(item, 'networking', 'inbound')).map((i) => at(i, 'tags', 'kuma.io/service')));
-}
-
-/** `HTTP:8080,HTTPS:8443` for a gateway's listeners. */
-function listeners(item: UniversalItem): string {
-  return joined(list(at(item, 'conf', 'listeners')).map((l) => `${text(at(l, 'protocol'))}:${text(at(l, 'port'))}`));
-}
-
-/** HTTP or TCP, whichever the route configures. */
-function routeType(item: UniversalItem): string {
-  if (at(item, 'conf', 'http') !== undefined) return 'HTTP';
-  return at(item, 'conf', 'tcp') !== undefined ? 'TCP' : '-';
-}
-
 const MESH: Column = { header: 'MESH', cell: (i) => text(i['mesh']) };
 const NAME: Column = { header: 'NAME', cell: (i) => text(i['name']) };
 const AGE: Column = { header: 'AGE', cell: (i, now) => formatAge(i['creationTime'], now) };
 
-/** Table columns per kind. */
-const COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
-  Mesh: [NAME, { header: 'MTLS', cell: (i) => text(at(i, 'mtls', 'enabledBackend') ?? 'off') }, AGE],
-  Dataplane: [
-    MESH,
-    NAME,
-    { header: 'TYPE', cell: dataplaneType },
-    { header: 'ADDRESS', cell: (i) => text(at(i, 'networking', 'address')) },
-    { header: 'SERVICE', cell: dataplaneServices },
-    AGE,
-  ],
-  MeshGateway: [MESH, NAME, { header: 'SERVICE', cell: selectedServices }, { header: 'LISTENERS', cell: listeners }, AGE],
-  MeshGatewayRoute: [
-    MESH,
-    NAME,
-    { header: 'GATEWAYS', cell: selectedServices },
-    { header: 'TYPE', cell: routeType },
-    AGE,
-  ],
-  Secret: [MESH, NAME, { header: 'DATA', cell: (i) => text(i['data']), optional: true }, AGE],
-  GlobalSecret: [NAME, { header: 'DATA', cell: (i) => text(i['data']), optional: true }, AGE],
-};
+/** Table columns of a kind: MESH for mesh-scoped kinds, NAME, the descriptor's columns, AGE. */
+function columnsOf(kind: Kind): readonly Column[] {
+  const descriptor = kindDescriptor(kind);
+  return [...(descriptor.scope === 'mesh' ? [MESH] : []), NAME, ...descriptor.columns, AGE];
+}
 
 /** Where the CLI writes and reads; tests replace it to capture output and feed stdin. */
 export interface CliIo {

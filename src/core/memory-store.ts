@@ -3,7 +3,7 @@
 // tests that pass against it must mean something for the persistent stores.
 import { pino, type Logger } from 'pino';
 import type { Kind, ResourceInput, ResourceKey, StoredResource } from './resource.js';
-import { isGlobalKind } from './registry.js';
+import { isGlobalKind } from '../api/resource-kinds.js';
 import { ChangeFanOut } from './store-events.js';
 import {
   assertValidKey,

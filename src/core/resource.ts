@@ -1,21 +1,10 @@
-import type { DataplaneSpec } from '../api/dataplane.js';
-import type { MeshSpec } from '../api/mesh.js';
-import type { MeshGatewaySpec } from '../api/mesh-gateway.js';
-import type { MeshGatewayRouteSpec } from '../api/mesh-gateway-route.js';
-import type { SecretSpec } from '../api/secret.js';
+import type { ResourceKindName, SpecByKind } from '../api/resource-kinds.js';
 
-/** Resource kinds Portico stores. */
-export type Kind = 'Mesh' | 'Dataplane' | 'MeshGateway' | 'MeshGatewayRoute' | 'Secret' | 'GlobalSecret';
+/** Resource kinds Portico stores (derived from the descriptor list in src/api/resource-kinds.ts). */
+export type Kind = ResourceKindName;
 
 /** Spec type of each kind. */
-export interface SpecOf {
-  Mesh: MeshSpec;
-  Dataplane: DataplaneSpec;
-  MeshGateway: MeshGatewaySpec;
-  MeshGatewayRoute: MeshGatewayRouteSpec;
-  Secret: SecretSpec;
-  GlobalSecret: SecretSpec;
-}
+export type SpecOf = SpecByKind;
 
 /** Identity of a stored resource. For a global kind (Mesh, GlobalSecret), `mesh` equals `name`. */
 export interface ResourceKey {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { pino, type Logger } from 'pino';
 import type { Kind, ResourceInput, ResourceKey, StoredResource } from './resource.js';
-import { isGlobalKind } from './registry.js';
+import { isGlobalKind } from '../api/resource-kinds.js';
 import { SQL, type ResourceRow, type UpsertResult } from './resource-sql.js';
 import { configureConnection, migrate } from './sqlite-schema.js';
 import { ChangeFanOut } from './store-events.js';

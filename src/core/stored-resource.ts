@@ -2,7 +2,7 @@
 // for byte on encoding, ordering, immutability and the wording of conflicts.
 import { compareBytes } from './byte-order.js';
 import type { ResourceInput, ResourceKey, StoredResource } from './resource.js';
-import { isGlobalKind } from './registry.js';
+import { isGlobalKind } from '../api/resource-kinds.js';
 import { ConflictError, type WriteOp, type WriteOptions } from './store.js';
 
 /** A resource input encoded the way it is persisted: spec and labels as JSON text. */

@@ -4,9 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { parseMeshGatewayInstanceSpec } from '../api/mesh-gateway-instance.js';
 import { parseSpec, type ResourceKindName } from '../api/resource-kinds.js';
-import { RESOURCE_TYPES } from '../core/registry.js';
 import { renderCrdFiles, renderCrdManifest } from './crd-files.js';
-import { CRD_KINDS, desiredCrds, type CustomResourceDefinition } from './crds.js';
+import { desiredCrds, type CustomResourceDefinition } from './crds.js';
 import type { JsonSchemaProps } from './openapi-schema.js';
 import { structuralProblems, valueProblems } from './testdata/structural-schema.js';
 
@@ -43,13 +42,6 @@ describe('desiredCrds', () => {
       expect(c.spec.names.categories).toEqual(['kuma']);
       expect(c.spec.names.listKind).toBe(`${c.spec.names.kind}List`);
       expect(c.spec.versions.map((v) => [v.name, v.served, v.storage])).toEqual([['v1alpha1', true, true]]);
-    }
-  });
-
-  it('agrees with the core registry on the names of the kinds both know', () => {
-    for (const t of RESOURCE_TYPES) {
-      const k = CRD_KINDS.find((c) => c.kind === t.kind);
-      if (k) expect([k.plural, k.singular]).toEqual([t.plural, t.singular]);
     }
   });
 

@@ -1,58 +1,25 @@
 // The CustomResourceDefinitions of Portico's Kubernetes mode, built from the same spec schemas the
 // validators decode with (src/api), so a field added there reaches `crds/` through `npm run gen`.
-// Kuma's layout is kept: group kuma.io, version v1alpha1, category `kuma`; Mesh, MeshGateway and
-// MeshGatewayRoute are cluster-scoped and Dataplane and MeshGatewayInstance namespaced; the
-// mesh-scoped protobuf kinds carry the mesh in a top-level `mesh` field beside `spec`. Pure: no I/O.
+// Kuma's layout is kept: group kuma.io, version v1alpha1, category `kuma`; the mesh-scoped stored
+// kinds carry the mesh in a top-level `mesh` field beside `spec`. Which kinds have a CRD, their
+// names, scope and printer columns come from the kind descriptors (src/api/kinds). Pure: no I/O.
 
-import {
-  CONDITIONS_SCHEMA,
-  CONDITION_SCHEMA,
-  MESH_GATEWAY_INSTANCE_SPEC_SCHEMA,
-  MESH_GATEWAY_INSTANCE_STATUS_SCHEMA,
-  READY_CONDITION,
-  RESOURCE_REQUIREMENTS_SCHEMA,
-} from '../api/mesh-gateway-instance.js';
+import { CRD_KINDS, type CrdKind } from '../api/crd-kinds.js';
+import { KUMA_GROUP, KUMA_VERSION, type PrinterColumn } from '../api/kinds/descriptor.js';
+import { CONDITION_SCHEMA, RESOURCE_REQUIREMENTS_SCHEMA } from '../api/mesh-gateway-instance.js';
 import { QUANTITY_PATTERN } from '../api/mesh-gateway-instance-validate.js';
-import { SPEC_SCHEMAS } from '../api/resource-kinds.js';
-import { field, object, type ObjectSchema } from '../api/schema.js';
 import { openApiSchema, sortKeysDeep, type JsonSchemaProps, type OpenApiOptions } from './openapi-schema.js';
 
 /** API group of every Portico CRD (Kuma's). */
-export const CRD_GROUP = 'kuma.io';
+export const CRD_GROUP = KUMA_GROUP;
 /** The only served and stored version. */
-export const CRD_VERSION = 'v1alpha1';
+export const CRD_VERSION = KUMA_VERSION;
 /** `kubectl get kuma` lists every kind. */
 export const CRD_CATEGORY = 'kuma';
 
-/** Condition type: the gateway or route was accepted (valid and bound). */
-export const ACCEPTED_CONDITION = 'Accepted';
-/** Condition type: the gateway's configuration reached its proxies. */
-export const PROGRAMMED_CONDITION = 'Programmed';
-
-/** One column of `kubectl get`. */
-export interface PrinterColumn {
-  readonly name: string;
-  readonly type: 'string' | 'integer' | 'date';
-  readonly jsonPath: string;
-  readonly description: string;
-  /** 0 (default) shows in `kubectl get`, 1 only with `-o wide`. */
-  readonly priority?: number;
-}
-
-/** Facts about one CRD, declared as data. */
-export interface CrdKind {
-  readonly kind: string;
-  readonly plural: string;
-  readonly singular: string;
-  readonly shortNames: readonly string[];
-  readonly scope: 'Cluster' | 'Namespaced';
-  /** The object has a top-level `mesh` string beside `spec` (Kuma's mesh-scoped classic kinds). */
-  readonly meshField: boolean;
-  readonly spec: ObjectSchema;
-  /** Present when the kind has a status subresource. */
-  readonly status?: ObjectSchema;
-  readonly printerColumns: readonly PrinterColumn[];
-}
+// Which kinds have a CRD, and their facts, derive from the kind descriptors.
+export { CRD_KINDS, crdKind, type CrdKind } from '../api/crd-kinds.js';
+export type { PrinterColumn } from '../api/kinds/descriptor.js';
 
 /** A `apiextensions.k8s.io/v1` CustomResourceDefinition, as far as Portico writes one. */
 export interface CustomResourceDefinition {
@@ -83,103 +50,6 @@ export interface CrdVersion {
   readonly subresources?: { readonly status: Record<string, never> };
   readonly additionalPrinterColumns: readonly PrinterColumn[];
 }
-
-/** Status written on MeshGateway and MeshGatewayRoute objects. */
-const GATEWAY_STATUS_SCHEMA: ObjectSchema = object(
-  'Observed state, written by Portico.',
-  { conditions: field(CONDITIONS_SCHEMA, 'Conditions: Accepted, and Programmed on gateways.') },
-  { snakeCase: false },
-);
-
-const AGE: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Time since creation.' };
-const MESH: PrinterColumn = { name: 'Mesh', type: 'string', jsonPath: '.mesh', description: 'Mesh the object belongs to.' };
-
-function conditionColumn(type: string, priority = 0): PrinterColumn {
-  return {
-    name: type,
-    type: 'string',
-    jsonPath: `.status.conditions[?(@.type=="${type}")].status`,
-    description: `Status of the ${type} condition.`,
-    ...(priority > 0 ? { priority } : {}),
-  };
-}
-
-/** Every Portico CRD, in apply order (Kuma's resource order, MeshGatewayInstance last). */
-export const CRD_KINDS: readonly CrdKind[] = [
-  {
-    kind: 'Mesh',
-    plural: 'meshes',
-    singular: 'mesh',
-    shortNames: [],
-    scope: 'Cluster',
-    meshField: false,
-    spec: SPEC_SCHEMAS.Mesh,
-    printerColumns: [
-      { name: 'mTLS', type: 'string', jsonPath: '.spec.mtls.enabledBackend', description: 'Enabled mTLS backend.' },
-      AGE,
-    ],
-  },
-  {
-    kind: 'Dataplane',
-    plural: 'dataplanes',
-    singular: 'dataplane',
-    shortNames: ['dp'],
-    scope: 'Namespaced',
-    meshField: true,
-    spec: SPEC_SCHEMAS.Dataplane,
-    printerColumns: [
-      MESH,
-      { name: 'Gateway', type: 'string', jsonPath: '.spec.networking.gateway.type', description: 'Gateway type, if a gateway.', priority: 1 },
-      { name: 'Address', type: 'string', jsonPath: '.spec.networking.address', description: 'Address of the proxy.', priority: 1 },
-      AGE,
-    ],
-  },
-  {
-    kind: 'MeshGateway',
-    plural: 'meshgateways',
-    singular: 'meshgateway',
-    shortNames: ['mgw'],
-    scope: 'Cluster',
-    meshField: true,
-    spec: SPEC_SCHEMAS.MeshGateway,
-    status: GATEWAY_STATUS_SCHEMA,
-    printerColumns: [MESH, conditionColumn(ACCEPTED_CONDITION), conditionColumn(PROGRAMMED_CONDITION), AGE],
-  },
-  {
-    kind: 'MeshGatewayRoute',
-    plural: 'meshgatewayroutes',
-    singular: 'meshgatewayroute',
-    shortNames: ['mgwr'],
-    scope: 'Cluster',
-    meshField: true,
-    spec: SPEC_SCHEMAS.MeshGatewayRoute,
-    status: GATEWAY_STATUS_SCHEMA,
-    printerColumns: [MESH, conditionColumn(ACCEPTED_CONDITION), AGE],
-  },
-  {
-    kind: 'MeshGatewayInstance',
-    plural: 'meshgatewayinstances',
-    singular: 'meshgatewayinstance',
-    shortNames: ['mgi'],
-    scope: 'Namespaced',
-    meshField: false,
-    spec: MESH_GATEWAY_INSTANCE_SPEC_SCHEMA,
-    status: MESH_GATEWAY_INSTANCE_STATUS_SCHEMA,
-    printerColumns: [
-      conditionColumn(READY_CONDITION),
-      {
-        name: 'Reason',
-        type: 'string',
-        jsonPath: `.status.conditions[?(@.type=="${READY_CONDITION}")].reason`,
-        description: `Reason of the ${READY_CONDITION} condition.`,
-        priority: 1,
-      },
-      { name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas', description: 'Desired gateway pods.', priority: 1 },
-      { name: 'Service Type', type: 'string', jsonPath: '.spec.serviceType', description: 'Type of the gateway Service.', priority: 1 },
-      AGE,
-    ],
-  },
-];
 
 /** Kubernetes `Quantity`: a number or a quantity string. */
 const QUANTITY: JsonSchemaProps = {

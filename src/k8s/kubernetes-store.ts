@@ -12,7 +12,7 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Kind, ResourceInput, ResourceKey, StoredResource } from '../core/resource.js';
-import { isGlobalKind } from '../core/registry.js';
+import { isGlobalKind } from '../api/resource-kinds.js';
 import { ChangeFanOut } from '../core/store-events.js';
 import { assertValidKey, compareByMeshName, frozenKey, keyId, keyOfOp } from '../core/stored-resource.js';
 import {

@@ -5,6 +5,8 @@ import type { KubeConfig, V1Deployment, V1Namespace, V1Pod, V1Service } from '@k
 import type { Logger } from 'pino';
 import type { StoredResource } from '../core/resource.js';
 import type { ResourceStore } from '../core/store.js';
+import { CRD_GROUP, CRD_VERSION } from '../k8s/crds.js';
+import { INSTANCE_PLURAL } from '../k8s/controllers/ensure-instance-status.js';
 import { MeshGatewayInstanceController, instanceKeyForOwned, instanceKeysForMeshGateway } from '../k8s/controllers/mesh-gateway-instance-controller.js';
 import { EventRecorder } from '../k8s/controllers/kube-events.js';
 import { POD_CONTROLLER_COMPONENT, PodController, podKeysForNamespace, podKeysForService } from '../k8s/controllers/pod-controller.js';
@@ -41,6 +43,9 @@ function splitKey(key: string): [string, string] {
   return slash < 0 ? ['', key] : [key.slice(0, slash), key.slice(slash + 1)];
 }
 
+/** Every MeshGatewayInstance, in every namespace. */
+const INSTANCES_PATH = `/apis/${CRD_GROUP}/${CRD_VERSION}/${INSTANCE_PLURAL}`;
+
 function queueFor(name: string, logger: Logger, reconcile: (ns: string, n: string) => Promise<void>): WorkQueue {
   return new WorkQueue(name, (key) => reconcile(...splitKey(key)), logger);
 }
@@ -57,8 +62,8 @@ export function startKubernetesControllers(options: KubernetesControllerOptions)
   const services = watch<V1Service>('/api/v1/services');
   const deployments = watch<V1Deployment>('/apis/apps/v1/deployments');
   const namespaces = watch<V1Namespace>('/api/v1/namespaces');
-  const instances = watch<{ metadata?: { namespace?: string; name?: string } }>('/apis/kuma.io/v1alpha1/meshgatewayinstances');
-  const watched = { '/api/v1/pods': pods, '/api/v1/services': services, '/apis/apps/v1/deployments': deployments, '/api/v1/namespaces': namespaces, '/apis/kuma.io/v1alpha1/meshgatewayinstances': instances };
+  const instances = watch<{ metadata?: { namespace?: string; name?: string } }>(INSTANCES_PATH);
+  const watched = { '/api/v1/pods': pods, '/api/v1/services': services, '/apis/apps/v1/deployments': deployments, '/api/v1/namespaces': namespaces, [INSTANCES_PATH]: instances };
   const watchers: ResourceWatcher<never>[] = Object.values(watched) as unknown as ResourceWatcher<never>[];
 
   const events = new EventRecorder({ kubeConfig, logger, component: POD_CONTROLLER_COMPONENT });
@@ -70,7 +75,7 @@ export function startKubernetesControllers(options: KubernetesControllerOptions)
   });
   const podController = new PodController({ kubeConfig, logger, events, ...(options.zone ? { zone: options.zone } : {}) });
   const upstreamController = new ServiceUpstreamController({ kubeConfig, logger });
-  const instanceQueue = queueFor('meshgatewayinstances', logger, (ns, n) => instanceController.reconcile(ns, n));
+  const instanceQueue = queueFor(INSTANCE_PLURAL, logger, (ns, n) => instanceController.reconcile(ns, n));
   const podQueue = queueFor('pods', logger, (ns, n) => podController.reconcile(ns, n));
   const upstreamQueue = queueFor('service-upstream', logger, (ns, n) => upstreamController.reconcile(ns, n));
   const queues = [instanceQueue, podQueue, upstreamQueue];

@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from '../../src/api-server/server.js';
 import { ACCESS_LEVELS, type RouteSummary } from '../../src/api-server/route.js';
-import { RESOURCE_TYPES } from '../../src/core/registry.js';
+import { RESOURCE_KINDS } from '../../src/api/resource-kinds.js';
 import { MemoryStore } from '../../src/core/memory-store.js';
 import { runtimeApiRoutes } from '../../src/runtime/api-routes.js';
 import { cacheDelivery, ResourceStatuses } from '../../src/runtime/resource-status.js';
@@ -94,7 +94,7 @@ const name = (r: RouteSummary) => `${r.method} ${r.path}`;
 
 describe('the route table', () => {
   it('lists every route with a known access level, the resource API and the runtime routes included', () => {
-    expect(api.routes.length).toBeGreaterThan(RESOURCE_TYPES.length * 4);
+    expect(api.routes.length).toBeGreaterThan(RESOURCE_KINDS.length * 4);
     for (const route of api.routes) expect(ACCESS_LEVELS, name(route)).toContain(route.access);
     const names = api.routes.map(name);
     for (const expected of ['POST /apply', 'POST /tokens/user', 'POST /tokens/dataplane', 'GET /meshes/{mesh}/dataplanes/{name}/xds', 'PUT /global-secrets/{name}', 'GET /meshes/{mesh}/secrets/{name}']) {

@@ -1,4 +1,5 @@
 // Writes a MeshGatewayInstance's status through the status subresource (gateway.md §3.2 step 5).
+import { MESH_GATEWAY_INSTANCE } from '../../api/kinds/mesh-gateway-instance.js';
 import type { MeshGatewayInstanceStatus } from '../../api/mesh-gateway-instance.js';
 import { CRD_GROUP, CRD_VERSION } from '../crds.js';
 import { KubeApiError } from '../watch/kube-request.js';
@@ -6,7 +7,7 @@ import type { MergePatcher } from './merge-patch-request.js';
 import { jsonEqual, replacingPatch } from './merge-patch-body.js';
 
 /** Plural of MeshGatewayInstance in API paths. */
-export const INSTANCE_PLURAL = 'meshgatewayinstances';
+export const INSTANCE_PLURAL = MESH_GATEWAY_INSTANCE.kubernetes.names.plural;
 
 /**
  * Merge-patches `status` to `desired` unless it already is, resolving true when it wrote:

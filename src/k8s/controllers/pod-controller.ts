@@ -10,7 +10,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeConfig, V1Namespace, V1OwnerReference, V1Pod, V1Service, V1ServiceList } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 
-import { CRD_GROUP, CRD_VERSION } from '../crds.js';
+import { DATAPLANE } from '../../api/kinds/dataplane.js';
+import { CRD_GROUP, CRD_VERSION, crdKind } from '../crds.js';
 import { desiredDataplaneForPod, gatewayKindOf, type DataplaneObject } from '../dataplane-for-pod.js';
 import { serviceSelectsPod } from '../delegated-gateway-tags.js';
 import { kubeRequest } from '../watch/kube-request.js';
@@ -47,7 +48,7 @@ interface StoredDataplane {
 }
 
 const enc = encodeURIComponent;
-const dataplanesPath = (namespace: string): string => `/apis/${CRD_GROUP}/${CRD_VERSION}/namespaces/${enc(namespace)}/dataplanes`;
+const dataplanesPath = (namespace: string): string => `/apis/${CRD_GROUP}/${CRD_VERSION}/namespaces/${enc(namespace)}/${crdKind(DATAPLANE.kind).plural}`;
 
 
 /** True when `existing` already says everything `desired` says. */

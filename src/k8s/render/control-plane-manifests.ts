@@ -4,6 +4,9 @@
 // webhook certificates come in as data, so the same input always gives the same bytes.
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
+import { CRD_KINDS } from '../../api/crd-kinds.js';
+import { DATAPLANE } from '../../api/kinds/dataplane.js';
+import { KUMA_GROUP } from '../../api/kinds/descriptor.js';
 import type { StringMap } from './kube-objects.js';
 import { desiredWebhookConfiguration } from './webhook-configuration.js';
 
@@ -56,19 +59,23 @@ export interface PolicyRule {
 
 const READ = ['get', 'list', 'watch'];
 
+/** The kuma.io kinds the control plane writes (the pod controller's Dataplanes); every other one it only reads. */
+const WRITTEN_KINDS: ReadonlySet<string> = new Set([DATAPLANE.kind]);
+
 /**
- * Cluster-wide permissions: exactly the requests the control plane makes. It watches the kuma.io
- * kinds, pods, namespaces, Services and Deployments in every namespace; writes Dataplanes (pod
- * controller), Services and Deployments (MeshGatewayInstance controller, service-upstream
- * annotations), status subresources and Events (POST, then PUT to bump their count); and reviews
- * gateway pods' service-account tokens. Nothing is deleted except Dataplanes.
+ * Cluster-wide permissions: exactly the requests the control plane makes. It watches every kuma.io
+ * kind (CRD_KINDS), pods, namespaces, Services and Deployments in every namespace; writes
+ * Dataplanes (pod controller), Services and Deployments (MeshGatewayInstance controller,
+ * service-upstream annotations), the status subresource of every kind that has one, and Events
+ * (POST, then PUT to bump their count); and reviews gateway pods' service-account tokens. Nothing
+ * is deleted except Dataplanes.
  */
 export const CLUSTER_RULES: readonly PolicyRule[] = [
-  { apiGroups: ['kuma.io'], resources: ['meshes', 'meshgatewayinstances', 'meshgatewayroutes', 'meshgateways'], verbs: READ },
-  { apiGroups: ['kuma.io'], resources: ['dataplanes'], verbs: [...READ, 'create', 'update', 'patch', 'delete'] },
+  { apiGroups: [KUMA_GROUP], resources: CRD_KINDS.filter((k) => !WRITTEN_KINDS.has(k.kind)).map((k) => k.plural).sort(), verbs: READ },
+  { apiGroups: [KUMA_GROUP], resources: CRD_KINDS.filter((k) => WRITTEN_KINDS.has(k.kind)).map((k) => k.plural).sort(), verbs: [...READ, 'create', 'update', 'patch', 'delete'] },
   {
-    apiGroups: ['kuma.io'],
-    resources: ['meshgatewayinstances/status', 'meshgatewayroutes/status', 'meshgateways/status'],
+    apiGroups: [KUMA_GROUP],
+    resources: CRD_KINDS.filter((k) => k.status !== undefined).map((k) => `${k.plural}/status`).sort(),
     verbs: ['get', 'update', 'patch'],
   },
   { apiGroups: [''], resources: ['namespaces', 'pods'], verbs: READ },

@@ -2,15 +2,17 @@
 // instance, its resolved mesh and tags, the selected MeshGateway's ports, the objects that exist
 // today (for the merge rules of gateway.md §3.2) and the control plane's pod settings.
 
+import { KUMA_API_VERSION } from '../../api/kinds/descriptor.js';
+import { MESH_GATEWAY_INSTANCE } from '../../api/kinds/mesh-gateway-instance.js';
 import type { MeshGatewaySpec } from '../../api/mesh-gateway.js';
 import type { MeshGatewayInstanceSpec, ResourceRequirements } from '../../api/mesh-gateway-instance.js';
 import { SERVICE_TAG, type Tags } from '../../api/tags.js';
 import type { Deployment, OwnerReference, Service, StringMap } from './kube-objects.js';
 
 /** API version of MeshGatewayInstance objects (and of the owner references pointing at them). */
-export const INSTANCE_API_VERSION = 'kuma.io/v1alpha1';
+export const INSTANCE_API_VERSION = KUMA_API_VERSION;
 /** Kind of MeshGatewayInstance objects. */
-export const INSTANCE_KIND = 'MeshGatewayInstance';
+export const INSTANCE_KIND = MESH_GATEWAY_INSTANCE.kind;
 
 /** The MeshGatewayInstance being rendered. */
 export interface InstanceMeta {

@@ -4,6 +4,9 @@
 // kuma.io/mesh label and by the control plane's namespace, the only one Portico reads Secrets from;
 // the server then ignores Secrets of other types.
 
+import { CRD_KINDS } from '../../api/crd-kinds.js';
+import { KUMA_GROUP, KUMA_VERSION } from '../../api/kinds/descriptor.js';
+
 /** Name of the ValidatingWebhookConfiguration object. */
 export const WEBHOOK_CONFIGURATION_NAME = 'portico-validating-webhook';
 /** The one path the admission server answers on, for every kind. */
@@ -15,14 +18,8 @@ export const SECRETS_WEBHOOK_NAME = 'secret.validator.portico-admission.kuma.io'
 /** Seconds the API server waits for an answer (Kubernetes allows 1 to 30). */
 export const WEBHOOK_TIMEOUT_SECONDS = 10;
 
-/** The kuma.io/v1alpha1 resources the admission server validates. */
-export const VALIDATED_KUMA_RESOURCES: readonly string[] = [
-  'dataplanes',
-  'meshes',
-  'meshgatewayinstances',
-  'meshgatewayroutes',
-  'meshgateways',
-];
+/** The kuma.io/v1alpha1 resources the admission server validates: every CRD's plural, sorted. */
+export const VALIDATED_KUMA_RESOURCES: readonly string[] = CRD_KINDS.map((k) => k.plural).sort();
 
 /** A `admissionregistration.k8s.io/v1` RuleWithOperations. */
 export interface WebhookRule {
@@ -83,8 +80,8 @@ const OPERATIONS = ['CREATE', 'UPDATE'];
 /** The ValidatingWebhookConfiguration for a control plane behind `serviceName` in `namespace`. */
 export function desiredWebhookConfiguration(input: WebhookConfigurationInput): ValidatingWebhookConfiguration {
   const resources: WebhookRule = {
-    apiGroups: ['kuma.io'],
-    apiVersions: ['v1alpha1'],
+    apiGroups: [KUMA_GROUP],
+    apiVersions: [KUMA_VERSION],
     operations: OPERATIONS,
     resources: VALIDATED_KUMA_RESOURCES,
     scope: '*',

@@ -18,7 +18,6 @@ import {
   itemPath,
   meshOf,
   objectRef,
-  secretTypeOf,
   toStoredResource,
   type KindLocation,
   type KumaObject,
@@ -142,8 +141,8 @@ export class KubeWriter {
 // not Kuma's: a write must never take either over, nor a delete remove it.
 function foreignReason(location: KindLocation, key: ResourceKey, current: KumaObject | undefined): string | undefined {
   if (!current) return undefined;
-  if (location.apiVersion === 'v1' && current.type !== secretTypeOf(location.kind)) {
-    return `has type ${JSON.stringify(current.type ?? '')}, not ${JSON.stringify(secretTypeOf(location.kind))}`;
+  if (location.secretType !== undefined && current.type !== location.secretType) {
+    return `has type ${JSON.stringify(current.type ?? '')}, not ${JSON.stringify(location.secretType)}`;
   }
   const mesh = meshOf(location, current);
   return mesh === key.mesh ? undefined : `belongs to mesh ${JSON.stringify(mesh)}`;

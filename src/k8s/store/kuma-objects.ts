@@ -6,11 +6,12 @@
 // they live only in the control plane's system namespace and keep their plain name, because a
 // MeshGateway names its certificate `secret: my-cert` without any namespace.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { DEFAULT_MESH, KUBERNETES_GLOBAL_SECRET_TYPE, KUBERNETES_SECRET_TYPE, MESH_LABEL, parseResourceDocument } from '../../api/resource-document.js';
+import { DEFAULT_MESH, KUBERNETES_SECRET_API_VERSION, KUBERNETES_SECRET_KIND, MESH_LABEL, parseResourceDocument } from '../../api/resource-document.js';
+import { RESOURCE_KINDS, type ResourceKind } from '../../api/resource-kinds.js';
 import type { Result } from '../../api/violation.js';
 import type { Kind, ResourceInput, ResourceKey, StoredResource } from '../../core/resource.js';
 import { buildStored } from '../../core/stored-resource.js';
-import { CRD_GROUP, CRD_KINDS, CRD_VERSION } from '../crds.js';
+import { CRD_GROUP, CRD_VERSION, crdKind } from '../crds.js';
 
 /** Kuma's default system namespace, where mesh Secrets live. */
 export const DEFAULT_SYSTEM_NAMESPACE = 'kuma-system';
@@ -23,9 +24,11 @@ export interface KumaObject extends KubernetesObject {
   data?: unknown;
 }
 
-/** Where one store kind lives in the API. */
+/** Where one store kind lives in the API, derived from its descriptor (src/api/kinds). */
 export interface KindLocation {
   readonly kind: Kind;
+  /** The kind's scope: a global kind's mesh is its own name. */
+  readonly scope: ResourceKind['scope'];
   readonly apiVersion: string;
   /** Path prefix of the group version: `/apis/kuma.io/v1alpha1` or `/api/v1`. */
   readonly groupPath: string;
@@ -36,39 +39,38 @@ export interface KindLocation {
   readonly fixedNamespace?: string;
   /** Restricts the watch to objects of this kind (Secrets of Kuma's type). */
   readonly fieldSelector?: string;
+  /** The core/v1 Secret `type` of a kind kept as Secrets; absent for custom resources. */
+  readonly secretType?: string;
 }
 
-/** The location of every store kind, given the system namespace. */
+/** The location of every store kind (RESOURCE_KINDS order), given the system namespace. */
 export function kindLocations(systemNamespace: string): readonly KindLocation[] {
-  const kuma = CRD_KINDS.filter((k) => k.kind !== 'MeshGatewayInstance').map(
-    (k): KindLocation => ({
-      kind: k.kind as Kind,
-      apiVersion: `${CRD_GROUP}/${CRD_VERSION}`,
-      groupPath: `/apis/${CRD_GROUP}/${CRD_VERSION}`,
-      plural: k.plural,
-      namespacedName: k.scope === 'Namespaced',
-    }),
-  );
-  const secret = (kind: 'Secret' | 'GlobalSecret', type: string): KindLocation => ({
-    kind,
-    apiVersion: 'v1',
-    groupPath: '/api/v1',
-    plural: 'secrets',
-    namespacedName: false,
-    fixedNamespace: systemNamespace,
-    fieldSelector: `type=${type}`,
-  });
-  return [...kuma, secret('Secret', KUBERNETES_SECRET_TYPE), secret('GlobalSecret', KUBERNETES_GLOBAL_SECRET_TYPE)];
+  return RESOURCE_KINDS.map((d) => locationOf(d, systemNamespace));
 }
 
-/** True for the kinds kept in core/v1 Secrets rather than Kuma CRDs. */
-function isSecretKind(kind: Kind): boolean {
-  return kind === 'Secret' || kind === 'GlobalSecret';
-}
-
-/** The Kubernetes Secret `type` of a secret kind. */
-export function secretTypeOf(kind: Kind): string {
-  return kind === 'GlobalSecret' ? KUBERNETES_GLOBAL_SECRET_TYPE : KUBERNETES_SECRET_TYPE;
+function locationOf(d: ResourceKind, systemNamespace: string): KindLocation {
+  const form = d.kubernetes;
+  if (form.form === 'secret') {
+    return {
+      kind: d.kind,
+      scope: d.scope,
+      apiVersion: KUBERNETES_SECRET_API_VERSION,
+      groupPath: '/api/v1',
+      plural: 'secrets',
+      namespacedName: false,
+      fixedNamespace: systemNamespace,
+      fieldSelector: `type=${form.secretType}`,
+      secretType: form.secretType,
+    };
+  }
+  return {
+    kind: d.kind,
+    scope: d.scope,
+    apiVersion: `${CRD_GROUP}/${CRD_VERSION}`,
+    groupPath: `/apis/${CRD_GROUP}/${CRD_VERSION}`,
+    plural: crdKind(d.kind).plural,
+    namespacedName: form.scope === 'Namespaced',
+  };
 }
 
 /** Path of the collection a watcher lists: every namespace, or the fixed one. */
@@ -114,9 +116,9 @@ export function storeName(location: KindLocation, obj: KubernetesObject): string
 
 /** The mesh an object belongs to, read as Kuma does (field, then label, then `default`). */
 export function meshOf(location: KindLocation, obj: KumaObject): string {
-  if (location.kind === 'Mesh' || location.kind === 'GlobalSecret') return obj.metadata?.name ?? '';
+  if (location.scope === 'global') return obj.metadata?.name ?? '';
   const label = obj.metadata?.labels?.[MESH_LABEL];
-  if (location.kind !== 'Secret' && typeof obj.mesh === 'string' && obj.mesh !== '') return obj.mesh;
+  if (location.secretType === undefined && typeof obj.mesh === 'string' && obj.mesh !== '') return obj.mesh;
   return label ?? DEFAULT_MESH;
 }
 
@@ -146,11 +148,11 @@ export function toStoredResource(location: KindLocation, obj: KumaObject): Resul
 function documentOf(location: KindLocation, obj: KumaObject): Record<string, unknown> {
   const metadata: Record<string, unknown> = { name: obj.metadata?.name };
   if (obj.metadata?.labels !== undefined) metadata['labels'] = obj.metadata.labels;
-  if (isSecretKind(location.kind)) {
-    return { apiVersion: 'v1', kind: 'Secret', type: obj.type, metadata, ...(obj.data === undefined ? {} : { data: obj.data }) };
+  if (location.secretType !== undefined) {
+    return { apiVersion: location.apiVersion, kind: KUBERNETES_SECRET_KIND, type: obj.type, metadata, ...(obj.data === undefined ? {} : { data: obj.data }) };
   }
   const doc: Record<string, unknown> = { apiVersion: location.apiVersion, kind: location.kind, metadata, spec: obj.spec ?? {} };
-  if (location.kind !== 'Mesh' && obj.mesh !== undefined) doc['mesh'] = obj.mesh;
+  if (location.scope === 'mesh' && obj.mesh !== undefined) doc['mesh'] = obj.mesh;
   return doc;
 }
 
@@ -162,16 +164,17 @@ function documentOf(location: KindLocation, obj: KumaObject): Record<string, unk
 export function desiredObject(location: KindLocation, ref: ObjectRef, input: ResourceInput, current: KumaObject | undefined): KumaObject {
   const base: KumaObject = current ? structuredClone(current) : { apiVersion: location.apiVersion, kind: location.kind };
   const metadata = { ...(base.metadata ?? {}), name: ref.name, ...(ref.namespace === undefined ? {} : { namespace: ref.namespace }) };
-  const labels = { ...(input.labels ?? {}), ...(location.kind === 'Secret' ? { [MESH_LABEL]: input.mesh } : {}) };
+  const secret = location.secretType !== undefined;
+  const labels = { ...(input.labels ?? {}), ...(secret && location.scope === 'mesh' ? { [MESH_LABEL]: input.mesh } : {}) };
   if (Object.keys(labels).length > 0) metadata.labels = labels;
   else delete metadata.labels;
-  const out: KumaObject = { ...base, apiVersion: location.apiVersion, kind: isSecretKind(location.kind) ? 'Secret' : location.kind, metadata };
-  if (isSecretKind(location.kind)) {
-    out.type = secretTypeOf(location.kind);
+  const out: KumaObject = { ...base, apiVersion: location.apiVersion, kind: secret ? KUBERNETES_SECRET_KIND : location.kind, metadata };
+  if (secret) {
+    out.type = location.secretType;
     out.data = { value: (input.spec as { data: string }).data };
   } else {
     out.spec = structuredClone(input.spec);
-    if (location.kind !== 'Mesh') out.mesh = input.mesh;
+    if (location.scope === 'mesh') out.mesh = input.mesh;
   }
   return out;
 }

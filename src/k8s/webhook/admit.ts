@@ -2,17 +2,17 @@
 // are checked by the validators the REST API uses (gateway.md §4, robustness.md §3.4: one
 // validator for REST, the webhook and file loading), through the same conversion the Kubernetes
 // store applies when it reads them, so an admitted object is always one the store accepts.
-import { parseMeshGatewayInstanceSpec } from '../../api/mesh-gateway-instance.js';
+import type { KubernetesOnlyKindDescriptor } from '../../api/kinds/descriptor.js';
+import { MESH_GATEWAY_INSTANCE } from '../../api/kinds/mesh-gateway-instance.js';
+import { KUBERNETES_SECRET_KIND } from '../../api/resource-document.js';
+import { KUBERNETES_ONLY_KINDS } from '../../api/resource-kinds.js';
 import type { Violation } from '../../api/violation.js';
 import { CRD_GROUP, CRD_VERSION } from '../crds.js';
-import { DEFAULT_SYSTEM_NAMESPACE, kindLocations, secretTypeOf, toStoredResource, type KindLocation, type KumaObject } from '../store/kuma-objects.js';
+import { DEFAULT_SYSTEM_NAMESPACE, kindLocations, toStoredResource, type KindLocation, type KumaObject } from '../store/kuma-objects.js';
 import { violationsMessage, type AdmissionRequest, type AdmissionVerdict } from './admission-review.js';
 
 /** Role of the control plane, which decides where MeshGatewayInstances may be created. */
 export type ControlPlaneMode = 'zone' | 'global' | 'standalone';
-
-/** Kind name of the Kubernetes-only gateway instance resource. */
-const MESH_GATEWAY_INSTANCE = 'MeshGatewayInstance';
 
 /** gateway.md §4.5: instances run pods, which only zones do. Kept word for word from Kuma. */
 export const GLOBAL_INSTANCE_CREATION_MESSAGE =
@@ -23,8 +23,11 @@ const ALLOWED: AdmissionVerdict = { allowed: true };
 // Only the kind matters for validation; the namespace only shapes store names, never verdicts.
 // A v1 Secret is a mesh Secret or a GlobalSecret by its type, so Secrets are keyed by type too.
 const LOCATIONS: ReadonlyMap<string, KindLocation> = new Map(
-  kindLocations(DEFAULT_SYSTEM_NAMESPACE).map((l) => [l.apiVersion === 'v1' ? `v1/Secret/${secretTypeOf(l.kind)}` : `${l.apiVersion}/${l.kind}`, l]),
+  kindLocations(DEFAULT_SYSTEM_NAMESPACE).map((l) => [l.secretType !== undefined ? `${l.apiVersion}/${KUBERNETES_SECRET_KIND}/${l.secretType}` : `${l.apiVersion}/${l.kind}`, l]),
 );
+
+/** The Kubernetes-only kinds (never stored), checked by their own parser. */
+const KUBERNETES_ONLY: ReadonlyMap<string, KubernetesOnlyKindDescriptor> = new Map(KUBERNETES_ONLY_KINDS.map((d) => [d.kind, d]));
 
 /** The verdict on one admission request of a control plane running in `mode`. */
 export function admit(request: AdmissionRequest, mode: ControlPlaneMode): AdmissionVerdict {
@@ -33,11 +36,12 @@ export function admit(request: AdmissionRequest, mode: ControlPlaneMode): Admiss
   if (request.subResource !== undefined) return ALLOWED;
   const object = request.object ?? {};
   const { group, version, kind } = request.kind;
-  if (group === CRD_GROUP && version === CRD_VERSION && kind === MESH_GATEWAY_INSTANCE) {
-    if (mode === 'global' && request.operation === 'CREATE') return forbidden(GLOBAL_INSTANCE_CREATION_MESSAGE);
-    return verdictOf(instanceViolations(object));
+  const kubernetesOnly = group === CRD_GROUP && version === CRD_VERSION ? KUBERNETES_ONLY.get(kind) : undefined;
+  if (kubernetesOnly !== undefined) {
+    if (kubernetesOnly === MESH_GATEWAY_INSTANCE && mode === 'global' && request.operation === 'CREATE') return forbidden(GLOBAL_INSTANCE_CREATION_MESSAGE);
+    return verdictOf(specViolations(kubernetesOnly, object));
   }
-  const typeSuffix = group === '' && kind === 'Secret' ? `/${String(object['type'])}` : '';
+  const typeSuffix = group === '' && kind === KUBERNETES_SECRET_KIND ? `/${String(object['type'])}` : '';
   const location = LOCATIONS.get(`${group === '' ? '' : `${group}/`}${version}/${kind}${typeSuffix}`);
   // Not one of Portico's kinds (Secrets of other types are the cluster's own: TLS, service account
   // tokens, ...): the webhook configuration should not send it, and it is not ours to refuse.
@@ -47,8 +51,8 @@ export function admit(request: AdmissionRequest, mode: ControlPlaneMode): Admiss
 }
 
 // Spec paths stay relative to spec, as the REST API reports them (gateway.md §4.1).
-function instanceViolations(object: Readonly<Record<string, unknown>>): readonly Violation[] {
-  const parsed = parseMeshGatewayInstanceSpec(object['spec']);
+function specViolations(descriptor: KubernetesOnlyKindDescriptor, object: Readonly<Record<string, unknown>>): readonly Violation[] {
+  const parsed = descriptor.parse(object['spec']);
   return parsed.ok ? [] : parsed.violations;
 }
 

@@ -1,0 +1,25 @@
+// Mesh: the unit of isolation and identity; every mesh-scoped resource lives in one.
+import { MESH_SPEC_SCHEMA, validateMesh } from '../mesh.js';
+import { AGE_PRINTER_COLUMN, at, text } from './columns.js';
+import { defineResourceKind } from './descriptor.js';
+
+/** The Mesh kind. */
+export const MESH = defineResourceKind({
+  kind: 'Mesh',
+  plural: 'meshes',
+  singular: 'mesh',
+  aliases: [],
+  scope: 'global',
+  confidential: false,
+  schema: MESH_SPEC_SCHEMA,
+  validate: validateMesh,
+  kubernetes: {
+    form: 'crd',
+    scope: 'Cluster',
+    printerColumns: [
+      { name: 'mTLS', type: 'string', jsonPath: '.spec.mtls.enabledBackend', description: 'Enabled mTLS backend.' },
+      AGE_PRINTER_COLUMN,
+    ],
+  },
+  columns: [{ header: 'MTLS', cell: (i) => text(at(i, 'mtls', 'enabledBackend') ?? 'off') }],
+});
