@@ -25,10 +25,18 @@ import { gatewayDependsOn } from '../gateway/gateway-dependencies.js';
 import type { CertificateFile, GatewayInput } from '../gateway/gateway-input.js';
 import { gatewayIdentity, selectGateway } from '../gateway/select-gateway.js';
 import type { ProxyTranslation, StatusInput } from '../gateway/status.js';
-import type { Snapshot } from '../xds/cache/snapshot.js';
+import type { Snapshot, SnapshotType } from '../xds/cache/snapshot.js';
 import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
 import { EncodeCache } from './encode-cache.js';
-import { generateGatewayIdentity, replicaAddress, replicaSnapshot, type IdentityGeneration, type SharedConfig } from './gateway-generation.js';
+import {
+  generateGatewayIdentity,
+  listenersKey,
+  listenerType,
+  replicaAddress,
+  replicaSnapshot,
+  type IdentityGeneration,
+  type SharedConfig,
+} from './gateway-generation.js';
 import { GENERATION_KINDS, ResourceMirror } from './resource-mirror.js';
 
 /** Counters the benchmark and status endpoints read. */
@@ -86,6 +94,13 @@ interface IdentityState {
   good?: SharedConfig;
   /** Replica snapshots of `good` by address. */
   readonly snapshots: Map<string, Snapshot>;
+  /**
+   * LDS types by address, kept across generations while the listeners stay equal: a route
+   * change then costs each replica a map copy and a hash, not new listener bytes.
+   */
+  listenerTypes: Map<string, SnapshotType>;
+  /** `listenersKey` of the configuration `listenerTypes` belongs to. */
+  listenersKey: string;
 }
 
 /** Node id of a proxy (xds-server.md §3): `<mesh>.<name>`. */
@@ -220,7 +235,7 @@ export class GenerationEngine {
   private identityFor(key: string, mesh: string): IdentityState {
     let identity = this.identities.get(key);
     if (!identity) {
-      identity = { key, mesh, members: new Set(), dirty: true, snapshots: new Map() };
+      identity = { key, mesh, members: new Set(), dirty: true, snapshots: new Map(), listenerTypes: new Map(), listenersKey: '' };
       this.identities.set(key, identity);
     }
     return identity;
@@ -267,6 +282,10 @@ export class GenerationEngine {
         if (identity.good) this.encodeCache.release(identity.good.lease);
         identity.good = generation.config;
         identity.snapshots.clear();
+        const key = listenersKey(generation.config);
+        // Addresses no replica uses any more are forgotten with the next listener change, or here.
+        if (key !== identity.listenersKey || identity.listenerTypes.size > 2 * identity.members.size + 16) identity.listenerTypes = new Map();
+        identity.listenersKey = key;
         return;
       }
       this.stats.errors += 1;
@@ -288,7 +307,12 @@ export class GenerationEngine {
     if (!state || !identity || !config) return false;
     let snapshot = identity.snapshots.get(state.address);
     if (!snapshot) {
-      snapshot = replicaSnapshot(config, state.address);
+      let listeners = identity.listenerTypes.get(state.address);
+      if (!listeners) {
+        listeners = listenerType(config.listeners, state.address);
+        identity.listenerTypes.set(state.address, listeners);
+      }
+      snapshot = replicaSnapshot(config, state.address, listeners);
       identity.snapshots.set(state.address, snapshot);
     }
     this.options.cache.set(nodeId, snapshot);

@@ -46,7 +46,7 @@ describe('listener templates', () => {
     it(`${c.name}: a template bound to an address is byte-identical to encoding the listener there`, () => {
       for (const address of ADDRESSES) {
         for (const listener of buildEnvoyResources(translation.gateway!, address).listeners) {
-          const template = listenerTemplate(listener.resource as Parameters<typeof listenerTemplate>[0], (rest) => encodeResource(TypeUrl.Listener, rest));
+          const template = listenerTemplate(listener.resource as Parameters<typeof listenerTemplate>[0], (rest) => ({ bytes: encodeResource(TypeUrl.Listener, rest), version: '' }));
           const other = address === ADDRESSES[0] ? ADDRESSES[1]! : ADDRESSES[0]!;
           expect(Buffer.from(bindListener(template, address))).toEqual(Buffer.from(encodeResource(TypeUrl.Listener, listener.resource)));
           expect(Buffer.from(bindListener(template, other))).not.toEqual(Buffer.from(encodeResource(TypeUrl.Listener, listener.resource)));
@@ -64,7 +64,7 @@ describe('listener templates', () => {
 
   it('refuses a listener whose encoding does not start with its name', () => {
     const listener = { name: 'l', address: { socket_address: { address: '1.2.3.4', port_value: 1 } } };
-    expect(() => listenerTemplate(listener, () => new Uint8Array([0x12, 0]))).toThrow(/does not start with its name/);
+    expect(() => listenerTemplate(listener, () => ({ bytes: new Uint8Array([0x12, 0]), version: '' }))).toThrow(/does not start with its name/);
   });
 });
 

@@ -77,10 +77,15 @@ export function listenerType(templates: readonly ListenerTemplate[], address: st
   );
 }
 
-/** The snapshot of one replica of a configuration. */
-export function replicaSnapshot(config: SharedConfig, address: string): Snapshot {
+/** What makes two configurations' listeners equal at every address: names and body versions. */
+export function listenersKey(config: SharedConfig): string {
+  return config.listeners.map((t) => `${t.name}\0${t.bodyVersion}`).join('\n');
+}
+
+/** The snapshot of one replica of a configuration; `listeners` is its LDS type when already built. */
+export function replicaSnapshot(config: SharedConfig, address: string, listeners?: SnapshotType): Snapshot {
   const types = new Map(config.types);
-  types.set(TypeUrl.Listener, listenerType(config.listeners, address));
+  types.set(TypeUrl.Listener, listeners ?? listenerType(config.listeners, address));
   return composeSnapshot(types);
 }
 
@@ -99,7 +104,7 @@ export function generateGatewayIdentity(input: GatewayInput, cache: EncodeCache,
     const shared = gw ? buildSharedResources(gw) : withoutListeners(emptyGatewayResources());
     const listeners = gw ? buildListeners(gw, options.address) : [];
     const templates = listeners.map((l) =>
-      listenerTemplate(l.resource as Parameters<typeof listenerTemplate>[0], (rest) => cache.encode(TypeUrl.Listener, rest, lease).bytes),
+      listenerTemplate(l.resource as Parameters<typeof listenerTemplate>[0], (rest) => cache.encode(TypeUrl.Listener, rest, lease)),
     );
     const config: SharedConfig = { types: sharedTypes(shared, cache, lease), listeners: templates, lease };
     const all: EnvoyResources = { ...shared, listeners };

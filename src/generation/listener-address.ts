@@ -19,6 +19,8 @@ export interface ListenerTemplate {
   readonly head: Uint8Array;
   /** The encoded listener without `address`, `head` included. */
   readonly body: Uint8Array;
+  /** Content version of `body`: equal templates bind to equal bytes at every address. */
+  readonly bodyVersion: string;
   /** The listener's `address` with the bind address left out (port and the rest). */
   readonly address: { readonly socket_address: Readonly<Record<string, unknown>> };
 }
@@ -33,15 +35,18 @@ interface BuiltListener {
  * A template of a built listener. `encodeBody` encodes the listener without its address (the
  * caller's cache may serve it). Throws when the encoding does not start with the name field.
  */
-export function listenerTemplate(listener: BuiltListener, encodeBody: (withoutAddress: object) => Uint8Array): ListenerTemplate {
+export function listenerTemplate(
+  listener: BuiltListener,
+  encodeBody: (withoutAddress: object) => { readonly bytes: Uint8Array; readonly version: string },
+): ListenerTemplate {
   const { address, ...rest } = listener;
-  const body = encodeBody(rest);
+  const { bytes: body, version: bodyVersion } = encodeBody(rest);
   const head = encodeResource(TYPE_URL.listener, { name: listener.name });
   if (body.byteLength < head.byteLength || !startsWith(body, head)) {
     throw new Error(`listener ${listener.name}: its encoding does not start with its name; cannot bind it to addresses`);
   }
   const { address: _bind, ...socket } = address.socket_address;
-  return { name: listener.name, head, body, address: { socket_address: socket } };
+  return { name: listener.name, head, body, bodyVersion, address: { socket_address: socket } };
 }
 
 /** The bytes of the template's listener bound to `address`: equal to encoding it whole. */
