@@ -86,12 +86,12 @@ function changedTypes(a: Snapshot | undefined, b: Snapshot | undefined): string[
   return [...b.types.keys()].filter((t) => a.types.get(t)?.version !== b.types.get(t)?.version).map((t) => t.slice(t.lastIndexOf('.') + 1));
 }
 
-/** One gateway, `replicas` replicas on distinct addresses, 5 route changes. */
-export async function benchGenerationOneGateway(replicas: number): Promise<BenchResult> {
+/** One gateway with `routes` routes, `replicas` replicas on distinct addresses, 5 route changes. */
+export async function benchGenerationOneGateway(replicas: number, routes = 50, listeners = 3): Promise<BenchResult> {
   const { store, cache, engine } = await setUp();
-  await store.put(gateway('edge', 'edge', [8080, 8081, 8082]));
+  await store.put(gateway('edge', 'edge', [8080, 8081, 8082].slice(0, listeners)));
   for (let s = 0; s < 10; s++) await store.put(dataplane(`backend-${s}`, `10.200.0.${s + 1}`, { inbound: [{ port: 8080, tags: { 'kuma.io/service': `svc-${s}` } }] }));
-  for (let r = 0; r < 50; r++) await store.put(route(`route-${String(r).padStart(2, '0')}`, 'edge', `/r${r}`, `svc-${r % 10}`));
+  for (let r = 0; r < routes; r++) await store.put(route(`route-${String(r).padStart(5, '0')}`, 'edge', `/r${r}`, `svc-${r % 10}`));
   for (let i = 0; i < replicas; i++) await store.put(dataplane(`edge-${i}`, address(i), { gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': 'edge' } } }));
   const cold = await measured(engine);
   const walls: number[] = [];
@@ -100,16 +100,16 @@ export async function benchGenerationOneGateway(replicas: number): Promise<Bench
   let changed = '';
   for (let c = 0; c < 5; c++) {
     const before = cache.get('default.edge-0');
-    await store.put(route('route-07', 'edge', `/changed-${c}`, 'svc-7'));
+    await store.put(route('route-00007', 'edge', `/changed-${c}`, 'svc-7'));
     const m = await measured(engine);
     walls.push(m.wall);
     cpus.push(m.cpu);
     stalls.push(m.stall);
     changed = changedTypes(before, cache.get('default.edge-0')).join(',');
   }
-  return {
-    id: `generation-1gw-${replicas}`,
-    description: `generation engine only: 1 MeshGateway (3 listeners, 50 routes), ${replicas} replicas on distinct addresses, one route change`,
+  const result: BenchResult = {
+    id: `generation-1gw-${listeners}listeners-${routes}routes-${replicas}replicas`,
+    description: `generation engine only: 1 MeshGateway (${listeners} listeners, ${routes} routes), ${replicas} replicas on distinct addresses, one route change${engine.workerRunning ? ' (generated in the worker thread)' : ''}`,
     metrics: {
       coldWallMs: Math.round(cold.wall),
       coldStallMs: Math.round(cold.stall),
@@ -120,6 +120,8 @@ export async function benchGenerationOneGateway(replicas: number): Promise<Bench
       snapshotsComposedPerChange: engine.stats.lastSnapshots,
     },
   };
+  await engine.close();
+  return result;
 }
 
 /** 100 gateways x 100 routes, one replica each, one route change in one gateway. */
@@ -151,7 +153,7 @@ export async function benchGenerationManyGateways(gateways = 100, routes = 100):
     republished = moved.length;
     changed = moved.map((n) => `${n}:${changedTypes(before.get(n), cache.get(n)).join('+')}`).join(',');
   }
-  return {
+  const result: BenchResult = {
     id: `generation-${gateways}gw-${routes}routes`,
     description: `generation engine only: ${gateways} gateways x ${routes} routes, one replica each, one route change in one gateway`,
     metrics: {
@@ -165,4 +167,6 @@ export async function benchGenerationManyGateways(gateways = 100, routes = 100):
       changed,
     },
   };
+  await engine.close();
+  return result;
 }

@@ -20,9 +20,9 @@ function input(raw: Raw): ResourceInput {
   return { kind: r.kind, mesh: r.mesh, name: r.name, spec: r.spec };
 }
 
-function engineOn(store: ResourceStore): { engine: GenerationEngine; cache: SnapshotCache } {
+function engineOn(store: ResourceStore, workerThreshold = Infinity): { engine: GenerationEngine; cache: SnapshotCache } {
   const cache = new SnapshotCache();
-  const engine = new GenerationEngine({ store, cache, logger: silent, readFiles: noFiles });
+  const engine = new GenerationEngine({ store, cache, logger: silent, readFiles: noFiles, workerThreshold });
   store.watch((event) => engine.onChange(event));
   return { engine, cache };
 }
@@ -77,9 +77,12 @@ function random(seed: number): () => number {
 }
 
 describe('GenerationEngine', () => {
-  it('after any sequence of changes serves exactly what a fresh engine computes from the store', async () => {
+  it.each([
+    ['inline', Infinity],
+    ['in a worker thread', 0],
+  ])('generating %s, after any sequence of changes serves exactly what a fresh engine computes from the store', async (_where, threshold) => {
     const store = new MemoryStore({ logger: silent });
-    const { engine, cache } = engineOn(store);
+    const { engine, cache } = engineOn(store, threshold);
     await store.put(input(MESH));
     await engine.regenerate();
     const rnd = random(20261203);
@@ -93,7 +96,7 @@ describe('GenerationEngine', () => {
       () => backend(pick(['b1', 'b2', 'b3', 'b4']), pick(['svc-1', 'svc-2', 'svc-3']), pick(['10.2.0.1', '10.2.0.2']), rnd() < 0.8),
       () => ({ ...MESH, ...(rnd() < 0.5 ? { logging: { defaultBackend: 'x', backends: [{ name: 'x', type: 'file', conf: { path: '/dev/null' } }] } } : {}) }),
     ];
-    for (let step = 0; step < 250; step++) {
+    for (let step = 0; step < 200; step++) {
       for (let op = Math.floor(rnd() * 4); op >= 0; op--) {
         const raw = pick(variants)();
         if (raw.type !== 'Mesh' && rnd() < 0.2) await store.delete({ kind: raw.type as Kind, mesh: 'default', name: raw.name });
@@ -105,6 +108,8 @@ describe('GenerationEngine', () => {
       expect(served(cache), `step ${step}`).toEqual(served(fresh.cache));
     }
     expect(engine.stats.errors).toBe(0);
+    expect(engine.workerRunning).toBe(threshold === 0);
+    await engine.close();
   });
 
   it('translates one identity for many replicas on distinct addresses, and a route change re-encodes only RouteConfigurations', async () => {

@@ -27,16 +27,10 @@ import { gatewayIdentity, selectGateway } from '../gateway/select-gateway.js';
 import type { ProxyTranslation, StatusInput } from '../gateway/status.js';
 import type { Snapshot, SnapshotType } from '../xds/cache/snapshot.js';
 import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
-import { EncodeCache } from './encode-cache.js';
-import {
-  generateGatewayIdentity,
-  listenersKey,
-  listenerType,
-  replicaAddress,
-  replicaSnapshot,
-  type IdentityGeneration,
-  type SharedConfig,
-} from './gateway-generation.js';
+import type { EncodeCache } from './encode-cache.js';
+import { listenersKey, listenerType, replicaAddress, replicaSnapshot, type SharedConfig } from './gateway-generation.js';
+import { InlineGenerator, type GenerationOutcome, type GenerationRequest, type Generator } from './generator.js';
+import { WorkerGenerator } from './worker-generator.js';
 import { GENERATION_KINDS, ResourceMirror } from './resource-mirror.js';
 
 /** Counters the benchmark and status endpoints read. */
@@ -67,7 +61,16 @@ export interface GenerationEngineOptions {
   readonly statuses?: StatusSink;
   /** Yield to the event loop after this much synchronous work (default 10 ms). */
   readonly sliceMs?: number;
+  /**
+   * Meshes at least this large (MeshGatewayRoutes + Dataplanes / 10) generate in a worker thread,
+   * started on first need; smaller ones inline, where the hand-off would cost more than the work.
+   * Default 500 (about 10 ms of translation); 0 = always in the worker; Infinity = never.
+   */
+  readonly workerThreshold?: number;
 }
+
+/** Default of `workerThreshold`. */
+export const DEFAULT_WORKER_THRESHOLD = 500;
 
 /** One BUILTIN gateway proxy: where it belongs and what it binds. */
 interface ProxyState {
@@ -87,11 +90,11 @@ interface IdentityState {
   readonly members: Set<string>;
   dirty: boolean;
   /** The latest generation (for statuses and dependencies), good or not. */
-  latest?: IdentityGeneration;
-  /** Why the latest attempt threw, if it did. */
-  thrown?: string;
+  latest?: GenerationOutcome;
   /** The last good configuration; what its proxies are served. */
   good?: SharedConfig;
+  /** The generator holding the encode-cache lease of `good`. */
+  generator?: Generator;
   /** Replica snapshots of `good` by address. */
   readonly snapshots: Map<string, Snapshot>;
   /**
@@ -116,8 +119,11 @@ function unselectedIdentity(mesh: string): string {
 /** Turns store state into snapshots, incrementally. */
 export class GenerationEngine {
   readonly stats: GenerationStats = { generations: 0, translations: 0, errors: 0, lastGenerationMs: 0, lastSnapshots: 0 };
-  readonly encodeCache = new EncodeCache();
   private readonly mirror = new ResourceMirror();
+  private readonly inline = new InlineGenerator(this.mirror);
+  /** Started on the first large mesh; undefined before, or after it failed. */
+  private worker: WorkerGenerator | undefined;
+  private workerFailed = false;
   private readonly proxies = new Map<string, ProxyState>();
   private readonly identities = new Map<string, IdentityState>();
   /** Events since the last generation, in commit order. */
@@ -129,6 +135,23 @@ export class GenerationEngine {
 
   constructor(private readonly options: GenerationEngineOptions) {
     this.sliceMs = options.sliceMs ?? 10;
+  }
+
+  /** The inline generator's encode cache (tests and benchmarks). */
+  get encodeCache(): EncodeCache {
+    return this.inline.cache;
+  }
+
+  /** Whether a worker thread is generating (tests and benchmarks). */
+  get workerRunning(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Stops the worker thread, if one runs. */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.close();
   }
 
   /** Records a committed store change; the next `regenerate()` applies it. */
@@ -144,6 +167,7 @@ export class GenerationEngine {
     this.pending = [];
     const reselect = new Set<string>();
     for (const event of events) this.applyChange(event, reselect);
+    this.worker?.sync(events);
     const republish = new Set<string>();
     for (const key of reselect) this.reselect(key, republish);
     let composed = 0;
@@ -248,8 +272,21 @@ export class GenerationEngine {
   }
 
   private dropIdentity(identity: IdentityState): void {
-    if (identity.good) this.encodeCache.release(identity.good.lease);
+    identity.generator?.drop(identity.key);
     this.identities.delete(identity.key);
+  }
+
+  /** Size of a mesh as generation cost goes: routes, and Dataplanes (endpoints) far less. */
+  private meshWeight(mesh: string): number {
+    return this.mirror.list('MeshGatewayRoute', mesh).length + this.mirror.list('Dataplane', mesh).length / 10;
+  }
+
+  /** Where an identity of `mesh` generates: the worker for large meshes, unless it failed. */
+  private async generatorFor(mesh: string): Promise<Generator> {
+    const threshold = this.options.workerThreshold ?? DEFAULT_WORKER_THRESHOLD;
+    if (this.workerFailed || this.meshWeight(mesh) < threshold) return this.inline;
+    this.worker ??= await WorkerGenerator.start(this.mirror);
+    return this.worker;
   }
 
   /** Generates one identity from any of its proxies (they translate identically). */
@@ -257,46 +294,47 @@ export class GenerationEngine {
     identity.dirty = false;
     const first = this.proxies.get([...identity.members][0]!)!;
     const proxy = this.mirror.get('Dataplane', first.mesh, first.name)!;
-    const mesh = this.mirror.get('Mesh', first.mesh, first.mesh)!;
-    const gateways = this.mirror.list('MeshGateway', first.mesh);
-    const selected = selectGateway(proxy, gateways);
+    const selected = selectGateway(proxy, this.mirror.list('MeshGateway', first.mesh));
     // Files have no change events: they are re-read whenever their identity is regenerated.
     const files = await this.options.readFiles(selected ? referencedCertificateFiles([selected]) : []);
-    const input: GatewayInput = {
-      mesh,
-      proxy,
-      gateways,
-      routes: this.mirror.list('MeshGatewayRoute', first.mesh),
-      dataplanes: this.mirror.list('Dataplane', first.mesh),
-      secrets: this.mirror.list('Secret', first.mesh),
-      files,
-    };
+    const request: GenerationRequest = { identity: identity.key, mesh: first.mesh, proxy: first.name, address: first.address, files: [...files] };
     this.stats.translations += 1;
-    const { logger } = this.options;
+    const generator = await this.generatorFor(first.mesh);
+    let outcome: GenerationOutcome;
     try {
-      const generation = generateGatewayIdentity(input, this.encodeCache, { address: first.address });
-      identity.latest = generation;
-      identity.thrown = undefined;
-      for (const p of generation.translation?.problems ?? []) logger.warn({ resource: p.resource, identity: identity.key }, p.message);
-      if (generation.config) {
-        if (identity.good) this.encodeCache.release(identity.good.lease);
-        identity.good = generation.config;
-        identity.snapshots.clear();
-        const key = listenersKey(generation.config);
-        // Addresses no replica uses any more are forgotten with the next listener change, or here.
-        if (key !== identity.listenersKey || identity.listenerTypes.size > 2 * identity.members.size + 16) identity.listenerTypes = new Map();
-        identity.listenersKey = key;
-        return;
-      }
-      this.stats.errors += 1;
-      if (generation.error) logger.error({ problems: generation.problems, identity: identity.key }, 'inconsistent snapshot not published; proxies keep their last good config');
-      // gateway.md §4.6: generation fails and the proxies keep their last accepted config.
-      else logger.error({ identity: identity.key, problems: generation.translation?.problems.length }, 'gateway generation failed; proxies keep their last good config');
+      outcome = await generator.generate(request);
     } catch (err) {
-      this.stats.errors += 1;
-      identity.thrown = `generation failed: ${(err as Error).message}`;
-      logger.error({ err, identity: identity.key }, 'gateway translation failed; proxies keep their last good config');
+      // The worker died: its mirror is gone, so generate inline from now on.
+      this.options.logger.error({ err }, 'generation worker failed; generating on the main thread from now on');
+      this.workerFailed = true;
+      this.worker = undefined;
+      outcome = await this.inline.generate(request);
     }
+    this.record(identity, outcome, generator === this.worker || generator === this.inline ? generator : this.inline);
+  }
+
+  /** Takes a generation outcome: a new good configuration, or the reason there is none. */
+  private record(identity: IdentityState, outcome: GenerationOutcome, generator: Generator): void {
+    const { logger } = this.options;
+    identity.latest = outcome;
+    for (const p of outcome.translation?.problems ?? []) logger.warn({ resource: p.resource, identity: identity.key }, p.message);
+    if (outcome.config) {
+      // The other generator may still hold this identity's previous configuration.
+      if (identity.generator && identity.generator !== generator) identity.generator.drop(identity.key);
+      identity.generator = generator;
+      identity.good = outcome.config;
+      identity.snapshots.clear();
+      const key = listenersKey(outcome.config);
+      // Addresses no replica uses any more are forgotten with the next listener change, or here.
+      if (key !== identity.listenersKey || identity.listenerTypes.size > 2 * identity.members.size + 16) identity.listenerTypes = new Map();
+      identity.listenersKey = key;
+      return;
+    }
+    this.stats.errors += 1;
+    if (outcome.thrown !== undefined) logger.error({ err: outcome.thrown, identity: identity.key }, 'gateway translation failed; proxies keep their last good config');
+    else if (outcome.error !== undefined) logger.error({ problems: outcome.problems, identity: identity.key }, 'inconsistent snapshot not published; proxies keep their last good config');
+    // gateway.md §4.6: generation fails and the proxies keep their last accepted config.
+    else logger.error({ identity: identity.key, problems: outcome.translation?.problems.length }, 'gateway generation failed; proxies keep their last good config');
   }
 
   /** Sets a proxy's snapshot from its identity's good configuration; false when it has none. */
@@ -334,7 +372,7 @@ export class GenerationEngine {
       for (const [, p] of [...this.proxies].filter(([, p]) => p.mesh === mesh).sort(([a], [b]) => (a < b ? -1 : 1))) {
         const identity = this.identities.get(p.identity);
         const latest = identity?.latest;
-        const error = identity?.thrown ?? latest?.error;
+        const error = latest?.thrown !== undefined ? `generation failed: ${latest.thrown}` : latest?.error;
         translations.push({
           proxy: p.name,
           ...(p.gateway !== undefined ? { gateway: p.gateway } : {}),

@@ -106,9 +106,9 @@ describe('generateGatewayIdentity', () => {
     const misses = cache.stats.misses;
     const two = generateGatewayIdentity(input, cache, { address: '10.0.0.2' });
     expect(cache.stats.misses).toBe(misses);
-    cache.release(one.config!.lease);
+    cache.release(one.lease!);
     expect(cache.size).toBeGreaterThan(0);
-    cache.release(two.config!.lease);
+    cache.release(two.lease!);
     expect(cache.size).toBe(0);
   });
 });

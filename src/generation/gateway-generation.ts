@@ -27,8 +27,6 @@ export interface SharedConfig {
   /** Every type but LDS, built once (EDS with the CDS version mixed in). */
   readonly types: ReadonlyMap<string, SnapshotType>;
   readonly listeners: readonly ListenerTemplate[];
-  /** The encode-cache entries this configuration holds. */
-  readonly lease: CacheLease;
 }
 
 /** The outcome of generating one identity. */
@@ -39,6 +37,8 @@ export interface IdentityGeneration {
   readonly dependencies: GatewayDependencies;
   /** The configuration to serve; absent when generation failed (proxies keep their last good one). */
   readonly config?: SharedConfig;
+  /** The encode-cache entries `config` holds; release it when the configuration is replaced. */
+  readonly lease?: CacheLease;
   /** Why there is no config although the translation succeeded (an exception, an inconsistency). */
   readonly error?: string;
   /** The consistency problems behind `error`, when that was the cause. */
@@ -106,7 +106,7 @@ export function generateGatewayIdentity(input: GatewayInput, cache: EncodeCache,
     const templates = listeners.map((l) =>
       listenerTemplate(l.resource as Parameters<typeof listenerTemplate>[0], (rest) => cache.encode(TypeUrl.Listener, rest, lease)),
     );
-    const config: SharedConfig = { types: sharedTypes(shared, cache, lease), listeners: templates, lease };
+    const config: SharedConfig = { types: sharedTypes(shared, cache, lease), listeners: templates };
     const all: EnvoyResources = { ...shared, listeners };
     const problems = checkSnapshotConsistency(replicaSnapshot(config, options.address), collectReferences(all));
     const kept = options.keepResources ? { resources: all } : {};
@@ -115,7 +115,7 @@ export function generateGatewayIdentity(input: GatewayInput, cache: EncodeCache,
       const error = `inconsistent configuration not published: ${problems.map((p) => p.message).join('; ')}`;
       return { translation, dependencies, error, problems, ...kept };
     }
-    return { translation, dependencies, config, ...kept };
+    return { translation, dependencies, config, lease, ...kept };
   } catch (err) {
     cache.release(lease);
     throw err;

@@ -71,6 +71,11 @@ export class ResourceMirror {
     return this.bucket(kind, mesh, false)?.list() ?? EMPTY;
   }
 
+  /** Every resource held, in no particular order (to copy the mirror). */
+  *all(): IterableIterator<StoredResource> {
+    for (const buckets of this.meshes.values()) for (const bucket of buckets.values()) yield* bucket.byName.values();
+  }
+
   /** Names of the meshes that exist (have a Mesh resource), sorted. */
   meshNames(): string[] {
     return [...this.meshes.keys()].filter((m) => this.get('Mesh', m, m) !== undefined).sort();

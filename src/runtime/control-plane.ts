@@ -251,6 +251,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     unwatch();
     debouncer.cancel();
     await loop.settle();
+    await snapshots.close();
   });
 
   let started = false;
@@ -431,6 +432,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         await ads.close();
         await api.close();
         await loop.settle();
+        await snapshots.close();
         await store.close();
       })();
       return stopped;
