@@ -92,7 +92,11 @@ export async function benchGenerationOneGateway(replicas: number, routes = 50, l
   await store.put(gateway('edge', 'edge', [8080, 8081, 8082].slice(0, listeners)));
   for (let s = 0; s < 10; s++) await store.put(dataplane(`backend-${s}`, `10.200.0.${s + 1}`, { inbound: [{ port: 8080, tags: { 'kuma.io/service': `svc-${s}` } }] }));
   for (let r = 0; r < routes; r++) await store.put(route(`route-${String(r).padStart(5, '0')}`, 'edge', `/r${r}`, `svc-${r % 10}`));
-  for (let i = 0; i < replicas; i++) await store.put(dataplane(`edge-${i}`, address(i), { gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': 'edge' } } }));
+  for (let i = 0; i < replicas; i++) {
+    await store.put(dataplane(`edge-${i}`, address(i), { gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': 'edge' } } }));
+    // As if each replica had a stream open: watched snapshots are built at once, not on demand.
+    cache.watch(`default.edge-${i}`, () => undefined);
+  }
   const cold = await measured(engine);
   const walls: number[] = [];
   const cpus: number[] = [];
@@ -132,6 +136,7 @@ export async function benchGenerationManyGateways(gateways = 100, routes = 100):
     await store.put(gateway(`gw-${g}`, `edge-${g}`, [8080]));
     for (let r = 0; r < routes; r++) await store.put(route(`gw-${g}-route-${r}`, `edge-${g}`, `/r${r}`, `svc-${r % 10}`));
     await store.put(dataplane(`edge-${g}`, address(g), { gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': `edge-${g}` } } }));
+    cache.watch(`default.edge-${g}`, () => undefined);
   }
   const cold = await measured(engine);
   const walls: number[] = [];

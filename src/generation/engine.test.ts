@@ -56,9 +56,9 @@ function backend(name: string, service: string, address: string, ready = true): 
 }
 
 /** Node id -> snapshot version and per-type versions, for comparing two engines. */
-function served(cache: SnapshotCache): Record<string, string> {
+function served(engine: GenerationEngine, cache: SnapshotCache): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const nodeId of cache.nodeIds()) {
+  for (const nodeId of engine.nodeIds()) {
     const s = cache.get(nodeId)!;
     out[nodeId] = [s.version, ...[...s.types.values()].map((t) => `${t.typeUrl.slice(-12)}=${t.version}`)].join(' ');
   }
@@ -105,7 +105,7 @@ describe('GenerationEngine', () => {
       await engine.regenerate();
       const fresh = engineOn(store);
       await fresh.engine.regenerate();
-      expect(served(cache), `step ${step}`).toEqual(served(fresh.cache));
+      expect(served(engine, cache), `step ${step}`).toEqual(served(fresh.engine, fresh.cache));
     }
     expect(engine.stats.errors).toBe(0);
     expect(engine.workerRunning).toBe(threshold === 0);
@@ -149,11 +149,11 @@ describe('GenerationEngine', () => {
     await store.put(input(backend('b', 'svc', '10.2.0.1')));
     await engine.regenerate();
     expect(engine.stats.translations).toBe(20);
-    const before = new Map(cache.nodeIds().map((n) => [n, cache.get(n)!]));
+    const before = new Map(engine.nodeIds().map((n) => [n, cache.get(n)!]));
     await store.put(input(route('g7-r2', 'edge-7', '/moved', 'svc')));
     await engine.regenerate();
     expect(engine.stats.translations).toBe(21);
-    const changed = cache.nodeIds().filter((n) => cache.get(n) !== before.get(n));
+    const changed = engine.nodeIds().filter((n) => cache.get(n) !== before.get(n));
     expect(changed).toEqual(['default.proxy-7']);
     expect(changedTypes(before.get('default.proxy-7')!, cache.get('default.proxy-7')!)).toEqual([TypeUrl.RouteConfiguration]);
     // An endpoint change reaches every gateway routing to the service, and only its EDS.
@@ -178,7 +178,8 @@ describe('GenerationEngine', () => {
     expect(changedTypes(cache.get('default.gw-1')!, cache.get('default.gw-2')!)).toEqual([TypeUrl.Listener]);
     await store.delete({ kind: 'Dataplane', mesh: 'default', name: 'gw-2' });
     await engine.regenerate();
-    expect(cache.nodeIds()).toEqual(['default.gw-1']);
+    expect(engine.nodeIds()).toEqual(['default.gw-1']);
+    expect(cache.get('default.gw-2')).toBeUndefined();
   });
 });
 

@@ -106,6 +106,9 @@ interface IdentityState {
   listenersKey: string;
 }
 
+/** Stands for "a snapshot exists" where `snapshotFor` is asked not to build one. */
+const EXISTS: Snapshot = Object.freeze({ version: '', types: new Map() });
+
 /** Node id of a proxy (xds-server.md §3): `<mesh>.<name>`. */
 function nodeIdOf(mesh: string, name: string): string {
   return `${mesh}.${name}`;
@@ -135,6 +138,7 @@ export class GenerationEngine {
 
   constructor(private readonly options: GenerationEngineOptions) {
     this.sliceMs = options.sliceMs ?? 10;
+    options.cache.setProvider((nodeId) => this.snapshotFor(nodeId));
   }
 
   /** The inline generator's encode cache (tests and benchmarks). */
@@ -337,12 +341,34 @@ export class GenerationEngine {
     else logger.error({ identity: identity.key, problems: outcome.translation?.problems.length }, 'gateway generation failed; proxies keep their last good config');
   }
 
-  /** Sets a proxy's snapshot from its identity's good configuration; false when it has none. */
+  /**
+   * Gives a proxy its identity's good configuration: set at once when a stream watches it, else
+   * left to be built on demand (`snapshotFor`). False when there is no good configuration, in
+   * which case whatever the proxy holds stays (its last good snapshot).
+   */
   private publish(nodeId: string): boolean {
+    const { cache } = this.options;
+    if (cache.watcherCount(nodeId) === 0) {
+      if (this.snapshotFor(nodeId, false) === undefined) return false;
+      cache.invalidate(nodeId);
+      return false;
+    }
+    const snapshot = this.snapshotFor(nodeId);
+    if (snapshot === undefined) return false;
+    cache.set(nodeId, snapshot);
+    return true;
+  }
+
+  /**
+   * The snapshot a proxy is served: its identity's good configuration at its address, one object
+   * per (configuration, address). With `build` false, only whether one exists (undefined or not).
+   */
+  snapshotFor(nodeId: string, build = true): Snapshot | undefined {
     const state = this.proxies.get(nodeId);
     const identity = state && this.identities.get(state.identity);
     const config = identity?.good;
-    if (!state || !identity || !config) return false;
+    if (!state || !identity || !config) return undefined;
+    if (!build) return EXISTS;
     let snapshot = identity.snapshots.get(state.address);
     if (!snapshot) {
       let listeners = identity.listenerTypes.get(state.address);
@@ -353,8 +379,12 @@ export class GenerationEngine {
       snapshot = replicaSnapshot(config, state.address, listeners);
       identity.snapshots.set(state.address, snapshot);
     }
-    this.options.cache.set(nodeId, snapshot);
-    return true;
+    return snapshot;
+  }
+
+  /** Node ids of every BUILTIN gateway proxy, sorted (whether or not its snapshot is built). */
+  nodeIds(): string[] {
+    return [...this.proxies.keys()].sort();
   }
 
   /** Hands each touched mesh's facts to the status holder (computed when read). */

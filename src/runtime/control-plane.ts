@@ -433,6 +433,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         await api.close();
         await loop.settle();
         await snapshots.close();
+        cache.close();
         await store.close();
       })();
       return stopped;
