@@ -5,6 +5,7 @@ import { benchDataplaneAuth } from './dataplane-auth.js';
 import { benchTranslate } from './translate.js';
 import { benchTranslateHttps } from './translate-https.js';
 import { benchTlsConnect } from './tls-connect.js';
+import { benchGenerationManyGateways, benchGenerationOneGateway } from './generation.js';
 import { writeResults, type BenchResult, type Summary } from './harness.js';
 
 const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<BenchResult> }[] = [
@@ -13,6 +14,10 @@ const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<Ben
   { id: 'translate-https-10x100x10', run: () => benchTranslateHttps(10) },
   { id: 'put-to-ack', run: () => benchPutToAck(20) },
   { id: 'put-to-ack-debounce-10ms', run: () => benchPutToAck(20, 10) },
+  { id: 'generation-1gw-50routes-1000replicas', run: () => benchGenerationOneGateway(1_000) },
+  { id: 'generation-1gw-50routes-10000replicas', run: () => benchGenerationOneGateway(10_000) },
+  { id: 'generation-1gw-1listener-10000routes-10replicas', run: () => benchGenerationOneGateway(10, 10_000, 1) },
+  { id: 'generation-100gw-100routes', run: () => benchGenerationManyGateways(100, 100) },
   { id: 'tls-connect', run: () => benchTlsConnect(50) },
   { id: 'dataplane-auth', run: () => benchDataplaneAuth(50) },
 ];

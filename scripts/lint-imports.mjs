@@ -17,6 +17,7 @@ const ALLOWED = {
   'xds/translator': ['ir', 'xds/envoy'],
   'xds/cache': ['xds/envoy'],
   'xds/server': ['xds/cache', 'xds/envoy', 'ca', 'http', 'decode'],
+  generation: ['api', 'core', 'ir', 'gateway', 'xds/translator', 'xds/envoy', 'xds/cache'],
   ca: [],
   'k8s/render': ['ir', 'api'],
   k8s: ['api', 'core', 'ir', 'gateway', 'k8s/render', 'ca', 'http', 'decode'],

@@ -32,7 +32,8 @@ import { startLeaderElection, type LeaderElection } from '../k8s/leader-election
 import type { WatcherHealth } from '../k8s/watch/resource-watcher.js';
 import { cacheDelivery, ResourceStatuses } from './resource-status.js';
 import { Debouncer } from './debounce.js';
-import { GatewaySnapshots } from './gateway-snapshots.js';
+import { GenerationEngine } from '../generation/engine.js';
+import { readCertificateFiles } from './certificate-files.js';
 import { prepareControlPlaneTls, type ControlPlaneTls, type ControlPlaneTlsConfig } from './control-plane-tls.js';
 
 export type { ControlPlaneTlsConfig } from './control-plane-tls.js';
@@ -136,7 +137,8 @@ export interface ControlPlane {
   readonly caFile?: string;
   readonly store: ResourceStore;
   readonly cache: SnapshotCache;
-  readonly snapshots: GatewaySnapshots;
+  /** The generation engine (its stats: generations, translations, errors). */
+  readonly snapshots: GenerationEngine;
   /** The ADS server on the dataplane port (its methods() are what the RPC coverage test walks). */
   readonly adsServer: AdsServer;
   /** Kubernetes mode: the running controllers (absent on global control planes, on replicas that do not lead, and elsewhere). */
@@ -170,7 +172,7 @@ function watcherHealth(store: ResourceStore, controllers: KubernetesControllers 
 }
 
 /** Serialises regenerations: one at a time, and one more if changes arrived meanwhile. */
-function regenerationLoop(snapshots: GatewaySnapshots, logger: Logger): { request: () => void; settle: () => Promise<void> } {
+function regenerationLoop(snapshots: GenerationEngine, logger: Logger): { request: () => void; settle: () => Promise<void> } {
   let running: Promise<void> | undefined;
   let again = false;
   const run = async (): Promise<void> => {
@@ -236,19 +238,20 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   cleanups.push(() => store.close());
   const cache = new SnapshotCache();
   const statuses = new ResourceStatuses({ delivery: cacheDelivery(cache) });
-  const snapshots = new GatewaySnapshots(store, cache, logger.child({ component: 'snapshots' }), statuses);
+  const snapshots = new GenerationEngine({ store, cache, logger: logger.child({ component: 'snapshots' }), statuses, readFiles: readCertificateFiles });
   const loop = regenerationLoop(snapshots, logger);
   const debouncer = new Debouncer(loop.request, config.debounceMs, config.maxDebounceMs);
   const unwatch = store.watch((event) => {
     // GlobalSecrets (token signing keys) never reach a proxy's config.
     if (event.key.kind === 'GlobalSecret') return;
-    snapshots.markDirty(event.key.kind === 'Mesh' ? event.key.name : event.key.mesh);
+    snapshots.onChange(event);
     debouncer.trigger();
   });
   cleanups.push(async () => {
     unwatch();
     debouncer.cancel();
     await loop.settle();
+    await snapshots.close();
   });
 
   let started = false;
@@ -429,6 +432,8 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         await ads.close();
         await api.close();
         await loop.settle();
+        await snapshots.close();
+        cache.close();
         await store.close();
       })();
       return stopped;

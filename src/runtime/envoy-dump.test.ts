@@ -4,9 +4,8 @@ import { deepFreeze } from '../../test/support/deep-freeze.js';
 import { buildSnapshot } from '../xds/cache/snapshot.js';
 import { decodeResource, encodeResource } from '../xds/envoy/encode.js';
 import { TYPE_URL } from '../xds/envoy/type-urls.js';
-import { emptyGatewayResources, type EnvoyResources, type NamedResource } from '../xds/translator/translate.js';
+import { emptyGatewayResources, RESOURCE_TYPE_URLS, type EnvoyResources, type NamedResource } from '../xds/translator/translate.js';
 import { configDump, DUMP_GROUPS, envoyDump, REDACTED, redactPrivateKeys } from './envoy-dump.js';
-import { encodeEnvoyResources } from './encode-resources.js';
 
 const PEM = readFileSync(new URL('../gateway/testdata/pem/example-rsa.pem', import.meta.url), 'utf8');
 const KEY = PEM.slice(PEM.indexOf('-----BEGIN PRIVATE KEY-----'), PEM.indexOf('-----END PRIVATE KEY-----') + 25);
@@ -91,7 +90,14 @@ describe('envoyDump', () => {
 
 describe('configDump', () => {
   const served = resources({ clusters: [cluster('b', true), cluster('a', false)], secrets: [secret('s')] });
-  const snapshot = buildSnapshot(encodeEnvoyResources(served).byType);
+  const snapshot = buildSnapshot(
+    Object.fromEntries(
+      (Object.keys(served) as (keyof EnvoyResources)[]).map((key) => [
+        RESOURCE_TYPE_URLS[key],
+        served[key].map((r) => ({ name: r.name, bytes: encodeResource(RESOURCE_TYPE_URLS[key], r.resource) })),
+      ]),
+    ),
+  );
 
   it("has Envoy's sections in Envoy's order, with the snapshot's type versions", () => {
     const dump = configDump(snapshot);

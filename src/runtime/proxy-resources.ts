@@ -1,15 +1,15 @@
 // What one gateway dataplane would receive, computed from a plain list of resources: no store,
-// no server, no clock. `portico translate` uses it offline; it runs the same steps as the control
-// plane (translate, build, encode, consistency check) so that what it prints is what a running
-// control plane would serve, or the reason it would not.
+// no server, no clock. `portico translate` uses it offline; it runs the control plane's own
+// generation (translate, build, encode, consistency check) so that what it prints is what a
+// running control plane would serve, or the reason it would not.
 import type { Kind, StoredResource } from '../core/resource.js';
 import { compareByMeshName, describeKey } from '../core/stored-resource.js';
-import type { CertificateFile, GatewayInput, GatewayTranslation, TranslationProblem } from '../gateway/gateway-input.js';
-import { translateGateway } from '../gateway/translate-gateway.js';
+import type { CertificateFile, GatewayInput, TranslationProblem } from '../gateway/gateway-input.js';
+import { EncodeCache } from '../generation/encode-cache.js';
+import { generateGatewayIdentity, replicaAddress, type IdentityGeneration } from '../generation/gateway-generation.js';
+import type { SnapshotProblem } from '../xds/cache/consistency.js';
 import { shortTypeName } from '../xds/cache/resource-types.js';
-import { buildEnvoyResources, emptyGatewayResources, type EnvoyResources } from '../xds/translator/translate.js';
-import { assembleSnapshot } from './assemble-snapshot.js';
-import { encodeEnvoyResources } from './encode-resources.js';
+import type { EnvoyResources } from '../xds/translator/translate.js';
 
 /** The resources of one proxy with the non-fatal problems found, or why there are none. */
 export type ProxyResources =
@@ -31,13 +31,12 @@ export function proxyEnvoyResources(
   const input = gatewayInput(resources, mesh, name, files);
   if (!input.ok) return input;
   const { proxy } = input.value;
-  const translation = translateWithContext(input.value);
+  const address = replicaAddress(proxy);
+  const generation = generateWithContext(input.value, address);
+  const translation = generation.translation!;
   if (translation.failed) return { ok: false, message: failureMessage(proxy, translation.problems) };
-  const address = proxy.spec.networking.advertisedAddress ?? proxy.spec.networking.address;
-  const built = translation.gateway ? buildEnvoyResources(translation.gateway, address) : emptyGatewayResources();
-  const inconsistent = consistencyMessage(proxy, built);
-  if (inconsistent !== undefined) return { ok: false, message: inconsistent };
-  return { ok: true, resources: built, problems: translation.problems };
+  if (generation.problems !== undefined) return { ok: false, message: consistencyMessage(proxy, generation.problems) };
+  return { ok: true, resources: generation.resources!, problems: translation.problems };
 }
 
 /** The translation input of the proxy, its mesh's resources sorted as every store lists them. */
@@ -76,10 +75,13 @@ function ofKind<K extends Kind>(resources: readonly StoredResource[], kind: K, m
   return resources.filter((r): r is StoredResource<K> => r.kind === kind && r.mesh === mesh).sort(compareByMeshName);
 }
 
-/** translateGateway, with the proxy named when it throws (a bug, never a user mistake). */
-function translateWithContext(input: GatewayInput): GatewayTranslation {
+/**
+ * The control plane's own generation of the proxy's identity (generation/gateway-generation.ts),
+ * with the proxy named when it throws (a bug, never a user mistake).
+ */
+function generateWithContext(input: GatewayInput, address: string): IdentityGeneration {
   try {
-    return translateGateway(input);
+    return generateGatewayIdentity(input, new EncodeCache(), { address, keepResources: true });
   } catch (cause) {
     throw new Error(`translate ${describeKey(input.proxy)}`, { cause });
   }
@@ -92,12 +94,10 @@ function failureMessage(proxy: StoredResource<'Dataplane'>, problems: readonly T
 }
 
 /**
- * The pre-publish check the control plane runs (xds-server.md §14 rule 8): an inconsistent
+ * The pre-publish check the control plane runs (xds-server.md §14 rule 8) failed: an inconsistent
  * snapshot is never served, so printing it would show something no proxy ever gets.
  */
-function consistencyMessage(proxy: StoredResource<'Dataplane'>, resources: EnvoyResources): string | undefined {
-  const { problems } = assembleSnapshot(encodeEnvoyResources(resources), undefined);
-  if (problems.length === 0) return undefined;
+function consistencyMessage(proxy: StoredResource<'Dataplane'>, problems: readonly SnapshotProblem[]): string {
   const lines = problems.map((p) => `  ${shortTypeName(p.typeUrl)}${p.name === undefined ? '' : ` ${p.name}`}: ${p.message}`);
   return [`the configuration of ${describeKey(proxy)} is inconsistent and would not be served:`, ...lines].join('\n');
 }

@@ -96,7 +96,8 @@ const ALWAYS_SUBSCRIBED: readonly string[] = [TypeUrl.Cluster, TypeUrl.Listener]
 export function cacheDelivery(cache: SnapshotCache): DeliveryLookup {
   return (mesh, proxy) => {
     const nodeId = proxyNodeId(mesh, proxy);
-    const snapshot = cache.current(nodeId);
+    // Held snapshots only: a proxy with no stream may have none built, and statuses must not build them.
+    const snapshot = cache.peek(nodeId);
     const node = cache.delivery.status(nodeId);
     const connected = (node?.connectedStreams ?? 0) > 0;
     if (snapshot === undefined || node === undefined) return { connected, acked: false };

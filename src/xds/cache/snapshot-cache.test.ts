@@ -121,3 +121,54 @@ describe('DeliveryStatus', () => {
     expect(nack.resources[0]).toBe('listener-00');
   });
 });
+
+describe('SnapshotCache on demand', () => {
+  it('builds an invalidated or never-set snapshot from the provider when read, and notifies watchers of invalidation', () => {
+    const built = new Map([['m.a', snap('a')]]);
+    let calls = 0;
+    const cache = new SnapshotCache();
+    cache.setProvider((id) => {
+      calls += 1;
+      return built.get(id);
+    });
+    expect(cache.current('m.a')).toBeUndefined(); // not ready: the provider is not even asked
+    cache.setReady();
+    expect(cache.current('m.a')).toBe(built.get('m.a'));
+    expect(cache.current('m.a')).toBe(built.get('m.a'));
+    expect(calls).toBe(1);
+    let woken = 0;
+    cache.watch('m.a', () => (woken += 1));
+    built.set('m.a', snap('a2'));
+    cache.invalidate('m.a');
+    expect(woken).toBe(1);
+    expect(cache.current('m.a')).toBe(built.get('m.a'));
+    expect(cache.current('m.unknown')).toBeUndefined();
+    expect(cache.peek('m.b')).toBeUndefined();
+  });
+
+  it('drops a snapshot nobody watched for the grace period, and rebuilds it on the next read', () => {
+    let now = 0;
+    const cache = new SnapshotCache(undefined, { idleGraceMs: 1000, now: () => now });
+    let calls = 0;
+    cache.setProvider(() => {
+      calls += 1;
+      return snap('a');
+    });
+    cache.setReady();
+    const off = cache.watch('m.a', () => undefined);
+    cache.current('m.a');
+    now = 5000;
+    cache.sweepIdle();
+    expect(cache.peek('m.a')).toBeDefined(); // watched: kept however long
+    off();
+    now = 5500;
+    cache.sweepIdle();
+    expect(cache.peek('m.a')).toBeDefined(); // idle for less than the grace period
+    now = 6001;
+    cache.sweepIdle();
+    expect(cache.peek('m.a')).toBeUndefined();
+    expect(cache.current('m.a')).toBeDefined();
+    expect(calls).toBe(2);
+    cache.close();
+  });
+});

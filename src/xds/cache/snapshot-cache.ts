@@ -3,11 +3,25 @@
 // `current()`, which hides everything until `setReady()` — so a proxy that connects before the
 // store's first full load is accepted but answered nothing, and can never receive an empty LDS/CDS
 // that would wipe its config.
+//
+// Snapshots of proxies nobody watches need not exist (§14 rule 2): a producer may `invalidate()` a
+// node instead of setting it, and the cache then asks its provider when the snapshot is read; a
+// snapshot whose node has had no watcher for the idle grace period is dropped the same way.
 import type { Snapshot } from './snapshot.js';
 import { DeliveryStatus } from './delivery-status.js';
 
 /** Called when what `current(nodeId)` returns may have changed. Must not throw. */
 export type SnapshotListener = () => void;
+
+/** Builds a node's snapshot on demand; undefined when the node has none. Must not throw. */
+export type SnapshotProvider = (nodeId: string) => Snapshot | undefined;
+
+/** Options of the cache. */
+export interface SnapshotCacheOptions {
+  /** A snapshot unwatched this long is dropped, to be rebuilt by the provider (default 5 min). */
+  readonly idleGraceMs?: number;
+  readonly now?: () => number;
+}
 
 /** Per-node snapshots shared by all streams of the process. */
 export class SnapshotCache {
@@ -16,9 +30,22 @@ export class SnapshotCache {
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly listeners = new Map<string, Set<SnapshotListener>>();
   private ready = false;
+  private provider: SnapshotProvider | undefined;
+  /** Node -> when its last watcher left, for nodes holding a snapshot and no watcher. */
+  private readonly idleSince = new Map<string, number>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly idleGraceMs: number;
+  private readonly now: () => number;
 
-  constructor(delivery: DeliveryStatus = new DeliveryStatus()) {
+  constructor(delivery: DeliveryStatus = new DeliveryStatus(), options: SnapshotCacheOptions = {}) {
     this.delivery = delivery;
+    this.idleGraceMs = options.idleGraceMs ?? 5 * 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Where `get`/`current` find snapshots that were invalidated or dropped while idle. */
+  setProvider(provider: SnapshotProvider): void {
+    this.provider = provider;
   }
 
   /**
@@ -31,18 +58,42 @@ export class SnapshotCache {
     this.notify(nodeId);
   }
 
-  /** The last snapshot set for a node, ready or not. */
+  /** The node's snapshot, ready or not (built by the provider when not held). */
   get(nodeId: string): Snapshot | undefined {
-    return this.snapshots.get(nodeId);
+    const held = this.snapshots.get(nodeId);
+    if (held !== undefined || this.provider === undefined) return held;
+    const built = this.provider(nodeId);
+    if (built !== undefined) {
+      this.snapshots.set(nodeId, built);
+      if (this.watcherCount(nodeId) === 0) this.markIdle(nodeId);
+    }
+    return built;
+  }
+
+  /** The snapshot held right now, without asking the provider (status reads of idle proxies). */
+  peek(nodeId: string): Snapshot | undefined {
+    return this.ready ? this.snapshots.get(nodeId) : undefined;
   }
 
   /** What streams may serve: the node's snapshot once the cache is ready, else undefined. */
   current(nodeId: string): Snapshot | undefined {
-    return this.ready ? this.snapshots.get(nodeId) : undefined;
+    return this.ready ? this.get(nodeId) : undefined;
+  }
+
+  /**
+   * Forgets a node's snapshot because it changed, for a node nobody watches: the next read asks
+   * the provider. Watchers are notified as by `set` (a producer normally sets watched nodes).
+   */
+  invalidate(nodeId: string): void {
+    if (this.snapshots.delete(nodeId)) {
+      this.idleSince.delete(nodeId);
+      this.notify(nodeId);
+    }
   }
 
   /** Removes a node's snapshot; its streams keep what they were sent but get nothing new. */
   delete(nodeId: string): void {
+    this.idleSince.delete(nodeId);
     if (this.snapshots.delete(nodeId)) this.notify(nodeId);
   }
 
@@ -71,11 +122,40 @@ export class SnapshotCache {
       this.listeners.set(nodeId, set);
     }
     set.add(listener);
+    this.idleSince.delete(nodeId);
     return () => {
       const current = this.listeners.get(nodeId);
       current?.delete(listener);
-      if (current?.size === 0) this.listeners.delete(nodeId);
+      if (current?.size === 0) {
+        this.listeners.delete(nodeId);
+        if (this.snapshots.has(nodeId)) this.markIdle(nodeId);
+      }
     };
+  }
+
+  /** Stops the idle sweep (the cache stays usable). */
+  close(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  /** Drops snapshots idle for longer than the grace period, when a provider can rebuild them. */
+  sweepIdle(): void {
+    if (this.provider === undefined) return;
+    const limit = this.now() - this.idleGraceMs;
+    for (const [nodeId, since] of this.idleSince) {
+      if (since > limit) continue;
+      this.idleSince.delete(nodeId);
+      if (this.watcherCount(nodeId) === 0) this.snapshots.delete(nodeId);
+    }
+  }
+
+  private markIdle(nodeId: string): void {
+    this.idleSince.set(nodeId, this.now());
+    if (this.sweeper === undefined && this.provider !== undefined) {
+      this.sweeper = setInterval(() => this.sweepIdle(), Math.max(1000, this.idleGraceMs / 2));
+      this.sweeper.unref();
+    }
   }
 
   /** Number of watchers of a node (open streams), e.g. to drop snapshots nobody uses. */

@@ -61,34 +61,54 @@ function emptyType(typeUrl: string): SnapshotType {
   return Object.freeze({ typeUrl, version: EMPTY_TYPE_VERSION, resources: NO_RESOURCES, totalBytes: 0, duplicateNames: [] });
 }
 
+/** An encoded resource whose version may already be known (the encoder's cache computed it). */
+export interface VersionedResource extends EncodedResource {
+  /** `resourceVersion(bytes)`; recomputed when absent or when a mix-in applies. */
+  readonly version?: string;
+}
+
 /**
  * Builds a snapshot from encoded resources. CDS is hashed first because EDS versions mix in the
  * CDS type version (§9). Types absent from the input are empty.
  */
 export function buildSnapshot(input: SnapshotInput): Snapshot {
   const types = new Map<string, SnapshotType>();
-  const clusters = buildType(TypeUrl.Cluster, input[TypeUrl.Cluster] ?? []);
+  const clusters = buildSnapshotType(TypeUrl.Cluster, input[TypeUrl.Cluster] ?? []);
   types.set(TypeUrl.Cluster, clusters);
   for (const typeUrl of Object.keys(input).sort()) {
     if (typeUrl === TypeUrl.Cluster) continue;
     const mixIn = typeUrl === TypeUrl.ClusterLoadAssignment ? clusters.version : undefined;
-    types.set(typeUrl, buildType(typeUrl, input[typeUrl] ?? [], mixIn));
+    types.set(typeUrl, buildSnapshotType(typeUrl, input[typeUrl] ?? [], mixIn));
   }
-  const version = typeVersion([...types.values()].map((t) => ({ name: t.typeUrl, version: t.version })));
-  return Object.freeze({ version, types });
+  return composeSnapshot(types);
 }
 
-function buildType(typeUrl: string, resources: ReadonlyArray<EncodedResource>, mixIn?: string): SnapshotType {
+/**
+ * A snapshot made of already built types. Types are immutable, so snapshots of replicas that
+ * differ in one type (their listeners) share every other type object. The caller keeps the EDS
+ * rule: the EDS type must have been built with the CDS type version as mix-in.
+ */
+export function composeSnapshot(types: ReadonlyMap<string, SnapshotType>): Snapshot {
+  // CDS first, then by type URL: the order buildSnapshot always had, which dumps show.
+  const rank = (typeUrl: string): string => (typeUrl === TypeUrl.Cluster ? '' : typeUrl);
+  const sorted = new Map([...types].sort(([a], [b]) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0)));
+  const version = typeVersion([...sorted.values()].map((t) => ({ name: t.typeUrl, version: t.version })));
+  return Object.freeze({ version, types: sorted });
+}
+
+/** All resources of one type, sorted by name, versions hashed (with `mixIn` for EDS, §9). */
+export function buildSnapshotType(typeUrl: string, resources: ReadonlyArray<VersionedResource>, mixIn?: string): SnapshotType {
   const byName = new Map<string, SnapshotResource>();
   const duplicates = new Set<string>();
   let totalBytes = 0;
-  for (const { name, bytes } of resources) {
+  for (const { name, bytes, version } of resources) {
     if (byName.has(name)) {
       duplicates.add(name);
       continue;
     }
     const any = Object.freeze({ type_url: typeUrl, value: bytes });
-    byName.set(name, Object.freeze({ typeUrl, name, version: resourceVersion(bytes, mixIn), bytes, any }));
+    const resolved = mixIn === undefined && version !== undefined ? version : resourceVersion(bytes, mixIn);
+    byName.set(name, Object.freeze({ typeUrl, name, version: resolved, bytes, any }));
     totalBytes += bytes.byteLength;
   }
   const sorted = new Map([...byName.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

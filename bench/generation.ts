@@ -1,0 +1,177 @@
+// The generation engine alone (no gRPC, no proxies connected): store change -> every affected
+// replica's snapshot in the cache. Two shapes from issue 9:
+// - `generation-1gw-N`: one MeshGateway (3 HTTP listeners, 50 routes) and N replicas on distinct
+//   addresses; one route change. Figures: wall time and CPU of the regeneration, the longest
+//   event-loop stall during it, translations and encodes it did.
+// - `generation-100gw`: 100 gateways x 100 routes, one replica each; one route change in one
+//   gateway. Figures: the same, plus how many replicas got a new snapshot and which types changed.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pino } from 'pino';
+import { MemoryStore } from '../src/core/memory-store.js';
+import type { ResourceInput } from '../src/core/resource.js';
+import { GenerationEngine } from '../src/generation/engine.js';
+import { SnapshotCache } from '../src/xds/cache/snapshot-cache.js';
+import type { Snapshot } from '../src/xds/cache/snapshot.js';
+import { summarize, type BenchResult } from './harness.js';
+
+const silent = pino({ level: 'silent' });
+
+function mesh(): ResourceInput {
+  return { kind: 'Mesh', mesh: 'default', name: 'default', spec: {} } as ResourceInput;
+}
+
+function gateway(name: string, service: string, ports: readonly number[]): ResourceInput {
+  return {
+    kind: 'MeshGateway',
+    mesh: 'default',
+    name,
+    spec: {
+      selectors: [{ match: { 'kuma.io/service': service } }],
+      tags: {},
+      conf: { listeners: ports.map((port) => ({ port, protocol: 'HTTP', hostname: '', tags: { port: `http-${port}` }, crossMesh: false })) },
+    },
+  } as ResourceInput;
+}
+
+function route(name: string, service: string, prefix: string, backend: string): ResourceInput {
+  return {
+    kind: 'MeshGatewayRoute',
+    mesh: 'default',
+    name,
+    spec: {
+      selectors: [{ match: { 'kuma.io/service': service } }],
+      conf: {
+        http: {
+          hostnames: [],
+          rules: [{ matches: [{ path: { match: 'PREFIX', value: prefix }, headers: [], queryParameters: [] }], filters: [], backends: [{ weight: 1, destination: { 'kuma.io/service': backend } }] }],
+        },
+      },
+    },
+  } as ResourceInput;
+}
+
+function dataplane(name: string, address: string, networking: Record<string, unknown>): ResourceInput {
+  return { kind: 'Dataplane', mesh: 'default', name, spec: { networking: { address, ...networking } } } as ResourceInput;
+}
+
+function address(i: number): string {
+  return `10.${Math.floor(i / 62500) % 256}.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`;
+}
+
+async function setUp(): Promise<{ store: MemoryStore; cache: SnapshotCache; engine: GenerationEngine }> {
+  const store = new MemoryStore({ logger: silent });
+  const cache = new SnapshotCache();
+  const engine = new GenerationEngine({ store, cache, logger: silent, readFiles: async () => new Map() });
+  store.watch((e) => engine.onChange(e));
+  await store.put(mesh());
+  return { store, cache, engine };
+}
+
+/** One regeneration, measured: wall, CPU, longest loop stall. */
+async function measured(engine: GenerationEngine): Promise<{ wall: number; cpu: number; stall: number }> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await engine.regenerate();
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  await new Promise((r) => setImmediate(r));
+  h.disable();
+  return { wall, cpu: (cpu.user + cpu.system) / 1000, stall: h.max / 1e6 };
+}
+
+function changedTypes(a: Snapshot | undefined, b: Snapshot | undefined): string[] {
+  if (!a || !b) return ['(all)'];
+  return [...b.types.keys()].filter((t) => a.types.get(t)?.version !== b.types.get(t)?.version).map((t) => t.slice(t.lastIndexOf('.') + 1));
+}
+
+/** One gateway with `routes` routes, `replicas` replicas on distinct addresses, 5 route changes. */
+export async function benchGenerationOneGateway(replicas: number, routes = 50, listeners = 3): Promise<BenchResult> {
+  const { store, cache, engine } = await setUp();
+  await store.put(gateway('edge', 'edge', [8080, 8081, 8082].slice(0, listeners)));
+  for (let s = 0; s < 10; s++) await store.put(dataplane(`backend-${s}`, `10.200.0.${s + 1}`, { inbound: [{ port: 8080, tags: { 'kuma.io/service': `svc-${s}` } }] }));
+  for (let r = 0; r < routes; r++) await store.put(route(`route-${String(r).padStart(5, '0')}`, 'edge', `/r${r}`, `svc-${r % 10}`));
+  for (let i = 0; i < replicas; i++) {
+    await store.put(dataplane(`edge-${i}`, address(i), { gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': 'edge' } } }));
+    // As if each replica had a stream open: watched snapshots are built at once, not on demand.
+    cache.watch(`default.edge-${i}`, () => undefined);
+  }
+  const cold = await measured(engine);
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  const stalls: number[] = [];
+  let changed = '';
+  for (let c = 0; c < 5; c++) {
+    const before = cache.get('default.edge-0');
+    await store.put(route('route-00007', 'edge', `/changed-${c}`, 'svc-7'));
+    const m = await measured(engine);
+    walls.push(m.wall);
+    cpus.push(m.cpu);
+    stalls.push(m.stall);
+    changed = changedTypes(before, cache.get('default.edge-0')).join(',');
+  }
+  const result: BenchResult = {
+    id: `generation-1gw-${listeners}listeners-${routes}routes-${replicas}replicas`,
+    description: `generation engine only: 1 MeshGateway (${listeners} listeners, ${routes} routes), ${replicas} replicas on distinct addresses, one route change${engine.workerRunning ? ' (generated in the worker thread)' : ''}`,
+    metrics: {
+      coldWallMs: Math.round(cold.wall),
+      coldStallMs: Math.round(cold.stall),
+      changeWall: summarize(walls),
+      changeCpu: summarize(cpus),
+      changeLongestStall: summarize(stalls),
+      changedTypes: changed,
+      snapshotsComposedPerChange: engine.stats.lastSnapshots,
+    },
+  };
+  await engine.close();
+  return result;
+}
+
+/** 100 gateways x 100 routes, one replica each, one route change in one gateway. */
+export async function benchGenerationManyGateways(gateways = 100, routes = 100): Promise<BenchResult> {
+  const { store, cache, engine } = await setUp();
+  for (let s = 0; s < 10; s++) await store.put(dataplane(`backend-${s}`, `10.200.0.${s + 1}`, { inbound: [{ port: 8080, tags: { 'kuma.io/service': `svc-${s}` } }] }));
+  for (let g = 0; g < gateways; g++) {
+    await store.put(gateway(`gw-${g}`, `edge-${g}`, [8080]));
+    for (let r = 0; r < routes; r++) await store.put(route(`gw-${g}-route-${r}`, `edge-${g}`, `/r${r}`, `svc-${r % 10}`));
+    await store.put(dataplane(`edge-${g}`, address(g), { gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': `edge-${g}` } } }));
+    cache.watch(`default.edge-${g}`, () => undefined);
+  }
+  const cold = await measured(engine);
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  const stalls: number[] = [];
+  let translations = 0;
+  let republished = 0;
+  let changed = '';
+  for (let c = 0; c < 5; c++) {
+    const before = new Map(cache.nodeIds().map((n) => [n, cache.get(n)]));
+    const t0 = engine.stats.translations;
+    await store.put(route('gw-42-route-7', 'edge-42', `/changed-${c}`, 'svc-7'));
+    const m = await measured(engine);
+    walls.push(m.wall);
+    cpus.push(m.cpu);
+    stalls.push(m.stall);
+    translations = engine.stats.translations - t0;
+    const moved = cache.nodeIds().filter((n) => cache.get(n) !== before.get(n));
+    republished = moved.length;
+    changed = moved.map((n) => `${n}:${changedTypes(before.get(n), cache.get(n)).join('+')}`).join(',');
+  }
+  const result: BenchResult = {
+    id: `generation-${gateways}gw-${routes}routes`,
+    description: `generation engine only: ${gateways} gateways x ${routes} routes, one replica each, one route change in one gateway`,
+    metrics: {
+      coldWallMs: Math.round(cold.wall),
+      coldStallMs: Math.round(cold.stall),
+      changeWall: summarize(walls),
+      changeCpu: summarize(cpus),
+      changeLongestStall: summarize(stalls),
+      translationsPerChange: translations,
+      replicasWithNewSnapshot: republished,
+      changed,
+    },
+  };
+  await engine.close();
+  return result;
+}

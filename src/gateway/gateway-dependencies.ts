@@ -1,0 +1,79 @@
+// What a gateway translation read (issue 9 "dependency-tracked regeneration"): the runtime keeps
+// this beside each translation and re-translates only when a change touches it. It mirrors
+// translateGateway step by step, so each field names the step that reads it. Erring on the side
+// of "affected" only costs a translation; missing a read would leave a proxy on stale config, so
+// the predicates below are deliberately broader than the translation's own filters (a route's
+// type and hostnames are not checked, only whether its selectors can reach a listener).
+import { SERVICE_TAG, type Tags } from '../api/tags.js';
+import type { StoredResource } from '../core/resource.js';
+import { collapseListeners } from './collapse-listeners.js';
+import type { GatewayInput, GatewayTranslation } from './gateway-input.js';
+import { proxyGatewayTags, selectGateway } from './select-gateway.js';
+import { anySelectorMatches } from './selectors.js';
+
+/** The inputs one gateway translation depends on, as plain data. */
+export interface GatewayDependencies {
+  readonly mesh: string;
+  /** The selected MeshGateway (§2.2); undefined when none selects the proxy. */
+  readonly gateway?: string;
+  /** Merged tags of every listener (§2.3): a route whose selectors match one of them may bind (§2.5). */
+  readonly listenerTags: readonly Tags[];
+  /** Services of every cluster: endpoints come from the Dataplanes serving them (§2.15). */
+  readonly services: ReadonlySet<string>;
+  /** Secrets named by `secret:` certificate sources (§2.13). */
+  readonly secrets: ReadonlySet<string>;
+}
+
+/** The dependencies of `translation`, which translateGateway(input) returned. */
+export function gatewayDependencies(input: GatewayInput, translation: GatewayTranslation): GatewayDependencies {
+  const mesh = input.mesh.name;
+  const selected = selectGateway(input.proxy, input.gateways);
+  if (selected === undefined) return { mesh, listenerTags: [], services: new Set(), secrets: new Set() };
+  const listenerTags = collapseListeners(selected, proxyGatewayTags(input.proxy)).flatMap((port) => port.listeners.map((l) => l.tags));
+  const secrets = new Set<string>();
+  for (const listener of selected.spec.conf?.listeners ?? []) {
+    for (const source of listener.tls?.certificates ?? []) if (source.secret !== undefined) secrets.add(source.secret);
+  }
+  // A failed generation has no clusters to read services from; any Dataplane may then matter.
+  const services = translation.gateway ? new Set(translation.gateway.clusters.map((c) => c.service)) : ALL_SERVICES;
+  return { mesh, gateway: selected.name, listenerTags, services, secrets };
+}
+
+/** Stands for "every service" in `services`. */
+const ALL_SERVICES: ReadonlySet<string> = new Set(['*']);
+
+/**
+ * True when a change of `resource` (its old or its new version: call once for each) may change the
+ * translation these dependencies came from. MeshGateways and gateway Dataplanes decide which
+ * translation a proxy gets at all; the runtime re-selects for those (select-gateway.ts) and this
+ * answers only whether the translation's own inputs moved.
+ */
+export function gatewayDependsOn(deps: GatewayDependencies, resource: StoredResource): boolean {
+  if (resource.kind === 'Mesh') return resource.name === deps.mesh;
+  if (resource.mesh !== deps.mesh) return false;
+  switch (resource.kind) {
+    case 'MeshGateway':
+      return resource.name === deps.gateway;
+    case 'MeshGatewayRoute': {
+      const { selectors } = (resource as StoredResource<'MeshGatewayRoute'>).spec;
+      return deps.listenerTags.some((tags) => anySelectorMatches(selectors, tags));
+    }
+    case 'Dataplane':
+      return servesAny(resource as StoredResource<'Dataplane'>, deps.services);
+    case 'Secret':
+      return deps.secrets.has(resource.name);
+    default:
+      return false;
+  }
+}
+
+/** A sidecar Dataplane with an inbound of one of the services (gateway Dataplanes serve none). */
+function servesAny(dataplane: StoredResource<'Dataplane'>, services: ReadonlySet<string>): boolean {
+  const networking = dataplane.spec.networking;
+  if (networking.gateway !== undefined) return false;
+  if (services === ALL_SERVICES) return true;
+  return (networking.inbound ?? []).some((inbound) => {
+    const service = inbound.tags[SERVICE_TAG];
+    return service !== undefined && services.has(service);
+  });
+}

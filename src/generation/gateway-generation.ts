@@ -1,0 +1,133 @@
+// One configuration identity of BUILTIN gateway proxies, generated once for all its replicas: the
+// pipeline translate (src/gateway) -> Envoy objects (src/xds/translator) -> encode (through the
+// content cache) -> snapshot types (src/xds/cache) -> consistency check, plus listener templates
+// that any replica's address is spliced into. `portico translate` and the control plane both run
+// it, so what the CLI prints is what the control plane serves.
+import type { StoredResource } from '../core/resource.js';
+import { gatewayDependencies, type GatewayDependencies } from '../gateway/gateway-dependencies.js';
+import type { GatewayInput, GatewayTranslation } from '../gateway/gateway-input.js';
+import { translateGateway } from '../gateway/translate-gateway.js';
+import { checkSnapshotConsistency, type SnapshotProblem } from '../xds/cache/consistency.js';
+import { TypeUrl } from '../xds/cache/resource-types.js';
+import { buildSnapshotType, composeSnapshot, type Snapshot, type SnapshotType } from '../xds/cache/snapshot.js';
+import { collectReferences } from '../xds/translator/references.js';
+import {
+  buildListeners,
+  buildSharedResources,
+  emptyGatewayResources,
+  RESOURCE_TYPE_URLS,
+  type EnvoyResources,
+  type SharedResources,
+} from '../xds/translator/translate.js';
+import { CacheLease, type EncodeCache } from './encode-cache.js';
+import { bindListener, listenerTemplate, type ListenerTemplate } from './listener-address.js';
+
+/** The address-independent configuration of an identity, shared by every replica. */
+export interface SharedConfig {
+  /** Every type but LDS, built once (EDS with the CDS version mixed in). */
+  readonly types: ReadonlyMap<string, SnapshotType>;
+  readonly listeners: readonly ListenerTemplate[];
+}
+
+/** The outcome of generating one identity. */
+export interface IdentityGeneration {
+  /** The translation, for statuses; absent when translating threw. */
+  readonly translation?: GatewayTranslation;
+  /** What it read: changes elsewhere leave it as it is. */
+  readonly dependencies: GatewayDependencies;
+  /** The configuration to serve; absent when generation failed (proxies keep their last good one). */
+  readonly config?: SharedConfig;
+  /** The encode-cache entries `config` holds; release it when the configuration is replaced. */
+  readonly lease?: CacheLease;
+  /** Why there is no config although the translation succeeded (an exception, an inconsistency). */
+  readonly error?: string;
+  /** The consistency problems behind `error`, when that was the cause. */
+  readonly problems?: readonly SnapshotProblem[];
+  /** Envoy objects, only when asked for (`portico translate`). */
+  readonly resources?: EnvoyResources;
+}
+
+/** Options of `generateGatewayIdentity`. */
+export interface GenerateOptions {
+  /** A representative replica address: the consistency check needs listeners at some address. */
+  readonly address: string;
+  /** Keep the Envoy objects in the result (the CLI prints them). */
+  readonly keepResources?: boolean;
+}
+
+/** Envoy objects -> encoded snapshot types, through the cache; LDS left out. */
+function sharedTypes(resources: SharedResources, cache: EncodeCache, lease: CacheLease): Map<string, SnapshotType> {
+  const encoded = (key: keyof SharedResources) =>
+    resources[key].map((r) => ({ name: r.name, ...cache.encode(RESOURCE_TYPE_URLS[key], r.resource, lease) }));
+  const types = new Map<string, SnapshotType>();
+  const clusters = buildSnapshotType(TypeUrl.Cluster, encoded('clusters'));
+  types.set(TypeUrl.Cluster, clusters);
+  types.set(TypeUrl.ClusterLoadAssignment, buildSnapshotType(TypeUrl.ClusterLoadAssignment, encoded('endpoints'), clusters.version));
+  types.set(TypeUrl.RouteConfiguration, buildSnapshotType(TypeUrl.RouteConfiguration, encoded('routes')));
+  types.set(TypeUrl.Runtime, buildSnapshotType(TypeUrl.Runtime, encoded('runtimes')));
+  types.set(TypeUrl.Secret, buildSnapshotType(TypeUrl.Secret, encoded('secrets')));
+  return types;
+}
+
+/** The LDS type of one replica: every listener template bound to its address. */
+export function listenerType(templates: readonly ListenerTemplate[], address: string): SnapshotType {
+  return buildSnapshotType(
+    TypeUrl.Listener,
+    templates.map((t) => ({ name: t.name, bytes: bindListener(t, address) })),
+  );
+}
+
+/** What makes two configurations' listeners equal at every address: names and body versions. */
+export function listenersKey(config: SharedConfig): string {
+  return config.listeners.map((t) => `${t.name}\0${t.bodyVersion}`).join('\n');
+}
+
+/** The snapshot of one replica of a configuration; `listeners` is its LDS type when already built. */
+export function replicaSnapshot(config: SharedConfig, address: string, listeners?: SnapshotType): Snapshot {
+  const types = new Map(config.types);
+  types.set(TypeUrl.Listener, listeners ?? listenerType(config.listeners, address));
+  return composeSnapshot(types);
+}
+
+/**
+ * Generate the configuration of the identity `input.proxy` belongs to. Pure apart from the encode
+ * cache. A translation failure (gateway.md §4.6) or an inconsistent result gives no config; a
+ * builder or encoder bug throws.
+ */
+export function generateGatewayIdentity(input: GatewayInput, cache: EncodeCache, options: GenerateOptions): IdentityGeneration {
+  const translation = translateGateway(input);
+  const dependencies = gatewayDependencies(input, translation);
+  if (translation.failed) return { translation, dependencies };
+  const gw = translation.gateway;
+  const lease = new CacheLease();
+  try {
+    const shared = gw ? buildSharedResources(gw) : withoutListeners(emptyGatewayResources());
+    const listeners = gw ? buildListeners(gw, options.address) : [];
+    const templates = listeners.map((l) =>
+      listenerTemplate(l.resource as Parameters<typeof listenerTemplate>[0], (rest) => cache.encode(TypeUrl.Listener, rest, lease)),
+    );
+    const config: SharedConfig = { types: sharedTypes(shared, cache, lease), listeners: templates };
+    const all: EnvoyResources = { ...shared, listeners };
+    const problems = checkSnapshotConsistency(replicaSnapshot(config, options.address), collectReferences(all));
+    const kept = options.keepResources ? { resources: all } : {};
+    if (problems.length > 0) {
+      cache.release(lease);
+      const error = `inconsistent configuration not published: ${problems.map((p) => p.message).join('; ')}`;
+      return { translation, dependencies, error, problems, ...kept };
+    }
+    return { translation, dependencies, config, lease, ...kept };
+  } catch (err) {
+    cache.release(lease);
+    throw err;
+  }
+}
+
+function withoutListeners(resources: EnvoyResources): SharedResources {
+  const { listeners: _listeners, ...shared } = resources;
+  return shared;
+}
+
+/** The configuration identity of a proxy and the address its listeners bind. */
+export function replicaAddress(proxy: StoredResource<'Dataplane'>): string {
+  return proxy.spec.networking.advertisedAddress ?? proxy.spec.networking.address;
+}
