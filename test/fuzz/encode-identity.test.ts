@@ -1,4 +1,4 @@
-// Byte identity of the direct encoder (src/xds/envoy/message-encoder.ts) with the encoding it
+// Byte identity of encodeResource (the direct encoder, src/xds/envoy/message-encoder.ts) with the
 // replaced (protobufjs fromObject + encode after canonicalise, test/support/encode-reference.ts),
 // over every real input the repository has: every resource of every translator and gateway golden
 // case, a static bootstrap holding each translator case, the same resources read back in decoded
@@ -10,8 +10,7 @@ import { gatewayInput as benchGatewayInput, httpsGatewayInputs } from '../../ben
 import { gatewayInput, type RawCase } from '../../src/gateway/testdata/load-case.js';
 import { translateGateway } from '../../src/gateway/translate-gateway.js';
 import type * as ir from '../../src/ir/gateway.js';
-import { decodeResource, typeOfUrl } from '../../src/xds/envoy/encode.js';
-import { encodeMessage } from '../../src/xds/envoy/message-encoder.js';
+import { decodeResource, encodeResource } from '../../src/xds/envoy/encode.js';
 import { buildEnvoyResources, emptyGatewayResources, RESOURCE_TYPE_URLS, type EnvoyResources } from '../../src/xds/translator/translate.js';
 import { encodeResourceReference } from '../support/encode-reference.js';
 import { goldenCases } from '../support/golden.js';
@@ -22,16 +21,12 @@ const KINDS = Object.keys(RESOURCE_TYPE_URLS) as (keyof EnvoyResources)[];
 
 type Obj = Record<string, unknown>;
 
-function encodeDirect(typeUrl: string, object: object): Buffer {
-  return encodeMessage(typeOfUrl(typeUrl), object);
-}
-
 /** Every resource that differs: `<type url> <name>: <first differing offset>`. */
 function differences(items: readonly { readonly typeUrl: string; readonly name: string; readonly object: object }[]): string[] {
   const out: string[] = [];
   for (const { typeUrl, name, object } of items) {
     const expected = Buffer.from(encodeResourceReference(typeUrl, object));
-    const actual = encodeDirect(typeUrl, object);
+    const actual = Buffer.from(encodeResource(typeUrl, object));
     if (!expected.equals(actual)) {
       let at = 0;
       while (at < expected.length && expected[at] === actual[at]) at++;
