@@ -160,6 +160,12 @@ describe('encodeMessage refuses what it cannot encode faithfully, with the field
     expect(problemOf(TYPE_URL.runtime, { layer: { fields: { a: value } } })).toMatch(/maximum nesting depth exceeded$/);
   });
 
+  it('refuses a present proto2 required field, but encodes its type without it', () => {
+    const type = typeOfUrl('google.protobuf.UninterpretedOption');
+    expect(hex(encodeMessage(type, { identifier_value: 'x' }))).toBe('1a0178');
+    expect(() => encodeMessage(type, { name: [{ name_part: 'a', is_extension: false }] })).toThrow('required and group fields are not supported');
+  });
+
   it('can encode again after a failure', () => {
     expect(problemOf(TYPE_URL.cluster, { name: 'c', type: 'NOPE' })).toMatch(/^type:/);
     expect(hex(encodeDirect(TYPE_URL.cluster, { name: 'c' }))).toBe('0a0163');
