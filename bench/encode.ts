@@ -6,7 +6,8 @@ import { encodeResource } from '../src/xds/envoy/encode.js';
 import { buildEnvoyResources, RESOURCE_TYPE_URLS, type EnvoyResources } from '../src/xds/translator/translate.js';
 import { encodeResourceReference } from '../test/support/encode-reference.js';
 import { gatewayInput } from './fixtures.js';
-import { summarize, time, type BenchResult } from './harness.js';
+import os from 'node:os';
+import { summarize, timeWithCpu, type BenchResult } from './harness.js';
 
 type Encode = (typeUrl: string, object: object) => Uint8Array;
 
@@ -18,7 +19,7 @@ function encodeAll(resources: EnvoyResources, encode: Encode): number {
   return bytes;
 }
 
-/** MB/s (10^6 bytes per second) of each sample. */
+/** MB/s (10^6 bytes per second) of each sample (ms). */
 function throughput(bytes: number, samplesMs: readonly number[]): number[] {
   return samplesMs.map((ms) => Math.round((bytes / 1e6 / (ms / 1000)) * 10) / 10);
 }
@@ -30,17 +31,22 @@ export async function benchEncode(routes = 10_000, runs = 20): Promise<BenchResu
   const resources = buildEnvoyResources(gw, '127.0.0.1');
   const bytes = encodeAll(resources, encodeResource);
   if (encodeAll(resources, encodeResourceReference) !== bytes) throw new Error('old and new encodings differ in size');
-  const reference = await time(() => encodeAll(resources, encodeResourceReference), runs);
-  const direct = await time(() => encodeAll(resources, encodeResource), runs);
+  const reference = await timeWithCpu(() => encodeAll(resources, encodeResourceReference), runs);
+  const direct = await timeWithCpu(() => encodeAll(resources, encodeResource), runs);
   return {
     id: `S4-encode-1gw-${routes}routes`,
-    description: `encode only: every resource of 1 gateway x ${routes} MeshGatewayRoutes (${bytes} bytes), canonicalise+fromObject+encode vs direct`,
+    description: `encode only: every resource of 1 gateway x ${routes} MeshGatewayRoutes (${bytes} bytes), canonicalise+fromObject+encode (reference) vs direct; wall and process CPU time`,
     metrics: {
       bytes,
-      referenceMs: summarize(reference),
-      directMs: summarize(direct),
-      referenceMBps: summarize(throughput(bytes, reference), 'MB/s'),
-      directMBps: summarize(throughput(bytes, direct), 'MB/s'),
+      loadAverage1m: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
+      referenceMs: summarize(reference.wall),
+      directMs: summarize(direct.wall),
+      referenceCpuMs: summarize(reference.cpu),
+      directCpuMs: summarize(direct.cpu),
+      referenceMBps: summarize(throughput(bytes, reference.wall), 'MB/s'),
+      directMBps: summarize(throughput(bytes, direct.wall), 'MB/s'),
+      referenceCpuMBps: summarize(throughput(bytes, reference.cpu), 'MB/s'),
+      directCpuMBps: summarize(throughput(bytes, direct.cpu), 'MB/s'),
     },
   };
 }
