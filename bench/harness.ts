@@ -55,6 +55,32 @@ export async function time(fn: () => unknown, runs: number, warmup = 3): Promise
   return samples;
 }
 
+/** Wall-clock and CPU samples (ms) of the same runs. */
+export interface WallAndCpu {
+  readonly wall: number[];
+  readonly cpu: number[];
+}
+
+/**
+ * Like `time`, and also the process CPU time (user + system, all threads, so GC helpers too) of
+ * each run: on a shared machine the wall clock mostly measures the other processes, the CPU time
+ * much less so.
+ */
+export async function timeWithCpu(fn: () => unknown, runs: number, warmup = 3): Promise<WallAndCpu> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await fn();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { wall, cpu };
+}
+
 /** Write all results with machine facts to bench/results/<timestamp>.json; returns the path. */
 export function writeResults(results: readonly BenchResult[], dir = path.resolve('bench', 'results')): string {
   mkdirSync(dir, { recursive: true });

@@ -2,6 +2,7 @@
 // Usage: node dist/bench/run.js [scenario-id-substring ...]
 import { benchPutToAck } from './put-to-ack.js';
 import { benchDataplaneAuth } from './dataplane-auth.js';
+import { benchEncode } from './encode.js';
 import { benchTranslate } from './translate.js';
 import { benchTranslateHttps } from './translate-https.js';
 import { benchTlsConnect } from './tls-connect.js';
@@ -11,6 +12,7 @@ import { writeResults, type BenchResult, type Summary } from './harness.js';
 const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<BenchResult> }[] = [
   { id: 'translate-1000', run: () => benchTranslate(1_000) },
   { id: 'translate-10000', run: () => benchTranslate(10_000) },
+  { id: 'encode-routes-10000', run: () => benchEncode(10_000) },
   { id: 'translate-https-10x100x10', run: () => benchTranslateHttps(10) },
   { id: 'put-to-ack', run: () => benchPutToAck(20) },
   { id: 'put-to-ack-debounce-10ms', run: () => benchPutToAck(20, 10) },

@@ -72,8 +72,11 @@ describe('encodeResource', () => {
     });
   });
 
-  it('names the type URL when protobufjs rejects an object', () => {
-    expect(() => encodeResource(TYPE_URL.cluster, { per_connection_buffer_limit_bytes: 5 })).toThrow(/encode type\.googleapis\.com\/envoy\.config\.cluster\.v3\.Cluster/);
+  it('names the type URL and the field path when a value cannot be encoded', () => {
+    expect(() => encodeResource(TYPE_URL.cluster, { per_connection_buffer_limit_bytes: 5 })).toThrow(
+      'encode type.googleapis.com/envoy.config.cluster.v3.Cluster at per_connection_buffer_limit_bytes: expected an object of google.protobuf.UInt32Value, got 5',
+    );
+    expect(() => encodeResource(TYPE_URL.cluster, { name: 'c', typo: 1 })).toThrow(/^encode type\.googleapis\.com\/envoy\.config\.cluster\.v3\.Cluster at typo: unknown field/);
   });
 });
 

@@ -1,9 +1,12 @@
-// Deterministic encoding of xDS resources. protobufjs writes message fields in field-number order
-// but map entries (Struct fields, typed_per_filter_config, typed_extension_protocol_options,
-// filter_metadata, ...) in object key order, and an Any is encoded while its parent is converted.
-// Canonicalising the key order of every object before `fromObject` therefore makes the bytes a
-// function of the content alone, whatever order a builder happened to insert keys in.
+// Deterministic encoding of xDS resources. Bytes are written straight from the fromObject-form
+// object by message-encoder.ts (no protobufjs message objects in between): fields in
+// field-number order, map entries (Struct fields, typed_per_filter_config,
+// typed_extension_protocol_options, filter_metadata, ...) in sorted key order, so the bytes are a
+// function of the content alone, whatever order a builder happened to insert keys in. They are
+// byte-identical to protobufjs `encode(fromObject(canonicalise(object)))`, the encoding this
+// module used before (test/support/encode-reference.ts keeps it for the tests that prove it).
 import type protobuf from 'protobufjs';
+import { EncodeProblem, encodeMessage } from './message-encoder.js';
 import { CONVERSION_OPTIONS, messageType } from './protos.js';
 import { typeNameOf } from './type-urls.js';
 
@@ -23,7 +26,8 @@ export const DECODE_OPTIONS: protobuf.IConversionOptions = {
  * A copy of `value` in which every plain object has its keys in ascending code-unit order. Arrays
  * keep their order (repeated fields are ordered data); byte arrays are shared, not copied. Note
  * that JavaScript always enumerates integer-like keys first in numeric order; that order is fixed
- * by the language, so the result is still deterministic.
+ * by the language, so the result is still deterministic. Used to print decoded resources with a
+ * stable key order; encodeResource writes map entries in this same order without copying.
  */
 export function canonicalise<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v: unknown) => canonicalise(v)) as T;
@@ -47,14 +51,16 @@ export function typeOfUrl(typeUrl: string): protobuf.Type {
 
 /**
  * Encode one resource (fromObject form) to protobuf bytes. Same content, same bytes. Never mutates
- * `object`. Throws with the type URL as context when protobufjs rejects the object.
+ * `object`. Throws with the type URL and the field path as context when a value cannot be encoded
+ * faithfully (unknown field or enum name, wrong kind of value, unknown `@type`, oneof conflict).
  */
 export function encodeResource(typeUrl: string, object: object): Uint8Array {
   try {
-    const type = typeOfUrl(typeUrl);
-    return type.encode(type.fromObject(canonicalise(object) as Record<string, unknown>)).finish();
+    return encodeMessage(typeOfUrl(typeUrl), object);
   } catch (cause) {
-    throw new Error(`encode ${typeUrl}`, { cause });
+    if (!(cause instanceof EncodeProblem)) throw new Error(`encode ${typeUrl}`, { cause });
+    const at = cause.path === '' ? '' : ` at ${cause.path}`;
+    throw new Error(`encode ${typeUrl}${at}: ${cause.message}`, { cause });
   }
 }
 
