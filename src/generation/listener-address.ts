@@ -4,9 +4,9 @@
 // replica's bytes are that encoding with the replica's `address` field inserted.
 //
 // Why the splice gives the exact bytes of a full encode: the encoder writes a message's fields in
-// the order the .proto declares them, and Listener declares `name` (1) then `address` (2) first.
-// So a full encoding is [name field][address field][everything else], and the encoding without
-// the address is [name field][everything else]. listener-address.test.ts checks the equality
+// field-number order, and Listener's `name` is field 1 and `address` field 2. So a full encoding
+// is [name field][address field][everything else], and the encoding without the address is
+// [name field][everything else]. listener-address.test.ts checks the equality
 // against full encodes; a template whose bytes do not start with its name field (which would mean
 // that order changed) is rejected when the template is made, never spliced wrongly.
 import { encodeResource } from '../xds/envoy/encode.js';
