@@ -31,11 +31,16 @@ export interface ResourceStatusOptions {
   readonly now?: () => Date;
 }
 
-/** One mesh's facts, the delivery they were last computed with, and the result. */
+/**
+ * One mesh's facts, the delivery they were last computed with, and the result. `deliveryKey` is
+ * undefined while the facts are newer than `statuses`: they are computed when first read.
+ */
 interface MeshEntry {
   readonly facts: StatusFacts;
-  readonly deliveryKey: string;
-  readonly statuses: ReadonlyMap<string, ResourceStatus>;
+  /** When the oldest facts not yet computed arrived: the transition time of what they changed. */
+  readonly factsAt: Date;
+  readonly deliveryKey: string | undefined;
+  readonly statuses: ReadonlyMap<string, ResourceStatus> | undefined;
 }
 
 /** Holder of the computed statuses of every mesh. */
@@ -47,9 +52,16 @@ export class ResourceStatuses {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Replace a mesh's facts after a generation and recompute its statuses. */
+  /**
+   * Replace a mesh's facts after a generation. The statuses are computed when next read: at
+   * thousands of proxies computing them costs more than the generation, and a generation must
+   * not pay for statuses nobody reads. Changes the facts make are stamped with the time of the
+   * first generation since the last read.
+   */
   update(mesh: string, facts: StatusFacts): void {
-    this.compute(mesh, facts, this.meshes.get(mesh));
+    const entry = this.meshes.get(mesh);
+    const factsAt = entry !== undefined && entry.deliveryKey === undefined ? entry.factsAt : this.now();
+    this.meshes.set(mesh, { facts, factsAt, deliveryKey: undefined, statuses: entry?.statuses });
   }
 
   /** Forget a deleted mesh. */
@@ -66,7 +78,7 @@ export class ResourceStatuses {
   /** The current status of a MeshGateway or MeshGatewayRoute; undefined when none was computed. */
   get(kind: Kind, mesh: string, name: string): ResourceStatus | undefined {
     this.refresh(mesh);
-    return this.meshes.get(mesh)?.statuses.get(statusKey(kind, mesh, name));
+    return this.meshes.get(mesh)?.statuses?.get(statusKey(kind, mesh, name));
   }
 
   /** Compute unless the facts are the entry's own and delivery did not change. */
@@ -74,8 +86,9 @@ export class ResourceStatuses {
     const delivery = new Map(facts.translations.map((t) => [t.proxy, this.options.delivery(mesh, t.proxy)] as const));
     const deliveryKey = JSON.stringify([...delivery].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     if (entry !== undefined && entry.facts === facts && entry.deliveryKey === deliveryKey) return;
-    const statuses = computeStatuses({ ...facts, delivery }, { now: this.now().toISOString(), previous: entry?.statuses });
-    this.meshes.set(mesh, { facts, deliveryKey, statuses });
+    const now = entry !== undefined && entry.deliveryKey === undefined ? entry.factsAt : this.now();
+    const statuses = computeStatuses({ ...facts, delivery }, { now: now.toISOString(), previous: entry?.statuses });
+    this.meshes.set(mesh, { facts, factsAt: now, deliveryKey, statuses });
   }
 }
 
