@@ -19,13 +19,13 @@ import { SnapshotCache } from '../src/xds/cache/snapshot-cache.js';
 import { buildSnapshot } from '../src/xds/cache/snapshot.js';
 import { TypeUrl } from '../src/xds/cache/resource-types.js';
 import { createAdsServer, type AdsServerOptions } from '../src/xds/server/ads-server.js';
-import { ADS_SERVICE_NAME, adsPackageDefinition } from '../src/xds/server/ads-service.js';
 import { NO_AUTHENTICATION } from '../src/xds/server/proxy-authentication.js';
 import { AdsStream, type StreamDeps } from '../src/xds/server/ads-stream.js';
 import { SOTW_PROTOCOL } from '../src/xds/server/sotw-stream.js';
 import { DELTA_PROTOCOL } from '../src/xds/server/delta-stream.js';
 import { Semaphore } from '../src/xds/server/flow-control.js';
 import { gatewayInput, type GatewayShape } from '../test/support/ads-fixtures.js';
+import { StormProxy, type StormSubscription } from '../test/support/storm-proxy.js';
 
 type Mode = 'sotw' | 'delta';
 
@@ -40,7 +40,7 @@ export function stormShape(): GatewayShape {
 }
 
 const SHAPE = stormShape();
-const SUBSCRIPTIONS: ReadonlyArray<readonly [string, readonly string[]]> = [
+const SUBSCRIPTIONS: readonly StormSubscription[] = [
   [TypeUrl.Cluster, []],
   [TypeUrl.ClusterLoadAssignment, Object.keys(SHAPE.clusters)],
   [TypeUrl.Listener, []],
@@ -244,79 +244,8 @@ async function streamState(mode: Mode, count: number): Promise<void> {
 
 // ---------------------------------------------------------------- client side (forked child)
 
-interface Method {
-  readonly path: string;
-  readonly requestSerialize: (value: object) => Buffer;
-  readonly responseDeserialize: (bytes: Buffer) => Record<string, unknown>;
-}
-
-function method(name: string): Method {
-  const service = adsPackageDefinition()[ADS_SERVICE_NAME] as unknown as Record<string, Method>;
-  return service[name]!;
-}
-
-/** One simulated proxy: its own connection; reconnects when refused. */
-class Proxy {
-  private readonly client: grpc.Client;
-  private call: grpc.ClientDuplexStream<object, Record<string, unknown>> | undefined;
-  private readonly seen = new Set<string>();
-  private attempt = 0;
-  refusals = 0;
-
-  constructor(
-    address: string,
-    private readonly nodeId: string,
-    private readonly mode: Mode,
-    private readonly onServed: () => void,
-  ) {
-    this.client = new grpc.Client(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
-  }
-
-  open(): void {
-    const m = method(this.mode === 'sotw' ? 'StreamAggregatedResources' : 'DeltaAggregatedResources');
-    const call = this.client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, new grpc.Metadata());
-    this.call = call;
-    call.on('data', (msg: Record<string, unknown>) => this.onResponse(msg));
-    call.on('error', () => undefined);
-    call.on('status', (status: grpc.StatusObject) => this.onStatus(status));
-    let first = true;
-    for (const [typeUrl, names] of SUBSCRIPTIONS) {
-      const node = first ? { node: { id: this.nodeId, cluster: 'bench' } } : {};
-      first = false;
-      call.write(this.mode === 'sotw' ? { ...node, type_url: typeUrl, resource_names: names } : { ...node, type_url: typeUrl, resource_names_subscribe: names });
-    }
-  }
-
-  close(): void {
-    this.call?.cancel();
-    this.client.close();
-  }
-
-  private onResponse(msg: Record<string, unknown>): void {
-    const typeUrl = msg['type_url'] as string;
-    const nonce = msg['nonce'] as string;
-    const ack =
-      this.mode === 'sotw'
-        ? { type_url: typeUrl, version_info: msg['version_info'], response_nonce: nonce, resource_names: SUBSCRIPTIONS.find(([t]) => t === typeUrl)![1] }
-        : { type_url: typeUrl, response_nonce: nonce };
-    this.call?.write(ack);
-    if (this.seen.size === SUBSCRIPTIONS.length) return;
-    this.seen.add(typeUrl);
-    if (this.seen.size === SUBSCRIPTIONS.length) this.onServed();
-  }
-
-  private onStatus(status: grpc.StatusObject): void {
-    if (status.code !== grpc.status.RESOURCE_EXHAUSTED) return;
-    this.refusals += 1;
-    const pushback = Number(status.metadata.get('grpc-retry-pushback-ms')[0]);
-    // Envoy's xDS backoff: jittered exponential, 500 ms base, 30 s cap.
-    const backoff = Math.random() * Math.min(500 * 2 ** this.attempt++, 30_000);
-    setTimeout(() => this.open(), Number.isFinite(pushback) && pushback >= 0 ? pushback : backoff);
-  }
-}
-
 function clientMain(): void {
-  let proxies: Proxy[] = [];
+  let proxies: StormProxy[] = [];
   process.on('message', (msg: { type: string; address: string; mode: Mode; count: number; prefix: string }) => {
     if (msg.type === 'close') {
       for (const p of proxies) p.close();
@@ -326,14 +255,14 @@ function clientMain(): void {
     const start = performance.now();
     const cpuStart = process.cpuUsage();
     let served = 0;
-    const batch: Proxy[] = [];
+    const batch: StormProxy[] = [];
     const done = () => {
       if (++served < msg.count) return;
       const refusals = batch.reduce((n, p) => n + p.refusals, 0);
       const cpu = process.cpuUsage(cpuStart);
       process.send!({ type: 'served', served, ms: Math.round(performance.now() - start), refusals, clientCpuMs: Math.round((cpu.user + cpu.system) / 1000) });
     };
-    for (let i = 0; i < msg.count; i++) batch.push(new Proxy(msg.address, `default.${msg.prefix}-${i}`, msg.mode, done));
+    for (let i = 0; i < msg.count; i++) batch.push(new StormProxy(msg.address, `default.${msg.prefix}-${i}`, msg.mode, SUBSCRIPTIONS, done));
     for (const p of batch) p.open();
     proxies.push(...batch);
   });

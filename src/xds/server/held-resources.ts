@@ -44,6 +44,11 @@ export class HeldResources {
     return this.count;
   }
 
+  /** Entries this stream stores itself (the overlay), as opposed to referencing a shared map. */
+  ownEntries(): number {
+    return this.overlay?.size ?? 0;
+  }
+
   get(name: string): HeldResource | undefined {
     const own = this.overlay?.get(name);
     if (own !== undefined) return own ?? undefined;
