@@ -9,7 +9,7 @@ import type { SnapshotCache } from '../cache/snapshot-cache.js';
 import { adsServiceDefinition } from './ads-service.js';
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, DiscoveryRequest, DiscoveryResponse } from './ads-service.js';
 import { AdsStream } from './ads-stream.js';
-import type { StreamSettings } from './ads-stream.js';
+import type { StreamDeps, StreamSettings } from './ads-stream.js';
 import type { ProxyAuthentication } from './proxy-authentication.js';
 import { SOTW_PROTOCOL } from './sotw-stream.js';
 import { DELTA_PROTOCOL } from './delta-stream.js';
@@ -98,19 +98,29 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
     now: options.now ?? Date.now,
   };
   const pushLimiter = new Semaphore(options.maxConcurrentPushes ?? defaultPushConcurrency());
+  // A first push is CPU work on this one thread unless the proxy's buffer is full (then it holds no
+  // permit), so a few at a time keep the queue moving; more would only interleave them.
   const firstPushes = new FirstPushQueue(options.maxConcurrentFirstPushes ?? Math.max(4, 2 * os.availableParallelism()));
   const refuse = options.admission === false ? undefined : admissionGate(options.admission ?? defaultAdmission(), settings.now, logger);
   const streams = new Set<AdsStream<CommonRequest, unknown>>();
   const grpcServer = new grpc.Server({ ...DEFAULT_GRPC_SERVER_OPTIONS, ...options.grpcOptions });
-  const onClosed = (stream: AdsStream<CommonRequest, unknown>): void => {
-    streams.delete(stream);
+  // One deps object for every stream (not one per stream).
+  const deps: StreamDeps = {
+    cache: options.cache,
+    logger,
+    settings,
+    pushLimiter,
+    firstPushes,
+    onClosed: (stream) => {
+      streams.delete(stream);
+    },
   };
 
   function serve<Req extends CommonRequest, Res>(protocol: AdsProtocol<Req, Res>) {
     return (call: grpc.ServerDuplexStream<Req, Res>): void => {
       try {
         if (refuse?.(call)) return;
-        const stream = new AdsStream(call, protocol, { cache: options.cache, logger, settings, pushLimiter, firstPushes, onClosed });
+        const stream = new AdsStream(call, protocol, deps);
         streams.add(stream as unknown as AdsStream<CommonRequest, unknown>);
         stream.start();
       } catch (err) {
@@ -179,7 +189,10 @@ function admissionGate(admission: AdmissionSettings, now: () => number, logger: 
     refused += 1;
     const at = now();
     if (at - loggedAt >= REFUSAL_LOG_INTERVAL_MS) {
-      logger.warn({ refused, ratePerSecond: admission.ratePerSecond, burst: admission.burst }, 'refused new xDS streams over the admission limit; they were told when to retry');
+      logger.warn(
+        { refusedSinceLastReport: refused, ratePerSecond: admission.ratePerSecond, burst: admission.burst },
+        'refused new xDS streams over the admission limit; each was told when to retry',
+      );
       refused = 0;
       loggedAt = at;
     }
