@@ -7,7 +7,10 @@
 //
 //   npm run build
 //   node --expose-gc dist/bench/ads-storm.js memory sotw 2000   # server heap/RSS per idle stream
+//   node --expose-gc dist/bench/ads-storm.js connections sotw 2000  # the same for bare connections (the floor)
+//   node --expose-gc dist/bench/ads-storm.js state sotw 2000    # AdsStream state alone, on null calls (NO_DELIVERY=1: without the cache's delivery status)
 //   node dist/bench/ads-storm.js storm sotw 1000 3              # N streams opened at once: time to all served
+//                                                               # (ADMISSION=off|<rate>,<burst>, FIRST_PUSHES=<k>)
 //
 // Figures are for a shared 2-core machine; report medians, never assert them in tests.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -82,7 +85,7 @@ interface ClientReport {
   readonly clientCpuMs: number;
 }
 
-function runClients(child: ChildProcess, server: ServerUnderTest, mode: Mode, count: number, prefix: string): Promise<ClientReport> {
+function runClients(child: ChildProcess, server: ServerUnderTest, mode: Mode, count: number, prefix: string, connectOnly = false): Promise<ClientReport> {
   server.prepare(prefix, count);
   const address = server.address;
   return new Promise((resolve, reject) => {
@@ -93,7 +96,7 @@ function runClients(child: ChildProcess, server: ServerUnderTest, mode: Mode, co
     };
     child.on('message', onMessage);
     child.once('exit', (code) => reject(new Error(`client process exited with ${code}`)));
-    child.send({ type: 'open', address, mode, count, prefix });
+    child.send({ type: 'open', address, mode, count, prefix, connectOnly });
   });
 }
 
@@ -110,7 +113,7 @@ const gc = (): void => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const kib = (bytes: number) => Math.round(bytes / 102.4) / 10;
 
-async function memory(mode: Mode, count: number): Promise<void> {
+async function memory(mode: Mode, count: number, connectOnly = false): Promise<void> {
   // GRPC_OPTIONS='{"grpc.enable_channelz":0}' compares server options.
   const grpcOptions = process.env['GRPC_OPTIONS'] ? (JSON.parse(process.env['GRPC_OPTIONS']) as grpc.ServerOptions) : undefined;
   const server = await startServer({ admission: false, ...(grpcOptions ? { grpcOptions } : {}) });
@@ -125,7 +128,7 @@ async function memory(mode: Mode, count: number): Promise<void> {
   server.prepare('mem', count);
   gc();
   const before = process.memoryUsage();
-  const report = await runClients(child, server, mode, count, 'mem');
+  const report = await runClients(child, server, mode, count, 'mem', connectOnly);
   await sleep(1500);
   gc();
   await sleep(200);
@@ -134,9 +137,10 @@ async function memory(mode: Mode, count: number): Promise<void> {
   if (process.env['HEAP_SNAPSHOT']) writeHeapSnapshot(process.env['HEAP_SNAPSHOT']);
   const streams = server.streamCount();
   process.stdout.write(
-    `${mode} ${count} streams (${streams} open, served in ${report.ms} ms): heap ${kib(after.heapUsed - before.heapUsed) / count} KiB/stream ` +
-      `(${kib(before.heapUsed)} -> ${kib(after.heapUsed)} KiB), rss ${kib(after.rss - before.rss) / count} KiB/stream ` +
-      `(${kib(before.rss)} -> ${kib(after.rss)} KiB), external+buffers ${kib(after.external - before.external) / count} KiB/stream\n`,
+    `${connectOnly ? `${count} connections without streams (connected in ${report.ms} ms)` : `${mode} ${count} streams (${streams} open, served in ${report.ms} ms)`}: ` +
+      `heap ${kib(after.heapUsed - before.heapUsed) / count} KiB/proxy ` +
+      `(${kib(before.heapUsed)} -> ${kib(after.heapUsed)} KiB), rss ${kib(after.rss - before.rss) / count} KiB/proxy ` +
+      `(${kib(before.rss)} -> ${kib(after.rss)} KiB), external+buffers ${kib(after.external - before.external) / count} KiB/proxy\n`,
   );
   child.kill();
   await server.close();
@@ -246,7 +250,7 @@ async function streamState(mode: Mode, count: number): Promise<void> {
 
 function clientMain(): void {
   let proxies: StormProxy[] = [];
-  process.on('message', (msg: { type: string; address: string; mode: Mode; count: number; prefix: string }) => {
+  process.on('message', (msg: { type: string; address: string; mode: Mode; count: number; prefix: string; connectOnly: boolean }) => {
     if (msg.type === 'close') {
       for (const p of proxies) p.close();
       proxies = [];
@@ -263,7 +267,7 @@ function clientMain(): void {
       process.send!({ type: 'served', served, ms: Math.round(performance.now() - start), refusals, clientCpuMs: Math.round((cpu.user + cpu.system) / 1000) });
     };
     for (let i = 0; i < msg.count; i++) batch.push(new StormProxy(msg.address, `default.${msg.prefix}-${i}`, msg.mode, SUBSCRIPTIONS, done));
-    for (const p of batch) p.open();
+    for (const p of batch) (msg.connectOnly ? p.connect(done) : p.open());
     proxies.push(...batch);
   });
 }
@@ -285,6 +289,7 @@ async function main(): Promise<void> {
   const count = Number(countArg);
   if (mode !== 'sotw' && mode !== 'delta') throw new Error('mode must be sotw or delta');
   if (what === 'memory') await memory(mode, count);
+  else if (what === 'connections') await memory(mode, count, true);
   else if (what === 'state') await streamState(mode, count);
   else if (what === 'storm') await storm(mode, count, Number(runsArg), stormOptions());
   else throw new Error('usage: ads-storm.js memory|storm sotw|delta <count> [runs]');

@@ -53,6 +53,14 @@ export class StormProxy {
     return this.seen.size === this.subscriptions.length;
   }
 
+  /** Only connects (no stream), calling `ready` once connected: the cost of a bare connection. */
+  connect(ready: () => void): void {
+    this.client.waitForReady(Date.now() + 60_000, (err) => {
+      if (err) throw err;
+      ready();
+    });
+  }
+
   /** Opens the stream and sends every subscription. */
   open(): void {
     const m = method(this.mode === 'sotw' ? 'StreamAggregatedResources' : 'DeltaAggregatedResources');
