@@ -8,8 +8,8 @@
 // Pushes are bounded (flow-control.ts): a pump that carries some type's first response on this
 // stream waits in the first-push queue, later pumps share the push semaphore, and a pump gives
 // its permit back while it waits for 'drain'. An idle stream is small (issue 9: 10,000 proxies):
-// no timers, its logger is made on first use, and what the client holds is mostly a reference to
-// the snapshot (stream-state.ts).
+// no timers, its logger is made on first use, names and type URLs it keeps are the snapshot's own
+// strings, and what the client holds is mostly a reference to the snapshot (stream-state.ts).
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
@@ -65,7 +65,7 @@ export class AdsStream<Req extends CommonRequest, Res> {
   private closed = false;
   private unwatch: (() => void) | undefined;
   private snapshot: Snapshot | undefined;
-  private retention: Retention | undefined;
+  private readonly retention = new Retention();
   private pumping = false;
   private rerun = false;
   private timer: NodeJS.Timeout | undefined;
@@ -99,11 +99,16 @@ export class AdsStream<Req extends CommonRequest, Res> {
   /** This stream's logger, with stream, mode and (once known) node bound. */
   private log(): Logger {
     this.logger ??= this.deps.logger.child({
-      stream: `${PROCESS_TAG}-${this.seq.toString(36)}`,
+      stream: this.streamId(),
       mode: this.protocol.mode,
       ...(this.nodeId !== undefined ? { node: this.nodeId } : {}),
     });
     return this.logger;
+  }
+
+  /** Names the stream in logs and prefixes its nonces. */
+  private streamId(): string {
+    return `${PROCESS_TAG}-${this.seq.toString(36)}`;
   }
 
   private debugEnabled(): boolean {
@@ -287,10 +292,10 @@ export class AdsStream<Req extends CommonRequest, Res> {
     if (!state?.dirty) return;
     state.dirty = false;
     const { settings } = this.deps;
-    const result = this.protocol.build(state, this.retained().view(typeUrl, snapshot), {
+    const result = this.protocol.build(state, this.retention.view(typeUrl, snapshot), {
       now: settings.now(),
       nackBackoffMs: settings.nackBackoffMs,
-      nextNonce: () => `${PROCESS_TAG}${this.seq.toString(36)}-${(++this.nonces).toString(36)}`,
+      nextNonce: () => `${this.streamId()}-${(++this.nonces).toString(36)}`,
       controlPlane: { identifier: settings.controlPlaneId },
     });
     if (result.kind === 'defer') {
@@ -307,17 +312,12 @@ export class AdsStream<Req extends CommonRequest, Res> {
   private adopt(snapshot: Snapshot): void {
     this.snapshot = snapshot;
     for (const state of this.types.values()) state.dirty = true;
-    this.retained().adopt(this.types, snapshot);
-  }
-
-  private retained(): Retention {
-    this.retention ??= new Retention();
-    return this.retention;
+    this.retention.adopt(this.types, snapshot);
   }
 
   /** Pushes CDS without retained clusters once the routes that used them are gone. */
   private maybeCleanup(): void {
-    if (this.closed || !this.snapshot || !this.retention?.release(this.types, this.snapshot)) return;
+    if (this.closed || !this.snapshot || !this.retention.release(this.types, this.snapshot)) return;
     const clusters = this.types.get(TypeUrl.Cluster);
     if (clusters) {
       clusters.dirty = true;
