@@ -140,7 +140,7 @@ async function memory(mode: Mode, count: number, connectOnly = false): Promise<v
     `${connectOnly ? `${count} connections without streams (connected in ${report.ms} ms)` : `${mode} ${count} streams (${streams} open, served in ${report.ms} ms)`}: ` +
       `heap ${kib(after.heapUsed - before.heapUsed) / count} KiB/proxy ` +
       `(${kib(before.heapUsed)} -> ${kib(after.heapUsed)} KiB), rss ${kib(after.rss - before.rss) / count} KiB/proxy ` +
-      `(${kib(before.rss)} -> ${kib(after.rss)} KiB), external+buffers ${kib(after.external - before.external) / count} KiB/proxy\n`,
+      `(${kib(before.rss)} -> ${kib(after.rss)} KiB), V8 heap committed ${kib(after.heapTotal - before.heapTotal) / count} KiB/proxy, external+buffers ${kib(after.external - before.external) / count} KiB/proxy\n`,
   );
   child.kill();
   await server.close();
