@@ -1,19 +1,20 @@
 // The ADS gRPC server: both AggregatedDiscoveryService methods on one grpc-js Server, with the
-// server options of xds-server.md §15, stream admission (§14 rule 6) and shutdown. It does not
-// bind a port itself: dataplane-port.ts injects connections (one port for ADS and /bootstrap), and
-// `listen()` exists for tools that want a plain gRPC port.
+// server options of xds-server.md §15, stream admission (§14 rule 6, see flow-control.ts) and
+// shutdown. It does not bind a port itself: dataplane-port.ts injects connections (one port for ADS
+// and /bootstrap), and `listen()` exists for tools that want a plain gRPC port.
+import os from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { SnapshotCache } from '../cache/snapshot-cache.js';
 import { adsServiceDefinition } from './ads-service.js';
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, DiscoveryRequest, DiscoveryResponse } from './ads-service.js';
 import { AdsStream } from './ads-stream.js';
-import type { StreamSettings } from './ads-stream.js';
+import type { StreamDeps, StreamSettings } from './ads-stream.js';
 import type { ProxyAuthentication } from './proxy-authentication.js';
 import { SOTW_PROTOCOL } from './sotw-stream.js';
 import { DELTA_PROTOCOL } from './delta-stream.js';
 import type { AdsProtocol, CommonRequest } from './protocol.js';
-import { Semaphore, TokenBucket, defaultPushConcurrency } from './flow-control.js';
+import { FirstPushQueue, Semaphore, TokenBucket, defaultAdmission, defaultPushConcurrency, type AdmissionSettings } from './flow-control.js';
 
 const MIB = 1024 * 1024;
 
@@ -33,7 +34,13 @@ export const DEFAULT_GRPC_SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.max_connection_age_grace_ms': 60_000,
   'grpc-node.max_session_memory': 256,
   'grpc.max_concurrent_streams': 8,
+  // Channelz keeps per-call and per-socket counters and timestamps nobody reads here: about 1 KiB
+  // of heap per connected proxy.
+  'grpc.enable_channelz': 0,
 };
+
+/** Trailing metadata key of the gRPC retry-pushback convention: when to retry, in ms. */
+export const RETRY_PUSHBACK_KEY = 'grpc-retry-pushback-ms';
 
 /** Options of `createAdsServer`; everything but cache and logger has a default. */
 export interface AdsServerOptions {
@@ -49,10 +56,12 @@ export interface AdsServerOptions {
   readonly maxNamesPerRequest?: number;
   /** A stream that cannot send for this long is closed (default 30000 ms). */
   readonly sendTimeoutMs?: number;
-  /** Streams writing pushes at once (default min(15 + 5 × cores, 100)). */
+  /** Streams pushing updates at once (default min(15 + 5 × cores, 100)). */
   readonly maxConcurrentPushes?: number;
-  /** New streams per second and burst; `false` disables admission control. */
-  readonly admission?: { readonly ratePerSecond: number; readonly burst: number } | false;
+  /** First pushes of new streams running at once; the rest wait in line (default 2 × cores, at least 4). */
+  readonly maxConcurrentFirstPushes?: number;
+  /** New streams per second and burst (default `defaultAdmission()`); `false` disables admission control. */
+  readonly admission?: AdmissionSettings | false;
   /** `control_plane.identifier` on every response (default `portico`). */
   readonly controlPlaneId?: string;
   /** Overrides merged over DEFAULT_GRPC_SERVER_OPTIONS. */
@@ -88,21 +97,30 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
     authentication: options.authentication,
     now: options.now ?? Date.now,
   };
-  const concurrency = defaultPushConcurrency();
-  const pushLimiter = new Semaphore(options.maxConcurrentPushes ?? concurrency);
-  const admission =
-    options.admission === false ? undefined : new TokenBucket(options.admission?.ratePerSecond ?? concurrency, options.admission?.burst ?? concurrency);
+  const pushLimiter = new Semaphore(options.maxConcurrentPushes ?? defaultPushConcurrency());
+  // A first push is CPU work on this one thread unless the proxy's buffer is full (then it holds no
+  // permit), so a few at a time keep the queue moving; more would only interleave them.
+  const firstPushes = new FirstPushQueue(options.maxConcurrentFirstPushes ?? Math.max(4, 2 * os.availableParallelism()));
+  const refuse = options.admission === false ? undefined : admissionGate(options.admission ?? defaultAdmission(), settings.now, logger);
   const streams = new Set<AdsStream<CommonRequest, unknown>>();
   const grpcServer = new grpc.Server({ ...DEFAULT_GRPC_SERVER_OPTIONS, ...options.grpcOptions });
+  // One deps object for every stream (not one per stream).
+  const deps: StreamDeps = {
+    cache: options.cache,
+    logger,
+    settings,
+    pushLimiter,
+    firstPushes,
+    onClosed: (stream) => {
+      streams.delete(stream);
+    },
+  };
 
   function serve<Req extends CommonRequest, Res>(protocol: AdsProtocol<Req, Res>) {
     return (call: grpc.ServerDuplexStream<Req, Res>): void => {
       try {
-        if (admission && !admission.tryTake()) {
-          call.emit('error', { code: grpc.status.RESOURCE_EXHAUSTED, details: 'too many new xDS streams; retry later' });
-          return;
-        }
-        const stream = new AdsStream(call, protocol, { cache: options.cache, logger, settings, pushLimiter, onClosed: (s) => streams.delete(s) });
+        if (refuse?.(call)) return;
+        const stream = new AdsStream(call, protocol, deps);
         streams.add(stream as unknown as AdsStream<CommonRequest, unknown>);
         stream.start();
       } catch (err) {
@@ -146,5 +164,38 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
         });
       });
     },
+  };
+}
+
+/** How often at most the count of refused streams is logged during a storm. */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * The admission check: returns a function that refuses a new call (true) when the bucket is
+ * empty. A refusal costs a token-bucket update, one Metadata and the status: no authentication,
+ * no stream state, and one log line per REFUSAL_LOG_INTERVAL_MS however many are refused.
+ */
+function admissionGate(admission: AdmissionSettings, now: () => number, logger: Logger): (call: grpc.ServerDuplexStream<unknown, unknown>) => boolean {
+  const bucket = new TokenBucket(admission.ratePerSecond, admission.burst, now);
+  let refused = 0;
+  let loggedAt = -Infinity;
+  return (call) => {
+    if (bucket.tryTake()) return false;
+    const retryMs = bucket.retryAfterMs();
+    const metadata = new grpc.Metadata();
+    metadata.set(RETRY_PUSHBACK_KEY, String(retryMs));
+    const details = `too many new xDS streams (admission limit ${admission.ratePerSecond}/s, burst ${admission.burst}); retry in ${retryMs} ms`;
+    call.emit('error', { code: grpc.status.RESOURCE_EXHAUSTED, details, metadata });
+    refused += 1;
+    const at = now();
+    if (at - loggedAt >= REFUSAL_LOG_INTERVAL_MS) {
+      logger.warn(
+        { refusedSinceLastReport: refused, ratePerSecond: admission.ratePerSecond, burst: admission.burst },
+        'refused new xDS streams over the admission limit; each was told when to retry',
+      );
+      refused = 0;
+      loggedAt = at;
+    }
+    return true;
   };
 }

@@ -4,6 +4,12 @@
 // order (§10) with at most one pending response per type (computed at write time, so a newer
 // snapshot replaces an unsent one); honour write back-pressure; remove clusters only after the
 // routes that used them are gone (retention.ts). Every failure closes this stream only.
+//
+// Pushes are bounded (flow-control.ts): a pump that carries some type's first response on this
+// stream waits in the first-push queue, later pumps share the push semaphore, and a pump gives
+// its permit back while it waits for 'drain'. An idle stream is small (issue 9: 10,000 proxies):
+// no timers, its logger is made on first use, names and type URLs it keeps are the snapshot's own
+// strings, and what the client holds is mostly a reference to the snapshot (stream-state.ts).
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
@@ -13,7 +19,7 @@ import { PUSH_ORDER, TypeUrl, isServedType, shortTypeName } from '../cache/resou
 import type { RequestOutcome, TypeState } from './stream-state.js';
 import { Retention } from './retention.js';
 import type { AdsProtocol, CommonRequest } from './protocol.js';
-import type { Semaphore } from './flow-control.js';
+import type { PermitPool } from './flow-control.js';
 import { parseProxyId } from './proxy-id.js';
 import { auditRefusal, checkProxy, credentialCountFailure, credentialOf, type AuthRefusal, type ProxyAuthentication } from './proxy-authentication.js';
 
@@ -35,17 +41,26 @@ export interface StreamDeps {
   readonly cache: SnapshotCache;
   readonly logger: Logger;
   readonly settings: StreamSettings;
-  readonly pushLimiter: Semaphore;
+  /** Permits of update pushes. */
+  readonly pushLimiter: PermitPool;
+  /** Permits of first pushes (a pump carrying a type's first response); default `pushLimiter`. */
+  readonly firstPushes?: PermitPool;
   readonly onClosed: (stream: AdsStream<CommonRequest, unknown>) => void;
 }
+
+/** Random per process, so stream ids (and nonces) of two control plane runs differ in logs. */
+const PROCESS_TAG = randomBytes(3).toString('hex');
+let streamCount = 0;
 
 /** Drives one ADS call from first message to close. */
 export class AdsStream<Req extends CommonRequest, Res> {
   private nodeId: string | undefined;
-  private logger: Logger;
+  /** Made on first use (`log`): most streams never log anything. */
+  private logger: Logger | undefined;
   private readonly types = new Map<string, TypeState>();
-  private readonly seenTypeUrls = new Set<string>();
   private chain: Promise<void> = Promise.resolve();
+  /** Type URLs used so far, served or not (bounded per stream). */
+  private seenTypeUrls: Set<string> | undefined;
   private queued = 0;
   private closed = false;
   private unwatch: (() => void) | undefined;
@@ -55,38 +70,60 @@ export class AdsStream<Req extends CommonRequest, Res> {
   private rerun = false;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
-  private readonly drainWaiters = new Set<() => void>();
-  private readonly streamId = randomBytes(4).toString('hex');
+  /** Resolves the pending 'drain' wait, if any (at most one: writes are sequential). */
+  private drainWaiter: (() => void) | undefined;
+  /** The permit pool the running pump holds a permit of (none while waiting for 'drain'). */
+  private permit: PermitPool | undefined;
+  /** Process-wide sequence number; with PROCESS_TAG it names the stream and prefixes nonces. */
+  private readonly seq = ++streamCount;
   private nonces = 0;
 
   constructor(
     private readonly call: grpc.ServerDuplexStream<Req, Res>,
     private readonly protocol: AdsProtocol<Req, Res>,
     private readonly deps: StreamDeps,
-  ) {
-    this.logger = deps.logger.child({ stream: this.streamId, mode: protocol.mode });
-  }
+  ) {}
 
   /** Wires the call's events; requests are handled strictly in arrival order. */
   start(): void {
+    const dispose = (): void => this.dispose();
     this.call.on('data', (req: Req) => this.enqueue(req));
     this.call.on('end', () => {
       this.dispose();
       this.call.end();
     });
-    this.call.on('cancelled', () => this.dispose());
-    this.call.on('error', () => this.dispose());
+    this.call.on('cancelled', dispose);
+    this.call.on('error', dispose);
+  }
+
+  /** This stream's logger, with stream, mode and (once known) node bound. */
+  private log(): Logger {
+    this.logger ??= this.deps.logger.child({
+      stream: this.streamId(),
+      mode: this.protocol.mode,
+      ...(this.nodeId !== undefined ? { node: this.nodeId } : {}),
+    });
+    return this.logger;
+  }
+
+  /** Names the stream in logs and prefixes its nonces. */
+  private streamId(): string {
+    return `${PROCESS_TAG}-${this.seq.toString(36)}`;
+  }
+
+  private debugEnabled(): boolean {
+    return this.deps.logger.isLevelEnabled('debug');
   }
 
   /** Ends the stream with a status (e.g. UNAVAILABLE on shutdown); idempotent. */
   close(code: grpc.status, details: string): void {
     if (this.closed) return;
-    this.logger.info({ code: grpc.status[code], details }, 'closing xDS stream');
+    this.log().info({ code: grpc.status[code], details }, 'closing xDS stream');
     this.dispose();
     try {
       this.call.emit('error', Object.assign(new Error(details), { code, details }));
     } catch (err) {
-      this.logger.debug({ err }, 'stream already gone while closing');
+      this.log().debug({ err }, 'stream already gone while closing');
     }
   }
 
@@ -112,9 +149,10 @@ export class AdsStream<Req extends CommonRequest, Res> {
       const msg = `stream was authenticated for ID ${this.nodeId}. Received request is for node with ID ${req.node.id}. Node ID cannot be changed after stream is initialized`;
       return this.close(grpc.status.PERMISSION_DENIED, msg);
     }
-    const typeUrl = req.type_url ?? '';
+    // The constant string for served types: what the stream keeps is never a decoded copy.
+    const typeUrl = PUSH_ORDER.find((t) => t === req.type_url) ?? req.type_url ?? '';
     if (typeUrl === '') return this.close(grpc.status.INVALID_ARGUMENT, 'type URL is required for ADS');
-    this.seenTypeUrls.add(typeUrl);
+    (this.seenTypeUrls ??= new Set()).add(typeUrl);
     if (this.seenTypeUrls.size > this.deps.settings.maxTypeUrlsPerStream) {
       return this.close(grpc.status.RESOURCE_EXHAUSTED, `a stream may use at most ${this.deps.settings.maxTypeUrlsPerStream} type URLs`);
     }
@@ -123,7 +161,7 @@ export class AdsStream<Req extends CommonRequest, Res> {
     }
     // Types Portico does not serve get no response and leave the stream intact (§1).
     if (!isServedType(typeUrl)) return;
-    const { state, outcome } = this.protocol.apply(this.types.get(typeUrl), typeUrl, req, this.deps.settings.now());
+    const { state, outcome } = this.protocol.apply(this.types.get(typeUrl), typeUrl, this.canonicalNames(req, typeUrl), this.deps.settings.now());
     this.types.set(typeUrl, state);
     this.record(typeUrl, outcome);
     if (outcome.needsResponse) {
@@ -131,6 +169,14 @@ export class AdsStream<Req extends CommonRequest, Res> {
       this.schedulePump();
     }
     if (outcome.kind === 'ack') this.maybeCleanup();
+  }
+
+  /** The request with names the node's snapshot has replaced by the snapshot's own strings. */
+  private canonicalNames(req: Req, typeUrl: string): Req {
+    const snapshot = this.deps.cache.current(this.nodeId!);
+    const resources = snapshot?.types.get(typeUrl)?.resources;
+    if (!resources || resources.size === 0) return req;
+    return this.protocol.canonicalNames(req, (name) => resources.get(name)?.name ?? name);
   }
 
   /**
@@ -149,15 +195,16 @@ export class AdsStream<Req extends CommonRequest, Res> {
       return false;
     }
     if (auth.kind === 'credential') {
-      const verdict = await checkProxy(auth.check, { credential: credentialOf(String(values[0])), proxy }, this.logger);
+      const verdict = await checkProxy(auth.check, { credential: credentialOf(String(values[0])), proxy }, this.log());
       if (this.closed) return false;
       if (!verdict.ok) return this.refuse(nodeId, verdict);
     }
     this.nodeId = nodeId;
-    this.logger = this.logger.child({ node: nodeId });
+    // A logger made before now (authentication logged) lacks the node; the next use rebinds.
+    this.logger = undefined;
     this.deps.cache.delivery.streamOpened(nodeId);
     this.unwatch = this.deps.cache.watch(nodeId, () => this.schedulePump());
-    this.logger.debug('xDS stream identified');
+    if (this.debugEnabled()) this.log().debug('xDS stream identified');
     return true;
   }
 
@@ -180,7 +227,7 @@ export class AdsStream<Req extends CommonRequest, Res> {
     if (outcome.ackedVersion !== undefined) this.deps.cache.delivery.recordAck(nodeId, typeUrl, outcome.ackedVersion);
     if (outcome.nack) {
       const { version, nonce, resources, message, count } = outcome.nack;
-      this.logger.warn({ type: shortTypeName(typeUrl), version, resources, error: message, count }, 'proxy rejected configuration (NACK)');
+      this.log().warn({ type: shortTypeName(typeUrl), version, resources, error: message, count }, 'proxy rejected configuration (NACK)');
       this.deps.cache.delivery.recordNack(nodeId, typeUrl, { version, nonce, resources, message });
     }
   }
@@ -207,7 +254,11 @@ export class AdsStream<Req extends CommonRequest, Res> {
    * listener is never sent ahead of the clusters it needs.
    */
   private async pump(): Promise<void> {
-    await this.deps.pushLimiter.acquire();
+    // Nothing to serve yet (not ready, no snapshot): no permit needed; the watch wakes us.
+    if (!this.deps.cache.current(this.nodeId!)) return;
+    const pool = this.carriesFirstResponse() ? (this.deps.firstPushes ?? this.deps.pushLimiter) : this.deps.pushLimiter;
+    await pool.acquire();
+    this.permit = pool;
     try {
       do {
         this.rerun = false;
@@ -225,8 +276,15 @@ export class AdsStream<Req extends CommonRequest, Res> {
         this.maybeCleanup();
       } while (this.rerun && !this.closed);
     } finally {
-      this.deps.pushLimiter.release();
+      this.permit?.release();
+      this.permit = undefined;
     }
+  }
+
+  /** Whether some type due a response has never been answered on this stream (a first push). */
+  private carriesFirstResponse(): boolean {
+    for (const state of this.types.values()) if (state.dirty && state.last === undefined) return true;
+    return false;
   }
 
   private async pushType(typeUrl: string, snapshot: Snapshot): Promise<void> {
@@ -237,7 +295,7 @@ export class AdsStream<Req extends CommonRequest, Res> {
     const result = this.protocol.build(state, this.retention.view(typeUrl, snapshot), {
       now: settings.now(),
       nackBackoffMs: settings.nackBackoffMs,
-      nextNonce: () => `${this.streamId}-${++this.nonces}`,
+      nextNonce: () => `${this.streamId()}-${(++this.nonces).toString(36)}`,
       controlPlane: { identifier: settings.controlPlaneId },
     });
     if (result.kind === 'defer') {
@@ -245,7 +303,7 @@ export class AdsStream<Req extends CommonRequest, Res> {
       this.wakeAt(result.until);
     } else if (result.kind === 'send') {
       this.deps.cache.delivery.recordSent(this.nodeId!, typeUrl, result.version);
-      this.logger.debug({ type: shortTypeName(typeUrl), version: result.version, resources: result.resourceCount }, 'sending');
+      if (this.debugEnabled()) this.log().debug({ type: shortTypeName(typeUrl), version: result.version, resources: result.resourceCount }, 'sending');
       await this.write(result.message);
     }
   }
@@ -279,15 +337,22 @@ export class AdsStream<Req extends CommonRequest, Res> {
     this.timer.unref();
   }
 
-  /** Writes one response; waits for 'drain' when the call's buffer is full (back-pressure). */
+  /**
+   * Writes one response; waits for 'drain' when the call's buffer is full (back-pressure). While it
+   * waits, the pump's permit goes back to its pool, so a slow proxy never holds up other streams'
+   * pushes; it takes one again (ahead of new pumps) before it goes on.
+   */
   private async write(message: Res): Promise<void> {
     if (this.closed || this.call.write(message)) return;
+    const pool = this.permit;
+    this.permit = undefined;
+    pool?.release();
     let timedOut = false;
     await new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(timeout);
         this.call.off('drain', done);
-        this.drainWaiters.delete(done);
+        this.drainWaiter = undefined;
         resolve();
       };
       const timeout = setTimeout(() => {
@@ -295,13 +360,17 @@ export class AdsStream<Req extends CommonRequest, Res> {
         done();
       }, this.deps.settings.sendTimeoutMs);
       this.call.on('drain', done);
-      this.drainWaiters.add(done);
+      this.drainWaiter = done;
     });
     if (timedOut) this.close(grpc.status.UNAVAILABLE, `could not send to the proxy for ${this.deps.settings.sendTimeoutMs} ms`);
+    if (pool && !this.closed) {
+      await pool.acquire(true);
+      this.permit = pool;
+    }
   }
 
   private fail(err: unknown): void {
-    this.logger.error({ err }, 'xDS stream failed');
+    this.log().error({ err }, 'xDS stream failed');
     this.close(grpc.status.INTERNAL, 'internal error');
   }
 
@@ -310,7 +379,7 @@ export class AdsStream<Req extends CommonRequest, Res> {
     this.closed = true;
     this.unwatch?.();
     if (this.timer) clearTimeout(this.timer);
-    for (const waiter of [...this.drainWaiters]) waiter();
+    this.drainWaiter?.();
     if (this.nodeId !== undefined) this.deps.cache.delivery.streamClosed(this.nodeId);
     this.deps.onClosed(this as unknown as AdsStream<CommonRequest, unknown>);
   }

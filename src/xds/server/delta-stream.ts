@@ -7,6 +7,7 @@ import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, DeltaResource } fro
 import { TypeState } from './stream-state.js';
 import type { HeldResource, RequestOutcome, TypeView } from './stream-state.js';
 import type { AdsProtocol, BuildContext, BuildResult } from './protocol.js';
+import { NOT_FOUND } from './held-resources.js';
 
 /**
  * Applies a delta request. A first request (no state for the type on this stream) subscribes,
@@ -97,14 +98,14 @@ export function buildDeltaResponse(state: TypeState, view: TypeView, ctx: BuildC
     if (resource && state.wants(name, view)) {
       if (held?.version !== resource.version) {
         send.push(resource);
-        changes.push([name, { version: resource.version, resource }]);
+        changes.push([name, resource]);
       }
     } else if (view.keep.has(name)) {
       continue;
     } else if (state.explicit.has(name)) {
       if (held?.version !== null) {
         removed.push(name);
-        changes.push([name, { version: null }]);
+        changes.push([name, NOT_FOUND]);
       }
     } else if (held) {
       if (held.version !== null) removed.push(name);
@@ -116,10 +117,10 @@ export function buildDeltaResponse(state: TypeState, view: TypeView, ctx: BuildC
   const decision = state.mustRespond ? { kind: 'send' as const } : state.gate(key, ctx.now, ctx.nackBackoffMs);
   if (decision.kind !== 'send') return decision.kind === 'defer' ? decision : { kind: 'none' };
 
-  const undo: Array<readonly [string, HeldResource | undefined]> = [];
+  const undo: Array<string | HeldResource | undefined> = [];
   for (const [name, entry] of changes) state.hold(name, entry, undo);
   const nonce = ctx.nextNonce();
-  state.commit({ nonce, version: view.version, key, undo });
+  state.commit({ nonce, version: view.version, key, undo }, view.shared);
   const message: DeltaDiscoveryResponse = {
     system_version_info: view.version,
     resources: send.map((r): DeltaResource => ({ name: r.name, version: r.version, resource: r.any })),
@@ -140,4 +141,9 @@ export const DELTA_PROTOCOL: AdsProtocol<DeltaDiscoveryRequest, DeltaDiscoveryRe
     (req.resource_names_subscribe?.length ?? 0) +
     (req.resource_names_unsubscribe?.length ?? 0) +
     Object.keys(req.initial_resource_versions ?? {}).length,
+  canonicalNames: (req, canonical) => ({
+    ...req,
+    ...(req.resource_names_subscribe?.length ? { resource_names_subscribe: req.resource_names_subscribe.map(canonical) } : {}),
+    ...(req.resource_names_unsubscribe?.length ? { resource_names_unsubscribe: req.resource_names_unsubscribe.map(canonical) } : {}),
+  }),
 };

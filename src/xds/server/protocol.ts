@@ -37,4 +37,10 @@ export interface AdsProtocol<Req extends CommonRequest, Res> {
   build(state: TypeState, view: TypeView, ctx: BuildContext): BuildResult<Res>;
   /** Number of resource names a request carries (bounded per request). */
   nameCount(req: Req): number;
+  /**
+   * The request with every subscribed or unsubscribed name replaced by `canonical(name)`: the
+   * equal string the snapshot already holds, so the names a stream keeps are shared, not copies
+   * decoded from each request.
+   */
+  canonicalNames(req: Req, canonical: (name: string) => string): Req;
 }

@@ -9,6 +9,7 @@ import { snapshotType } from '../cache/snapshot.js';
 import type { Snapshot, SnapshotResource } from '../cache/snapshot.js';
 import { TypeUrl } from '../cache/resource-types.js';
 import type { HeldResource, TypeState, TypeView } from './stream-state.js';
+import { NOT_FOUND, sentResource } from './held-resources.js';
 
 const NO_NAMES: ReadonlySet<string> = new Set();
 const RETAINED_TYPES = [TypeUrl.Cluster, TypeUrl.ClusterLoadAssignment] as const;
@@ -34,11 +35,14 @@ export class Retention {
   view(typeUrl: string, snapshot: Snapshot): TypeView {
     const type = snapshotType(snapshot, typeUrl);
     const retained = this.retained?.get(typeUrl);
-    if (!retained) return { typeUrl, version: type.version, resources: type.resources, keep: NO_NAMES };
+    if (!retained) return { typeUrl, version: type.version, resources: type.resources, keep: NO_NAMES, shared: type.resources };
     const merged = new Map<string, SnapshotResource>(type.resources);
-    for (const [name, held] of retained) if (held.resource) merged.set(name, held.resource);
+    for (const [name, held] of retained) {
+      const resource = sentResource(held);
+      if (resource) merged.set(name, resource);
+    }
     const sorted = new Map([...merged].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    return { typeUrl, version: type.version, resources: sorted, keep: new Set(retained.keys()) };
+    return { typeUrl, version: type.version, resources: sorted, keep: new Set(retained.keys()), shared: type.resources };
   }
 
   /**
@@ -50,7 +54,7 @@ export class Retention {
     if (!settled(types, TypeUrl.Listener, snapshot) || !settled(types, TypeUrl.RouteConfiguration, snapshot)) return false;
     const endpoints = types.get(TypeUrl.ClusterLoadAssignment);
     for (const name of this.retained.get(TypeUrl.ClusterLoadAssignment)?.keys() ?? []) {
-      endpoints?.held.set(name, { version: null });
+      endpoints?.held.set(name, NOT_FOUND);
     }
     this.retained = undefined;
     return true;

@@ -5,7 +5,7 @@ import type { SnapshotResource } from '../cache/snapshot.js';
 import { digestStrings } from '../cache/version.js';
 import type { DiscoveryRequest, DiscoveryResponse } from './ads-service.js';
 import { TypeState } from './stream-state.js';
-import type { RequestKind, RequestOutcome, TypeView } from './stream-state.js';
+import type { HeldResource, RequestKind, RequestOutcome, TypeView } from './stream-state.js';
 import type { AdsProtocol, BuildContext, BuildResult } from './protocol.js';
 
 /**
@@ -100,14 +100,14 @@ export function buildSotwResponse(state: TypeState, view: TypeView, ctx: BuildCo
   const decision = state.gate(key, ctx.now, ctx.nackBackoffMs);
   if (decision.kind !== 'send') return decision.kind === 'defer' ? decision : { kind: 'none' };
 
-  const undo: Array<readonly [string, ReturnType<TypeState['held']['get']>]> = [];
+  const undo: Array<string | HeldResource | undefined> = [];
   if (state.fullState) {
     const keepNames = new Set(selected.map((r) => r.name));
     for (const name of [...state.held.keys()]) if (!keepNames.has(name)) state.hold(name, undefined, undo);
   }
-  for (const r of send) state.hold(r.name, { version: r.version, resource: r }, undo);
+  for (const r of send) state.hold(r.name, r, undo);
   const nonce = ctx.nextNonce();
-  state.commit({ nonce, version: view.version, key, undo });
+  state.commit({ nonce, version: view.version, key, undo }, view.shared);
   const message: DiscoveryResponse = {
     version_info: view.version,
     resources: send.map((r) => r.any),
@@ -124,4 +124,5 @@ export const SOTW_PROTOCOL: AdsProtocol<DiscoveryRequest, DiscoveryResponse> = {
   apply: applySotwRequest,
   build: buildSotwResponse,
   nameCount: (req) => req.resource_names?.length ?? 0,
+  canonicalNames: (req, canonical) => (req.resource_names?.length ? { ...req, resource_names: req.resource_names.map(canonical) } : req),
 };

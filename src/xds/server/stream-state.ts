@@ -2,16 +2,13 @@
 // believed to hold, the latest nonce, ACK and NACK bookkeeping. Shared by the SotW and delta
 // protocols; snapshots are only read. "Held" is updated when a response is committed (before it is
 // written) and rolled back entry by entry when that response is NACKed, so after a NACK the state
-// again describes the client's last good config.
+// again describes the client's last good config. Held entries are mostly shared with the snapshot
+// (held-resources.ts), so an idle stream costs little.
 import type { SnapshotResource } from '../cache/snapshot.js';
 import { isFullStateType } from '../cache/resource-types.js';
+import { HeldResources, type HeldResource } from './held-resources.js';
 
-/** What the client holds under one name; `version: null` = told it does not exist (delta). */
-export interface HeldResource {
-  readonly version: string | null;
-  /** The exact resource sent, so it can be re-sent while retained (make-before-break). */
-  readonly resource?: SnapshotResource;
-}
+export type { HeldResource } from './held-resources.js';
 
 /** What a stream may serve for one type right now: snapshot resources plus retained ones. */
 export interface TypeView {
@@ -21,7 +18,18 @@ export interface TypeView {
   readonly resources: ReadonlyMap<string, SnapshotResource>;
   /** Names that must not be announced as removed yet (retained until routes stop using them). */
   readonly keep: ReadonlySet<string>;
+  /**
+   * The snapshot type's own resources, shared by every stream: what `held` may reference instead of
+   * copying (absent = keep a plain copy).
+   */
+  readonly shared?: ReadonlyMap<string, SnapshotResource>;
 }
+
+/**
+ * Previous held entries of every name a response touched, flat: name, previous entry (undefined =
+ * not held), name, previous entry... (one array instead of a pair per name).
+ */
+export type HeldUndo = ReadonlyArray<string | HeldResource | undefined>;
 
 /** A recorded NACK; `key` identifies the rejected content so it is never sent again. */
 export interface NackRecord {
@@ -41,7 +49,7 @@ export interface SentResponse {
   readonly version: string;
   readonly key: string;
   /** Previous held entries of every name the response touched, for rollback on NACK. */
-  readonly undo: ReadonlyArray<readonly [string, HeldResource | undefined]>;
+  readonly undo: HeldUndo;
   /** It was NACKed: a later request echoing its nonce without `error_detail` is no ACK of it. */
   readonly nacked?: boolean;
 }
@@ -74,7 +82,7 @@ export class TypeState {
   /** Until the client names anything, an empty SotW list (or first delta request) means `*` (§6). */
   legacyWildcardAllowed = true;
   /** Name → what the client is believed to hold. */
-  readonly held = new Map<string, HeldResource>();
+  readonly held = new HeldResources();
   /** Respond even if nothing differs (first request of the type on this stream). */
   mustRespond = false;
   /** Something may need sending; the driver computes and clears it. */
@@ -112,8 +120,9 @@ export class TypeState {
     const last = this.last;
     if (!last || last.nacked === true) return undefined;
     const resources = sentNames(last.undo, this.held);
-    for (let i = last.undo.length - 1; i >= 0; i--) {
-      const [name, previous] = last.undo[i]!;
+    for (let i = last.undo.length - 2; i >= 0; i -= 2) {
+      const name = last.undo[i] as string;
+      const previous = last.undo[i + 1] as HeldResource | undefined;
       if (previous === undefined) this.held.delete(name);
       else this.held.set(name, previous);
     }
@@ -136,17 +145,22 @@ export class TypeState {
   }
 
   /** Sets a held entry, remembering the previous one in `undo`. */
-  hold(name: string, entry: HeldResource | undefined, undo: Array<readonly [string, HeldResource | undefined]>): void {
-    undo.push([name, this.held.get(name)]);
+  hold(name: string, entry: HeldResource | undefined, undo: Array<string | HeldResource | undefined>): void {
+    undo.push(name, this.held.get(name));
     if (entry === undefined) this.held.delete(name);
     else this.held.set(name, entry);
   }
 
-  /** Makes a built response the latest one. */
-  commit(sent: SentResponse): void {
-    this.last = sent;
+  /**
+   * Makes a built response the latest one. `shared` (the view's) lets `held` reference the
+   * snapshot instead of keeping its own copy.
+   */
+  commit(sent: SentResponse, shared?: ReadonlyMap<string, SnapshotResource>): void {
+    // Kept until the next response (a NACK may come after the ACK): store it without spare capacity.
+    this.last = { ...sent, undo: sent.undo.slice() };
     this.lastAcked = false;
     this.mustRespond = false;
+    if (shared) this.held.rebase(shared);
   }
 
   /**
@@ -169,7 +183,11 @@ export class TypeState {
 }
 
 /** Names a response put in `held` with a version (sent), not the ones it removed; ascending. */
-function sentNames(undo: SentResponse['undo'], held: ReadonlyMap<string, HeldResource>): string[] {
-  const names = undo.map(([name]) => name).filter((name) => (held.get(name)?.version ?? null) !== null);
-  return [...new Set(names)].sort();
+function sentNames(undo: HeldUndo, held: HeldResources): string[] {
+  const names = new Set<string>();
+  for (let i = 0; i < undo.length; i += 2) {
+    const name = undo[i] as string;
+    if ((held.get(name)?.version ?? null) !== null) names.add(name);
+  }
+  return [...names].sort();
 }
