@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import { defaultGatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
 import { DEFAULT_CONFIG, startControlPlane, type ControlPlane, type KubernetesModeConfig, type LeaderElectionSettings } from '../runtime/control-plane.js';
 import { DP_AUTH_ENV, type DataplaneAuthType } from '../runtime/dataplane-authentication.js';
+import { defaultAdmission } from '../xds/server/flow-control.js';
 
 /** Longest a graceful stop may take before the process exits anyway (Kuma's default). */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -20,6 +21,12 @@ function portOption(value: string): number {
 function secondsOption(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
+  return n;
+}
+
+function positiveIntegerOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
   return n;
 }
 
@@ -75,6 +82,8 @@ interface CpRunFlags {
   localhostIsAdmin: boolean;
   bootstrapAdminToken: boolean;
   dpAuth: DataplaneAuthType;
+  xdsAdmissionRate?: number;
+  xdsAdmissionBurst?: number;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -117,6 +126,8 @@ export function cpRunCommand(): Command {
         .env(DP_AUTH_ENV)
         .default(DEFAULT_CONFIG.dataplaneAuth),
     )
+    .option('--xds-admission-rate <n>', 'new ADS streams admitted per second; the rest are told when to retry (default 150 per core)', positiveIntegerOption)
+    .option('--xds-admission-burst <n>', 'new ADS streams admitted at once before the rate applies (default two seconds of the rate)', positiveIntegerOption)
     .option('--mode <mode>', 'universal (own store) or kubernetes (the API server is the store)', oneOf(['universal', 'kubernetes'] as const), 'universal')
     .option('--role <role>', 'kubernetes: zone, global or standalone (global runs no gateway controllers)', oneOf(['zone', 'global', 'standalone'] as const), 'standalone')
     .option('--zone <name>', 'kubernetes: zone name written into gateway Dataplane tags')
@@ -171,6 +182,14 @@ export function cpRunCommand(): Command {
   return cp;
 }
 
+/** The admission flags, each defaulting from the other (burst = two seconds of the rate). */
+function admissionOf(flags: CpRunFlags): { xdsAdmission?: { ratePerSecond: number; burst: number } } {
+  if (flags.xdsAdmissionRate === undefined && flags.xdsAdmissionBurst === undefined) return {};
+  const defaults = defaultAdmission();
+  const ratePerSecond = flags.xdsAdmissionRate ?? defaults.ratePerSecond;
+  return { xdsAdmission: { ratePerSecond, burst: flags.xdsAdmissionBurst ?? 2 * ratePerSecond } };
+}
+
 /** Start the control plane the flags describe. */
 async function startFromFlags(flags: CpRunFlags, logger: Logger): Promise<ControlPlane> {
   const kubernetes = flags.mode === 'kubernetes' ? kubernetesConfig(flags) : undefined;
@@ -194,6 +213,7 @@ async function startFromFlags(flags: CpRunFlags, logger: Logger): Promise<Contro
       extraSubjectAltNames: [...flags.tlsSan, ...(kubernetes ? [new URL(kubernetes.gatewayPods.controlPlaneUrl).hostname.replace(/^\[|\]$/g, '')] : [])],
     },
     dataplaneAuth: flags.dpAuth,
+    ...admissionOf(flags),
     logger,
   });
 }

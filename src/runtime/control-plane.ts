@@ -98,6 +98,10 @@ export interface ControlPlaneConfig {
   readonly tls: ControlPlaneTlsConfig;
   /** How proxies authenticate on the dataplane port in universal mode (`none` = off, logged as a warning). */
   readonly dataplaneAuth: DataplaneAuthType;
+  /** New ADS streams admitted per second and their burst (default: xds/server/flow-control.ts). */
+  readonly xdsAdmission?: { readonly ratePerSecond: number; readonly burst: number };
+  /** Meshes this large generate in a worker thread (default: generation/engine.ts). */
+  readonly generationWorkerThreshold?: number;
   readonly logger: Logger;
 }
 
@@ -238,7 +242,14 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   cleanups.push(() => store.close());
   const cache = new SnapshotCache();
   const statuses = new ResourceStatuses({ delivery: cacheDelivery(cache) });
-  const snapshots = new GenerationEngine({ store, cache, logger: logger.child({ component: 'snapshots' }), statuses, readFiles: readCertificateFiles });
+  const snapshots = new GenerationEngine({
+    store,
+    cache,
+    logger: logger.child({ component: 'snapshots' }),
+    statuses,
+    readFiles: readCertificateFiles,
+    ...(config.generationWorkerThreshold !== undefined ? { workerThreshold: config.generationWorkerThreshold } : {}),
+  });
   const loop = regenerationLoop(snapshots, logger);
   const debouncer = new Debouncer(loop.request, config.debounceMs, config.maxDebounceMs);
   const unwatch = store.watch((event) => {
@@ -301,7 +312,13 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     logger: logger.child({ component: 'dataplane-auth' }),
     ...(config.kubernetes ? { serviceAccounts: createServiceAccountAuthenticator({ kubeConfig: config.kubernetes.kubeConfig }) } : {}),
   });
-  const ads: AdsServer = createAdsServer({ cache, logger, nackBackoffMs: config.nackBackoffMs, authentication });
+  const ads: AdsServer = createAdsServer({
+    cache,
+    logger,
+    nackBackoffMs: config.nackBackoffMs,
+    authentication,
+    ...(config.xdsAdmission ? { admission: config.xdsAdmission } : {}),
+  });
   cleanups.push(() => ads.close());
   let servingCert = tls.serving.cert;
   const bootstrapHandler = createBootstrapHandler({

@@ -101,7 +101,7 @@ describe('gateway features end to end (real Envoy, real traffic)', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'portico-features-'));
-    const cp = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--store', 'memory', '--data-dir', dataDir, '--api-port', '0', '--api-https-port', '0', '--xds-port', '0']);
+    const cp = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--store', 'memory', '--data-dir', dataDir, '--api-port', '0', '--api-https-port', '0', '--xds-port', '0', '--xds-admission-rate', '400', '--xds-admission-burst', '800']);
     processes.push(cp);
     const ready = await cp.waitFor(/"apiPort":(\d+),"xdsPort":(\d+)/);
     apiUrl = `http://127.0.0.1:${ready[1]}`;
