@@ -5,7 +5,7 @@ import type { Cluster, UpstreamProtocol } from '../ir/gateway.js';
 import { clusterName, UNRESOLVED_BACKEND } from '../ir/names.js';
 import { compareBytes } from '../core/byte-order.js';
 import { endpointsFor, type EndpointIndex } from './endpoints.js';
-import { canonicalTags, tagsKey } from './tag-maps.js';
+import { canonicalTags, tagsLookupKey } from './tag-maps.js';
 
 /** Everything of a cluster but its endpoints. */
 type ClusterHead = Omit<Cluster, 'endpoints'>;
@@ -32,10 +32,12 @@ export function upstreamProtocol(destination: Tags, routeProtocol: 'http' | 'tcp
 /** Collects the clusters a translation refers to; names are hashed once per destination and tag set. */
 export class ClusterRegistry {
   private readonly heads = new Map<string, ClusterHead>();
-  /** Names by destination object, then listener key: inputs are immutable, so identity is a safe key. */
-  private readonly byObject = new WeakMap<Tags, Map<string, string>>();
-  /** Names by destination content, then listener key: equal destinations written twice hash once. */
-  private readonly byContent = new Map<string, string>();
+  /**
+   * Names by listener key, then destination content (tagsLookupKey): every backend of every route
+   * asks for a name, so the lookup must cost far less than the SHA-256 of clusterName, and equal
+   * destinations written apart (one per route) still hash once per listener.
+   */
+  private readonly names = new Map<string, Map<string, string>>();
 
   /**
    * The cluster name of `destination` seen from a listener with merged tags `listenerTags`
@@ -45,17 +47,16 @@ export class ClusterRegistry {
   nameFor(destination: Tags, listenerTags: Tags, listenerKey: string, routeProtocol: 'http' | 'tcp'): string {
     const service = destination[SERVICE_TAG] ?? '';
     if (service === UNRESOLVED_BACKEND) return UNRESOLVED_BACKEND;
-    let perListener = this.byObject.get(destination);
+    let perListener = this.names.get(listenerKey);
     if (perListener === undefined) {
       perListener = new Map();
-      this.byObject.set(destination, perListener);
+      this.names.set(listenerKey, perListener);
     }
-    let name = perListener.get(listenerKey);
+    const destinationKey = tagsLookupKey(destination);
+    let name = perListener.get(destinationKey);
     if (name === undefined) {
-      const contentKey = `${tagsKey(destination)}\u0000${listenerKey}`;
-      name = this.byContent.get(contentKey) ?? clusterName(destination, listenerTags);
-      this.byContent.set(contentKey, name);
-      perListener.set(listenerKey, name);
+      name = clusterName(destination, listenerTags);
+      perListener.set(destinationKey, name);
     }
     if (!this.heads.has(name)) {
       this.heads.set(name, { name, service, destination: canonicalTags(destination), protocol: upstreamProtocol(destination, routeProtocol) });
