@@ -2,28 +2,31 @@
 // The IR fixes every order (virtual hosts, routes, headers); this only changes the shape.
 import type * as ir from '../../ir/gateway.js';
 import { buildHeaderMutation, buildHeaderValueOption } from './header-mutation.js';
-import { buildRouteAction, KUMA_TAGS_HEADER } from './route-action.js';
+import { buildKumaTagsHeaders, buildRouteAction, KUMA_TAGS_HEADER } from './route-action.js';
 import { buildRouteMatch } from './route-match.js';
 
 /** HSTS header added to every virtual host that requires TLS. */
 export const HSTS_HEADER = { name: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains' } as const;
 
-/** One Envoy route: match, action, then header mutations (request before response). */
-export function buildRoute(route: ir.Route, proxyTags: ir.Tags): object {
+/**
+ * One Envoy route: match, action, then header mutations (request before response).
+ * `kumaTagsHeaders` is the table's buildKumaTagsHeaders.
+ */
+export function buildRoute(route: ir.Route, kumaTagsHeaders: readonly object[]): object {
   return {
     match: buildRouteMatch(route.match),
-    ...buildRouteAction(route.action, proxyTags),
+    ...buildRouteAction(route.action, kumaTagsHeaders),
     ...buildHeaderMutation('request', route.requestHeaders),
     ...buildHeaderMutation('response', route.responseHeaders),
   };
 }
 
 /** One virtual host named after, and matching only, its hostname. */
-export function buildVirtualHost(host: ir.VirtualHost, proxyTags: ir.Tags): object {
+export function buildVirtualHost(host: ir.VirtualHost, kumaTagsHeaders: readonly object[]): object {
   return {
     name: host.hostname,
     domains: [host.hostname],
-    routes: host.routes.map((r) => buildRoute(r, proxyTags)),
+    routes: host.routes.map((r) => buildRoute(r, kumaTagsHeaders)),
     ...(host.requireTls
       ? {
           require_tls: 'ALL',
@@ -39,9 +42,10 @@ export function buildVirtualHost(host: ir.VirtualHost, proxyTags: ir.Tags): obje
  * sending `host:port` reach the same virtual host; a client-supplied `x-kuma-tags` is removed.
  */
 export function buildRouteConfiguration(table: ir.RouteTable, gw: ir.Gateway): object {
+  const kumaTagsHeaders = buildKumaTagsHeaders(gw.proxyTags);
   return {
     name: table.name,
-    virtual_hosts: table.virtualHosts.map((h) => buildVirtualHost(h, gw.proxyTags)),
+    virtual_hosts: table.virtualHosts.map((h) => buildVirtualHost(h, kumaTagsHeaders)),
     request_headers_to_remove: [KUMA_TAGS_HEADER],
     validate_clusters: { value: false },
     ignore_port_in_host_matching: true,
