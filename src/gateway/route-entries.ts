@@ -143,6 +143,15 @@ function pathRewrite(r: ApiPathRewrite): PathRewrite | undefined {
   return undefined;
 }
 
+/**
+ * The mutation of a rule without header filters, the common case. One frozen value shared by all
+ * such entries: the IR is never mutated, and a gateway with 10,000 routes would otherwise keep
+ * 20,000 identical empty mutations alive until its resources are built.
+ */
+const NO_HEADER_MUTATION: { readonly mutation: HeaderMutation } = Object.freeze({
+  mutation: Object.freeze({ add: Object.freeze([]), remove: Object.freeze([]) }),
+});
+
 /** Request `set` names that become `host_rewrite_literal` instead of a header (§2.9). */
 const HOST_HEADER_NAMES = new Set(['Host', 'host', ':authority']);
 
@@ -154,7 +163,8 @@ const HOST_HEADER_NAMES = new Set(['Host', 'host', ':authority']);
 function headerMutation(
   filters: readonly HeaderFilter[],
   isRequest: boolean,
-): { mutation: HeaderMutation; hostLiteral?: string } {
+): { readonly mutation: HeaderMutation; readonly hostLiteral?: string } {
+  if (filters.length === 0) return NO_HEADER_MUTATION;
   const sets: HeaderMutation['add'][number][] = [];
   const adds: HeaderMutation['add'][number][] = [];
   const remove: string[] = [];
@@ -171,6 +181,9 @@ function headerMutation(
   return hostLiteral === undefined ? { mutation } : { mutation, hostLiteral };
 }
 
+/** The conditions of a match without header or query conditions, shared like NO_HEADER_MUTATION. */
+const NO_CONDITIONS: readonly never[] = Object.freeze([]);
+
 /** Order of header condition kinds in Envoy output (§2.9). */
 const HEADER_KIND_ORDER = { EXACT: 0, REGEX: 1, PRESENT: 2, ABSENT: 3 } as const;
 
@@ -179,10 +192,10 @@ function entryFor(m: HttpMatch, template: RuleTemplate): Entry {
   const path: PathMatch = m.path
     ? { kind: m.path.match === 'EXACT' ? 'exact' : m.path.match === 'PREFIX' ? 'prefix' : 'regex', value: m.path.value }
     : { kind: 'prefix', value: '/' };
-  const headers = m.headers.length === 0 ? [] : headerConditions(m.headers);
+  const headers = m.headers.length === 0 ? NO_CONDITIONS : headerConditions(m.headers);
   const queryParameters =
     m.queryParameters.length === 0
-      ? []
+      ? NO_CONDITIONS
       : [...m.queryParameters]
           .sort((a, b) => (a.match === b.match ? 0 : a.match === 'EXACT' ? -1 : 1))
           .map((q): QueryMatch => ({ kind: q.match === 'EXACT' ? 'exact' : 'regex', name: q.name, value: q.value }));

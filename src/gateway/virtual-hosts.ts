@@ -48,7 +48,8 @@ export function virtualHost(host: Host, requireTls: boolean, ctx: HostContext): 
     clusterFor: (destination) => ctx.clusters.nameFor(destination, host.tags, hostKey, 'http'),
     problem: (route, message) => ctx.problem(route, message),
   };
-  const entries = routes.flatMap((r) => routeEntries(r, entryContext));
+  const entries: Entry[] = [];
+  for (const r of routes) entries.push(...routeEntries(r, entryContext));
   const ordered = sortEntries(normalisePrefixes(entries, userExactPaths(routes)));
   return {
     hostname: host.hostname,
