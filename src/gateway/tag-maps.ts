@@ -20,19 +20,3 @@ export function tagsKey(tags: Tags): string {
   );
 }
 
-/**
- * A cheap map key of a tag map for lookups on hot paths: equal for equal tag sets however they
- * were written, different for different ones (each key and value is length-prefixed, so no text
- * can imitate a separator). It is no order: sort by tagsKey, whose text is compared by bytes.
- */
-export function tagsLookupKey(tags: Tags): string {
-  const keys = Object.keys(tags);
-  // Any fixed order makes the key independent of how the map was written; UTF-16 order is cheapest.
-  if (keys.length > 1) keys.sort();
-  let key = '';
-  for (const k of keys) {
-    const v = tags[k] as string;
-    key += `${k.length}:${k}${v.length}:${v}`;
-  }
-  return key;
-}
