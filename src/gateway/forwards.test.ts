@@ -35,4 +35,16 @@ describe('collapseForwards (gateway.md §2.9)', () => {
       { cluster: 'b', weight: 7, meshCluster: true },
     ]);
   });
+
+  it('collapses short and long lists alike (insertion up to 8 items, sorting beyond)', () => {
+    // Reference: the last weight per cluster through a Map, names in byte order.
+    const reference = (items: { cluster: string; weight: number }[]) =>
+      [...new Map(items.map((i) => [i.cluster, i.weight])).entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([cluster, weight]) => ({ cluster, weight, meshCluster: true }));
+    for (const length of [0, 1, 2, 3, 8, 9, 30]) {
+      const items = Array.from({ length }, (_, i) => ({ cluster: `c${(i * 7) % 5}`, weight: i }));
+      expect(collapseForwards(items)).toEqual(reference(items));
+    }
+  });
 });
