@@ -57,23 +57,37 @@ type RuleTemplate = Pick<Entry, 'action' | 'requestHeaders' | 'responseHeaders'>
 
 /** Filters collected in order; later mirror, redirect and rewrite filters replace earlier ones. */
 interface AppliedFilters {
-  redirect?: NonNullable<HttpFilter['redirect']>;
-  mirror?: NonNullable<HttpFilter['mirror']>;
-  rewrite?: NonNullable<HttpFilter['rewrite']>;
-  readonly request: HeaderFilter[];
-  readonly response: HeaderFilter[];
+  readonly redirect?: NonNullable<HttpFilter['redirect']>;
+  readonly mirror?: NonNullable<HttpFilter['mirror']>;
+  readonly rewrite?: NonNullable<HttpFilter['rewrite']>;
+  readonly request: readonly HeaderFilter[];
+  readonly response: readonly HeaderFilter[];
+}
+
+/** What a rule without filters applies, the common case: one frozen value for all such rules. */
+const NO_FILTERS: AppliedFilters = Object.freeze({ request: Object.freeze([]), response: Object.freeze([]) });
+
+/** A rule's filters collected in order. */
+function appliedFilters(filters: readonly HttpFilter[]): AppliedFilters {
+  if (filters.length === 0) return NO_FILTERS;
+  let redirect: AppliedFilters['redirect'];
+  let mirror: AppliedFilters['mirror'];
+  let rewrite: AppliedFilters['rewrite'];
+  const request: HeaderFilter[] = [];
+  const response: HeaderFilter[] = [];
+  for (const f of filters) {
+    if (f.redirect) redirect = f.redirect;
+    if (f.mirror) mirror = f.mirror;
+    if (f.rewrite) rewrite = f.rewrite;
+    if (f.requestHeader) request.push(f.requestHeader);
+    if (f.responseHeader) response.push(f.responseHeader);
+  }
+  return { redirect, mirror, rewrite, request, response };
 }
 
 /** Apply a rule's filters in order and build its action; undefined (with a problem) when unusable. */
 function ruleTemplate(route: GatewayRoute, rule: HttpRule, ctx: EntryContext): RuleTemplate | undefined {
-  const applied: AppliedFilters = { request: [], response: [] };
-  for (const f of rule.filters) {
-    if (f.redirect) applied.redirect = f.redirect;
-    if (f.mirror) applied.mirror = f.mirror;
-    if (f.rewrite) applied.rewrite = f.rewrite;
-    if (f.requestHeader) applied.request.push(f.requestHeader);
-    if (f.responseHeader) applied.response.push(f.responseHeader);
-  }
+  const applied = appliedFilters(rule.filters);
   const request = headerMutation(applied.request, true);
   const responseHeaders = headerMutation(applied.response, false).mutation;
   const action = applied.redirect
@@ -126,12 +140,18 @@ function forwardAction(
   // Every mirror destination yields a cluster (§2.15), but only a positive percentage mirrors (§2.9).
   const mirrorCluster = mirror && ctx.clusterFor(mirror.backend.destination);
   const percentage = mirror?.percentage ?? 0;
+  const autoHostRewrite = applied.rewrite?.hostToBackendHostname === true;
+  // The common plain forward without conditional spreads, which cost more than the rest of the
+  // action at 10,000 routes; same keys in the same order as the general case below.
+  if (!rewritePath && hostLiteral === undefined && (mirrorCluster === undefined || percentage <= 0)) {
+    return { kind: 'forward', forwards, autoHostRewrite };
+  }
   return {
     kind: 'forward',
     forwards,
     ...(rewritePath ? { rewritePath } : {}),
     ...(hostLiteral !== undefined ? { hostRewriteLiteral: hostLiteral } : {}),
-    autoHostRewrite: applied.rewrite?.hostToBackendHostname === true,
+    autoHostRewrite,
     ...(mirrorCluster !== undefined && percentage > 0 ? { mirror: { cluster: mirrorCluster, percentage } } : {}),
   };
 }
