@@ -14,8 +14,11 @@ const KIND_RANK = { exact: 0, prefix: 1, regex: 2 } as const;
 interface Keyed {
   readonly entry: Entry;
   readonly kind: number;
+  readonly path: string;
   /** Path length in UTF-8 bytes. */
   readonly length: number;
+  /** The path is ASCII (as long in bytes as in code units): then code unit order is byte order. */
+  readonly ascii: boolean;
   /** 1 with a method condition, else 0. */
   readonly method: number;
   readonly headers: number;
@@ -23,10 +26,14 @@ interface Keyed {
 }
 
 function keyed(entry: Entry): Keyed {
+  const path = entry.path.value;
+  const length = utf8Length(path);
   return {
     entry,
     kind: KIND_RANK[entry.path.kind],
-    length: utf8Length(entry.path.value),
+    path,
+    length,
+    ascii: length === path.length,
     method: entry.method === undefined ? 0 : 1,
     headers: entry.headers.length,
     query: entry.queryParameters.length,
@@ -45,8 +52,10 @@ function compareKeyed(a: Keyed, b: Keyed): number {
   // 5. More header conditions (method excluded) first; 6. more query conditions first.
   if (a.headers !== b.headers) return b.headers - a.headers;
   if (a.query !== b.query) return b.query - a.query;
-  // 7. The smaller path string in byte order first.
-  return compareBytes(a.entry.path.value, b.entry.path.value);
+  // 7. The smaller path string in byte order first. Most comparisons of a large host end here, and
+  //    for ASCII paths the engine's own string comparison gives the same order much faster.
+  if (a.ascii && b.ascii) return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  return compareBytes(a.path, b.path);
 }
 
 /** The entries most specific first; ties keep their input (generation) order. */
