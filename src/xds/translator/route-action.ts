@@ -13,6 +13,9 @@ export const KUMA_TAGS_HEADER = 'x-kuma-tags';
  */
 const ROUTE_IDLE_TIMEOUT = Object.freeze(durationOf(5));
 
+/** A missing cluster (`kuma.io/unresolved-backend`) answers 500 rather than Envoy's 503. */
+const CLUSTER_NOT_FOUND_RESPONSE_CODE = 'INTERNAL_SERVER_ERROR';
+
 /** Regex that matches a whole path, so that a substitution replaces all of it. */
 const WHOLE_PATH_REGEX = '.*';
 
@@ -56,11 +59,8 @@ function buildPathRewrite(rewrite: ir.PathRewrite | undefined): object {
 }
 
 function buildClusterWeight(forward: ir.Forward, kumaTagsHeaders: readonly object[]): object {
-  return {
-    name: forward.cluster,
-    weight: { value: forward.weight },
-    ...(forward.meshCluster ? { request_headers_to_add: kumaTagsHeaders } : {}),
-  };
+  const weight = { value: forward.weight };
+  return forward.meshCluster ? { name: forward.cluster, weight, request_headers_to_add: kumaTagsHeaders } : { name: forward.cluster, weight };
 }
 
 /**
@@ -90,16 +90,37 @@ function buildMirror(mirror: ir.ForwardAction['mirror']): object {
   };
 }
 
+/** No path rewrite, no host rewrite and no mirror: buildPathRewrite, buildHostRewrite and buildMirror add nothing. */
+function isPlainForward(action: ir.ForwardAction): boolean {
+  return (
+    !action.rewritePath &&
+    !action.autoHostRewrite &&
+    action.hostRewriteLiteral === undefined &&
+    (!action.mirror || action.mirror.percentage <= 0)
+  );
+}
+
 /**
  * `route`: weighted clusters (always, even for one) plus rewrites, mirror and fixed timeouts.
  * `kumaTagsHeaders` comes from buildKumaTagsHeaders, once per route table rather than per route.
  */
 export function buildForwardAction(action: ir.ForwardAction, kumaTagsHeaders: readonly object[]): { route: object } {
+  const weightedClusters = { clusters: action.forwards.map((f) => buildClusterWeight(f, kumaTagsHeaders)) };
+  // A plain forward, the common case, without the spreads of the optional parts below, which cost
+  // more than the rest of the route; same fields in the same order.
+  if (isPlainForward(action)) {
+    return {
+      route: {
+        weighted_clusters: weightedClusters,
+        cluster_not_found_response_code: CLUSTER_NOT_FOUND_RESPONSE_CODE,
+        idle_timeout: ROUTE_IDLE_TIMEOUT,
+      },
+    };
+  }
   return {
     route: {
-      weighted_clusters: { clusters: action.forwards.map((f) => buildClusterWeight(f, kumaTagsHeaders)) },
-      // A missing cluster (`kuma.io/unresolved-backend`) answers 500 rather than Envoy's 503.
-      cluster_not_found_response_code: 'INTERNAL_SERVER_ERROR',
+      weighted_clusters: weightedClusters,
+      cluster_not_found_response_code: CLUSTER_NOT_FOUND_RESPONSE_CODE,
       ...buildPathRewrite(action.rewritePath),
       ...buildHostRewrite(action),
       idle_timeout: ROUTE_IDLE_TIMEOUT,
