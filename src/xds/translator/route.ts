@@ -9,12 +9,35 @@ import { buildRouteMatch } from './route-match.js';
 export const HSTS_HEADER = { name: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains' } as const;
 
 /**
- * One Envoy route: match, action, then header mutations (request before response).
- * `kumaTagsHeaders` is the table's buildKumaTagsHeaders.
+ * What the routes of one table share, made once per table: the `x-kuma-tags` header list
+ * (buildKumaTagsHeaders) and the actions built so far, by IR action. Prefix normalisation gives
+ * the prefix and exact routes of a rule one action object, and every match of a rule shares it
+ * too, so each is built once and its routes share the result (built resources are never mutated).
  */
-export function buildRoute(route: ir.Route, kumaTagsHeaders: readonly object[]): object {
+export interface RouteTableParts {
+  readonly kumaTagsHeaders: readonly object[];
+  readonly actions: Map<ir.Route['action'], object>;
+}
+
+/** Fresh parts for one table of a gateway with `proxyTags`. */
+export function routeTableParts(proxyTags: ir.Tags): RouteTableParts {
+  return { kumaTagsHeaders: buildKumaTagsHeaders(proxyTags), actions: new Map() };
+}
+
+/** The action fields of a route, built once per action object of the table. */
+function sharedAction(action: ir.Route['action'], parts: RouteTableParts): object {
+  let built = parts.actions.get(action);
+  if (built === undefined) {
+    built = buildRouteAction(action, parts.kumaTagsHeaders);
+    parts.actions.set(action, built);
+  }
+  return built;
+}
+
+/** One Envoy route: match, action, then header mutations (request before response). */
+export function buildRoute(route: ir.Route, parts: RouteTableParts): object {
   const match = buildRouteMatch(route.match);
-  const action = buildRouteAction(route.action, kumaTagsHeaders);
+  const action = sharedAction(route.action, parts);
   // Most routes change no headers: skipping two empty spreads per route halves a large table's cost.
   if (unchanged(route.requestHeaders) && unchanged(route.responseHeaders)) return { match, ...action };
   return {
@@ -31,11 +54,11 @@ function unchanged(mutation: ir.HeaderMutation): boolean {
 }
 
 /** One virtual host named after, and matching only, its hostname. */
-export function buildVirtualHost(host: ir.VirtualHost, kumaTagsHeaders: readonly object[]): object {
+export function buildVirtualHost(host: ir.VirtualHost, parts: RouteTableParts): object {
   return {
     name: host.hostname,
     domains: [host.hostname],
-    routes: host.routes.map((r) => buildRoute(r, kumaTagsHeaders)),
+    routes: host.routes.map((r) => buildRoute(r, parts)),
     ...(host.requireTls
       ? {
           require_tls: 'ALL',
@@ -51,10 +74,10 @@ export function buildVirtualHost(host: ir.VirtualHost, kumaTagsHeaders: readonly
  * sending `host:port` reach the same virtual host; a client-supplied `x-kuma-tags` is removed.
  */
 export function buildRouteConfiguration(table: ir.RouteTable, gw: ir.Gateway): object {
-  const kumaTagsHeaders = buildKumaTagsHeaders(gw.proxyTags);
+  const parts = routeTableParts(gw.proxyTags);
   return {
     name: table.name,
-    virtual_hosts: table.virtualHosts.map((h) => buildVirtualHost(h, kumaTagsHeaders)),
+    virtual_hosts: table.virtualHosts.map((h) => buildVirtualHost(h, parts)),
     request_headers_to_remove: [KUMA_TAGS_HEADER],
     validate_clusters: { value: false },
     ignore_port_in_host_matching: true,
