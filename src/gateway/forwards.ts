@@ -12,42 +12,38 @@ export function effectiveWeights(backends: readonly Backend[]): number[] {
   return backends.map((b) => (allZero ? 1 : (b.weight ?? 1)));
 }
 
-/** One collapsed forward. */
-function forwardOf(item: { readonly cluster: string; readonly weight: number }): Forward {
-  // No external services exist yet, so every cluster (the unresolved backend included) is a mesh cluster.
-  return { cluster: item.cluster, weight: item.weight, meshCluster: true };
-}
-
 /**
- * Lists up to this long collapse by insertion, which for the usual one to a few backends costs a
- * third of sorting or of a Map with its entry arrays (every forwarding rule comes through here);
- * longer lists (up to 1,000 backends) sort, so no rule costs quadratic time.
+ * Lists up to this long are sorted by insertion: every forwarding rule comes through here, usually
+ * with one to a few backends, where a Map with its entry arrays or the engine's sort cost three
+ * times as much. Longer lists (up to 1,000 backends) use the engine's sort, so none is quadratic.
  */
 const INSERTION_LIMIT = 8;
 
 /**
  * One forward per distinct cluster, ascending cluster name. Backends resolving to the same
  * cluster collapse into one item carrying the last such backend's weight (kept from Kuma).
+ * Returns a new list; the forwards themselves are immutable values and are reused.
  */
-export function collapseForwards(items: readonly { readonly cluster: string; readonly weight: number }[]): Forward[] {
-  return items.length <= INSERTION_LIMIT ? collapseByInsertion(items) : collapseBySorting(items);
+export function collapseForwards(items: readonly Forward[]): Forward[] {
+  const forwards = [...items];
+  if (forwards.length <= INSERTION_LIMIT) insertionSortByCluster(forwards);
+  else forwards.sort((a, b) => compareBytes(a.cluster, b.cluster));
+  return lastOfEachCluster(forwards);
 }
 
-/** Insert each item at its place by name; an equal name replaces the earlier forward. */
-function collapseByInsertion(items: readonly { readonly cluster: string; readonly weight: number }[]): Forward[] {
-  const forwards: Forward[] = [];
-  for (const item of items) {
-    let i = forwards.length;
-    while (i > 0 && compareBytes((forwards[i - 1] as Forward).cluster, item.cluster) > 0) i--;
-    if (i > 0 && (forwards[i - 1] as Forward).cluster === item.cluster) forwards[i - 1] = forwardOf(item);
-    else if (i === forwards.length) forwards.push(forwardOf(item));
-    else forwards.splice(i, 0, forwardOf(item));
+/** Stable in-place sort by cluster name of a short list. */
+function insertionSortByCluster(forwards: Forward[]): void {
+  for (let i = 1; i < forwards.length; i++) {
+    const f = forwards[i] as Forward;
+    let j = i;
+    for (; j > 0 && compareBytes((forwards[j - 1] as Forward).cluster, f.cluster) > 0; j--) forwards[j] = forwards[j - 1] as Forward;
+    forwards[j] = f;
   }
-  return forwards;
 }
 
-/** Stable sort by name, then keep the last item of each run of equal names. */
-function collapseBySorting(items: readonly { readonly cluster: string; readonly weight: number }[]): Forward[] {
-  const sorted = [...items].sort((a, b) => compareBytes(a.cluster, b.cluster));
-  return sorted.filter((item, i) => sorted[i + 1]?.cluster !== item.cluster).map(forwardOf);
+/** Of each run of equal names in a stably sorted list, the last item: the last backend's weight. */
+function lastOfEachCluster(sorted: Forward[]): Forward[] {
+  const isLast = (f: Forward, i: number) => sorted[i + 1]?.cluster !== f.cluster;
+  // Most rules name each cluster once: then the sorted list is the answer.
+  return sorted.every(isLast) ? sorted : sorted.filter(isLast);
 }

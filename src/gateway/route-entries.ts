@@ -43,7 +43,14 @@ const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
 
 /** Entries of every rule of an HTTP route, in rule order then match order (generation order). */
 export function routeEntries(route: GatewayRoute, ctx: EntryContext): Entry[] {
-  const entries: Entry[] = [];
+  return appendRouteEntries(route, ctx, []);
+}
+
+/**
+ * routeEntries appended to `entries`, which is returned: a host collects the entries of all its
+ * routes in one list rather than a list per route.
+ */
+export function appendRouteEntries(route: GatewayRoute, ctx: EntryContext, entries: Entry[]): Entry[] {
   for (const rule of route.spec.conf.http?.rules ?? []) {
     const template = ruleTemplate(route, rule, ctx);
     if (template === undefined) continue;
@@ -132,8 +139,9 @@ function forwardAction(
     return undefined;
   }
   const weights = effectiveWeights(backends);
+  // No external services exist yet, so every cluster (the unresolved backend included) is a mesh cluster.
   const forwards = collapseForwards(
-    backends.map((b, i) => ({ cluster: ctx.clusterFor(b.destination), weight: weights[i] ?? 1 })),
+    backends.map((b, i) => ({ cluster: ctx.clusterFor(b.destination), weight: weights[i] ?? 1, meshCluster: true })),
   );
   const rewritePath = applied.rewrite && pathRewrite(applied.rewrite);
   const mirror = applied.mirror;
