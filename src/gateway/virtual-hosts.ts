@@ -5,7 +5,7 @@ import type { GatewayRoute } from './bind-routes.js';
 import type { ClusterRegistry } from './clusters.js';
 import { routesForHost, type Host } from './hosts.js';
 import { normalisePrefixes, userExactPaths } from './prefix-normalisation.js';
-import { routeEntries, type Entry, type EntryContext } from './route-entries.js';
+import { appendRouteEntries, type Entry, type EntryContext } from './route-entries.js';
 import { sortEntries } from './route-order.js';
 import { tagsKey } from './tag-maps.js';
 
@@ -49,7 +49,7 @@ export function virtualHost(host: Host, requireTls: boolean, ctx: HostContext): 
     problem: (route, message) => ctx.problem(route, message),
   };
   const entries: Entry[] = [];
-  for (const r of routes) entries.push(...routeEntries(r, entryContext));
+  for (const r of routes) appendRouteEntries(r, entryContext, entries);
   const ordered = sortEntries(normalisePrefixes(entries, userExactPaths(routes)));
   return {
     hostname: host.hostname,
