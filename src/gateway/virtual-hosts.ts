@@ -42,6 +42,11 @@ export interface HostContext {
 /** One host as a virtual host; `requireTls` on HTTPS and cross-mesh listeners. */
 export function virtualHost(host: Host, requireTls: boolean, ctx: HostContext): VirtualHost {
   const routes = routesForHost(host);
+  // A host without routes (often `*`, once redistribution moved every hostname route away) only
+  // answers 404. Returning early also keeps its empty lists, which the engine stores in another
+  // representation, out of the steps below: passing them through once per translation made the
+  // optimised code of those steps bail out and recompile for every gateway, again and again.
+  if (routes.length === 0) return { hostname: host.hostname, requireTls, routes: [notFoundRoute()] };
   const hostKey = tagsKey(host.tags);
   const entryContext: EntryContext = {
     // Cluster names depend on the listener's merged tags, which an implicit host copies from `*`.
