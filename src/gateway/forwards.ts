@@ -43,7 +43,11 @@ function insertionSortByCluster(forwards: Forward[]): void {
 
 /** Of each run of equal names in a stably sorted list, the last item: the last backend's weight. */
 function lastOfEachCluster(sorted: Forward[]): Forward[] {
-  const isLast = (f: Forward, i: number) => sorted[i + 1]?.cluster !== f.cluster;
-  // Most rules name each cluster once: then the sorted list is the answer.
-  return sorted.every(isLast) ? sorted : sorted.filter(isLast);
+  // Most rules name each cluster once: then the sorted list is the answer, without a copy.
+  for (let i = 1; i < sorted.length; i++) {
+    if ((sorted[i - 1] as Forward).cluster === (sorted[i] as Forward).cluster) {
+      return sorted.filter((f, j) => sorted[j + 1]?.cluster !== f.cluster);
+    }
+  }
+  return sorted;
 }
