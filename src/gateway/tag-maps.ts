@@ -19,4 +19,3 @@ export function tagsKey(tags: Tags): string {
       .map((k) => [k, tags[k]]),
   );
 }
-
