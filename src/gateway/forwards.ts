@@ -8,8 +8,15 @@ import { compareBytes } from '../core/byte-order.js';
  * (no traffic), except that when every backend is 0 each counts as 1.
  */
 export function effectiveWeights(backends: readonly Backend[]): number[] {
-  const allZero = backends.length > 0 && backends.every((b) => b.weight === 0);
-  return backends.map((b) => (allZero ? 1 : (b.weight ?? 1)));
+  // A loop and closures that capture nothing: every forwarding rule comes through here.
+  let allZero = backends.length > 0;
+  for (const b of backends) {
+    if (b.weight !== 0) {
+      allZero = false;
+      break;
+    }
+  }
+  return allZero ? backends.map(() => 1) : backends.map((b) => b.weight ?? 1);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Route, VirtualHost } from '../ir/gateway.js';
 import type { GatewayRoute } from './bind-routes.js';
 import type { ClusterRegistry } from './clusters.js';
 import { routesForHost, type Host } from './hosts.js';
-import { normalisePrefixes, userExactPaths } from './prefix-normalisation.js';
+import { addUserExactPaths, normalisePrefixes } from './prefix-normalisation.js';
 import { appendRouteEntries, type Entry, type EntryContext } from './route-entries.js';
 import { sortEntries } from './route-order.js';
 import { tagsKey } from './tag-maps.js';
@@ -54,8 +54,12 @@ export function virtualHost(host: Host, requireTls: boolean, ctx: HostContext): 
     problem: (route, message) => ctx.problem(route, message),
   };
   const entries: Entry[] = [];
-  for (const r of routes) appendRouteEntries(r, entryContext, entries);
-  const ordered = sortEntries(normalisePrefixes(entries, userExactPaths(routes)));
+  const userExact = new Set<string>();
+  for (const r of routes) {
+    appendRouteEntries(r, entryContext, entries);
+    addUserExactPaths(r, userExact);
+  }
+  const ordered = sortEntries(normalisePrefixes(entries, userExact));
   return {
     hostname: host.hostname,
     requireTls,
