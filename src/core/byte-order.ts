@@ -33,3 +33,21 @@ export function utf8Length(s: string): number {
   }
   return n;
 }
+
+/** Any code unit outside ASCII. */
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/**
+ * Sorts `items` in place, stably, by the UTF-8 byte order of `key(item)`, and returns them. When
+ * every key is ASCII (resource names always are in practice), code unit order is byte order and
+ * the engine's own string comparison is used: several times faster than compareBytes on long
+ * lists whose keys share long prefixes, such as 10,000 route names.
+ */
+export function sortByBytes<T>(items: T[], key: (item: T) => string): T[] {
+  if (items.some((item) => NON_ASCII.test(key(item)))) return items.sort((a, b) => compareBytes(key(a), key(b)));
+  return items.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}

@@ -2,7 +2,7 @@
 import type { ListenerProtocol } from '../api/mesh-gateway.js';
 import type { Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
-import { compareBytes } from '../core/byte-order.js';
+import { sortByBytes } from '../core/byte-order.js';
 import { anySelectorMatches } from './selectors.js';
 
 /** A MeshGatewayRoute as stored. */
@@ -10,7 +10,10 @@ export type GatewayRoute = StoredResource<'MeshGatewayRoute'>;
 
 /** The routes of `mesh` in ascending name order: the order binding takes them in. */
 export function routesInBindingOrder(routes: readonly GatewayRoute[], mesh: string): GatewayRoute[] {
-  return routes.filter((r) => r.mesh === mesh).sort((a, b) => compareBytes(a.name, b.name));
+  return sortByBytes(
+    routes.filter((r) => r.mesh === mesh),
+    (r) => r.name,
+  );
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Cluster, UpstreamProtocol } from '../ir/gateway.js';
 import { clusterName, UNRESOLVED_BACKEND } from '../ir/names.js';
 import { compareBytes } from '../core/byte-order.js';
 import { endpointsFor, type EndpointIndex } from './endpoints.js';
-import { canonicalTags, tagsKey } from './tag-maps.js';
+import { canonicalTags } from './tag-maps.js';
 
 /** Everything of a cluster but its endpoints. */
 type ClusterHead = Omit<Cluster, 'endpoints'>;
@@ -29,13 +29,40 @@ export function upstreamProtocol(destination: Tags, routeProtocol: 'http' | 'tcp
   }
 }
 
+/**
+ * A node of the cluster-name cache: the path from a listener's root spells a destination's tags
+ * key, value, key, value... in the destination's own key order; `name` ends a complete destination.
+ */
+interface NameNode {
+  name?: string;
+  readonly next: Map<string, NameNode>;
+}
+
+function newNameNode(): NameNode {
+  return { next: new Map() };
+}
+
+/** The child of `node` reached by `text`, created when missing. */
+function step(node: NameNode, text: string): NameNode {
+  let child = node.next.get(text);
+  if (child === undefined) {
+    child = newNameNode();
+    node.next.set(text, child);
+  }
+  return child;
+}
+
 /** Collects the clusters a translation refers to; names are hashed once per destination and tag set. */
 export class ClusterRegistry {
   private readonly heads = new Map<string, ClusterHead>();
-  /** Names by destination object, then listener key: inputs are immutable, so identity is a safe key. */
-  private readonly byObject = new WeakMap<Tags, Map<string, string>>();
-  /** Names by destination content, then listener key: equal destinations written twice hash once. */
-  private readonly byContent = new Map<string, string>();
+  /**
+   * Cached names per listener key. Every backend of every route asks for a name (20,000 asks at
+   * 10,000 routes), so the lookup walks the destination's own strings through maps instead of
+   * building and hashing a key text, which cost more than everything else per backend. Equal
+   * destinations written in another key order take another path to the same name, as clusterName
+   * sorts the tags: the cache only saves the SHA-256, it never decides a name.
+   */
+  private readonly names = new Map<string, NameNode>();
 
   /**
    * The cluster name of `destination` seen from a listener with merged tags `listenerTags`
@@ -45,17 +72,19 @@ export class ClusterRegistry {
   nameFor(destination: Tags, listenerTags: Tags, listenerKey: string, routeProtocol: 'http' | 'tcp'): string {
     const service = destination[SERVICE_TAG] ?? '';
     if (service === UNRESOLVED_BACKEND) return UNRESOLVED_BACKEND;
-    let perListener = this.byObject.get(destination);
-    if (perListener === undefined) {
-      perListener = new Map();
-      this.byObject.set(destination, perListener);
+    let node = this.names.get(listenerKey);
+    if (node === undefined) {
+      node = newNameNode();
+      this.names.set(listenerKey, node);
     }
-    let name = perListener.get(listenerKey);
+    // Own keys in Object.keys order, without allocating their array for every backend.
+    for (const key in destination) {
+      if (Object.hasOwn(destination, key)) node = step(step(node, key), destination[key] as string);
+    }
+    let name = node.name;
     if (name === undefined) {
-      const contentKey = `${tagsKey(destination)}\u0000${listenerKey}`;
-      name = this.byContent.get(contentKey) ?? clusterName(destination, listenerTags);
-      this.byContent.set(contentKey, name);
-      perListener.set(listenerKey, name);
+      name = clusterName(destination, listenerTags);
+      node.name = name;
     }
     if (!this.heads.has(name)) {
       this.heads.set(name, { name, service, destination: canonicalTags(destination), protocol: upstreamProtocol(destination, routeProtocol) });

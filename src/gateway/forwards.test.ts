@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Forward } from '../ir/gateway.js';
 import { collapseForwards, effectiveWeights } from './forwards.js';
 
 const d = { 'kuma.io/service': 's' };
@@ -26,13 +27,25 @@ describe('collapseForwards (gateway.md §2.9)', () => {
   it('gives one mesh-cluster forward per cluster, ascending name, the last weight winning', () => {
     expect(
       collapseForwards([
-        { cluster: 'b', weight: 5 },
-        { cluster: 'a', weight: 3 },
-        { cluster: 'b', weight: 7 },
+        { cluster: 'b', weight: 5, meshCluster: true },
+        { cluster: 'a', weight: 3, meshCluster: true },
+        { cluster: 'b', weight: 7, meshCluster: true },
       ]),
     ).toEqual([
       { cluster: 'a', weight: 3, meshCluster: true },
       { cluster: 'b', weight: 7, meshCluster: true },
     ]);
+  });
+
+  it('collapses short and long lists alike (insertion up to 8 items, sorting beyond)', () => {
+    // Reference: the last weight per cluster through a Map, names in byte order.
+    const reference = (items: Forward[]) =>
+      [...new Map(items.map((i) => [i.cluster, i.weight])).entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([cluster, weight]) => ({ cluster, weight, meshCluster: true }));
+    for (const length of [0, 1, 2, 3, 8, 9, 30]) {
+      const items = Array.from({ length }, (_, i) => ({ cluster: `c${(i * 7) % 5}`, weight: i, meshCluster: true }));
+      expect(collapseForwards(items)).toEqual(reference(items));
+    }
   });
 });

@@ -131,6 +131,12 @@ export function routesForHost(host: Host): GatewayRoute[] {
   if (host.hostname === '*') return [...host.routes];
   return host.routes.filter((r) => {
     const names = routeHostnames(r);
-    return names.length === 0 || names.some((n) => hostnamesMatch(n, host.hostname));
+    return names.length === 0 || anyHostnameMatches(names, host.hostname);
   });
+}
+
+/** True when a route hostname matches the host's; a loop, as this runs for every route of every host. */
+function anyHostnameMatches(names: readonly string[], hostname: string): boolean {
+  for (const n of names) if (hostnamesMatch(n, hostname)) return true;
+  return false;
 }

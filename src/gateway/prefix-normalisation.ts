@@ -8,12 +8,18 @@ import type { Entry } from './route-entries.js';
 /** The EXACT paths users wrote in any rule of the host's routes (entries made here never count, D10). */
 export function userExactPaths(routes: readonly GatewayRoute[]): Set<string> {
   const paths = new Set<string>();
-  for (const route of routes) {
-    for (const rule of route.spec.conf.http?.rules ?? []) {
-      for (const m of rule.matches) if (m.path?.match === 'EXACT') paths.add(m.path.value);
-    }
-  }
+  for (const route of routes) addUserExactPaths(route, paths);
   return paths;
+}
+
+/**
+ * userExactPaths of one route, added to `paths`: a host reads them right after generating the
+ * route's entries, while the route's rules are still in the processor's cache.
+ */
+export function addUserExactPaths(route: GatewayRoute, paths: Set<string>): void {
+  for (const rule of route.spec.conf.http?.rules ?? []) {
+    for (const m of rule.matches) if (m.path?.match === 'EXACT') paths.add(m.path.value);
+  }
 }
 
 /** P without its trailing `/` characters. */

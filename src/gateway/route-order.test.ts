@@ -60,6 +60,11 @@ describe('route ordering (gateway.md §2.8)', () => {
     const entries = Array.from({ length: 50 }, (_, i) => entry(`e${i}`, exact('/same')));
     expect(order(entries)).toEqual(entries.map((_, i) => `e${i}`));
   });
+  it('orders equal-length non-ASCII paths by bytes, not UTF-16 code units', () => {
+    // Both 5 bytes; U+FF61 (EF BD A1) sorts before U+1F600 (F0 9F 98 80), though its code unit
+    // 0xFF61 is above the surrogate 0xD83D.
+    expect(order([entry('emoji', exact('/\u{1F600}')), entry('halfwidth', exact('/\uFF61a'))])).toEqual(['halfwidth', 'emoji']);
+  });
   it('compares lengths in UTF-8 bytes', () => {
     expect(order([entry('ascii', exact('/ab')), entry('utf8', exact('/\u00e9b'))])).toEqual(['utf8', 'ascii']);
   });

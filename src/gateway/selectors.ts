@@ -19,7 +19,9 @@ export function selectorMatches(match: Tags, tags: Tags): boolean {
 
 /** True when any of the selectors matches `tags`. */
 export function anySelectorMatches(selectors: readonly Selector[], tags: Tags): boolean {
-  return selectors.some((s) => selectorMatches(s.match, tags));
+  // A loop, not `some` with a closure: binding asks this of every route for every listener.
+  for (const s of selectors) if (selectorMatches(s.match, tags)) return true;
+  return false;
 }
 
 /** The rank of a selector, from its own values (the matched tags play no part). */

@@ -4,8 +4,8 @@ import type { Route, VirtualHost } from '../ir/gateway.js';
 import type { GatewayRoute } from './bind-routes.js';
 import type { ClusterRegistry } from './clusters.js';
 import { routesForHost, type Host } from './hosts.js';
-import { normalisePrefixes, userExactPaths } from './prefix-normalisation.js';
-import { routeEntries, type Entry, type EntryContext } from './route-entries.js';
+import { addUserExactPaths, normalisePrefixes } from './prefix-normalisation.js';
+import { appendRouteEntries, type Entry, type EntryContext } from './route-entries.js';
 import { sortEntries } from './route-order.js';
 import { tagsKey } from './tag-maps.js';
 
@@ -42,14 +42,24 @@ export interface HostContext {
 /** One host as a virtual host; `requireTls` on HTTPS and cross-mesh listeners. */
 export function virtualHost(host: Host, requireTls: boolean, ctx: HostContext): VirtualHost {
   const routes = routesForHost(host);
+  // A host without routes (often `*`, once redistribution moved every hostname route away) only
+  // answers 404. Returning early also keeps its empty lists, which the engine stores in another
+  // representation, out of the steps below: passing them through once per translation made the
+  // optimised code of those steps bail out and recompile for every gateway, again and again.
+  if (routes.length === 0) return { hostname: host.hostname, requireTls, routes: [notFoundRoute()] };
   const hostKey = tagsKey(host.tags);
   const entryContext: EntryContext = {
     // Cluster names depend on the listener's merged tags, which an implicit host copies from `*`.
     clusterFor: (destination) => ctx.clusters.nameFor(destination, host.tags, hostKey, 'http'),
     problem: (route, message) => ctx.problem(route, message),
   };
-  const entries = routes.flatMap((r) => routeEntries(r, entryContext));
-  const ordered = sortEntries(normalisePrefixes(entries, userExactPaths(routes)));
+  const entries: Entry[] = [];
+  const userExact = new Set<string>();
+  for (const r of routes) {
+    appendRouteEntries(r, entryContext, entries);
+    addUserExactPaths(r, userExact);
+  }
+  const ordered = sortEntries(normalisePrefixes(entries, userExact));
   return {
     hostname: host.hostname,
     requireTls,

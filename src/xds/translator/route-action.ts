@@ -7,8 +7,14 @@ import { durationOf } from '../envoy/duration.js';
 /** Request header carrying the gateway dataplane's tags to mesh upstreams. */
 export const KUMA_TAGS_HEADER = 'x-kuma-tags';
 
-/** Route idle timeout; fixed, never from a policy (§2.16). */
-const ROUTE_IDLE_TIMEOUT_SECONDS = 5;
+/**
+ * Route idle timeout; fixed, never from a policy (§2.16). One frozen object shared by every route:
+ * built resources are never mutated, and a table of 20,000 routes need not build 20,000 copies.
+ */
+const ROUTE_IDLE_TIMEOUT = Object.freeze(durationOf(5));
+
+/** A missing cluster (`kuma.io/unresolved-backend`) answers 500 rather than Envoy's 503. */
+const CLUSTER_NOT_FOUND_RESPONSE_CODE = 'INTERNAL_SERVER_ERROR';
 
 /** Regex that matches a whole path, so that a substitution replaces all of it. */
 const WHOLE_PATH_REGEX = '.*';
@@ -52,12 +58,19 @@ function buildPathRewrite(rewrite: ir.PathRewrite | undefined): object {
   return { regex_rewrite: { pattern: { regex: WHOLE_PATH_REGEX }, substitution: rewrite.value } };
 }
 
-function buildClusterWeight(forward: ir.Forward, kumaTags: string): object {
-  return {
-    name: forward.cluster,
-    weight: { value: forward.weight },
-    ...(forward.meshCluster ? { request_headers_to_add: [{ header: { key: KUMA_TAGS_HEADER, value: kumaTags } }] } : {}),
-  };
+function buildClusterWeight(forward: ir.Forward, kumaTagsHeaders: readonly object[]): object {
+  const weight = { value: forward.weight };
+  return forward.meshCluster ? { name: forward.cluster, weight, request_headers_to_add: kumaTagsHeaders } : { name: forward.cluster, weight };
+}
+
+/**
+ * The `request_headers_to_add` of a mesh cluster item: `x-kuma-tags` with the serialised proxy
+ * tags. It is the same for every route of a table, so a table builds it once and its routes share
+ * it (frozen: built resources are never mutated), instead of sorting the tags once per route.
+ */
+export function buildKumaTagsHeaders(proxyTags: ir.Tags): readonly object[] {
+  const header = Object.freeze({ key: KUMA_TAGS_HEADER, value: serialiseKumaTags(proxyTags) });
+  return Object.freeze([Object.freeze({ header })]);
 }
 
 /**
@@ -77,17 +90,40 @@ function buildMirror(mirror: ir.ForwardAction['mirror']): object {
   };
 }
 
-/** `route`: weighted clusters (always, even for one) plus rewrites, mirror and fixed timeouts. */
-export function buildForwardAction(action: ir.ForwardAction, proxyTags: ir.Tags): { route: object } {
-  const kumaTags = serialiseKumaTags(proxyTags);
+/** No path rewrite, no host rewrite and no mirror: buildPathRewrite, buildHostRewrite and buildMirror add nothing. */
+function isPlainForward(action: ir.ForwardAction): boolean {
+  return (
+    !action.rewritePath &&
+    !action.autoHostRewrite &&
+    action.hostRewriteLiteral === undefined &&
+    (!action.mirror || action.mirror.percentage <= 0)
+  );
+}
+
+/**
+ * `route`: weighted clusters (always, even for one) plus rewrites, mirror and fixed timeouts.
+ * `kumaTagsHeaders` comes from buildKumaTagsHeaders, once per route table rather than per route.
+ */
+export function buildForwardAction(action: ir.ForwardAction, kumaTagsHeaders: readonly object[]): { route: object } {
+  const weightedClusters = { clusters: action.forwards.map((f) => buildClusterWeight(f, kumaTagsHeaders)) };
+  // A plain forward, the common case, without the spreads of the optional parts below, which cost
+  // more than the rest of the route; same fields in the same order.
+  if (isPlainForward(action)) {
+    return {
+      route: {
+        weighted_clusters: weightedClusters,
+        cluster_not_found_response_code: CLUSTER_NOT_FOUND_RESPONSE_CODE,
+        idle_timeout: ROUTE_IDLE_TIMEOUT,
+      },
+    };
+  }
   return {
     route: {
-      weighted_clusters: { clusters: action.forwards.map((f) => buildClusterWeight(f, kumaTags)) },
-      // A missing cluster (`kuma.io/unresolved-backend`) answers 500 rather than Envoy's 503.
-      cluster_not_found_response_code: 'INTERNAL_SERVER_ERROR',
+      weighted_clusters: weightedClusters,
+      cluster_not_found_response_code: CLUSTER_NOT_FOUND_RESPONSE_CODE,
       ...buildPathRewrite(action.rewritePath),
       ...buildHostRewrite(action),
-      idle_timeout: durationOf(ROUTE_IDLE_TIMEOUT_SECONDS),
+      idle_timeout: ROUTE_IDLE_TIMEOUT,
       ...buildMirror(action.mirror),
     },
   };
@@ -117,11 +153,11 @@ export function buildDirectResponseAction(action: ir.DirectResponseAction): { di
   };
 }
 
-/** The action fields of a route, by kind. */
-export function buildRouteAction(action: ir.Route['action'], proxyTags: ir.Tags): object {
+/** The action fields of a route, by kind; `kumaTagsHeaders` as for buildForwardAction. */
+export function buildRouteAction(action: ir.Route['action'], kumaTagsHeaders: readonly object[]): object {
   switch (action.kind) {
     case 'forward':
-      return buildForwardAction(action, proxyTags);
+      return buildForwardAction(action, kumaTagsHeaders);
     case 'redirect':
       return buildRedirectAction(action);
     case 'direct':

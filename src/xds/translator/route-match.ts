@@ -36,6 +36,8 @@ export function buildQueryParameterMatcher(query: ir.QueryMatch): object {
 
 /** The `match` of a route; empty header and query lists are left out. */
 export function buildRouteMatch(match: ir.RouteMatch): object {
+  // The path alone, the common case, without spreading it into a second object.
+  if (match.headers.length === 0 && match.queryParameters.length === 0) return buildPath(match.path);
   return {
     ...buildPath(match.path),
     ...(match.headers.length > 0 ? { headers: match.headers.map(buildHeaderMatcher) } : {}),

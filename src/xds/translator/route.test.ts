@@ -4,7 +4,7 @@ import { deepFreeze } from '../../../test/support/deep-freeze.js';
 import { verifyResource } from '../envoy/verify.js';
 import { TYPE_URL } from '../envoy/type-urls.js';
 import { buildRouteConfiguration } from './route.js';
-import { buildForwardAction, fractionOf, serialiseKumaTags } from './route-action.js';
+import { buildForwardAction, buildKumaTagsHeaders, fractionOf, serialiseKumaTags } from './route-action.js';
 
 const NO_HEADERS: ir.HeaderMutation = { add: [], remove: [] };
 
@@ -58,8 +58,8 @@ describe('fractionOf (mirror percentages, gateway.md §2.9)', () => {
   });
 
   it('adds no mirror for 0 % and one mirror policy otherwise', () => {
-    expect(buildForwardAction(forward({ mirror: { cluster: 'm', percentage: 0 } }), {}).route).not.toHaveProperty('request_mirror_policies');
-    expect(buildForwardAction(forward({ mirror: { cluster: 'm', percentage: 0.5 } }), {}).route).toMatchObject({
+    expect(buildForwardAction(forward({ mirror: { cluster: 'm', percentage: 0 } }), buildKumaTagsHeaders({})).route).not.toHaveProperty('request_mirror_policies');
+    expect(buildForwardAction(forward({ mirror: { cluster: 'm', percentage: 0.5 } }), buildKumaTagsHeaders({})).route).toMatchObject({
       request_mirror_policies: [{ cluster: 'm', runtime_fraction: { default_value: { numerator: 50, denominator: 'TEN_THOUSAND' } } }],
     });
   });
@@ -84,7 +84,7 @@ describe('serialiseKumaTags', () => {
         { cluster: 'mesh', weight: 3, meshCluster: true },
       ],
     });
-    expect(buildForwardAction(action, { 'kuma.io/service': 'gw' }).route).toMatchObject({
+    expect(buildForwardAction(action, buildKumaTagsHeaders({ 'kuma.io/service': 'gw' })).route).toMatchObject({
       weighted_clusters: {
         clusters: [
           { name: 'ext', weight: { value: 1 } },
@@ -92,7 +92,7 @@ describe('serialiseKumaTags', () => {
         ],
       },
     });
-    expect((buildForwardAction(action, {}).route as { weighted_clusters: { clusters: object[] } }).weighted_clusters.clusters[0]).not.toHaveProperty(
+    expect((buildForwardAction(action, buildKumaTagsHeaders({})).route as { weighted_clusters: { clusters: object[] } }).weighted_clusters.clusters[0]).not.toHaveProperty(
       'request_headers_to_add',
     );
   });
@@ -100,8 +100,8 @@ describe('serialiseKumaTags', () => {
 
 describe('host rewriting', () => {
   it('uses the literal Host, or auto rewrite, which wins when both are asked for', () => {
-    expect(buildForwardAction(forward({ hostRewriteLiteral: 'h' }), {}).route).toMatchObject({ host_rewrite_literal: 'h' });
-    const both = buildForwardAction(forward({ hostRewriteLiteral: 'h', autoHostRewrite: true }), {}).route;
+    expect(buildForwardAction(forward({ hostRewriteLiteral: 'h' }), buildKumaTagsHeaders({})).route).toMatchObject({ host_rewrite_literal: 'h' });
+    const both = buildForwardAction(forward({ hostRewriteLiteral: 'h', autoHostRewrite: true }), buildKumaTagsHeaders({})).route;
     expect(both).toMatchObject({ auto_host_rewrite: { value: true } });
     expect(both).not.toHaveProperty('host_rewrite_literal');
   });

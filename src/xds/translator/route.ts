@@ -2,28 +2,63 @@
 // The IR fixes every order (virtual hosts, routes, headers); this only changes the shape.
 import type * as ir from '../../ir/gateway.js';
 import { buildHeaderMutation, buildHeaderValueOption } from './header-mutation.js';
-import { buildRouteAction, KUMA_TAGS_HEADER } from './route-action.js';
+import { buildKumaTagsHeaders, buildRouteAction, KUMA_TAGS_HEADER } from './route-action.js';
 import { buildRouteMatch } from './route-match.js';
 
 /** HSTS header added to every virtual host that requires TLS. */
 export const HSTS_HEADER = { name: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains' } as const;
 
+/**
+ * What the routes of one table share, made once per table: the `x-kuma-tags` header list
+ * (buildKumaTagsHeaders) and the actions built so far, by IR action. Prefix normalisation gives
+ * the prefix and exact routes of a rule one action object, and every match of a rule shares it
+ * too, so each is built once and its routes share the result (built resources are never mutated).
+ */
+export interface RouteTableParts {
+  readonly kumaTagsHeaders: readonly object[];
+  readonly actions: Map<ir.Route['action'], object>;
+}
+
+/** Fresh parts for one table of a gateway with `proxyTags`. */
+export function routeTableParts(proxyTags: ir.Tags): RouteTableParts {
+  return { kumaTagsHeaders: buildKumaTagsHeaders(proxyTags), actions: new Map() };
+}
+
+/** The action fields of a route, built once per action object of the table. */
+function sharedAction(action: ir.Route['action'], parts: RouteTableParts): object {
+  let built = parts.actions.get(action);
+  if (built === undefined) {
+    built = buildRouteAction(action, parts.kumaTagsHeaders);
+    parts.actions.set(action, built);
+  }
+  return built;
+}
+
 /** One Envoy route: match, action, then header mutations (request before response). */
-export function buildRoute(route: ir.Route, proxyTags: ir.Tags): object {
+export function buildRoute(route: ir.Route, parts: RouteTableParts): object {
+  const match = buildRouteMatch(route.match);
+  const action = sharedAction(route.action, parts);
+  // Most routes change no headers: skipping two empty spreads per route halves a large table's cost.
+  if (unchanged(route.requestHeaders) && unchanged(route.responseHeaders)) return { match, ...action };
   return {
-    match: buildRouteMatch(route.match),
-    ...buildRouteAction(route.action, proxyTags),
+    match,
+    ...action,
     ...buildHeaderMutation('request', route.requestHeaders),
     ...buildHeaderMutation('response', route.responseHeaders),
   };
 }
 
+/** True for a mutation that neither adds nor removes a header. */
+function unchanged(mutation: ir.HeaderMutation): boolean {
+  return mutation.add.length === 0 && mutation.remove.length === 0;
+}
+
 /** One virtual host named after, and matching only, its hostname. */
-export function buildVirtualHost(host: ir.VirtualHost, proxyTags: ir.Tags): object {
+export function buildVirtualHost(host: ir.VirtualHost, parts: RouteTableParts): object {
   return {
     name: host.hostname,
     domains: [host.hostname],
-    routes: host.routes.map((r) => buildRoute(r, proxyTags)),
+    routes: host.routes.map((r) => buildRoute(r, parts)),
     ...(host.requireTls
       ? {
           require_tls: 'ALL',
@@ -39,9 +74,10 @@ export function buildVirtualHost(host: ir.VirtualHost, proxyTags: ir.Tags): obje
  * sending `host:port` reach the same virtual host; a client-supplied `x-kuma-tags` is removed.
  */
 export function buildRouteConfiguration(table: ir.RouteTable, gw: ir.Gateway): object {
+  const parts = routeTableParts(gw.proxyTags);
   return {
     name: table.name,
-    virtual_hosts: table.virtualHosts.map((h) => buildVirtualHost(h, gw.proxyTags)),
+    virtual_hosts: table.virtualHosts.map((h) => buildVirtualHost(h, parts)),
     request_headers_to_remove: [KUMA_TAGS_HEADER],
     validate_clusters: { value: false },
     ignore_port_in_host_matching: true,
