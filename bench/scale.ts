@@ -130,7 +130,7 @@ async function startCp(dataDir: string, id: string): Promise<CpChild> {
 
 function startWorkers(count: number, id: string): IpcPeer[] {
   return Array.from({ length: count }, (_, k) => {
-    const child = fork(path.join(HERE, 'sim-envoy-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path.join(HERE, 'sim-envoy-worker.js'), [], { execArgv: ['--no-deprecation'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     return new IpcPeer(child, `${id} worker ${k} (pid ${child.pid})`);
   });
 }
