@@ -9,7 +9,8 @@
 // event (cache.delivery.onAck). ACKs are tracked here and only results cross the IPC channel: one
 // answer per wait, never a message per ACK.
 //
-// argv[2]: JSON { dataDir, debounceMs }.
+// argv[2]: JSON { dataDir, debounceMs?, apiPort?, xdsPort? } (ports default to 0: OS-chosen; a
+// restarted control plane takes its predecessor's, so the proxies find it where they dial).
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -55,7 +56,7 @@ export interface TypesResult {
   readonly types: string[];
 }
 
-const settings = JSON.parse(process.argv[2] ?? '{}') as { dataDir: string; debounceMs?: number };
+const settings = JSON.parse(process.argv[2] ?? '{}') as { dataDir: string; debounceMs?: number; apiPort?: number; xdsPort?: number };
 const eld = monitorEventLoopDelay({ resolution: 10 });
 eld.enable();
 
@@ -63,8 +64,8 @@ const cp = await startControlPlane({
   ...DEFAULT_CONFIG,
   store: 'embedded',
   dataDir: settings.dataDir,
-  apiPort: 0,
-  xdsPort: 0,
+  apiPort: settings.apiPort ?? 0,
+  xdsPort: settings.xdsPort ?? 0,
   debounceMs: settings.debounceMs ?? DEFAULT_CONFIG.debounceMs,
   dataplaneAuth: 'none',
   apiAuth: { localhostIsAdmin: true, bootstrapAdminToken: false },

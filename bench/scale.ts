@@ -108,20 +108,24 @@ function loopDelayMetrics(prefix: string, d: LoopDelay): Record<string, number> 
 /** A control-plane child process and what it told us when ready. */
 interface CpChild {
   readonly peer: IpcPeer;
+  readonly apiPort: number;
+  readonly xdsPort: number;
   readonly apiUrl: string;
   readonly xdsAddress: string;
   readonly caFile: string;
 }
 
-async function startCp(dataDir: string, id: string): Promise<CpChild> {
-  const child = fork(path.join(HERE, 'cp-process.js'), [JSON.stringify({ dataDir })], {
+/** Starts a control plane; a restart passes the ports of the one it replaces (proxies dial the same address). */
+async function startCp(dataDir: string, id: string, ports: { apiPort?: number; xdsPort?: number } = {}): Promise<CpChild> {
+  const child = fork(path.join(HERE, 'cp-process.js'), [JSON.stringify({ dataDir, ...ports })], {
     execArgv: ['--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const peer = new IpcPeer(child, `${id} control plane (pid ${child.pid})`);
   try {
     const ready = await peer.waitForEvent('ready', 120_000);
-    return { peer, apiUrl: `http://127.0.0.1:${Number(ready['apiPort'])}`, xdsAddress: `127.0.0.1:${Number(ready['xdsPort'])}`, caFile: String(ready['caFile']) };
+    const [apiPort, xdsPort] = [Number(ready['apiPort']), Number(ready['xdsPort'])];
+    return { peer, apiPort, xdsPort, apiUrl: `http://127.0.0.1:${apiPort}`, xdsAddress: `127.0.0.1:${xdsPort}`, caFile: String(ready['caFile']) };
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
@@ -351,7 +355,7 @@ async function restarts(id: string, dataDir: string, procs: Processes, rounds: n
     old.peer.child.kill('SIGKILL');
     await exited;
     procs.cp = undefined;
-    const cp = await startCp(dataDir, id);
+    const cp = await startCp(dataDir, id, { apiPort: old.apiPort, xdsPort: old.xdsPort });
     procs.cp = cp;
     processReady.push(performance.now() - t0);
     const result = await cp.peer
