@@ -9,7 +9,7 @@
 // event (cache.delivery.onAck). ACKs are tracked here and only results cross the IPC channel: one
 // answer per wait, never a message per ACK.
 //
-// argv[2]: JSON { dataDir, debounceMs?, apiPort?, xdsPort? } (ports default to 0: OS-chosen; a
+// argv[2]: JSON { dataDir, debounceMs?, apiPort?, xdsPort?, profileStartup? } (ports default to 0: OS-chosen; a
 // restarted control plane takes its predecessor's, so the proxies find it where they dial).
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -56,9 +56,21 @@ export interface TypesResult {
   readonly types: string[];
 }
 
-const settings = JSON.parse(process.argv[2] ?? '{}') as { dataDir: string; debounceMs?: number; apiPort?: number; xdsPort?: number };
+const settings = JSON.parse(process.argv[2] ?? '{}') as { dataDir: string; debounceMs?: number; apiPort?: number; xdsPort?: number; profileStartup?: boolean };
 const eld = monitorEventLoopDelay({ resolution: 10 });
 eld.enable();
+let profiler: Session | undefined;
+
+async function startProfile(): Promise<void> {
+  profiler = new Session();
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
+  await profiler.post('Profiler.start');
+}
+
+// A restart is profiled from before the start (stopped by the driver's `profile-stop`).
+if (settings.profileStartup) await startProfile();
 
 const cp = await startControlPlane({
   ...DEFAULT_CONFIG,
@@ -85,8 +97,6 @@ cp.cache.delivery.onAck((e) => {
 });
 
 let mark = { at: 0, cpu: process.cpuUsage(), baseline: new Map<string, string | undefined>(), typeUrl: '' };
-let profiler: Session | undefined;
-
 function loopDelay(): LoopDelay {
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
   return {
@@ -236,13 +246,7 @@ serveIpc({
   /** nodeId -> short type name -> ACKed version. */
   versions: () =>
     Object.fromEntries([...acked].map(([n, types]) => [n, Object.fromEntries([...types].map(([t, a]) => [shortTypeName(t), a.version]))])),
-  'profile-start': async () => {
-    profiler = new Session();
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
-    await profiler.post('Profiler.start');
-  },
+  'profile-start': () => startProfile(),
   'profile-stop': async (args: { file: string }) => {
     if (!profiler) throw new Error('no profile running');
     const { profile } = await profiler.post('Profiler.stop');

@@ -50,7 +50,8 @@
 // scale-restart-1000; scale-10000 only with BENCH_LARGE=1). Knobs: BENCH_SCALE_CHANGES (default
 // 5), BENCH_SCALE_RESTARTS (default 3), BENCH_SCALE_FANOUT_TIMEOUT_MS (default 180000),
 // BENCH_SCALE_CHANGE_TIMEOUT_MS (default 120000), BENCH_SCALE_CPU_PROFILE=<dir> (writes a
-// .cpuprofile of the CP for the fan-out and for the first measured change; read it with
+// .cpuprofile of the CP for the fan-out, the first measured change and the first restart (from the
+// new process's start until every proxy is re-served); read it with
 // `node dist/bench/profile-top.js <file>`).
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -116,8 +117,8 @@ interface CpChild {
 }
 
 /** Starts a control plane; a restart passes the ports of the one it replaces (proxies dial the same address). */
-async function startCp(dataDir: string, id: string, ports: { apiPort?: number; xdsPort?: number } = {}): Promise<CpChild> {
-  const child = fork(path.join(HERE, 'cp-process.js'), [JSON.stringify({ dataDir, ...ports })], {
+async function startCp(dataDir: string, id: string, ports: { apiPort?: number; xdsPort?: number } = {}, profileStartup = false): Promise<CpChild> {
+  const child = fork(path.join(HERE, 'cp-process.js'), [JSON.stringify({ dataDir, ...ports, profileStartup })], {
     execArgv: ['--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -279,7 +280,7 @@ export async function benchScale(id: string, options: ScaleOptions): Promise<Ben
     if (options.changes > 0) Object.assign(metrics, await routeChanges(id, cp, options.changes, changeTimeoutMs, profileDir));
 
     if (options.restarts > 0) {
-      Object.assign(metrics, await restarts(id, dataDir, procs, options.restarts, fanoutTimeoutMs));
+      Object.assign(metrics, await restarts(id, dataDir, procs, options.restarts, fanoutTimeoutMs, profileDir));
     }
     metrics['loadAverageAtEnd'] = os.loadavg().map(round).join(' ');
     return {
@@ -335,7 +336,7 @@ async function routeChanges(id: string, cp: CpChild, count: number, timeoutMs: n
 }
 
 /** kill -9 / restart rounds; replaces `procs.cp` with each new control plane. */
-async function restarts(id: string, dataDir: string, procs: Processes, rounds: number, timeoutMs: number): Promise<Record<string, Summary | number | string>> {
+async function restarts(id: string, dataDir: string, procs: Processes, rounds: number, timeoutMs: number, profileDir: string | undefined): Promise<Record<string, Summary | number | string>> {
   const processReady: number[] = [];
   const reserved: number[] = [];
   const reservedP50: number[] = [];
@@ -355,7 +356,8 @@ async function restarts(id: string, dataDir: string, procs: Processes, rounds: n
     old.peer.child.kill('SIGKILL');
     await exited;
     procs.cp = undefined;
-    const cp = await startCp(dataDir, id, { apiPort: old.apiPort, xdsPort: old.xdsPort });
+    const profiling = profileDir !== undefined && r === 0;
+    const cp = await startCp(dataDir, id, { apiPort: old.apiPort, xdsPort: old.xdsPort }, profiling);
     procs.cp = cp;
     processReady.push(performance.now() - t0);
     const result = await cp.peer
@@ -363,6 +365,7 @@ async function restarts(id: string, dataDir: string, procs: Processes, rounds: n
       .catch(async (err: unknown) => {
         throw await explain(err, procs.workers);
       });
+    if (profiling) log(id, `CPU profile: ${await cp.peer.call('profile-stop', { file: path.join(profileDir, `${id}-restart.cpuprofile`) })}`);
     const versionsAfter = await cp.peer.call<Record<string, Record<string, string>>>('versions', undefined, 60_000);
     const digestsAfter = await digests(procs.workers);
     const statsAfter = await workerStats(procs.workers);
