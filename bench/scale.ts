@@ -48,7 +48,8 @@
 //
 // Run: `npm run bench -- scale-100` (ids: scale-100, scale-1000, scale-1000-sotw,
 // scale-restart-1000; scale-10000 only with BENCH_LARGE=1). Knobs: BENCH_SCALE_CHANGES (default
-// 5), BENCH_SCALE_RESTARTS (default 3), BENCH_SCALE_FANOUT_TIMEOUT_MS (default 180000),
+// 5), BENCH_SCALE_RESTARTS (default 3), BENCH_SCALE_FANOUT_TIMEOUT_MS (default 180000, or 100 ms per proxy
+// when more),
 // BENCH_SCALE_CHANGE_TIMEOUT_MS (default 120000), BENCH_SCALE_CPU_PROFILE=<dir> (writes a
 // .cpuprofile of the CP for the fan-out, the first measured change and the first restart (from the
 // new process's start until every proxy is re-served); read it with
@@ -219,7 +220,9 @@ class Processes {
 /** Runs one scale scenario; child processes are killed at the end, also on failure. */
 export async function benchScale(id: string, options: ScaleOptions): Promise<BenchResult> {
   const { proxies, mode } = options;
-  const fanoutTimeoutMs = env('BENCH_SCALE_FANOUT_TIMEOUT_MS', 180_000);
+  // At the admission rate of today's control plane (about 25 new streams/s on 2 cores) 10,000
+  // proxies need minutes: the default grows with N.
+  const fanoutTimeoutMs = env('BENCH_SCALE_FANOUT_TIMEOUT_MS', Math.max(180_000, proxies * 100));
   const changeTimeoutMs = env('BENCH_SCALE_CHANGE_TIMEOUT_MS', 120_000);
   const profileDir = process.env['BENCH_SCALE_CPU_PROFILE'];
   if (profileDir) mkdirSync(profileDir, { recursive: true });
