@@ -47,13 +47,13 @@
 //   restart (delta: 0 when nothing changed).
 //
 // Run: `npm run bench -- scale-100` (ids: scale-100, scale-1000, scale-1000-sotw,
-// scale-restart-1000; scale-10000 only with BENCH_LARGE=1). Knobs: BENCH_SCALE_CHANGES (default
-// 5), BENCH_SCALE_RESTARTS (default 3), BENCH_SCALE_FANOUT_TIMEOUT_MS (default 180000, or 100 ms per proxy
-// when more),
-// BENCH_SCALE_CHANGE_TIMEOUT_MS (default 120000), BENCH_SCALE_CPU_PROFILE=<dir> (writes a
-// .cpuprofile of the CP for the fan-out, the first measured change and the first restart (from the
-// new process's start until every proxy is re-served); read it with
-// `node dist/bench/profile-top.js <file>`).
+// scale-restart-1000; scale-10000 only with BENCH_LARGE=1). Knobs:
+// - BENCH_SCALE_CHANGES (default 5), BENCH_SCALE_RESTARTS (default 3);
+// - BENCH_SCALE_FANOUT_TIMEOUT_MS (default 180000, or 100 ms per proxy when more; also bounds the
+//   re-serve after a restart), BENCH_SCALE_CHANGE_TIMEOUT_MS (default 120000, or 30 ms per proxy);
+// - BENCH_SCALE_CPU_PROFILE=<dir>: writes a .cpuprofile of the CP for the fan-out, the first
+//   measured change and the first restart (from the new process's start until every proxy is
+//   re-served); read it with `node dist/bench/profile-top.js <file>`.
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -156,7 +156,10 @@ async function digests(workers: readonly IpcPeer[]): Promise<Record<string, stri
 async function explain(err: unknown, workers: readonly IpcPeer[]): Promise<Error> {
   const message = err instanceof Error ? err.message : String(err);
   const stats = await workerStats(workers).catch((e: unknown) => `unavailable: ${String(e)}`);
-  return new Error(`${message}\nsimulated Envoys: ${JSON.stringify(stats)}`);
+  // The client side of the first few proxies the control plane named as missing.
+  const nodeIds = [...new Set(message.match(/\b[a-z0-9-]+\.gw-\d{5}\b/g) ?? [])].slice(0, 3);
+  const described = await Promise.all(workers.map((w) => w.call<Record<string, unknown>>('describe', { nodeIds }).catch(() => ({}))));
+  return new Error(`${message}\nsimulated Envoys: ${JSON.stringify(stats)}\nclient side: ${JSON.stringify(Object.assign({}, ...described), null, 1)}`);
 }
 
 async function put(apiUrl: string, doc: Record<string, unknown>): Promise<number> {
@@ -223,7 +226,7 @@ export async function benchScale(id: string, options: ScaleOptions): Promise<Ben
   // At the admission rate of today's control plane (about 25 new streams/s on 2 cores) 10,000
   // proxies need minutes: the default grows with N.
   const fanoutTimeoutMs = env('BENCH_SCALE_FANOUT_TIMEOUT_MS', Math.max(180_000, proxies * 100));
-  const changeTimeoutMs = env('BENCH_SCALE_CHANGE_TIMEOUT_MS', 120_000);
+  const changeTimeoutMs = env('BENCH_SCALE_CHANGE_TIMEOUT_MS', Math.max(120_000, proxies * 30));
   const profileDir = process.env['BENCH_SCALE_CPU_PROFILE'];
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'portico-bench-scale-'));
