@@ -71,6 +71,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** Types a simulated gateway Envoy subscribes; a proxy needs those its snapshot has resources of. */
 const SUBSCRIBED_TYPES: readonly string[] = [TypeUrl.Cluster, TypeUrl.ClusterLoadAssignment, TypeUrl.Listener, TypeUrl.RouteConfiguration, TypeUrl.Secret, TypeUrl.Runtime];
 const MIB = 1024 * 1024;
+/** Longest a REST request of the benchmark may take before the run fails. */
+const REST_TIMEOUT_MS = 60_000;
 
 /** One scale scenario. */
 export interface ScaleOptions {
@@ -164,7 +166,12 @@ async function explain(err: unknown, workers: readonly IpcPeer[]): Promise<Error
 
 async function put(apiUrl: string, doc: Record<string, unknown>): Promise<number> {
   const t0 = performance.now();
-  const res = await fetch(`${apiUrl}${restPath(doc)}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
+  const res = await fetch(`${apiUrl}${restPath(doc)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(doc),
+    signal: AbortSignal.timeout(REST_TIMEOUT_MS),
+  });
   const body = await res.text();
   if (res.status >= 300) throw new Error(`PUT ${restPath(doc)}: ${res.status} ${body}`);
   return performance.now() - t0;
@@ -177,7 +184,7 @@ function probeRest(url: string, gapMs: number): { stop: () => Promise<number[]> 
   const loop = (async () => {
     while (!stopped) {
       const t0 = performance.now();
-      const res = await fetch(url);
+      const res = await fetch(url, { signal: AbortSignal.timeout(REST_TIMEOUT_MS) });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`GET ${url}: ${res.status}`);
       samples.push(performance.now() - t0);
