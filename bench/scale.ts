@@ -191,6 +191,7 @@ function probeRest(url: string, gapMs: number): { stop: () => Promise<number[]> 
       await new Promise((r) => setTimeout(r, gapMs));
     }
   })();
+  loop.catch(() => undefined); // reported by stop()
   return {
     stop: async () => {
       stopped = true;
