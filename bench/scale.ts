@@ -20,8 +20,10 @@
 //   workers open their streams) until the last proxy has ACKed the snapshot's current version of
 //   every type it has resources of (CDS, EDS, LDS, RDS, RTDS; SDS when there are secrets);
 //   fanout.perProxy = the same per proxy; fanout.refusedStreams = streams refused with
-//   RESOURCE_EXHAUSTED (admission control) and retried; cpuMs = CP CPU (user + system) over the
-//   fan-out; loopDelay.* = the CP's event-loop delay percentiles over it (ms).
+//   RESOURCE_EXHAUSTED (admission control) and retried; fanout.clientsOpenedMs = how long the
+//   slowest worker took to open all its clients' first streams (a client-side limit); cpuMs = CP
+//   CPU (user + system) over the fan-out; loopDelay.* = the CP's event-loop delay percentiles over
+//   it (ms).
 // - change.*: one warm-up then `changes` route changes (a REST PUT of one MeshGatewayRoute, loopback
 //   admin). Per change, per proxy: ms from the mark until that proxy ACKed an RDS version other
 //   than the one it had. change.lastAckMs / p50Ms / p99Ms = Summary over changes of the per-change
@@ -147,7 +149,9 @@ async function workerStats(workers: readonly IpcPeer[]): Promise<WorkerStats> {
   const all = await Promise.all(workers.map((w) => w.call<WorkerStats>('stats')));
   const sum = { streams: 0, refused: 0, broken: 0, responses: 0, resources: 0, acks: 0, clients: 0, connected: 0 };
   for (const s of all) for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += s[k];
-  return sum;
+  // The slowest worker's opening time (-1 while one is still opening).
+  const startMs = all.some((s) => s.startMs < 0) ? -1 : Math.max(...all.map((s) => s.startMs));
+  return { ...sum, startMs };
 }
 
 async function digests(workers: readonly IpcPeer[]): Promise<Record<string, string>> {
@@ -276,6 +280,7 @@ export async function benchScale(id: string, options: ScaleOptions): Promise<Ben
     metrics['fanout.perProxy'] = summarize(fanout.latencies);
     metrics['fanout.types'] = fanout.types.join(' ');
     metrics['fanout.refusedStreams'] = afterFanout.refused;
+    metrics['fanout.clientsOpenedMs'] = round(afterFanout.startMs);
     metrics['fanout.cpuMs'] = round(fanout.cpuUserMs + fanout.cpuSystemMs);
     Object.assign(metrics, loopDelayMetrics('fanout.loopDelay', fanout.loopDelay));
     log(id, `fan-out: last proxy after ${metrics['fanout.allAckedMs']} ms, ${afterFanout.refused} streams refused and retried`);

@@ -37,6 +37,12 @@ export interface SimEnvoyOptions {
   readonly mode: SimMode;
   /** PEM CA the control plane is verified with. */
   readonly ca: string;
+  /**
+   * Credentials made from `ca`, shared by the clients of a process (each client still dials its
+   * own connection); absent = made per client. Making them parses the CA: at thousands of clients
+   * per process that alone took seconds.
+   */
+  readonly credentials?: grpc.ChannelCredentials;
   /** Subscribe the gateway runtime layer over RTDS, as a gateway bootstrap does (default true). */
   readonly runtime?: boolean;
   /** Backoff base and cap in ms (default 500 and 30,000: Envoy's). */
@@ -169,7 +175,8 @@ export class SimEnvoy {
     if (this.closed) return;
     if (!this.client) {
       const Ctor = adsClientCtor();
-      this.client = new Ctor(this.options.address, grpc.credentials.createSsl(Buffer.from(this.options.ca)), {
+      const credentials = this.options.credentials ?? grpc.credentials.createSsl(Buffer.from(this.options.ca));
+      this.client = new Ctor(this.options.address, credentials, {
         'grpc.max_receive_message_length': 64 * 1024 * 1024,
         // One connection per proxy: without a local pool every client of the process shares one.
         'grpc.use_local_subchannel_pool': 1,
