@@ -30,7 +30,8 @@
 //   max / p50 / p99 over proxies; cpuMs = CP CPU from the mark to the last ACK; loopDelayMaxMs and
 //   loopDelayP99Ms = the CP's event-loop delay (histogram reset at the mark) per change;
 //   restGetMaxMs = the slowest of the REST GETs (one every 200 ms, sequential, issued from the
-//   driver) during each change; restGetMs = every such GET; generationMs = the CP's own
+//   driver) during each change; restGetMs = every such GET; restGetFailures = GETs that failed
+//   (e.g. a keep-alive connection the stalled server dropped under the request); generationMs = the CP's own
 //   regeneration time; change.loopDelay.* = medians over changes of each percentile.
 // - memory.*: CP RSS (MiB) with the empty store, after the fixture is written (snapshots built,
 //   nobody connected), after every proxy ACKed, and after a full GC (the CP runs with
@@ -181,26 +182,35 @@ async function put(apiUrl: string, doc: Record<string, unknown>): Promise<number
   return performance.now() - t0;
 }
 
-/** Sequential REST GETs every `gapMs` until stopped; resolves with their latencies. */
-function probeRest(url: string, gapMs: number): { stop: () => Promise<number[]> } {
-  const samples: number[] = [];
+/**
+ * Sequential REST GETs every `gapMs` until stopped; resolves with their latencies and the GETs
+ * that failed (a stalled server can drop a keep-alive connection under a request: that is a
+ * finding to report, not a reason to abort the run).
+ */
+function probeRest(url: string, gapMs: number): { stop: () => Promise<{ latencies: number[]; failures: string[] }> } {
+  const latencies: number[] = [];
+  const failures: string[] = [];
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
       const t0 = performance.now();
-      const res = await fetch(url, { signal: AbortSignal.timeout(REST_TIMEOUT_MS) });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`GET ${url}: ${res.status}`);
-      samples.push(performance.now() - t0);
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(REST_TIMEOUT_MS) });
+        await res.arrayBuffer();
+        if (res.status !== 200) failures.push(`status ${res.status}`);
+        else latencies.push(performance.now() - t0);
+      } catch (err) {
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        failures.push(`${(err as Error).message}${cause ? ` (${cause.code ?? cause.message ?? ''})` : ''} after ${Math.round(performance.now() - t0)} ms`);
+      }
       await new Promise((r) => setTimeout(r, gapMs));
     }
   })();
-  loop.catch(() => undefined); // reported by stop()
   return {
     stop: async () => {
       stopped = true;
       await loop;
-      return samples;
+      return { latencies, failures };
     },
   };
 }
@@ -319,6 +329,7 @@ async function routeChanges(id: string, cp: CpChild, count: number, timeoutMs: n
   const putMs: number[] = [];
   const getMax: number[] = [];
   const getAll: number[] = [];
+  const getFailures: string[] = [];
   const getUrl = `${cp.apiUrl}${restPath(gatewayRoute(1))}`;
   for (let i = 0; i <= count; i++) {
     const profiling = profileDir !== undefined && i === 1;
@@ -327,7 +338,8 @@ async function routeChanges(id: string, cp: CpChild, count: number, timeoutMs: n
     const prober = probeRest(getUrl, 200);
     putMs.push(await put(cp.apiUrl, gatewayRoute(0, i + 1)));
     const result = await cp.peer.call<ChangeResult>('await-change', { timeoutMs }, timeoutMs + 30_000);
-    const gets = await prober.stop();
+    const { latencies: gets, failures } = await prober.stop();
+    if (failures.length > 0) log(id, `change ${i}: ${failures.length} REST GET(s) failed: ${failures.join('; ')}`);
     if (profiling) log(id, `CPU profile: ${await cp.peer.call('profile-stop', { file: path.join(profileDir, `${id}-change.cpuprofile`) })}`);
     if (result.notCurrent > 0) throw new Error(`change ${i}: ${result.notCurrent} proxies ACKed a version that is not their snapshot's`);
     log(id, `change ${i}${i === 0 ? ' (warm-up)' : ''}: last ACK after ${round(result.latencies.at(-1) ?? Number.NaN)} ms, CP CPU ${round(result.cpuUserMs + result.cpuSystemMs)} ms, loop delay max ${result.loopDelay.max} ms`);
@@ -335,6 +347,7 @@ async function routeChanges(id: string, cp: CpChild, count: number, timeoutMs: n
     results.push(result);
     getMax.push(Math.max(...gets));
     getAll.push(...gets);
+    getFailures.push(...failures);
   }
   const per = (f: (r: ChangeResult) => number): number[] => results.map(f);
   const metrics: Record<string, Summary | number | string> = {
@@ -346,6 +359,8 @@ async function routeChanges(id: string, cp: CpChild, count: number, timeoutMs: n
     'change.loopDelayP99Ms': summarize(per((r) => r.loopDelay.p99)),
     'change.restGetMaxMs': summarize(getMax),
     'change.restGetMs': summarize(getAll),
+    'change.restGetFailures': getFailures.length,
+    ...(getFailures.length > 0 ? { 'change.restGetFirstFailure': getFailures[0]! } : {}),
     'change.generationMs': summarize(per((r) => r.lastGenerationMs)),
     'change.putMs': summarize(putMs.slice(1)),
     'change.routeChanged': routeName(0),
