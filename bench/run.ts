@@ -1,5 +1,6 @@
 // `npm run bench`: runs every benchmark scenario, prints medians, writes JSON to bench/results/.
-// Usage: node dist/bench/run.js [scenario-id-substring ...]
+// Usage: node dist/bench/run.js [scenario-id-substring ...]; an argument that is exactly a
+// scenario id selects only that one (`scale-100` is not also `scale-1000`).
 import { benchPutToAck } from './put-to-ack.js';
 import { benchDataplaneAuth } from './dataplane-auth.js';
 import { benchEncode } from './encode.js';
@@ -7,7 +8,19 @@ import { benchTranslate } from './translate.js';
 import { benchTranslateHttps } from './translate-https.js';
 import { benchTlsConnect } from './tls-connect.js';
 import { benchGenerationManyGateways, benchGenerationOneGateway } from './generation.js';
+import { benchScale, type ScaleOptions } from './scale.js';
 import { writeResults, type BenchResult, type Summary } from './harness.js';
+
+const SCALE_CHANGES = Number(process.env['BENCH_SCALE_CHANGES'] ?? 5);
+const SCALE_RESTARTS = Number(process.env['BENCH_SCALE_RESTARTS'] ?? 3);
+const SCALE_SCENARIOS: readonly (ScaleOptions & { readonly id: string })[] = [
+  { id: 'scale-100', proxies: 100, mode: 'delta', changes: SCALE_CHANGES, restarts: 0 },
+  { id: 'scale-1000', proxies: 1_000, mode: 'delta', changes: SCALE_CHANGES, restarts: 0 },
+  { id: 'scale-1000-sotw', proxies: 1_000, mode: 'sotw', changes: SCALE_CHANGES, restarts: 0 },
+  { id: 'scale-restart-1000', proxies: 1_000, mode: 'delta', changes: 0, restarts: SCALE_RESTARTS },
+  // 10,000 proxies only when asked for: minutes of setup and gigabytes of memory.
+  ...(process.env['BENCH_LARGE'] === '1' ? [{ id: 'scale-10000', proxies: 10_000, mode: 'delta' as const, changes: SCALE_CHANGES, restarts: 0 }] : []),
+];
 
 const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<BenchResult> }[] = [
   { id: 'translate-1000', run: () => benchTranslate(1_000) },
@@ -22,6 +35,8 @@ const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<Ben
   { id: 'generation-100gw-100routes', run: () => benchGenerationManyGateways(100, 100) },
   { id: 'tls-connect', run: () => benchTlsConnect(50) },
   { id: 'dataplane-auth', run: () => benchDataplaneAuth(50) },
+  // Scale (bench/scale.ts): the control plane in its own process, simulated Envoys in workers.
+  ...SCALE_SCENARIOS.map((s) => ({ id: s.id, run: () => benchScale(s.id, s) })),
 ];
 
 function describe(value: Summary | number | string): string {
@@ -29,11 +44,16 @@ function describe(value: Summary | number | string): string {
   return `median ${value.median} ${value.unit} (p90 ${value.p90}, min ${value.min}, max ${value.max}, n=${value.samples})`;
 }
 
+/** Whether a command-line filter selects a scenario: its exact id, else any id containing it. */
+function selects(filter: string, id: string): boolean {
+  return SCENARIOS.some((s) => s.id === filter) ? id === filter : id.includes(filter);
+}
+
 async function main(): Promise<void> {
   const filters = process.argv.slice(2);
   const results: BenchResult[] = [];
   for (const s of SCENARIOS) {
-    if (filters.length > 0 && !filters.some((f) => s.id.includes(f))) continue;
+    if (filters.length > 0 && !filters.some((f) => selects(f, s.id))) continue;
     const r = await s.run();
     results.push(r);
     process.stdout.write(`${r.id}: ${r.description}\n`);
