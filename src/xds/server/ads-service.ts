@@ -5,6 +5,7 @@ import type * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { PROTO_INCLUDE_DIRS } from '../envoy/protos.js';
 import type { AnyMessage } from '../cache/snapshot.js';
+import { encodeDeltaDiscoveryResponse, encodeDiscoveryResponse } from './response-encoding.js';
 
 /** Fully qualified name of the ADS service. */
 export const ADS_SERVICE_NAME = 'envoy.service.discovery.v3.AggregatedDiscoveryService';
@@ -29,11 +30,22 @@ export function adsPackageDefinition(): protoLoader.PackageDefinition {
   return cached;
 }
 
-/** The ADS service definition to pass to `grpc.Server.addService`. */
+/**
+ * The ADS service definition to pass to `grpc.Server.addService`. Responses are written by
+ * response-encoding.ts, which copies each resource's encoding once per response instead of
+ * re-encoding it per stream; requests are decoded by proto-loader.
+ */
 export function adsServiceDefinition(): grpc.ServiceDefinition {
-  const def = adsPackageDefinition()[ADS_SERVICE_NAME];
+  const def = adsPackageDefinition()[ADS_SERVICE_NAME] as unknown as grpc.ServiceDefinition | undefined;
   if (!def) throw new Error(`service ${ADS_SERVICE_NAME} missing from ads.proto`);
-  return def as unknown as grpc.ServiceDefinition;
+  const sotw = def['StreamAggregatedResources'];
+  const delta = def['DeltaAggregatedResources'];
+  if (!sotw || !delta) throw new Error(`service ${ADS_SERVICE_NAME} lacks its methods`);
+  return {
+    ...def,
+    StreamAggregatedResources: { ...sotw, responseSerialize: (value: DiscoveryResponse) => encodeDiscoveryResponse(value) },
+    DeltaAggregatedResources: { ...delta, responseSerialize: (value: DeltaDiscoveryResponse) => encodeDeltaDiscoveryResponse(value) },
+  } as grpc.ServiceDefinition;
 }
 
 /** `envoy.config.core.v3.Node`, fields Portico reads. */
