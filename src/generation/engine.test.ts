@@ -183,6 +183,28 @@ describe('GenerationEngine', () => {
   });
 });
 
+describe('GenerationEngine with a worker thread', () => {
+  it('when the worker dies, generates inline from then on and serves the same snapshots', async () => {
+    const store = new MemoryStore({ logger: silent });
+    const { engine, cache } = engineOn(store, 0);
+    await store.put(input(MESH));
+    await store.put(input(gateway('edge', 'edge', [8080])));
+    await store.put(input(route('r1', 'edge', '/a', 'svc')));
+    await store.put(input(proxy('gw-1', 'edge', '10.0.0.1')));
+    await engine.regenerate();
+    expect(engine.workerRunning).toBe(true);
+    await (engine as unknown as { worker: { close(): Promise<void> } }).worker.close();
+    await store.put(input(route('r1', 'edge', '/b', 'svc')));
+    await engine.regenerate();
+    expect(engine.workerRunning).toBe(false);
+    const fresh = engineOn(store, Infinity);
+    await fresh.engine.regenerate();
+    expect(served(engine, cache)).toEqual(served(fresh.engine, fresh.cache));
+    expect(engine.stats.errors).toBe(0);
+    await engine.close();
+  });
+});
+
 function changedTypes(a: Snapshot, b: Snapshot): string[] {
   return [...b.types.keys()].filter((t) => a.types.get(t)?.version !== b.types.get(t)?.version).sort();
 }

@@ -303,7 +303,7 @@ export class GenerationEngine {
     const files = await this.options.readFiles(selected ? referencedCertificateFiles([selected]) : []);
     const request: GenerationRequest = { identity: identity.key, mesh: first.mesh, proxy: first.name, address: first.address, files: [...files] };
     this.stats.translations += 1;
-    const generator = await this.generatorFor(first.mesh);
+    let generator = await this.generatorFor(first.mesh);
     let outcome: GenerationOutcome;
     try {
       outcome = await generator.generate(request);
@@ -312,9 +312,10 @@ export class GenerationEngine {
       this.options.logger.error({ err }, 'generation worker failed; generating on the main thread from now on');
       this.workerFailed = true;
       this.worker = undefined;
-      outcome = await this.inline.generate(request);
+      generator = this.inline;
+      outcome = await generator.generate(request);
     }
-    this.record(identity, outcome, generator === this.worker || generator === this.inline ? generator : this.inline);
+    this.record(identity, outcome, generator);
   }
 
   /** Takes a generation outcome: a new good configuration, or the reason there is none. */
