@@ -193,7 +193,9 @@ export class GenerationEngine {
     }
     for (const nodeId of [...republish].sort()) {
       if (this.publish(nodeId)) composed += 1;
-      if (composed % 64 === 0) await maybeYield();
+      // Every set wakes a stream whose push runs in the microtasks this await lets through, so
+      // the slice's clock counts the pushes too, and the loop is yielded to between slices.
+      await maybeYield();
     }
     this.updateStatuses();
     this.stats.generations += 1;
