@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../core/memory-store.js';
@@ -180,6 +181,32 @@ describe('GenerationEngine', () => {
     await engine.regenerate();
     expect(engine.nodeIds()).toEqual(['default.gw-1']);
     expect(cache.get('default.gw-2')).toBeUndefined();
+  });
+});
+
+describe('GenerationEngine and certificate files', () => {
+  it('regenerates the identities that read a file when it changes, and names the files to watch', async () => {
+    const pem = (name: string) => readFileSync(new URL(`../gateway/testdata/pem/${name}`, import.meta.url), 'utf8');
+    const files = new Map([['/etc/tls/edge.pem', { content: pem('example-rsa.pem') }]]);
+    const store = new MemoryStore({ logger: silent });
+    const cache = new SnapshotCache();
+    const engine = new GenerationEngine({ store, cache, logger: silent, readFiles: async (paths) => new Map(paths.map((p) => [p, files.get(p) ?? { error: 'ENOENT' }])) });
+    store.watch((event) => engine.onChange(event));
+    await store.put(input(MESH));
+    await store.put(input({ type: 'MeshGateway', name: 'edge', selectors: [{ match: { 'kuma.io/service': 'edge' } }], conf: { listeners: [{ port: 443, protocol: 'HTTPS', hostname: 'example.com', tls: { mode: 'TERMINATE', certificates: [{ file: '/etc/tls/edge.pem' }] } }] } }));
+    await store.put(input(gateway('other', 'other', [8080])));
+    await store.put(input(proxy('gw-1', 'edge', '10.0.0.1')));
+    await store.put(input(proxy('gw-2', 'other', '10.0.0.2')));
+    await engine.regenerate();
+    expect(engine.watchedFiles()).toEqual(['/etc/tls/edge.pem']);
+    const before = cache.get('default.gw-1')!;
+    const untouched = cache.get('default.gw-2')!;
+    files.set('/etc/tls/edge.pem', { content: pem('example-ecdsa.pem') });
+    engine.onFileChange('/etc/tls/edge.pem');
+    await engine.regenerate();
+    expect(changedTypes(before, cache.get('default.gw-1')!)).toContain(TypeUrl.Secret);
+    expect(cache.get('default.gw-2')).toBe(untouched);
+    expect(engine.stats.translations).toBe(3);
   });
 });
 

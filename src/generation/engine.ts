@@ -89,6 +89,8 @@ interface IdentityState {
   /** Node ids of its proxies. */
   readonly members: Set<string>;
   dirty: boolean;
+  /** Certificate files its last generation read: a change of one regenerates it. */
+  files: readonly string[];
   /** The latest generation (for statuses and dependencies), good or not. */
   latest?: GenerationOutcome;
   /** The last good configuration; what its proxies are served. */
@@ -161,6 +163,19 @@ export class GenerationEngine {
   /** Records a committed store change; the next `regenerate()` applies it. */
   onChange(event: ChangeEvent): void {
     this.pending.push(event);
+  }
+
+  /**
+   * A certificate file changed on disk (files have no store events; the runtime watches the
+   * paths `watchedFiles()` names): the identities that read it regenerate on the next run.
+   */
+  onFileChange(path: string): void {
+    for (const identity of this.identities.values()) if (identity.files.includes(path)) identity.dirty = true;
+  }
+
+  /** Every certificate file a current generation read, sorted. */
+  watchedFiles(): string[] {
+    return [...new Set([...this.identities.values()].flatMap((i) => i.files))].sort();
   }
 
   /** Applies the pending changes and publishes every snapshot they changed. */
@@ -265,7 +280,7 @@ export class GenerationEngine {
   private identityFor(key: string, mesh: string): IdentityState {
     let identity = this.identities.get(key);
     if (!identity) {
-      identity = { key, mesh, members: new Set(), dirty: true, snapshots: new Map(), listenerTypes: new Map(), listenersKey: '' };
+      identity = { key, mesh, members: new Set(), dirty: true, files: [], snapshots: new Map(), listenerTypes: new Map(), listenersKey: '' };
       this.identities.set(key, identity);
     }
     return identity;
@@ -302,7 +317,8 @@ export class GenerationEngine {
     const proxy = this.mirror.get('Dataplane', first.mesh, first.name)!;
     const selected = selectGateway(proxy, this.mirror.list('MeshGateway', first.mesh));
     // Files have no change events: they are re-read whenever their identity is regenerated.
-    const files = await this.options.readFiles(selected ? referencedCertificateFiles([selected]) : []);
+    identity.files = selected ? referencedCertificateFiles([selected]) : [];
+    const files = await this.options.readFiles(identity.files);
     const request: GenerationRequest = { identity: identity.key, mesh: first.mesh, proxy: first.name, address: first.address, files: [...files] };
     this.stats.translations += 1;
     let generator = await this.generatorFor(first.mesh);

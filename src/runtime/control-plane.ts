@@ -34,6 +34,7 @@ import { cacheDelivery, ResourceStatuses } from './resource-status.js';
 import { Debouncer } from './debounce.js';
 import { GenerationEngine } from '../generation/engine.js';
 import { readCertificateFiles } from './certificate-files.js';
+import { CertificateFileWatch } from './certificate-file-watch.js';
 import { prepareControlPlaneTls, type ControlPlaneTls, type ControlPlaneTlsConfig } from './control-plane-tls.js';
 
 export type { ControlPlaneTlsConfig } from './control-plane-tls.js';
@@ -175,8 +176,11 @@ function watcherHealth(store: ResourceStore, controllers: KubernetesControllers 
   return out;
 }
 
-/** Serialises regenerations: one at a time, and one more if changes arrived meanwhile. */
-function regenerationLoop(snapshots: GenerationEngine, logger: Logger): { request: () => void; settle: () => Promise<void> } {
+/**
+ * Serialises regenerations: one at a time, and one more if changes arrived meanwhile. `after`
+ * runs after each (the certificate file watch follows what generations read).
+ */
+function regenerationLoop(snapshots: GenerationEngine, logger: Logger, after: () => void): { request: () => void; settle: () => Promise<void> } {
   let running: Promise<void> | undefined;
   let again = false;
   const run = async (): Promise<void> => {
@@ -184,6 +188,7 @@ function regenerationLoop(snapshots: GenerationEngine, logger: Logger): { reques
       again = false;
       try {
         await snapshots.regenerate();
+        after();
       } catch (err) {
         logger.error({ err }, 'snapshot generation failed; proxies keep their last good config');
       }
@@ -250,7 +255,12 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     readFiles: readCertificateFiles,
     ...(config.generationWorkerThreshold !== undefined ? { workerThreshold: config.generationWorkerThreshold } : {}),
   });
-  const loop = regenerationLoop(snapshots, logger);
+  // Replaced certificate files regenerate the identities that read them (docs/generation.md).
+  const fileWatch = new CertificateFileWatch((file) => {
+    snapshots.onFileChange(file);
+    debouncer.trigger();
+  });
+  const loop = regenerationLoop(snapshots, logger, () => fileWatch.set(snapshots.watchedFiles()));
   const debouncer = new Debouncer(loop.request, config.debounceMs, config.maxDebounceMs);
   const unwatch = store.watch((event) => {
     // GlobalSecrets (token signing keys) never reach a proxy's config.
@@ -260,6 +270,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   });
   cleanups.push(async () => {
     unwatch();
+    fileWatch.close();
     debouncer.cancel();
     await loop.settle();
     await snapshots.close();
@@ -443,6 +454,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         await stopLeaderWork();
         await webhook?.close();
         unwatch();
+        fileWatch.close();
         debouncer.cancel();
         tls.stop();
         await dataplanePort.close();
