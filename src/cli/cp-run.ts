@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino, type Logger } from 'pino';
 import { defaultGatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
@@ -192,7 +191,7 @@ function admissionOf(flags: CpRunFlags): { xdsAdmission?: { ratePerSecond: numbe
 
 /** Start the control plane the flags describe. */
 async function startFromFlags(flags: CpRunFlags, logger: Logger): Promise<ControlPlane> {
-  const kubernetes = flags.mode === 'kubernetes' ? kubernetesConfig(flags) : undefined;
+  const kubernetes = flags.mode === 'kubernetes' ? await kubernetesConfig(flags) : undefined;
   return startControlPlane({
     ...DEFAULT_CONFIG,
     store: kubernetes ? 'kubernetes' : flags.store,
@@ -218,8 +217,12 @@ async function startFromFlags(flags: CpRunFlags, logger: Logger): Promise<Contro
   });
 }
 
-/** Kubernetes-mode settings from the flags; the kubeconfig comes from the cluster or a file. */
-function kubernetesConfig(flags: CpRunFlags): KubernetesModeConfig {
+/**
+ * Kubernetes-mode settings from the flags; the kubeconfig comes from the cluster or a file. The
+ * client library is loaded here, only in this mode: it takes over half a second to load.
+ */
+async function kubernetesConfig(flags: CpRunFlags): Promise<KubernetesModeConfig> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const kubeConfig = new KubeConfig();
   const source = flags.kubeconfig ?? 'the default kubeconfig (in-cluster, KUBECONFIG, ~/.kube/config)';
   try {

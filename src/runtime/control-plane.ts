@@ -7,12 +7,11 @@
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { KubernetesStore } from '../k8s/kubernetes-store.js';
-import { createServiceAccountAuthenticator } from '../k8s/auth/service-account-authenticator.js';
+import type { KubernetesStore } from '../k8s/kubernetes-store.js';
 import type { GatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
-import { startAdmissionServer, type AdmissionServer } from '../k8s/webhook/admission-server.js';
-import { startKubernetesControllers, type KubernetesControllers } from './kubernetes-controllers.js';
-import { startStatusWriter, type StatusWriter } from './kubernetes-status-writer.js';
+import type { AdmissionServer } from '../k8s/webhook/admission-server.js';
+import type { KubernetesControllers } from './kubernetes-controllers.js';
+import type { StatusWriter } from './kubernetes-status-writer.js';
 import { createApiServer, type ApiServer } from '../api-server/server.js';
 import { MemoryStore } from '../core/memory-store.js';
 import { ADMIN_USER_TOKEN, ensureAdminUserToken } from '../tokens/admin-user-token.js';
@@ -28,7 +27,7 @@ import { dataplaneAuthentication, type DataplaneAuthType } from './dataplane-aut
 import { resolveDataplane } from './dataplane-registration.js';
 import { runtimeApiRoutes } from './api-routes.js';
 import { readinessRoute } from './readiness-route.js';
-import { startLeaderElection, type LeaderElection } from '../k8s/leader-election.js';
+import type { LeaderElection } from '../k8s/leader-election.js';
 import type { WatcherHealth } from '../k8s/watch/resource-watcher.js';
 import { cacheDelivery, ResourceStatuses } from './resource-status.js';
 import { Debouncer } from './debounce.js';
@@ -156,22 +155,25 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
+/** What Kubernetes mode starts, loaded only in that mode (see kubernetes-mode.ts). */
+type KubernetesMode = typeof import('./kubernetes-mode.js');
+
 // The Kubernetes store is returned unopened: its first sync waits for the API server, and the
 // REST API must answer /ready meanwhile (see the header).
-async function createStore(config: ControlPlaneConfig): Promise<ResourceStore> {
+async function createStore(config: ControlPlaneConfig, kube: KubernetesMode | undefined): Promise<ResourceStore> {
   if (config.store === 'memory') return new MemoryStore({ logger: config.logger.child({ component: 'store' }) });
   if (config.store === 'kubernetes') {
     const k = config.kubernetes;
-    if (!k) throw new Error('the kubernetes store needs Kubernetes settings');
-    return new KubernetesStore({ kubeConfig: k.kubeConfig, logger: config.logger.child({ component: 'store' }), systemNamespace: k.systemNamespace });
+    if (!k || !kube) throw new Error('the kubernetes store needs Kubernetes settings');
+    return new kube.KubernetesStore({ kubeConfig: k.kubeConfig, logger: config.logger.child({ component: 'store' }), systemNamespace: k.systemNamespace });
   }
   return SqliteStore.open({ dataDir: config.dataDir, logger: config.logger.child({ component: 'store' }) });
 }
 
 /** Every Kubernetes watcher's health, named `store/<Kind>` and `controllers/<path>`. */
-function watcherHealth(store: ResourceStore, controllers: KubernetesControllers | undefined): Record<string, WatcherHealth> {
+function watcherHealth(store: KubernetesStore | undefined, controllers: KubernetesControllers | undefined): Record<string, WatcherHealth> {
   const out: Record<string, WatcherHealth> = {};
-  if (store instanceof KubernetesStore) for (const [kind, health] of Object.entries(store.health())) if (health) out[`store/${kind}`] = health;
+  for (const [kind, health] of Object.entries(store?.health() ?? {})) if (health) out[`store/${kind}`] = health;
   for (const [path, health] of Object.entries(controllers?.health() ?? {})) out[`controllers${path}`] = health;
   return out;
 }
@@ -243,7 +245,9 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   const tls: ControlPlaneTls = await prepareControlPlaneTls({ ...config, logger: logger.child({ component: 'tls' }) });
   cleanups.push(async () => tls.stop());
   if (config.tls.xdsPlaintext) logger.warn('the dataplane port serves plaintext (--xds-plaintext): tokens and secrets cross the network unencrypted');
-  const store = await createStore(config);
+  const kube: KubernetesMode | undefined = config.store === 'kubernetes' ? await import('./kubernetes-mode.js') : undefined;
+  const store = await createStore(config, kube);
+  const kubeStore = kube && store instanceof kube.KubernetesStore ? store : undefined;
   cleanups.push(() => store.close());
   const cache = new SnapshotCache();
   const statuses = new ResourceStatuses({ delivery: cacheDelivery(cache) });
@@ -297,7 +301,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         ? [
             readinessRoute({
               started: () => started && !stopping && cache.isReady(),
-              watchers: () => watcherHealth(store, controllers),
+              watchers: () => watcherHealth(kubeStore, controllers),
               ...(config.kubernetes?.leaderElection ? { leadership: () => ({ leader: election?.isLeader() ?? false, holder: election?.holder() ?? '' }) } : {}),
             }),
           ]
@@ -309,10 +313,10 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   });
   const apiPort = await api.listen(config.apiPort, config.apiHost);
   cleanups.push(() => api.close());
-  if (store instanceof KubernetesStore) {
+  if (kubeStore) {
     logger.info({ apiPort }, 'REST API listening; waiting for the first list of every kind from the Kubernetes API server (GET /ready says which)');
     // Design rule 10: ready only after every watcher completed a full list.
-    await store.open();
+    await kubeStore.open();
   }
 
   const authentication = dataplaneAuthentication({
@@ -321,7 +325,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     resources: store,
     tokens,
     logger: logger.child({ component: 'dataplane-auth' }),
-    ...(config.kubernetes ? { serviceAccounts: createServiceAccountAuthenticator({ kubeConfig: config.kubernetes.kubeConfig }) } : {}),
+    ...(config.kubernetes && kube ? { serviceAccounts: kube.createServiceAccountAuthenticator({ kubeConfig: config.kubernetes.kubeConfig }) } : {}),
   });
   const ads: AdsServer = createAdsServer({
     cache,
@@ -372,7 +376,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   const k8s = config.kubernetes;
   let statusWriter: StatusWriter | undefined;
   const startLeaderWork = (k: KubernetesModeConfig): KubernetesControllers => {
-    const running = startKubernetesControllers({
+    const running = kube!.startKubernetesControllers({
       kubeConfig: k.kubeConfig,
       store,
       logger: logger.child({ component: 'controllers' }),
@@ -381,7 +385,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       ...(k.zone ? { zone: k.zone } : {}),
     });
     controllers = running;
-    statusWriter = startStatusWriter({ kubeConfig: k.kubeConfig, store, statuses, logger: logger.child({ component: 'status' }) });
+    statusWriter = kube!.startStatusWriter({ kubeConfig: k.kubeConfig, store, statuses, logger: logger.child({ component: 'status' }) });
     return running;
   };
   const stopLeaderWork = async (): Promise<void> => {
@@ -395,7 +399,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   if (config.store === 'kubernetes' && k8s && k8s.mode !== 'global') {
     const le = k8s.leaderElection;
     if (le) {
-      election = startLeaderElection({
+      election = kube!.startLeaderElection({
         kubeConfig: k8s.kubeConfig,
         namespace: le.namespace ?? k8s.systemNamespace,
         name: le.leaseName ?? LEADER_LEASE_NAME,
@@ -415,7 +419,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   }
   const webhook: AdmissionServer | undefined =
     k8s?.webhook && config.store === 'kubernetes'
-      ? await startAdmissionServer({
+      ? await kube!.startAdmissionServer({
           host: k8s.webhook.host,
           port: k8s.webhook.port,
           tls: { cert: k8s.webhook.cert, key: k8s.webhook.key },
