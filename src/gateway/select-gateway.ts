@@ -85,10 +85,14 @@ export function compareTimes(a: string, b: string): number {
  */
 export function gatewayIdentity(input: GatewayInput): string | undefined {
   const gateway = selectGateway(input.proxy, input.gateways);
-  if (gateway === undefined) return undefined;
-  const tags = proxyGatewayTags(input.proxy);
+  return gateway === undefined ? undefined : identityOfSelection(input.mesh.name, gateway.name, input.proxy);
+}
+
+/** The identity key of a proxy whose MeshGateway `gateway` is already selected (see gatewayIdentity). */
+export function identityOfSelection(mesh: string, gateway: string, proxy: StoredResource<'Dataplane'>): string {
+  const tags = proxyGatewayTags(proxy);
   const canonical = Object.keys(tags)
     .sort(compareBytes)
     .map((k) => [k, tags[k]]);
-  return JSON.stringify([input.mesh.name, gateway.name, canonical]);
+  return JSON.stringify([mesh, gateway, canonical]);
 }

@@ -22,8 +22,8 @@ import type { StoredResource } from '../core/resource.js';
 import type { ChangeEvent, ResourceStore } from '../core/store.js';
 import { referencedCertificateFiles } from '../gateway/certificate-sources.js';
 import { gatewayDependsOn } from '../gateway/gateway-dependencies.js';
-import type { CertificateFile, GatewayInput } from '../gateway/gateway-input.js';
-import { gatewayIdentity, selectGateway } from '../gateway/select-gateway.js';
+import type { CertificateFile } from '../gateway/gateway-input.js';
+import { identityOfSelection, selectGateway } from '../gateway/select-gateway.js';
 import type { ProxyTranslation, StatusInput } from '../gateway/status.js';
 import type { Snapshot, SnapshotType } from '../xds/cache/snapshot.js';
 import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
@@ -39,7 +39,7 @@ export interface GenerationStats {
   translations: number;
   errors: number;
   lastGenerationMs: number;
-  /** Replica snapshots composed in the last generation. */
+  /** Replica snapshots set for watched proxies in the last generation. */
   lastSnapshots: number;
 }
 
@@ -107,9 +107,6 @@ interface IdentityState {
   /** `listenersKey` of the configuration `listenerTypes` belongs to. */
   listenersKey: string;
 }
-
-/** Stands for "a snapshot exists" where `snapshotFor` is asked not to build one. */
-const EXISTS: Snapshot = Object.freeze({ version: '', types: new Map() });
 
 /** Node id of a proxy (xds-server.md §3): `<mesh>.<name>`. */
 function nodeIdOf(mesh: string, name: string): string {
@@ -266,9 +263,9 @@ export class GenerationEngine {
       if (old) this.removeProxy(nodeId, old);
       return;
     }
-    const gateways = this.mirror.list('MeshGateway', mesh);
-    const identityKey = gatewayIdentity({ mesh: meshResource, proxy, gateways } as GatewayInput) ?? unselectedIdentity(mesh);
-    const state: ProxyState = { mesh, name, identity: identityKey, address: replicaAddress(proxy), gateway: selectGateway(proxy, gateways)?.name };
+    const gateway = selectGateway(proxy, this.mirror.list('MeshGateway', mesh))?.name;
+    const identityKey = gateway === undefined ? unselectedIdentity(mesh) : identityOfSelection(mesh, gateway, proxy);
+    const state: ProxyState = { mesh, name, identity: identityKey, address: replicaAddress(proxy), gateway };
     this.proxies.set(nodeId, state);
     if (old?.identity !== identityKey) {
       if (old) this.identities.get(old.identity)?.members.delete(nodeId);
@@ -314,9 +311,9 @@ export class GenerationEngine {
   private async generate(identity: IdentityState): Promise<void> {
     identity.dirty = false;
     const first = this.proxies.get([...identity.members][0]!)!;
-    const proxy = this.mirror.get('Dataplane', first.mesh, first.name)!;
-    const selected = selectGateway(proxy, this.mirror.list('MeshGateway', first.mesh));
-    // Files have no change events: they are re-read whenever their identity is regenerated.
+    // Selection was made when the proxy was (re)selected; the identity is that selection.
+    const selected = first.gateway === undefined ? undefined : this.mirror.get('MeshGateway', first.mesh, first.gateway);
+    // Files are re-read whenever their identity is regenerated (and watched, see onFileChange).
     identity.files = selected ? referencedCertificateFiles([selected]) : [];
     const files = await this.options.readFiles(identity.files);
     const request: GenerationRequest = { identity: identity.key, mesh: first.mesh, proxy: first.name, address: first.address, files: [...files] };
@@ -367,36 +364,44 @@ export class GenerationEngine {
    */
   private publish(nodeId: string): boolean {
     const { cache } = this.options;
+    const served = this.servedConfig(nodeId);
+    if (!served) return false;
     if (cache.watcherCount(nodeId) === 0) {
-      if (this.snapshotFor(nodeId, false) === undefined) return false;
       cache.invalidate(nodeId);
       return false;
     }
-    const snapshot = this.snapshotFor(nodeId);
-    if (snapshot === undefined) return false;
-    cache.set(nodeId, snapshot);
+    cache.set(nodeId, this.replicaOf(served.identity, served.config, served.address));
     return true;
   }
 
   /**
    * The snapshot a proxy is served: its identity's good configuration at its address, one object
-   * per (configuration, address). With `build` false, only whether one exists (undefined or not).
+   * per (configuration, address); undefined when it has none.
    */
-  snapshotFor(nodeId: string, build = true): Snapshot | undefined {
+  snapshotFor(nodeId: string): Snapshot | undefined {
+    const served = this.servedConfig(nodeId);
+    return served && this.replicaOf(served.identity, served.config, served.address);
+  }
+
+  /** A proxy's identity, the good configuration it is served and its address, if it has one. */
+  private servedConfig(nodeId: string): { identity: IdentityState; config: SharedConfig; address: string } | undefined {
     const state = this.proxies.get(nodeId);
     const identity = state && this.identities.get(state.identity);
     const config = identity?.good;
-    if (!state || !identity || !config) return undefined;
-    if (!build) return EXISTS;
-    let snapshot = identity.snapshots.get(state.address);
+    return state && identity && config ? { identity, config, address: state.address } : undefined;
+  }
+
+  /** The replica snapshot of a configuration at an address, memoised per address. */
+  private replicaOf(identity: IdentityState, config: SharedConfig, address: string): Snapshot {
+    let snapshot = identity.snapshots.get(address);
     if (!snapshot) {
-      let listeners = identity.listenerTypes.get(state.address);
+      let listeners = identity.listenerTypes.get(address);
       if (!listeners) {
-        listeners = listenerType(config.listeners, state.address);
-        identity.listenerTypes.set(state.address, listeners);
+        listeners = listenerType(config.listeners, address);
+        identity.listenerTypes.set(address, listeners);
       }
-      snapshot = replicaSnapshot(config, state.address, listeners);
-      identity.snapshots.set(state.address, snapshot);
+      snapshot = replicaSnapshot(config, address, listeners);
+      identity.snapshots.set(address, snapshot);
     }
     return snapshot;
   }

@@ -127,7 +127,7 @@ function withoutListeners(resources: EnvoyResources): SharedResources {
   return shared;
 }
 
-/** The configuration identity of a proxy and the address its listeners bind. */
+/** The address a replica's listeners bind: its advertised address, else its address. */
 export function replicaAddress(proxy: StoredResource<'Dataplane'>): string {
   return proxy.spec.networking.advertisedAddress ?? proxy.spec.networking.address;
 }

@@ -3,7 +3,6 @@
 // meshes: a 10,000-route gateway must not stall ADS and REST). Both run the same pure pipeline
 // (gateway-generation.ts) on a mirror of the store, and keep the encode-cache lease of each
 // identity's current configuration, so unchanged resources are never encoded again.
-import type { StoredResource } from '../core/resource.js';
 import type { ChangeEvent } from '../core/store.js';
 import type { GatewayDependencies } from '../gateway/gateway-dependencies.js';
 import type { CertificateFile, GatewayInput, TranslationProblem } from '../gateway/gateway-input.js';
@@ -57,7 +56,7 @@ export function inputFromMirror(mirror: ResourceMirror, request: GenerationReque
   const mesh = mirror.get('Mesh', request.mesh, request.mesh);
   const proxy = mirror.get('Dataplane', request.mesh, request.proxy);
   if (!mesh || !proxy) return undefined;
-  const list = <K extends GenerationKind>(kind: K) => mirror.list(kind, request.mesh) as StoredResource<K>[];
+  const list = <K extends GenerationKind>(kind: K) => mirror.list(kind, request.mesh);
   return {
     mesh,
     proxy,
