@@ -13,17 +13,10 @@ import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/
 import { httpBackend, type Backend } from '../support/backends.js';
 import { dataplaneTokenFile } from '../support/dataplane-tokens.js';
 import { eventually, freePort, PORTICO_BIN, request, start, type Running } from '../support/processes.js';
+import type { Condition, ResourceStatus } from '../../src/gateway/status.js';
 
-interface Condition {
-  type: string;
-  status: string;
-  reason: string;
-  message: string;
-}
-interface Status {
-  conditions: Condition[];
-  proxies?: { selected: number; connected: number; acknowledged: number; rejected: number };
-}
+/** What GET .../status answers (the REST API serves gateway/status.ts's shape). */
+type Status = ResourceStatus;
 
 const REJECTED_REGEX = '/(?=a)b';
 

@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/
 import { TypeUrl } from '../../src/xds/cache/resource-types.js';
 import { AdsClient, type AdsMode } from '../support/ads-client.js';
 import { issueDataplaneToken, tokenMetadata } from '../support/dataplane-tokens.js';
+import type { Condition, ResourceStatus } from '../../src/gateway/status.js';
 
 const logger = pino({ level: 'silent' });
 const DETAIL = "Error adding/updating route config: invalid regex '/(?=a)b': invalid perl operator: (?=";
@@ -21,16 +22,8 @@ afterEach(async () => {
   for (const cp of running.splice(0)) await cp.stop();
 });
 
-interface Condition {
-  type: string;
-  status: string;
-  reason: string;
-  message: string;
-}
-interface Status {
-  conditions: Condition[];
-  proxies?: { selected: number; connected: number; acknowledged: number; rejected: number };
-}
+/** What GET .../status answers (the REST API serves gateway/status.ts's shape). */
+type Status = ResourceStatus;
 
 async function put(cp: ControlPlane, doc: Record<string, unknown>): Promise<void> {
   const base = `http://127.0.0.1:${cp.apiPort}`;
