@@ -128,7 +128,7 @@ async function generateCa(now: Date): Promise<Ca> {
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  signCertificate(cert, keys.forgePrivate);
+  signCertificate(cert, keys.privateKey);
   const certPem = certificatePem(cert);
   return { certPem, keyPem: privateKeyPem(keys.privateKey), x509: parseCertificate(certPem)!, keys };
 }
@@ -149,7 +149,7 @@ async function generateServing(ca: Ca, names: SubjectAltNames, now: Date): Promi
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
-  signCertificate(cert, ca.keys.forgePrivate);
+  signCertificate(cert, ca.keys.privateKey);
   return { certPem: certificatePem(cert), keyPem: privateKeyPem(keys.privateKey) };
 }
 

@@ -54,7 +54,7 @@ export function generateWebhookCertificates(options: WebhookCertificateOptions):
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  signCertificate(ca, caKeys.forgePrivate);
+  signCertificate(ca, caKeys.privateKey);
 
   const serving = newCertificate(servingKeys.forgePublic, notBefore, notAfter);
   serving.setSubject([{ name: 'commonName', value: dnsNames[0] }]);
@@ -68,7 +68,7 @@ export function generateWebhookCertificates(options: WebhookCertificateOptions):
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
   ]);
-  signCertificate(serving, caKeys.forgePrivate);
+  signCertificate(serving, caKeys.privateKey);
 
   return {
     caPem: certificatePem(ca),
