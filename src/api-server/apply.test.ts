@@ -33,6 +33,19 @@ describe('POST /apply', () => {
     router = createRouter({ store, logger: pino({ level: 'silent' }), isReady: () => true, version: '1' });
   });
 
+  it("refuses, writing nothing, a batch that switches a Mesh's CA while mTLS stays on", async () => {
+    const mesh = (backend: string) => `type: Mesh\nname: prod\nmtls:\n  enabledBackend: ${backend}\n  backends:\n  - name: ${backend}\n    type: builtin\n`;
+    expect((await apply(router, mesh('ca-1'))).status).toBe(200);
+    const before = await store.get({ kind: 'Mesh', mesh: 'prod', name: 'prod' });
+    const res = await apply(router, `${GATEWAY}---\n${mesh('ca-2')}`);
+    expect(res.status).toBe(400);
+    expect((res.body as ProblemBody).invalid_parameters).toEqual([
+      { field: 'items[1].mtls.enabledBackend', reason: 'Changing CA when mTLS is enabled is forbidden. Disable mTLS first and then change the CA' },
+    ]);
+    expect(await store.get({ kind: 'Mesh', mesh: 'prod', name: 'prod' })).toEqual(before);
+    expect(await store.list('MeshGateway')).toEqual([]);
+  });
+
   it('writes a mesh and the resources inside it in one commit, mesh first', async () => {
     const commits: (readonly WriteOp[])[] = [];
     const commit = store.commit.bind(store);

@@ -4,7 +4,7 @@
 // store.commit() writes them, Meshes first so the resources inside a new Mesh can follow it.
 import { parseResourceDocument } from '../api/resource-document.js';
 import type { Violation } from '../api/violation.js';
-import { isGlobalKind } from '../api/resource-kinds.js';
+import { isGlobalKind, updateViolations } from '../api/resource-kinds.js';
 import type { ResourceInput, StoredResource } from '../core/resource.js';
 import { ConflictError, type ResourceStore, type WriteOp } from '../core/store.js';
 import { bodyFormat, parseDocuments, parseSingleDocument, type BodyDocument } from './body.js';
@@ -51,7 +51,9 @@ export async function applyResources(store: ResourceStore, request: ApiRequest):
       ? conflict(instance, 'the same resource appears more than once', checked.violations)
       : invalidResource(instance, checked.violations);
   }
-  return { status: 200, body: { items: await commitWithRetry(store, checked.entries) } };
+  const applied = await commitWithRetry(store, checked.entries);
+  if ('violations' in applied) return invalidResource(instance, applied.violations);
+  return { status: 200, body: { items: applied.items } };
 }
 
 /** Prefix of the duplicate-resource message, also used to answer 409 for a pure name clash. */
@@ -151,7 +153,7 @@ async function missingMeshes(store: ResourceStore, entries: readonly Entry[]): P
 }
 
 /** Plan and commit; a concurrent change to one of the resources makes the plan stale, so replan. */
-async function commitWithRetry(store: ResourceStore, entries: readonly Entry[]): Promise<AppliedItem[]> {
+async function commitWithRetry(store: ResourceStore, entries: readonly Entry[]): Promise<Applied> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await planAndCommit(store, entries);
@@ -161,32 +163,38 @@ async function commitWithRetry(store: ResourceStore, entries: readonly Entry[]):
   }
 }
 
+/** What a batch did, or the transitions its kinds forbid (nothing is written then). */
+type Applied = { readonly items: AppliedItem[] } | { readonly violations: Violation[] };
+
 /**
  * Read each resource, skip the unchanged ones, and commit the rest conditioned on what was read
  * (so `created`/`updated` in the answer are exact). Meshes go first; the rest keep document order.
  */
-async function planAndCommit(store: ResourceStore, entries: readonly Entry[]): Promise<AppliedItem[]> {
+async function planAndCommit(store: ResourceStore, entries: readonly Entry[]): Promise<Applied> {
   const ordered = [...entries].sort((a, b) => meshFirst(a) - meshFirst(b));
   const results = new Map<Entry, { result: ApplyResult; version: string }>();
   const ops: WriteOp[] = [];
   const opEntries: Entry[] = [];
+  const forbidden: Violation[] = [];
   for (const e of ordered) {
     const existing: StoredResource | undefined = await store.get(keyOf(e.input));
     if (existing && sameContent(existing, e.input)) {
       results.set(e, { result: 'unchanged', version: existing.version });
       continue;
     }
+    if (existing) forbidden.push(...updateViolations(e.input.kind, existing.spec as never, e.input.spec as never).map((v) => at(e.index, v)));
     const options = existing ? { expectedVersion: existing.version } : { mustCreate: true };
     ops.push({ op: 'put', resource: e.input, options });
     opEntries.push(e);
     results.set(e, { result: existing ? 'updated' : 'created', version: '' });
   }
+  if (forbidden.length > 0) return { violations: forbidden };
   const stored = ops.length > 0 ? await store.commit(ops) : [];
   opEntries.forEach((e, i) => {
     const r = results.get(e);
     if (r) r.version = stored[i]?.version ?? '';
   });
-  return entries.map((e) => item(e.input, results.get(e) ?? { result: 'unchanged', version: '' }));
+  return { items: entries.map((e) => item(e.input, results.get(e) ?? { result: 'unchanged', version: '' })) };
 }
 
 /** Sort rank: Meshes before everything else. */

@@ -3,7 +3,7 @@
 // name/mesh/type that disagrees with the URL, and a missing mesh all appear in one 400.
 import { parseResourceDocument, type ParsedResource } from '../api/resource-document.js';
 import type { Result, Violation } from '../api/violation.js';
-import type { ResourceKind } from '../api/resource-kinds.js';
+import { updateViolations, type ResourceKind } from '../api/resource-kinds.js';
 import type { ResourceInput, ResourceKey } from '../core/resource.js';
 import { ConflictError, type ResourceStore } from '../core/store.js';
 import { bodyFormat, parseSingleDocument } from './body.js';
@@ -61,6 +61,8 @@ async function write(
     const existing = await store.get(keyOf(input));
     const refused = checkIfMatch(instance, ifMatch, existing);
     if (refused) return refused;
+    const forbidden = existing ? updateViolations(input.kind, existing.spec as never, input.spec as never) : [];
+    if (forbidden.length > 0) return invalidResource(instance, forbidden);
     if (existing && sameContent(existing, input)) {
       return { status: 200, headers: versionHeaders(existing.version), body: disclose(existing, false) };
     }

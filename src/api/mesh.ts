@@ -3,7 +3,6 @@
 // while unknown top-level fields are still rejected.
 
 import { bool, enumeration, field, freeform, listOf, object, text, type ObjectSchema } from './schema.js';
-import type { Violation } from './violation.js';
 
 /** The builtin or provided CA backend of a mesh (gateway.md §1.5). */
 export interface MeshMtlsBackend {
@@ -85,13 +84,3 @@ export const MESH_SPEC_SCHEMA: ObjectSchema = object('A mesh: the unit of isolat
   meshServices: field(freeform(), 'MeshService generation settings, kept as written.'),
   skipCreatingInitialPolicies: field(listOf(text()), 'Default policies not to create.'),
 });
-
-/** Every violation of a decoded Mesh spec. */
-export function validateMesh(spec: MeshSpec): Violation[] {
-  const mtls = spec.mtls;
-  if (mtls?.enabledBackend === undefined || mtls.enabledBackend === '') return [];
-  const names = (mtls.backends ?? []).map((b) => b.name);
-  return names.includes(mtls.enabledBackend)
-    ? []
-    : [{ field: 'mtls.enabledBackend', message: 'has to be set to one of the backends in the mesh' }];
-}

@@ -169,7 +169,7 @@ function parseKubernetesSecret(doc: Record<string, unknown>): Result<ParsedResou
     if (key !== 'value') violations.push({ field: keyPath('data', key), message: `unknown key ${JSON.stringify(key)}; Kuma reads only "value"` });
   }
   // A Secret of an unknown type still gets its content checked, as a mesh Secret's.
-  const parsed = parseSpec((descriptor ?? SECRET).kind, { data: data['value'] });
+  const parsed = parseSpec((descriptor ?? SECRET).kind, { data: data['value'] }, { name, mesh });
   if (!parsed.ok) violations.push(...parsed.violations.map((v) => ({ ...v, field: v.field.replace(/^data/, 'data.value') })));
   if (!parsed.ok || violations.length > 0 || !descriptor) return fail(violations);
   return ok({ kind: descriptor.kind, name, mesh, labels, spec: parsed.value } as ParsedResource);
@@ -218,7 +218,7 @@ function kubernetesMesh(value: unknown, labels: Readonly<Record<string, string>>
 // wrong so one round trip shows every problem.
 function finish(header: Header, spec: unknown, violations: Violation[]): Result<ParsedResource> {
   if (header.kind === undefined) return fail(violations);
-  const parsed = parseSpec(header.kind, spec);
+  const parsed = parseSpec(header.kind, spec, { name: header.name, mesh: header.mesh });
   if (!parsed.ok) return fail([...violations, ...parsed.violations]);
   if (violations.length > 0) return fail(violations);
   const { kind, name, mesh, labels } = header;

@@ -3,7 +3,7 @@
 // Also parseSpec: decode with a kind's schema, then validate whatever decoded.
 
 import { isWithin } from './field-path.js';
-import type { ResourceKindDescriptor, SecretForm } from './kinds/descriptor.js';
+import type { ResourceKindDescriptor, SecretForm, SpecContext } from './kinds/descriptor.js';
 import { DATAPLANE } from './kinds/dataplane.js';
 import { GLOBAL_SECRET } from './kinds/global-secret.js';
 import { MESH } from './kinds/mesh.js';
@@ -67,12 +67,21 @@ export type SecretFormKind = ResourceKind & { readonly kubernetes: SecretForm };
 /** The stored kinds kept as core/v1 Secrets, in list order. */
 export const SECRET_FORM_KINDS: readonly SecretFormKind[] = RESOURCE_KINDS.filter((d): d is SecretFormKind => d.kubernetes.form === 'secret');
 
+/** The context of a spec checked on its own, without a resource around it. */
+const UNNAMED: SpecContext = { name: '', mesh: '' };
+
+/** Violations of replacing a stored spec of `kind` by `next` (the kind's transition rules). */
+export function updateViolations<K extends ResourceKindName>(kind: K, previous: SpecByKind[K], next: SpecByKind[K]): Violation[] {
+  const descriptor: ResourceKindDescriptor<K, never> = kindDescriptor(kind);
+  return descriptor.validateUpdate?.(previous as never, next as never) ?? [];
+}
+
 /** Decodes and validates a spec of a known kind; every violation is collected, none thrown. */
-export function parseSpec<K extends ResourceKindName>(kind: K, raw: unknown): Result<SpecByKind[K]> {
+export function parseSpec<K extends ResourceKindName>(kind: K, raw: unknown, context: SpecContext = UNNAMED): Result<SpecByKind[K]> {
   const descriptor: ResourceKindDescriptor<K, never> = kindDescriptor(kind);
   const decoded = decode(descriptor.schema, raw);
   const spec = decoded.value as SpecByKind[K];
-  const semantic = descriptor.validate(spec as never);
+  const semantic = descriptor.validate(spec as never, context);
   const violations = [...decoded.violations, ...withoutShadowed(semantic, decoded.violations)];
   return violations.length === 0 ? ok(spec) : fail(violations);
 }

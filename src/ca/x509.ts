@@ -26,9 +26,12 @@ export interface KeyPair {
 const RSA_BITS = 2048;
 const generateKeyPairAsync = promisify(generateKeyPairCb);
 
-/** A new RSA 2048 key pair, generated off the event loop (the control plane is serving meanwhile). */
-export async function newKeyPair(): Promise<KeyPair> {
-  const { privateKey, publicKey } = await generateKeyPairAsync('rsa', { modulusLength: RSA_BITS });
+/**
+ * A new RSA key pair (2048 bits unless told), generated on libuv's thread pool, off the event
+ * loop: the control plane keeps serving meanwhile.
+ */
+export async function newKeyPair(bits: number = RSA_BITS): Promise<KeyPair> {
+  const { privateKey, publicKey } = await generateKeyPairAsync('rsa', { modulusLength: bits });
   return toKeyPair(privateKey, publicKey);
 }
 

@@ -70,6 +70,13 @@ export interface SecretForm {
   readonly secretType: string;
 }
 
+/** What a spec's semantic checks may know besides the spec: the resource's own name and mesh. */
+export interface SpecContext {
+  /** The resource's name; '' when unknown (a bare spec checked on its own). */
+  readonly name: string;
+  readonly mesh: string;
+}
+
 /** Facts about one kind Portico stores, declared as data (Kuma's resource-type descriptors). */
 export interface ResourceKindDescriptor<K extends string = string, S = unknown> {
   /** Name as written in `type:` (universal) or `kind:` (Kubernetes): `MeshGateway`. */
@@ -94,7 +101,12 @@ export interface ResourceKindDescriptor<K extends string = string, S = unknown> 
   /** Spec schema: the single source for decoding and for the generated CRD. */
   readonly schema: ObjectSchema;
   /** Semantic checks of a decoded spec: every violation, none thrown. */
-  readonly validate: (spec: S) => Violation[];
+  readonly validate: (spec: S, context: SpecContext) => Violation[];
+  /**
+   * Checks of replacing a stored spec by a new one (both already valid), where a kind forbids
+   * some transitions (a Mesh's CA while mTLS is on). Run by every write path that updates.
+   */
+  readonly validateUpdate?: (previous: S, next: S) => Violation[];
   /**
    * Observed state Portico computes for the kind (conditions). Universal mode serves it at
    * `.../{plural}/{name}/status`; Kubernetes mode writes it into the status subresource.

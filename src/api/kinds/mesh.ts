@@ -1,5 +1,6 @@
 // Mesh: the unit of isolation and identity; every mesh-scoped resource lives in one.
-import { MESH_SPEC_SCHEMA, validateMesh } from '../mesh.js';
+import { MESH_SPEC_SCHEMA } from '../mesh.js';
+import { validateMesh, validateMeshUpdate } from '../mesh-validate.js';
 import { AGE_PRINTER_COLUMN, at, text } from './columns.js';
 import { defineResourceKind } from './descriptor.js';
 
@@ -13,6 +14,7 @@ export const MESH = defineResourceKind({
   confidential: false,
   schema: MESH_SPEC_SCHEMA,
   validate: validateMesh,
+  validateUpdate: validateMeshUpdate,
   kubernetes: {
     form: 'crd',
     scope: 'Cluster',

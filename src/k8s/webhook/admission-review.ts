@@ -27,6 +27,8 @@ export interface AdmissionRequest {
   readonly namespace?: string;
   /** The object after the operation; absent on DELETE. */
   readonly object?: Readonly<Record<string, unknown>>;
+  /** The object before an UPDATE: some kinds forbid some transitions (a Mesh's CA). */
+  readonly oldObject?: Readonly<Record<string, unknown>>;
 }
 
 /** The webhook's decision about one request. */
@@ -93,6 +95,7 @@ export function decodeAdmissionReview(body: unknown): { ok: true; request: Admis
       ...optionalString('name', request['name']),
       ...optionalString('namespace', request['namespace']),
       ...(isRecord(object) ? { object } : {}),
+      ...(operation === 'UPDATE' && isRecord(request['oldObject']) ? { oldObject: request['oldObject'] } : {}),
     },
   };
 }

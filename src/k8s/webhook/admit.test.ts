@@ -47,6 +47,19 @@ describe('admit', () => {
     });
   });
 
+  it("refuses an update switching a Mesh's CA while mTLS stays on", () => {
+    const mesh = (enabledBackend: string) => ({
+      apiVersion: 'kuma.io/v1alpha1',
+      kind: 'Mesh',
+      metadata: serverMetadata('default'),
+      spec: { mtls: { enabledBackend, backends: [{ name: enabledBackend || 'ca-2', type: 'builtin' }] } },
+    });
+    const message = 'mtls.enabledBackend: Changing CA when mTLS is enabled is forbidden. Disable mTLS first and then change the CA';
+    expect(admit(requestOf(KINDS.mesh, mesh('ca-2'), { operation: 'UPDATE', oldObject: mesh('ca-1') }), 'zone')).toMatchObject({ allowed: false, code: 422, message });
+    expect(admit(requestOf(KINDS.mesh, mesh(''), { operation: 'UPDATE', oldObject: mesh('ca-1') }), 'zone')).toEqual({ allowed: true });
+    expect(admit(requestOf(KINDS.mesh, mesh('ca-2'), { operation: 'UPDATE', oldObject: mesh('') }), 'zone')).toEqual({ allowed: true });
+  });
+
   it('validates MeshGatewayInstance updates in every mode and forbids creation only on global', () => {
     for (const mode of ['zone', 'standalone', 'global'] as const) {
       expect(admit(requestOf(KINDS.meshGatewayInstance, INVALID_INSTANCE, { operation: 'UPDATE' }), mode)).toMatchObject({

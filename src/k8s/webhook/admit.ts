@@ -5,7 +5,8 @@
 import type { KubernetesOnlyKindDescriptor } from '../../api/kinds/descriptor.js';
 import { MESH_GATEWAY_INSTANCE } from '../../api/kinds/mesh-gateway-instance.js';
 import { KUBERNETES_SECRET_KIND } from '../../api/resource-document.js';
-import { KUBERNETES_ONLY_KINDS } from '../../api/resource-kinds.js';
+import { KUBERNETES_ONLY_KINDS, updateViolations } from '../../api/resource-kinds.js';
+import type { StoredResource } from '../../core/resource.js';
 import type { Violation } from '../../api/violation.js';
 import { CRD_GROUP, CRD_VERSION } from '../crds.js';
 import { DEFAULT_SYSTEM_NAMESPACE, kindLocations, toStoredResource, type KindLocation, type KumaObject } from '../store/kuma-objects.js';
@@ -47,7 +48,18 @@ export function admit(request: AdmissionRequest, mode: ControlPlaneMode): Admiss
   // tokens, ...): the webhook configuration should not send it, and it is not ours to refuse.
   if (location === undefined) return ALLOWED;
   const stored = toStoredResource(location, object as KumaObject);
-  return stored.ok ? ALLOWED : verdictOf(stored.violations);
+  if (!stored.ok) return verdictOf(stored.violations);
+  return verdictOf(transitionViolations(location, request.oldObject, stored.value));
+}
+
+/**
+ * The kind's rules on replacing the old object by the new one; none when the old object is absent
+ * or no longer valid (an object stored before a check existed may still be fixed).
+ */
+function transitionViolations(location: KindLocation, oldObject: Readonly<Record<string, unknown>> | undefined, next: StoredResource): readonly Violation[] {
+  if (oldObject === undefined) return [];
+  const previous = toStoredResource(location, oldObject as KumaObject);
+  return previous.ok ? updateViolations(next.kind, previous.value.spec as never, next.spec as never) : [];
 }
 
 // Spec paths stay relative to spec, as the REST API reports them (gateway.md §4.1).

@@ -29,6 +29,8 @@ export interface ReviewOptions {
   readonly uid?: string;
   readonly namespace?: string;
   readonly subResource?: string;
+  /** The object before an UPDATE (default: the object itself). */
+  readonly oldObject?: Obj;
 }
 
 /** An AdmissionReview for `object` of `kind`; on DELETE the object moves to oldObject. */
@@ -53,7 +55,7 @@ export function admissionReview(kind: ReviewedKind, object: Obj, options: Review
       operation,
       userInfo: { username: 'kubernetes-admin', uid: 'aws-iam-authenticator:123', groups: ['system:masters', 'system:authenticated'] },
       object: operation === 'DELETE' ? null : object,
-      oldObject: operation === 'CREATE' ? null : object,
+      oldObject: operation === 'CREATE' ? null : (options.oldObject ?? object),
       dryRun: false,
       options: { apiVersion: 'meta.k8s.io/v1', kind: optionsKind },
     },
