@@ -11,6 +11,7 @@ import { bodyFormat, parseDocuments, parseSingleDocument, type BodyDocument } fr
 import { conflict, invalidResource, unsupportedMediaType, type ApiResponse } from './problem.js';
 import { keyOf, meshKey, sameContent, toInput } from './resource-form.js';
 import type { ApiRequest } from './resources.js';
+import { NO_COMPANIONS, type WriteCompanions } from './write-companions.js';
 
 /** Most documents one apply may carry (robustness design rule 7: bounded names per request). */
 export const MAX_APPLY_ITEMS = 1000;
@@ -37,7 +38,7 @@ interface Entry {
 }
 
 /** Handle POST /apply. */
-export async function applyResources(store: ResourceStore, request: ApiRequest): Promise<ApiResponse> {
+export async function applyResources(store: ResourceStore, request: ApiRequest, companions: WriteCompanions = NO_COMPANIONS): Promise<ApiResponse> {
   const instance = request.url.pathname;
   const contentType = request.headers['content-type'];
   const format = bodyFormat(contentType);
@@ -51,7 +52,7 @@ export async function applyResources(store: ResourceStore, request: ApiRequest):
       ? conflict(instance, 'the same resource appears more than once', checked.violations)
       : invalidResource(instance, checked.violations);
   }
-  const applied = await commitWithRetry(store, checked.entries);
+  const applied = await commitWithRetry(store, checked.entries, companions);
   if ('violations' in applied) return invalidResource(instance, applied.violations);
   return { status: 200, body: { items: applied.items } };
 }
@@ -153,10 +154,10 @@ async function missingMeshes(store: ResourceStore, entries: readonly Entry[]): P
 }
 
 /** Plan and commit; a concurrent change to one of the resources makes the plan stale, so replan. */
-async function commitWithRetry(store: ResourceStore, entries: readonly Entry[]): Promise<Applied> {
+async function commitWithRetry(store: ResourceStore, entries: readonly Entry[], companions: WriteCompanions): Promise<Applied> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await planAndCommit(store, entries);
+      return await planAndCommit(store, entries, companions);
     } catch (err) {
       if (!(err instanceof ConflictError) || attempt >= COMMIT_ATTEMPTS) throw err;
     }
@@ -170,7 +171,7 @@ type Applied = { readonly items: AppliedItem[] } | { readonly violations: Violat
  * Read each resource, skip the unchanged ones, and commit the rest conditioned on what was read
  * (so `created`/`updated` in the answer are exact). Meshes go first; the rest keep document order.
  */
-async function planAndCommit(store: ResourceStore, entries: readonly Entry[]): Promise<Applied> {
+async function planAndCommit(store: ResourceStore, entries: readonly Entry[], companions: WriteCompanions): Promise<Applied> {
   const ordered = [...entries].sort((a, b) => meshFirst(a) - meshFirst(b));
   const results = new Map<Entry, { result: ApplyResult; version: string }>();
   const ops: WriteOp[] = [];
@@ -189,7 +190,10 @@ async function planAndCommit(store: ResourceStore, entries: readonly Entry[]): P
     results.set(e, { result: existing ? 'updated' : 'created', version: '' });
   }
   if (forbidden.length > 0) return { violations: forbidden };
-  const stored = ops.length > 0 ? await store.commit(ops) : [];
+  // Companions go last: `stored` is indexed by the entries' ops.
+  const extra: WriteOp[] = [];
+  for (const e of opEntries) extra.push(...(await companions(e.input)));
+  const stored = ops.length > 0 ? await store.commit([...ops, ...extra]) : [];
   opEntries.forEach((e, i) => {
     const r = results.get(e);
     if (r) r.version = stored[i]?.version ?? '';

@@ -4,7 +4,8 @@
 import { parseResourceDocument, type ParsedResource } from '../api/resource-document.js';
 import type { Result, Violation } from '../api/violation.js';
 import { updateViolations, type ResourceKind } from '../api/resource-kinds.js';
-import type { ResourceInput, ResourceKey } from '../core/resource.js';
+import type { ResourceInput, ResourceKey, StoredResource } from '../core/resource.js';
+import { NO_COMPANIONS, type WriteCompanions } from './write-companions.js';
 import { ConflictError, type ResourceStore } from '../core/store.js';
 import { bodyFormat, parseSingleDocument } from './body.js';
 import { invalidResource, unsupportedMediaType, type ApiResponse } from './problem.js';
@@ -28,6 +29,7 @@ export async function putResource(
   request: ApiRequest,
   type: ResourceKind,
   key: ResourceKey,
+  companions: WriteCompanions = NO_COMPANIONS,
 ): Promise<ApiResponse> {
   const instance = request.url.pathname;
   const contentType = request.headers['content-type'];
@@ -42,7 +44,7 @@ export async function putResource(
     ...(type.scope === 'mesh' ? await missingMesh(store, key.mesh, 'mesh') : []),
   ];
   if (!parsed.ok || violations.length > 0) return invalidResource(instance, dedupe(violations));
-  return write(store, instance, toInput(parsed.value), parseIfMatch(request));
+  return write(store, instance, toInput(parsed.value), parseIfMatch(request), companions);
 }
 
 /**
@@ -56,6 +58,7 @@ async function write(
   instance: string,
   input: ResourceInput,
   ifMatch: IfMatch | undefined,
+  companions: WriteCompanions,
 ): Promise<ApiResponse> {
   for (let attempt = 1; ; attempt++) {
     const existing = await store.get(keyOf(input));
@@ -68,7 +71,9 @@ async function write(
     }
     try {
       const options = existing ? { expectedVersion: existing.version } : { mustCreate: true };
-      const stored = await store.put(input, options);
+      const extra = await companions(input);
+      const stored =
+        extra.length === 0 ? await store.put(input, options) : ((await store.commit([{ op: 'put', resource: input, options }, ...extra])) as [StoredResource])[0];
       return { status: existing ? 200 : 201, headers: versionHeaders(stored.version), body: disclose(stored, false) };
     } catch (err) {
       if (!(err instanceof ConflictError) || ifMatch !== undefined || attempt >= WRITE_ATTEMPTS) throw err;

@@ -2,6 +2,7 @@
 // (version headers, If-Match). Handlers return responses; store errors propagate to the router,
 // which maps ConflictError to 409 and StoreUnavailableError to 503 in one place.
 import type { Violation } from '../api/violation.js';
+import { isBuiltinCaSecret } from '../api/mesh-validate.js';
 import { RESOURCE_KINDS } from '../api/resource-kinds.js';
 import type { Kind, ResourceKey, StoredResource } from '../core/resource.js';
 import type { ResourceStore, WriteOptions } from '../core/store.js';
@@ -94,12 +95,29 @@ export async function deleteResource(
   key: ResourceKey,
 ): Promise<ApiResponse> {
   const instance = request.url.pathname;
-  if (key.kind === 'Mesh') {
-    const blockers = await meshUsers(store, key.name);
-    if (blockers.length > 0) return badRequest(instance, 'mesh is in use', blockers);
-  }
+  if (key.kind === 'Mesh') return deleteMesh(store, request, key);
   const deleted = await store.delete(key, ifMatchOptions(parseIfMatch(request)));
   return deleted ? { status: 200, body: {} } : notFound(instance);
+}
+
+/**
+ * A Mesh goes only when nothing of the user's is left in it; its builtin CA Secrets, which the
+ * control plane created with it, go in the same commit (Kuma deletes them through the owner
+ * reference, mesh.md §1.3).
+ */
+async function deleteMesh(store: ResourceStore, request: ApiRequest, key: ResourceKey): Promise<ApiResponse> {
+  const instance = request.url.pathname;
+  const blockers = await meshUsers(store, key.name);
+  if (blockers.length > 0) return badRequest(instance, 'mesh is in use', blockers);
+  const mesh = await store.get(key);
+  if (!mesh) return notFound(instance);
+  const owned = (await store.list('Secret', { mesh: key.name })).filter((s) => isBuiltinCaSecret(key.name, s.name));
+  const ifMatch = parseIfMatch(request);
+  await store.commit([
+    { op: 'delete', key, options: ifMatch && !ifMatch.any ? { expectedVersion: ifMatch.version } : { expectedVersion: mesh.version } },
+    ...owned.map((s) => ({ op: 'delete' as const, key: { kind: s.kind, mesh: s.mesh, name: s.name }, options: { expectedVersion: s.version } })),
+  ]);
+  return { status: 200, body: {} };
 }
 
 /** 400 `mesh not found` violations when a mesh-scoped resource names a missing mesh. */
@@ -111,7 +129,7 @@ export async function missingMesh(store: ResourceStore, mesh: string, field: str
 async function meshUsers(store: ResourceStore, mesh: string): Promise<Violation[]> {
   const violations: Violation[] = [];
   for (const type of RESOURCE_KINDS.filter((t) => t.scope === 'mesh')) {
-    const names = (await store.list(type.kind, { mesh })).map((r) => r.name);
+    const names = (await store.list(type.kind, { mesh })).map((r) => r.name).filter((n) => !(type.kind === 'Secret' && isBuiltinCaSecret(mesh, n)));
     if (names.length === 0) continue;
     const shown = names.slice(0, MAX_NAMED_BLOCKERS).join(', ');
     const more = names.length > MAX_NAMED_BLOCKERS ? ` and ${names.length - MAX_NAMED_BLOCKERS} more` : '';

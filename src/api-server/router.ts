@@ -9,6 +9,7 @@ import { ConflictError, StoreUnavailableError, type ResourceStore } from '../cor
 import type { UserTokens } from '../tokens/user-token.js';
 import { decideAccess, DEFAULT_AUTH, type AuthSettings } from './access.js';
 import { applyResources } from './apply.js';
+import { NO_COMPANIONS, type WriteCompanions } from './write-companions.js';
 import { type ApiResponse, conflict, internalError, methodNotAllowed, notFound, problem, unavailable } from './problem.js';
 import { putResource } from './put-resource.js';
 import { deleteResource, getResource, listResources, type ApiRequest } from './resources.js';
@@ -37,6 +38,8 @@ export interface RouterOptions {
   readonly auth?: AuthSettings;
   /** Issues user tokens on POST /tokens/user and validates bearer tokens (unless `auth` has a validator). */
   readonly userTokens?: UserTokens;
+  /** Resources a write brings along in the same commit (a Mesh's builtin CA); none by default. */
+  readonly companions?: WriteCompanions;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -76,13 +79,14 @@ export function createRouter(options: RouterOptions): Router {
 /** Every route in matching order: the runtime's, the router's own, then the resource API. */
 function routeTable(options: RouterOptions): Route[] {
   const { store } = options;
+  const companions = options.companions ?? NO_COMPANIONS;
   return [
     ...(options.extraRoutes ?? []),
     { method: 'GET', path: '/', access: 'public', handler: async () => ({ status: 200, body: rootInfo(options.version) }) },
     { method: 'GET', path: '/ready', access: 'public', handler: async () => readiness(options.isReady()) },
-    { method: 'POST', path: '/apply', access: 'admin', resourceWrite: true, handler: (request) => applyResources(store, request) },
+    { method: 'POST', path: '/apply', access: 'admin', resourceWrite: true, handler: (request) => applyResources(store, request, companions) },
     ...(options.userTokens ? [userTokenRoute(options.userTokens, options.auth?.now)] : []),
-    ...RESOURCE_KINDS.flatMap((type) => resourceRoutes(store, type)),
+    ...RESOURCE_KINDS.flatMap((type) => resourceRoutes(store, type, companions)),
   ];
 }
 
@@ -91,7 +95,7 @@ function routeTable(options: RouterOptions): Route[] {
  * (Secret, GlobalSecret), which are admin resources as in Kuma: even their metadata is admin-only.
  * Writes are admin-only.
  */
-function resourceRoutes(store: ResourceStore, type: ResourceKind): Route[] {
+function resourceRoutes(store: ResourceStore, type: ResourceKind, companions: WriteCompanions): Route[] {
   const read: Access = type.confidential ? 'admin' : 'authenticated';
   const item = type.scope === 'global' ? `/${type.plural}/{name}` : `/meshes/{mesh}/${type.plural}/{name}`;
   // A global kind is keyed with mesh = name.
@@ -103,7 +107,7 @@ function resourceRoutes(store: ResourceStore, type: ResourceKind): Route[] {
       ? [{ method: 'GET', path: `/meshes/{mesh}/${type.plural}`, access: read, handler: (r, p) => listResources(store, r, type.kind, p['mesh']) } satisfies Route]
       : []),
     { method: 'GET', path: item, access: read, handler: (r, p) => getResource(store, r, key(p)) },
-    { method: 'PUT', path: item, access: 'admin', resourceWrite: true, handler: (r, p) => putResource(store, r, type, key(p)) },
+    { method: 'PUT', path: item, access: 'admin', resourceWrite: true, handler: (r, p) => putResource(store, r, type, key(p), companions) },
     { method: 'DELETE', path: item, access: 'admin', resourceWrite: true, handler: (r, p) => deleteResource(store, r, key(p)) },
   ];
 }

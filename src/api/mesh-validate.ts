@@ -29,6 +29,11 @@ export function builtinCaKeySecretName(mesh: string, backend: string): string {
   return `${mesh}.ca-builtin-key-${backend}`;
 }
 
+/** Whether a Secret of `mesh` is one of its builtin CAs' (created with the Mesh, deleted with it). */
+export function isBuiltinCaSecret(mesh: string, secret: string): boolean {
+  return secret.startsWith(`${mesh}.ca-builtin-cert-`) || secret.startsWith(`${mesh}.ca-builtin-key-`);
+}
+
 /** The enabled backend of a mesh, when mTLS is on (a non-empty `enabledBackend` naming one). */
 export function enabledMtlsBackend(spec: MeshSpec): MeshMtlsBackend | undefined {
   const name = spec.mtls?.enabledBackend;

@@ -28,6 +28,7 @@ import { resolveDataplane } from './dataplane-registration.js';
 import { runtimeApiRoutes } from './api-routes.js';
 import { readinessRoute } from './readiness-route.js';
 import type { LeaderElection } from '../k8s/leader-election.js';
+import { meshCaCompanions, MeshCaReconciler } from './mesh-ca-secrets.js';
 import type { WatcherHealth } from '../k8s/watch/resource-watcher.js';
 import { cacheDelivery, ResourceStatuses } from './resource-status.js';
 import { Debouncer } from './debounce.js';
@@ -309,7 +310,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     ],
     ...(config.store === 'kubernetes'
       ? { readOnly: 'the REST API is read-only in Kubernetes mode: change resources with kubectl (they are validated by the admission webhook)' }
-      : {}),
+      : { companions: meshCaCompanions(store) }),
   });
   const apiPort = await api.listen(config.apiPort, config.apiHost);
   cleanups.push(() => api.close());
@@ -353,6 +354,13 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     ...(config.tls.xdsPlaintext ? {} : { tls: tls.serving }),
   });
   cleanups.push(() => dataplanePort.close());
+
+  // Builtin CAs of Meshes written without the REST API (a store from before, another replica's
+  // lost race) are created here; in Kubernetes mode the control plane may not write Secrets yet.
+  if (config.store !== 'kubernetes') {
+    const stopCas = await new MeshCaReconciler(store, logger.child({ component: 'mesh-ca' })).start();
+    cleanups.push(stopCas);
+  }
 
   // Design rule 10: nothing is answered before the first full load has produced snapshots.
   loop.request();
