@@ -2,6 +2,7 @@
 // normalised, validated resources (src/api shapes) and are never mutated.
 import type { ResourceKey, StoredResource } from '../core/resource.js';
 import type { Gateway } from '../ir/gateway.js';
+import type { MeshCa } from '../mesh/mesh-ca-source.js';
 
 /** Everything one gateway dataplane's configuration is derived from; all of one mesh. */
 export interface GatewayInput {
@@ -22,6 +23,16 @@ export interface GatewayInput {
    * failure is passed as `error` and fails generation with that cause (§4.6).
    */
   readonly files: ReadonlyMap<string, CertificateFile>;
+  /**
+   * The CA of every mesh with mTLS on, by mesh name (mesh/mesh-ca-source.ts): the own mesh's when
+   * its mTLS is on, every other's for cross-mesh listeners (`mesh_ca:secret:all`).
+   */
+  readonly meshCas?: ReadonlyMap<string, MeshCa>;
+  /**
+   * PERMISSIVE meshes: services every Dataplane of which holds a certificate of the enabled
+   * backend (mesh.md §4.6 "TLS readiness"); clusters of other services stay plaintext.
+   */
+  readonly tlsReadyServices?: ReadonlySet<string>;
 }
 
 /** A certificate file's text, or why it could not be read (e.g. the errno message). */

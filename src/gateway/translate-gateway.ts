@@ -9,6 +9,7 @@ import { certificateSources } from './certificate-sources.js';
 import { ClusterRegistry } from './clusters.js';
 import { collapseListeners, type CollapsedPort } from './collapse-listeners.js';
 import { indexEndpoints } from './endpoints.js';
+import { gatewayMtls } from './gateway-mtls.js';
 import { ProblemLog, type GatewayInput, type GatewayTranslation } from './gateway-input.js';
 import { CertificateRegistry } from './group-tls.js';
 import type { PortContext } from './port-context.js';
@@ -45,18 +46,23 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
   const listeners = ports
     .filter((port) => portGeneratable(port, input.mesh, ctx))
     .map((port) => translatePort(port, routes, ctx));
-  if (failed) return { failed: true, problems: problems.problems() };
+  // §1.5, §2.17: the identity and CAs of an mTLS mesh; without its CA nothing is generated.
+  const mtls = gatewayMtls(input, listeners.some((l) => l.crossMesh));
+  if (!mtls.ok) ctx.fail(mtls.message);
+  if (failed || !mtls.ok) return { failed: true, problems: problems.problems() };
   // §2.15: endpoints of the referenced services only, indexed once.
   const endpoints = indexEndpoints(input.dataplanes, mesh, clusters.services());
+  const meshClusters = clusters.clusters(endpoints);
   const gateway: Gateway = {
     mesh,
     gateway: selected.name,
     service: proxyTags[SERVICE_TAG] ?? '',
     proxyTags: canonicalTags(proxyTags),
     listeners,
-    clusters: clusters.clusters(endpoints),
+    clusters: mtls.upstream ? meshClusters.map(mtls.upstream) : meshClusters,
     // §2.11: one RTDS key per port with a positive limit, whatever its protocol.
     connectionLimits: connectionLimits(ports),
+    ...(mtls.mtls ? { mtls: mtls.mtls } : {}),
   };
   return { gateway, problems: problems.problems() };
 }

@@ -21,6 +21,40 @@ export interface Gateway {
   readonly clusters: readonly Cluster[];
   /** Connection limits by listener name (RTDS layer `gateway.listeners`); empty when none. */
   readonly connectionLimits: Readonly<Record<string, number>>;
+  /** Mesh mTLS (gateway.md §1.5, mesh.md §6); absent when the mesh has mTLS off. */
+  readonly mtls?: GatewayMtls;
+}
+
+/** A CA trust bundle delivered as an SDS validation-context secret. */
+export interface CaBundle {
+  /** `mesh_ca:secret:<mesh>` or `mesh_ca:secret:all`. */
+  readonly secretName: string;
+  /** PEM certificates, each ending in a newline. */
+  readonly pem: string;
+}
+
+/** What mesh mTLS gives a gateway identity. */
+export interface GatewayMtls {
+  /**
+   * SDS name of the proxy's own certificate, `identity_cert:secret:<mesh>`. Every replica has its
+   * own certificate and key, so the secret itself is not part of the IR: generation adds it per
+   * proxy.
+   */
+  readonly identitySecret: string;
+  /** Every CA bundle the gateway's TLS contexts validate with, ascending secret name. */
+  readonly caBundles: readonly CaBundle[];
+}
+
+/** Upstream mTLS of a mesh cluster (gateway.md §2.15). */
+export interface UpstreamTls {
+  /** `<service>{k=v,...,mesh=<mesh>}`. */
+  readonly sni: string;
+  /** The exact SPIFFE ID the upstream must present: `spiffe://<mesh>/<service>`. */
+  readonly san: string;
+  /** The CA bundle secret the upstream's certificate is validated with. */
+  readonly caSecret: string;
+  /** The proxy's own certificate secret. */
+  readonly identitySecret: string;
 }
 
 /** Listener protocol after collapsing a port. */
@@ -192,4 +226,6 @@ export interface Cluster {
   readonly protocol: UpstreamProtocol;
   /** Sorted by (address, port). May be empty. */
   readonly endpoints: readonly Endpoint[];
+  /** Present when the cluster speaks mesh mTLS to its upstream. */
+  readonly upstreamTls?: UpstreamTls;
 }

@@ -49,6 +49,11 @@ export function meshCaSecretName(mesh: string): string {
   return `mesh_ca:secret:${mesh}`;
 }
 
+/** The SPIFFE ID of a service, `spiffe://<mesh>/<service>`: what an upstream must present (mesh.md §2.3). */
+export function serviceSpiffeId(mesh: string, service: string): string {
+  return `spiffe://${mesh}/${service}`;
+}
+
 /**
  * Cluster name of a destination seen from one listener (gateway.md §2.15): `<service>-<h>`, h being
  * the first 8 bytes (hex) of SHA-256 over `key+value` of the destination tags, then of the

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kind, StoredResource } from '../../core/resource.js';
+import { resolveMeshCa, type MeshCa } from '../../mesh/mesh-ca-source.js';
 import type { CertificateFile, GatewayInput } from '../gateway-input.js';
 
 /** A resource as written in a test: universal form plus optional `creationTime`. */
@@ -25,6 +26,8 @@ export interface RawCase {
   readonly resources: readonly RawResource[];
   /** Certificate files by path, as the runtime would have read them. */
   readonly files?: Readonly<Record<string, RawFile>>;
+  /** PERMISSIVE meshes: the services whose every Dataplane holds a mesh certificate. */
+  readonly tlsReadyServices?: readonly string[];
 }
 
 /** Where the PEM fixtures are. */
@@ -169,6 +172,13 @@ export function gatewayInput(raw: RawCase): GatewayInput {
   const mesh = of('Mesh').find((m) => m.name === proxy.mesh);
   if (mesh === undefined) throw new Error(`case has no Mesh named ${proxy.mesh}`);
   const inMesh = <K extends Kind>(kind: K) => of(kind).filter((r) => r.mesh === mesh.name);
+  const files = certificateFiles(raw);
+  // Every mesh of the case with mTLS on, resolved as the engine does (mesh/mesh-ca-source.ts).
+  const meshCas = new Map<string, MeshCa>();
+  for (const m of of('Mesh')) {
+    const ca = resolveMeshCa(m, of('Secret').filter((s) => s.mesh === m.name), files);
+    if (ca) meshCas.set(m.name, ca);
+  }
   return {
     mesh,
     proxy,
@@ -176,6 +186,8 @@ export function gatewayInput(raw: RawCase): GatewayInput {
     routes: inMesh('MeshGatewayRoute'),
     dataplanes: inMesh('Dataplane'),
     secrets: inMesh('Secret'),
-    files: certificateFiles(raw),
+    files,
+    meshCas,
+    tlsReadyServices: new Set(raw.tlsReadyServices ?? []),
   };
 }

@@ -5,6 +5,7 @@ import type * as ir from '../../ir/gateway.js';
 import { durationOf } from '../envoy/duration.js';
 import { anyOf } from '../envoy/type-urls.js';
 import { buildAdsConfigSource } from './config-source.js';
+import { buildUpstreamMeshTls } from './mesh-tls.js';
 
 /** Key of the upstream HTTP options in `typed_extension_protocol_options` (also its type name). */
 export const HTTP_PROTOCOL_OPTIONS_TYPE_NAME = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
@@ -64,5 +65,6 @@ export function buildCluster(cluster: ir.Cluster): object {
     connect_timeout: durationOf(DEFAULT_CONNECT_TIMEOUT_SECONDS),
     per_connection_buffer_limit_bytes: { value: CONNECTION_BUFFER_LIMIT_BYTES },
     ...buildProtocolOptions(cluster.protocol),
+    ...(cluster.upstreamTls ? { transport_socket: buildUpstreamMeshTls(cluster.upstreamTls) } : {}),
   };
 }

@@ -5,7 +5,7 @@
 // has no xDS server to fetch them from; Envoy then parses every certificate and key. Missing Envoy
 // is a failure, never a skip.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { findEnvoyBinary } from '../envoy/envoy-binary.js';
 import { typeUrlOf } from '../envoy/type-urls.js';
 import { verifyResource } from '../envoy/verify.js';
 import { HTTP_CONNECTION_MANAGER_TYPE_NAME } from './http-connection-manager.js';
+import { buildIdentitySecret } from './mesh-tls.js';
 import { buildEnvoyResources, type EnvoyResources } from './translate.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -58,13 +59,26 @@ function inlineEndpoints(cluster: object, assignment: object | undefined): objec
  * `sds_config` Envoy looks the name up in `static_resources.secrets` and fails when it is absent.
  */
 function staticSecretReferences(value: object): object {
-  return JSON.parse(JSON.stringify(value), (key: string, v: unknown) =>
-    key === 'tls_certificate_sds_secret_configs' && Array.isArray(v) ? v.map((c: Obj) => ({ name: c.name })) : v,
-  ) as object;
+  return JSON.parse(JSON.stringify(value), (key: string, v: unknown) => {
+    if (key === 'tls_certificate_sds_secret_configs' && Array.isArray(v)) return v.map((c: Obj) => ({ name: c.name }));
+    if (key === 'validation_context_sds_secret_config') return { name: (v as Obj).name };
+    return v;
+  }) as object;
+}
+
+/**
+ * The proxy's own certificate, which generation adds per proxy (it is not in the IR): any key and
+ * certificate pair lets Envoy load the TLS contexts that name it.
+ */
+function identitySecretOf(gw: ir.Gateway): object[] {
+  if (!gw.mtls) return [];
+  const pem = readFileSync(path.join(HERE, '../../gateway/testdata/pem/example-rsa.pem'), 'utf8');
+  const key = pem.slice(0, pem.indexOf('-----BEGIN CERTIFICATE-----'));
+  return [buildIdentitySecret(gw.mtls.identitySecret, pem.slice(key.length), key)];
 }
 
 /** A static bootstrap holding every resource of one case. */
-function bootstrapOf(res: EnvoyResources): object {
+function bootstrapOf(res: EnvoyResources, extraSecrets: readonly object[] = []): object {
   const routes = new Map(res.routes.map((r) => [r.name, r.resource]));
   const endpoints = new Map(res.endpoints.map((e) => [e.name, e.resource]));
   const runtime = res.runtimes[0]?.resource as Obj | undefined;
@@ -72,8 +86,8 @@ function bootstrapOf(res: EnvoyResources): object {
     node: { id: 'portico-validate', cluster: 'portico-validate' },
     static_resources: {
       listeners: res.listeners.map((l) => staticSecretReferences(inlineRoutes(l.resource, routes))),
-      clusters: res.clusters.map((c) => inlineEndpoints(c.resource, endpoints.get(c.name))),
-      secrets: res.secrets.map((s) => s.resource),
+      clusters: res.clusters.map((c) => staticSecretReferences(inlineEndpoints(c.resource, endpoints.get(c.name)))),
+      secrets: [...res.secrets.map((s) => s.resource), ...extraSecrets],
     },
     layered_runtime: { layers: [{ name: 'gateway.listeners', static_layer: runtime?.layer ?? {} }] },
   };
@@ -104,7 +118,7 @@ describe('Envoy accepts the golden outputs', () => {
   for (const c of goldenCases(path.join(HERE, 'testdata'))) {
     it(c.name, () => {
       const input = c.input as { address: string; ir: ir.Gateway };
-      const run = validate(c.name, bootstrapOf(buildEnvoyResources(input.ir, input.address)));
+      const run = validate(c.name, bootstrapOf(buildEnvoyResources(input.ir, input.address), identitySecretOf(input.ir)));
       expect(run.output).toMatch(/configuration '.*' OK/);
       expect(run.status, run.output).toBe(0);
     });

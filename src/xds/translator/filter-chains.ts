@@ -4,6 +4,8 @@
 import type * as ir from '../../ir/gateway.js';
 import { buildSniFilterChainMatch } from './filter-chain-match.js';
 import { buildHttpConnectionManagerFilter } from './http-connection-manager.js';
+import { ALL_MESHES_CA_SECRET_NAME } from '../../ir/names.js';
+import { buildCrossMeshDownstreamTls, MESH_ALPN } from './mesh-tls.js';
 import { buildTcpProxyFilter } from './tcp-proxy.js';
 import { buildTlsTransportSocket, HTTPS_ALPN_PROTOCOLS, terminatedCertificates } from './tls-context.js';
 
@@ -81,12 +83,26 @@ function buildTcpFilterChains(listener: ir.Listener, gw: ir.Gateway): object[] {
 }
 
 /**
- * The filter chains of a listener. Cross-mesh chains (§2.17) need the mesh identity certificate
- * and CA secrets, which do not exist yet; they fail loudly rather than emit a listener that
- * silently accepts unauthenticated traffic.
+ * A cross-mesh port (§2.17): one chain for mesh mTLS clients (ALPN `kuma`), matching no server
+ * name since clients of other meshes send a service SNI, terminating TLS with the gateway's
+ * identity and accepting any mTLS mesh's client certificate. Without mesh mTLS in the IR it
+ * throws rather than emit a listener that accepts unauthenticated traffic.
  */
+function buildCrossMeshFilterChains(listener: ir.Listener, gw: ir.Gateway): object[] {
+  if (!gw.mtls) throw new Error(`listener ${listener.name}: cross-mesh listeners need mesh mTLS`);
+  const table = routeTableOf(listener, singleGroupOf(listener));
+  return [
+    {
+      filter_chain_match: { application_protocols: [MESH_ALPN], transport_protocol: 'tls' },
+      filters: [buildHttpConnectionManagerFilter(gw.service, table.name)],
+      transport_socket: buildCrossMeshDownstreamTls(gw.mtls.identitySecret, ALL_MESHES_CA_SECRET_NAME),
+    },
+  ];
+}
+
+/** The filter chains of a listener. */
 export function buildFilterChains(listener: ir.Listener, gw: ir.Gateway): object[] {
-  if (listener.crossMesh) throw new Error(`listener ${listener.name}: cross-mesh listeners are not translated yet`);
+  if (listener.crossMesh) return buildCrossMeshFilterChains(listener, gw);
   switch (listener.protocol) {
     case 'HTTP':
       return buildHttpFilterChains(listener, gw);

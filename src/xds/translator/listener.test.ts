@@ -32,8 +32,8 @@ type Obj = Record<string, unknown>;
 const chainsOf = (l: object): Obj[] => (l as { filter_chains: Obj[] }).filter_chains;
 
 describe('buildListener', () => {
-  it('fails loudly for cross-mesh listeners, which are not translated yet', () => {
-    expect(() => buildListener(listener('HTTP', [HTTP_GROUP], true), '10.0.0.1', GW)).toThrow('listener gw:HTTP:80: cross-mesh listeners are not translated yet');
+  it('refuses a cross-mesh listener without mesh mTLS rather than accept unauthenticated traffic', () => {
+    expect(() => buildListener(listener('HTTP', [HTTP_GROUP], true), '10.0.0.1', GW)).toThrow('listener gw:HTTP:80: cross-mesh listeners need mesh mTLS');
   });
 
   it('requires exactly one hostname group with a route table on an HTTP port', () => {

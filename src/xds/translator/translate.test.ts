@@ -10,6 +10,7 @@ import { expectGolden, goldenCases } from '../../../test/support/golden.js';
 import { encodeResource } from '../envoy/encode.js';
 import { verifyResource } from '../envoy/verify.js';
 import { HTTP_CONNECTION_MANAGER_TYPE_NAME } from './http-connection-manager.js';
+import { collectReferences } from './references.js';
 import { TCP_PROXY_TYPE_NAME } from './tcp-proxy.js';
 import {
   buildEnvoyResources,
@@ -92,7 +93,7 @@ function listenerSecretNames(listener: object): string[] {
 }
 
 /** Every parent/child reference must resolve, and nothing may be orphaned. */
-function inconsistencies(res: EnvoyResources): string[] {
+function inconsistencies(res: EnvoyResources, perProxySecrets: readonly string[] = []): string[] {
   const names = (kind: keyof EnvoyResources) => new Set(res[kind].map((r) => r.name));
   const clusters = names('clusters');
   const endpoints = names('endpoints');
@@ -111,9 +112,10 @@ function inconsistencies(res: EnvoyResources): string[] {
   for (const l of res.listeners) {
     for (const c of listenerTcpClusters(l.resource)) if (c !== UNRESOLVED_BACKEND && !clusters.has(c)) problems.push(`listener ${l.name} -> missing cluster ${c}`);
   }
-  const secrets = names('secrets');
-  const fetched = new Set(res.listeners.flatMap((l) => listenerSecretNames(l.resource)));
-  for (const name of fetched) if (!secrets.has(name)) problems.push(`listener -> missing secret ${name}`);
+  // The proxy's own identity secret is added per proxy at generation, not built from the IR.
+  const secrets = new Set([...names('secrets'), ...perProxySecrets]);
+  const fetched = new Set(collectReferences(res).sdsNames);
+  for (const name of fetched) if (!secrets.has(name)) problems.push(`listener or cluster -> missing secret ${name}`);
   for (const name of secrets) if (!fetched.has(name)) problems.push(`secret ${name} is not referenced`);
   return problems;
 }
@@ -153,7 +155,7 @@ describe('buildEnvoyResources golden cases', () => {
       });
 
       it('is consistent: every reference resolves and nothing is orphaned', () => {
-        expect(inconsistencies(resources)).toEqual([]);
+        expect(inconsistencies(resources, input.ir.mtls ? [input.ir.mtls.identitySecret] : [])).toEqual([]);
         expect(resources.runtimes.map((r) => r.name)).toEqual(['gateway.listeners']);
       });
 

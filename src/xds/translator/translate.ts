@@ -7,6 +7,7 @@ import { TYPE_URL } from '../envoy/type-urls.js';
 import { buildCluster } from './cluster.js';
 import { buildClusterLoadAssignment } from './endpoint.js';
 import { buildListener } from './listener.js';
+import { buildCaBundleSecret } from './mesh-tls.js';
 import { buildRouteConfiguration } from './route.js';
 import { GATEWAY_RUNTIME_NAME } from '../../ir/names.js';
 import { buildRuntime } from './runtime.js';
@@ -61,7 +62,10 @@ export function buildSharedResources(gw: ir.Gateway): SharedResources {
     endpoints: byName(gw.clusters.map((c) => named(c.name, buildClusterLoadAssignment(c)))),
     routes: byName(routeTablesOf(gw).map((t) => named(t.name, buildRouteConfiguration(t, gw)))),
     runtimes: [named(GATEWAY_RUNTIME_NAME, buildRuntime(gw.connectionLimits))],
-    secrets: byName(terminatedCertificatesOf(gw).map((c) => named(c.secretName, buildSecret(c)))),
+    secrets: byName([
+      ...terminatedCertificatesOf(gw).map((c) => named(c.secretName, buildSecret(c))),
+      ...(gw.mtls?.caBundles ?? []).map((b) => named(b.secretName, buildCaBundleSecret(b))),
+    ]),
   };
 }
 

@@ -21,3 +21,14 @@ rm -f ecparam.tmp
 
 # The shop certificate alone: a bundle without a private key.
 openssl x509 -in shop-rsa.pem -out shop-rsa.crt
+
+# Mesh CAs of the mTLS cases, as the builtin CA makes them (mesh.md §1.3): CA, keyCertSign and
+# cRLSign, URI SAN spiffe://<mesh>. The key and the certificate are separate files, as the two
+# builtin CA Secrets hold them.
+mesh_ca() {
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "mesh-ca-$1.key" -out "mesh-ca-$1.crt" -days "$days" \
+    -subj "/O=Kuma/OU=Mesh/CN=$1" -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" -addext "subjectAltName=URI:spiffe://$1" 2>/dev/null
+}
+mesh_ca default
+mesh_ca other
