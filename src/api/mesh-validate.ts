@@ -15,7 +15,7 @@ export const CA_BACKEND_TYPES = ['builtin', 'provided'] as const;
 /** Longest Mesh name: Kuma's limit, which keeps derived names within DNS label lengths. */
 export const MAX_MESH_NAME_LENGTH = 63;
 
-/** Smallest and largest root key a builtin CA may ask for (Kuma sets no bounds; see docs/mesh-mtls.md). */
+/** Smallest and largest root key a builtin CA may ask for (Kuma sets no bounds; docs/mesh-mtls.md). */
 export const MIN_CA_RSA_BITS = 2048;
 export const MAX_CA_RSA_BITS = 8192;
 

@@ -10,6 +10,7 @@ import { collapseListeners } from './collapse-listeners.js';
 import type { GatewayInput, GatewayTranslation } from './gateway-input.js';
 import { proxyGatewayTags, selectGateway } from './select-gateway.js';
 import { anySelectorMatches } from './selectors.js';
+import { meshCaSecretNames } from '../mesh/mesh-ca-source.js';
 
 /** The inputs one gateway translation depends on, as plain data. */
 export interface GatewayDependencies {
@@ -20,8 +21,13 @@ export interface GatewayDependencies {
   readonly listenerTags: readonly Tags[];
   /** Services of every cluster: endpoints come from the Dataplanes serving them (§2.15). */
   readonly services: ReadonlySet<string>;
-  /** Secrets named by `secret:` certificate sources (§2.13). */
+  /** Secrets named by `secret:` certificate sources (§2.13) and the mesh CA's Secrets (§1.5). */
   readonly secrets: ReadonlySet<string>;
+  /**
+   * Cross-mesh listeners read every mTLS mesh's CA (`mesh_ca:secret:all`, §2.17): a Mesh or Secret
+   * of any other mesh may change the translation.
+   */
+  readonly crossMesh?: boolean;
 }
 
 /** The dependencies of `translation`, which translateGateway(input) returned. */
@@ -29,14 +35,15 @@ export function gatewayDependencies(input: GatewayInput, translation: GatewayTra
   const mesh = input.mesh.name;
   const selected = selectGateway(input.proxy, input.gateways);
   if (selected === undefined) return { mesh, listenerTags: [], services: new Set(), secrets: new Set() };
+  const crossMesh = (selected.spec.conf?.listeners ?? []).some((l) => l.crossMesh === true);
   const listenerTags = collapseListeners(selected, proxyGatewayTags(input.proxy)).flatMap((port) => port.listeners.map((l) => l.tags));
-  const secrets = new Set<string>();
+  const secrets = new Set<string>(meshCaSecretNames(input.mesh));
   for (const listener of selected.spec.conf?.listeners ?? []) {
     for (const source of listener.tls?.certificates ?? []) if (source.secret !== undefined) secrets.add(source.secret);
   }
   // A failed generation has no clusters to read services from; any Dataplane may then matter.
   const services = translation.gateway ? new Set(translation.gateway.clusters.map((c) => c.service)) : ALL_SERVICES;
-  return { mesh, gateway: selected.name, listenerTags, services, secrets };
+  return { mesh, gateway: selected.name, listenerTags, services, secrets, ...(crossMesh ? { crossMesh } : {}) };
 }
 
 /** Stands for "every service" in `services`. */
@@ -49,8 +56,8 @@ const ALL_SERVICES: ReadonlySet<string> = new Set(['*']);
  * answers only whether the translation's own inputs moved.
  */
 export function gatewayDependsOn(deps: GatewayDependencies, resource: StoredResource): boolean {
-  if (resource.kind === 'Mesh') return resource.name === deps.mesh;
-  if (resource.mesh !== deps.mesh) return false;
+  if (resource.mesh !== deps.mesh) return deps.crossMesh === true && (resource.kind === 'Mesh' || resource.kind === 'Secret');
+  if (resource.kind === 'Mesh') return true;
   switch (resource.kind) {
     case 'MeshGateway':
       return resource.name === deps.gateway;

@@ -23,7 +23,7 @@ import type { ChangeEvent, ResourceStore } from '../core/store.js';
 import { referencedCertificateFiles } from '../gateway/certificate-sources.js';
 import { gatewayDependsOn } from '../gateway/gateway-dependencies.js';
 import type { CertificateFile } from '../gateway/gateway-input.js';
-import { identityOfSelection, selectGateway } from '../gateway/select-gateway.js';
+import { identityOfSelection, proxyGatewayTags, selectGateway } from '../gateway/select-gateway.js';
 import type { ProxyTranslation, StatusInput } from '../gateway/status.js';
 import type { Snapshot, SnapshotType } from '../xds/cache/snapshot.js';
 import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
@@ -31,6 +31,12 @@ import type { EncodeCache } from './encode-cache.js';
 import { listenersKey, listenerType, replicaAddress, replicaSnapshot, type SharedConfig } from './gateway-generation.js';
 import { InlineGenerator, type GenerationOutcome, type GenerationRequest, type Generator } from './generator.js';
 import { WorkerGenerator } from './worker-generator.js';
+import { requestFingerprint, WorkloadCertificates, type IssueRequest } from './workload-certificates.js';
+import { enabledMtlsBackend } from '../api/mesh-validate.js';
+import { parseMeshDuration } from '../api/mesh-duration.js';
+import { workloadUris } from '../ca/workload-identity.js';
+import { meshCaFiles, resolveMeshCa } from '../mesh/mesh-ca-source.js';
+import type { VersionedResource } from '../xds/cache/snapshot.js';
 import { GENERATION_KINDS, ResourceMirror } from './resource-mirror.js';
 
 /** Counters the benchmark and status endpoints read. */
@@ -67,7 +73,17 @@ export interface GenerationEngineOptions {
    * Default 500 (about 10 ms of translation); 0 = always in the worker; Infinity = never.
    */
   readonly workerThreshold?: number;
+  /** Issues proxies' workload certificates (default: a new store on the real clock). */
+  readonly certificates?: WorkloadCertificates;
+  /**
+   * Called when a workload certificate falls due for renewal: the runtime schedules a
+   * regeneration, which reissues it (mesh.md §1.6).
+   */
+  readonly onRenewalDue?: () => void;
 }
+
+/** How many workload certificates are issued at once (each a key generation on the thread pool). */
+const ISSUE_CONCURRENCY = 8;
 
 /** Default of `workerThreshold`. */
 export const DEFAULT_WORKER_THRESHOLD = 500;
@@ -99,6 +115,8 @@ interface IdentityState {
   generator?: Generator;
   /** Replica snapshots of `good` by address. */
   readonly snapshots: Map<string, Snapshot>;
+  /** mTLS meshes: each proxy's own snapshot of `good` (it holds the proxy's certificate). */
+  readonly proxySnapshots: Map<string, { readonly secret: VersionedResource; readonly address: string; readonly snapshot: Snapshot }>;
   /**
    * LDS types by address, kept across generations while the listeners stay equal: a route
    * change then costs each replica a map copy and a hash, not new listener bytes.
@@ -106,7 +124,28 @@ interface IdentityState {
   listenerTypes: Map<string, SnapshotType>;
   /** `listenersKey` of the configuration `listenerTypes` belongs to. */
   listenersKey: string;
+  /** In an mTLS mesh: what its proxies' certificates are issued from, as of its last generation. */
+  issuer?: Issuer;
 }
+
+/** The mesh CA and settings an identity's certificates are issued with. */
+interface Issuer {
+  readonly caCertPem: string;
+  readonly caKeyPem: string;
+  readonly lifetimeMs: number;
+  readonly settings: string;
+}
+
+/** What a proxy is served: its state, identity, good configuration and address. */
+interface ServedConfig {
+  readonly state: ProxyState;
+  readonly identity: IdentityState;
+  readonly config: SharedConfig;
+  readonly address: string;
+}
+
+/** Workload certificate lifetime when the backend sets none (mesh.md §2.2: 24 h). */
+const DEFAULT_WORKLOAD_LIFETIME_MS = 24 * 3_600_000;
 
 /** Node id of a proxy (xds-server.md §3): `<mesh>.<name>`. */
 function nodeIdOf(mesh: string, name: string): string {
@@ -134,9 +173,13 @@ export class GenerationEngine {
   /** Meshes whose statuses need new facts. */
   private readonly touchedMeshes = new Set<string>();
   private readonly sliceMs: number;
+  /** The proxies' workload certificates (mTLS meshes). */
+  readonly certificates: WorkloadCertificates;
+  private renewalTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: GenerationEngineOptions) {
     this.sliceMs = options.sliceMs ?? 10;
+    this.certificates = options.certificates ?? new WorkloadCertificates();
     options.cache.setProvider((nodeId) => this.snapshotFor(nodeId));
   }
 
@@ -152,6 +195,7 @@ export class GenerationEngine {
 
   /** Stops the worker thread, if one runs. */
   async close(): Promise<void> {
+    clearTimeout(this.renewalTimer);
     const worker = this.worker;
     this.worker = undefined;
     await worker?.close();
@@ -203,6 +247,8 @@ export class GenerationEngine {
       for (const nodeId of identity.members) republish.add(nodeId);
       await maybeYield();
     }
+    for (const nodeId of this.certificates.due()) republish.add(nodeId);
+    await this.issueCertificates([...republish]);
     for (const nodeId of [...republish].sort()) {
       if (this.publish(nodeId)) composed += 1;
       // Every set wakes a stream whose push runs in the microtasks this await lets through, so
@@ -210,6 +256,7 @@ export class GenerationEngine {
       await maybeYield();
     }
     this.updateStatuses();
+    this.scheduleRenewal();
     this.stats.generations += 1;
     this.stats.lastSnapshots = composed;
     this.stats.lastGenerationMs = performance.now() - started;
@@ -247,8 +294,10 @@ export class GenerationEngine {
       for (const p of this.proxies.values()) if (p.mesh === mesh) reselect.add(nodeIdOf(p.mesh, p.name));
     }
     for (const identity of this.identities.values()) {
-      if (identity.dirty || identity.mesh !== meshName) continue;
+      if (identity.dirty) continue;
       const deps = identity.latest?.dependencies;
+      // Other meshes matter only to cross-mesh listeners (every mTLS mesh's CA).
+      if (identity.mesh !== meshName && deps?.crossMesh !== true) continue;
       if (!deps || (previous && gatewayDependsOn(deps, previous)) || (current && gatewayDependsOn(deps, current))) identity.dirty = true;
     }
   }
@@ -268,7 +317,11 @@ export class GenerationEngine {
     const state: ProxyState = { mesh, name, identity: identityKey, address: replicaAddress(proxy), gateway };
     this.proxies.set(nodeId, state);
     if (old?.identity !== identityKey) {
-      if (old) this.identities.get(old.identity)?.members.delete(nodeId);
+      if (old) {
+        const previous = this.identities.get(old.identity);
+        previous?.members.delete(nodeId);
+        previous?.proxySnapshots.delete(nodeId);
+      }
       this.identityFor(identityKey, mesh).members.add(nodeId);
     }
     if (old?.identity !== identityKey || old.address !== state.address) republish.add(nodeId);
@@ -277,7 +330,7 @@ export class GenerationEngine {
   private identityFor(key: string, mesh: string): IdentityState {
     let identity = this.identities.get(key);
     if (!identity) {
-      identity = { key, mesh, members: new Set(), dirty: true, files: [], snapshots: new Map(), listenerTypes: new Map(), listenersKey: '' };
+      identity = { key, mesh, members: new Set(), dirty: true, files: [], snapshots: new Map(), proxySnapshots: new Map(), listenerTypes: new Map(), listenersKey: '' };
       this.identities.set(key, identity);
     }
     return identity;
@@ -285,6 +338,8 @@ export class GenerationEngine {
 
   private removeProxy(nodeId: string, state: ProxyState): void {
     this.proxies.delete(nodeId);
+    this.certificates.drop(nodeId);
+    this.identities.get(state.identity)?.proxySnapshots.delete(nodeId);
     this.identities.get(state.identity)?.members.delete(nodeId);
     this.options.cache.delete(nodeId);
   }
@@ -314,7 +369,7 @@ export class GenerationEngine {
     // Selection was made when the proxy was (re)selected; the identity is that selection.
     const selected = first.gateway === undefined ? undefined : this.mirror.get('MeshGateway', first.mesh, first.gateway);
     // Files are re-read whenever their identity is regenerated (and watched, see onFileChange).
-    identity.files = selected ? referencedCertificateFiles([selected]) : [];
+    identity.files = [...new Set([...(selected ? referencedCertificateFiles([selected]) : []), ...this.meshCaFiles()])].sort();
     const files = await this.options.readFiles(identity.files);
     const request: GenerationRequest = { identity: identity.key, mesh: first.mesh, proxy: first.name, address: first.address, files: [...files] };
     this.stats.translations += 1;
@@ -331,6 +386,87 @@ export class GenerationEngine {
       outcome = await generator.generate(request);
     }
     this.record(identity, outcome, generator);
+    if (outcome.config?.identitySecret) identity.issuer = this.issuerOf(first.mesh, files);
+  }
+
+  /** Files any mTLS mesh's CA is read from (provided backends' `file:` sources). */
+  private meshCaFiles(): string[] {
+    return this.mirror.meshNames().flatMap((m) => meshCaFiles(this.mirror.get('Mesh', m, m)!));
+  }
+
+  /** What certificates of `mesh` are issued from; undefined when its CA cannot be had. */
+  private issuerOf(mesh: string, files: ReadonlyMap<string, CertificateFile>): Issuer | undefined {
+    const meshResource = this.mirror.get('Mesh', mesh, mesh);
+    const ca = meshResource && resolveMeshCa(meshResource, this.mirror.list('Secret', mesh), files);
+    if (!meshResource || !ca?.ok) return undefined;
+    const expiration = enabledMtlsBackend(meshResource.spec)?.dpCert?.rotation?.expiration;
+    const lifetimeMs = (expiration === undefined ? undefined : parseMeshDuration(expiration)) || DEFAULT_WORKLOAD_LIFETIME_MS;
+    return { caCertPem: ca.certPem, caKeyPem: ca.keyPem, lifetimeMs, settings: JSON.stringify(meshResource.spec.mtls ?? {}) };
+  }
+
+  /** The issue request of a proxy's certificate, or why it cannot have one. */
+  private issueRequest(nodeId: string): { request: IssueRequest } | { error: string } | undefined {
+    const served = this.servedConfig(nodeId);
+    const secretName = served?.config.identitySecret;
+    if (!served || !secretName) return undefined;
+    const issuer = served.identity.issuer;
+    if (!issuer) return { error: 'the mesh CA is unavailable' };
+    const proxy = this.mirror.get('Dataplane', served.state.mesh, served.state.name);
+    if (!proxy) return undefined;
+    const tags = new Map(Object.entries(proxyGatewayTags(proxy)).map(([k, v]) => [k, [v]]));
+    const uris = workloadUris(served.state.mesh, tags);
+    if (!uris.ok) return { error: uris.message };
+    return { request: { secretName, uris: uris.uris, caCertPem: issuer.caCertPem, caKeyPem: issuer.caKeyPem, lifetimeMs: issuer.lifetimeMs, settings: issuer.settings } };
+  }
+
+  /**
+   * Issues, a few at a time, the certificates the watched ones among `nodeIds` lack. A proxy whose
+   * certificate cannot be issued is not published and keeps what it has (robustness.md §3.5).
+   */
+  private async issueCertificates(nodeIds: readonly string[]): Promise<void> {
+    const wanted = nodeIds.filter((id) => this.options.cache.watcherCount(id) > 0);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < wanted.length) await this.ensureCertificate(wanted[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(ISSUE_CONCURRENCY, wanted.length) }, worker));
+  }
+
+  /** True when the proxy has what its snapshot needs (no certificate needed, or a current one). */
+  private async ensureCertificate(nodeId: string): Promise<boolean> {
+    const wanted = this.issueRequest(nodeId);
+    if (wanted === undefined) return true;
+    if ('error' in wanted) {
+      this.options.logger.error({ proxy: nodeId, reason: wanted.error }, 'cannot issue a workload certificate; the proxy keeps its last config');
+      return false;
+    }
+    try {
+      await this.certificates.ensure(nodeId, wanted.request);
+      return true;
+    } catch (err) {
+      this.options.logger.error({ err, proxy: nodeId }, 'workload certificate issuance failed; the proxy keeps its last config');
+      return false;
+    }
+  }
+
+  /** The proxy's certificate secret when it needs one and has a current one. */
+  private identityOf(nodeId: string): { needed: boolean; secret?: VersionedResource } {
+    const wanted = this.issueRequest(nodeId);
+    if (wanted === undefined) return { needed: false };
+    if ('error' in wanted) return { needed: true };
+    const cert = this.certificates.current(nodeId, requestFingerprint(wanted.request));
+    return cert ? { needed: true, secret: cert.secret } : { needed: true };
+  }
+
+  /** Wakes the runtime when the earliest certificate falls due. */
+  private scheduleRenewal(): void {
+    clearTimeout(this.renewalTimer);
+    const next = this.certificates.nextRenewal();
+    if (next === undefined || !this.options.onRenewalDue) return;
+    // setTimeout holds at most 2^31-1 ms; a later renewal is rescheduled by a later generation.
+    const delay = Math.min(Math.max(0, next - Date.now()), 2 ** 31 - 1);
+    this.renewalTimer = setTimeout(() => this.options.onRenewalDue?.(), delay);
+    this.renewalTimer.unref();
   }
 
   /** Takes a generation outcome: a new good configuration, or the reason there is none. */
@@ -344,6 +480,7 @@ export class GenerationEngine {
       identity.generator = generator;
       identity.good = outcome.config;
       identity.snapshots.clear();
+      identity.proxySnapshots.clear();
       const key = listenersKey(outcome.config);
       // Addresses no replica uses any more are forgotten with the next listener change, or here.
       if (key !== identity.listenersKey || identity.listenerTypes.size > 2 * identity.members.size + 16) identity.listenerTypes = new Map();
@@ -370,7 +507,9 @@ export class GenerationEngine {
       cache.invalidate(nodeId);
       return false;
     }
-    cache.set(nodeId, this.replicaOf(served.identity, served.config, served.address));
+    const snapshot = this.snapshotOf(nodeId, served);
+    if (!snapshot) return false;
+    cache.set(nodeId, snapshot);
     return true;
   }
 
@@ -380,30 +519,57 @@ export class GenerationEngine {
    */
   snapshotFor(nodeId: string): Snapshot | undefined {
     const served = this.servedConfig(nodeId);
-    return served && this.replicaOf(served.identity, served.config, served.address);
+    if (!served) return undefined;
+    const snapshot = this.snapshotOf(nodeId, served);
+    // A proxy of an mTLS mesh seen before its certificate: issue it, then serve.
+    if (!snapshot) void this.issueThenPublish(nodeId);
+    return snapshot;
+  }
+
+  private async issueThenPublish(nodeId: string): Promise<void> {
+    if (await this.ensureCertificate(nodeId)) this.publish(nodeId);
+  }
+
+  /** The snapshot of a served proxy; undefined while it lacks the certificate it needs. */
+  private snapshotOf(nodeId: string, served: ServedConfig): Snapshot | undefined {
+    if (!served.config.identitySecret) return this.replicaOf(served.identity, served.config, served.address);
+    const identity = this.identityOf(nodeId);
+    if (!identity.secret) return undefined;
+    // Each proxy has its own certificate, so its snapshot is its own; the listeners stay shared.
+    // Memoised per proxy and certificate, in the map a new configuration clears.
+    const held = served.identity.proxySnapshots.get(nodeId);
+    if (held && held.secret === identity.secret && held.address === served.address) return held.snapshot;
+    const snapshot = replicaSnapshot(served.config, served.address, this.listenersAt(served.identity, served.config, served.address), identity.secret);
+    served.identity.proxySnapshots.set(nodeId, { secret: identity.secret, address: served.address, snapshot });
+    return snapshot;
   }
 
   /** A proxy's identity, the good configuration it is served and its address, if it has one. */
-  private servedConfig(nodeId: string): { identity: IdentityState; config: SharedConfig; address: string } | undefined {
+  private servedConfig(nodeId: string): ServedConfig | undefined {
     const state = this.proxies.get(nodeId);
     const identity = state && this.identities.get(state.identity);
     const config = identity?.good;
-    return state && identity && config ? { identity, config, address: state.address } : undefined;
+    return state && identity && config ? { state, identity, config, address: state.address } : undefined;
   }
 
   /** The replica snapshot of a configuration at an address, memoised per address. */
   private replicaOf(identity: IdentityState, config: SharedConfig, address: string): Snapshot {
     let snapshot = identity.snapshots.get(address);
     if (!snapshot) {
-      let listeners = identity.listenerTypes.get(address);
-      if (!listeners) {
-        listeners = listenerType(config.listeners, address);
-        identity.listenerTypes.set(address, listeners);
-      }
-      snapshot = replicaSnapshot(config, address, listeners);
+      snapshot = replicaSnapshot(config, address, this.listenersAt(identity, config, address));
       identity.snapshots.set(address, snapshot);
     }
     return snapshot;
+  }
+
+  /** The LDS type of a configuration at an address, memoised across generations. */
+  private listenersAt(identity: IdentityState, config: SharedConfig, address: string): SnapshotType {
+    let listeners = identity.listenerTypes.get(address);
+    if (!listeners) {
+      listeners = listenerType(config.listeners, address);
+      identity.listenerTypes.set(address, listeners);
+    }
+    return listeners;
   }
 
   /** Node ids of every BUILTIN gateway proxy, sorted (whether or not its snapshot is built). */

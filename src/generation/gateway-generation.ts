@@ -9,7 +9,7 @@ import type { GatewayInput, GatewayTranslation } from '../gateway/gateway-input.
 import { translateGateway } from '../gateway/translate-gateway.js';
 import { checkSnapshotConsistency, type SnapshotProblem } from '../xds/cache/consistency.js';
 import { TypeUrl } from '../xds/cache/resource-types.js';
-import { buildSnapshotType, composeSnapshot, type Snapshot, type SnapshotType } from '../xds/cache/snapshot.js';
+import { buildSnapshotType, composeSnapshot, type Snapshot, type SnapshotType, type VersionedResource } from '../xds/cache/snapshot.js';
 import { collectReferences } from '../xds/translator/references.js';
 import {
   buildListeners,
@@ -27,6 +27,11 @@ export interface SharedConfig {
   /** Every type but LDS, built once (EDS with the CDS version mixed in). */
   readonly types: ReadonlyMap<string, SnapshotType>;
   readonly listeners: readonly ListenerTemplate[];
+  /**
+   * In an mTLS mesh, the name of the proxy's own identity secret: every replica's SDS type is the
+   * shared one plus that replica's certificate (workload-certificates.ts).
+   */
+  readonly identitySecret?: string;
 }
 
 /** The outcome of generating one identity. */
@@ -82,11 +87,27 @@ export function listenersKey(config: SharedConfig): string {
   return config.listeners.map((t) => `${t.name}\0${t.bodyVersion}`).join('\n');
 }
 
-/** The snapshot of one replica of a configuration; `listeners` is its LDS type when already built. */
-export function replicaSnapshot(config: SharedConfig, address: string, listeners?: SnapshotType): Snapshot {
+/**
+ * The snapshot of one replica of a configuration; `listeners` is its LDS type when already built,
+ * `identity` its own certificate secret when the configuration names one.
+ */
+export function replicaSnapshot(config: SharedConfig, address: string, listeners?: SnapshotType, identity?: VersionedResource): Snapshot {
   const types = new Map(config.types);
   types.set(TypeUrl.Listener, listeners ?? listenerType(config.listeners, address));
+  if (identity) types.set(TypeUrl.Secret, withSecret(config.types.get(TypeUrl.Secret), identity));
   return composeSnapshot(types);
+}
+
+/** A shared SDS type plus one proxy's own secret. */
+function withSecret(shared: SnapshotType | undefined, identity: VersionedResource): SnapshotType {
+  const resources: VersionedResource[] = [...(shared?.resources.values() ?? [])].map((r) => ({ name: r.name, bytes: r.bytes, version: r.version }));
+  resources.push(identity);
+  return buildSnapshotType(TypeUrl.Secret, resources);
+}
+
+/** Stands in for a replica's identity secret in the consistency check, which only needs its name. */
+function placeholderIdentity(name: string): VersionedResource {
+  return { name, bytes: new Uint8Array(0) };
 }
 
 /**
@@ -106,9 +127,11 @@ export function generateGatewayIdentity(input: GatewayInput, cache: EncodeCache,
     const templates = listeners.map((l) =>
       listenerTemplate(l.resource as Parameters<typeof listenerTemplate>[0], (rest) => cache.encode(TypeUrl.Listener, rest, lease)),
     );
-    const config: SharedConfig = { types: sharedTypes(shared, cache, lease), listeners: templates };
+    const identitySecret = gw?.mtls?.identitySecret;
+    const config: SharedConfig = { types: sharedTypes(shared, cache, lease), listeners: templates, ...(identitySecret ? { identitySecret } : {}) };
     const all: EnvoyResources = { ...shared, listeners };
-    const problems = checkSnapshotConsistency(replicaSnapshot(config, options.address), collectReferences(all));
+    const identity = identitySecret ? placeholderIdentity(identitySecret) : undefined;
+    const problems = checkSnapshotConsistency(replicaSnapshot(config, options.address, undefined, identity), collectReferences(all));
     const kept = options.keepResources ? { resources: all } : {};
     if (problems.length > 0) {
       cache.release(lease);

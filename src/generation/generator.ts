@@ -10,6 +10,7 @@ import type { SnapshotProblem } from '../xds/cache/consistency.js';
 import { CacheLease, EncodeCache } from './encode-cache.js';
 import { generateGatewayIdentity, type SharedConfig } from './gateway-generation.js';
 import type { GenerationKind, ResourceMirror } from './resource-mirror.js';
+import { resolveMeshCa, type MeshCa, type SourceFile } from '../mesh/mesh-ca-source.js';
 
 /** One identity to generate, named by one of its proxies (they all translate alike). */
 export interface GenerationRequest {
@@ -57,6 +58,7 @@ export function inputFromMirror(mirror: ResourceMirror, request: GenerationReque
   const proxy = mirror.get('Dataplane', request.mesh, request.proxy);
   if (!mesh || !proxy) return undefined;
   const list = <K extends GenerationKind>(kind: K) => mirror.list(kind, request.mesh);
+  const files = new Map(request.files);
   return {
     mesh,
     proxy,
@@ -64,8 +66,19 @@ export function inputFromMirror(mirror: ResourceMirror, request: GenerationReque
     routes: list('MeshGatewayRoute'),
     dataplanes: list('Dataplane'),
     secrets: list('Secret'),
-    files: new Map(request.files),
+    files,
+    meshCas: meshCasOf(mirror, files),
   };
+}
+
+/** The CA of every mesh of the mirror with mTLS on (its own for the proxy, the others for cross-mesh). */
+export function meshCasOf(mirror: ResourceMirror, files: ReadonlyMap<string, SourceFile>): Map<string, MeshCa> {
+  const cas = new Map<string, MeshCa>();
+  for (const name of mirror.meshNames()) {
+    const ca = resolveMeshCa(mirror.get('Mesh', name, name)!, mirror.list('Secret', name), files);
+    if (ca) cas.set(name, ca);
+  }
+  return cas;
 }
 
 /**

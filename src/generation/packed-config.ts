@@ -28,6 +28,7 @@ export interface PackedConfig {
   readonly buffer: ArrayBuffer;
   readonly types: readonly PackedType[];
   readonly listeners: readonly PackedListener[];
+  readonly identitySecret?: string;
 }
 
 /** Copies every byte array of `config` into one buffer. */
@@ -50,7 +51,7 @@ export function packConfig(config: SharedConfig): PackedConfig {
     resources: [...t.resources.values()].map((r) => [r.name, r.version, put(r.bytes)] as const),
   }));
   const listeners = config.listeners.map((l) => ({ name: l.name, head: put(l.head), body: put(l.body), bodyVersion: l.bodyVersion, address: l.address }));
-  return { buffer: out.buffer, types, listeners };
+  return { buffer: out.buffer, types, listeners, ...(config.identitySecret ? { identitySecret: config.identitySecret } : {}) };
 }
 
 /** The SharedConfig a PackedConfig stands for; byte arrays are views of its buffer. */
@@ -66,5 +67,5 @@ export function unpackConfig(packed: PackedConfig): SharedConfig {
     types.set(t.typeUrl, Object.freeze({ typeUrl: t.typeUrl, version: t.version, resources, totalBytes: t.totalBytes, duplicateNames: t.duplicateNames }));
   }
   const listeners = packed.listeners.map((l) => ({ name: l.name, head: view(l.head), body: view(l.body), bodyVersion: l.bodyVersion, address: l.address }));
-  return { types, listeners };
+  return { types, listeners, ...(packed.identitySecret ? { identitySecret: packed.identitySecret } : {}) };
 }

@@ -258,6 +258,8 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     logger: logger.child({ component: 'snapshots' }),
     statuses,
     readFiles: readCertificateFiles,
+    // A certificate falling due is a change like any other: it goes through the debounce.
+    onRenewalDue: () => debouncer.trigger(),
     ...(config.generationWorkerThreshold !== undefined ? { workerThreshold: config.generationWorkerThreshold } : {}),
   });
   // Replaced certificate files regenerate the identities that read them (docs/generation.md).

@@ -1,0 +1,140 @@
+// The workload certificates the control plane has issued, one per proxy (mesh.md §1.6, §2.2;
+// xds-server.md §18). A certificate is reissued when 80 % of its lifetime has passed, or when what
+// it was issued from changes: the proxy's URIs (its identity tags), the mesh CA, or the mesh's
+// mTLS settings (folded into one fingerprint). Certificates live in memory only, like Kuma's: a
+// restarted control plane issues new ones. Keys are generated on the thread pool (ca/x509.ts) and
+// signed natively, so issuing never stalls the event loop for long; concurrent requests for one
+// proxy share one issuance.
+import { createHash, createPrivateKey } from 'node:crypto';
+import { issueWorkloadCertificate } from '../ca/mesh-ca.js';
+import { TypeUrl } from '../xds/cache/resource-types.js';
+import type { VersionedResource } from '../xds/cache/snapshot.js';
+import { resourceVersion } from '../xds/cache/version.js';
+import { encodeResource } from '../xds/envoy/encode.js';
+import { buildIdentitySecret } from '../xds/translator/mesh-tls.js';
+
+/** Share of the lifetime after which a certificate is renewed (Kuma: 80 %). */
+export const RENEWAL_FRACTION = 0.8;
+
+/** What a proxy's certificate is issued from. */
+export interface IssueRequest {
+  /** SDS name of the identity secret, `identity_cert:secret:<mesh>`. */
+  readonly secretName: string;
+  readonly uris: readonly string[];
+  readonly caCertPem: string;
+  readonly caKeyPem: string;
+  readonly lifetimeMs: number;
+  /** The mesh's mTLS settings as text: any change reissues. */
+  readonly settings: string;
+}
+
+/** One issued certificate and its SDS resource, encoded once. */
+export interface IssuedCertificate {
+  readonly fingerprint: string;
+  readonly notBefore: number;
+  readonly notAfter: number;
+  /** When it is due for renewal. */
+  readonly renewAt: number;
+  /** The encoded `identity_cert:secret:<mesh>` Secret. */
+  readonly secret: VersionedResource;
+}
+
+/** Counters for status and benchmarks. */
+export interface CertificateStats {
+  issued: number;
+  failures: number;
+  /** Wall time of the last issuance (key generation included). */
+  lastIssueMs: number;
+}
+
+/** The fingerprint of a request: equal fingerprints need no new certificate. */
+export function requestFingerprint(request: IssueRequest): string {
+  return createHash('sha256')
+    .update(request.secretName)
+    .update('\0')
+    .update(request.uris.join('\n'))
+    .update('\0')
+    .update(request.caCertPem)
+    .update('\0')
+    .update(request.settings)
+    .update('\0')
+    .update(String(request.lifetimeMs))
+    .digest('base64');
+}
+
+/** Issued certificates by node id; see the file header. */
+export class WorkloadCertificates {
+  readonly stats: CertificateStats = { issued: 0, failures: 0, lastIssueMs: 0 };
+  private readonly issued = new Map<string, IssuedCertificate>();
+  private readonly pending = new Map<string, { fingerprint: string; promise: Promise<IssuedCertificate> }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The proxy's certificate when it matches `fingerprint` and is not due; else undefined. */
+  current(nodeId: string, fingerprint: string): IssuedCertificate | undefined {
+    const cert = this.issued.get(nodeId);
+    return cert && cert.fingerprint === fingerprint && this.now() < cert.renewAt ? cert : undefined;
+  }
+
+  /** The proxy's current certificate, issuing a new one when it has none that fits `request`. */
+  async ensure(nodeId: string, request: IssueRequest): Promise<IssuedCertificate> {
+    const fingerprint = requestFingerprint(request);
+    const current = this.current(nodeId, fingerprint);
+    if (current) return current;
+    const inFlight = this.pending.get(nodeId);
+    if (inFlight?.fingerprint === fingerprint) return inFlight.promise;
+    const promise = this.issue(nodeId, request, fingerprint);
+    this.pending.set(nodeId, { fingerprint, promise });
+    try {
+      return await promise;
+    } finally {
+      if (this.pending.get(nodeId)?.promise === promise) this.pending.delete(nodeId);
+    }
+  }
+
+  /** Forgets a proxy's certificate (the proxy is gone). */
+  drop(nodeId: string): void {
+    this.issued.delete(nodeId);
+  }
+
+  /** The earliest renewal time of any certificate held, or undefined when none is held. */
+  nextRenewal(): number | undefined {
+    let next: number | undefined;
+    for (const cert of this.issued.values()) if (next === undefined || cert.renewAt < next) next = cert.renewAt;
+    return next;
+  }
+
+  /** Node ids whose certificate is due for renewal now. */
+  due(): string[] {
+    const now = this.now();
+    return [...this.issued].filter(([, c]) => c.renewAt <= now).map(([id]) => id);
+  }
+
+  private async issue(nodeId: string, request: IssueRequest, fingerprint: string): Promise<IssuedCertificate> {
+    const started = performance.now();
+    try {
+      const now = new Date(this.now());
+      const ca = { certPem: request.caCertPem, key: createPrivateKey(request.caKeyPem) };
+      const cert = await issueWorkloadCertificate(ca, request.uris, { lifetimeMs: request.lifetimeMs, now });
+      const bytes = encodeResource(TypeUrl.Secret, buildIdentitySecret(request.secretName, cert.certPem, cert.keyPem));
+      const notBefore = cert.notBefore.getTime();
+      const notAfter = cert.notAfter.getTime();
+      // 80 % of the requested lifetime from issuance (the 10 s of back-dating not counted).
+      const issued: IssuedCertificate = {
+        fingerprint,
+        notBefore,
+        notAfter,
+        renewAt: now.getTime() + Math.floor(request.lifetimeMs * RENEWAL_FRACTION),
+        secret: { name: request.secretName, bytes, version: resourceVersion(bytes) },
+      };
+      this.issued.set(nodeId, issued);
+      this.stats.issued += 1;
+      return issued;
+    } catch (err) {
+      this.stats.failures += 1;
+      throw new Error(`issue the workload certificate of ${nodeId}`, { cause: err });
+    } finally {
+      this.stats.lastIssueMs = performance.now() - started;
+    }
+  }
+}
