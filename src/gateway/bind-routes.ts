@@ -3,7 +3,7 @@ import type { ListenerProtocol } from '../api/mesh-gateway.js';
 import type { Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
 import { sortByBytes } from '../core/byte-order.js';
-import { anySelectorMatches } from './selectors.js';
+import { anySelectorMatches } from '../mesh/selectors.js';
 
 /** A MeshGatewayRoute as stored. */
 export type GatewayRoute = StoredResource<'MeshGatewayRoute'>;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { clusterName, UNRESOLVED_BACKEND } from '../ir/names.js';
 import { ClusterRegistry, upstreamProtocol } from './clusters.js';
-import { indexEndpoints } from './endpoints.js';
-import { tagsKey } from './tag-maps.js';
+import { indexEndpoints } from '../mesh/endpoints.js';
+import { tagsKey } from '../mesh/tag-maps.js';
 import { storedResource } from './testdata/load-case.js';
 
 const LISTENER = { 'kuma.io/service': 'gw', port: 'http/80' };

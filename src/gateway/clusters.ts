@@ -4,8 +4,8 @@ import { PROTOCOL_TAG, SERVICE_TAG, type Tags } from '../api/tags.js';
 import type { Cluster, UpstreamProtocol } from '../ir/gateway.js';
 import { clusterName, UNRESOLVED_BACKEND } from '../ir/names.js';
 import { compareBytes } from '../core/byte-order.js';
-import { endpointsFor, type EndpointIndex } from './endpoints.js';
-import { canonicalTags } from './tag-maps.js';
+import { endpointsFor, type EndpointIndex } from '../mesh/endpoints.js';
+import { canonicalTags } from '../mesh/tag-maps.js';
 
 /** Everything of a cluster but its endpoints. */
 type ClusterHead = Omit<Cluster, 'endpoints'>;

@@ -9,7 +9,7 @@ import type { StoredResource } from '../core/resource.js';
 import { collapseListeners } from './collapse-listeners.js';
 import type { GatewayInput, GatewayTranslation } from './gateway-input.js';
 import { proxyGatewayTags, selectGateway } from './select-gateway.js';
-import { anySelectorMatches } from './selectors.js';
+import { anySelectorMatches } from '../mesh/selectors.js';
 import { meshCaSecretNames } from '../mesh/mesh-ca-source.js';
 
 /** The inputs one gateway translation depends on, as plain data. */

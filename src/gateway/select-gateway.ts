@@ -4,7 +4,7 @@ import type { Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
 import { compareBytes } from '../core/byte-order.js';
 import type { GatewayInput } from './gateway-input.js';
-import { compareRanks, selectorMatches, selectorRank, type SelectorRank } from './selectors.js';
+import { compareRanks, selectorMatches, selectorRank, type SelectorRank } from '../mesh/selectors.js';
 
 /** The tags of a gateway dataplane: its `networking.gateway.tags` (empty when it has none). */
 export function proxyGatewayTags(proxy: StoredResource<'Dataplane'>): Tags {

@@ -8,10 +8,10 @@ import { UNRESOLVED_BACKEND } from '../ir/names.js';
 import { bindRoutes, type GatewayRoute } from './bind-routes.js';
 import { compareBytes } from '../core/byte-order.js';
 import { collapseListeners } from './collapse-listeners.js';
-import { endpointsFor, indexEndpoints } from './endpoints.js';
+import { endpointsFor, indexEndpoints } from '../mesh/endpoints.js';
 import { proxyGatewayTags } from './select-gateway.js';
-import { anySelectorMatches } from './selectors.js';
-import { tagsKey } from './tag-maps.js';
+import { anySelectorMatches } from '../mesh/selectors.js';
+import { tagsKey } from '../mesh/tag-maps.js';
 
 /** A gateway dataplane with the MeshGateway it serves. */
 export interface ServingProxy {

@@ -8,13 +8,13 @@ import { compareBytes } from '../core/byte-order.js';
 import { certificateSources } from './certificate-sources.js';
 import { ClusterRegistry } from './clusters.js';
 import { collapseListeners, type CollapsedPort } from './collapse-listeners.js';
-import { indexEndpoints } from './endpoints.js';
+import { indexEndpoints } from '../mesh/endpoints.js';
 import { gatewayMtls } from './gateway-mtls.js';
 import { ProblemLog, type GatewayInput, type GatewayTranslation } from './gateway-input.js';
 import { CertificateRegistry } from './group-tls.js';
 import type { PortContext } from './port-context.js';
 import { proxyGatewayTags, selectGateway } from './select-gateway.js';
-import { canonicalTags } from './tag-maps.js';
+import { canonicalTags } from '../mesh/tag-maps.js';
 import { translateHttpPort } from './translate-http-port.js';
 import { translateTcpPort } from './translate-tcp-port.js';
 

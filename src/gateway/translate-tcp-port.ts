@@ -10,7 +10,7 @@ import { effectiveWeights } from './forwards.js';
 import { groupTls } from './group-tls.js';
 import { groupHosts, listenerHost, type Host, type HostGroup } from './hosts.js';
 import { uniqueHostnames, type PortContext } from './port-context.js';
-import { tagsKey } from './tag-maps.js';
+import { tagsKey } from '../mesh/tag-maps.js';
 
 /** The Envoy listener of a TCP or TLS port. Routes must be in binding (ascending name) order. */
 export function translateTcpPort(port: CollapsedPort, routes: readonly GatewayRoute[], ctx: PortContext): Listener {

@@ -7,7 +7,7 @@ import { routesForHost, type Host } from './hosts.js';
 import { addUserExactPaths, normalisePrefixes } from './prefix-normalisation.js';
 import { appendRouteEntries, type Entry, type EntryContext } from './route-entries.js';
 import { sortEntries } from './route-order.js';
-import { tagsKey } from './tag-maps.js';
+import { tagsKey } from '../mesh/tag-maps.js';
 
 /** Body of the 404 a host without routes answers with [D13]; it ends with a newline. */
 export const NOT_FOUND_BODY = 'This is a Portico gateway: no route matches this request.\n';

@@ -1,4 +1,4 @@
-// Tag selectors as gateway.md uses them: subset tests with `*` (§2.2, §2.5) and selector ranks.
+// Tag selectors as gateway.md and mesh.md use them: subset tests with `*` (gateway.md §2.2, §2.5) and selector ranks.
 import type { Selector, Tags } from '../api/tags.js';
 
 /** Rank of a matching selector: exact-valued tags and `*`-valued tags (gateway.md §2.2). */
