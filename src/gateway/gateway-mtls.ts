@@ -3,9 +3,9 @@
 // mesh clusters. The CA material itself is resolved by the caller (mesh/mesh-ca-source.ts) and
 // passed in; a mesh with mTLS on whose CA cannot be had fails generation, so the proxies keep
 // their last configuration rather than fall back to plaintext (mesh.md M4).
-import { enabledMtlsBackend } from '../api/mesh-validate.js';
 import type { CaBundle, Cluster, GatewayMtls } from '../ir/gateway.js';
-import { ALL_MESHES_CA_SECRET_NAME, identityCertSecretName, meshCaSecretName, meshClusterSni, serviceSpiffeId } from '../ir/names.js';
+import { ALL_MESHES_CA_SECRET_NAME } from '../ir/names.js';
+import { caBundle, ownMeshMtls, upstreamMeshTls, withNewline } from '../mesh/mesh-mtls.js';
 import type { MeshCa } from '../mesh/mesh-ca-source.js';
 import type { GatewayInput } from './gateway-input.js';
 
@@ -17,28 +17,20 @@ export type GatewayMtlsFacts =
 /** mTLS of the gateway: none when the mesh has it off; `crossMesh` asks for `mesh_ca:secret:all`. */
 export function gatewayMtls(input: GatewayInput, crossMesh: boolean): GatewayMtlsFacts {
   const mesh = input.mesh.name;
-  const backend = enabledMtlsBackend(input.mesh.spec);
-  if (!backend) return { ok: true };
-  const own = input.meshCas?.get(mesh);
-  if (!own?.ok) return { ok: false, message: `mTLS is enabled but the CA of mesh ${JSON.stringify(mesh)} is unavailable: ${own?.message ?? 'not resolved'}` };
-  const bundles: CaBundle[] = [{ secretName: meshCaSecretName(mesh), pem: withNewline(own.certPem) }];
+  const own = ownMeshMtls(input.mesh, input.meshCas);
+  if (!own) return { ok: true };
+  if ('error' in own) return { ok: false, message: own.error };
+  const bundles: CaBundle[] = [own.bundle];
   if (crossMesh) {
-    const all = allMeshesBundle(mesh, own, input.meshCas ?? new Map());
+    const all = allMeshesBundle(mesh, input.meshCas ?? new Map());
     if (!all.ok) return all;
-    bundles.push({ secretName: ALL_MESHES_CA_SECRET_NAME, pem: all.pem });
+    bundles.push(caBundle(ALL_MESHES_CA_SECRET_NAME, all.pem));
   }
   bundles.sort((a, b) => (a.secretName < b.secretName ? -1 : 1));
-  const identitySecret = identityCertSecretName(mesh);
-  const strict = (backend.mode ?? 'STRICT') === 'STRICT';
   const ready = input.tlsReadyServices ?? new Set<string>();
   const upstream = (cluster: Cluster): Cluster =>
-    strict || ready.has(cluster.service)
-      ? {
-          ...cluster,
-          upstreamTls: { sni: meshClusterSni(cluster.destination, mesh), san: serviceSpiffeId(mesh, cluster.service), caSecret: meshCaSecretName(mesh), identitySecret },
-        }
-      : cluster;
-  return { ok: true, mtls: { identitySecret, caBundles: bundles }, upstream };
+    own.mode === 'STRICT' || ready.has(cluster.service) ? { ...cluster, upstreamTls: upstreamMeshTls(mesh, mesh, cluster.service, cluster.destination) } : cluster;
+  return { ok: true, mtls: { identitySecret: own.identitySecret, caBundles: bundles }, upstream };
 }
 
 /**
@@ -46,17 +38,14 @@ export function gatewayMtls(input: GatewayInput, crossMesh: boolean): GatewayMtl
  * mesh's (gateway.md §2.17). Another mesh whose CA cannot be had fails the generation: a bundle
  * silently missing a mesh would refuse that mesh's clients with no trace of why.
  */
-function allMeshesBundle(mesh: string, own: MeshCa & { ok: true }, cas: ReadonlyMap<string, MeshCa>): { ok: true; pem: string } | { ok: false; message: string } {
+function allMeshesBundle(mesh: string, cas: ReadonlyMap<string, MeshCa>): { ok: true; pem: string } | { ok: false; message: string } {
   let pem = '';
+  let own = '';
   for (const name of [...cas.keys()].sort()) {
-    if (name === mesh) continue;
     const ca = cas.get(name)!;
     if (!ca.ok) return { ok: false, message: `cross-mesh listeners need the CA of every mTLS mesh, and the CA of mesh ${JSON.stringify(name)} is unavailable: ${ca.message}` };
-    pem += withNewline(ca.certPem);
+    if (name === mesh) own = withNewline(ca.certPem);
+    else pem += withNewline(ca.certPem);
   }
-  return { ok: true, pem: pem + withNewline(own.certPem) };
-}
-
-function withNewline(pem: string): string {
-  return pem.endsWith('\n') ? pem : `${pem}\n`;
+  return { ok: true, pem: pem + own };
 }
