@@ -1,0 +1,101 @@
+// Outbound listeners and their EDS clusters (mesh.md §4.5-§4.7, §8). Every outbound has one
+// destination, equal to its tags (Kuma's classic generator with the default `route-all`). The
+// cluster is named after those tags (`<service>` or `<service>-<hash>`, `_<mesh>` appended for
+// another mesh), outbounds with equal tags share it, and its protocol is inferred from the
+// service's endpoints, not from the outbound.
+import { PROTOCOL_TAG, SERVICE_TAG, type Tags } from '../api/tags.js';
+import type { StoredResource } from '../core/resource.js';
+import type { Outbound, OutboundCluster } from '../ir/sidecar.js';
+import { clusterName } from '../ir/names.js';
+import { endpointsFor, indexEndpoints } from '../mesh/endpoints.js';
+import { upstreamMeshTls, type OwnMeshMtls } from '../mesh/mesh-mtls.js';
+import { canonicalTags } from '../mesh/tag-maps.js';
+import { enabledMtlsBackend } from '../api/mesh-validate.js';
+import { serviceProtocol } from './service-protocol.js';
+import type { SidecarInput } from './sidecar-input.js';
+
+/** The tag naming the mesh of a cross-mesh destination (mesh.md §8). */
+export const MESH_TAG = 'kuma.io/mesh';
+
+/** Default address of an outbound listener. */
+const DEFAULT_OUTBOUND_ADDRESS = '127.0.0.1';
+
+/** `outbound:<address>:<port>`, IPv6 addresses in brackets. */
+export function outboundListenerName(address: string, port: number): string {
+  return `outbound:${address.includes(':') ? `[${address}]` : address}:${port}`;
+}
+
+/** One outbound's destination: its full tags, its mesh, and the cluster tags (without the mesh). */
+interface Destination {
+  readonly tags: Tags;
+  readonly mesh: string;
+  readonly clusterTags: Tags;
+  readonly service: string;
+  readonly cluster: string;
+}
+
+function destinationOf(tags: Tags, ownMesh: string): Destination {
+  const { [MESH_TAG]: meshTag, ...clusterTags } = tags;
+  const mesh = meshTag ?? ownMesh;
+  const base = clusterName(tags, {});
+  return { tags, mesh, clusterTags: canonicalTags(clusterTags), service: tags[SERVICE_TAG] ?? '', cluster: mesh === ownMesh ? base : `${base}_${mesh}` };
+}
+
+/** The outbound listeners of a proxy and the clusters they send to. */
+export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | undefined): { outbounds: Outbound[]; clusters: OutboundCluster[] } {
+  const own = input.mesh.name;
+  const destinations = (input.proxy.spec.networking.outbound ?? []).map((o) => ({
+    outbound: o,
+    destination: destinationOf(o.tags ?? (o.service !== undefined ? { [SERVICE_TAG]: o.service } : {}), own),
+  }));
+  const localServices = new Set(destinations.filter((d) => d.destination.mesh === own).map((d) => d.destination.service));
+  const index = indexEndpoints(input.dataplanes, own, localServices);
+  const protocols = new Map<string, ReturnType<typeof serviceProtocol>>();
+  const protocolOfService = (service: string) => {
+    let p = protocols.get(service);
+    if (p === undefined) {
+      p = serviceProtocol(endpointsFor(index, { [SERVICE_TAG]: service }).map((e) => e.tags[PROTOCOL_TAG]));
+      protocols.set(service, p);
+    }
+    return p;
+  };
+  const outbounds: Outbound[] = [];
+  const clusters = new Map<string, OutboundCluster>();
+  for (const { outbound, destination } of destinations) {
+    // The protocol comes from the own mesh's endpoints of a service of that name (mesh.md §8).
+    const protocol = protocolOfService(destination.service);
+    const address = outbound.address ?? DEFAULT_OUTBOUND_ADDRESS;
+    outbounds.push({ name: outboundListenerName(address, outbound.port), address, port: outbound.port, tags: destination.clusterTags, service: destination.service, protocol, cluster: destination.cluster });
+    if (clusters.has(destination.cluster)) continue;
+    const endpoints = destination.mesh === own ? endpointsFor(index, { ...destination.clusterTags }) : [];
+    const tls = upstreamTlsOf(input, mtls, destination);
+    clusters.set(destination.cluster, {
+      name: destination.cluster,
+      service: destination.service,
+      mesh: destination.mesh,
+      tags: destination.clusterTags,
+      protocol,
+      endpoints,
+      ...(tls ? { upstreamTls: tls } : {}),
+    });
+  }
+  return { outbounds: outbounds.sort(byName), clusters: [...clusters.values()].sort(byName) };
+}
+
+/**
+ * mTLS towards a destination when both meshes have it on, unless the upstream mesh is PERMISSIVE
+ * and the service is not TLS ready yet (mesh.md §4.6).
+ */
+function upstreamTlsOf(input: SidecarInput, mtls: OwnMeshMtls | undefined, destination: Destination) {
+  if (!mtls) return undefined;
+  const upstreamMesh = destination.mesh === input.mesh.name ? input.mesh : input.meshes?.get(destination.mesh);
+  const backend = upstreamMesh && enabledMtlsBackend(upstreamMesh.spec);
+  if (!backend) return undefined;
+  const strict = (backend.mode ?? 'STRICT') === 'STRICT';
+  if (!strict && !(input.tlsReadyServices?.has(destination.service) ?? false)) return undefined;
+  return upstreamMeshTls(input.mesh.name, destination.mesh, destination.service, destination.clusterTags);
+}
+
+function byName<T extends { readonly name: string }>(a: T, b: T): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}

@@ -1,0 +1,27 @@
+// The contract of the sidecar translation (mesh.md §4): what it reads and what it returns. Inputs
+// are normalised, validated resources and are never mutated.
+import type { StoredResource } from '../core/resource.js';
+import type { Sidecar } from '../ir/sidecar.js';
+import type { MeshCa } from '../mesh/mesh-ca-source.js';
+
+/** Everything one sidecar's (or DELEGATED gateway's) configuration is derived from. */
+export interface SidecarInput {
+  readonly mesh: StoredResource<'Mesh'>;
+  /** The Dataplane being configured: inbounds, or a DELEGATED gateway. */
+  readonly proxy: StoredResource<'Dataplane'>;
+  /** Every Dataplane of the mesh (the endpoints of its outbounds). */
+  readonly dataplanes: readonly StoredResource<'Dataplane'>[];
+  /** The CA of every mesh with mTLS on, by mesh name. */
+  readonly meshCas?: ReadonlyMap<string, MeshCa>;
+  /** Every Mesh, by name: an outbound tagged `kuma.io/mesh` names another one (mesh.md §8). */
+  readonly meshes?: ReadonlyMap<string, StoredResource<'Mesh'>>;
+  /** PERMISSIVE meshes: services every Dataplane of which holds a certificate (mesh.md §4.6). */
+  readonly tlsReadyServices?: ReadonlySet<string>;
+}
+
+/** The result: the IR, or why this proxy cannot be configured (it keeps its last config). */
+export interface SidecarTranslation {
+  readonly sidecar?: Sidecar;
+  /** Why generation failed; the proxy keeps its last configuration. */
+  readonly error?: string;
+}

@@ -1,0 +1,74 @@
+// The pieces sidecar listeners share (mesh.md §4.4, §4.5): the connection manager with an inline
+// route table of one catch-all route, its HTTP filters, and the tcp_proxy. Sidecars use no RDS.
+import type * as ir from '../../ir/sidecar.js';
+import { durationOf } from '../envoy/duration.js';
+import { anyOf } from '../envoy/type-urls.js';
+import { HTTP_CONNECTION_MANAGER_FILTER_NAME, HTTP_CONNECTION_MANAGER_TYPE_NAME } from './http-connection-manager.js';
+import { routerFilter } from './filters/router.js';
+import { TCP_PROXY_FILTER_NAME, TCP_PROXY_TYPE_NAME } from './tcp-proxy.js';
+
+/** gRPC statistics filter, before the router on gRPC connection managers. */
+const GRPC_STATS_FILTER_NAME = 'envoy.filters.http.grpc_stats';
+
+/** Addresses the connection manager treats as internal: the proxy's loopback. */
+const INTERNAL_CIDRS = [{ address_prefix: '127.0.0.1', prefix_len: { value: 32 } }];
+
+/** The timeouts of one side (inbound fixed, outbound without a Timeout policy; mesh.md §4.9). */
+export interface HttpTimeouts {
+  readonly idleSeconds: number;
+  readonly streamIdleSeconds: number;
+}
+
+/** The HTTP filters of a sidecar connection manager: grpc_stats for gRPC, then the router. */
+function httpFilters(protocol: ir.SidecarProtocol): object[] {
+  const grpc = protocol === 'grpc' ? [{ name: GRPC_STATS_FILTER_NAME, typed_config: anyOf('envoy.extensions.filters.http.grpc_stats.v3.FilterConfig', { emit_filter_state: true }) }] : [];
+  return [...grpc, { name: routerFilter.name, typed_config: routerFilter.buildConfig() }];
+}
+
+/** A route table with one virtual host `<service>` sending everything to `cluster`. */
+export function buildCatchAllRouteConfig(name: string, service: string, cluster: string, extra: Readonly<Record<string, unknown>>): object {
+  return {
+    name,
+    validate_clusters: { value: false },
+    ...extra,
+    virtual_hosts: [{ name: service, domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster, timeout: durationOf(0) } }] }],
+  };
+}
+
+/** A connection manager filter with an inline route table. */
+export function buildSidecarHttpFilter(options: {
+  readonly statPrefix: string;
+  readonly protocol: ir.SidecarProtocol;
+  readonly timeouts: HttpTimeouts;
+  readonly routeConfig: object;
+  readonly extra?: Readonly<Record<string, unknown>>;
+}): object {
+  return {
+    name: HTTP_CONNECTION_MANAGER_FILTER_NAME,
+    typed_config: anyOf(HTTP_CONNECTION_MANAGER_TYPE_NAME, {
+      stat_prefix: options.statPrefix,
+      codec_type: 'AUTO',
+      ...options.extra,
+      internal_address_config: { cidr_ranges: INTERNAL_CIDRS },
+      common_http_protocol_options: { idle_timeout: durationOf(options.timeouts.idleSeconds) },
+      stream_idle_timeout: durationOf(options.timeouts.streamIdleSeconds),
+      http_filters: httpFilters(options.protocol),
+      route_config: options.routeConfig,
+    }),
+  };
+}
+
+/** A tcp_proxy to one cluster. */
+export function buildSidecarTcpFilter(statPrefix: string, cluster: string, idleSeconds: number): object {
+  return {
+    name: TCP_PROXY_FILTER_NAME,
+    typed_config: anyOf(TCP_PROXY_TYPE_NAME, { stat_prefix: statPrefix, cluster, idle_timeout: durationOf(idleSeconds) }),
+  };
+}
+
+/** `metadata.filter_metadata["io.kuma.tags"]` of a listener. */
+export function buildTagsMetadata(tags: ir.Sidecar['inbounds'][number]['tags']): object {
+  const fields: Record<string, object> = {};
+  for (const key of Object.keys(tags).sort()) fields[key] = { stringValue: tags[key] ?? '' };
+  return { filter_metadata: { 'io.kuma.tags': { fields } } };
+}
