@@ -30,7 +30,7 @@ const PEM = path.join(import.meta.dirname, '../../src/gateway/testdata/pem');
 const KINDS = Object.keys(RESOURCE_TYPE_URLS) as (keyof EnvoyResources)[];
 
 /** The SidecarInput of a case: the gateway loader's resources and mesh CAs, plus every Mesh. */
-function sidecarInput(raw: RawCase & { tlsReadyServices?: string[] }): SidecarInput {
+function sidecarInput(raw: RawCase): SidecarInput {
   const gw = gatewayInput(raw);
   const meshes = new Map(raw.resources.filter((r) => r.type === 'Mesh').map((r) => [r.name, storedResource<'Mesh'>(r)] as [string, StoredResource<'Mesh'>]));
   const dataplanes = raw.resources.filter((r) => r.type === 'Dataplane').map((r) => storedResource<Kind>(r) as StoredResource<'Dataplane'>);
