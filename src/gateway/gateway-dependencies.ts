@@ -14,6 +14,7 @@ import { meshCaSecretNames } from '../mesh/mesh-ca-source.js';
 
 /** The inputs one gateway translation depends on, as plain data. */
 export interface GatewayDependencies {
+  readonly kind?: 'gateway';
   readonly mesh: string;
   /** The selected MeshGateway (§2.2); undefined when none selects the proxy. */
   readonly gateway?: string;

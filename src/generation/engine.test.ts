@@ -122,12 +122,12 @@ describe('GenerationEngine', () => {
     for (let i = 0; i < 4; i++) await store.put(input(backend(`b${i}`, `svc-${i}`, `10.2.0.${i}`)));
     for (let i = 0; i < 200; i++) await store.put(input(proxy(`gw-${i}`, 'edge', `10.3.${Math.floor(i / 250)}.${i % 250}`)));
     await engine.regenerate();
-    expect(engine.stats.translations).toBe(1);
+    expect(engine.stats.translationsByKind.gateway).toBe(1);
     const before = cache.get('default.gw-7')!;
     const { misses } = engine.encodeCache.stats;
     await store.put(input(route('r3', 'edge', '/changed', 'svc-3')));
     await engine.regenerate();
-    expect(engine.stats.translations).toBe(2);
+    expect(engine.stats.translationsByKind.gateway).toBe(2);
     // Only the RouteConfigurations that changed (one per listener: each binds the route) were
     // encoded; clusters, endpoints and listener templates came from the cache.
     expect(engine.encodeCache.stats.misses - misses).toBe(3);
@@ -149,18 +149,18 @@ describe('GenerationEngine', () => {
     }
     await store.put(input(backend('b', 'svc', '10.2.0.1')));
     await engine.regenerate();
-    expect(engine.stats.translations).toBe(20);
+    expect(engine.stats.translationsByKind.gateway).toBe(20);
     const before = new Map(engine.nodeIds().map((n) => [n, cache.get(n)!]));
     await store.put(input(route('g7-r2', 'edge-7', '/moved', 'svc')));
     await engine.regenerate();
-    expect(engine.stats.translations).toBe(21);
+    expect(engine.stats.translationsByKind.gateway).toBe(21);
     const changed = engine.nodeIds().filter((n) => cache.get(n) !== before.get(n));
     expect(changed).toEqual(['default.proxy-7']);
     expect(changedTypes(before.get('default.proxy-7')!, cache.get('default.proxy-7')!)).toEqual([TypeUrl.RouteConfiguration]);
     // An endpoint change reaches every gateway routing to the service, and only its EDS.
     await store.put(input(backend('b', 'svc', '10.2.0.9')));
     await engine.regenerate();
-    expect(engine.stats.translations).toBe(41);
+    expect(engine.stats.translationsByKind.gateway).toBe(41);
     expect(changedTypes(before.get('default.proxy-3')!, cache.get('default.proxy-3')!)).toEqual([TypeUrl.ClusterLoadAssignment]);
   });
 
@@ -175,7 +175,7 @@ describe('GenerationEngine', () => {
     expect(cache.get('default.gw-1')).toBe(cache.get('default.gw-2'));
     await store.put(input(proxy('gw-2', 'edge', '10.0.0.2')));
     await engine.regenerate();
-    expect(engine.stats.translations).toBe(1);
+    expect(engine.stats.translationsByKind.gateway).toBe(1);
     expect(changedTypes(cache.get('default.gw-1')!, cache.get('default.gw-2')!)).toEqual([TypeUrl.Listener]);
     await store.delete({ kind: 'Dataplane', mesh: 'default', name: 'gw-2' });
     await engine.regenerate();
@@ -206,7 +206,7 @@ describe('GenerationEngine and certificate files', () => {
     await engine.regenerate();
     expect(changedTypes(before, cache.get('default.gw-1')!)).toContain(TypeUrl.Secret);
     expect(cache.get('default.gw-2')).toBe(untouched);
-    expect(engine.stats.translations).toBe(3);
+    expect(engine.stats.translationsByKind.gateway).toBe(3);
   });
 });
 

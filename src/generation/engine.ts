@@ -23,7 +23,9 @@ import type { ChangeEvent, ResourceStore } from '../core/store.js';
 import { referencedCertificateFiles } from '../gateway/certificate-sources.js';
 import { gatewayDependsOn } from '../gateway/gateway-dependencies.js';
 import type { CertificateFile } from '../gateway/gateway-input.js';
-import { identityOfSelection, proxyGatewayTags, selectGateway } from '../gateway/select-gateway.js';
+import { identityOfSelection, selectGateway } from '../gateway/select-gateway.js';
+import { sidecarDependsOn } from '../sidecar/sidecar-dependencies.js';
+import { dataplaneIdentityTags, isSidecarProxy } from '../sidecar/translate-sidecar.js';
 import type { ProxyTranslation, StatusInput } from '../gateway/status.js';
 import type { Snapshot, SnapshotType } from '../xds/cache/snapshot.js';
 import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
@@ -43,6 +45,8 @@ import { GENERATION_KINDS, ResourceMirror } from './resource-mirror.js';
 export interface GenerationStats {
   generations: number;
   translations: number;
+  /** Of `translations`, by proxy type. */
+  translationsByKind: { gateway: number; sidecar: number };
   errors: number;
   lastGenerationMs: number;
   /** Replica snapshots set for watched proxies in the last generation. */
@@ -90,6 +94,8 @@ export const DEFAULT_WORKER_THRESHOLD = 500;
 
 /** One BUILTIN gateway proxy: where it belongs and what it binds. */
 interface ProxyState {
+  /** BUILTIN gateways share configurations by identity; sidecars are each their own. */
+  readonly kind: 'gateway' | 'sidecar';
   readonly mesh: string;
   readonly name: string;
   readonly identity: string;
@@ -159,7 +165,7 @@ function unselectedIdentity(mesh: string): string {
 
 /** Turns store state into snapshots, incrementally. */
 export class GenerationEngine {
-  readonly stats: GenerationStats = { generations: 0, translations: 0, errors: 0, lastGenerationMs: 0, lastSnapshots: 0 };
+  readonly stats: GenerationStats = { generations: 0, translations: 0, translationsByKind: { gateway: 0, sidecar: 0 }, errors: 0, lastGenerationMs: 0, lastSnapshots: 0 };
   private readonly mirror = new ResourceMirror();
   private readonly inline = new InlineGenerator(this.mirror);
   /** Started on the first large mesh; undefined before, or after it failed. */
@@ -288,7 +294,7 @@ export class GenerationEngine {
       for (const dp of this.mirror.list('Dataplane', meshName)) reselect.add(nodeIdOf(meshName, dp.name));
       for (const p of this.proxies.values()) if (p.mesh === meshName) reselect.add(nodeIdOf(p.mesh, p.name));
     } else if (kind === 'Dataplane') {
-      if (isGatewayProxy(previous) || isGatewayProxy(current)) reselect.add(nodeIdOf(mesh, name));
+      if (isConfiguredProxy(previous) || isConfiguredProxy(current)) reselect.add(nodeIdOf(mesh, name));
     } else if (kind === 'MeshGateway') {
       // Selection may move any gateway proxy of the mesh (gateway.md §2.2).
       for (const p of this.proxies.values()) if (p.mesh === mesh) reselect.add(nodeIdOf(p.mesh, p.name));
@@ -296,9 +302,9 @@ export class GenerationEngine {
     for (const identity of this.identities.values()) {
       if (identity.dirty) continue;
       const deps = identity.latest?.dependencies;
-      // Other meshes matter only to cross-mesh listeners (every mTLS mesh's CA).
-      if (identity.mesh !== meshName && deps?.crossMesh !== true) continue;
-      if (!deps || (previous && gatewayDependsOn(deps, previous)) || (current && gatewayDependsOn(deps, current))) identity.dirty = true;
+      // Other meshes matter only to cross-mesh listeners and outbounds.
+      if (identity.mesh !== meshName && !readsOtherMeshes(deps)) continue;
+      if (!deps || (previous && dependsOn(deps, previous)) || (current && dependsOn(deps, current))) identity.dirty = true;
     }
   }
 
@@ -308,13 +314,12 @@ export class GenerationEngine {
     const [mesh, name] = old ? [old.mesh, old.name] : splitNodeId(nodeId);
     const proxy = this.mirror.get('Dataplane', mesh, name);
     const meshResource = this.mirror.get('Mesh', mesh, mesh);
-    if (!proxy || !meshResource || !isGatewayProxy(proxy)) {
+    if (!proxy || !meshResource || !isConfiguredProxy(proxy)) {
       if (old) this.removeProxy(nodeId, old);
       return;
     }
-    const gateway = selectGateway(proxy, this.mirror.list('MeshGateway', mesh))?.name;
-    const identityKey = gateway === undefined ? unselectedIdentity(mesh) : identityOfSelection(mesh, gateway, proxy);
-    const state: ProxyState = { mesh, name, identity: identityKey, address: replicaAddress(proxy), gateway };
+    const state = this.stateOf(proxy);
+    const identityKey = state.identity;
     this.proxies.set(nodeId, state);
     if (old?.identity !== identityKey) {
       if (old) {
@@ -325,6 +330,17 @@ export class GenerationEngine {
       this.identityFor(identityKey, mesh).members.add(nodeId);
     }
     if (old?.identity !== identityKey || old.address !== state.address) republish.add(nodeId);
+  }
+
+  /** Where a proxy belongs: a gateway's selection, or a sidecar's own identity. */
+  private stateOf(proxy: StoredResource<'Dataplane'>): ProxyState {
+    const { mesh, name } = proxy;
+    if (proxy.spec.networking.gateway?.type !== 'BUILTIN') {
+      return { kind: 'sidecar', mesh, name, identity: `${mesh}/sidecar/${name}`, address: proxy.spec.networking.address, gateway: undefined };
+    }
+    const gateway = selectGateway(proxy, this.mirror.list('MeshGateway', mesh))?.name;
+    const identity = gateway === undefined ? unselectedIdentity(mesh) : identityOfSelection(mesh, gateway, proxy);
+    return { kind: 'gateway', mesh, name, identity, address: replicaAddress(proxy), gateway };
   }
 
   private identityFor(key: string, mesh: string): IdentityState {
@@ -371,8 +387,18 @@ export class GenerationEngine {
     // Files are re-read whenever their identity is regenerated (and watched, see onFileChange).
     identity.files = [...new Set([...(selected ? referencedCertificateFiles([selected]) : []), ...this.meshCaFiles()])].sort();
     const files = await this.options.readFiles(identity.files);
-    const request: GenerationRequest = { identity: identity.key, mesh: first.mesh, proxy: first.name, address: first.address, files: [...files] };
+    const ready = this.tlsReadyServices(first.mesh);
+    const request: GenerationRequest = {
+      kind: first.kind,
+      identity: identity.key,
+      mesh: first.mesh,
+      proxy: first.name,
+      address: first.address,
+      files: [...files],
+      ...(ready ? { tlsReadyServices: ready } : {}),
+    };
     this.stats.translations += 1;
+    this.stats.translationsByKind[first.kind] += 1;
     let generator = await this.generatorFor(first.mesh);
     let outcome: GenerationOutcome;
     try {
@@ -387,6 +413,26 @@ export class GenerationEngine {
     }
     this.record(identity, outcome, generator);
     if (outcome.config?.identitySecret) identity.issuer = this.issuerOf(first.mesh, files);
+  }
+
+  /**
+   * PERMISSIVE meshes: the services every sidecar of which holds a current certificate (mesh.md
+   * §4.6 "TLS readiness", computed from this control plane's issuance records); undefined for
+   * other meshes, where it does not matter.
+   */
+  private tlsReadyServices(mesh: string): string[] | undefined {
+    const meshResource = this.mirror.get('Mesh', mesh, mesh);
+    if (!meshResource || enabledMtlsBackend(meshResource.spec)?.mode !== 'PERMISSIVE') return undefined;
+    const issued = new Map<string, boolean>();
+    for (const dp of this.mirror.list('Dataplane', mesh)) {
+      if (dp.spec.networking.gateway) continue;
+      const has = this.certificates.has(nodeIdOf(mesh, dp.name));
+      for (const inbound of dp.spec.networking.inbound ?? []) {
+        const service = inbound.tags['kuma.io/service'];
+        if (service !== undefined) issued.set(service, (issued.get(service) ?? true) && has);
+      }
+    }
+    return [...issued].filter(([, ready]) => ready).map(([service]) => service).sort();
   }
 
   /** Files any mTLS mesh's CA is read from (provided backends' `file:` sources). */
@@ -413,8 +459,7 @@ export class GenerationEngine {
     if (!issuer) return { error: 'the mesh CA is unavailable' };
     const proxy = this.mirror.get('Dataplane', served.state.mesh, served.state.name);
     if (!proxy) return undefined;
-    const tags = new Map(Object.entries(proxyGatewayTags(proxy)).map(([k, v]) => [k, [v]]));
-    const uris = workloadUris(served.state.mesh, tags);
+    const uris = workloadUris(served.state.mesh, dataplaneIdentityTags(proxy));
     if (!uris.ok) return { error: uris.message };
     return { request: { secretName, uris: uris.uris, caCertPem: issuer.caCertPem, caKeyPem: issuer.caKeyPem, lifetimeMs: issuer.lifetimeMs, settings: issuer.settings } };
   }
@@ -489,7 +534,7 @@ export class GenerationEngine {
     }
     this.stats.errors += 1;
     if (outcome.thrown !== undefined) logger.error({ err: outcome.thrown, identity: identity.key }, 'gateway translation failed; proxies keep their last good config');
-    else if (outcome.error !== undefined) logger.error({ problems: outcome.problems, identity: identity.key }, 'inconsistent snapshot not published; proxies keep their last good config');
+    else if (outcome.error !== undefined) logger.error({ reason: outcome.error, identity: identity.key }, 'generation failed; proxies keep their last good config');
     // gateway.md §4.6: generation fails and the proxies keep their last accepted config.
     else logger.error({ identity: identity.key, problems: outcome.translation?.problems.length }, 'gateway generation failed; proxies keep their last good config');
   }
@@ -572,7 +617,7 @@ export class GenerationEngine {
     return listeners;
   }
 
-  /** Node ids of every BUILTIN gateway proxy, sorted (whether or not its snapshot is built). */
+  /** Node ids of every proxy the engine configures, sorted (whether or not its snapshot is built). */
   nodeIds(): string[] {
     return [...this.proxies.keys()].sort();
   }
@@ -589,7 +634,7 @@ export class GenerationEngine {
         continue;
       }
       const translations: ProxyTranslation[] = [];
-      for (const [, p] of [...this.proxies].filter(([, p]) => p.mesh === mesh).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      for (const [, p] of [...this.proxies].filter(([, p]) => p.mesh === mesh && p.kind === 'gateway').sort(([a], [b]) => (a < b ? -1 : 1))) {
         const identity = this.identities.get(p.identity);
         const latest = identity?.latest;
         const error = latest?.thrown !== undefined ? `generation failed: ${latest.thrown}` : latest?.error;
@@ -609,6 +654,24 @@ export class GenerationEngine {
       });
     }
   }
+}
+
+/** A Dataplane the engine configures: a BUILTIN gateway, or a sidecar (mesh.md §4, §7). */
+function isConfiguredProxy(resource: StoredResource | undefined): resource is StoredResource<'Dataplane'> {
+  if (resource?.kind !== 'Dataplane') return false;
+  const networking = (resource as StoredResource<'Dataplane'>).spec.networking;
+  return networking.gateway?.type === 'BUILTIN' || isSidecarProxy(networking);
+}
+
+/** Whether a generation read another mesh (cross-mesh listeners, cross-mesh outbounds). */
+function readsOtherMeshes(deps: GenerationOutcome['dependencies']): boolean {
+  if (!deps) return true;
+  return deps.kind === 'sidecar' ? deps.otherMeshes.size > 0 : deps.crossMesh === true;
+}
+
+/** Whether a change of `resource` may change a generation with these dependencies. */
+function dependsOn(deps: NonNullable<GenerationOutcome['dependencies']>, resource: StoredResource): boolean {
+  return deps.kind === 'sidecar' ? sidecarDependsOn(deps, resource) : gatewayDependsOn(deps, resource);
 }
 
 function isGatewayProxy(resource: StoredResource | undefined): resource is StoredResource<'Dataplane'> {

@@ -93,7 +93,8 @@ export function listenersKey(config: SharedConfig): string {
  */
 export function replicaSnapshot(config: SharedConfig, address: string, listeners?: SnapshotType, identity?: VersionedResource): Snapshot {
   const types = new Map(config.types);
-  types.set(TypeUrl.Listener, listeners ?? listenerType(config.listeners, address));
+  // A sidecar's configuration holds its LDS type already (its listeners bind its own addresses).
+  if (!config.types.has(TypeUrl.Listener)) types.set(TypeUrl.Listener, listeners ?? listenerType(config.listeners, address));
   if (identity) types.set(TypeUrl.Secret, withSecret(config.types.get(TypeUrl.Secret), identity));
   return composeSnapshot(types);
 }

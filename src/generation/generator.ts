@@ -10,16 +10,23 @@ import type { SnapshotProblem } from '../xds/cache/consistency.js';
 import { CacheLease, EncodeCache } from './encode-cache.js';
 import { generateGatewayIdentity, type SharedConfig } from './gateway-generation.js';
 import type { GenerationKind, ResourceMirror } from './resource-mirror.js';
+import type { SidecarDependencies } from '../sidecar/sidecar-dependencies.js';
+import type { SidecarInput } from '../sidecar/sidecar-input.js';
+import { generateSidecar } from './sidecar-generation.js';
 import { resolveMeshCa, type MeshCa, type SourceFile } from '../mesh/mesh-ca-source.js';
 
 /** One identity to generate, named by one of its proxies (they all translate alike). */
 export interface GenerationRequest {
+  /** The proxy type: a BUILTIN gateway, or a sidecar (inbounds, or a DELEGATED gateway). */
+  readonly kind: 'gateway' | 'sidecar';
   readonly identity: string;
   readonly mesh: string;
   readonly proxy: string;
   /** A replica address, for the consistency check's listeners. */
   readonly address: string;
   readonly files: ReadonlyArray<readonly [string, CertificateFile]>;
+  /** PERMISSIVE meshes: services every Dataplane of which holds a certificate. */
+  readonly tlsReadyServices?: readonly string[];
 }
 
 /** The translation facts statuses need (gateway/status.ts reads only these). */
@@ -32,7 +39,7 @@ export interface TranslationSummary {
 export interface GenerationOutcome {
   /** Absent when generation threw. */
   readonly translation?: TranslationSummary;
-  readonly dependencies?: GatewayDependencies;
+  readonly dependencies?: GatewayDependencies | SidecarDependencies;
   /** Absent when generation failed: the identity keeps its last good configuration. */
   readonly config?: SharedConfig;
   /** Why there is no config although the translation succeeded. */
@@ -52,6 +59,22 @@ export interface Generator {
   close(): Promise<void>;
 }
 
+/** The SidecarInput of a request, read from a mirror. */
+export function sidecarInputFromMirror(mirror: ResourceMirror, request: GenerationRequest): SidecarInput | undefined {
+  const mesh = mirror.get('Mesh', request.mesh, request.mesh);
+  const proxy = mirror.get('Dataplane', request.mesh, request.proxy);
+  if (!mesh || !proxy) return undefined;
+  const meshes = new Map(mirror.meshNames().map((m) => [m, mirror.get('Mesh', m, m)!] as const));
+  return {
+    mesh,
+    proxy,
+    dataplanes: mirror.list('Dataplane', request.mesh),
+    meshCas: meshCasOf(mirror, new Map(request.files)),
+    meshes,
+    ...(request.tlsReadyServices ? { tlsReadyServices: new Set(request.tlsReadyServices) } : {}),
+  };
+}
+
 /** The GatewayInput of a request, read from a mirror. */
 export function inputFromMirror(mirror: ResourceMirror, request: GenerationRequest): GatewayInput | undefined {
   const mesh = mirror.get('Mesh', request.mesh, request.mesh);
@@ -68,6 +91,7 @@ export function inputFromMirror(mirror: ResourceMirror, request: GenerationReque
     secrets: list('Secret'),
     files,
     meshCas: meshCasOf(mirror, files),
+    ...(request.tlsReadyServices ? { tlsReadyServices: new Set(request.tlsReadyServices) } : {}),
   };
 }
 
@@ -92,15 +116,38 @@ export class LeasedGeneration {
   constructor(private readonly mirror: ResourceMirror) {}
 
   run(request: GenerationRequest): GenerationOutcome {
+    return request.kind === 'sidecar' ? this.runSidecar(request) : this.runGateway(request);
+  }
+
+  private keep(identity: string, lease: CacheLease | undefined): void {
+    if (!lease) return;
+    const previous = this.leases.get(identity);
+    this.leases.set(identity, lease);
+    if (previous) this.cache.release(previous);
+  }
+
+  private runSidecar(request: GenerationRequest): GenerationOutcome {
+    const input = sidecarInputFromMirror(this.mirror, request);
+    if (!input) return { thrown: `proxy ${request.mesh}/${request.proxy} is not in the mirror` };
+    try {
+      const generation = generateSidecar(input, this.cache);
+      this.keep(request.identity, generation.lease);
+      return {
+        dependencies: generation.dependencies,
+        ...(generation.config ? { config: generation.config } : {}),
+        ...(generation.error !== undefined ? { error: generation.error, problems: generation.problems ?? [] } : {}),
+      };
+    } catch (err) {
+      return { thrown: (err as Error).message };
+    }
+  }
+
+  private runGateway(request: GenerationRequest): GenerationOutcome {
     const input = inputFromMirror(this.mirror, request);
     if (!input) return { thrown: `proxy ${request.mesh}/${request.proxy} is not in the mirror` };
     try {
       const generation = generateGatewayIdentity(input, this.cache, { address: request.address });
-      if (generation.lease) {
-        const previous = this.leases.get(request.identity);
-        this.leases.set(request.identity, generation.lease);
-        if (previous) this.cache.release(previous);
-      }
+      this.keep(request.identity, generation.lease);
       const translation = generation.translation!;
       return {
         translation: { ...(translation.failed ? { failed: true } : {}), problems: translation.problems },

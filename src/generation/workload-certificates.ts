@@ -92,6 +92,11 @@ export class WorkloadCertificates {
     }
   }
 
+  /** Whether the proxy holds a certificate (current or not): TLS readiness counts issuance. */
+  has(nodeId: string): boolean {
+    return this.issued.has(nodeId);
+  }
+
   /** Forgets a proxy's certificate (the proxy is gone). */
   drop(nodeId: string): void {
     this.issued.delete(nodeId);

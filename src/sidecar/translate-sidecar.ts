@@ -2,6 +2,7 @@
 // Pure: no I/O, no clock, inputs never mutated, output sorted. Reads as the ordered steps of the
 // reference.
 import { SERVICE_TAG } from '../api/tags.js';
+import type { StoredResource } from '../core/resource.js';
 import type { CaBundle } from '../ir/gateway.js';
 import { meshCaSecretName } from '../ir/names.js';
 import type { Sidecar } from '../ir/sidecar.js';
@@ -54,7 +55,15 @@ export function translateSidecar(input: SidecarInput): SidecarTranslation {
  * the union of its inbounds' tags, or its gateway tags.
  */
 export function identityTags(input: SidecarInput): Map<string, string[]> {
-  const networking = input.proxy.spec.networking;
+  return dataplaneIdentityTags(input.proxy);
+}
+
+/**
+ * A Dataplane's identity tags (mesh.md §2.1): every value of every tag of its inbounds, or of its
+ * gateway tags (BUILTIN and DELEGATED), values sorted.
+ */
+export function dataplaneIdentityTags(proxy: StoredResource<'Dataplane'>): Map<string, string[]> {
+  const networking = proxy.spec.networking;
   const sources = networking.gateway ? [networking.gateway.tags] : (networking.inbound ?? []).map((i) => i.tags);
   const tags = new Map<string, Set<string>>();
   for (const source of sources) {

@@ -1,0 +1,63 @@
+// One sidecar's configuration (mesh.md §4): translate (src/sidecar) -> Envoy objects
+// (src/xds/translator) -> encode (through the content cache) -> snapshot types -> consistency
+// check. A sidecar is its own identity: its listeners bind its own addresses, so the LDS type is
+// part of the configuration and nothing is spliced per replica. Its certificate is added per
+// proxy, as for gateways.
+import { sidecarDependencies, type SidecarDependencies } from '../sidecar/sidecar-dependencies.js';
+import type { SidecarInput } from '../sidecar/sidecar-input.js';
+import { translateSidecar } from '../sidecar/translate-sidecar.js';
+import { checkSnapshotConsistency, type SnapshotProblem } from '../xds/cache/consistency.js';
+import { TypeUrl } from '../xds/cache/resource-types.js';
+import { buildSnapshotType, type SnapshotType } from '../xds/cache/snapshot.js';
+import { collectReferences } from '../xds/translator/references.js';
+import { buildSidecarResources } from '../xds/translator/translate-sidecar.js';
+import { RESOURCE_TYPE_URLS, type EnvoyResources } from '../xds/translator/translate.js';
+import { CacheLease, type EncodeCache } from './encode-cache.js';
+import { replicaSnapshot, type SharedConfig } from './gateway-generation.js';
+
+/** The outcome of generating one sidecar. */
+export interface SidecarGeneration {
+  readonly dependencies: SidecarDependencies;
+  readonly config?: SharedConfig;
+  readonly lease?: CacheLease;
+  /** Why there is no config: the translation's error or an inconsistency. */
+  readonly error?: string;
+  readonly problems?: readonly SnapshotProblem[];
+  readonly resources?: EnvoyResources;
+}
+
+/** Envoy objects -> encoded snapshot types, LDS included, through the cache. */
+function sidecarTypes(resources: EnvoyResources, cache: EncodeCache, lease: CacheLease): Map<string, SnapshotType> {
+  const encoded = (key: keyof EnvoyResources) => resources[key].map((r) => ({ name: r.name, ...cache.encode(RESOURCE_TYPE_URLS[key], r.resource, lease) }));
+  const types = new Map<string, SnapshotType>();
+  const clusters = buildSnapshotType(TypeUrl.Cluster, encoded('clusters'));
+  types.set(TypeUrl.Cluster, clusters);
+  types.set(TypeUrl.ClusterLoadAssignment, buildSnapshotType(TypeUrl.ClusterLoadAssignment, encoded('endpoints'), clusters.version));
+  types.set(TypeUrl.Listener, buildSnapshotType(TypeUrl.Listener, encoded('listeners')));
+  types.set(TypeUrl.Secret, buildSnapshotType(TypeUrl.Secret, encoded('secrets')));
+  return types;
+}
+
+/** Generate one sidecar's configuration; pure apart from the encode cache. */
+export function generateSidecar(input: SidecarInput, cache: EncodeCache, options: { readonly keepResources?: boolean } = {}): SidecarGeneration {
+  const dependencies = sidecarDependencies(input);
+  const translation = translateSidecar(input);
+  if (!translation.sidecar) return { dependencies, error: translation.error ?? 'sidecar translation failed' };
+  const lease = new CacheLease();
+  try {
+    const resources = buildSidecarResources(translation.sidecar);
+    const identitySecret = translation.sidecar.mtls?.identitySecret;
+    const config: SharedConfig = { types: sidecarTypes(resources, cache, lease), listeners: [], ...(identitySecret ? { identitySecret } : {}) };
+    const identity = identitySecret ? { name: identitySecret, bytes: new Uint8Array(0) } : undefined;
+    const problems = checkSnapshotConsistency(replicaSnapshot(config, input.proxy.spec.networking.address, undefined, identity), collectReferences(resources));
+    const kept = options.keepResources ? { resources } : {};
+    if (problems.length > 0) {
+      cache.release(lease);
+      return { dependencies, error: `inconsistent configuration not published: ${problems.map((p) => p.message).join('; ')}`, problems, ...kept };
+    }
+    return { dependencies, config, lease, ...kept };
+  } catch (err) {
+    cache.release(lease);
+    throw err;
+  }
+}

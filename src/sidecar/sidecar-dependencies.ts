@@ -1,0 +1,53 @@
+// What a sidecar translation read (the counterpart of gateway/gateway-dependencies.ts): the
+// runtime keeps it beside each generation and regenerates only when a change touches it. As for
+// gateways, the predicates err on the side of "affected".
+import { SERVICE_TAG } from '../api/tags.js';
+import type { StoredResource } from '../core/resource.js';
+import { meshCaSecretNames } from '../mesh/mesh-ca-source.js';
+import { MESH_TAG } from './outbounds.js';
+import type { SidecarInput } from './sidecar-input.js';
+
+/** The inputs one sidecar translation depends on, as plain data. */
+export interface SidecarDependencies {
+  readonly kind: 'sidecar';
+  readonly mesh: string;
+  /** The Dataplane itself. */
+  readonly proxy: string;
+  /** Services of its outbounds in its own mesh: their Dataplanes are its endpoints. */
+  readonly services: ReadonlySet<string>;
+  /** Other meshes its outbounds name (their Mesh and CA Secrets). */
+  readonly otherMeshes: ReadonlySet<string>;
+  /** Secrets of its own mesh's CA. */
+  readonly secrets: ReadonlySet<string>;
+}
+
+/** The dependencies of the translation of `input`. */
+export function sidecarDependencies(input: SidecarInput): SidecarDependencies {
+  const services = new Set<string>();
+  const otherMeshes = new Set<string>();
+  for (const outbound of input.proxy.spec.networking.outbound ?? []) {
+    const tags = outbound.tags ?? {};
+    const mesh = tags[MESH_TAG];
+    if (mesh !== undefined && mesh !== input.mesh.name) otherMeshes.add(mesh);
+    else services.add(tags[SERVICE_TAG] ?? outbound.service ?? '');
+  }
+  return { kind: 'sidecar', mesh: input.mesh.name, proxy: input.proxy.name, services, otherMeshes, secrets: new Set(meshCaSecretNames(input.mesh)) };
+}
+
+/** True when a change of `resource` (old or new version) may change the translation. */
+export function sidecarDependsOn(deps: SidecarDependencies, resource: StoredResource): boolean {
+  if (resource.mesh !== deps.mesh) return deps.otherMeshes.has(resource.mesh) && (resource.kind === 'Mesh' || resource.kind === 'Secret');
+  switch (resource.kind) {
+    case 'Mesh':
+      return true;
+    case 'Secret':
+      return deps.secrets.has(resource.name);
+    case 'Dataplane': {
+      if (resource.name === deps.proxy) return true;
+      const inbounds = (resource as StoredResource<'Dataplane'>).spec.networking.inbound ?? [];
+      return inbounds.some((i) => deps.services.has(i.tags[SERVICE_TAG] ?? ''));
+    }
+    default:
+      return false;
+  }
+}
