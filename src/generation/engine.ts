@@ -80,8 +80,8 @@ export interface GenerationEngineOptions {
   /** Issues proxies' workload certificates (default: a new store on the real clock). */
   readonly certificates?: WorkloadCertificates;
   /**
-   * Called when a workload certificate falls due for renewal: the runtime schedules a
-   * regeneration, which reissues it (mesh.md §1.6).
+   * Called when the engine needs another run without a store change: a workload certificate fell
+   * due (the run reissues it, mesh.md §1.6), or new certificates made services TLS ready.
    */
   readonly onRenewalDue?: () => void;
 }
@@ -182,6 +182,8 @@ export class GenerationEngine {
   /** The proxies' workload certificates (mTLS meshes). */
   readonly certificates: WorkloadCertificates;
   private renewalTimer: NodeJS.Timeout | undefined;
+  /** PERMISSIVE meshes: the TLS-ready services the last generations saw, comma-joined. */
+  private readonly readiness = new Map<string, string>();
 
   constructor(private readonly options: GenerationEngineOptions) {
     this.sliceMs = options.sliceMs ?? 10;
@@ -388,6 +390,7 @@ export class GenerationEngine {
     identity.files = [...new Set([...(selected ? referencedCertificateFiles([selected]) : []), ...this.meshCaFiles()])].sort();
     const files = await this.options.readFiles(identity.files);
     const ready = this.tlsReadyServices(first.mesh);
+    if (ready) this.readiness.set(first.mesh, ready.join(','));
     const request: GenerationRequest = {
       kind: first.kind,
       identity: identity.key,
@@ -475,6 +478,23 @@ export class GenerationEngine {
       while (next < wanted.length) await this.ensureCertificate(wanted[next++]!);
     };
     await Promise.all(Array.from({ length: Math.min(ISSUE_CONCURRENCY, wanted.length) }, worker));
+    this.refreshReadiness(new Set(wanted.map((id) => this.proxies.get(id)?.mesh).filter((m): m is string => m !== undefined)));
+  }
+
+  /**
+   * New certificates may make services TLS ready (mesh.md §4.6): in PERMISSIVE meshes whose
+   * readiness moved, every identity regenerates on the next run, which the runtime is asked for.
+   */
+  private refreshReadiness(meshes: ReadonlySet<string>): void {
+    let moved = false;
+    for (const mesh of meshes) {
+      const ready = this.tlsReadyServices(mesh)?.join(',');
+      if (ready === undefined || ready === this.readiness.get(mesh)) continue;
+      this.readiness.set(mesh, ready);
+      for (const identity of this.identities.values()) if (identity.mesh === mesh) identity.dirty = true;
+      moved = true;
+    }
+    if (moved) this.options.onRenewalDue?.();
   }
 
   /** True when the proxy has what its snapshot needs (no certificate needed, or a current one). */
@@ -573,6 +593,8 @@ export class GenerationEngine {
 
   private async issueThenPublish(nodeId: string): Promise<void> {
     if (await this.ensureCertificate(nodeId)) this.publish(nodeId);
+    const mesh = this.proxies.get(nodeId)?.mesh;
+    if (mesh !== undefined) this.refreshReadiness(new Set([mesh]));
   }
 
   /** The snapshot of a served proxy; undefined while it lacks the certificate it needs. */

@@ -1,0 +1,101 @@
+// End to end with real Envoys and real traffic (mesh.md §2.4, §4, §1.6): an application calls
+// its sidecar's outbound, which speaks mesh mTLS to the backend's sidecar, which hands the request
+// to the backend application with the caller's SPIFFE ID in x-forwarded-client-cert. In STRICT a
+// plaintext client dialling the backend's inbound directly is refused; in PERMISSIVE it is served;
+// with mTLS off traffic keeps flowing in plaintext. Nothing is restarted between the steps.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/runtime/control-plane.js';
+import { httpBackend, type Backend } from '../support/backends.js';
+import { dataplaneTokenFile } from '../support/dataplane-tokens.js';
+import { eventually, freePort, PORTICO_BIN, request, start, type Running } from '../support/processes.js';
+
+describe('sidecars in an mTLS mesh, with real Envoys', () => {
+  let cp: ControlPlane;
+  let backend: Backend;
+  const envoys: Running[] = [];
+  let dir = '';
+  let outboundPort = 0;
+  let backendInboundPort = 0;
+  const api = (p: string) => `http://127.0.0.1:${cp.apiPort}${p}`;
+
+  async function put(doc: Record<string, unknown>): Promise<void> {
+    const url = doc.type === 'Mesh' ? api(`/meshes/${String(doc.name)}`) : api(`/meshes/${String(doc.mesh)}/${String(doc.type).toLowerCase()}s/${String(doc.name)}`);
+    const res = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
+    expect(res.status, await res.text()).toBeLessThan(300);
+  }
+  const mesh = (enabledBackend: string, mode = 'STRICT') => ({ type: 'Mesh', name: 'default', mtls: { enabledBackend, backends: [{ name: 'ca-1', type: 'builtin', mode }] } });
+
+  /** Writes the Dataplane file and starts its Envoy through `portico dp run`. */
+  async function runSidecar(name: string, networking: Record<string, unknown>): Promise<void> {
+    const file = path.join(dir, `${name}.json`);
+    writeFileSync(file, JSON.stringify({ type: 'Dataplane', mesh: 'default', name, networking }));
+    const token = await dataplaneTokenFile(`http://127.0.0.1:${cp.apiPort}`, 'default', name, dir);
+    envoys.push(
+      start(process.execPath, [
+        PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${cp.xdsPort}`, '--ca-cert-file', cp.caFile!, '--dataplane-file', file, '--dataplane-token-file', token,
+        '--admin-port', String(await freePort()), '--log-level', 'warn', '--drain-time', '1',
+      ]),
+    );
+  }
+
+  const viaOutbound = (headers: Record<string, string> = {}) => request(`http://127.0.0.1:${outboundPort}/hello`, { headers });
+  const direct = () => request(`http://127.0.0.1:${backendInboundPort}/direct`).catch((err: Error) => ({ status: 0, body: err.message, headers: {} }));
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'portico-sidecars-'));
+    cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, debounceMs: 10, logger: pino({ level: 'silent' }) });
+    await put(mesh('ca-1'));
+    backend = await httpBackend('backend');
+    backendInboundPort = await freePort();
+    outboundPort = await freePort();
+    await runSidecar('backend-1', {
+      address: '127.0.0.1',
+      inbound: [{ port: backendInboundPort, servicePort: backend.port, serviceAddress: '127.0.0.1', tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'http' } }],
+    });
+    await runSidecar('client-1', {
+      address: '127.0.0.1',
+      inbound: [{ port: await freePort(), servicePort: await freePort(), serviceAddress: '127.0.0.1', tags: { 'kuma.io/service': 'client', version: 'v1' } }],
+      outbound: [{ port: outboundPort, tags: { 'kuma.io/service': 'backend' } }],
+    });
+    await eventually(async () => (await viaOutbound().catch(() => ({ status: 0 }))).status === 200, 60_000, 'traffic from client to backend');
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const e of envoys) await e.stop();
+    await backend?.close();
+    await cp?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("STRICT: the backend sees the caller's SPIFFE ID in x-forwarded-client-cert, never a forged one", async () => {
+    const res = await viaOutbound({ 'x-forwarded-client-cert': 'URI=spiffe://default/admin' });
+    expect(res.status).toBe(200);
+    const xfcc = String(backend.seen.at(-1)?.headers['x-forwarded-client-cert']);
+    expect(xfcc).toMatch(/URI=spiffe:\/\/default\/client(;|$)/);
+    expect(xfcc).not.toContain('spiffe://default/admin');
+    // x-kuma-tags (the caller's tags, for routing) is removed before the application.
+    expect(backend.seen.at(-1)?.headers['x-kuma-tags']).toBeUndefined();
+  });
+
+  it('STRICT: a plaintext client dialling the inbound directly is refused', async () => {
+    const before = backend.seen.length;
+    expect((await direct()).status).not.toBe(200);
+    expect(backend.seen.length).toBe(before);
+  });
+
+  it('PERMISSIVE serves the plaintext client too; with mTLS off traffic keeps flowing', async () => {
+    await put(mesh('ca-1', 'PERMISSIVE'));
+    await eventually(async () => (await direct()).status === 200, 30_000, 'plaintext admitted in PERMISSIVE');
+    expect((await viaOutbound()).status).toBe(200);
+    await put(mesh(''));
+    await eventually(async () => {
+      const res = await viaOutbound().catch(() => ({ status: 0 }));
+      return res.status === 200 && backend.seen.at(-1)?.headers['x-forwarded-client-cert'] === undefined;
+    }, 30_000, 'plaintext traffic with mTLS off');
+    expect((await direct()).status).toBe(200);
+  });
+});
