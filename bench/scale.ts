@@ -29,6 +29,9 @@
 //   than the one it had. change.lastAckMs / p50Ms / p99Ms = Summary over changes of the per-change
 //   max / p50 / p99 over proxies; cpuMs = CP CPU from the mark to the last ACK; loopDelayMaxMs and
 //   loopDelayP99Ms = the CP's event-loop delay (histogram reset at the mark) per change;
+//   stallMaxMs = the longest late tick of a 10 ms timer (bench/stall-monitor.ts), split into
+//   stallMaxRanMs (the CP's main thread on a CPU) and stallMaxWaitedMs (runnable, waiting for a
+//   core the simulated Envoys held); longestRunMs = the most the main thread ran between two ticks;
 //   restGetMaxMs = the slowest of the REST GETs (one every 200 ms, sequential, issued from the
 //   driver) during each change; restGetMs = every such GET; restGetFailures = GETs that failed
 //   (e.g. a keep-alive connection the stalled server dropped under the request); generationMs = the CP's own
@@ -68,6 +71,7 @@ import { summarize, type BenchResult, type Summary } from './harness.js';
 import { IpcPeer } from './ipc.js';
 import { gatewayNodeId, gatewayRoute, restPath, routeName } from './scale-fixtures.js';
 import type { SimMode } from './sim-envoy.js';
+import type { StallSplit } from './stall-monitor.js';
 import type { WorkerStats } from './sim-envoy-worker.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -110,6 +114,10 @@ function median(values: readonly number[]): number {
 
 function loopDelayMetrics(prefix: string, d: LoopDelay): Record<string, number> {
   return { [`${prefix}.p50`]: d.p50, [`${prefix}.p90`]: d.p90, [`${prefix}.p99`]: d.p99, [`${prefix}.p999`]: d.p999, [`${prefix}.max`]: d.max, [`${prefix}.mean`]: d.mean };
+}
+
+function stallMetrics(prefix: string, s: StallSplit): Record<string, number> {
+  return { [`${prefix}.maxMs`]: s.maxGapMs, [`${prefix}.maxRanMs`]: s.maxGapRanMs, [`${prefix}.maxWaitedMs`]: s.maxGapWaitedMs, [`${prefix}.longestRunMs`]: s.maxRanMs };
 }
 
 /** A control-plane child process and what it told us when ready. */
@@ -293,6 +301,7 @@ export async function benchScale(id: string, options: ScaleOptions): Promise<Ben
     metrics['fanout.clientsOpenedMs'] = round(afterFanout.startMs);
     metrics['fanout.cpuMs'] = round(fanout.cpuUserMs + fanout.cpuSystemMs);
     Object.assign(metrics, loopDelayMetrics('fanout.loopDelay', fanout.loopDelay));
+    Object.assign(metrics, stallMetrics('fanout.stall', fanout.stall));
     log(id, `fan-out: last proxy after ${metrics['fanout.allAckedMs']} ms, ${afterFanout.refused} streams refused and retried`);
 
     const connected = await memory(cp, false);
@@ -342,7 +351,7 @@ async function routeChanges(id: string, cp: CpChild, count: number, timeoutMs: n
     if (failures.length > 0) log(id, `change ${i}: ${failures.length} REST GET(s) failed: ${failures.join('; ')}`);
     if (profiling) log(id, `CPU profile: ${await cp.peer.call('profile-stop', { file: path.join(profileDir, `${id}-change.cpuprofile`) })}`);
     if (result.notCurrent > 0) throw new Error(`change ${i}: ${result.notCurrent} proxies ACKed a version that is not their snapshot's`);
-    log(id, `change ${i}${i === 0 ? ' (warm-up)' : ''}: last ACK after ${round(result.latencies.at(-1) ?? Number.NaN)} ms, CP CPU ${round(result.cpuUserMs + result.cpuSystemMs)} ms, loop delay max ${result.loopDelay.max} ms`);
+    log(id, `change ${i}${i === 0 ? ' (warm-up)' : ''}: last ACK after ${round(result.latencies.at(-1) ?? Number.NaN)} ms, CP CPU ${round(result.cpuUserMs + result.cpuSystemMs)} ms, loop delay max ${result.loopDelay.max} ms (longest stall ${result.stall.maxGapMs} ms: ran ${result.stall.maxGapRanMs}, waited for a core ${result.stall.maxGapWaitedMs}; longest run ${result.stall.maxRanMs} ms)`);
     if (i === 0) continue;
     results.push(result);
     getMax.push(Math.max(...gets));
@@ -357,6 +366,10 @@ async function routeChanges(id: string, cp: CpChild, count: number, timeoutMs: n
     'change.cpuMs': summarize(per((r) => r.cpuUserMs + r.cpuSystemMs)),
     'change.loopDelayMaxMs': summarize(per((r) => r.loopDelay.max)),
     'change.loopDelayP99Ms': summarize(per((r) => r.loopDelay.p99)),
+    'change.stallMaxMs': summarize(per((r) => r.stall.maxGapMs)),
+    'change.stallMaxRanMs': summarize(per((r) => r.stall.maxGapRanMs)),
+    'change.stallMaxWaitedMs': summarize(per((r) => r.stall.maxGapWaitedMs)),
+    'change.longestRunMs': summarize(per((r) => r.stall.maxRanMs)),
     'change.restGetMaxMs': summarize(getMax),
     'change.restGetMs': summarize(getAll),
     'change.restGetFailures': getFailures.length,
