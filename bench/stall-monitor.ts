@@ -6,6 +6,7 @@
 // late is a stall, and the difference of the counters says what filled it. Linux only: elsewhere
 // the split reads as zero.
 import { readFileSync } from 'node:fs';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 
 /** The longest stalls since the last reset, in ms. */
 export interface StallSplit {
@@ -16,6 +17,10 @@ export interface StallSplit {
   readonly maxGapWaitedMs: number;
   /** Longest time the main thread ran within one gap (the stall our own code made). */
   readonly maxRanMs: number;
+  /** Garbage collection: total pause, longest pause, and how many were full (mark-compact) ones. */
+  readonly gcMs: number;
+  readonly gcMaxPauseMs: number;
+  readonly majorGcs: number;
 }
 
 const TICK_MS = 10;
@@ -32,7 +37,15 @@ function schedstat(): [number, number] {
 
 /** Starts the monitor; `read()` returns the split since the last `reset()`. */
 export function startStallMonitor(): { reset(): void; read(): StallSplit } {
-  let worst: StallSplit = { maxGapMs: 0, maxGapRanMs: 0, maxGapWaitedMs: 0, maxRanMs: 0 };
+  const none: StallSplit = { maxGapMs: 0, maxGapRanMs: 0, maxGapWaitedMs: 0, maxRanMs: 0, gcMs: 0, gcMaxPauseMs: 0, majorGcs: 0 };
+  let worst = none;
+  // GC pauses are the stalls no slicing of our own work can shorten; counted beside the split.
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const major = (entry as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR;
+      worst = { ...worst, gcMs: worst.gcMs + entry.duration, gcMaxPauseMs: Math.max(worst.gcMaxPauseMs, entry.duration), majorGcs: worst.majorGcs + (major ? 1 : 0) };
+    }
+  }).observe({ entryTypes: ['gc'] });
   let last = performance.now();
   let [ran, waited] = schedstat();
   const tick = (): void => {
@@ -52,8 +65,16 @@ export function startStallMonitor(): { reset(): void; read(): StallSplit } {
   const round = (ms: number): number => Math.round(Math.max(0, ms) * 10) / 10;
   return {
     reset: () => {
-      worst = { maxGapMs: 0, maxGapRanMs: 0, maxGapWaitedMs: 0, maxRanMs: 0 };
+      worst = none;
     },
-    read: () => ({ maxGapMs: round(worst.maxGapMs), maxGapRanMs: round(worst.maxGapRanMs), maxGapWaitedMs: round(worst.maxGapWaitedMs), maxRanMs: round(worst.maxRanMs) }),
+    read: () => ({
+      maxGapMs: round(worst.maxGapMs),
+      maxGapRanMs: round(worst.maxGapRanMs),
+      maxGapWaitedMs: round(worst.maxGapWaitedMs),
+      maxRanMs: round(worst.maxRanMs),
+      gcMs: round(worst.gcMs),
+      gcMaxPauseMs: round(worst.gcMaxPauseMs),
+      majorGcs: worst.majorGcs,
+    }),
   };
 }
