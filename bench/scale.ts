@@ -398,7 +398,7 @@ async function routeChanges(id: string, cp: CpChild, count: number, timeoutMs: n
     'change.longestRunMs': summarize(per((r) => r.stall.maxRanMs)),
     'change.gcMs': summarize(per((r) => r.stall.gcMs)),
     'change.gcMaxPauseMs': summarize(per((r) => r.stall.gcMaxPauseMs)),
-    'change.majorGcs': summarize(per((r) => r.stall.majorGcs)),
+    'change.majorGcs': median(per((r) => r.stall.majorGcs)),
     'change.restGetMaxMs': summarize(getMax),
     'change.restGetMs': summarize(getAll),
     'change.restGetFailures': getFailures.length,
