@@ -14,7 +14,7 @@ import type { ProxyAuthentication } from './proxy-authentication.js';
 import { SOTW_PROTOCOL } from './sotw-stream.js';
 import { DELTA_PROTOCOL } from './delta-stream.js';
 import type { AdsProtocol, CommonRequest } from './protocol.js';
-import { DEFAULT_PUSH_SLICE_MS, FirstPushQueue, LoopSlices, Semaphore, TokenBucket, defaultAdmission, defaultPushConcurrency, type AdmissionSettings } from './flow-control.js';
+import { FirstPushQueue, Semaphore, TokenBucket, defaultAdmission, defaultPushConcurrency, type AdmissionSettings } from './flow-control.js';
 
 const MIB = 1024 * 1024;
 
@@ -60,8 +60,6 @@ export interface AdsServerOptions {
   readonly maxConcurrentPushes?: number;
   /** First pushes of new streams running at once; the rest wait in line (default 2 × cores, at least 4). */
   readonly maxConcurrentFirstPushes?: number;
-  /** Push work (ms) done in one turn of the event loop before the rest waits for the next (default 10). */
-  readonly pushSliceMs?: number;
   /** New streams per second and burst (default `defaultAdmission()`); `false` disables admission control. */
   readonly admission?: AdmissionSettings | false;
   /** `control_plane.identifier` on every response (default `portico`). */
@@ -103,8 +101,6 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
   // A first push is CPU work on this one thread unless the proxy's buffer is full (then it holds no
   // permit), so a few at a time keep the queue moving; more would only interleave them.
   const firstPushes = new FirstPushQueue(options.maxConcurrentFirstPushes ?? Math.max(4, 2 * os.availableParallelism()));
-  // One slice for all streams: the bound is on the event loop, whichever streams fill it.
-  const pushSlices = new LoopSlices(options.pushSliceMs ?? DEFAULT_PUSH_SLICE_MS);
   const refuse = options.admission === false ? undefined : admissionGate(options.admission ?? defaultAdmission(), settings.now, logger);
   const streams = new Set<AdsStream<CommonRequest, unknown>>();
   const grpcServer = new grpc.Server({ ...DEFAULT_GRPC_SERVER_OPTIONS, ...options.grpcOptions });
@@ -115,7 +111,6 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
     settings,
     pushLimiter,
     firstPushes,
-    pushSlices,
     onClosed: (stream) => {
       streams.delete(stream);
     },

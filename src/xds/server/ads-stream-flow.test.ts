@@ -1,6 +1,5 @@
 // How streams share push permits (flow-control.ts), against fake calls: first pushes run at most K
-// at a time however many streams arrive, a stream waiting for 'drain' holds no permit, and push
-// work is spread over turns of the event loop (LoopSlices) without reordering a stream's responses.
+// at a time however many streams arrive, and a stream waiting for 'drain' holds no permit.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import type * as grpc from '@grpc/grpc-js';
@@ -8,7 +7,7 @@ import { pino } from 'pino';
 import { AdsStream, type StreamDeps } from './ads-stream.js';
 import { NO_AUTHENTICATION } from './proxy-authentication.js';
 import { SOTW_PROTOCOL } from './sotw-stream.js';
-import { FirstPushQueue, LoopSlices, Semaphore, type PermitPool, type PushSlices } from './flow-control.js';
+import { FirstPushQueue, Semaphore, type PermitPool } from './flow-control.js';
 import type { DiscoveryRequest, DiscoveryResponse } from './ads-service.js';
 import { SnapshotCache } from '../cache/snapshot-cache.js';
 import { buildSnapshot } from '../cache/snapshot.js';
@@ -53,7 +52,7 @@ const snapshot = buildSnapshot({
   [TypeUrl.Listener]: [{ name: 'l', bytes: new Uint8Array([1]) }],
 });
 
-function deps(cache: SnapshotCache, pools: { pushLimiter: PermitPool; firstPushes?: PermitPool; pushSlices?: PushSlices }): StreamDeps {
+function deps(cache: SnapshotCache, pools: { pushLimiter: PermitPool; firstPushes?: PermitPool }): StreamDeps {
   return {
     cache,
     logger: pino({ level: 'silent' }),
@@ -115,66 +114,5 @@ describe('AdsStream push permits', () => {
     stuck.emit('drain');
     await vi.waitFor(() => expect(stuck.written).toHaveLength(2));
     expect(pool.max).toBe(1);
-  });
-});
-
-describe('AdsStream push slices', () => {
-  /** Counts turns of the event loop (check phases) so a test can say in which turn a write happened. */
-  function turnCounter(): { turn: number; stop: () => void } {
-    const counter = { turn: 0, stop: () => undefined as void };
-    let stopped = false;
-    const tick = (): void => {
-      if (stopped) return;
-      counter.turn += 1;
-      setImmediate(tick);
-    };
-    setImmediate(tick);
-    counter.stop = () => {
-      stopped = true;
-    };
-    return counter;
-  }
-
-  it('with a slice of one response per turn, spreads pushes over turns and keeps each stream in push order', async () => {
-    const cache = new SnapshotCache();
-    cache.setReady();
-    // A clock that never moves and a loop that never idles: exactly one response per turn.
-    const pushSlices = new LoopSlices(0, { now: () => 0, idleMs: () => 0 });
-    const streamDeps = deps(cache, { pushLimiter: new Semaphore(100), firstPushes: new Semaphore(100), pushSlices });
-    const counter = turnCounter();
-    const turns: number[] = [];
-    const calls = Array.from({ length: 6 }, (_, i) => open(cache, streamDeps, `m.gw-${i}`, undefined));
-    for (const call of calls) {
-      const write = call.write.bind(call);
-      call.write = (message) => {
-        turns.push(counter.turn);
-        return write(message);
-      };
-    }
-    await vi.waitFor(() => expect(calls.every((c) => c.written.length === 2)).toBe(true));
-    counter.stop();
-    expect(new Set(turns).size).toBe(turns.length);
-    for (const call of calls) expect(call.written.map((r) => r.type_url)).toEqual([TypeUrl.Cluster, TypeUrl.Listener]);
-  });
-
-  it('adds no wait when the turn has room: a lone stream is answered before the loop turns', async () => {
-    const cache = new SnapshotCache();
-    cache.setReady();
-    // A clock that never moves: the slice always has room (no timing in the assertion).
-    const pushSlices = new LoopSlices(10, { now: () => 0, idleMs: () => 0 });
-    const streamDeps = deps(cache, { pushLimiter: new Semaphore(100), firstPushes: new Semaphore(100), pushSlices });
-    let turned = false;
-    setImmediate(() => {
-      turned = true;
-    });
-    const call = open(cache, streamDeps, 'm.lone', undefined);
-    const writtenBeforeTurn: boolean[] = [];
-    const write = call.write.bind(call);
-    call.write = (message) => {
-      writtenBeforeTurn.push(!turned);
-      return write(message);
-    };
-    await vi.waitFor(() => expect(call.written).toHaveLength(2));
-    expect(writtenBeforeTurn).toEqual([true, true]);
   });
 });

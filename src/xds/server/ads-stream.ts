@@ -7,9 +7,7 @@
 //
 // Pushes are bounded (flow-control.ts): a pump that carries some type's first response on this
 // stream waits in the first-push queue, later pumps share the push semaphore, and a pump gives
-// its permit back while it waits for 'drain'. Before each response a pump takes room in the
-// event loop's current slice (LoopSlices), or waits for a later turn, so a burst of wake-ups
-// (a new snapshot for every proxy, a backlog of requests) is pushed over several turns. An idle stream is small (issue 9: 10,000 proxies):
+// its permit back while it waits for 'drain'. An idle stream is small (issue 9: 10,000 proxies):
 // no timers, its logger is made on first use, names and type URLs it keeps are the snapshot's own
 // strings, and what the client holds is mostly a reference to the snapshot (stream-state.ts).
 import { randomBytes } from 'node:crypto';
@@ -21,7 +19,7 @@ import { PUSH_ORDER, TypeUrl, isServedType, shortTypeName } from '../cache/resou
 import type { RequestOutcome, TypeState } from './stream-state.js';
 import { Retention } from './retention.js';
 import type { AdsProtocol, CommonRequest } from './protocol.js';
-import type { PermitPool, PushSlices } from './flow-control.js';
+import type { PermitPool } from './flow-control.js';
 import { parseProxyId } from './proxy-id.js';
 import { auditRefusal, checkProxy, credentialCountFailure, credentialOf, type AuthRefusal, type ProxyAuthentication } from './proxy-authentication.js';
 
@@ -47,8 +45,6 @@ export interface StreamDeps {
   readonly pushLimiter: PermitPool;
   /** Permits of first pushes (a pump carrying a type's first response); default `pushLimiter`. */
   readonly firstPushes?: PermitPool;
-  /** Push work per turn of the event loop; absent = unbounded (every push in the turn that wakes it). */
-  readonly pushSlices?: PushSlices;
   readonly onClosed: (stream: AdsStream<CommonRequest, unknown>) => void;
 }
 
@@ -271,9 +267,6 @@ export class AdsStream<Req extends CommonRequest, Res> {
         if (snapshot !== this.snapshot) this.adopt(snapshot);
         for (const typeUrl of PUSH_ORDER) {
           if (this.closed) return;
-          if (this.types.get(typeUrl)?.dirty && !this.roomInSlice()) await this.waitForSlice();
-          if (this.closed) return;
-          // Checked after any wait for a slice: a snapshot that changed meanwhile restarts from CDS.
           if (this.deps.cache.current(this.nodeId!) !== snapshot) {
             this.rerun = true;
             break;
@@ -286,21 +279,6 @@ export class AdsStream<Req extends CommonRequest, Res> {
       this.permit?.release();
       this.permit = undefined;
     }
-  }
-
-  /** Whether this turn of the event loop has room for one more response (LoopSlices); takes it. */
-  private roomInSlice(): boolean {
-    return this.deps.pushSlices?.tryEnter() ?? true;
-  }
-
-  /**
-   * Waits, holding the permit, for a turn with room for one response. A stream's responses keep
-   * their order: only when they go out moves.
-   */
-  private async waitForSlice(): Promise<void> {
-    const slices = this.deps.pushSlices!;
-    do await slices.nextTurn();
-    while (!this.closed && !slices.tryEnter());
   }
 
   /** Whether some type due a response has never been answered on this stream (a first push). */

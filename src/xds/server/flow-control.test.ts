@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FirstPushQueue, LoopSlices, MAX_PUSHBACK_MS, Semaphore, TokenBucket, defaultAdmission, defaultPushConcurrency } from './flow-control.js';
+import { FirstPushQueue, MAX_PUSHBACK_MS, Semaphore, TokenBucket, defaultAdmission, defaultPushConcurrency } from './flow-control.js';
 import { classifyFirstBytes } from './dataplane-port.js';
 import { parseProxyId, proxyNodeId } from './proxy-id.js';
 
@@ -116,71 +116,5 @@ describe('Semaphore and FirstPushQueue', () => {
     await next;
     expect(served).toBe(true);
     expect(queue.waiting()).toBe(0);
-  });
-});
-
-describe('LoopSlices', () => {
-  /** A clock the test moves, and an event loop whose idle time the test grows. */
-  function fakeLoop(): { now: number; idle: number; clock: { now: () => number; idleMs: () => number } } {
-    const loop = { now: 0, idle: 0, clock: { now: () => loop.now, idleMs: () => loop.idle } };
-    return loop;
-  }
-
-  it('lets work go on for sliceMs, then defers it to a later turn', async () => {
-    const loop = fakeLoop();
-    const slices = new LoopSlices(10, loop.clock);
-    expect(slices.tryEnter()).toBe(true);
-    loop.now = 9;
-    expect(slices.tryEnter()).toBe(true);
-    loop.now = 10;
-    expect(slices.tryEnter()).toBe(false);
-    let woken = false;
-    const turn = slices.nextTurn().then(() => {
-      woken = true;
-    });
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-    expect(woken).toBe(false);
-    await turn;
-    // A fresh slice for the woken caller.
-    expect(slices.tryEnter()).toBe(true);
-  });
-
-  it('opens a fresh slice after the loop waited for I/O, so a quiet server never defers', () => {
-    const loop = fakeLoop();
-    const slices = new LoopSlices(10, loop.clock);
-    expect(slices.tryEnter()).toBe(true);
-    loop.now = 500;
-    loop.idle = 480;
-    expect(slices.tryEnter()).toBe(true);
-    loop.now = 511;
-    expect(slices.tryEnter()).toBe(false);
-  });
-
-  it('wakes waiters in call order, and new work does not overtake them', async () => {
-    const loop = fakeLoop();
-    const slices = new LoopSlices(0, loop.clock);
-    expect(slices.tryEnter()).toBe(true);
-    const order: string[] = [];
-    const a = slices.nextTurn().then(() => order.push('a'));
-    const b = slices.nextTurn().then(() => order.push('b'));
-    expect(slices.waiting()).toBe(2);
-    loop.idle = 5;
-    // Even after the loop idled, queued callers go first.
-    expect(slices.tryEnter()).toBe(false);
-    await Promise.all([a, b]);
-    expect(order).toEqual(['a', 'b']);
-    expect(slices.waiting()).toBe(0);
-  });
-
-  it('always lets the first caller of a slice in, whatever the clock says (work progresses with sliceMs 0)', async () => {
-    const loop = fakeLoop();
-    const slices = new LoopSlices(0, loop.clock);
-    let done = 0;
-    const work = async (): Promise<void> => {
-      while (!slices.tryEnter()) await slices.nextTurn();
-      done += 1;
-    };
-    await Promise.all(Array.from({ length: 5 }, () => work()));
-    expect(done).toBe(5);
   });
 });

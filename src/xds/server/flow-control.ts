@@ -6,12 +6,8 @@
 //   pushes run a bounded number at a time, yielding to the event loop between them, and a storm
 //   waits in line instead of being refused;
 // - a semaphore caps how many streams are pushing updates at once, so generation for many
-//   proxies cannot starve ACK handling and keepalives on the single event loop;
-// - loop slices bound the push work done in one turn of the event loop: a backlog of requests
-//   read in one poll phase (after the process waited for a core, say) would otherwise push to
-//   hundreds of streams in one run of microtasks.
+//   proxies cannot starve ACK handling and keepalives on the single event loop.
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 
 /** Default push concurrency: min(15 + 5 × cores, 100) (Istio's formula). */
 export function defaultPushConcurrency(cores: number = os.availableParallelism()): number {
@@ -150,85 +146,5 @@ export class Semaphore implements PermitPool {
 export class FirstPushQueue extends Semaphore {
   protected override handOver(next: () => void): void {
     setImmediate(next);
-  }
-}
-
-/** Push work allowed in one turn of the event loop before the rest waits for the next turn. */
-export const DEFAULT_PUSH_SLICE_MS = 10;
-
-/** What `LoopSlices` reads: a clock and the event loop's cumulative idle time, both in ms. */
-export interface LoopClock {
-  readonly now: () => number;
-  readonly idleMs: () => number;
-}
-
-const NODE_LOOP_CLOCK: LoopClock = { now: () => performance.now(), idleMs: () => performance.eventLoopUtilization().idle };
-
-/** What a stream needs of `LoopSlices` (tests pass fakes). */
-export interface PushSlices {
-  tryEnter(): boolean;
-  nextTurn(): Promise<void>;
-}
-
-/**
- * Slices of work per turn of the event loop. A slice opens with the first `tryEnter()` after the
- * loop last waited for I/O (its idle time grew) or after the previous slice's waiters were woken,
- * and lasts `sliceMs`; later callers get `false` and wait with `nextTurn()`, which resolves in the
- * check phase (setImmediate) in call order, with a fresh slice. A server with little to do never
- * waits: each burst of work after an idle loop gets a whole slice.
- */
-export class LoopSlices implements PushSlices {
-  private openedAt: number | undefined;
-  private idleAtOpen = 0;
-  /** Whether the open slice let anyone in yet: the first caller always goes, so work progresses whatever the clock says. */
-  private entered = false;
-  private readonly waiters: Array<() => void> = [];
-  private wakeScheduled = false;
-
-  constructor(
-    private readonly sliceMs: number = DEFAULT_PUSH_SLICE_MS,
-    private readonly clock: LoopClock = NODE_LOOP_CLOCK,
-  ) {}
-
-  /** Whether work may go on in this turn; opens a slice when none is open. */
-  tryEnter(): boolean {
-    // Queued callers go first: new work does not overtake work already deferred.
-    if (this.waiters.length > 0) return false;
-    const now = this.clock.now();
-    const idle = this.clock.idleMs();
-    if (this.openedAt === undefined || idle > this.idleAtOpen) this.open(now, idle);
-    if (!this.entered) {
-      this.entered = true;
-      return true;
-    }
-    return now - this.openedAt! < this.sliceMs;
-  }
-
-  /** Resolves in a later turn of the event loop, after callers queued before. */
-  nextTurn(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiters.push(resolve);
-      if (this.wakeScheduled) return;
-      this.wakeScheduled = true;
-      setImmediate(() => this.wake());
-    });
-  }
-
-  /** Number of callers waiting for a later turn. */
-  waiting(): number {
-    return this.waiters.length;
-  }
-
-  private open(now: number, idle: number): void {
-    this.openedAt = now;
-    this.idleAtOpen = idle;
-    this.entered = false;
-  }
-
-  /** A fresh slice for everyone queued; those it cannot hold queue again (tryEnter fails). */
-  private wake(): void {
-    this.wakeScheduled = false;
-    this.open(this.clock.now(), this.clock.idleMs());
-    for (const resolve of this.waiters.splice(0)) resolve();
   }
 }
