@@ -22,13 +22,19 @@
 //   fanout.perProxy = the same per proxy; fanout.refusedStreams = streams refused with
 //   RESOURCE_EXHAUSTED (admission control) and retried; fanout.clientsOpenedMs = how long the
 //   slowest worker took to open all its clients' first streams (a client-side limit); cpuMs = CP
-//   CPU (user + system) over the fan-out; loopDelay.* = the CP's event-loop delay percentiles over
+//   CPU (user + system) over the fan-out (cpuSystemMs: its system part); simCpuMs = the simulated
+//   Envoys' CPU over the same span (from just before the mark to just after the last ACK), which
+//   shares the two cores with the CP; loopDelay.* = the CP's event-loop delay percentiles over
 //   it (ms).
 // - change.*: one warm-up then `changes` route changes (a REST PUT of one MeshGatewayRoute, loopback
 //   admin). Per change, per proxy: ms from the mark until that proxy ACKed an RDS version other
 //   than the one it had. change.lastAckMs / p50Ms / p99Ms = Summary over changes of the per-change
 //   max / p50 / p99 over proxies; cpuMs = CP CPU from the mark to the last ACK; loopDelayMaxMs and
 //   loopDelayP99Ms = the CP's event-loop delay (histogram reset at the mark) per change;
+//   stallMaxMs = the longest late tick of a 10 ms timer (bench/stall-monitor.ts), split into
+//   stallMaxRanMs (the CP's main thread on a CPU) and stallMaxWaitedMs (runnable, waiting for a
+//   core the simulated Envoys held); longestRunMs = the most the main thread ran between two ticks;
+//   gcMs, gcMaxPauseMs, majorGcs = the CP's garbage collection pauses (perf_hooks 'gc' entries);
 //   restGetMaxMs = the slowest of the REST GETs (one every 200 ms, sequential, issued from the
 //   driver) during each change; restGetMs = every such GET; restGetFailures = GETs that failed
 //   (e.g. a keep-alive connection the stalled server dropped under the request); generationMs = the CP's own
@@ -57,6 +63,10 @@
 // - BENCH_SCALE_CPU_PROFILE=<dir>: writes a .cpuprofile of the CP for the fan-out, the first
 //   measured change and the first restart (from the new process's start until every proxy is
 //   re-served); read it with `node dist/bench/profile-top.js <file>`.
+// - BENCH_SCALE_SIM_NICE=<1..19>: runs the simulated Envoys' processes at that nice value, so the
+//   CP's main thread gets a core first when both are runnable, as it would with its proxies on
+//   other machines (default 0: they compete equally; the figures above are for 0). The metric
+//   simNice records it.
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -68,6 +78,7 @@ import { summarize, type BenchResult, type Summary } from './harness.js';
 import { IpcPeer } from './ipc.js';
 import { gatewayNodeId, gatewayRoute, restPath, routeName } from './scale-fixtures.js';
 import type { SimMode } from './sim-envoy.js';
+import type { StallSplit } from './stall-monitor.js';
 import type { WorkerStats } from './sim-envoy-worker.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -92,6 +103,11 @@ function env(name: string, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
+/** BENCH_SCALE_SIM_NICE, 0 when unset. */
+function simNice(): number {
+  return Math.min(19, Math.floor(env('BENCH_SCALE_SIM_NICE', 0)));
+}
+
 function log(id: string, message: string): void {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${id}: ${message}\n`);
 }
@@ -110,6 +126,18 @@ function median(values: readonly number[]): number {
 
 function loopDelayMetrics(prefix: string, d: LoopDelay): Record<string, number> {
   return { [`${prefix}.p50`]: d.p50, [`${prefix}.p90`]: d.p90, [`${prefix}.p99`]: d.p99, [`${prefix}.p999`]: d.p999, [`${prefix}.max`]: d.max, [`${prefix}.mean`]: d.mean };
+}
+
+function stallMetrics(prefix: string, s: StallSplit): Record<string, number> {
+  return {
+    [`${prefix}.maxMs`]: s.maxGapMs,
+    [`${prefix}.maxRanMs`]: s.maxGapRanMs,
+    [`${prefix}.maxWaitedMs`]: s.maxGapWaitedMs,
+    [`${prefix}.longestRunMs`]: s.maxRanMs,
+    [`${prefix}.gcMs`]: s.gcMs,
+    [`${prefix}.gcMaxPauseMs`]: s.gcMaxPauseMs,
+    [`${prefix}.majorGcs`]: s.majorGcs,
+  };
 }
 
 /** A control-plane child process and what it told us when ready. */
@@ -140,15 +168,17 @@ async function startCp(dataDir: string, id: string, ports: { apiPort?: number; x
 }
 
 function startWorkers(count: number, id: string): IpcPeer[] {
+  const nice = simNice();
   return Array.from({ length: count }, (_, k) => {
     const child = fork(path.join(HERE, 'sim-envoy-worker.js'), [], { execArgv: ['--no-deprecation'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    if (nice > 0 && child.pid !== undefined) os.setPriority(child.pid, nice);
     return new IpcPeer(child, `${id} worker ${k} (pid ${child.pid})`);
   });
 }
 
 async function workerStats(workers: readonly IpcPeer[]): Promise<WorkerStats> {
   const all = await Promise.all(workers.map((w) => w.call<WorkerStats>('stats')));
-  const sum = { streams: 0, refused: 0, broken: 0, responses: 0, resources: 0, acks: 0, clients: 0, connected: 0 };
+  const sum = { streams: 0, refused: 0, broken: 0, responses: 0, resources: 0, acks: 0, clients: 0, connected: 0, cpuMs: 0 };
   for (const s of all) for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += s[k];
   // The slowest worker's opening time (-1 while one is still opening).
   const startMs = all.some((s) => s.startMs < 0) ? -1 : Math.max(...all.map((s) => s.startMs));
@@ -264,6 +294,7 @@ export async function benchScale(id: string, options: ScaleOptions): Promise<Ben
     const afterSeed = await memory(cp, true);
     const workerCount = proxies <= 100 ? 1 : proxies <= 1_000 ? 2 : 4;
     metrics['workers'] = workerCount;
+    metrics['simNice'] = simNice();
     procs.workers = startWorkers(workerCount, id);
     const ca = readFileSync(cp.caFile, 'utf8');
     const nodeIds = Array.from({ length: proxies }, (_, i) => gatewayNodeId(i));
@@ -271,6 +302,7 @@ export async function benchScale(id: string, options: ScaleOptions): Promise<Ben
     // Fan-out: every proxy connects at once.
     log(id, `fan-out of ${proxies} ${mode} proxies`);
     if (profileDir) await cp.peer.call('profile-start');
+    const beforeFanout = await workerStats(procs.workers);
     await cp.peer.call('mark', {});
     await Promise.all(
       procs.workers.map((w, k) =>
@@ -292,7 +324,10 @@ export async function benchScale(id: string, options: ScaleOptions): Promise<Ben
     metrics['fanout.refusedStreams'] = afterFanout.refused;
     metrics['fanout.clientsOpenedMs'] = round(afterFanout.startMs);
     metrics['fanout.cpuMs'] = round(fanout.cpuUserMs + fanout.cpuSystemMs);
+    metrics['fanout.cpuSystemMs'] = round(fanout.cpuSystemMs);
+    metrics['fanout.simCpuMs'] = round(afterFanout.cpuMs - beforeFanout.cpuMs);
     Object.assign(metrics, loopDelayMetrics('fanout.loopDelay', fanout.loopDelay));
+    Object.assign(metrics, stallMetrics('fanout.stall', fanout.stall));
     log(id, `fan-out: last proxy after ${metrics['fanout.allAckedMs']} ms, ${afterFanout.refused} streams refused and retried`);
 
     const connected = await memory(cp, false);
@@ -342,7 +377,7 @@ async function routeChanges(id: string, cp: CpChild, count: number, timeoutMs: n
     if (failures.length > 0) log(id, `change ${i}: ${failures.length} REST GET(s) failed: ${failures.join('; ')}`);
     if (profiling) log(id, `CPU profile: ${await cp.peer.call('profile-stop', { file: path.join(profileDir, `${id}-change.cpuprofile`) })}`);
     if (result.notCurrent > 0) throw new Error(`change ${i}: ${result.notCurrent} proxies ACKed a version that is not their snapshot's`);
-    log(id, `change ${i}${i === 0 ? ' (warm-up)' : ''}: last ACK after ${round(result.latencies.at(-1) ?? Number.NaN)} ms, CP CPU ${round(result.cpuUserMs + result.cpuSystemMs)} ms, loop delay max ${result.loopDelay.max} ms`);
+    log(id, `change ${i}${i === 0 ? ' (warm-up)' : ''}: last ACK after ${round(result.latencies.at(-1) ?? Number.NaN)} ms, CP CPU ${round(result.cpuUserMs + result.cpuSystemMs)} ms, loop delay max ${result.loopDelay.max} ms (longest stall ${result.stall.maxGapMs} ms: ran ${result.stall.maxGapRanMs}, waited for a core ${result.stall.maxGapWaitedMs}; longest run ${result.stall.maxRanMs} ms)`);
     if (i === 0) continue;
     results.push(result);
     getMax.push(Math.max(...gets));
@@ -357,6 +392,13 @@ async function routeChanges(id: string, cp: CpChild, count: number, timeoutMs: n
     'change.cpuMs': summarize(per((r) => r.cpuUserMs + r.cpuSystemMs)),
     'change.loopDelayMaxMs': summarize(per((r) => r.loopDelay.max)),
     'change.loopDelayP99Ms': summarize(per((r) => r.loopDelay.p99)),
+    'change.stallMaxMs': summarize(per((r) => r.stall.maxGapMs)),
+    'change.stallMaxRanMs': summarize(per((r) => r.stall.maxGapRanMs)),
+    'change.stallMaxWaitedMs': summarize(per((r) => r.stall.maxGapWaitedMs)),
+    'change.longestRunMs': summarize(per((r) => r.stall.maxRanMs)),
+    'change.gcMs': summarize(per((r) => r.stall.gcMs)),
+    'change.gcMaxPauseMs': summarize(per((r) => r.stall.gcMaxPauseMs)),
+    'change.majorGcs': median(per((r) => r.stall.majorGcs)),
     'change.restGetMaxMs': summarize(getMax),
     'change.restGetMs': summarize(getAll),
     'change.restGetFailures': getFailures.length,

@@ -19,6 +19,8 @@ export interface WorkerStats extends SimStats {
   readonly startMs: number;
   /** Clients with an open stream that has received a response. */
   readonly connected: number;
+  /** CPU (user + system) of this worker process so far, ms: the simulators' share of the cores. */
+  readonly cpuMs: number;
 }
 
 const clients = new Map<string, SimEnvoy>();
@@ -55,7 +57,8 @@ function stats(): WorkerStats {
     for (const k of Object.keys(sum) as (keyof SimStats)[]) sum[k] += c.stats[k];
     if (c.connected) connected += 1;
   }
-  return { ...sum, clients: clients.size, connected, startMs: startMs ?? -1 };
+  const cpu = process.cpuUsage();
+  return { ...sum, clients: clients.size, connected, startMs: startMs ?? -1, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 serveIpc({

@@ -36,6 +36,21 @@ export function takeOutput(): Buffer {
   return out;
 }
 
+/**
+ * Everything written since startOutput, not copied: a view of the shared buffer, overwritten by
+ * the next encode. Only for a consumer that copies the bytes before it returns (grpc-js's
+ * serializer copies them into its framed message at once); it saves an allocation and a copy of
+ * the whole output, which for a 116 KB response pushed to 1,000 streams is 116 MB of short-lived
+ * buffers for the garbage collector.
+ */
+export function borrowOutput(): Buffer {
+  const out = buf.subarray(0, pos);
+  // The view keeps an oversized buffer alive only as long as its consumer holds the view.
+  if (buf.length > KEEP_BYTES) buf = Buffer.allocUnsafe(INITIAL_BYTES);
+  pos = 0;
+  return out;
+}
+
 function grow(bytes: number): void {
   const next = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + bytes));
   buf.copy(next, 0, 0, pos);

@@ -5,7 +5,7 @@ import type * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { PROTO_INCLUDE_DIRS } from '../envoy/protos.js';
 import type { AnyMessage } from '../cache/snapshot.js';
-import { encodeDeltaDiscoveryResponse, encodeDiscoveryResponse } from './response-encoding.js';
+import { serializeDeltaDiscoveryResponse, serializeDiscoveryResponse } from './response-encoding.js';
 
 /** Fully qualified name of the ADS service. */
 export const ADS_SERVICE_NAME = 'envoy.service.discovery.v3.AggregatedDiscoveryService';
@@ -33,7 +33,8 @@ export function adsPackageDefinition(): protoLoader.PackageDefinition {
 /**
  * The ADS service definition to pass to `grpc.Server.addService`. Responses are written by
  * response-encoding.ts, which copies each resource's encoding once per response instead of
- * re-encoding it per stream; requests are decoded by proto-loader.
+ * re-encoding it per stream, and lends grpc-js the bytes from its output buffer (grpc-js copies
+ * them into the framed message at once); requests are decoded by proto-loader.
  */
 export function adsServiceDefinition(): grpc.ServiceDefinition {
   const def = adsPackageDefinition()[ADS_SERVICE_NAME] as unknown as grpc.ServiceDefinition | undefined;
@@ -43,8 +44,8 @@ export function adsServiceDefinition(): grpc.ServiceDefinition {
   if (!sotw || !delta) throw new Error(`service ${ADS_SERVICE_NAME} lacks its methods`);
   return {
     ...def,
-    StreamAggregatedResources: { ...sotw, responseSerialize: (value: DiscoveryResponse) => encodeDiscoveryResponse(value) },
-    DeltaAggregatedResources: { ...delta, responseSerialize: (value: DeltaDiscoveryResponse) => encodeDeltaDiscoveryResponse(value) },
+    StreamAggregatedResources: { ...sotw, responseSerialize: (value: DiscoveryResponse) => serializeDiscoveryResponse(value) },
+    DeltaAggregatedResources: { ...delta, responseSerialize: (value: DeltaDiscoveryResponse) => serializeDeltaDiscoveryResponse(value) },
   } as grpc.ServiceDefinition;
 }
 

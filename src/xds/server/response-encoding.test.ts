@@ -2,7 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import type { AnyMessage } from '../cache/snapshot.js';
 import { ADS_SERVICE_NAME, adsPackageDefinition, adsServiceDefinition, type DeltaDiscoveryResponse, type DiscoveryResponse } from './ads-service.js';
-import { encodeDeltaDiscoveryResponse, encodeDiscoveryResponse } from './response-encoding.js';
+import { encodeDeltaDiscoveryResponse, encodeDiscoveryResponse, serializeDeltaDiscoveryResponse, serializeDiscoveryResponse } from './response-encoding.js';
 
 const generic = adsPackageDefinition()[ADS_SERVICE_NAME] as unknown as grpc.ServiceDefinition;
 const sotw = generic['StreamAggregatedResources']!;
@@ -68,7 +68,22 @@ describe('response encoding', () => {
   it('is what the ADS service definition serializes with; requests still decode generically', () => {
     const served = adsServiceDefinition();
     const res: DiscoveryResponse = { version_info: 'v', resources: [any(rnd, 10)], type_url: 't', nonce: 'n' };
-    expect(served['StreamAggregatedResources']!.responseSerialize(res).equals(encodeDiscoveryResponse(res))).toBe(true);
+    // Copied at once, as grpc-js does: the served bytes are lent (see the next test).
+    const bytes = Buffer.from(served['StreamAggregatedResources']!.responseSerialize(res));
+    expect(bytes.equals(encodeDiscoveryResponse(res))).toBe(true);
     expect(served['DeltaAggregatedResources']!.requestDeserialize).toBe(delta.requestDeserialize);
+  });
+
+  it('lends the same bytes to grpc-js, valid until the next encode', () => {
+    const big = any(rnd, 70_000);
+    const sotwRes: DiscoveryResponse = { version_info: 'v1', resources: [big], type_url: 't', nonce: 'n1' };
+    const deltaRes: DeltaDiscoveryResponse = { system_version_info: 'v2', resources: [{ name: 'r', version: '1', resource: big }], type_url: 't', removed_resources: ['gone'], nonce: 'n2' };
+    expect(Buffer.from(serializeDiscoveryResponse(sotwRes)).equals(encodeDiscoveryResponse(sotwRes))).toBe(true);
+    expect(Buffer.from(serializeDeltaDiscoveryResponse(deltaRes)).equals(encodeDeltaDiscoveryResponse(deltaRes))).toBe(true);
+    const lent = serializeDiscoveryResponse(sotwRes);
+    const kept = encodeDiscoveryResponse({ ...sotwRes, version_info: 'v9' });
+    // The lent view now shows the later encode: why only a consumer that copies at once may borrow.
+    expect(lent.subarray(0, 4).equals(kept.subarray(0, 4))).toBe(true);
+    expect(kept.equals(encodeDiscoveryResponse({ ...sotwRes, version_info: 'v9' }))).toBe(true);
   });
 });

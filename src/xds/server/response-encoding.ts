@@ -9,7 +9,7 @@
 // Fields are written in field-number order and a present empty string is written, as protobufjs
 // does, so the bytes equal what the proto-loader serializer gives (response-encoding.test.ts).
 import type { AnyMessage } from '../cache/snapshot.js';
-import { finishLength, reserveLength, startOutput, takeOutput, writeBytes, writeString, writeVarint32 } from '../envoy/wire-writer.js';
+import { borrowOutput, finishLength, reserveLength, startOutput, takeOutput, writeBytes, writeString, writeVarint32 } from '../envoy/wire-writer.js';
 import type { DeltaDiscoveryResponse, DiscoveryResponse } from './ads-service.js';
 
 /** The key of a length-delimited field. */
@@ -69,7 +69,7 @@ function deltaResourceBytes(name: string, version: string, any: AnyMessage): Buf
 }
 
 /** DiscoveryResponse: version_info 1, resources 2, type_url 4, nonce 5, control_plane 6. */
-export function encodeDiscoveryResponse(res: DiscoveryResponse): Buffer {
+function writeDiscoveryResponse(res: DiscoveryResponse): void {
   // The shared pieces first: each is encoded through the same output buffer.
   const resources = res.resources.map(anyBytes);
   startOutput();
@@ -78,14 +78,13 @@ export function encodeDiscoveryResponse(res: DiscoveryResponse): Buffer {
   stringField(4, res.type_url);
   stringField(5, res.nonce);
   if (res.control_plane) controlPlaneField(6, res.control_plane.identifier);
-  return takeOutput();
 }
 
 /**
  * DeltaDiscoveryResponse: system_version_info 1, resources 2, type_url 4, nonce 5,
  * removed_resources 6, control_plane 7.
  */
-export function encodeDeltaDiscoveryResponse(res: DeltaDiscoveryResponse): Buffer {
+function writeDeltaDiscoveryResponse(res: DeltaDiscoveryResponse): void {
   const resources = res.resources.map((r) => deltaResourceBytes(r.name, r.version, r.resource));
   startOutput();
   stringField(1, res.system_version_info);
@@ -94,5 +93,33 @@ export function encodeDeltaDiscoveryResponse(res: DeltaDiscoveryResponse): Buffe
   stringField(5, res.nonce);
   for (const name of res.removed_resources) stringField(6, name);
   if (res.control_plane) controlPlaneField(7, res.control_plane.identifier);
+}
+
+/** The bytes of a DiscoveryResponse, in a Buffer of their own. */
+export function encodeDiscoveryResponse(res: DiscoveryResponse): Buffer {
+  writeDiscoveryResponse(res);
   return takeOutput();
+}
+
+/** The bytes of a DeltaDiscoveryResponse, in a Buffer of their own. */
+export function encodeDeltaDiscoveryResponse(res: DeltaDiscoveryResponse): Buffer {
+  writeDeltaDiscoveryResponse(res);
+  return takeOutput();
+}
+
+/**
+ * The ADS service's response serializers: the same bytes as the encoders above, borrowed from the
+ * shared output buffer (`borrowOutput`) instead of copied out, because grpc-js copies what a
+ * serializer returns into its framed message before `write()` returns, and nothing else calls them.
+ * A caller that keeps the result must use the encoders.
+ */
+export function serializeDiscoveryResponse(res: DiscoveryResponse): Buffer {
+  writeDiscoveryResponse(res);
+  return borrowOutput();
+}
+
+/** Like `serializeDiscoveryResponse`, for delta responses. */
+export function serializeDeltaDiscoveryResponse(res: DeltaDiscoveryResponse): Buffer {
+  writeDeltaDiscoveryResponse(res);
+  return borrowOutput();
 }
