@@ -34,12 +34,27 @@ function sharedAction(action: ir.Route['action'], parts: RouteTableParts): objec
   return built;
 }
 
+/**
+ * `match` and the one action field of `built` (from buildRouteAction) in a literal, which costs a
+ * fraction of spreading `built` into the route: a table of 20,000 routes made one spread each.
+ */
+function matchAndAction(match: object, kind: ir.Route['action']['kind'], built: object): object {
+  switch (kind) {
+    case 'forward':
+      return { match, route: (built as { route: object }).route };
+    case 'redirect':
+      return { match, redirect: (built as { redirect: object }).redirect };
+    case 'direct':
+      return { match, direct_response: (built as { direct_response: object }).direct_response };
+  }
+}
+
 /** One Envoy route: match, action, then header mutations (request before response). */
 export function buildRoute(route: ir.Route, parts: RouteTableParts): object {
   const match = buildRouteMatch(route.match);
   const action = sharedAction(route.action, parts);
   // Most routes change no headers: skipping two empty spreads per route halves a large table's cost.
-  if (unchanged(route.requestHeaders) && unchanged(route.responseHeaders)) return { match, ...action };
+  if (unchanged(route.requestHeaders) && unchanged(route.responseHeaders)) return matchAndAction(match, route.action.kind, action);
   return {
     match,
     ...action,
