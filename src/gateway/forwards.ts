@@ -1,6 +1,6 @@
 // Backend weights and weighted forwards (gateway.md §1.2 "Backend weights", §2.9, D1).
 import type { Backend } from '../api/mesh-gateway-route.js';
-import type { Forward } from '../ir/gateway.js';
+import type { Forward, ForwardAction } from '../ir/gateway.js';
 import { compareBytes } from '../core/byte-order.js';
 
 /**
@@ -57,4 +57,41 @@ function lastOfEachCluster(sorted: Forward[]): Forward[] {
     }
   }
   return sorted;
+}
+
+/** True when `action` is the plain action of `forwards` and `autoHostRewrite`. */
+function sameContent(action: ForwardAction, forwards: readonly Forward[], autoHostRewrite: boolean): boolean {
+  if (action.autoHostRewrite !== autoHostRewrite || action.forwards.length !== forwards.length) return false;
+  for (let i = 0; i < forwards.length; i++) {
+    const a = action.forwards[i] as Forward;
+    const b = forwards[i] as Forward;
+    if (a.cluster !== b.cluster || a.weight !== b.weight || a.meshCluster !== b.meshCluster) return false;
+  }
+  return true;
+}
+
+/**
+ * Plain forward actions (no path or Host rewrite literal, no mirror) shared by the rules of one
+ * host that forward alike. Many rules forward to the same backends: sharing one immutable action
+ * value among them changes no output (the IR is data, and equal values serialise alike), but the
+ * xDS translator then builds and encodes each action once per route table instead of once per
+ * rule, and a large gateway keeps far fewer objects alive while it is translated.
+ */
+export class PlainForwards {
+  /**
+   * The first action made for each first cluster name. One candidate per name, not every content
+   * seen: a rule whose content differs just gets its own action, so rules that all differ cost
+   * one map entry each and never a search.
+   */
+  private readonly byFirstCluster = new Map<string, ForwardAction>();
+
+  /** A plain action for collapsed `forwards`: the shared one when it has this content. */
+  action(forwards: readonly Forward[], autoHostRewrite: boolean): ForwardAction {
+    const first = forwards[0]?.cluster ?? '';
+    const known = this.byFirstCluster.get(first);
+    if (known !== undefined && sameContent(known, forwards, autoHostRewrite)) return known;
+    const action: ForwardAction = { kind: 'forward', forwards, autoHostRewrite };
+    if (known === undefined) this.byFirstCluster.set(first, action);
+    return action;
+  }
 }

@@ -13,7 +13,7 @@ import type {
   RedirectAction,
 } from '../ir/gateway.js';
 import type { GatewayRoute } from './bind-routes.js';
-import { collapseForwards, effectiveWeights } from './forwards.js';
+import { collapseForwards, effectiveWeights, type PlainForwards } from './forwards.js';
 import { canonicalHeaderName } from './header-names.js';
 
 /** One future Envoy route: one rule and one match, with the method kept apart for ordering. */
@@ -36,6 +36,8 @@ export interface EntryContext {
   clusterFor(destination: Tags): string;
   /** Report a problem with the route being translated. */
   problem(route: GatewayRoute, message: string): void;
+  /** The host's shared plain forward actions. */
+  readonly plainForwards: PlainForwards;
 }
 
 /** Redirect status codes Envoy can express (gateway.md §2.9, D9). */
@@ -149,10 +151,11 @@ function forwardAction(
   const mirrorCluster = mirror && ctx.clusterFor(mirror.backend.destination);
   const percentage = mirror?.percentage ?? 0;
   const autoHostRewrite = applied.rewrite?.hostToBackendHostname === true;
-  // The common plain forward without conditional spreads, which cost more than the rest of the
-  // action at 10,000 routes; same keys in the same order as the general case below.
+  // The common plain forward, shared by the rules with the same forwards, and without conditional
+  // spreads, which cost more than the rest of the action at 10,000 routes; same keys in the same
+  // order as the general case below.
   if (!rewritePath && hostLiteral === undefined && (mirrorCluster === undefined || percentage <= 0)) {
-    return { kind: 'forward', forwards, autoHostRewrite };
+    return ctx.plainForwards.action(forwards, autoHostRewrite);
   }
   return {
     kind: 'forward',
