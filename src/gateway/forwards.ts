@@ -1,22 +1,35 @@
 // Backend weights and weighted forwards (gateway.md §1.2 "Backend weights", §2.9, D1).
 import type { Backend } from '../api/mesh-gateway-route.js';
+import type { Tags } from '../api/tags.js';
 import type { Forward, ForwardAction } from '../ir/gateway.js';
 import { compareBytes } from '../core/byte-order.js';
+
+/** True when there are backends and every one has an explicit weight 0 ([D1]: each then counts as 1). */
+function allWeightsZero(backends: readonly Backend[]): boolean {
+  // A loop and closures that capture nothing: every forwarding rule comes through here.
+  for (const b of backends) if (b.weight !== 0) return false;
+  return backends.length > 0;
+}
 
 /**
  * Effective weights of a rule's backends [D1]: an absent weight is 1, an explicit 0 stays 0
  * (no traffic), except that when every backend is 0 each counts as 1.
  */
 export function effectiveWeights(backends: readonly Backend[]): number[] {
-  // A loop and closures that capture nothing: every forwarding rule comes through here.
-  let allZero = backends.length > 0;
-  for (const b of backends) {
-    if (b.weight !== 0) {
-      allZero = false;
-      break;
-    }
-  }
-  return allZero ? backends.map(() => 1) : backends.map((b) => b.weight ?? 1);
+  return allWeightsZero(backends) ? backends.map(() => 1) : backends.map((b) => b.weight ?? 1);
+}
+
+/**
+ * The forwards of a rule: one per backend with its effective weight and cluster (`clusterFor`,
+ * asked in backend order), collapsed as collapseForwards does. Every forwarding rule comes through
+ * here, so the list is built once and collapsed in place, without the weight list and copy.
+ */
+export function backendForwards(backends: readonly Backend[], clusterFor: (destination: Tags) => string): Forward[] {
+  const allZero = allWeightsZero(backends);
+  const forwards: Forward[] = [];
+  // No external services exist yet, so every cluster (the unresolved backend included) is a mesh cluster.
+  for (const b of backends) forwards.push({ cluster: clusterFor(b.destination), weight: allZero ? 1 : (b.weight ?? 1), meshCluster: true });
+  return collapseInPlace(forwards);
 }
 
 /**
@@ -32,7 +45,11 @@ const INSERTION_LIMIT = 8;
  * Returns a new list; the forwards themselves are immutable values and are reused.
  */
 export function collapseForwards(items: readonly Forward[]): Forward[] {
-  const forwards = [...items];
+  return collapseInPlace([...items]);
+}
+
+/** collapseForwards of a list the caller owns: sorted in place, and returned when nothing collapses. */
+function collapseInPlace(forwards: Forward[]): Forward[] {
   if (forwards.length <= INSERTION_LIMIT) insertionSortByCluster(forwards);
   else forwards.sort((a, b) => compareBytes(a.cluster, b.cluster));
   return lastOfEachCluster(forwards);

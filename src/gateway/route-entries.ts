@@ -13,7 +13,7 @@ import type {
   RedirectAction,
 } from '../ir/gateway.js';
 import type { GatewayRoute } from './bind-routes.js';
-import { collapseForwards, effectiveWeights, type PlainForwards } from './forwards.js';
+import { backendForwards, type PlainForwards } from './forwards.js';
 import { canonicalHeaderName } from './header-names.js';
 
 /** One future Envoy route: one rule and one match, with the method kept apart for ordering. */
@@ -33,7 +33,7 @@ export interface Entry {
 /** What entry generation needs from its host. */
 export interface EntryContext {
   /** Cluster name of a destination seen from the host's listener; registers the cluster. */
-  clusterFor(destination: Tags): string;
+  readonly clusterFor: (destination: Tags) => string;
   /** Report a problem with the route being translated. */
   problem(route: GatewayRoute, message: string): void;
   /** The host's shared plain forward actions. */
@@ -140,11 +140,7 @@ function forwardAction(
     ctx.problem(route, 'rule has neither backends nor a redirect; rule skipped');
     return undefined;
   }
-  const weights = effectiveWeights(backends);
-  // No external services exist yet, so every cluster (the unresolved backend included) is a mesh cluster.
-  const forwards = collapseForwards(
-    backends.map((b, i) => ({ cluster: ctx.clusterFor(b.destination), weight: weights[i] ?? 1, meshCluster: true })),
-  );
+  const forwards = backendForwards(backends, ctx.clusterFor);
   const rewritePath = applied.rewrite && pathRewrite(applied.rewrite);
   const mirror = applied.mirror;
   // Every mirror destination yields a cluster (§2.15), but only a positive percentage mirrors (§2.9).
