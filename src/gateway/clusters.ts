@@ -81,11 +81,11 @@ export class ClusterRegistry {
     for (const key in destination) {
       if (Object.hasOwn(destination, key)) node = step(step(node, key), destination[key] as string);
     }
-    let name = node.name;
-    if (name === undefined) {
-      name = clusterName(destination, listenerTags);
-      node.name = name;
-    }
+    if (node.name !== undefined) return node.name;
+    // First ask for this destination from this listener: the only time its cluster can be new, as a
+    // name once cached was registered by the call that cached it.
+    const name = clusterName(destination, listenerTags);
+    node.name = name;
     if (!this.heads.has(name)) {
       this.heads.set(name, { name, service, destination: canonicalTags(destination), protocol: upstreamProtocol(destination, routeProtocol) });
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Forward } from '../ir/gateway.js';
-import { collapseForwards, effectiveWeights } from './forwards.js';
+import { collapseForwards, effectiveWeights, PlainForwards } from './forwards.js';
 
 const d = { 'kuma.io/service': 's' };
 
@@ -47,5 +47,34 @@ describe('collapseForwards (gateway.md §2.9)', () => {
       const items = Array.from({ length }, (_, i) => ({ cluster: `c${(i * 7) % 5}`, weight: i, meshCluster: true }));
       expect(collapseForwards(items)).toEqual(reference(items));
     }
+  });
+});
+
+describe('PlainForwards', () => {
+  const f = (cluster: string, weight: number): Forward => ({ cluster, weight, meshCluster: true });
+
+  it('gives rules that forward alike one shared action', () => {
+    const shared = new PlainForwards();
+    const first = shared.action([f('a', 90), f('b', 10)], false);
+    expect(first).toEqual({ kind: 'forward', forwards: [f('a', 90), f('b', 10)], autoHostRewrite: false });
+    expect(shared.action([f('a', 90), f('b', 10)], false)).toBe(first);
+  });
+
+  it('gives any other content its own action, the first one made staying shared', () => {
+    const shared = new PlainForwards();
+    const first = shared.action([f('a', 90), f('b', 10)], false);
+    for (const [forwards, auto] of [
+      [[f('a', 90), f('b', 20)], false],
+      [[f('a', 90), f('c', 10)], false],
+      [[f('a', 90)], false],
+      [[f('a', 90), f('b', 10)], true],
+      [[{ ...f('a', 90), meshCluster: false }, f('b', 10)], false],
+    ] as const) {
+      const action = shared.action(forwards, auto);
+      expect(action).not.toBe(first);
+      expect(action).toEqual({ kind: 'forward', forwards, autoHostRewrite: auto });
+    }
+    expect(shared.action([f('a', 90), f('b', 10)], false)).toBe(first);
+    expect(shared.action([], false)).toEqual({ kind: 'forward', forwards: [], autoHostRewrite: false });
   });
 });

@@ -1,22 +1,35 @@
 // Backend weights and weighted forwards (gateway.md §1.2 "Backend weights", §2.9, D1).
 import type { Backend } from '../api/mesh-gateway-route.js';
-import type { Forward } from '../ir/gateway.js';
+import type { Tags } from '../api/tags.js';
+import type { Forward, ForwardAction } from '../ir/gateway.js';
 import { compareBytes } from '../core/byte-order.js';
+
+/** True when there are backends and every one has an explicit weight 0 ([D1]: each then counts as 1). */
+function allWeightsZero(backends: readonly Backend[]): boolean {
+  // A loop and closures that capture nothing: every forwarding rule comes through here.
+  for (const b of backends) if (b.weight !== 0) return false;
+  return backends.length > 0;
+}
 
 /**
  * Effective weights of a rule's backends [D1]: an absent weight is 1, an explicit 0 stays 0
  * (no traffic), except that when every backend is 0 each counts as 1.
  */
 export function effectiveWeights(backends: readonly Backend[]): number[] {
-  // A loop and closures that capture nothing: every forwarding rule comes through here.
-  let allZero = backends.length > 0;
-  for (const b of backends) {
-    if (b.weight !== 0) {
-      allZero = false;
-      break;
-    }
-  }
-  return allZero ? backends.map(() => 1) : backends.map((b) => b.weight ?? 1);
+  return allWeightsZero(backends) ? backends.map(() => 1) : backends.map((b) => b.weight ?? 1);
+}
+
+/**
+ * The forwards of a rule: one per backend with its effective weight and cluster (`clusterFor`,
+ * asked in backend order), collapsed as collapseForwards does. Every forwarding rule comes through
+ * here, so the list is built once and collapsed in place, without the weight list and copy.
+ */
+export function backendForwards(backends: readonly Backend[], clusterFor: (destination: Tags) => string): Forward[] {
+  const allZero = allWeightsZero(backends);
+  const forwards: Forward[] = [];
+  // No external services exist yet, so every cluster (the unresolved backend included) is a mesh cluster.
+  for (const b of backends) forwards.push({ cluster: clusterFor(b.destination), weight: allZero ? 1 : (b.weight ?? 1), meshCluster: true });
+  return collapseInPlace(forwards);
 }
 
 /**
@@ -32,7 +45,11 @@ const INSERTION_LIMIT = 8;
  * Returns a new list; the forwards themselves are immutable values and are reused.
  */
 export function collapseForwards(items: readonly Forward[]): Forward[] {
-  const forwards = [...items];
+  return collapseInPlace([...items]);
+}
+
+/** collapseForwards of a list the caller owns: sorted in place, and returned when nothing collapses. */
+function collapseInPlace(forwards: Forward[]): Forward[] {
   if (forwards.length <= INSERTION_LIMIT) insertionSortByCluster(forwards);
   else forwards.sort((a, b) => compareBytes(a.cluster, b.cluster));
   return lastOfEachCluster(forwards);
@@ -57,4 +74,41 @@ function lastOfEachCluster(sorted: Forward[]): Forward[] {
     }
   }
   return sorted;
+}
+
+/** True when `action` is the plain action of `forwards` and `autoHostRewrite`. */
+function sameContent(action: ForwardAction, forwards: readonly Forward[], autoHostRewrite: boolean): boolean {
+  if (action.autoHostRewrite !== autoHostRewrite || action.forwards.length !== forwards.length) return false;
+  for (let i = 0; i < forwards.length; i++) {
+    const a = action.forwards[i] as Forward;
+    const b = forwards[i] as Forward;
+    if (a.cluster !== b.cluster || a.weight !== b.weight || a.meshCluster !== b.meshCluster) return false;
+  }
+  return true;
+}
+
+/**
+ * Plain forward actions (no path or Host rewrite literal, no mirror) shared by the rules of one
+ * host that forward alike. Many rules forward to the same backends: sharing one immutable action
+ * value among them changes no output (the IR is data, and equal values serialise alike), but the
+ * xDS translator then builds and encodes each action once per route table instead of once per
+ * rule, and a large gateway keeps far fewer objects alive while it is translated.
+ */
+export class PlainForwards {
+  /**
+   * The first action made for each first cluster name. One candidate per name, not every content
+   * seen: a rule whose content differs just gets its own action, so rules that all differ cost
+   * one map entry each and never a search.
+   */
+  private readonly byFirstCluster = new Map<string, ForwardAction>();
+
+  /** A plain action for collapsed `forwards`: the shared one when it has this content. */
+  action(forwards: readonly Forward[], autoHostRewrite: boolean): ForwardAction {
+    const first = forwards[0]?.cluster ?? '';
+    const known = this.byFirstCluster.get(first);
+    if (known !== undefined && sameContent(known, forwards, autoHostRewrite)) return known;
+    const action: ForwardAction = { kind: 'forward', forwards, autoHostRewrite };
+    if (known === undefined) this.byFirstCluster.set(first, action);
+    return action;
+  }
 }

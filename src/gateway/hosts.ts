@@ -76,17 +76,32 @@ export function redistributeWildcardRoutes(hosts: readonly Host[]): Host[] {
   const stay = w.routes.filter((r) => routeHostnames(r).length === 0);
   const moved = w.routes.filter((r) => routeHostnames(r).length > 0);
   wildcardHost.routes.push(...stay);
+  // Steps 2-4 each in a function of its own. As one function, called once per translation, the
+  // engine optimised it inside the first long loop, before the later steps had run: it then
+  // bailed out on reaching them, every translation, and ran them unoptimised.
+  moveToNamedHosts(moved, w.tags, working, byName);
+  moveToSuffixHosts(moved, working);
+  for (const host of working) if (host.implicit) host.routes.push(...stay);
+  return working.map(dedupeRoutes);
+}
+
+/** Step 2: each moved route to the host of each of its hostnames, implicit hosts created in `working`. */
+function moveToNamedHosts(moved: readonly GatewayRoute[], tags: Tags, working: WorkingHost[], byName: Map<string, WorkingHost>): void {
   for (const route of moved) {
     for (const name of routeHostnames(route)) {
       let host = byName.get(name);
       if (host === undefined) {
-        host = { hostname: name, tags: w.tags, routes: [], implicit: true };
+        host = { hostname: name, tags, routes: [], implicit: true };
         working.push(host);
         byName.set(name, host);
       }
       host.routes.push(route);
     }
   }
+}
+
+/** Step 3: a moved route naming `*.S` to every host named `*.S` or ending in `.S` [D4]. */
+function moveToSuffixHosts(moved: readonly GatewayRoute[], working: readonly WorkingHost[]): void {
   const bySuffix = suffixIndex(working);
   for (const route of moved) {
     for (const name of routeHostnames(route)) {
@@ -94,8 +109,6 @@ export function redistributeWildcardRoutes(hosts: readonly Host[]): Host[] {
       for (const host of bySuffix.get(name.slice(2)) ?? []) host.routes.push(route);
     }
   }
-  for (const host of working) if (host.implicit) host.routes.push(...stay);
-  return working.map(dedupeRoutes);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredResource } from '../core/resource.js';
+import { PlainForwards } from './forwards.js';
 import { canonicalHeaderName } from './header-names.js';
 import { normalisePrefixes, userExactPaths } from './prefix-normalisation.js';
 import { routeEntries, type Entry, type EntryContext } from './route-entries.js';
@@ -22,6 +23,7 @@ function context(): EntryContext & { problems: string[]; clusters: string[] } {
       return name;
     },
     problem: (_route, message) => problems.push(message),
+    plainForwards: new PlainForwards(),
   };
 }
 

@@ -13,7 +13,7 @@ import type {
   RedirectAction,
 } from '../ir/gateway.js';
 import type { GatewayRoute } from './bind-routes.js';
-import { collapseForwards, effectiveWeights } from './forwards.js';
+import { backendForwards, type PlainForwards } from './forwards.js';
 import { canonicalHeaderName } from './header-names.js';
 
 /** One future Envoy route: one rule and one match, with the method kept apart for ordering. */
@@ -33,9 +33,11 @@ export interface Entry {
 /** What entry generation needs from its host. */
 export interface EntryContext {
   /** Cluster name of a destination seen from the host's listener; registers the cluster. */
-  clusterFor(destination: Tags): string;
+  readonly clusterFor: (destination: Tags) => string;
   /** Report a problem with the route being translated. */
   problem(route: GatewayRoute, message: string): void;
+  /** The host's shared plain forward actions. */
+  readonly plainForwards: PlainForwards;
 }
 
 /** Redirect status codes Envoy can express (gateway.md §2.9, D9). */
@@ -138,21 +140,18 @@ function forwardAction(
     ctx.problem(route, 'rule has neither backends nor a redirect; rule skipped');
     return undefined;
   }
-  const weights = effectiveWeights(backends);
-  // No external services exist yet, so every cluster (the unresolved backend included) is a mesh cluster.
-  const forwards = collapseForwards(
-    backends.map((b, i) => ({ cluster: ctx.clusterFor(b.destination), weight: weights[i] ?? 1, meshCluster: true })),
-  );
+  const forwards = backendForwards(backends, ctx.clusterFor);
   const rewritePath = applied.rewrite && pathRewrite(applied.rewrite);
   const mirror = applied.mirror;
   // Every mirror destination yields a cluster (§2.15), but only a positive percentage mirrors (§2.9).
   const mirrorCluster = mirror && ctx.clusterFor(mirror.backend.destination);
   const percentage = mirror?.percentage ?? 0;
   const autoHostRewrite = applied.rewrite?.hostToBackendHostname === true;
-  // The common plain forward without conditional spreads, which cost more than the rest of the
-  // action at 10,000 routes; same keys in the same order as the general case below.
+  // The common plain forward, shared by the rules with the same forwards, and without conditional
+  // spreads, which cost more than the rest of the action at 10,000 routes; same keys in the same
+  // order as the general case below.
   if (!rewritePath && hostLiteral === undefined && (mirrorCluster === undefined || percentage <= 0)) {
-    return { kind: 'forward', forwards, autoHostRewrite };
+    return ctx.plainForwards.action(forwards, autoHostRewrite);
   }
   return {
     kind: 'forward',

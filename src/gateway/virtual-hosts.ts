@@ -3,6 +3,7 @@
 import type { Route, VirtualHost } from '../ir/gateway.js';
 import type { GatewayRoute } from './bind-routes.js';
 import type { ClusterRegistry } from './clusters.js';
+import { PlainForwards } from './forwards.js';
 import { routesForHost, type Host } from './hosts.js';
 import { addUserExactPaths, normalisePrefixes } from './prefix-normalisation.js';
 import { appendRouteEntries, type Entry, type EntryContext } from './route-entries.js';
@@ -52,6 +53,7 @@ export function virtualHost(host: Host, requireTls: boolean, ctx: HostContext): 
     // Cluster names depend on the listener's merged tags, which an implicit host copies from `*`.
     clusterFor: (destination) => ctx.clusters.nameFor(destination, host.tags, hostKey, 'http'),
     problem: (route, message) => ctx.problem(route, message),
+    plainForwards: new PlainForwards(),
   };
   const entries: Entry[] = [];
   const userExact = new Set<string>();

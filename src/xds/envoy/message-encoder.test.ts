@@ -130,6 +130,44 @@ describe('encodeMessage wire details', () => {
   });
 });
 
+describe('encodeMessage writes a frozen message once per encode and copies it where it repeats', () => {
+  const route = (action: object) => ({
+    name: 'r',
+    virtual_hosts: [{ name: 'v', domains: ['*'], routes: [{ match: { prefix: '/a/' }, route: action }, { match: { path: '/a' }, route: action }] }],
+  });
+  const action = (cluster: string) => ({ weighted_clusters: { clusters: [{ name: cluster, weight: { value: 1 }, request_headers_to_add: [{ header: { key: 'k', value: 'v' } }] }] } });
+
+  it('gives the bytes of writing each use again, short and long (multi-byte length) bodies alike', () => {
+    for (const cluster of ['c', 'c'.repeat(300)]) {
+      const expected = hex(encodeResourceReference(TYPE_URL.routeConfiguration, route(action(cluster))));
+      expect(hex(encodeDirect(TYPE_URL.routeConfiguration, route(Object.freeze(action(cluster)))))).toBe(expected);
+      // And again: nothing of the previous encode is reused.
+      expect(hex(encodeDirect(TYPE_URL.routeConfiguration, route(Object.freeze(action(cluster)))))).toBe(expected);
+    }
+  });
+
+  it('writes one frozen object as the type of each field it appears in', () => {
+    const five = Object.freeze({ value: 5 });
+    // UInt32Value (a varint) and Percent (a double): same object, different bytes.
+    const cluster = { name: 'c', per_connection_buffer_limit_bytes: five, common_lb_config: { healthy_panic_threshold: five } };
+    expect(hex(encodeDirect(TYPE_URL.cluster, cluster))).toBe(hex(encodeResourceReference(TYPE_URL.cluster, cluster)));
+    expect(hex(encodeDirect(TYPE_URL.cluster, { ...cluster, common_lb_config: { healthy_panic_threshold: { value: 5 } } }))).toBe(
+      hex(encodeDirect(TYPE_URL.cluster, cluster)),
+    );
+  });
+
+  it('still stops at the nesting limit when a frozen message is reused deeper than first written', () => {
+    // A Value 10 levels high, first written near the top, then again below 45 Struct levels.
+    const chain = (levels: number, leaf: object): object => (levels === 0 ? leaf : { structValue: { fields: { x: chain(levels - 1, leaf) } } });
+    const shared = Object.freeze(chain(5, { boolValue: true }));
+    const layer = (value: object) => ({ layer: { fields: { a: value, b: chain(45, value) } } });
+    expect(problemOf(TYPE_URL.runtime, layer(shared))).toMatch(/maximum nesting depth exceeded$/);
+    expect(problemOf(TYPE_URL.runtime, layer(shared))).toBe(problemOf(TYPE_URL.runtime, layer(chain(5, { boolValue: true }))));
+    const shallow = { layer: { fields: { a: shared, b: chain(2, shared) } } };
+    expect(hex(encodeDirect(TYPE_URL.runtime, shallow))).toBe(hex(encodeResourceReference(TYPE_URL.runtime, shallow)));
+  });
+});
+
 describe('encodeMessage refuses what it cannot encode faithfully, with the field path', () => {
   const route = (match: object) => ({ name: 'r', virtual_hosts: [{ name: 'v', domains: ['*'], routes: [{ name: 'a', match: { prefix: '/' } }, { name: 'b', match }] }] });
 

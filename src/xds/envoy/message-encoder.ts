@@ -11,6 +11,8 @@
 // - an Any given as `{'@type': url, ...fields}` is `type_url` then `value` (the packed message,
 //   written in place); `{type_url, value}` is an ordinary message;
 // - repeated scalars packed where protobufjs packs them; enums by name or number.
+// A frozen (non-extensible) message object is written once per encode and its bytes copied
+// wherever the same object appears again (builders share and freeze repeated sub-messages).
 // Where fromObject would silently drop or coerce something (unknown field or enum name, wrong
 // kind of value, unknown @type, two members of one oneof), this throws an EncodeProblem instead.
 import protobuf from 'protobufjs';
@@ -262,12 +264,49 @@ function packedTypeOf(url: unknown, root: protobuf.Root): PackedType {
 
 let root: protobuf.Root;
 
+/** A shared message's body as the current encode first wrote it. */
+interface SharedBody {
+  readonly writer: MessageWriter;
+  readonly bytes: Buffer;
+  /** Nesting levels below the message that the body reached, for the MAX_DEPTH check of a reuse. */
+  readonly height: number;
+}
+
+/**
+ * Bodies of the shared messages the current encode has written, by object. Builders share one
+ * object wherever the same sub-message repeats (the `x-kuma-tags` header of every weighted
+ * cluster, the action of the prefix and exact routes of a rule) and freeze it; the encoder writes
+ * such an object once per encode and copies its bytes for every further use. Keyed by identity
+ * only within one encode, during which nothing mutates the object, so the copy is always the
+ * bytes writing it again would give; frozenness is only the hint that an object may repeat.
+ */
+const sharedBodies = new Map<object, SharedBody>();
+
+/** The deepest nesting level writeMessageBody has reached in the current encode. */
+let deepest = 0;
+
+/** A message value (length-delimited) that may have been written before in this encode. */
+function writeSharedMessage(writer: MessageWriter, object: Record<string, unknown>, depth: number): void {
+  const known = sharedBodies.get(object);
+  if (known !== undefined && known.writer === writer && depth + known.height <= MAX_DEPTH) return wire.writeBytes(known.bytes);
+  const outer = deepest;
+  deepest = depth;
+  const start = wire.reserveLength();
+  writeMessageBody(writer, object, depth);
+  const bytes = wire.copyFrom(start);
+  wire.finishLength(start);
+  const height = deepest - depth;
+  if (deepest < outer) deepest = outer;
+  if (known === undefined) sharedBodies.set(object, { writer, bytes, height });
+}
+
 function problem(message: string): EncodeProblem {
   return new EncodeProblem(message);
 }
 
 function writeMessageBody(writer: MessageWriter, object: Record<string, unknown>, depth: number): void {
   if (depth > MAX_DEPTH) throw problem('maximum nesting depth exceeded');
+  if (depth > deepest) deepest = depth;
   if (writer.isAny) {
     const url = object['@type'];
     if (url !== undefined && url !== null) return writePackedAny(object, url, depth);
@@ -383,6 +422,7 @@ function writeValue(field: FieldWriter, value: unknown, depth: number): void {
   switch (field.kind) {
     case Kind.Message: {
       if (!isMessageObject(value)) throw problem(`expected an object of ${(field.messageType as protobuf.Type).fullName.slice(1)}, got ${describe(value)}`);
+      if (!Object.isExtensible(value)) return writeSharedMessage(nestedWriter(field), value, depth + 1);
       const start = wire.reserveLength();
       writeMessageBody(nestedWriter(field), value, depth + 1);
       return wire.finishLength(start);
@@ -437,6 +477,13 @@ export function encodeMessage(type: protobuf.Type, object: unknown): Buffer {
   const writer = messageWriter(type);
   root = type.root as protobuf.Root;
   wire.startOutput();
-  writeMessageBody(writer, object, 0);
-  return wire.takeOutput();
+  sharedBodies.clear();
+  deepest = 0;
+  try {
+    writeMessageBody(writer, object, 0);
+    return wire.takeOutput();
+  } finally {
+    // The bodies hold their objects: keep none of them alive past the encode.
+    sharedBodies.clear();
+  }
 }

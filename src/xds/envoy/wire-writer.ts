@@ -166,6 +166,11 @@ export function writeBytes(value: Uint8Array): void {
   pos += value.length;
 }
 
+/** A copy of the bytes written from offset `start` (from reserveLength) up to now. */
+export function copyFrom(start: number): Buffer {
+  return Buffer.from(buf.subarray(start, pos));
+}
+
 /**
  * Reserve one byte for the length of a length-delimited value about to be written; returns the
  * offset its content starts at, for finishLength.

@@ -16,6 +16,7 @@ export const HSTS_HEADER = { name: 'Strict-Transport-Security', value: 'max-age=
  */
 export interface RouteTableParts {
   readonly kumaTagsHeaders: readonly object[];
+  /** The value of each action's one field (`route`, `redirect` or `direct_response`). */
   readonly actions: Map<ir.Route['action'], object>;
 }
 
@@ -24,25 +25,54 @@ export function routeTableParts(proxyTags: ir.Tags): RouteTableParts {
   return { kumaTagsHeaders: buildKumaTagsHeaders(proxyTags), actions: new Map() };
 }
 
-/** The action fields of a route, built once per action object of the table. */
+/** The value of the one field buildRouteAction returns, by action kind. */
+function actionMessage(kind: ir.Route['action']['kind'], built: object): object {
+  switch (kind) {
+    case 'forward':
+      return (built as { route: object }).route;
+    case 'redirect':
+      return (built as { redirect: object }).redirect;
+    case 'direct':
+      return (built as { direct_response: object }).direct_response;
+  }
+}
+
+/**
+ * The action message of a route, built once per action object of the table. Frozen: the encoder
+ * writes a frozen message once per resource and copies its bytes wherever it repeats, which for
+ * the shared action of a rule's prefix and exact routes saves encoding half of them again.
+ */
 function sharedAction(action: ir.Route['action'], parts: RouteTableParts): object {
   let built = parts.actions.get(action);
   if (built === undefined) {
-    built = buildRouteAction(action, parts.kumaTagsHeaders);
+    built = Object.freeze(actionMessage(action.kind, buildRouteAction(action, parts.kumaTagsHeaders)));
     parts.actions.set(action, built);
   }
   return built;
 }
 
+/**
+ * `match` and the action's field in a literal, which costs a fraction of spreading the object
+ * buildRouteAction returns into the route: a table of 20,000 routes made one spread each.
+ */
+function matchAndAction(match: object, kind: ir.Route['action']['kind'], message: object): object {
+  switch (kind) {
+    case 'forward':
+      return { match, route: message };
+    case 'redirect':
+      return { match, redirect: message };
+    case 'direct':
+      return { match, direct_response: message };
+  }
+}
+
 /** One Envoy route: match, action, then header mutations (request before response). */
 export function buildRoute(route: ir.Route, parts: RouteTableParts): object {
-  const match = buildRouteMatch(route.match);
-  const action = sharedAction(route.action, parts);
+  const built = matchAndAction(buildRouteMatch(route.match), route.action.kind, sharedAction(route.action, parts));
   // Most routes change no headers: skipping two empty spreads per route halves a large table's cost.
-  if (unchanged(route.requestHeaders) && unchanged(route.responseHeaders)) return { match, ...action };
+  if (unchanged(route.requestHeaders) && unchanged(route.responseHeaders)) return built;
   return {
-    match,
-    ...action,
+    ...built,
     ...buildHeaderMutation('request', route.requestHeaders),
     ...buildHeaderMutation('response', route.responseHeaders),
   };
