@@ -13,6 +13,7 @@ import type { GenerationKind, ResourceMirror } from './resource-mirror.js';
 import type { SidecarDependencies } from '../sidecar/sidecar-dependencies.js';
 import type { SidecarInput } from '../sidecar/sidecar-input.js';
 import { generateSidecar } from './sidecar-generation.js';
+import { crossMeshEndpoints } from '../gateway/cross-mesh-endpoints.js';
 import { resolveMeshCa, type MeshCa, type SourceFile } from '../mesh/mesh-ca-source.js';
 
 /** One identity to generate, named by one of its proxies (they all translate alike). */
@@ -65,7 +66,10 @@ export function sidecarInputFromMirror(mirror: ResourceMirror, request: Generati
   const proxy = mirror.get('Dataplane', request.mesh, request.proxy);
   if (!mesh || !proxy) return undefined;
   const meshes = new Map(mirror.meshNames().map((m) => [m, mirror.get('Mesh', m, m)!] as const));
+  const others = new Set((proxy.spec.networking.outbound ?? []).map((o) => o.tags?.['kuma.io/mesh']).filter((m): m is string => m !== undefined && m !== request.mesh));
+  const crossMeshEndpointsByMesh = new Map([...others].map((m) => [m, crossMeshEndpoints(mirror.list('MeshGateway', m), mirror.list('Dataplane', m))] as const));
   return {
+    crossMeshEndpoints: crossMeshEndpointsByMesh,
     mesh,
     proxy,
     dataplanes: mirror.list('Dataplane', request.mesh),

@@ -67,3 +67,21 @@ export function endpointsFor(index: EndpointIndex, destination: Tags): Endpoint[
   if (list === undefined) return [];
   return list.filter((e) => selectorMatches(destination, e.inboundTags)).map((e) => e.endpoint);
 }
+
+/** An endpoint with all its tags, `kuma.io/service` included (cross-mesh gateway listeners, mesh.md §8). */
+export interface TaggedEndpoint {
+  readonly address: string;
+  readonly port: number;
+  readonly tags: Tags;
+}
+
+/** The endpoints among `candidates` whose tags contain every tag of `clusterTags`, as EDS endpoints. */
+export function taggedEndpointsFor(candidates: readonly TaggedEndpoint[], clusterTags: Tags): Endpoint[] {
+  return candidates
+    .filter((e) => selectorMatches(clusterTags, e.tags))
+    .map((e) => {
+      const { [SERVICE_TAG]: _service, ...tags } = e.tags;
+      return { address: e.address, port: e.port, tags: canonicalTags(tags) };
+    })
+    .sort((a, b) => compareBytes(a.address, b.address) || a.port - b.port || compareBytes(tagsKey(a.tags), tagsKey(b.tags)));
+}

@@ -7,7 +7,7 @@ import { PROTOCOL_TAG, SERVICE_TAG, type Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
 import type { Outbound, OutboundCluster } from '../ir/sidecar.js';
 import { clusterName } from '../ir/names.js';
-import { endpointsFor, indexEndpoints } from '../mesh/endpoints.js';
+import { endpointsFor, indexEndpoints, taggedEndpointsFor } from '../mesh/endpoints.js';
 import { upstreamMeshTls, type OwnMeshMtls } from '../mesh/mesh-mtls.js';
 import { canonicalTags } from '../mesh/tag-maps.js';
 import { enabledMtlsBackend } from '../api/mesh-validate.js';
@@ -67,7 +67,8 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
     const address = outbound.address ?? DEFAULT_OUTBOUND_ADDRESS;
     outbounds.push({ name: outboundListenerName(address, outbound.port), address, port: outbound.port, tags: destination.clusterTags, service: destination.service, protocol, cluster: destination.cluster });
     if (clusters.has(destination.cluster)) continue;
-    const endpoints = destination.mesh === own ? endpointsFor(index, { ...destination.clusterTags }) : [];
+    const endpoints =
+      destination.mesh === own ? endpointsFor(index, { ...destination.clusterTags }) : taggedEndpointsFor(input.crossMeshEndpoints?.get(destination.mesh) ?? [], destination.clusterTags);
     const tls = upstreamTlsOf(input, mtls, destination);
     clusters.set(destination.cluster, {
       name: destination.cluster,

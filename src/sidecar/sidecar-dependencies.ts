@@ -15,7 +15,7 @@ export interface SidecarDependencies {
   readonly proxy: string;
   /** Services of its outbounds in its own mesh: their Dataplanes are its endpoints. */
   readonly services: ReadonlySet<string>;
-  /** Other meshes its outbounds name (their Mesh and CA Secrets). */
+  /** Other meshes its outbounds name (their Mesh, CA Secrets, cross-mesh MeshGateways and Dataplanes). */
   readonly otherMeshes: ReadonlySet<string>;
   /** Secrets of its own mesh's CA. */
   readonly secrets: ReadonlySet<string>;
@@ -34,9 +34,13 @@ export function sidecarDependencies(input: SidecarInput): SidecarDependencies {
   return { kind: 'sidecar', mesh: input.mesh.name, proxy: input.proxy.name, services, otherMeshes, secrets: new Set(meshCaSecretNames(input.mesh)) };
 }
 
+/** What a sidecar reads of another mesh. */
+const OTHER_MESH_KINDS: ReadonlySet<string> = new Set(['Mesh', 'Secret', 'MeshGateway', 'Dataplane']);
+
 /** True when a change of `resource` (old or new version) may change the translation. */
 export function sidecarDependsOn(deps: SidecarDependencies, resource: StoredResource): boolean {
-  if (resource.mesh !== deps.mesh) return deps.otherMeshes.has(resource.mesh) && (resource.kind === 'Mesh' || resource.kind === 'Secret');
+  // Another mesh named by an outbound: its mTLS and CA, and its cross-mesh gateways and their Dataplanes.
+  if (resource.mesh !== deps.mesh) return deps.otherMeshes.has(resource.mesh) && OTHER_MESH_KINDS.has(resource.kind);
   switch (resource.kind) {
     case 'Mesh':
       return true;

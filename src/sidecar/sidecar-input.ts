@@ -3,6 +3,7 @@
 import type { StoredResource } from '../core/resource.js';
 import type { Sidecar } from '../ir/sidecar.js';
 import type { MeshCa } from '../mesh/mesh-ca-source.js';
+import type { TaggedEndpoint } from '../mesh/endpoints.js';
 
 /** Everything one sidecar's (or DELEGATED gateway's) configuration is derived from. */
 export interface SidecarInput {
@@ -15,6 +16,8 @@ export interface SidecarInput {
   readonly meshCas?: ReadonlyMap<string, MeshCa>;
   /** Every Mesh, by name: an outbound tagged `kuma.io/mesh` names another one (mesh.md §8). */
   readonly meshes?: ReadonlyMap<string, StoredResource<'Mesh'>>;
+  /** Other meshes' cross-mesh gateway listener endpoints, by mesh, for outbounds naming them (mesh.md §8). */
+  readonly crossMeshEndpoints?: ReadonlyMap<string, readonly TaggedEndpoint[]>;
   /** PERMISSIVE meshes: services every Dataplane of which holds a certificate (mesh.md §4.6). */
   readonly tlsReadyServices?: ReadonlySet<string>;
 }

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Kind, StoredResource } from '../../src/core/resource.js';
 import { gatewayInput, storedResource, type RawCase } from '../../src/gateway/testdata/load-case.js';
+import { crossMeshEndpoints } from '../../src/gateway/cross-mesh-endpoints.js';
 import type { Sidecar } from '../../src/ir/sidecar.js';
 import type { SidecarInput } from '../../src/sidecar/sidecar-input.js';
 import { translateSidecar } from '../../src/sidecar/translate-sidecar.js';
@@ -34,7 +35,10 @@ function sidecarInput(raw: RawCase): SidecarInput {
   const gw = gatewayInput(raw);
   const meshes = new Map(raw.resources.filter((r) => r.type === 'Mesh').map((r) => [r.name, storedResource<'Mesh'>(r)] as [string, StoredResource<'Mesh'>]));
   const dataplanes = raw.resources.filter((r) => r.type === 'Dataplane').map((r) => storedResource<Kind>(r) as StoredResource<'Dataplane'>);
+  const gateways = raw.resources.filter((r) => r.type === 'MeshGateway').map((r) => storedResource<Kind>(r) as StoredResource<'MeshGateway'>);
+  const others = [...meshes.keys()].filter((m) => m !== gw.mesh.name);
   return {
+    crossMeshEndpoints: new Map(others.map((m) => [m, crossMeshEndpoints(gateways.filter((g) => g.mesh === m), dataplanes.filter((d) => d.mesh === m))])),
     mesh: gw.mesh,
     proxy: gw.proxy,
     dataplanes: dataplanes.filter((d) => d.mesh === gw.mesh.name),
