@@ -19,6 +19,7 @@ describe('sidecars in an mTLS mesh, with real Envoys', () => {
   const envoys: Running[] = [];
   let dir = '';
   let outboundPort = 0;
+  let delegatedOutboundPort = 0;
   let backendInboundPort = 0;
   const api = (p: string) => `http://127.0.0.1:${cp.apiPort}${p}`;
 
@@ -61,6 +62,13 @@ describe('sidecars in an mTLS mesh, with real Envoys', () => {
       inbound: [{ port: await freePort(), servicePort: await freePort(), serviceAddress: '127.0.0.1', tags: { 'kuma.io/service': 'client', version: 'v1' } }],
       outbound: [{ port: outboundPort, tags: { 'kuma.io/service': 'backend' } }],
     });
+    // A delegated gateway (mesh.md §7): the proxy beside Kong gets only the outbound side.
+    delegatedOutboundPort = await freePort();
+    await runSidecar('kong-1', {
+      address: '127.0.0.1',
+      gateway: { type: 'DELEGATED', tags: { 'kuma.io/service': 'kong' } },
+      outbound: [{ port: delegatedOutboundPort, tags: { 'kuma.io/service': 'backend' } }],
+    });
     await eventually(async () => (await viaOutbound().catch(() => ({ status: 0 }))).status === 200, 60_000, 'traffic from client to backend');
   }, 120_000);
 
@@ -79,6 +87,13 @@ describe('sidecars in an mTLS mesh, with real Envoys', () => {
     expect(xfcc).not.toContain('spiffe://default/admin');
     // x-kuma-tags (the caller's tags, for routing) is removed before the application.
     expect(backend.seen.at(-1)?.headers['x-kuma-tags']).toBeUndefined();
+  });
+
+  it('a delegated gateway: a plain HTTP client standing in for Kong reaches the backend through its proxy, with its identity', async () => {
+    let res = { status: 0, body: '' };
+    await eventually(async () => (res = await request(`http://127.0.0.1:${delegatedOutboundPort}/from-kong`).catch(() => ({ status: 0, body: '' }))).status === 200, 30_000, 'traffic from the delegated gateway');
+    expect(JSON.parse(res.body)).toMatchObject({ name: 'backend', path: '/from-kong' });
+    expect(String(backend.seen.at(-1)?.headers['x-forwarded-client-cert'])).toMatch(/URI=spiffe:\/\/default\/kong(;|$)/);
   });
 
   it('STRICT: a plaintext client dialling the inbound directly is refused', async () => {
