@@ -63,6 +63,15 @@ describe('portico translate', () => {
     return p;
   }
 
+  it("prints a sidecar's resources: its inbound listener and local cluster (mesh.md §4)", async () => {
+    const { code, stdout, stderr } = await run(['-f', MESH, '--dataplane', 'default/echo-a']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const dump = parse(stdout) as Dump;
+    expect(dump.listeners.map((l) => l.name)).toEqual(['inbound:127.0.0.1:8081']);
+    expect(dump.clusters.map((c) => c.name)).toEqual(['localhost:8081']);
+  });
+
   it('prints the example gateway dataplane\'s resources grouped by type', async () => {
     const { code, stdout, stderr } = await run(['-f', MESH, GATEWAY_DP, ...EDGE]);
     expect(stderr).toBe('');
@@ -199,14 +208,6 @@ conf:
     it('names an unknown dataplane', async () => {
       const result = await run(['-f', MESH, GATEWAY_DP, '--dataplane', 'default/nope']);
       expect(result).toEqual({ code: 1, stdout: '', stderr: 'Error: dataplane "nope" not found in mesh "default"\n' });
-    });
-
-    it('refuses a sidecar dataplane', async () => {
-      const result = await run(['-f', MESH, '--dataplane', 'default/echo-a']);
-      expect(result.code).toBe(1);
-      expect(result.stderr).toBe(
-        'Error: Dataplane default/echo-a is a sidecar dataplane; only BUILTIN gateway dataplanes get their configuration from Portico\n',
-      );
     });
 
     it('prints every invalid document of every file with its position, and nothing else', async () => {

@@ -1,5 +1,5 @@
 // `portico translate -f FILE... --dataplane MESH/NAME [-o yaml|json] [--show-secrets]`: the Envoy
-// resources a gateway dataplane would receive, computed offline from resource files (no server,
+// resources a dataplane (gateway or sidecar) would receive, computed offline from resource files (no server,
 // no store). Every document of every file is validated first and all mistakes are printed at
 // once, as `portico apply` does. The output is a function of the files' content alone, so it can
 // be diffed between two versions of a manifest.
@@ -35,7 +35,7 @@ const OFFLINE_TIME = '1970-01-01T00:00:00.000Z';
 /** The `translate` command; `done` receives the exit code (the process's by default). */
 export function translateCommand(io: CliIo = processIo(), done: (code: number) => void = (code) => void (process.exitCode = code)): Command {
   return new Command('translate')
-    .description('print the Envoy resources a gateway dataplane would receive, computed offline from resource files')
+    .description('print the Envoy resources a dataplane (gateway or sidecar) would receive, computed offline from resource files')
     .requiredOption('-f, --file <files...>', 'YAML files with one or more resource documents (universal or Kubernetes form), - for stdin')
     .requiredOption('--dataplane <mesh/name>', 'the BUILTIN gateway dataplane to translate for', parseDataplane)
     .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))

@@ -103,16 +103,15 @@ describe('proxyEnvoyResources', () => {
     });
   });
 
-  it('names what is missing or not a BUILTIN gateway', () => {
+  it('names what is missing, and configures a sidecar too', () => {
     const resources = example();
     expect(proxyEnvoyResources(resources, 'prod', 'edge-gateway-1', NO_FILES)).toEqual({ ok: false, message: 'mesh "prod" not found' });
     expect(proxyEnvoyResources(resources, 'default', 'edge-2', NO_FILES)).toEqual({
       ok: false,
       message: 'dataplane "edge-2" not found in mesh "default"',
     });
-    expect(proxyEnvoyResources(resources, 'default', 'echo-a', NO_FILES)).toEqual({
-      ok: false,
-      message: 'Dataplane default/echo-a is a sidecar dataplane; only BUILTIN gateway dataplanes get their configuration from Portico',
-    });
+    // A sidecar gets the sidecar profile (mesh.md §4).
+    const sidecar = proxyEnvoyResources(resources, 'default', 'echo-a', NO_FILES);
+    expect(sidecar.ok && sidecar.resources.listeners.map((l) => l.name)).toEqual(['inbound:127.0.0.1:8081']);
   });
 });

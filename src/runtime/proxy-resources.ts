@@ -1,7 +1,9 @@
-// What one gateway dataplane would receive, computed from a plain list of resources: no store,
-// no server, no clock. `portico translate` uses it offline; it runs the control plane's own
-// generation (translate, build, encode, consistency check) so that what it prints is what a
-// running control plane would serve, or the reason it would not.
+// What one dataplane would receive, computed from a plain list of resources: no store, no server,
+// no clock. `portico translate` uses it offline; it runs the control plane's own generation
+// (translate, build, encode, consistency check) for BUILTIN gateways and for sidecars (DELEGATED
+// gateways included), so that what it prints is what a running control plane would serve, or the
+// reason it would not. In an mTLS mesh the proxy's own certificate is issued by a running control
+// plane only: the output names `identity_cert:secret:<mesh>` but does not contain it.
 import type { Kind, StoredResource } from '../core/resource.js';
 import { compareByMeshName, describeKey } from '../core/stored-resource.js';
 import type { CertificateFile, GatewayInput, TranslationProblem } from '../gateway/gateway-input.js';
@@ -10,6 +12,11 @@ import { generateGatewayIdentity, replicaAddress, type IdentityGeneration } from
 import type { SnapshotProblem } from '../xds/cache/consistency.js';
 import { shortTypeName } from '../xds/cache/resource-types.js';
 import type { EnvoyResources } from '../xds/translator/translate.js';
+import { crossMeshEndpoints } from '../gateway/cross-mesh-endpoints.js';
+import { generateSidecar, type SidecarGeneration } from '../generation/sidecar-generation.js';
+import { resolveMeshCa, type MeshCa } from '../mesh/mesh-ca-source.js';
+import type { SidecarInput } from '../sidecar/sidecar-input.js';
+import { isSidecarProxy } from '../sidecar/translate-sidecar.js';
 
 /** The resources of one proxy with the non-fatal problems found, or why there are none. */
 export type ProxyResources =
@@ -28,6 +35,8 @@ export function proxyEnvoyResources(
   name: string,
   files: ReadonlyMap<string, CertificateFile>,
 ): ProxyResources {
+  const dataplane = ofKind(resources, 'Dataplane', mesh).find((dp) => dp.name === name);
+  if (dataplane && ofKind(resources, 'Mesh', mesh).length > 0 && isSidecarProxy(dataplane.spec.networking)) return sidecarResources(resources, dataplane, files);
   const input = gatewayInput(resources, mesh, name, files);
   if (!input.ok) return input;
   const { proxy } = input.value;
@@ -51,10 +60,8 @@ function gatewayInput(
   const dataplanes = ofKind(resources, 'Dataplane', mesh);
   const proxy = dataplanes.find((dp) => dp.name === name);
   if (proxy === undefined) return { ok: false, message: `dataplane "${name}" not found in mesh "${mesh}"` };
-  const gatewayType = proxy.spec.networking.gateway?.type;
-  if (gatewayType !== 'BUILTIN') {
-    const what = gatewayType === undefined ? 'a sidecar dataplane' : `a ${gatewayType} gateway dataplane`;
-    return { ok: false, message: `${describeKey(proxy)} is ${what}; only BUILTIN gateway dataplanes get their configuration from Portico` };
+  if (proxy.spec.networking.gateway?.type !== 'BUILTIN') {
+    return { ok: false, message: `${describeKey(proxy)} has neither inbounds nor a gateway: Portico has no configuration for it` };
   }
   return {
     ok: true,
@@ -66,8 +73,42 @@ function gatewayInput(
       dataplanes,
       secrets: ofKind(resources, 'Secret', mesh),
       files,
+      meshCas: meshCasOf(resources, files),
     },
   };
+}
+
+/** The CA of every mesh of `resources` with mTLS on, as the engine resolves them. */
+function meshCasOf(resources: readonly StoredResource[], files: ReadonlyMap<string, CertificateFile>): Map<string, MeshCa> {
+  const cas = new Map<string, MeshCa>();
+  for (const m of resources.filter((r): r is StoredResource<'Mesh'> => r.kind === 'Mesh')) {
+    const ca = resolveMeshCa(m, ofKind(resources, 'Secret', m.name), files);
+    if (ca) cas.set(m.name, ca);
+  }
+  return cas;
+}
+
+/** A sidecar's (or DELEGATED gateway's) resources, through the control plane's sidecar generation. */
+function sidecarResources(resources: readonly StoredResource[], proxy: StoredResource<'Dataplane'>, files: ReadonlyMap<string, CertificateFile>): ProxyResources {
+  const meshes = new Map(resources.filter((r): r is StoredResource<'Mesh'> => r.kind === 'Mesh').map((m) => [m.name, m] as const));
+  const others = [...meshes.keys()].filter((m) => m !== proxy.mesh);
+  const input: SidecarInput = {
+    mesh: meshes.get(proxy.mesh)!,
+    proxy,
+    dataplanes: ofKind(resources, 'Dataplane', proxy.mesh),
+    meshCas: meshCasOf(resources, files),
+    meshes,
+    crossMeshEndpoints: new Map(others.map((m) => [m, crossMeshEndpoints(ofKind(resources, 'MeshGateway', m), ofKind(resources, 'Dataplane', m))] as const)),
+  };
+  let generation: SidecarGeneration;
+  try {
+    generation = generateSidecar(input, new EncodeCache(), { keepResources: true });
+  } catch (cause) {
+    throw new Error(`translate ${describeKey(proxy)}`, { cause });
+  }
+  if (generation.problems !== undefined) return { ok: false, message: consistencyMessage(proxy, generation.problems) };
+  if (generation.error !== undefined) return { ok: false, message: `generating the configuration of ${describeKey(proxy)} failed; a running control plane keeps its last config:\n  ${generation.error}` };
+  return { ok: true, resources: generation.resources!, problems: [] };
 }
 
 /** Resources of one kind in one mesh, in (mesh, name) order so input order never shows. */
