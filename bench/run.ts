@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark scenario, prints medians, writes JSON to bench/results/.
 // Usage: node dist/bench/run.js [scenario-id-substring ...]; an argument that is exactly a
 // scenario id selects only that one (`scale-100` is not also `scale-1000`).
+import { benchCertificateIssuance, benchSidecarGeneration, benchSidecarsEndpointChange } from './mesh.js';
 import { benchPutToAck } from './put-to-ack.js';
 import { benchDataplaneAuth } from './dataplane-auth.js';
 import { benchEncode } from './encode.js';
@@ -34,6 +35,9 @@ const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<Ben
   { id: 'generation-1gw-1listener-10000routes-10replicas', run: () => benchGenerationOneGateway(10, 10_000, 1) },
   { id: 'generation-100gw-100routes', run: () => benchGenerationManyGateways(100, 100) },
   { id: 'tls-connect', run: () => benchTlsConnect(50) },
+  { id: 'ca-issue', run: () => benchCertificateIssuance(100) },
+  { id: 'sidecar-50-outbounds', run: () => benchSidecarGeneration(50, 30) },
+  { id: 'sidecars-1000-endpoint-change', run: () => benchSidecarsEndpointChange(1_000) },
   { id: 'dataplane-auth', run: () => benchDataplaneAuth(50) },
   // Scale (bench/scale.ts): the control plane in its own process, simulated Envoys in workers.
   ...SCALE_SCENARIOS.map((s) => ({ id: s.id, run: () => benchScale(s.id, s) })),
