@@ -357,12 +357,10 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   });
   cleanups.push(() => dataplanePort.close());
 
-  // Builtin CAs of Meshes written without the REST API (a store from before, another replica's
-  // lost race) are created here; in Kubernetes mode the control plane may not write Secrets yet.
-  if (config.store !== 'kubernetes') {
-    const stopCas = await new MeshCaReconciler(store, logger.child({ component: 'mesh-ca' })).start();
-    cleanups.push(stopCas);
-  }
+  // Builtin CAs of Meshes written without the REST API (kubectl, a store from before) are created
+  // here. Every replica runs it: writes are conditional, so one wins and the others see it exist.
+  const stopCas = await new MeshCaReconciler(store, logger.child({ component: 'mesh-ca' }), { atomic: config.store !== 'kubernetes' }).start();
+  cleanups.push(stopCas);
 
   // Design rule 10: nothing is answered before the first full load has produced snapshots.
   loop.request();

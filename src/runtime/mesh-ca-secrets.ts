@@ -51,9 +51,15 @@ export class MeshCaReconciler {
   private running: Promise<void> | undefined;
   private stopped = false;
 
+  /**
+   * `atomic: false` for stores without multi-object commits (Kubernetes): the key is written
+   * before the certificate, so a crash between them leaves a half pair, which the next pass
+   * replaces whole, and never a certificate without its key.
+   */
   constructor(
     private readonly store: ResourceStore,
     private readonly logger: Logger,
+    private readonly options: { readonly atomic: boolean } = { atomic: true },
   ) {}
 
   /** Queues every stored Mesh and follows Mesh writes; returns the function that stops it. */
@@ -95,7 +101,8 @@ export class MeshCaReconciler {
       if (!mesh) return;
       const ops = await builtinCaWrites(this.store, name, mesh.spec);
       if (ops.length === 0) return;
-      await this.store.commit(ops);
+      if (this.options.atomic) await this.store.commit(ops);
+      else for (const op of [...ops].reverse()) await this.store.commit([op]);
       this.logger.info({ mesh: name, secrets: ops.length }, 'created builtin CA');
     } catch (err) {
       if (err instanceof ConflictError) return;

@@ -193,6 +193,21 @@ describe('Kubernetes mode against a real kube-apiserver', () => {
     expect(err.message).toContain('metadata.labels["kuma.io/mesh"]: must equal mesh "default"');
   }, 30_000);
 
+  step('creates the builtin CA of an mTLS Mesh as Secrets in its own namespace, under its ServiceAccount\'s RBAC', async () => {
+    await create(admin, {
+      apiVersion: 'kuma.io/v1alpha1',
+      kind: 'Mesh',
+      metadata: { name: 'secure' },
+      spec: { mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] } },
+    });
+    let secrets: KubeObject[] = [];
+    await eventually(async () => (secrets = (await list(admin, `/api/v1/namespaces/${NS}/secrets`)).filter((s) => s.metadata.name.startsWith('secure.ca-builtin-'))).length === 2, 60_000, 'the CA Secrets');
+    expect(secrets.map((s) => s.metadata.name).sort()).toEqual(['secure.ca-builtin-cert-ca-1', 'secure.ca-builtin-key-ca-1']);
+    const cert = secrets.find((s) => s.metadata.name === 'secure.ca-builtin-cert-ca-1') as unknown as { type: string; data: { value: string } };
+    expect(cert.type).toBe('system.kuma.io/secret');
+    expect(Buffer.from(cert.data.value, 'base64').toString()).toContain('BEGIN CERTIFICATE');
+  }, 90_000);
+
   step('renders the gateway, gets its pods from the real Deployment controller, and serves real traffic through Envoy', async () => {
     for (const obj of namespacesFirst(exampleObjects(gatewayPort, demo.port))) {
       await create(admin, obj).catch((err: unknown) => {

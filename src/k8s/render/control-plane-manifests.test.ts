@@ -122,7 +122,8 @@ describe('control plane RBAC', () => {
 
   it('reads Secrets only in its own namespace and never writes them', () => {
     expect(CLUSTER_RULES.flatMap((r) => r.resources)).not.toContain('secrets');
-    expect(NAMESPACE_RULES.filter((r) => r.resources.includes('secrets'))).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }]);
+    // Secrets: read, and create or update for the builtin mesh CAs (never delete), in its namespace only.
+    expect(NAMESPACE_RULES.filter((r) => r.resources.includes('secrets'))).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update'] }]);
   });
 
   it('may read, create and renew the leader Lease in its own namespace only, never delete it', () => {

@@ -88,10 +88,12 @@ export const CLUSTER_RULES: readonly PolicyRule[] = [
 /**
  * Permissions in the control plane's own namespace only: mesh Secrets are read from there and
  * nowhere else, so a namespaced Role keeps every other namespace's Secrets out of reach. The
- * replicas elect the one that runs the controllers with a Lease there (read, create, renew).
+ * control plane creates the builtin mesh CAs' Secrets there (create, and update to replace a half
+ * pair; never delete). The replicas elect the one that runs the controllers with a Lease there
+ * (read, create, renew).
  */
 export const NAMESPACE_RULES: readonly PolicyRule[] = [
-  { apiGroups: [''], resources: ['secrets'], verbs: READ },
+  { apiGroups: [''], resources: ['secrets'], verbs: [...READ, 'create', 'update'] },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
 ];
 
