@@ -4,7 +4,8 @@
 // network RBAC against the client's certificate. Removing the allowing policy cuts the caller off
 // (its sidecar answers 503, the backend counts rbac.denied), adding it back restores traffic; an
 // exact policy for the backend replaces the mesh's allow-all for it, and a source selector with
-// an extra tag admits only a client whose certificate carries that tag. Nothing is restarted.
+// an extra tag admits only a client whose certificate carries that tag. In PERMISSIVE only the
+// mesh TLS chain is checked: a plaintext client passes. Nothing is restarted.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +25,7 @@ describe('TrafficPermission on sidecars in an mTLS mesh, with real Envoys', () =
   let dir = '';
   let outboundPort = 0;
   let backendAdminPort = 0;
+  let backendInboundPort = 0;
   const api = (p: string) => `http://127.0.0.1:${cp.apiPort}${p}`;
 
   async function send(method: 'PUT' | 'DELETE', url: string, doc?: Record<string, unknown>): Promise<void> {
@@ -34,6 +36,7 @@ describe('TrafficPermission on sidecars in an mTLS mesh, with real Envoys', () =
   const putPermission = (name: string, sources: Record<string, string>[], destination: string) =>
     send('PUT', permissionUrl(name), { type: 'TrafficPermission', mesh: 'default', name, sources: sources.map((match) => ({ match })), destinations: [{ match: { 'kuma.io/service': destination } }] });
   const ALLOW_ALL = [{ 'kuma.io/service': '*' }];
+  const mesh = (mode: string) => ({ type: 'Mesh', name: 'default', mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin', mode }] } });
 
   /** Writes the Dataplane file and starts its Envoy through `portico dp run`; returns its admin port. */
   async function runSidecar(name: string, networking: Record<string, unknown>): Promise<number> {
@@ -52,6 +55,7 @@ describe('TrafficPermission on sidecars in an mTLS mesh, with real Envoys', () =
 
   const viaOutbound = () => request(`http://127.0.0.1:${outboundPort}/hello`).catch((err: Error) => ({ status: 0, body: err.message, headers: {} }));
   const reaches = async () => (await viaOutbound()).status === 200;
+  const directStatus = async () => (await request(`http://127.0.0.1:${backendInboundPort}/direct`).catch(() => ({ status: 0 }))).status;
   const refusedOnce = async () => {
     const res = await viaOutbound();
     return res.status === 503 && DENIED_BODY.test(res.body);
@@ -71,12 +75,13 @@ describe('TrafficPermission on sidecars in an mTLS mesh, with real Envoys', () =
     dir = mkdtempSync(path.join(os.tmpdir(), 'portico-traffic-permission-'));
     cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, debounceMs: 10, logger: pino({ level: 'silent' }) });
     // Creating the Mesh creates allow-all-default with it (mesh.md §5.5).
-    await send('PUT', api('/meshes/default'), { type: 'Mesh', name: 'default', mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin', mode: 'STRICT' }] } });
+    await send('PUT', api('/meshes/default'), mesh('STRICT'));
     backend = await httpBackend('backend');
     outboundPort = await freePort();
+    backendInboundPort = await freePort();
     backendAdminPort = await runSidecar('backend-1', {
       address: '127.0.0.1',
-      inbound: [{ port: await freePort(), servicePort: backend.port, serviceAddress: '127.0.0.1', tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'http' } }],
+      inbound: [{ port: backendInboundPort, servicePort: backend.port, serviceAddress: '127.0.0.1', tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'http' } }],
     });
     await runSidecar('client-1', {
       address: '127.0.0.1',
@@ -118,6 +123,18 @@ describe('TrafficPermission on sidecars in an mTLS mesh, with real Envoys', () =
     // it may fail once: the outcome, not the moment, is asserted.
     await send('DELETE', permissionUrl('clients-to-backend'));
     await eventually(reaches, 30_000, 'client admitted by allow-all again');
+    for (const e of envoys) expect(e.proc.exitCode, e.output()).toBeNull();
+  });
+
+  it('PERMISSIVE: a mesh client without permission is refused, a plaintext client is admitted whatever the policies', async () => {
+    await send('PUT', api('/meshes/default'), mesh('PERMISSIVE'));
+    await eventually(async () => (await directStatus()) === 200, 30_000, 'plaintext admitted in PERMISSIVE');
+    await send('DELETE', permissionUrl('allow-all-default'));
+    // The client's outbound still speaks mTLS (backend is TLS ready), so RBAC applies to it only.
+    await eventually(refused, 30_000, 'the mesh client refused in PERMISSIVE without a policy');
+    expect(await directStatus()).toBe(200);
+    await putPermission('allow-all-default', ALLOW_ALL, '*');
+    await eventually(reaches, 30_000, 'traffic restored by allow-all-default');
     for (const e of envoys) expect(e.proc.exitCode, e.output()).toBeNull();
   });
 });
