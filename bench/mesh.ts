@@ -98,7 +98,13 @@ export async function benchSidecarGeneration(outbounds: number, runs: number): P
     ...services.flatMap((s, i) => [stored<'Dataplane'>(sidecar(`${s}-a`, `10.1.${i}.1`, s, [])), stored<'Dataplane'>(sidecar(`${s}-b`, `10.1.${i}.2`, s, []))]),
   ];
   const ca = resolveMeshCa(mesh, secrets, new Map())!;
-  const input = { mesh, proxy: dataplanes[0]!, dataplanes, meshCas: new Map([['default', ca]]) };
+  const allowAll = stored<'TrafficPermission'>({
+    kind: 'TrafficPermission',
+    mesh: 'default',
+    name: 'allow-all-default',
+    spec: { sources: [{ match: { 'kuma.io/service': '*' } }], destinations: [{ match: { 'kuma.io/service': '*' } }] },
+  } as ResourceInput);
+  const input = { mesh, proxy: dataplanes[0]!, dataplanes, trafficPermissions: [allowAll], meshCas: new Map([['default', ca]]) };
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
@@ -118,6 +124,12 @@ export async function benchSidecarsEndpointChange(count: number): Promise<BenchR
   store.watch((event) => engine.onChange(event));
   await store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: { mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] } } } as ResourceInput);
   for (const s of await caSecrets()) await store.put(s);
+  await store.put({
+    kind: 'TrafficPermission',
+    mesh: 'default',
+    name: 'allow-all-default',
+    spec: { sources: [{ match: { 'kuma.io/service': '*' } }], destinations: [{ match: { 'kuma.io/service': '*' } }] },
+  } as ResourceInput);
   const services = Array.from({ length: 50 }, (_, i) => `svc-${i}`);
   for (let i = 0; i < count; i++) {
     const outbounds = Array.from({ length: 5 }, (_, k) => services[(i * 7 + k * 11) % services.length]!);

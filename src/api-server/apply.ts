@@ -175,7 +175,7 @@ async function planAndCommit(store: ResourceStore, entries: readonly Entry[], co
   const ordered = [...entries].sort((a, b) => meshFirst(a) - meshFirst(b));
   const results = new Map<Entry, { result: ApplyResult; version: string }>();
   const ops: WriteOp[] = [];
-  const opEntries: Entry[] = [];
+  const opEntries: { entry: Entry; existing: StoredResource | undefined }[] = [];
   const forbidden: Violation[] = [];
   for (const e of ordered) {
     const existing: StoredResource | undefined = await store.get(keyOf(e.input));
@@ -186,15 +186,16 @@ async function planAndCommit(store: ResourceStore, entries: readonly Entry[], co
     if (existing) forbidden.push(...updateViolations(e.input.kind, existing.spec as never, e.input.spec as never).map((v) => at(e.index, v)));
     const options = existing ? { expectedVersion: existing.version } : { mustCreate: true };
     ops.push({ op: 'put', resource: e.input, options });
-    opEntries.push(e);
+    opEntries.push({ entry: e, existing });
     results.set(e, { result: existing ? 'updated' : 'created', version: '' });
   }
   if (forbidden.length > 0) return { violations: forbidden };
-  // Companions go last: `stored` is indexed by the entries' ops.
+  // Companions go last: `stored` is indexed by the entries' ops. A companion the document itself
+  // writes (its own `allow-all-<mesh>` next to the new Mesh) is left to the document.
   const extra: WriteOp[] = [];
-  for (const e of opEntries) extra.push(...(await companions(e.input)));
-  const stored = ops.length > 0 ? await store.commit([...ops, ...extra]) : [];
-  opEntries.forEach((e, i) => {
+  for (const { entry, existing } of opEntries) extra.push(...(await companions(entry.input, existing)));
+  const stored = ops.length > 0 ? await store.commit([...ops, ...extra.filter((op) => !writesAny(op, ops))]) : [];
+  opEntries.forEach(({ entry: e }, i) => {
     const r = results.get(e);
     if (r) r.version = stored[i]?.version ?? '';
   });
@@ -210,4 +211,13 @@ function meshFirst(e: Entry): number {
 function item(input: ResourceInput, r: { result: ApplyResult; version: string }): AppliedItem {
   const base = isGlobalKind(input.kind) ? { type: input.kind } : { type: input.kind, mesh: input.mesh };
   return { ...base, name: input.name, result: r.result, version: r.version };
+}
+
+/** True when `op` writes a resource one of `ops` already writes. */
+function writesAny(op: WriteOp, ops: readonly WriteOp[]): boolean {
+  const key = op.op === 'put' ? op.resource : op.key;
+  return ops.some((o) => {
+    const other = o.op === 'put' ? o.resource : o.key;
+    return other.kind === key.kind && other.mesh === key.mesh && other.name === key.name;
+  });
 }

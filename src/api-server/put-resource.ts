@@ -71,7 +71,7 @@ async function write(
     }
     try {
       const options = existing ? { expectedVersion: existing.version } : { mustCreate: true };
-      const extra = await companions(input);
+      const extra = await companions(input, existing);
       const stored =
         extra.length === 0 ? await store.put(input, options) : ((await store.commit([{ op: 'put', resource: input, options }, ...extra])) as [StoredResource])[0];
       return { status: existing ? 200 : 201, headers: versionHeaders(stored.version), body: disclose(stored, false) };

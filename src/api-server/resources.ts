@@ -2,6 +2,7 @@
 // (version headers, If-Match). Handlers return responses; store errors propagate to the router,
 // which maps ConflictError to 409 and StoreUnavailableError to 503 in one place.
 import type { Violation } from '../api/violation.js';
+import { isDefaultTrafficPermission } from '../api/mesh-default-policies.js';
 import { isBuiltinCaSecret } from '../api/mesh-validate.js';
 import { RESOURCE_KINDS } from '../api/resource-kinds.js';
 import type { Kind, ResourceKey, StoredResource } from '../core/resource.js';
@@ -101,9 +102,9 @@ export async function deleteResource(
 }
 
 /**
- * A Mesh goes only when nothing of the user's is left in it; its builtin CA Secrets, which the
- * control plane created with it, go in the same commit (Kuma deletes them through the owner
- * reference, mesh.md §1.3).
+ * A Mesh goes only when nothing of the user's is left in it; what the control plane created with
+ * it (its builtin CA Secrets, its default `allow-all-<mesh>` TrafficPermission) goes in the same
+ * commit (Kuma deletes them through the owner reference, mesh.md §1.3, §5.5).
  */
 async function deleteMesh(store: ResourceStore, request: ApiRequest, key: ResourceKey): Promise<ApiResponse> {
   const instance = request.url.pathname;
@@ -111,13 +112,28 @@ async function deleteMesh(store: ResourceStore, request: ApiRequest, key: Resour
   if (blockers.length > 0) return badRequest(instance, 'mesh is in use', blockers);
   const mesh = await store.get(key);
   if (!mesh) return notFound(instance);
-  const owned = (await store.list('Secret', { mesh: key.name })).filter((s) => isBuiltinCaSecret(key.name, s.name));
+  const owned = await meshOwned(store, key.name);
   const ifMatch = parseIfMatch(request);
   await store.commit([
     { op: 'delete', key, options: ifMatch && !ifMatch.any ? { expectedVersion: ifMatch.version } : { expectedVersion: mesh.version } },
     ...owned.map((s) => ({ op: 'delete' as const, key: { kind: s.kind, mesh: s.mesh, name: s.name }, options: { expectedVersion: s.version } })),
   ]);
   return { status: 200, body: {} };
+}
+
+/**
+ * Whether a resource of `mesh` was created by the control plane with the Mesh: it neither keeps
+ * the Mesh in use nor outlives it.
+ */
+function isMeshOwned(mesh: string, resource: { readonly kind: Kind; readonly name: string }): boolean {
+  if (resource.kind === 'Secret') return isBuiltinCaSecret(mesh, resource.name);
+  return resource.kind === 'TrafficPermission' && isDefaultTrafficPermission(mesh, resource.name);
+}
+
+/** The resources of `mesh` that go with it. */
+async function meshOwned(store: ResourceStore, mesh: string): Promise<StoredResource[]> {
+  const candidates = [...(await store.list('Secret', { mesh })), ...(await store.list('TrafficPermission', { mesh }))];
+  return candidates.filter((r) => isMeshOwned(mesh, r));
 }
 
 /** 400 `mesh not found` violations when a mesh-scoped resource names a missing mesh. */
@@ -129,7 +145,7 @@ export async function missingMesh(store: ResourceStore, mesh: string, field: str
 async function meshUsers(store: ResourceStore, mesh: string): Promise<Violation[]> {
   const violations: Violation[] = [];
   for (const type of RESOURCE_KINDS.filter((t) => t.scope === 'mesh')) {
-    const names = (await store.list(type.kind, { mesh })).map((r) => r.name).filter((n) => !(type.kind === 'Secret' && isBuiltinCaSecret(mesh, n)));
+    const names = (await store.list(type.kind, { mesh })).filter((r) => !isMeshOwned(mesh, r)).map((r) => r.name);
     if (names.length === 0) continue;
     const shown = names.slice(0, MAX_NAMED_BLOCKERS).join(', ');
     const more = names.length > MAX_NAMED_BLOCKERS ? ` and ${names.length - MAX_NAMED_BLOCKERS} more` : '';

@@ -59,12 +59,14 @@ function validateTag(key: string, value: string, path: string, rule: TagValueRul
   return out;
 }
 
-/** Checks a `selectors` list: at least one selector, each a non-empty match naming a service. */
-export function validateSelectors(selectors: readonly Selector[], path: string): Violation[] {
+/**
+ * Checks a list of selectors: at least one selector, each a non-empty match naming a service
+ * unless `requireService` is false (TrafficPermission sources and destinations, mesh.md §5.1).
+ */
+export function validateSelectors(selectors: readonly Selector[], path: string, options: { readonly requireService?: boolean } = {}): Violation[] {
   if (selectors.length === 0) return [{ field: path, message: 'must have at least one element' }];
-  return selectors.flatMap((s, i) =>
-    validateTagSet(s.match, `${indexPath(path, i)}.match`, { values: 'selector', nonEmpty: true, requireService: true }),
-  );
+  const requireService = options.requireService ?? true;
+  return selectors.flatMap((s, i) => validateTagSet(s.match, `${indexPath(path, i)}.match`, { values: 'selector', nonEmpty: true, requireService }));
 }
 
 /** Checks MeshGateway or listener `tags`: well-formed, and none of the reserved keys. */

@@ -30,6 +30,11 @@ describe('formatTable', () => {
     expect(formatTable('MeshGatewayRoute', [route], NOW).split('\n')[1]?.split(/\s+/)).toEqual(['default', 'r', '-', 'TCP', '-']);
   });
 
+  it('shows a TrafficPermission as Kuma does: mesh, name and age', () => {
+    const tp = { type: 'TrafficPermission', mesh: 'default', name: 'allow-all-default', creationTime: '2024-05-01T11:59:00.000Z', sources: [], destinations: [] };
+    expect(formatTable('TrafficPermission', [tp], NOW)).toBe('MESH      NAME                AGE\n' + 'default   allow-all-default   60s\n');
+  });
+
   it('prints only the header for an empty list', () => {
     expect(formatTable('Mesh', [], NOW)).toBe('NAME   MTLS   AGE\n');
   });

@@ -73,6 +73,7 @@ export function sidecarInputFromMirror(mirror: ResourceMirror, request: Generati
     mesh,
     proxy,
     dataplanes: mirror.list('Dataplane', request.mesh),
+    trafficPermissions: mirror.list('TrafficPermission', request.mesh),
     meshCas: meshCasOf(mirror, new Map(request.files)),
     meshes,
     ...(request.tlsReadyServices ? { tlsReadyServices: new Set(request.tlsReadyServices) } : {}),

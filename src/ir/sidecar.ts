@@ -42,10 +42,10 @@ export interface InboundTls {
   readonly caSecret: string;
   readonly identitySecret: string;
   /**
-   * The network RBAC of the TLS chain (mesh.md §5.3); absent until TrafficPermission is
-   * translated, which leaves every client of the mesh admitted (Kuma's `allow-all` default).
+   * The network RBAC of the TLS chain (mesh.md §5.3): the inbound's one TrafficPermission, or
+   * deny all when none selects it. Plaintext chains (PERMISSIVE) have none (§5.4).
    */
-  readonly rbac?: InboundRbac;
+  readonly rbac: InboundRbac;
 }
 
 /** One TrafficPermission as network RBAC: allowed principals, or none (deny all). */

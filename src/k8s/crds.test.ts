@@ -35,6 +35,7 @@ describe('desiredCrds', () => {
       ['dataplanes.kuma.io', 'Namespaced', ['dp']],
       ['meshgateways.kuma.io', 'Cluster', ['mgw']],
       ['meshgatewayroutes.kuma.io', 'Cluster', ['mgwr']],
+      ['trafficpermissions.kuma.io', 'Cluster', []],
       ['meshgatewayinstances.kuma.io', 'Namespaced', ['mgi']],
     ]);
     for (const c of crds) {
@@ -51,7 +52,7 @@ describe('desiredCrds', () => {
 
   it('puts mesh at the top level of the mesh-scoped protobuf kinds only', () => {
     const withMesh = crds.filter((c) => rootSchema(c.spec.names.kind).properties?.['mesh']).map((c) => c.spec.names.kind);
-    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute']);
+    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission']);
   });
 
   it('gives gateways, routes and instances a status subresource with keyed conditions', () => {
@@ -110,7 +111,7 @@ describe('every spec the decoder accepts passes the CRD schema', () => {
       return [];
     }
   });
-  const KINDS: readonly ResourceKindName[] = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute'];
+  const KINDS: readonly ResourceKindName[] = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission'];
   const cases = files.flatMap((f) =>
     universal(f)
       .filter((doc) => KINDS.includes(doc['type'] as ResourceKindName))
@@ -202,6 +203,7 @@ describe('rendered YAML', () => {
       'kuma.io_meshgatewayinstances.yaml',
       'kuma.io_meshgatewayroutes.yaml',
       'kuma.io_meshgateways.yaml',
+      'kuma.io_trafficpermissions.yaml',
     ]);
     for (const f of files) expect((parse(f.content, { version: '1.1' }) as CustomResourceDefinition).metadata.name.endsWith('.kuma.io')).toBe(true);
   });

@@ -28,7 +28,8 @@ import { resolveDataplane } from './dataplane-registration.js';
 import { runtimeApiRoutes } from './api-routes.js';
 import { readinessRoute } from './readiness-route.js';
 import type { LeaderElection } from '../k8s/leader-election.js';
-import { meshCaCompanions, MeshCaReconciler } from './mesh-ca-secrets.js';
+import { MeshCaReconciler } from './mesh-ca-secrets.js';
+import { meshCompanions } from './mesh-companions.js';
 import type { WatcherHealth } from '../k8s/watch/resource-watcher.js';
 import { cacheDelivery, ResourceStatuses } from './resource-status.js';
 import { Debouncer } from './debounce.js';
@@ -312,7 +313,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     ],
     ...(config.store === 'kubernetes'
       ? { readOnly: 'the REST API is read-only in Kubernetes mode: change resources with kubectl (they are validated by the admission webhook)' }
-      : { companions: meshCaCompanions(store) }),
+      : { companions: meshCompanions(store) }),
   });
   const apiPort = await api.listen(config.apiPort, config.apiHost);
   cleanups.push(() => api.close());

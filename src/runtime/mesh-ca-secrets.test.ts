@@ -3,12 +3,13 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createRouter, type Router } from '../api-server/router.js';
 import { MemoryStore } from '../core/memory-store.js';
-import { meshCaCompanions, MeshCaReconciler } from './mesh-ca-secrets.js';
+import { MeshCaReconciler } from './mesh-ca-secrets.js';
+import { meshCompanions } from './mesh-companions.js';
 
 const silent = pino({ level: 'silent' });
 
 function routerFor(store: MemoryStore): Router {
-  return createRouter({ store, logger: silent, isReady: () => true, version: '1', companions: meshCaCompanions(store) });
+  return createRouter({ store, logger: silent, isReady: () => true, version: '1', companions: meshCompanions(store) });
 }
 
 function request(router: Router, method: string, path: string, body = '', contentType = 'application/json') {
@@ -49,7 +50,8 @@ describe('builtin CA secrets', () => {
     };
     const res = await request(routerFor(store), 'POST', '/apply', 'type: Mesh\nname: prod\nmtls:\n  backends:\n  - name: ca-1\n    type: builtin\n', 'application/yaml');
     expect(res.status).toBe(200);
-    expect(commits).toEqual([3]);
+    // The Mesh, its two CA Secrets and its default TrafficPermission (mesh-companions.test.ts).
+    expect(commits).toEqual([4]);
     expect((await store.list('Secret', { mesh: 'prod' })).map((s) => s.name)).toEqual(['prod.ca-builtin-cert-ca-1', 'prod.ca-builtin-key-ca-1']);
   });
 

@@ -1,13 +1,12 @@
 // The builtin CA's material in the store (mesh.md §1.3): two Secrets per builtin backend,
 // `<mesh>.ca-builtin-cert-<backend>` and `<mesh>.ca-builtin-key-<backend>`, created once, for every
 // builtin backend whether enabled or not, and never regenerated. They are created with the Mesh
-// write that declares the backend (REST PUT and apply, through WriteCompanions) and, for Meshes
+// write that declares the backend (REST PUT and apply, through mesh-companions.ts) and, for Meshes
 // written any other way (kubectl, a store from before), by MeshCaReconciler. Writes are
 // conditional (mustCreate), so control-plane replicas racing to create one CA cannot both win.
 import type { Logger } from 'pino';
 import { builtinCaCertSecretName, builtinCaConf, builtinCaKeySecretName, DEFAULT_BUILTIN_CA } from '../api/mesh-validate.js';
 import type { MeshSpec } from '../api/mesh.js';
-import type { WriteCompanions } from '../api-server/write-companions.js';
 import { createBuiltinCa } from '../ca/mesh-ca.js';
 import type { ResourceInput } from '../core/resource.js';
 import { ConflictError, type ResourceStore, type WriteOp } from '../core/store.js';
@@ -35,11 +34,6 @@ export async function builtinCaWrites(store: ResourceStore, mesh: string, spec: 
 function secretWrite(mesh: string, name: string, pem: string, version: string | undefined): WriteOp {
   const resource: ResourceInput<'Secret'> = { kind: 'Secret', mesh, name, spec: { data: Buffer.from(pem, 'utf8').toString('base64') } };
   return { op: 'put', resource, options: version === undefined ? { mustCreate: true } : { expectedVersion: version } };
-}
-
-/** The REST write hook: a Mesh write brings its missing CA Secrets along. */
-export function meshCaCompanions(store: ResourceStore): WriteCompanions {
-  return async (input) => (input.kind === 'Mesh' ? builtinCaWrites(store, input.name, input.spec as MeshSpec) : []);
 }
 
 /**

@@ -96,6 +96,7 @@ function sidecarResources(resources: readonly StoredResource[], proxy: StoredRes
     mesh: meshes.get(proxy.mesh)!,
     proxy,
     dataplanes: ofKind(resources, 'Dataplane', proxy.mesh),
+    trafficPermissions: ofKind(resources, 'TrafficPermission', proxy.mesh),
     meshCas: meshCasOf(resources, files),
     meshes,
     crossMeshEndpoints: new Map(others.map((m) => [m, crossMeshEndpoints(ofKind(resources, 'MeshGateway', m), ofKind(resources, 'Dataplane', m))] as const)),

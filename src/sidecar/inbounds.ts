@@ -4,10 +4,11 @@
 // address; Portico refuses to generate (difference M5).
 import { PROTOCOL_TAG, SERVICE_TAG } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
-import type { Inbound, InboundTls, LocalCluster } from '../ir/sidecar.js';
+import type { Inbound, InboundRbac, InboundTls, LocalCluster } from '../ir/sidecar.js';
 import { canonicalTags } from '../mesh/tag-maps.js';
 import type { OwnMeshMtls } from '../mesh/mesh-mtls.js';
 import { protocolOf } from './service-protocol.js';
+import { inboundRbac, type TrafficPermission } from './traffic-permission.js';
 
 /** `inbound:<address>:<port>`, IPv6 addresses in brackets. */
 export function inboundListenerName(address: string, port: number): string {
@@ -19,10 +20,14 @@ export function localClusterName(port: number): string {
   return `localhost:${port}`;
 }
 
-/** The inbounds of a Dataplane and their local clusters, or why they conflict. */
+/**
+ * The inbounds of a Dataplane and their local clusters, or why they conflict. With mTLS on, each
+ * inbound's TLS chain admits the sources of its one TrafficPermission (mesh.md §5).
+ */
 export function translateInbounds(
   proxy: StoredResource<'Dataplane'>,
   mtls: OwnMeshMtls | undefined,
+  trafficPermissions: readonly TrafficPermission[],
 ): { inbounds: Inbound[]; localClusters: LocalCluster[] } | { error: string } {
   const networking = proxy.spec.networking;
   const inbounds: Inbound[] = [];
@@ -50,16 +55,16 @@ export function translateInbounds(
       tags: canonicalTags(inbound.tags),
       localCluster,
       workloadPort,
-      ...(mtls ? { tls: inboundTls(proxy.mesh, mtls) } : {}),
+      ...(mtls ? { tls: inboundTls(proxy.mesh, mtls, inboundRbac(proxy.mesh, trafficPermissions, inbound.tags)) } : {}),
     });
   }
   const localClusters = [...locals.values()].map(({ index: _index, ...c }) => c);
   return { inbounds: byName(inbounds), localClusters: byName(localClusters) };
 }
 
-/** The mTLS of an inbound's chains: clients must present a certificate of the mesh. */
-function inboundTls(mesh: string, mtls: OwnMeshMtls): InboundTls {
-  return { mode: mtls.mode, clientSanPrefix: `spiffe://${mesh}/`, caSecret: mtls.bundle.secretName, identitySecret: mtls.identitySecret };
+/** The mTLS of an inbound's chains: clients must present a certificate of the mesh, and be admitted. */
+function inboundTls(mesh: string, mtls: OwnMeshMtls, rbac: InboundRbac): InboundTls {
+  return { mode: mtls.mode, clientSanPrefix: `spiffe://${mesh}/`, caSecret: mtls.bundle.secretName, identitySecret: mtls.identitySecret, rbac };
 }
 
 function byName<T extends { readonly name: string }>(items: T[]): T[] {

@@ -44,6 +44,9 @@ export function sidecarDependsOn(deps: SidecarDependencies, resource: StoredReso
   switch (resource.kind) {
     case 'Mesh':
       return true;
+    // Any TrafficPermission of the mesh may become, or stop being, the one of an inbound (§5.2).
+    case 'TrafficPermission':
+      return true;
     case 'Secret':
       return deps.secrets.has(resource.name);
     case 'Dataplane': {

@@ -12,6 +12,8 @@ export interface SidecarInput {
   readonly proxy: StoredResource<'Dataplane'>;
   /** Every Dataplane of the mesh (the endpoints of its outbounds). */
   readonly dataplanes: readonly StoredResource<'Dataplane'>[];
+  /** Every TrafficPermission of the mesh: the RBAC of its inbounds when mTLS is on (mesh.md §5). */
+  readonly trafficPermissions: readonly StoredResource<'TrafficPermission'>[];
   /** The CA of every mesh with mTLS on, by mesh name. */
   readonly meshCas?: ReadonlyMap<string, MeshCa>;
   /** Every Mesh, by name: an outbound tagged `kuma.io/mesh` names another one (mesh.md §8). */

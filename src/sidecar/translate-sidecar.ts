@@ -23,9 +23,10 @@ export function translateSidecar(input: SidecarInput): SidecarTranslation {
   // §1, §3: the mesh's mTLS; on without a usable CA, nothing is generated (M4).
   const mtls = ownMeshMtls(input.mesh, input.meshCas);
   if (mtls && 'error' in mtls) return { error: mtls.error };
-  // §4.2-§4.4: inbounds and the local clusters they forward to; a DELEGATED gateway has none.
+  // §4.2-§4.4, §5: inbounds, their RBAC and the local clusters they forward to; a DELEGATED
+  // gateway has none.
   const gateway = input.proxy.spec.networking.gateway;
-  const inbound = gateway ? { inbounds: [], localClusters: [] } : translateInbounds(input.proxy, mtls);
+  const inbound = gateway ? { inbounds: [], localClusters: [] } : translateInbounds(input.proxy, mtls, input.trafficPermissions);
   if ('error' in inbound) return { error: inbound.error };
   // §4.5-§4.7, §8: outbound listeners, their clusters and endpoints.
   const { outbounds, clusters } = translateOutbounds(input, mtls);

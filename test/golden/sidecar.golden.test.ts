@@ -42,6 +42,10 @@ function sidecarInput(raw: RawCase): SidecarInput {
     mesh: gw.mesh,
     proxy: gw.proxy,
     dataplanes: dataplanes.filter((d) => d.mesh === gw.mesh.name),
+    trafficPermissions: raw.resources
+      .filter((r) => r.type === 'TrafficPermission')
+      .map((r) => storedResource<'TrafficPermission'>(r))
+      .filter((p) => p.mesh === gw.mesh.name),
     meshCas: gw.meshCas!,
     meshes,
     tlsReadyServices: new Set(raw.tlsReadyServices ?? []),

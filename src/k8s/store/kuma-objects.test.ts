@@ -15,6 +15,7 @@ describe('kuma-objects', () => {
       'Dataplane /apis/kuma.io/v1alpha1/dataplanes',
       'MeshGateway /apis/kuma.io/v1alpha1/meshgateways',
       'MeshGatewayRoute /apis/kuma.io/v1alpha1/meshgatewayroutes',
+      'TrafficPermission /apis/kuma.io/v1alpha1/trafficpermissions',
       'Secret /api/v1/namespaces/kuma-system/secrets type=system.kuma.io/secret',
       'GlobalSecret /api/v1/namespaces/kuma-system/secrets type=system.kuma.io/global-secret',
     ]);

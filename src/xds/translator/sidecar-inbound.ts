@@ -8,6 +8,7 @@ import { buildAdsConfigSource } from './config-source.js';
 import { TLS_INSPECTOR_FILTER_NAME } from './listener.js';
 import { KUMA_TAGS_HEADER } from './route-action.js';
 import { MESH_ALPN } from './mesh-tls.js';
+import { buildNetworkRbacFilter } from './network-rbac.js';
 import { buildCatchAllRouteConfig, buildSidecarHttpFilter, buildSidecarTcpFilter, buildTagsMetadata } from './sidecar-http.js';
 import { DOWNSTREAM_TLS_CONTEXT_TYPE_NAME, TLS_TRANSPORT_SOCKET_NAME } from './tls-context.js';
 
@@ -55,11 +56,15 @@ function buildInboundTls(tls: ir.InboundTls): object {
   };
 }
 
-/** The filter chains of an inbound by mesh state (mesh.md §4.4). */
+/**
+ * The filter chains of an inbound by mesh state (mesh.md §4.4). Only the chain with the mesh's
+ * TLS context checks TrafficPermission (RBAC first, §5.4): PERMISSIVE's plaintext and foreign-TLS
+ * chains cannot know the client's identity, so they admit everyone, as in Kuma.
+ */
 function inboundChains(inbound: ir.Inbound): object[] {
   const filters = inboundFilters(inbound);
   if (!inbound.tls) return [{ filters }];
-  const mtlsChain = { filters, transport_socket: buildInboundTls(inbound.tls) };
+  const mtlsChain = { filters: [buildNetworkRbacFilter(inbound.name, inbound.tls.rbac), ...filters], transport_socket: buildInboundTls(inbound.tls) };
   if (inbound.tls.mode === 'STRICT') return [mtlsChain];
   // PERMISSIVE: plaintext, TLS the application terminates itself, and mesh mTLS (ALPN kuma).
   return [

@@ -1,0 +1,39 @@
+// Which store changes regenerate a sidecar: here, that any TrafficPermission of its own mesh does
+// (mesh.md §5.2: any one may become, or stop being, the policy of one of its inbounds).
+import { describe, expect, it } from 'vitest';
+import type { StoredResource } from '../core/resource.js';
+import { sidecarDependencies, sidecarDependsOn } from './sidecar-dependencies.js';
+import type { SidecarInput } from './sidecar-input.js';
+
+const T = '2026-01-01T00:00:00.000Z';
+const meta = { version: '1', creationTime: T, modificationTime: T };
+
+function trafficPermission(mesh: string, name: string): StoredResource<'TrafficPermission'> {
+  const spec = { sources: [{ match: { 'kuma.io/service': 'web' } }], destinations: [{ match: { 'kuma.io/service': 'elsewhere' } }] };
+  return { kind: 'TrafficPermission', mesh, name, spec, ...meta };
+}
+
+const input: SidecarInput = {
+  mesh: { kind: 'Mesh', mesh: 'default', name: 'default', spec: {}, ...meta } as StoredResource<'Mesh'>,
+  proxy: {
+    kind: 'Dataplane',
+    mesh: 'default',
+    name: 'backend-1',
+    spec: { networking: { address: '10.0.0.1', inbound: [{ port: 8080, tags: { 'kuma.io/service': 'backend' } }] } },
+    ...meta,
+  } as StoredResource<'Dataplane'>,
+  dataplanes: [],
+  trafficPermissions: [],
+};
+
+describe('sidecarDependsOn', () => {
+  const deps = sidecarDependencies(input);
+
+  it('depends on every TrafficPermission of its mesh, even one that selects none of its inbounds today', () => {
+    expect(sidecarDependsOn(deps, trafficPermission('default', 'web-to-elsewhere'))).toBe(true);
+  });
+
+  it("ignores another mesh's TrafficPermissions", () => {
+    expect(sidecarDependsOn(deps, trafficPermission('other', 'allow-all-other'))).toBe(false);
+  });
+});
