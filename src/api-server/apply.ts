@@ -12,6 +12,7 @@ import { conflict, invalidResource, unsupportedMediaType, type ApiResponse } fro
 import { keyOf, meshKey, sameContent, toInput } from './resource-form.js';
 import type { ApiRequest } from './resources.js';
 import { NO_COMPANIONS, type WriteCompanions } from './write-companions.js';
+import { NO_CHECKS, type WriteChecks } from './write-checks.js';
 
 /** Most documents one apply may carry (robustness design rule 7: bounded names per request). */
 export const MAX_APPLY_ITEMS = 1000;
@@ -38,14 +39,14 @@ interface Entry {
 }
 
 /** Handle POST /apply. */
-export async function applyResources(store: ResourceStore, request: ApiRequest, companions: WriteCompanions = NO_COMPANIONS): Promise<ApiResponse> {
+export async function applyResources(store: ResourceStore, request: ApiRequest, companions: WriteCompanions = NO_COMPANIONS, checks: WriteChecks = NO_CHECKS): Promise<ApiResponse> {
   const instance = request.url.pathname;
   const contentType = request.headers['content-type'];
   const format = bodyFormat(contentType);
   if (format === undefined) return unsupportedMediaType(instance, contentType ?? '');
   const docs = format === 'json' ? jsonItems(request.body) : yamlItems(request.body);
   if (!docs.ok) return invalidResource(instance, docs.violations);
-  const checked = await validate(store, docs.value);
+  const checked = await validate(store, docs.value, checks);
   if (checked.violations.length > 0) {
     const onlyDuplicates = checked.violations.every((v) => v.message.startsWith(DUPLICATE));
     return onlyDuplicates
@@ -104,13 +105,19 @@ function fail(field: string, message: string): DocsResult {
 async function validate(
   store: ResourceStore,
   docs: readonly BodyDocument[],
+  checks: WriteChecks,
 ): Promise<{ entries: Entry[]; violations: Violation[] }> {
   const entries: Entry[] = [];
   const violations: Violation[] = [];
   for (const doc of docs) {
     const parsed = parseResourceDocument(doc.value);
-    if (parsed.ok) entries.push({ index: doc.index, input: toInput(parsed.value) });
-    else violations.push(...parsed.violations.map((v) => at(doc.index, v)));
+    if (!parsed.ok) {
+      violations.push(...parsed.violations.map((v) => at(doc.index, v)));
+      continue;
+    }
+    const input = toInput(parsed.value);
+    entries.push({ index: doc.index, input });
+    violations.push(...(await checks(input)).map((v) => at(doc.index, v)));
   }
   violations.push(...duplicates(entries), ...(await missingMeshes(store, entries)));
   return { entries, violations };

@@ -6,6 +6,7 @@ import type { Result, Violation } from '../api/violation.js';
 import { updateViolations, type ResourceKind } from '../api/resource-kinds.js';
 import type { ResourceInput, ResourceKey, StoredResource } from '../core/resource.js';
 import { NO_COMPANIONS, type WriteCompanions } from './write-companions.js';
+import { NO_CHECKS, type WriteChecks } from './write-checks.js';
 import { ConflictError, type ResourceStore } from '../core/store.js';
 import { bodyFormat, parseSingleDocument } from './body.js';
 import { invalidResource, unsupportedMediaType, type ApiResponse } from './problem.js';
@@ -30,6 +31,7 @@ export async function putResource(
   type: ResourceKind,
   key: ResourceKey,
   companions: WriteCompanions = NO_COMPANIONS,
+  checks: WriteChecks = NO_CHECKS,
 ): Promise<ApiResponse> {
   const instance = request.url.pathname;
   const contentType = request.headers['content-type'];
@@ -44,6 +46,8 @@ export async function putResource(
     ...(type.scope === 'mesh' ? await missingMesh(store, key.mesh, 'mesh') : []),
   ];
   if (!parsed.ok || violations.length > 0) return invalidResource(instance, dedupe(violations));
+  const found = await checks(toInput(parsed.value));
+  if (found.length > 0) return invalidResource(instance, found);
   return write(store, instance, toInput(parsed.value), parseIfMatch(request), companions);
 }
 

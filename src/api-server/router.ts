@@ -10,6 +10,7 @@ import type { UserTokens } from '../tokens/user-token.js';
 import { decideAccess, DEFAULT_AUTH, type AuthSettings } from './access.js';
 import { applyResources } from './apply.js';
 import { NO_COMPANIONS, type WriteCompanions } from './write-companions.js';
+import { NO_CHECKS, type WriteChecks } from './write-checks.js';
 import { type ApiResponse, conflict, internalError, methodNotAllowed, notFound, problem, unavailable } from './problem.js';
 import { putResource } from './put-resource.js';
 import { deleteResource, getResource, listResources, type ApiRequest } from './resources.js';
@@ -40,6 +41,8 @@ export interface RouterOptions {
   readonly userTokens?: UserTokens;
   /** Resources a write brings along in the same commit (a Mesh's builtin CA); none by default. */
   readonly companions?: WriteCompanions;
+  /** Checks of a write that read the store or the disk (a provided mesh CA); none by default. */
+  readonly checks?: WriteChecks;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -80,13 +83,14 @@ export function createRouter(options: RouterOptions): Router {
 function routeTable(options: RouterOptions): Route[] {
   const { store } = options;
   const companions = options.companions ?? NO_COMPANIONS;
+  const checks = options.checks ?? NO_CHECKS;
   return [
     ...(options.extraRoutes ?? []),
     { method: 'GET', path: '/', access: 'public', handler: async () => ({ status: 200, body: rootInfo(options.version) }) },
     { method: 'GET', path: '/ready', access: 'public', handler: async () => readiness(options.isReady()) },
-    { method: 'POST', path: '/apply', access: 'admin', resourceWrite: true, handler: (request) => applyResources(store, request, companions) },
+    { method: 'POST', path: '/apply', access: 'admin', resourceWrite: true, handler: (request) => applyResources(store, request, companions, checks) },
     ...(options.userTokens ? [userTokenRoute(options.userTokens, options.auth?.now)] : []),
-    ...RESOURCE_KINDS.flatMap((type) => resourceRoutes(store, type, companions)),
+    ...RESOURCE_KINDS.flatMap((type) => resourceRoutes(store, type, companions, checks)),
   ];
 }
 
@@ -95,7 +99,7 @@ function routeTable(options: RouterOptions): Route[] {
  * (Secret, GlobalSecret), which are admin resources as in Kuma: even their metadata is admin-only.
  * Writes are admin-only.
  */
-function resourceRoutes(store: ResourceStore, type: ResourceKind, companions: WriteCompanions): Route[] {
+function resourceRoutes(store: ResourceStore, type: ResourceKind, companions: WriteCompanions, checks: WriteChecks): Route[] {
   const read: Access = type.confidential ? 'admin' : 'authenticated';
   const item = type.scope === 'global' ? `/${type.plural}/{name}` : `/meshes/{mesh}/${type.plural}/{name}`;
   // A global kind is keyed with mesh = name.
@@ -107,7 +111,7 @@ function resourceRoutes(store: ResourceStore, type: ResourceKind, companions: Wr
       ? [{ method: 'GET', path: `/meshes/{mesh}/${type.plural}`, access: read, handler: (r, p) => listResources(store, r, type.kind, p['mesh']) } satisfies Route]
       : []),
     { method: 'GET', path: item, access: read, handler: (r, p) => getResource(store, r, key(p)) },
-    { method: 'PUT', path: item, access: 'admin', resourceWrite: true, handler: (r, p) => putResource(store, r, type, key(p), companions) },
+    { method: 'PUT', path: item, access: 'admin', resourceWrite: true, handler: (r, p) => putResource(store, r, type, key(p), companions, checks) },
     { method: 'DELETE', path: item, access: 'admin', resourceWrite: true, handler: (r, p) => deleteResource(store, r, key(p)) },
   ];
 }

@@ -28,6 +28,7 @@ import { resolveDataplane } from './dataplane-registration.js';
 import { runtimeApiRoutes } from './api-routes.js';
 import { readinessRoute } from './readiness-route.js';
 import type { LeaderElection } from '../k8s/leader-election.js';
+import { meshCaChecks } from './mesh-ca-checks.js';
 import { MeshCaReconciler } from './mesh-ca-secrets.js';
 import { meshCompanions } from './mesh-companions.js';
 import type { WatcherHealth } from '../k8s/watch/resource-watcher.js';
@@ -313,7 +314,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     ],
     ...(config.store === 'kubernetes'
       ? { readOnly: 'the REST API is read-only in Kubernetes mode: change resources with kubectl (they are validated by the admission webhook)' }
-      : { companions: meshCompanions(store) }),
+      : { companions: meshCompanions(store), checks: meshCaChecks(store, readCertificateFiles) }),
   });
   const apiPort = await api.listen(config.apiPort, config.apiHost);
   cleanups.push(() => api.close());
