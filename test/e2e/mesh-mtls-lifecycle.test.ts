@@ -100,6 +100,8 @@ describe('turning mTLS on for a live mesh, and certificate renewal, with real En
     const traffic = trafficLoop(send);
     await put(mesh('ca-1', 'PERMISSIVE'));
     await eventually(async () => String(backend.seen.at(-1)?.headers['x-forwarded-client-cert']).includes('URI=spiffe://default/client'), 30_000, 'requests arriving over mTLS');
+    // Keep sending a while over mTLS: the switch itself may take only a few requests' time.
+    await new Promise((r) => setTimeout(r, 2_000));
     const { sent, failed } = await traffic.stop();
     expect(sent).toBeGreaterThan(10);
     expect(failed).toBe(0);
