@@ -89,6 +89,14 @@ describe('GenerationEngine in an mTLS mesh', () => {
     await engine.regenerate();
     const renewed = identityCertificate(cache.get('default.gw-1')).serialNumber;
     expect(renewed).not.toBe(first);
+    // What the insight reports (Kuma's DataplaneInsight.mTLS).
+    expect(engine.certificates.insight('default.gw-1')).toEqual({
+      certificateExpirationTime: new Date(clock.now + 3_600_000).toISOString(),
+      lastCertificateRegeneration: new Date(clock.now).toISOString(),
+      certificateRegenerations: 2,
+      issuedBackend: 'ca-1',
+      supportedBackends: ['ca-1'],
+    });
     await store.put(input(mesh('PERMISSIVE', '1h')));
     await engine.regenerate();
     expect(identityCertificate(cache.get('default.gw-1')).serialNumber).not.toBe(renewed);

@@ -136,6 +136,7 @@ interface IdentityState {
 
 /** The mesh CA and settings an identity's certificates are issued with. */
 interface Issuer {
+  readonly backend: string;
   readonly caCertPem: string;
   readonly caKeyPem: string;
   readonly lifetimeMs: number;
@@ -450,7 +451,7 @@ export class GenerationEngine {
     if (!meshResource || !ca?.ok) return undefined;
     const expiration = enabledMtlsBackend(meshResource.spec)?.dpCert?.rotation?.expiration;
     const lifetimeMs = (expiration === undefined ? undefined : parseMeshDuration(expiration)) || DEFAULT_WORKLOAD_LIFETIME_MS;
-    return { caCertPem: ca.certPem, caKeyPem: ca.keyPem, lifetimeMs, settings: JSON.stringify(meshResource.spec.mtls ?? {}) };
+    return { backend: ca.backend, caCertPem: ca.certPem, caKeyPem: ca.keyPem, lifetimeMs, settings: JSON.stringify(meshResource.spec.mtls ?? {}) };
   }
 
   /** The issue request of a proxy's certificate, or why it cannot have one. */
@@ -464,7 +465,9 @@ export class GenerationEngine {
     if (!proxy) return undefined;
     const uris = workloadUris(served.state.mesh, dataplaneIdentityTags(proxy));
     if (!uris.ok) return { error: uris.message };
-    return { request: { secretName, uris: uris.uris, caCertPem: issuer.caCertPem, caKeyPem: issuer.caKeyPem, lifetimeMs: issuer.lifetimeMs, settings: issuer.settings } };
+    return {
+      request: { secretName, uris: uris.uris, caCertPem: issuer.caCertPem, caKeyPem: issuer.caKeyPem, lifetimeMs: issuer.lifetimeMs, settings: issuer.settings, backend: issuer.backend },
+    };
   }
 
   /**

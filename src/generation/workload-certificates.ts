@@ -26,6 +26,17 @@ export interface IssueRequest {
   readonly lifetimeMs: number;
   /** The mesh's mTLS settings as text: any change reissues. */
   readonly settings: string;
+  /** The CA backend issuing it (DataplaneInsight.mTLS.issuedBackend). */
+  readonly backend?: string;
+}
+
+/** Kuma's `DataplaneInsight.mTLS` of one proxy, in its JSON form. */
+export interface CertificateInsight {
+  readonly certificateExpirationTime: string;
+  readonly lastCertificateRegeneration: string;
+  readonly certificateRegenerations: number;
+  readonly issuedBackend?: string;
+  readonly supportedBackends?: readonly string[];
 }
 
 /** One issued certificate and its SDS resource, encoded once. */
@@ -37,6 +48,8 @@ export interface IssuedCertificate {
   readonly renewAt: number;
   /** The encoded `identity_cert:secret:<mesh>` Secret. */
   readonly secret: VersionedResource;
+  readonly issuedAt: number;
+  readonly backend?: string;
 }
 
 /** Counters for status and benchmarks. */
@@ -67,6 +80,8 @@ export class WorkloadCertificates {
   readonly stats: CertificateStats = { issued: 0, failures: 0, lastIssueMs: 0 };
   private readonly issued = new Map<string, IssuedCertificate>();
   private readonly pending = new Map<string, { fingerprint: string; promise: Promise<IssuedCertificate> }>();
+  /** Issuances per proxy since it appeared (kept across renewals, dropped with the proxy). */
+  private readonly regenerations = new Map<string, number>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -100,6 +115,19 @@ export class WorkloadCertificates {
   /** Forgets a proxy's certificate (the proxy is gone). */
   drop(nodeId: string): void {
     this.issued.delete(nodeId);
+    this.regenerations.delete(nodeId);
+  }
+
+  /** What Kuma reports as `DataplaneInsight.mTLS`; undefined when no certificate was issued. */
+  insight(nodeId: string): CertificateInsight | undefined {
+    const cert = this.issued.get(nodeId);
+    if (!cert) return undefined;
+    return {
+      certificateExpirationTime: new Date(cert.notAfter).toISOString(),
+      lastCertificateRegeneration: new Date(cert.issuedAt).toISOString(),
+      certificateRegenerations: this.regenerations.get(nodeId) ?? 0,
+      ...(cert.backend !== undefined ? { issuedBackend: cert.backend, supportedBackends: [cert.backend] } : {}),
+    };
   }
 
   /** The earliest renewal time of any certificate held, or undefined when none is held. */
@@ -131,8 +159,11 @@ export class WorkloadCertificates {
         notAfter,
         renewAt: now.getTime() + Math.floor(request.lifetimeMs * RENEWAL_FRACTION),
         secret: { name: request.secretName, bytes, version: resourceVersion(bytes) },
+        issuedAt: now.getTime(),
+        ...(request.backend !== undefined ? { backend: request.backend } : {}),
       };
       this.issued.set(nodeId, issued);
+      this.regenerations.set(nodeId, (this.regenerations.get(nodeId) ?? 0) + 1);
       this.stats.issued += 1;
       return issued;
     } catch (err) {

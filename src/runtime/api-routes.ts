@@ -7,7 +7,7 @@ import type { ResourceStore } from '../core/store.js';
 import type { DataplaneTokens } from '../tokens/dataplane-token.js';
 import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
 import type { ResourceStatuses } from './resource-status.js';
-import { dataplaneInsightRoute } from './dataplane-insight-route.js';
+import { dataplaneInsightRoute, type CertificateInsights } from './dataplane-insight-route.js';
 import { statusRoutes } from './status-route.js';
 import { xdsDumpRoute } from './xds-dump-route.js';
 
@@ -15,10 +15,16 @@ import { xdsDumpRoute } from './xds-dump-route.js';
  * The runtime's extra routes: the xDS dump and insight of a dataplane, gateway and route statuses,
  * and dataplane token issuing when `dataplaneTokens` is given (universal mode).
  */
-export function runtimeApiRoutes(store: ResourceStore, cache: SnapshotCache, statuses: ResourceStatuses, dataplaneTokens: DataplaneTokens | undefined): ExtraRoute[] {
+export function runtimeApiRoutes(
+  store: ResourceStore,
+  cache: SnapshotCache,
+  statuses: ResourceStatuses,
+  dataplaneTokens: DataplaneTokens | undefined,
+  certificates?: CertificateInsights,
+): ExtraRoute[] {
   return [
     xdsDumpRoute(cache),
-    dataplaneInsightRoute(store, cache),
+    dataplaneInsightRoute(store, cache, certificates),
     ...statusRoutes(statuses),
     ...(dataplaneTokens ? [dataplaneTokenRoute(store, dataplaneTokens)] : []),
   ];

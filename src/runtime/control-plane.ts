@@ -301,7 +301,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     isReady: () => started && !stopping && cache.isReady(),
     extraRoutes: [
       // Dataplane tokens are universal mode's proxy credential; Kubernetes proxies use their ServiceAccount.
-      ...runtimeApiRoutes(store, cache, statuses, config.store === 'kubernetes' ? undefined : tokens),
+      ...runtimeApiRoutes(store, cache, statuses, config.store === 'kubernetes' ? undefined : tokens, (nodeId) => snapshots.certificates.insight(nodeId)),
       ...(config.store === 'kubernetes'
         ? [
             readinessRoute({

@@ -3,6 +3,7 @@
 // Kuma's response counters), plus what Kuma never showed: the last NACK of every type with Envoy's
 // reason (docs/status.md). Delivery state is kept per proxy, not per stream, so there is one
 // subscription: the proxy's current or last connection.
+import type { CertificateInsight } from '../generation/workload-certificates.js';
 import { notFound, type ApiResponse } from '../api-server/problem.js';
 import type { ApiRequest } from '../api-server/resources.js';
 import { toUniversal } from '../api-server/resource-form.js';
@@ -48,17 +49,21 @@ export interface SubscriptionInsight {
 }
 
 /** The extra REST route; 404 when the path does not name a Dataplane of the store. */
-export function dataplaneInsightRoute(store: ResourceStore, cache: SnapshotCache): ExtraRoute {
-  return { method: 'GET', path: DATAPLANE_INSIGHT_PATH, access: 'authenticated', handler: async (request, params) => insightOf(store, cache, request, params) };
+export function dataplaneInsightRoute(store: ResourceStore, cache: SnapshotCache, certificates: CertificateInsights = () => undefined): ExtraRoute {
+  return { method: 'GET', path: DATAPLANE_INSIGHT_PATH, access: 'authenticated', handler: async (request, params) => insightOf(store, cache, certificates, request, params) };
 }
 
+/** A proxy's certificate facts by node id (the engine's workload certificates). */
+export type CertificateInsights = (nodeId: string) => CertificateInsight | undefined;
+
 // The router decoded `{mesh}` and `{name}` into `params`.
-async function insightOf(store: ResourceStore, cache: SnapshotCache, request: ApiRequest, params: Readonly<Record<string, string>>): Promise<ApiResponse> {
+async function insightOf(store: ResourceStore, cache: SnapshotCache, certificates: CertificateInsights, request: ApiRequest, params: Readonly<Record<string, string>>): Promise<ApiResponse> {
   const pathname = request.url.pathname;
   const { mesh, name } = params;
   const dataplane = mesh && name ? await store.get({ kind: 'Dataplane', mesh, name }) : undefined;
   if (!dataplane) return notFound(pathname);
-  return { status: 200, body: dataplaneOverview(dataplane, cache.delivery.status(proxyNodeId(dataplane.mesh, dataplane.name))) };
+  const nodeId = proxyNodeId(dataplane.mesh, dataplane.name);
+  return { status: 200, body: dataplaneOverview(dataplane, cache.delivery.status(nodeId), certificates(nodeId)) };
 }
 
 /**
@@ -66,7 +71,7 @@ async function insightOf(store: ResourceStore, cache: SnapshotCache, request: Ap
  * dataplane: {networking, ...}, dataplaneInsight: {subscriptions}}`; no subscription when the
  * proxy never connected to this control plane.
  */
-export function dataplaneOverview(dataplane: StoredResource<'Dataplane'>, delivery: NodeDelivery | undefined): Record<string, unknown> {
+export function dataplaneOverview(dataplane: StoredResource<'Dataplane'>, delivery: NodeDelivery | undefined, mtls?: CertificateInsight): Record<string, unknown> {
   const { type: _type, mesh, name, creationTime, modificationTime, labels, ...spec } = toUniversal(dataplane);
   return {
     type: 'DataplaneOverview',
@@ -76,7 +81,7 @@ export function dataplaneOverview(dataplane: StoredResource<'Dataplane'>, delive
     modificationTime,
     ...(labels === undefined ? {} : { labels }),
     dataplane: spec,
-    dataplaneInsight: { subscriptions: delivery === undefined ? [] : [subscriptionInsight(delivery)] },
+    dataplaneInsight: { subscriptions: delivery === undefined ? [] : [subscriptionInsight(delivery)], ...(mtls ? { mTLS: mtls } : {}) },
   };
 }
 

@@ -85,6 +85,10 @@ describe('sidecars in an mTLS mesh, with real Envoys', () => {
     const xfcc = String(backend.seen.at(-1)?.headers['x-forwarded-client-cert']);
     expect(xfcc).toMatch(/URI=spiffe:\/\/default\/client(;|$)/);
     expect(xfcc).not.toContain('spiffe://default/admin');
+    // The issuance is visible where Kuma shows it: the Dataplane's insight.
+    const insight = (await (await fetch(api('/meshes/default/dataplanes+insights/backend-1'))).json()) as { dataplaneInsight: { mTLS?: { issuedBackend: string; certificateRegenerations: number } } };
+    expect(insight.dataplaneInsight.mTLS).toMatchObject({ issuedBackend: 'ca-1' });
+    expect(insight.dataplaneInsight.mTLS?.certificateRegenerations).toBeGreaterThanOrEqual(1);
     // x-kuma-tags (the caller's tags, for routing) is removed before the application.
     expect(backend.seen.at(-1)?.headers['x-kuma-tags']).toBeUndefined();
   });
