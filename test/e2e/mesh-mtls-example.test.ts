@@ -5,16 +5,15 @@
 // sidecar. A plain client standing in for Kong goes through the delegated gateway's outbound, and an
 // outside client through the gateway's HTTP listener. Turning mTLS off in mesh-b breaks the
 // cross-mesh call (the gateway's chain needs mesh mTLS); turning it on again restores it.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/runtime/control-plane.js';
+import type { ControlPlane } from '../../src/runtime/control-plane.js';
 import { httpBackend, type Backend } from '../support/backends.js';
-import { dataplaneTokenFile } from '../support/dataplane-tokens.js';
-import { eventually, freePort, PORTICO_BIN, REPO_ROOT, request, start, type Running } from '../support/processes.js';
+import { putResource, runDataplane, startTestControlPlane, tearDown } from '../support/mesh-proxies.js';
+import { eventually, freePort, REPO_ROOT, request, type Running } from '../support/processes.js';
 
 const EXAMPLE = path.join(REPO_ROOT, 'examples', 'universal', 'mtls');
 /** The example's fixed ports, each replaced by a free one. */
@@ -26,7 +25,6 @@ describe('the mTLS example: a cross-mesh gateway, a delegated gateway and sideca
   const envoys: Running[] = [];
   let dir = '';
   const ports = new Map<number, number>();
-  const api = (p: string) => `http://127.0.0.1:${cp.apiPort}${p}`;
 
   /** An example file's documents with its ports replaced (the orders application's by the backend's). */
   function documents(file: string): Record<string, unknown>[] {
@@ -35,24 +33,12 @@ describe('the mTLS example: a cross-mesh gateway, a delegated gateway and sideca
     return parseAllDocuments(text).map((d) => d.toJSON() as Record<string, unknown>);
   }
 
-  async function put(doc: Record<string, unknown>): Promise<void> {
-    const url = doc.type === 'Mesh' ? api(`/meshes/${String(doc.name)}`) : api(`/meshes/${String(doc.mesh)}/${String(doc.type).toLowerCase()}s/${String(doc.name)}`);
-    const res = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
-    expect(res.status, await res.text()).toBeLessThan(300);
-  }
+  const put = (doc: Record<string, unknown>) => putResource(cp, doc);
 
   /** `portico dp run` of one example Dataplane file. */
   async function runProxy(file: string): Promise<void> {
     const [doc] = documents(file);
-    const dpFile = path.join(dir, `${file}.json`);
-    writeFileSync(dpFile, JSON.stringify(doc));
-    const token = await dataplaneTokenFile(`http://127.0.0.1:${cp.apiPort}`, String(doc!.mesh), String(doc!.name), dir);
-    envoys.push(
-      start(process.execPath, [
-        PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${cp.xdsPort}`, '--ca-cert-file', cp.caFile!, '--dataplane-file', dpFile, '--dataplane-token-file', token,
-        '--admin-port', String(await freePort()), '--log-level', 'warn', '--drain-time', '1',
-      ]),
-    );
+    envoys.push((await runDataplane(cp, dir, doc!)).process);
   }
   const via = (examplePort: number, p: string) => request(`http://127.0.0.1:${ports.get(examplePort)}${p}`).catch(() => ({ status: 0, body: '', headers: {} }));
   const crossMesh = () => via(30001, '/orders');
@@ -60,7 +46,7 @@ describe('the mTLS example: a cross-mesh gateway, a delegated gateway and sideca
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'portico-mtls-example-'));
-    cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, debounceMs: 10, logger: pino({ level: 'silent' }) });
+    cp = await startTestControlPlane();
     backend = await httpBackend('orders');
     for (const p of EXAMPLE_PORTS) ports.set(p, p === 8081 ? backend.port : await freePort());
     for (const doc of documents('meshes.yaml')) await put(doc);
@@ -68,12 +54,7 @@ describe('the mTLS example: a cross-mesh gateway, a delegated gateway and sideca
     await eventually(async () => (await crossMesh()).status === 200, 60_000, 'mesh-b reaching mesh-a through the cross-mesh gateway');
   }, 120_000);
 
-  afterAll(async () => {
-    for (const e of envoys) await e.stop();
-    await backend?.close();
-    await cp?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => tearDown(envoys, [backend], cp, dir));
 
   const lastCaller = () => String(backend.seen.at(-1)?.headers['x-forwarded-client-cert']);
 

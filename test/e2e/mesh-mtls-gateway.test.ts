@@ -5,17 +5,16 @@
 // and its cross-mesh listener serves a client of another mTLS mesh while refusing one without a
 // mesh certificate. The control plane runs in-process, with its builtin CAs made on Mesh writes.
 import { createPrivateKey } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuiltinCa, issueWorkloadCertificate, type CaMaterial } from '../../src/ca/mesh-ca.js';
-import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/runtime/control-plane.js';
-import { dataplaneTokenFile } from '../support/dataplane-tokens.js';
-import { eventually, freePort, PORTICO_BIN, request, start, type Running } from '../support/processes.js';
+import type { ControlPlane } from '../../src/runtime/control-plane.js';
+import { putResource, runDataplane, startTestControlPlane } from '../support/mesh-proxies.js';
+import { eventually, freePort, request, type Running } from '../support/processes.js';
 
 const DAY = 86_400_000;
 
@@ -70,20 +69,15 @@ describe('a builtin gateway in an mTLS mesh, with the real Envoy', () => {
   let gatewayPort = 0;
   let crossMeshPort = 0;
   const backends: { close(): Promise<void> }[] = [];
-  const api = (p: string) => `http://127.0.0.1:${cp.apiPort}${p}`;
 
-  async function put(doc: Record<string, unknown>): Promise<void> {
-    const url = doc.type === 'Mesh' ? api(`/meshes/${String(doc.name)}`) : api(`/meshes/${String(doc.mesh)}/${String(doc.type).toLowerCase()}s/${String(doc.name)}`);
-    const res = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
-    expect(res.status, await res.text()).toBeLessThan(300);
-  }
+  const put = (doc: Record<string, unknown>) => putResource(cp, doc);
   const mtlsMesh = (name: string) => ({ type: 'Mesh', name, mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin', mode: 'STRICT' }] } });
   const inbound = (name: string, service: string, port: number) => ({ type: 'Dataplane', mesh: 'default', name, networking: { address: '127.0.0.1', inbound: [{ port, tags: { 'kuma.io/service': service } }] } });
   const forward = (prefix: string, service: string) => ({ matches: [{ path: { match: 'PREFIX', value: prefix } }], backends: [{ destination: { 'kuma.io/service': service } }] });
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'portico-mtls-'));
-    cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, debounceMs: 10, logger: pino({ level: 'silent' }) });
+    cp = await startTestControlPlane();
     await put(mtlsMesh('default'));
     await put(mtlsMesh('other'));
     const ca = await meshCa(cp, 'default');
@@ -102,13 +96,7 @@ describe('a builtin gateway in an mTLS mesh, with the real Envoy', () => {
       conf: { listeners: [{ port: gatewayPort, protocol: 'HTTP' }, { port: crossMeshPort, protocol: 'HTTP', crossMesh: true }] },
     });
     await put({ type: 'MeshGatewayRoute', mesh: 'default', name: 'web', selectors: [{ match: { 'kuma.io/service': 'edge' } }], conf: { http: { rules: [forward('/payments', 'payments'), forward('/', 'web')] } } });
-    const dpFile = path.join(dir, 'gw-1.yaml');
-    writeFileSync(dpFile, ['type: Dataplane', 'mesh: default', 'name: gw-1', 'networking:', '  address: 127.0.0.1', '  gateway:', '    type: BUILTIN', '    tags:', '      kuma.io/service: edge', ''].join('\n'));
-    const tokenFile = await dataplaneTokenFile(`http://127.0.0.1:${cp.apiPort}`, 'default', 'gw-1', dir);
-    envoy = start(process.execPath, [
-      PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${cp.xdsPort}`, '--ca-cert-file', cp.caFile!, '--dataplane-file', dpFile, '--dataplane-token-file', tokenFile,
-      '--admin-port', String(await freePort()), '--log-level', 'warn', '--drain-time', '1',
-    ]);
+    envoy = (await runDataplane(cp, dir, { type: 'Dataplane', mesh: 'default', name: 'gw-1', networking: { address: '127.0.0.1', gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': 'edge' } } } })).process;
     await eventually(async () => (await request(`http://127.0.0.1:${gatewayPort}/`)).status === 200, 45_000, 'traffic through the gateway');
   }, 90_000);
 

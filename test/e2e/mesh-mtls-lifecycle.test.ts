@@ -1,15 +1,14 @@
 // End to end with real Envoys (mesh.md §1.6): turning mTLS on for a live mesh the recommended way
 // (PERMISSIVE first, then STRICT) and certificate renewal. With a 1-minute dpCert lifetime the
 // certificates are renewed at 80 % of it (48 s) and requests sent all along never fail.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/runtime/control-plane.js';
+import type { ControlPlane } from '../../src/runtime/control-plane.js';
 import { httpBackend, type Backend } from '../support/backends.js';
-import { dataplaneTokenFile } from '../support/dataplane-tokens.js';
-import { eventually, freePort, PORTICO_BIN, request, start, type Running } from '../support/processes.js';
+import { putResource, runDataplane, startTestControlPlane, tearDown } from '../support/mesh-proxies.js';
+import { eventually, freePort, request, type Running } from '../support/processes.js';
 
 /** Sends requests back to back until stopped; counts what failed. */
 function trafficLoop(send: () => Promise<number>): { stop(): Promise<{ sent: number; failed: number }> } {
@@ -39,13 +38,7 @@ describe('turning mTLS on for a live mesh, and certificate renewal, with real En
   let dir = '';
   let outboundPort = 0;
   let clientAdminPort = 0;
-  const api = (p: string) => `http://127.0.0.1:${cp.apiPort}${p}`;
-
-  async function put(doc: Record<string, unknown>): Promise<void> {
-    const url = doc.type === 'Mesh' ? api(`/meshes/${String(doc.name)}`) : api(`/meshes/${String(doc.mesh)}/${String(doc.type).toLowerCase()}s/${String(doc.name)}`);
-    const res = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
-    expect(res.status, await res.text()).toBeLessThan(300);
-  }
+  const put = (doc: Record<string, unknown>) => putResource(cp, doc);
   const mesh = (enabledBackend: string, mode = 'STRICT') => ({
     type: 'Mesh',
     name: 'default',
@@ -53,15 +46,7 @@ describe('turning mTLS on for a live mesh, and certificate renewal, with real En
   });
 
   async function runSidecar(name: string, networking: Record<string, unknown>, adminPort: number): Promise<void> {
-    const file = path.join(dir, `${name}.json`);
-    writeFileSync(file, JSON.stringify({ type: 'Dataplane', mesh: 'default', name, networking }));
-    const token = await dataplaneTokenFile(`http://127.0.0.1:${cp.apiPort}`, 'default', name, dir);
-    envoys.push(
-      start(process.execPath, [
-        PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${cp.xdsPort}`, '--ca-cert-file', cp.caFile!, '--dataplane-file', file, '--dataplane-token-file', token,
-        '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1',
-      ]),
-    );
+    envoys.push((await runDataplane(cp, dir, { type: 'Dataplane', mesh: 'default', name, networking }, adminPort)).process);
   }
   const send = () => request(`http://127.0.0.1:${outboundPort}/`).then((r) => r.status, () => 0);
   /** Serial numbers of the client sidecar's own certificates, from Envoy's admin `/certs`. */
@@ -72,7 +57,7 @@ describe('turning mTLS on for a live mesh, and certificate renewal, with real En
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'portico-mtls-lifecycle-'));
-    cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, debounceMs: 10, logger: pino({ level: 'silent' }) });
+    cp = await startTestControlPlane();
     await put(mesh(''));
     backend = await httpBackend('backend');
     outboundPort = await freePort();
@@ -89,12 +74,7 @@ describe('turning mTLS on for a live mesh, and certificate renewal, with real En
     await eventually(async () => (await send()) === 200, 60_000, 'plaintext traffic before mTLS');
   }, 120_000);
 
-  afterAll(async () => {
-    for (const e of envoys) await e.stop();
-    await backend?.close();
-    await cp?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => tearDown(envoys, [backend], cp, dir));
 
   it('PERMISSIVE first: traffic never fails while mTLS comes on, and ends up over mTLS', async () => {
     const traffic = trafficLoop(send);

@@ -3,15 +3,14 @@
 // to the backend application with the caller's SPIFFE ID in x-forwarded-client-cert. In STRICT a
 // plaintext client dialling the backend's inbound directly is refused; in PERMISSIVE it is served;
 // with mTLS off traffic keeps flowing in plaintext. Nothing is restarted between the steps.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/runtime/control-plane.js';
+import type { ControlPlane } from '../../src/runtime/control-plane.js';
 import { httpBackend, type Backend } from '../support/backends.js';
-import { dataplaneTokenFile } from '../support/dataplane-tokens.js';
-import { eventually, freePort, PORTICO_BIN, request, start, type Running } from '../support/processes.js';
+import { putResource, runDataplane, startTestControlPlane, tearDown } from '../support/mesh-proxies.js';
+import { eventually, freePort, request, type Running } from '../support/processes.js';
 
 describe('sidecars in an mTLS mesh, with real Envoys', () => {
   let cp: ControlPlane;
@@ -23,24 +22,12 @@ describe('sidecars in an mTLS mesh, with real Envoys', () => {
   let backendInboundPort = 0;
   const api = (p: string) => `http://127.0.0.1:${cp.apiPort}${p}`;
 
-  async function put(doc: Record<string, unknown>): Promise<void> {
-    const url = doc.type === 'Mesh' ? api(`/meshes/${String(doc.name)}`) : api(`/meshes/${String(doc.mesh)}/${String(doc.type).toLowerCase()}s/${String(doc.name)}`);
-    const res = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
-    expect(res.status, await res.text()).toBeLessThan(300);
-  }
+  const put = (doc: Record<string, unknown>) => putResource(cp, doc);
   const mesh = (enabledBackend: string, mode = 'STRICT') => ({ type: 'Mesh', name: 'default', mtls: { enabledBackend, backends: [{ name: 'ca-1', type: 'builtin', mode }] } });
 
-  /** Writes the Dataplane file and starts its Envoy through `portico dp run`. */
+  /** Starts a Dataplane's Envoy through `portico dp run`. */
   async function runSidecar(name: string, networking: Record<string, unknown>): Promise<void> {
-    const file = path.join(dir, `${name}.json`);
-    writeFileSync(file, JSON.stringify({ type: 'Dataplane', mesh: 'default', name, networking }));
-    const token = await dataplaneTokenFile(`http://127.0.0.1:${cp.apiPort}`, 'default', name, dir);
-    envoys.push(
-      start(process.execPath, [
-        PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${cp.xdsPort}`, '--ca-cert-file', cp.caFile!, '--dataplane-file', file, '--dataplane-token-file', token,
-        '--admin-port', String(await freePort()), '--log-level', 'warn', '--drain-time', '1',
-      ]),
-    );
+    envoys.push((await runDataplane(cp, dir, { type: 'Dataplane', mesh: 'default', name, networking })).process);
   }
 
   const viaOutbound = (headers: Record<string, string> = {}) => request(`http://127.0.0.1:${outboundPort}/hello`, { headers });
@@ -48,7 +35,7 @@ describe('sidecars in an mTLS mesh, with real Envoys', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'portico-sidecars-'));
-    cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, debounceMs: 10, logger: pino({ level: 'silent' }) });
+    cp = await startTestControlPlane();
     await put(mesh('ca-1'));
     backend = await httpBackend('backend');
     backendInboundPort = await freePort();
@@ -72,12 +59,7 @@ describe('sidecars in an mTLS mesh, with real Envoys', () => {
     await eventually(async () => (await viaOutbound().catch(() => ({ status: 0 }))).status === 200, 60_000, 'traffic from client to backend');
   }, 120_000);
 
-  afterAll(async () => {
-    for (const e of envoys) await e.stop();
-    await backend?.close();
-    await cp?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => tearDown(envoys, [backend], cp, dir));
 
   it("STRICT: the backend sees the caller's SPIFFE ID in x-forwarded-client-cert, never a forged one", async () => {
     const res = await viaOutbound({ 'x-forwarded-client-cert': 'URI=spiffe://default/admin' });

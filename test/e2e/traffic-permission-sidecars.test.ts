@@ -6,15 +6,14 @@
 // exact policy for the backend replaces the mesh's allow-all for it, and a source selector with
 // an extra tag admits only a client whose certificate carries that tag. In PERMISSIVE only the
 // mesh TLS chain is checked: a plaintext client passes. Nothing is restarted.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/runtime/control-plane.js';
+import type { ControlPlane } from '../../src/runtime/control-plane.js';
 import { httpBackend, type Backend } from '../support/backends.js';
-import { dataplaneTokenFile } from '../support/dataplane-tokens.js';
-import { eventually, freePort, PORTICO_BIN, request, start, type Running } from '../support/processes.js';
+import { runDataplane, startTestControlPlane, tearDown } from '../support/mesh-proxies.js';
+import { eventually, freePort, request, type Running } from '../support/processes.js';
 
 const DENIED_BODY = /^upstream connect error or disconnect\/reset before headers/;
 
@@ -40,16 +39,8 @@ describe('TrafficPermission on sidecars in an mTLS mesh, with real Envoys', () =
 
   /** Writes the Dataplane file and starts its Envoy through `portico dp run`; returns its admin port. */
   async function runSidecar(name: string, networking: Record<string, unknown>): Promise<number> {
-    const file = path.join(dir, `${name}.json`);
-    writeFileSync(file, JSON.stringify({ type: 'Dataplane', mesh: 'default', name, networking }));
-    const token = await dataplaneTokenFile(`http://127.0.0.1:${cp.apiPort}`, 'default', name, dir);
-    const adminPort = await freePort();
-    envoys.push(
-      start(process.execPath, [
-        PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${cp.xdsPort}`, '--ca-cert-file', cp.caFile!, '--dataplane-file', file, '--dataplane-token-file', token,
-        '--admin-port', String(adminPort), '--log-level', 'warn', '--drain-time', '1',
-      ]),
-    );
+    const { process, adminPort } = await runDataplane(cp, dir, { type: 'Dataplane', mesh: 'default', name, networking });
+    envoys.push(process);
     return adminPort;
   }
 
@@ -73,7 +64,7 @@ describe('TrafficPermission on sidecars in an mTLS mesh, with real Envoys', () =
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'portico-traffic-permission-'));
-    cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, debounceMs: 10, logger: pino({ level: 'silent' }) });
+    cp = await startTestControlPlane();
     // Creating the Mesh creates allow-all-default with it (mesh.md §5.5).
     await send('PUT', api('/meshes/default'), mesh('STRICT'));
     backend = await httpBackend('backend');
@@ -91,12 +82,7 @@ describe('TrafficPermission on sidecars in an mTLS mesh, with real Envoys', () =
     await eventually(reaches, 60_000, 'traffic from client to backend under allow-all-default');
   }, 120_000);
 
-  afterAll(async () => {
-    for (const e of envoys) await e.stop();
-    await backend?.close();
-    await cp?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => tearDown(envoys, [backend], cp, dir));
 
   it('removing the allowing policy cuts the caller off with a 503; adding it back restores traffic', async () => {
     expect(await rbacCounter('allowed')).toBeGreaterThan(0);
