@@ -15,11 +15,11 @@ import {
   buildListeners,
   buildSharedResources,
   emptyGatewayResources,
-  RESOURCE_TYPE_URLS,
   type EnvoyResources,
   type SharedResources,
 } from '../xds/translator/translate.js';
 import { CacheLease, type EncodeCache } from './encode-cache.js';
+import { encodedTypes } from './encoded-types.js';
 import { bindListener, listenerTemplate, type ListenerTemplate } from './listener-address.js';
 
 /** The address-independent configuration of an identity, shared by every replica. */
@@ -58,20 +58,6 @@ export interface GenerateOptions {
   readonly address: string;
   /** Keep the Envoy objects in the result (the CLI prints them). */
   readonly keepResources?: boolean;
-}
-
-/** Envoy objects -> encoded snapshot types, through the cache; LDS left out. */
-function sharedTypes(resources: SharedResources, cache: EncodeCache, lease: CacheLease): Map<string, SnapshotType> {
-  const encoded = (key: keyof SharedResources) =>
-    resources[key].map((r) => ({ name: r.name, ...cache.encode(RESOURCE_TYPE_URLS[key], r.resource, lease) }));
-  const types = new Map<string, SnapshotType>();
-  const clusters = buildSnapshotType(TypeUrl.Cluster, encoded('clusters'));
-  types.set(TypeUrl.Cluster, clusters);
-  types.set(TypeUrl.ClusterLoadAssignment, buildSnapshotType(TypeUrl.ClusterLoadAssignment, encoded('endpoints'), clusters.version));
-  types.set(TypeUrl.RouteConfiguration, buildSnapshotType(TypeUrl.RouteConfiguration, encoded('routes')));
-  types.set(TypeUrl.Runtime, buildSnapshotType(TypeUrl.Runtime, encoded('runtimes')));
-  types.set(TypeUrl.Secret, buildSnapshotType(TypeUrl.Secret, encoded('secrets')));
-  return types;
 }
 
 /** The LDS type of one replica: every listener template bound to its address. */
@@ -129,7 +115,7 @@ export function generateGatewayIdentity(input: GatewayInput, cache: EncodeCache,
       listenerTemplate(l.resource as Parameters<typeof listenerTemplate>[0], (rest) => cache.encode(TypeUrl.Listener, rest, lease)),
     );
     const identitySecret = gw?.mtls?.identitySecret;
-    const config: SharedConfig = { types: sharedTypes(shared, cache, lease), listeners: templates, ...(identitySecret ? { identitySecret } : {}) };
+    const config: SharedConfig = { types: encodedTypes(shared, cache, lease), listeners: templates, ...(identitySecret ? { identitySecret } : {}) };
     const all: EnvoyResources = { ...shared, listeners };
     const identity = identitySecret ? placeholderIdentity(identitySecret) : undefined;
     const problems = checkSnapshotConsistency(replicaSnapshot(config, options.address, undefined, identity), collectReferences(all));

@@ -7,12 +7,11 @@ import { sidecarDependencies, type SidecarDependencies } from '../sidecar/sideca
 import type { SidecarInput } from '../sidecar/sidecar-input.js';
 import { translateSidecar } from '../sidecar/translate-sidecar.js';
 import { checkSnapshotConsistency, type SnapshotProblem } from '../xds/cache/consistency.js';
-import { TypeUrl } from '../xds/cache/resource-types.js';
-import { buildSnapshotType, type SnapshotType } from '../xds/cache/snapshot.js';
 import { collectReferences } from '../xds/translator/references.js';
 import { buildSidecarResources } from '../xds/translator/translate-sidecar.js';
-import { RESOURCE_TYPE_URLS, type EnvoyResources } from '../xds/translator/translate.js';
+import type { EnvoyResources } from '../xds/translator/translate.js';
 import { CacheLease, type EncodeCache } from './encode-cache.js';
+import { encodedTypes } from './encoded-types.js';
 import { replicaSnapshot, type SharedConfig } from './gateway-generation.js';
 
 /** The outcome of generating one sidecar. */
@@ -26,18 +25,6 @@ export interface SidecarGeneration {
   readonly resources?: EnvoyResources;
 }
 
-/** Envoy objects -> encoded snapshot types, LDS included, through the cache. */
-function sidecarTypes(resources: EnvoyResources, cache: EncodeCache, lease: CacheLease): Map<string, SnapshotType> {
-  const encoded = (key: keyof EnvoyResources) => resources[key].map((r) => ({ name: r.name, ...cache.encode(RESOURCE_TYPE_URLS[key], r.resource, lease) }));
-  const types = new Map<string, SnapshotType>();
-  const clusters = buildSnapshotType(TypeUrl.Cluster, encoded('clusters'));
-  types.set(TypeUrl.Cluster, clusters);
-  types.set(TypeUrl.ClusterLoadAssignment, buildSnapshotType(TypeUrl.ClusterLoadAssignment, encoded('endpoints'), clusters.version));
-  types.set(TypeUrl.Listener, buildSnapshotType(TypeUrl.Listener, encoded('listeners')));
-  types.set(TypeUrl.Secret, buildSnapshotType(TypeUrl.Secret, encoded('secrets')));
-  return types;
-}
-
 /** Generate one sidecar's configuration; pure apart from the encode cache. */
 export function generateSidecar(input: SidecarInput, cache: EncodeCache, options: { readonly keepResources?: boolean } = {}): SidecarGeneration {
   const dependencies = sidecarDependencies(input);
@@ -47,7 +34,7 @@ export function generateSidecar(input: SidecarInput, cache: EncodeCache, options
   try {
     const resources = buildSidecarResources(translation.sidecar);
     const identitySecret = translation.sidecar.mtls?.identitySecret;
-    const config: SharedConfig = { types: sidecarTypes(resources, cache, lease), listeners: [], ...(identitySecret ? { identitySecret } : {}) };
+    const config: SharedConfig = { types: encodedTypes({ clusters: resources.clusters, endpoints: resources.endpoints, listeners: resources.listeners, secrets: resources.secrets }, cache, lease), listeners: [], ...(identitySecret ? { identitySecret } : {}) };
     const identity = identitySecret ? { name: identitySecret, bytes: new Uint8Array(0) } : undefined;
     const problems = checkSnapshotConsistency(replicaSnapshot(config, input.proxy.spec.networking.address, undefined, identity), collectReferences(resources));
     const kept = options.keepResources ? { resources } : {};
