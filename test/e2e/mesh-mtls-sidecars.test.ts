@@ -71,6 +71,11 @@ describe('sidecars in an mTLS mesh, with real Envoys', () => {
     const insight = (await (await fetch(api('/meshes/default/dataplanes+insights/backend-1'))).json()) as { dataplaneInsight: { mTLS?: { issuedBackend: string; certificateRegenerations: number } } };
     expect(insight.dataplaneInsight.mTLS).toMatchObject({ issuedBackend: 'ca-1' });
     expect(insight.dataplaneInsight.mTLS?.certificateRegenerations).toBeGreaterThanOrEqual(1);
+    // The proxy's own key never leaves through the REST API: the xDS dump redacts it.
+    const dump = await (await fetch(api('/meshes/default/dataplanes/backend-1/xds'))).text();
+    expect(dump).toContain('identity_cert:secret:default');
+    expect(dump).toContain('[redacted]');
+    expect(dump).not.toContain('PRIVATE KEY');
     // x-kuma-tags (the caller's tags, for routing) is removed before the application.
     expect(backend.seen.at(-1)?.headers['x-kuma-tags']).toBeUndefined();
   });
