@@ -435,6 +435,8 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
           tls: { cert: k8s.webhook.cert, key: k8s.webhook.key },
           mode: k8s.mode,
           logger: logger.child({ component: 'webhook' }),
+          // A provided mesh CA is loaded and checked as a REST write checks it (mesh.md §1.2).
+          checks: meshCaChecks(store, readCertificateFiles),
         })
       : undefined;
   started = true;

@@ -253,3 +253,33 @@ describe('admission server (global)', () => {
 function byField(a: { field: string; message: string }, b: { field: string; message: string }): number {
   return `${a.field} ${a.message}` < `${b.field} ${b.message}` ? -1 : 1;
 }
+
+describe('admission server with store-aware checks', () => {
+  it('denies an object the checks find violations in, with their paths, and allows it otherwise', async () => {
+    const seen: string[] = [];
+    const server = await startAdmissionServer({
+      host: '127.0.0.1',
+      port: 0,
+      tls: TLS_A,
+      mode: 'zone',
+      logger,
+      checks: async (input) => {
+        seen.push(`${input.kind}/${input.mesh}/${input.name}`);
+        return input.kind === 'Mesh' ? [{ field: 'mtls.backends[0].conf.cert', message: 'not a valid TLS key pair: the private key does not match the certificate' }] : [];
+      },
+    });
+    try {
+      const mesh = { apiVersion: 'kuma.io/v1alpha1', kind: 'Mesh', metadata: { name: 'default' }, spec: {} };
+      const denied = await send(server.port, admissionReview(KINDS.mesh, mesh));
+      expect(denied.review.response).toMatchObject({
+        allowed: false,
+        status: { code: 422, message: 'mtls.backends[0].conf.cert: not a valid TLS key pair: the private key does not match the certificate' },
+      });
+      const allowed = await send(server.port, admissionReview(KINDS.meshGateway, meshGateway()));
+      expect(allowed.review.response).toMatchObject({ allowed: true });
+      expect(seen).toEqual(['Mesh/default/default', 'MeshGateway/default/edge']);
+    } finally {
+      await server.close();
+    }
+  });
+});

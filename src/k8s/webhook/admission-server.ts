@@ -11,7 +11,10 @@ import { textLimitError } from '../../decode/untrusted-yaml.js';
 import { answerTooLarge, readBoundedBody } from '../../http/bounded-body.js';
 import { WEBHOOK_PATH } from '../render/webhook-configuration.js';
 import { admissionResponse, decodeAdmissionReview, type AdmissionRequest, type AdmissionVerdict } from './admission-review.js';
-import { admit, type ControlPlaneMode } from './admit.js';
+import { admit, deniedFor, type ControlPlaneMode } from './admit.js';
+import { parseResourceDocument } from '../../api/resource-document.js';
+import type { Violation } from '../../api/violation.js';
+import type { ResourceInput } from '../../core/resource.js';
 
 /** Largest AdmissionReview accepted; Kubernetes caps objects near 1.5 MiB and a review holds two. */
 export const MAX_ADMISSION_BODY_BYTES = 3 * 1024 * 1024;
@@ -35,6 +38,11 @@ export interface AdmissionServerOptions {
   readonly logger: Logger;
   /** Body size cap in bytes (default MAX_ADMISSION_BODY_BYTES). */
   readonly maxBodyBytes?: number;
+  /**
+   * Checks an admitted object needs the store or the disk for (a provided mesh CA's certificate
+   * and key, mesh.md §1.2); their violations deny it like the pure checks'.
+   */
+  readonly checks?: (input: ResourceInput) => Promise<Violation[]>;
 }
 
 /** A running admission server. */
@@ -52,7 +60,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
   const log = options.logger.child({ module: 'admission-webhook' });
   const limit = options.maxBodyBytes ?? MAX_ADMISSION_BODY_BYTES;
   const server = https.createServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, (req, res) => {
-    guarded(req, res, log, () => handle(req, res, limit, options.mode, log));
+    guarded(req, res, log, () => handle(req, res, limit, options, log));
   });
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   const port = await listen(server, options.port, options.host);
@@ -64,7 +72,7 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
   };
 }
 
-function handle(req: http.IncomingMessage, res: http.ServerResponse, limit: number, mode: ControlPlaneMode, log: Logger): void {
+function handle(req: http.IncomingMessage, res: http.ServerResponse, limit: number, options: AdmissionServerOptions, log: Logger): void {
   const path = (req.url ?? '/').split('?')[0];
   if (path !== WEBHOOK_PATH) return sendJson(res, 404, { message: `not found; the admission path is ${WEBHOOK_PATH}` });
   if (req.method !== 'POST') {
@@ -77,23 +85,26 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, limit: numb
       const payload = JSON.stringify({ message: `request body exceeds ${limit} bytes` });
       return answerTooLarge(req, res, { status: 413, contentType: 'application/json', payload });
     }
-    guarded(req, res, log, () => review(read.body, res, mode, log));
+    guarded(req, res, log, () => review(read.body, res, options, log));
   });
 }
 
 /** Runs `step`; an internal failure is logged with its cause and answered 500 without detail. */
-function guarded(req: http.IncomingMessage, res: http.ServerResponse, log: Logger, step: () => void): void {
-  try {
-    step();
-  } catch (err) {
+function guarded(req: http.IncomingMessage, res: http.ServerResponse, log: Logger, step: () => void | Promise<void>): void {
+  const fail = (err: unknown) => {
     log.error({ err, method: req.method, path: req.url }, 'admission request handling failed');
     if (!res.headersSent) sendJson(res, 500, { message: 'internal error; see the control plane log' });
     else res.destroy();
+  };
+  try {
+    step()?.catch(fail);
+  } catch (err) {
+    fail(err);
   }
 }
 
 /** Decode, decide, answer. Object contents are never logged: they may be Secrets. */
-function review(body: Buffer, res: http.ServerResponse, mode: ControlPlaneMode, log: Logger): void {
+async function review(body: Buffer, res: http.ServerResponse, options: AdmissionServerOptions, log: Logger): Promise<void> {
   const text = body.toString('utf8');
   // JSON.parse is iterative, but the schema decoder that reads the object afterwards is not.
   const deep = textLimitError(text);
@@ -107,9 +118,18 @@ function review(body: Buffer, res: http.ServerResponse, mode: ControlPlaneMode, 
   }
   const decoded = decodeAdmissionReview(parsed);
   if (!decoded.ok) return sendJson(res, 400, { message: decoded.error });
-  const verdict = admit(decoded.request, mode);
+  const verdict = await withChecks(decoded.request, admit(decoded.request, options.mode), options.checks);
   log.debug(decisionFields(decoded.request, verdict), 'admission decision');
   sendJson(res, 200, admissionResponse(decoded.request, verdict));
+}
+
+/** An allowed verdict further checked by `checks` on the object as a resource, when given. */
+async function withChecks(request: AdmissionRequest, verdict: AdmissionVerdict, checks: AdmissionServerOptions['checks']): Promise<AdmissionVerdict> {
+  if (!verdict.allowed || !checks || request.object === undefined || request.kind.group !== 'kuma.io') return verdict;
+  const parsed = parseResourceDocument(request.object);
+  if (!parsed.ok) return verdict;
+  const { kind, mesh, name, spec } = parsed.value;
+  return deniedFor(await checks({ kind, mesh, name, spec } as ResourceInput));
 }
 
 function decisionFields(request: AdmissionRequest, verdict: AdmissionVerdict): Record<string, unknown> {

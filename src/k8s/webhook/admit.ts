@@ -68,6 +68,11 @@ function specViolations(descriptor: KubernetesOnlyKindDescriptor, object: Readon
   return parsed.ok ? [] : parsed.violations;
 }
 
+/** The verdict on violations found elsewhere: allowed when there are none, else invalid. */
+export function deniedFor(violations: readonly Violation[]): AdmissionVerdict {
+  return verdictOf(violations);
+}
+
 function verdictOf(violations: readonly Violation[]): AdmissionVerdict {
   if (violations.length === 0) return ALLOWED;
   return { allowed: false, code: 422, reason: 'Invalid', message: violationsMessage(violations), causes: violations };
