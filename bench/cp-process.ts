@@ -132,7 +132,7 @@ async function seed(args: { proxies: number }): Promise<{ ms: number; resources:
 /** Starts a measurement: time, CPU and event-loop histogram; for a change, each proxy's ACKed version of the type. */
 function setMark(args: { typeUrl?: string }): void {
   const baseline = new Map<string, string | undefined>();
-  if (args.typeUrl) for (const nodeId of cp.snapshots.nodeIds()) baseline.set(nodeId, acked.get(nodeId)?.get(args.typeUrl)?.version);
+  if (args.typeUrl) for (const nodeId of cp.snapshots.nodeIds('gateway')) baseline.set(nodeId, acked.get(nodeId)?.get(args.typeUrl)?.version);
   eld.reset();
   stalls.reset();
   mark = { at: performance.now(), cpu: process.cpuUsage(), baseline, typeUrl: args.typeUrl ?? '' };
@@ -140,7 +140,7 @@ function setMark(args: { typeUrl?: string }): void {
 
 function missingReport(pending: Set<string>, what: (nodeId: string) => string): string {
   const sample = [...pending].sort().slice(0, 10).map((n) => `${n}: ${what(n)}`);
-  return `${pending.size} of ${cp.snapshots.nodeIds().length} proxies missing (open streams: ${cp.adsServer.streamCount()}); first ones:\n  ${sample.join('\n  ')}`;
+  return `${pending.size} of ${cp.snapshots.nodeIds('gateway').length} proxies missing (open streams: ${cp.adsServer.streamCount()}); first ones:\n  ${sample.join('\n  ')}`;
 }
 
 /** Resolves once every proxy ACKed a version of the marked type other than its baseline. */
@@ -192,7 +192,7 @@ function awaitChange(args: { timeoutMs: number }): Promise<ChangeResult> {
 function awaitTypes(args: { types: readonly string[]; from: 'mark' | 'ready'; timeoutMs: number }): Promise<TypesResult> {
   const t0 = args.from === 'ready' ? readyAt : mark.at;
   const cpu0 = mark.cpu;
-  const nodes = cp.snapshots.nodeIds();
+  const nodes = cp.snapshots.nodeIds('gateway');
   const needed = (nodeId: string): string[] => args.types.filter((t) => (cp.cache.get(nodeId)?.types.get(t)?.resources.size ?? 0) > 0);
   const doneAt = (nodeId: string): number | undefined => {
     let last = -Infinity;
@@ -248,7 +248,7 @@ serveIpc({
   'await-change': (args: { timeoutMs: number }) => awaitChange(args),
   'await-types': (args: { types: string[]; from: 'mark' | 'ready'; timeoutMs: number }) => awaitTypes(args),
   'loop-delay': () => loopDelay(),
-  usage: () => ({ cpu: process.cpuUsage(), memory: process.memoryUsage(), streams: cp.adsServer.streamCount(), proxies: cp.snapshots.nodeIds().length }),
+  usage: () => ({ cpu: process.cpuUsage(), memory: process.memoryUsage(), streams: cp.adsServer.streamCount(), proxies: cp.snapshots.nodeIds('gateway').length }),
   /** Full GC (when started with --expose-gc), then memory usage. */
   gc: () => {
     const gc = (globalThis as { gc?: () => void }).gc;

@@ -642,9 +642,9 @@ export class GenerationEngine {
     return listeners;
   }
 
-  /** Node ids of every proxy the engine configures, sorted (whether or not its snapshot is built). */
-  nodeIds(): string[] {
-    return [...this.proxies.keys()].sort();
+  /** Node ids of the proxies the engine configures (of one kind if given), sorted, built or not. */
+  nodeIds(kind?: ProxyState['kind']): string[] {
+    return [...this.proxies].filter(([, p]) => kind === undefined || p.kind === kind).map(([id]) => id).sort();
   }
 
   /** Hands each touched mesh's facts to the status holder (computed when read). */
