@@ -25,6 +25,12 @@ export interface WriteOptions {
   readonly expectedVersion?: string;
   /** Fail with ConflictError when the resource already exists. */
   readonly mustCreate?: boolean;
+  /**
+   * The resource belongs to its Mesh and goes when the Mesh goes (a builtin CA's Secrets). The
+   * Kubernetes store records it as an owner reference for the garbage collector; the REST API
+   * deletes such resources with their Mesh itself (api-server/resources.ts).
+   */
+  readonly ownedByMesh?: boolean;
 }
 
 /** One operation of an all-or-nothing batch. */

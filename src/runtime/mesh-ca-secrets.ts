@@ -33,7 +33,7 @@ export async function builtinCaWrites(store: ResourceStore, mesh: string, spec: 
 
 function secretWrite(mesh: string, name: string, pem: string, version: string | undefined): WriteOp {
   const resource: ResourceInput<'Secret'> = { kind: 'Secret', mesh, name, spec: { data: Buffer.from(pem, 'utf8').toString('base64') } };
-  return { op: 'put', resource, options: version === undefined ? { mustCreate: true } : { expectedVersion: version } };
+  return { op: 'put', resource, options: version === undefined ? { mustCreate: true, ownedByMesh: true } : { expectedVersion: version, ownedByMesh: true } };
 }
 
 /**

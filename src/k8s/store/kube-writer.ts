@@ -60,7 +60,7 @@ export class KubeWriter {
       const version = current?.metadata?.resourceVersion;
       const conflict = preconditionConflict(input, options, version);
       if (conflict) throw conflict;
-      const body = desiredObject(location, ref, input, current);
+      const body = options?.ownedByMesh ? await this.ownedByMesh(desiredObject(location, ref, input, current), input) : desiredObject(location, ref, input, current);
       try {
         const answer = current
           ? await this.send(input, { method: 'PUT', path: itemPath(location, ref), body })
@@ -100,6 +100,19 @@ export class KubeWriter {
         if (attempt >= MAX_WRITE_ATTEMPTS) throw concurrentChange(key, version);
       }
     }
+  }
+
+  /**
+   * The object with its Mesh as owner, so that Kubernetes' garbage collector deletes it with the
+   * Mesh (a cluster-scoped owner of a namespaced object is allowed). Fails when the Mesh is gone.
+   */
+  private async ownedByMesh(body: KumaObject, input: ResourceInput): Promise<KumaObject> {
+    const location = this.ctx.location('Mesh');
+    const mesh = await this.read(location, this.refOf(location, { kind: 'Mesh', mesh: input.mesh, name: input.mesh, spec: {} } as ResourceInput), input);
+    const uid = mesh?.metadata?.uid;
+    if (uid === undefined) throw new ConflictError(`resource ${describeKey(input)}: its Mesh ${input.mesh} does not exist`, frozenKey(input));
+    const owner = { apiVersion: 'kuma.io/v1alpha1', kind: 'Mesh', name: input.mesh, uid };
+    return { ...body, metadata: { ...body.metadata, ownerReferences: [owner] } } as KumaObject;
   }
 
   private refOf(location: KindLocation, input: ResourceInput): ObjectRef {
