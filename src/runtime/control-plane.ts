@@ -29,6 +29,7 @@ import { runtimeApiRoutes } from './api-routes.js';
 import { readinessRoute } from './readiness-route.js';
 import type { LeaderElection } from '../k8s/leader-election.js';
 import { meshCaChecks } from './mesh-ca-checks.js';
+import { MeshDefaultsReconciler } from './mesh-defaults-reconciler.js';
 import { MeshCaReconciler } from './mesh-ca-secrets.js';
 import { meshCompanions } from './mesh-companions.js';
 import type { WatcherHealth } from '../k8s/watch/resource-watcher.js';
@@ -363,6 +364,8 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   // here. Every replica runs it: writes are conditional, so one wins and the others see it exist.
   const stopCas = await new MeshCaReconciler(store, logger.child({ component: 'mesh-ca' }), { atomic: config.store !== 'kubernetes' }).start();
   cleanups.push(stopCas);
+  // Kubernetes: Meshes come from kubectl, so their default policies are created here (mesh.md §5.5).
+  if (config.store === 'kubernetes') cleanups.push(await new MeshDefaultsReconciler(store, logger.child({ component: 'mesh-defaults' })).start());
 
   // Design rule 10: nothing is answered before the first full load has produced snapshots.
   loop.request();

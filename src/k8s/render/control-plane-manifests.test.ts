@@ -131,11 +131,14 @@ describe('control plane RBAC', () => {
     expect(NAMESPACE_RULES.filter((r) => r.resources.includes('leases'))).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }]);
   });
 
-  it('deletes nothing but Dataplanes, and never touches the user-owned kuma.io kinds', () => {
+  it('deletes nothing but Dataplanes, and of the user-owned kuma.io kinds only labels new Meshes and creates their default policy', () => {
     const deletable = all.filter((r) => r.verbs.includes('delete')).flatMap((r) => r.resources);
     expect(deletable).toEqual(['dataplanes']);
     const writable = all.filter((r) => r.verbs.some((v) => ['create', 'update', 'patch'].includes(v))).flatMap((r) => r.resources);
-    for (const kind of ['meshes', 'meshgateways', 'meshgatewayroutes', 'meshgatewayinstances']) expect(writable).not.toContain(kind);
+    for (const kind of ['meshgateways', 'meshgatewayroutes', 'meshgatewayinstances']) expect(writable).not.toContain(kind);
+    // mesh.md §5.5: the defaults label on Meshes (update only) and allow-all-<mesh> (create only).
+    expect(all.filter((r) => r.resources.includes('meshes') && r.verbs.some((v) => v !== 'get' && v !== 'list' && v !== 'watch'))).toEqual([{ apiGroups: ['kuma.io'], resources: ['meshes'], verbs: ['update'] }]);
+    expect(all.filter((r) => r.resources.includes('trafficpermissions') && r.verbs.includes('create'))).toEqual([{ apiGroups: ['kuma.io'], resources: ['trafficpermissions'], verbs: ['create'] }]);
   });
 });
 

@@ -66,13 +66,18 @@ const WRITTEN_KINDS: ReadonlySet<string> = new Set([DATAPLANE.kind]);
  * Cluster-wide permissions: exactly the requests the control plane makes. It watches every kuma.io
  * kind (CRD_KINDS), pods, namespaces, Services and Deployments in every namespace; writes
  * Dataplanes (pod controller), Services and Deployments (MeshGatewayInstance controller,
- * service-upstream annotations), the status subresource of every kind that has one, and Events
+ * service-upstream annotations), the status subresource of every kind that has one, new Meshes'
+ * default TrafficPermission and their defaults label, and Events
  * (POST, then PUT to bump their count); and reviews gateway pods' service-account tokens. Nothing
  * is deleted except Dataplanes.
  */
 export const CLUSTER_RULES: readonly PolicyRule[] = [
   { apiGroups: [KUMA_GROUP], resources: CRD_KINDS.filter((k) => !WRITTEN_KINDS.has(k.kind)).map((k) => k.plural).sort(), verbs: READ },
   { apiGroups: [KUMA_GROUP], resources: CRD_KINDS.filter((k) => WRITTEN_KINDS.has(k.kind)).map((k) => k.plural).sort(), verbs: [...READ, 'create', 'update', 'patch', 'delete'] },
+  // Kubernetes-created Meshes get their default TrafficPermission from the control plane, which
+  // then labels the Mesh so that a deleted default stays deleted (mesh.md §5.5).
+  { apiGroups: [KUMA_GROUP], resources: ['meshes'], verbs: ['update'] },
+  { apiGroups: [KUMA_GROUP], resources: ['trafficpermissions'], verbs: ['create'] },
   {
     apiGroups: [KUMA_GROUP],
     resources: CRD_KINDS.filter((k) => k.status !== undefined).map((k) => `${k.plural}/status`).sort(),

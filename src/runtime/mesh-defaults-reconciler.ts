@@ -1,0 +1,77 @@
+// Default policies of Meshes created with kubectl (Kubernetes mode; mesh.md §5.5): the REST API
+// creates `allow-all-<mesh>` in the commit that creates the Mesh, but on Kubernetes nothing
+// passes through Portico when a Mesh is created. As Kuma's mesh-defaults controller does, this
+// creates the defaults once per Mesh and then marks the Mesh with a label, so that a default the
+// user deleted is never brought back (not by another replica, not after a restart). The policy is
+// owned by its Mesh and goes with it.
+import type { Logger } from 'pino';
+import { createsInitialPolicy } from '../api/mesh-default-policies.js';
+import { ConflictError, type ResourceStore } from '../core/store.js';
+import { defaultPolicyWrites } from './mesh-companions.js';
+
+/** Label of a Mesh whose default policies were created (Kuma uses an annotation of this name). */
+export const MESH_DEFAULTS_GENERATED_LABEL = 'kuma.io/mesh-defaults-generated';
+
+/** Creates the defaults of every unmarked Mesh, one Mesh at a time, at start and on each write. */
+export class MeshDefaultsReconciler {
+  private readonly queue = new Set<string>();
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly store: ResourceStore,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Queues every stored Mesh and follows Mesh writes; returns the function that stops it. */
+  async start(): Promise<() => Promise<void>> {
+    const unwatch = this.store.watch((event) => {
+      if (event.key.kind === 'Mesh' && event.type === 'put' && event.resource.labels?.[MESH_DEFAULTS_GENERATED_LABEL] !== 'true') this.enqueue(event.key.name);
+    });
+    for (const mesh of await this.store.list('Mesh')) if (mesh.labels?.[MESH_DEFAULTS_GENERATED_LABEL] !== 'true') this.enqueue(mesh.name);
+    return async () => {
+      this.stopped = true;
+      unwatch();
+      await this.running;
+    };
+  }
+
+  /** Settles once every queued Mesh has been handled (tests). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private enqueue(mesh: string): void {
+    this.queue.add(mesh);
+    this.running ??= this.drain().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped && this.queue.size > 0) {
+      const mesh = this.queue.values().next().value as string;
+      this.queue.delete(mesh);
+      await this.ensure(mesh);
+    }
+  }
+
+  private async ensure(name: string): Promise<void> {
+    try {
+      const mesh = await this.store.get({ kind: 'Mesh', mesh: name, name });
+      if (!mesh || mesh.labels?.[MESH_DEFAULTS_GENERATED_LABEL] === 'true') return;
+      for (const op of defaultPolicyWrites(name, mesh.spec)) {
+        if (op.op !== 'put') continue;
+        await this.store.put(op.resource, { ...op.options, ownedByMesh: true }).catch((err: unknown) => {
+          // Another replica (or the user) created it first: the default exists.
+          if (!(err instanceof ConflictError)) throw err;
+        });
+      }
+      await this.store.put({ kind: 'Mesh', mesh: name, name, spec: mesh.spec, labels: { ...mesh.labels, [MESH_DEFAULTS_GENERATED_LABEL]: 'true' } }, { expectedVersion: mesh.version });
+      if (createsInitialPolicy(mesh.spec, 'TrafficPermission')) this.logger.info({ mesh: name }, 'created the default policies of a new mesh');
+    } catch (err) {
+      if (err instanceof ConflictError) return;
+      this.logger.error({ err, mesh: name }, 'could not create the default policies of a mesh; retrying on its next change');
+    }
+  }
+}
