@@ -10,6 +10,7 @@ import type { MeshSpec } from '../api/mesh.js';
 import { createBuiltinCa } from '../ca/mesh-ca.js';
 import type { ResourceInput } from '../core/resource.js';
 import { ConflictError, type ResourceStore, type WriteOp } from '../core/store.js';
+import { MeshReconcileQueue } from './mesh-reconcile-queue.js';
 
 /** The writes creating the CA Secrets `mesh` declares and the store lacks; none when all exist. */
 export async function builtinCaWrites(store: ResourceStore, mesh: string, spec: MeshSpec, now: Date = new Date()): Promise<WriteOp[]> {
@@ -41,9 +42,7 @@ function secretWrite(mesh: string, name: string, pem: string, version: string | 
  * Mesh, one at a time. A lost race (another replica created them) is not an error.
  */
 export class MeshCaReconciler {
-  private readonly queue = new Set<string>();
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: MeshReconcileQueue;
 
   /**
    * `atomic: false` for stores without multi-object commits (Kubernetes): the key is written
@@ -54,39 +53,18 @@ export class MeshCaReconciler {
     private readonly store: ResourceStore,
     private readonly logger: Logger,
     private readonly options: { readonly atomic: boolean } = { atomic: true },
-  ) {}
+  ) {
+    this.loop = new MeshReconcileQueue(store, (mesh) => this.ensure(mesh));
+  }
 
   /** Queues every stored Mesh and follows Mesh writes; returns the function that stops it. */
-  async start(): Promise<() => Promise<void>> {
-    const unwatch = this.store.watch((event) => {
-      if (event.key.kind === 'Mesh' && event.type === 'put') this.enqueue(event.key.name);
-    });
-    for (const mesh of await this.store.list('Mesh')) this.enqueue(mesh.name);
-    return async () => {
-      this.stopped = true;
-      unwatch();
-      await this.running;
-    };
+  start(): Promise<() => Promise<void>> {
+    return this.loop.start();
   }
 
   /** Settles once every queued Mesh has been handled (tests). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
-  private enqueue(mesh: string): void {
-    this.queue.add(mesh);
-    this.running ??= this.drain().finally(() => {
-      this.running = undefined;
-    });
-  }
-
-  private async drain(): Promise<void> {
-    while (!this.stopped && this.queue.size > 0) {
-      const mesh = this.queue.values().next().value as string;
-      this.queue.delete(mesh);
-      await this.ensure(mesh);
-    }
+  idle(): Promise<void> {
+    return this.loop.idle();
   }
 
   private async ensure(name: string): Promise<void> {

@@ -8,52 +8,30 @@ import type { Logger } from 'pino';
 import { createsInitialPolicy } from '../api/mesh-default-policies.js';
 import { ConflictError, type ResourceStore } from '../core/store.js';
 import { defaultPolicyWrites } from './mesh-companions.js';
+import { MeshReconcileQueue } from './mesh-reconcile-queue.js';
 
 /** Label of a Mesh whose default policies were created (Kuma uses an annotation of this name). */
 export const MESH_DEFAULTS_GENERATED_LABEL = 'kuma.io/mesh-defaults-generated';
 
 /** Creates the defaults of every unmarked Mesh, one Mesh at a time, at start and on each write. */
 export class MeshDefaultsReconciler {
-  private readonly queue = new Set<string>();
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: MeshReconcileQueue;
 
   constructor(
     private readonly store: ResourceStore,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.loop = new MeshReconcileQueue(store, (mesh) => this.ensure(mesh), (mesh) => mesh.labels?.[MESH_DEFAULTS_GENERATED_LABEL] !== 'true');
+  }
 
-  /** Queues every stored Mesh and follows Mesh writes; returns the function that stops it. */
-  async start(): Promise<() => Promise<void>> {
-    const unwatch = this.store.watch((event) => {
-      if (event.key.kind === 'Mesh' && event.type === 'put' && event.resource.labels?.[MESH_DEFAULTS_GENERATED_LABEL] !== 'true') this.enqueue(event.key.name);
-    });
-    for (const mesh of await this.store.list('Mesh')) if (mesh.labels?.[MESH_DEFAULTS_GENERATED_LABEL] !== 'true') this.enqueue(mesh.name);
-    return async () => {
-      this.stopped = true;
-      unwatch();
-      await this.running;
-    };
+  /** Queues every unmarked Mesh and follows Mesh writes; returns the function that stops it. */
+  start(): Promise<() => Promise<void>> {
+    return this.loop.start();
   }
 
   /** Settles once every queued Mesh has been handled (tests). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
-  private enqueue(mesh: string): void {
-    this.queue.add(mesh);
-    this.running ??= this.drain().finally(() => {
-      this.running = undefined;
-    });
-  }
-
-  private async drain(): Promise<void> {
-    while (!this.stopped && this.queue.size > 0) {
-      const mesh = this.queue.values().next().value as string;
-      this.queue.delete(mesh);
-      await this.ensure(mesh);
-    }
+  idle(): Promise<void> {
+    return this.loop.idle();
   }
 
   private async ensure(name: string): Promise<void> {
