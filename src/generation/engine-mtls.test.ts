@@ -112,3 +112,35 @@ describe('GenerationEngine in an mTLS mesh', () => {
     expect(engine.stats.errors).toBeGreaterThan(0);
   });
 });
+
+describe('GenerationEngine renewal wake-ups', () => {
+  it('wakes the runtime for connected proxies only: a disconnected proxy with a due certificate never does', async () => {
+    const clock = { now: Date.now() };
+    const store = new MemoryStore();
+    for (const r of [mesh('STRICT', '1h'), ...caSecrets, gateway, route, proxy('gw-1', '10.0.0.1')]) await store.put(input(r));
+    const cache = new SnapshotCache();
+    let wakeUps = 0;
+    const engine = new GenerationEngine({
+      store,
+      cache,
+      logger: silent,
+      readFiles: async () => new Map(),
+      workerThreshold: Infinity,
+      certificates: new WorkloadCertificates(() => clock.now),
+      onRenewalDue: () => (wakeUps += 1),
+    });
+    store.watch((event) => engine.onChange(event));
+    const unwatch = cache.watch('default.gw-1', () => undefined);
+    await engine.regenerate();
+    expect(engine.certificates.has('default.gw-1')).toBe(true);
+    unwatch();
+    // Far past the renewal time: a regeneration neither reissues nor schedules a wake-up.
+    clock.now += 2 * 3_600_000;
+    await store.put(input({ ...route, conf: { http: { rules: [] } } }));
+    await engine.regenerate();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(wakeUps).toBe(0);
+    expect(engine.certificates.stats.issued).toBe(1);
+    await engine.close();
+  });
+});

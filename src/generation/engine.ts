@@ -256,7 +256,7 @@ export class GenerationEngine {
       for (const nodeId of identity.members) republish.add(nodeId);
       await maybeYield();
     }
-    for (const nodeId of this.certificates.due()) republish.add(nodeId);
+    for (const nodeId of this.certificates.due(this.watched)) republish.add(nodeId);
     await this.issueCertificates([...republish]);
     for (const nodeId of [...republish].sort()) {
       if (this.publish(nodeId)) composed += 1;
@@ -526,13 +526,16 @@ export class GenerationEngine {
     return cert ? { needed: true, secret: cert.secret } : { needed: true };
   }
 
-  /** Wakes the runtime when the earliest certificate falls due. */
+  /** Whether a stream watches the proxy: only connected proxies' certificates are renewed. */
+  private readonly watched = (nodeId: string): boolean => this.options.cache.watcherCount(nodeId) > 0;
+
+  /** Wakes the runtime when the earliest certificate of a connected proxy falls due. */
   private scheduleRenewal(): void {
     clearTimeout(this.renewalTimer);
-    const next = this.certificates.nextRenewal();
+    const next = this.certificates.nextRenewal(this.watched);
     if (next === undefined || !this.options.onRenewalDue) return;
     // setTimeout holds at most 2^31-1 ms; a later renewal is rescheduled by a later generation.
-    const delay = Math.min(Math.max(0, next - Date.now()), 2 ** 31 - 1);
+    const delay = Math.min(Math.max(0, next - this.certificates.now()), 2 ** 31 - 1);
     this.renewalTimer = setTimeout(() => this.options.onRenewalDue?.(), delay);
     this.renewalTimer.unref();
   }

@@ -83,7 +83,7 @@ export class WorkloadCertificates {
   /** Issuances per proxy since it appeared (kept across renewals, dropped with the proxy). */
   private readonly regenerations = new Map<string, number>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(readonly now: () => number = Date.now) {}
 
   /** The proxy's certificate when it matches `fingerprint` and is not due; else undefined. */
   current(nodeId: string, fingerprint: string): IssuedCertificate | undefined {
@@ -130,17 +130,21 @@ export class WorkloadCertificates {
     };
   }
 
-  /** The earliest renewal time of any certificate held, or undefined when none is held. */
-  nextRenewal(): number | undefined {
+  /**
+   * The earliest renewal time among the certificates of the proxies `include` accepts (default:
+   * all), or undefined when there is none. Callers pass the connected proxies: a disconnected
+   * proxy's certificate is renewed when it comes back, and must not wake anyone meanwhile.
+   */
+  nextRenewal(include: (nodeId: string) => boolean = () => true): number | undefined {
     let next: number | undefined;
-    for (const cert of this.issued.values()) if (next === undefined || cert.renewAt < next) next = cert.renewAt;
+    for (const [id, cert] of this.issued) if (include(id) && (next === undefined || cert.renewAt < next)) next = cert.renewAt;
     return next;
   }
 
-  /** Node ids whose certificate is due for renewal now. */
-  due(): string[] {
+  /** Node ids (among those `include` accepts) whose certificate is due for renewal now. */
+  due(include: (nodeId: string) => boolean = () => true): string[] {
     const now = this.now();
-    return [...this.issued].filter(([, c]) => c.renewAt <= now).map(([id]) => id);
+    return [...this.issued].filter(([id, c]) => c.renewAt <= now && include(id)).map(([id]) => id);
   }
 
   private async issue(nodeId: string, request: IssueRequest, fingerprint: string): Promise<IssuedCertificate> {
