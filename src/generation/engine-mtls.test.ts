@@ -113,8 +113,14 @@ describe('GenerationEngine in an mTLS mesh', () => {
   });
 });
 
+/** Polls until `probe` holds (at most 10 s). */
+async function eventually(probe: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !probe(); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(probe()).toBe(true);
+}
+
 describe('GenerationEngine renewal wake-ups', () => {
-  it('wakes the runtime for connected proxies only: a disconnected proxy with a due certificate never does', async () => {
+  it('parks the due certificate of a disconnected proxy (no wake-up loop) and renews it when the proxy reconnects', async () => {
     const clock = { now: Date.now() };
     const store = new MemoryStore();
     for (const r of [mesh('STRICT', '1h'), ...caSecrets, gateway, route, proxy('gw-1', '10.0.0.1')]) await store.put(input(r));
@@ -134,13 +140,21 @@ describe('GenerationEngine renewal wake-ups', () => {
     await engine.regenerate();
     expect(engine.certificates.has('default.gw-1')).toBe(true);
     unwatch();
-    // Far past the renewal time: a regeneration neither reissues nor schedules a wake-up.
+    // Past the renewal time, the next run parks the certificate and drops the held snapshot
+    // instead of reissuing for nobody; the timer is not re-armed for it.
     clock.now += 2 * 3_600_000;
     await store.put(input({ ...route, conf: { http: { rules: [] } } }));
+    await engine.regenerate();
     await engine.regenerate();
     await new Promise((r) => setTimeout(r, 50));
     expect(wakeUps).toBe(0);
     expect(engine.certificates.stats.issued).toBe(1);
+    expect(cache.peek('default.gw-1')).toBeUndefined();
+    // Reconnecting: the snapshot is built anew, with a new certificate.
+    cache.watch('default.gw-1', () => undefined);
+    expect(cache.get('default.gw-1')).toBeUndefined();
+    await eventually(() => cache.get('default.gw-1') !== undefined);
+    expect(engine.certificates.stats.issued).toBe(2);
     await engine.close();
   });
 });

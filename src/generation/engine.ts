@@ -256,7 +256,16 @@ export class GenerationEngine {
       for (const nodeId of identity.members) republish.add(nodeId);
       await maybeYield();
     }
-    for (const nodeId of this.certificates.due(this.watched)) republish.add(nodeId);
+    for (const nodeId of this.certificates.due()) {
+      if (this.watched(nodeId)) {
+        republish.add(nodeId);
+        continue;
+      }
+      // Disconnected: its held snapshot goes (the next read asks for a new certificate), and its
+      // certificate stops waking the runtime until then.
+      this.options.cache.invalidate(nodeId);
+      this.certificates.park(nodeId);
+    }
     await this.issueCertificates([...republish]);
     for (const nodeId of [...republish].sort()) {
       if (this.publish(nodeId)) composed += 1;
@@ -529,10 +538,10 @@ export class GenerationEngine {
   /** Whether a stream watches the proxy: only connected proxies' certificates are renewed. */
   private readonly watched = (nodeId: string): boolean => this.options.cache.watcherCount(nodeId) > 0;
 
-  /** Wakes the runtime when the earliest certificate of a connected proxy falls due. */
+  /** Wakes the runtime when the earliest certificate falls due. */
   private scheduleRenewal(): void {
     clearTimeout(this.renewalTimer);
-    const next = this.certificates.nextRenewal(this.watched);
+    const next = this.certificates.nextRenewal();
     if (next === undefined || !this.options.onRenewalDue) return;
     // setTimeout holds at most 2^31-1 ms; a later renewal is rescheduled by a later generation.
     const delay = Math.min(Math.max(0, next - this.certificates.now()), 2 ** 31 - 1);

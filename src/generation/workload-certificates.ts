@@ -80,6 +80,8 @@ export class WorkloadCertificates {
   readonly stats: CertificateStats = { issued: 0, failures: 0, lastIssueMs: 0 };
   private readonly issued = new Map<string, IssuedCertificate>();
   private readonly pending = new Map<string, { fingerprint: string; promise: Promise<IssuedCertificate> }>();
+  /** Due certificates of disconnected proxies: renewed when they reconnect, never waking anyone. */
+  private readonly parked = new Set<string>();
   /** Issuances per proxy since it appeared (kept across renewals, dropped with the proxy). */
   private readonly regenerations = new Map<string, number>();
 
@@ -115,6 +117,7 @@ export class WorkloadCertificates {
   /** Forgets a proxy's certificate (the proxy is gone). */
   drop(nodeId: string): void {
     this.issued.delete(nodeId);
+    this.parked.delete(nodeId);
     this.regenerations.delete(nodeId);
   }
 
@@ -130,21 +133,25 @@ export class WorkloadCertificates {
     };
   }
 
-  /**
-   * The earliest renewal time among the certificates of the proxies `include` accepts (default:
-   * all), or undefined when there is none. Callers pass the connected proxies: a disconnected
-   * proxy's certificate is renewed when it comes back, and must not wake anyone meanwhile.
-   */
-  nextRenewal(include: (nodeId: string) => boolean = () => true): number | undefined {
+  /** The earliest renewal time of the certificates held (parked ones excepted), if any. */
+  nextRenewal(): number | undefined {
     let next: number | undefined;
-    for (const [id, cert] of this.issued) if (include(id) && (next === undefined || cert.renewAt < next)) next = cert.renewAt;
+    for (const [id, cert] of this.issued) if (!this.parked.has(id) && (next === undefined || cert.renewAt < next)) next = cert.renewAt;
     return next;
   }
 
-  /** Node ids (among those `include` accepts) whose certificate is due for renewal now. */
-  due(include: (nodeId: string) => boolean = () => true): string[] {
+  /** Node ids whose certificate is due for renewal now (parked ones excepted). */
+  due(): string[] {
     const now = this.now();
-    return [...this.issued].filter(([id, c]) => c.renewAt <= now && include(id)).map(([id]) => id);
+    return [...this.issued].filter(([id, c]) => c.renewAt <= now && !this.parked.has(id)).map(([id]) => id);
+  }
+
+  /**
+   * A due certificate of a disconnected proxy: it is left out of `due` and `nextRenewal` until a
+   * new one is issued (when the proxy reconnects), so that it wakes no one meanwhile.
+   */
+  park(nodeId: string): void {
+    if (this.issued.has(nodeId)) this.parked.add(nodeId);
   }
 
   private async issue(nodeId: string, request: IssueRequest, fingerprint: string): Promise<IssuedCertificate> {
@@ -167,6 +174,7 @@ export class WorkloadCertificates {
         ...(request.backend !== undefined ? { backend: request.backend } : {}),
       };
       this.issued.set(nodeId, issued);
+      this.parked.delete(nodeId);
       this.regenerations.set(nodeId, (this.regenerations.get(nodeId) ?? 0) + 1);
       this.stats.issued += 1;
       return issued;
