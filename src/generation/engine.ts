@@ -21,24 +21,20 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { StoredResource } from '../core/resource.js';
 import type { ChangeEvent, ResourceStore } from '../core/store.js';
 import { referencedCertificateFiles } from '../gateway/certificate-sources.js';
-import { gatewayDependsOn } from '../gateway/gateway-dependencies.js';
 import type { CertificateFile } from '../gateway/gateway-input.js';
 import { identityOfSelection, selectGateway } from '../gateway/select-gateway.js';
-import { sidecarDependsOn } from '../sidecar/sidecar-dependencies.js';
-import { dataplaneIdentityTags, isSidecarProxy } from '../sidecar/translate-sidecar.js';
-import type { ProxyTranslation, StatusInput } from '../gateway/status.js';
-import type { Snapshot, SnapshotType } from '../xds/cache/snapshot.js';
+import type { StatusInput } from '../gateway/status.js';
+import type { Snapshot, SnapshotType, VersionedResource } from '../xds/cache/snapshot.js';
 import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
+import { issueRequestFor, issuerOf, meshCaFilesOf, RenewalTimer, tlsReadyServices } from './certificate-issuer.js';
 import type { EncodeCache } from './encode-cache.js';
 import { listenersKey, listenerType, replicaAddress, replicaSnapshot, type SharedConfig } from './gateway-generation.js';
 import { InlineGenerator, type GenerationOutcome, type GenerationRequest, type Generator } from './generator.js';
+import { dependsOn, isConfiguredProxy, nodeIdOf, readsOtherMeshes, splitNodeId } from './proxy-kinds.js';
+import { statusFacts } from './status-facts.js';
 import { WorkerGenerator } from './worker-generator.js';
 import { requestFingerprint, WorkloadCertificates, type IssueRequest } from './workload-certificates.js';
-import { enabledMtlsBackend } from '../api/mesh-validate.js';
-import { parseMeshDuration } from '../api/mesh-duration.js';
-import { workloadUris } from '../ca/workload-identity.js';
-import { meshCaFiles, resolveMeshCa } from '../mesh/mesh-ca-source.js';
-import type { VersionedResource } from '../xds/cache/snapshot.js';
+import type { IdentityState, ProxyState, ServedConfig } from './engine-state.js';
 import { GENERATION_KINDS, ResourceMirror } from './resource-mirror.js';
 
 /** Counters the benchmark and status endpoints read. */
@@ -92,73 +88,6 @@ const ISSUE_CONCURRENCY = 8;
 /** Default of `workerThreshold`. */
 export const DEFAULT_WORKER_THRESHOLD = 500;
 
-/** One BUILTIN gateway proxy: where it belongs and what it binds. */
-interface ProxyState {
-  /** BUILTIN gateways share configurations by identity; sidecars are each their own. */
-  readonly kind: 'gateway' | 'sidecar';
-  readonly mesh: string;
-  readonly name: string;
-  readonly identity: string;
-  readonly address: string;
-  /** The MeshGateway selected for it, for statuses. */
-  readonly gateway: string | undefined;
-}
-
-/** One configuration identity and its proxies. */
-interface IdentityState {
-  readonly key: string;
-  readonly mesh: string;
-  /** Node ids of its proxies. */
-  readonly members: Set<string>;
-  dirty: boolean;
-  /** Certificate files its last generation read: a change of one regenerates it. */
-  files: readonly string[];
-  /** The latest generation (for statuses and dependencies), good or not. */
-  latest?: GenerationOutcome;
-  /** The last good configuration; what its proxies are served. */
-  good?: SharedConfig;
-  /** The generator holding the encode-cache lease of `good`. */
-  generator?: Generator;
-  /** Replica snapshots of `good` by address. */
-  readonly snapshots: Map<string, Snapshot>;
-  /** mTLS meshes: each proxy's own snapshot of `good` (it holds the proxy's certificate). */
-  readonly proxySnapshots: Map<string, { readonly secret: VersionedResource; readonly address: string; readonly snapshot: Snapshot }>;
-  /**
-   * LDS types by address, kept across generations while the listeners stay equal: a route
-   * change then costs each replica a map copy and a hash, not new listener bytes.
-   */
-  listenerTypes: Map<string, SnapshotType>;
-  /** `listenersKey` of the configuration `listenerTypes` belongs to. */
-  listenersKey: string;
-  /** In an mTLS mesh: what its proxies' certificates are issued from, as of its last generation. */
-  issuer?: Issuer;
-}
-
-/** The mesh CA and settings an identity's certificates are issued with. */
-interface Issuer {
-  readonly backend: string;
-  readonly caCertPem: string;
-  readonly caKeyPem: string;
-  readonly lifetimeMs: number;
-  readonly settings: string;
-}
-
-/** What a proxy is served: its state, identity, good configuration and address. */
-interface ServedConfig {
-  readonly state: ProxyState;
-  readonly identity: IdentityState;
-  readonly config: SharedConfig;
-  readonly address: string;
-}
-
-/** Workload certificate lifetime when the backend sets none (mesh.md §2.2: 24 h). */
-const DEFAULT_WORKLOAD_LIFETIME_MS = 24 * 3_600_000;
-
-/** Node id of a proxy (xds-server.md §3): `<mesh>.<name>`. */
-function nodeIdOf(mesh: string, name: string): string {
-  return `${mesh}.${name}`;
-}
-
 /** Identity of proxies no MeshGateway selects: they get the empty configuration. */
 function unselectedIdentity(mesh: string): string {
   return `${mesh}/no-gateway`;
@@ -182,7 +111,9 @@ export class GenerationEngine {
   private readonly sliceMs: number;
   /** The proxies' workload certificates (mTLS meshes). */
   readonly certificates: WorkloadCertificates;
-  private renewalTimer: NodeJS.Timeout | undefined;
+  private readonly renewalTimer = new RenewalTimer();
+  /** TLS readiness per PERMISSIVE mesh, computed once per run (generations do not issue). */
+  private readonly readyThisRun = new Map<string, string[] | undefined>();
   /** PERMISSIVE meshes: the TLS-ready services the last generations saw, comma-joined. */
   private readonly readiness = new Map<string, string>();
 
@@ -204,7 +135,7 @@ export class GenerationEngine {
 
   /** Stops the worker thread, if one runs. */
   async close(): Promise<void> {
-    clearTimeout(this.renewalTimer);
+    this.renewalTimer.cancel();
     const worker = this.worker;
     this.worker = undefined;
     await worker?.close();
@@ -232,6 +163,7 @@ export class GenerationEngine {
   async regenerate(): Promise<void> {
     const started = performance.now();
     if (!this.loaded) await this.load();
+    this.readyThisRun.clear();
     const events = this.pending;
     this.pending = [];
     const reselect = new Set<string>();
@@ -274,7 +206,8 @@ export class GenerationEngine {
       await maybeYield();
     }
     this.updateStatuses();
-    this.scheduleRenewal();
+    // Wakes the runtime when the earliest certificate falls due.
+    this.renewalTimer.arm(this.certificates.nextRenewal(), this.certificates.now(), this.options.onRenewalDue);
     this.stats.generations += 1;
     this.stats.lastSnapshots = composed;
     this.stats.lastGenerationMs = performance.now() - started;
@@ -397,9 +330,9 @@ export class GenerationEngine {
     // Selection was made when the proxy was (re)selected; the identity is that selection.
     const selected = first.gateway === undefined ? undefined : this.mirror.get('MeshGateway', first.mesh, first.gateway);
     // Files are re-read whenever their identity is regenerated (and watched, see onFileChange).
-    identity.files = [...new Set([...(selected ? referencedCertificateFiles([selected]) : []), ...this.meshCaFiles()])].sort();
+    identity.files = [...new Set([...(selected ? referencedCertificateFiles([selected]) : []), ...meshCaFilesOf(this.mirror)])].sort();
     const files = await this.options.readFiles(identity.files);
-    const ready = this.tlsReadyServices(first.mesh);
+    const ready = this.readyServices(first.mesh);
     if (ready) this.readiness.set(first.mesh, ready.join(','));
     const request: GenerationRequest = {
       kind: first.kind,
@@ -425,58 +358,21 @@ export class GenerationEngine {
       outcome = await generator.generate(request);
     }
     this.record(identity, outcome, generator);
-    if (outcome.config?.identitySecret) identity.issuer = this.issuerOf(first.mesh, files);
+    if (outcome.config?.identitySecret) identity.issuer = issuerOf(this.mirror, first.mesh, files);
   }
 
-  /**
-   * PERMISSIVE meshes: the services every sidecar of which holds a current certificate (mesh.md
-   * §4.6 "TLS readiness", computed from this control plane's issuance records); undefined for
-   * other meshes, where it does not matter.
-   */
-  private tlsReadyServices(mesh: string): string[] | undefined {
-    const meshResource = this.mirror.get('Mesh', mesh, mesh);
-    if (!meshResource || enabledMtlsBackend(meshResource.spec)?.mode !== 'PERMISSIVE') return undefined;
-    const issued = new Map<string, boolean>();
-    for (const dp of this.mirror.list('Dataplane', mesh)) {
-      if (dp.spec.networking.gateway) continue;
-      const has = this.certificates.has(nodeIdOf(mesh, dp.name));
-      for (const inbound of dp.spec.networking.inbound ?? []) {
-        const service = inbound.tags['kuma.io/service'];
-        if (service !== undefined) issued.set(service, (issued.get(service) ?? true) && has);
-      }
-    }
-    return [...issued].filter(([, ready]) => ready).map(([service]) => service).sort();
+  /** TLS-ready services of a PERMISSIVE mesh, computed once per run for its generations. */
+  private readyServices(mesh: string): string[] | undefined {
+    if (!this.readyThisRun.has(mesh)) this.readyThisRun.set(mesh, tlsReadyServices(this.mirror, mesh, (id) => this.certificates.has(id)));
+    return this.readyThisRun.get(mesh);
   }
 
-  /** Files any mTLS mesh's CA is read from (provided backends' `file:` sources). */
-  private meshCaFiles(): string[] {
-    return this.mirror.meshNames().flatMap((m) => meshCaFiles(this.mirror.get('Mesh', m, m)!));
-  }
-
-  /** What certificates of `mesh` are issued from; undefined when its CA cannot be had. */
-  private issuerOf(mesh: string, files: ReadonlyMap<string, CertificateFile>): Issuer | undefined {
-    const meshResource = this.mirror.get('Mesh', mesh, mesh);
-    const ca = meshResource && resolveMeshCa(meshResource, this.mirror.list('Secret', mesh), files);
-    if (!meshResource || !ca?.ok) return undefined;
-    const expiration = enabledMtlsBackend(meshResource.spec)?.dpCert?.rotation?.expiration;
-    const lifetimeMs = (expiration === undefined ? undefined : parseMeshDuration(expiration)) || DEFAULT_WORKLOAD_LIFETIME_MS;
-    return { backend: ca.backend, caCertPem: ca.certPem, caKeyPem: ca.keyPem, lifetimeMs, settings: JSON.stringify(meshResource.spec.mtls ?? {}) };
-  }
-
-  /** The issue request of a proxy's certificate, or why it cannot have one. */
+  /** The issue request of a proxy's certificate, or why it cannot have one; undefined when it needs none. */
   private issueRequest(nodeId: string): { request: IssueRequest } | { error: string } | undefined {
     const served = this.servedConfig(nodeId);
     const secretName = served?.config.identitySecret;
-    if (!served || !secretName) return undefined;
-    const issuer = served.identity.issuer;
-    if (!issuer) return { error: 'the mesh CA is unavailable' };
-    const proxy = this.mirror.get('Dataplane', served.state.mesh, served.state.name);
-    if (!proxy) return undefined;
-    const uris = workloadUris(served.state.mesh, dataplaneIdentityTags(proxy));
-    if (!uris.ok) return { error: uris.message };
-    return {
-      request: { secretName, uris: uris.uris, caCertPem: issuer.caCertPem, caKeyPem: issuer.caKeyPem, lifetimeMs: issuer.lifetimeMs, settings: issuer.settings, backend: issuer.backend },
-    };
+    const proxy = served && this.mirror.get('Dataplane', served.state.mesh, served.state.name);
+    return proxy && secretName ? issueRequestFor(proxy, secretName, served.identity.issuer) : undefined;
   }
 
   /**
@@ -484,7 +380,7 @@ export class GenerationEngine {
    * certificate cannot be issued is not published and keeps what it has (robustness.md §3.5).
    */
   private async issueCertificates(nodeIds: readonly string[]): Promise<void> {
-    const wanted = nodeIds.filter((id) => this.options.cache.watcherCount(id) > 0);
+    const wanted = nodeIds.filter(this.watched);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < wanted.length) await this.ensureCertificate(wanted[next++]!);
@@ -500,7 +396,7 @@ export class GenerationEngine {
   private refreshReadiness(meshes: ReadonlySet<string>): void {
     let moved = false;
     for (const mesh of meshes) {
-      const ready = this.tlsReadyServices(mesh)?.join(',');
+      const ready = tlsReadyServices(this.mirror, mesh, (id) => this.certificates.has(id))?.join(',');
       if (ready === undefined || ready === this.readiness.get(mesh)) continue;
       this.readiness.set(mesh, ready);
       for (const identity of this.identities.values()) if (identity.mesh === mesh) identity.dirty = true;
@@ -526,28 +422,16 @@ export class GenerationEngine {
     }
   }
 
-  /** The proxy's certificate secret when it needs one and has a current one. */
-  private identityOf(nodeId: string): { needed: boolean; secret?: VersionedResource } {
+  /** The proxy's current certificate secret, if it has one. */
+  private identitySecretOf(nodeId: string): VersionedResource | undefined {
     const wanted = this.issueRequest(nodeId);
-    if (wanted === undefined) return { needed: false };
-    if ('error' in wanted) return { needed: true };
-    const cert = this.certificates.current(nodeId, requestFingerprint(wanted.request));
-    return cert ? { needed: true, secret: cert.secret } : { needed: true };
+    if (wanted === undefined || 'error' in wanted) return undefined;
+    return this.certificates.current(nodeId, requestFingerprint(wanted.request))?.secret;
   }
 
   /** Whether a stream watches the proxy: only connected proxies' certificates are renewed. */
   private readonly watched = (nodeId: string): boolean => this.options.cache.watcherCount(nodeId) > 0;
 
-  /** Wakes the runtime when the earliest certificate falls due. */
-  private scheduleRenewal(): void {
-    clearTimeout(this.renewalTimer);
-    const next = this.certificates.nextRenewal();
-    if (next === undefined || !this.options.onRenewalDue) return;
-    // setTimeout holds at most 2^31-1 ms; a later renewal is rescheduled by a later generation.
-    const delay = Math.min(Math.max(0, next - this.certificates.now()), 2 ** 31 - 1);
-    this.renewalTimer = setTimeout(() => this.options.onRenewalDue?.(), delay);
-    this.renewalTimer.unref();
-  }
 
   /** Takes a generation outcome: a new good configuration, or the reason there is none. */
   private record(identity: IdentityState, outcome: GenerationOutcome, generator: Generator): void {
@@ -615,14 +499,14 @@ export class GenerationEngine {
   /** The snapshot of a served proxy; undefined while it lacks the certificate it needs. */
   private snapshotOf(nodeId: string, served: ServedConfig): Snapshot | undefined {
     if (!served.config.identitySecret) return this.replicaOf(served.identity, served.config, served.address);
-    const identity = this.identityOf(nodeId);
-    if (!identity.secret) return undefined;
+    const secret = this.identitySecretOf(nodeId);
+    if (!secret) return undefined;
     // Each proxy has its own certificate, so its snapshot is its own; the listeners stay shared.
     // Memoised per proxy and certificate, in the map a new configuration clears.
     const held = served.identity.proxySnapshots.get(nodeId);
-    if (held && held.secret === identity.secret && held.address === served.address) return held.snapshot;
-    const snapshot = replicaSnapshot(served.config, served.address, this.listenersAt(served.identity, served.config, served.address), identity.secret);
-    served.identity.proxySnapshots.set(nodeId, { secret: identity.secret, address: served.address, snapshot });
+    if (held && held.secret === secret && held.address === served.address) return held.snapshot;
+    const snapshot = replicaSnapshot(served.config, served.address, this.listenersAt(served.identity, served.config, served.address), secret);
+    served.identity.proxySnapshots.set(nodeId, { secret, address: served.address, snapshot });
     return snapshot;
   }
 
@@ -670,53 +554,9 @@ export class GenerationEngine {
         sink.remove(mesh);
         continue;
       }
-      const translations: ProxyTranslation[] = [];
-      for (const [, p] of [...this.proxies].filter(([, p]) => p.mesh === mesh && p.kind === 'gateway').sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const identity = this.identities.get(p.identity);
-        const latest = identity?.latest;
-        const error = latest?.thrown !== undefined ? `generation failed: ${latest.thrown}` : latest?.error;
-        translations.push({
-          proxy: p.name,
-          ...(p.gateway !== undefined ? { gateway: p.gateway } : {}),
-          ...(latest?.translation ? { translation: latest.translation } : {}),
-          ...(error !== undefined ? { error } : {}),
-        });
-      }
-      sink.update(mesh, {
-        mesh,
-        gateways: this.mirror.list('MeshGateway', mesh),
-        routes: this.mirror.list('MeshGatewayRoute', mesh),
-        dataplanes: this.mirror.list('Dataplane', mesh),
-        translations,
-      });
+      const gatewayProxies = [...this.proxies].filter(([, p]) => p.mesh === mesh && p.kind === 'gateway').sort(([a], [b]) => (a < b ? -1 : 1));
+      sink.update(mesh, statusFacts(this.mirror, mesh, gatewayProxies.map(([, p]) => ({ name: p.name, gateway: p.gateway, latest: this.identities.get(p.identity)?.latest }))));
     }
   }
 }
 
-/** A Dataplane the engine configures: a BUILTIN gateway, or a sidecar (mesh.md §4, §7). */
-function isConfiguredProxy(resource: StoredResource | undefined): resource is StoredResource<'Dataplane'> {
-  if (resource?.kind !== 'Dataplane') return false;
-  const networking = (resource as StoredResource<'Dataplane'>).spec.networking;
-  return networking.gateway?.type === 'BUILTIN' || isSidecarProxy(networking);
-}
-
-/** Whether a generation read another mesh (cross-mesh listeners, cross-mesh outbounds). */
-function readsOtherMeshes(deps: GenerationOutcome['dependencies']): boolean {
-  if (!deps) return true;
-  return deps.kind === 'sidecar' ? deps.otherMeshes.size > 0 : deps.crossMesh === true;
-}
-
-/** Whether a change of `resource` may change a generation with these dependencies. */
-function dependsOn(deps: NonNullable<GenerationOutcome['dependencies']>, resource: StoredResource): boolean {
-  return deps.kind === 'sidecar' ? sidecarDependsOn(deps, resource) : gatewayDependsOn(deps, resource);
-}
-
-function isGatewayProxy(resource: StoredResource | undefined): resource is StoredResource<'Dataplane'> {
-  return resource?.kind === 'Dataplane' && (resource as StoredResource<'Dataplane'>).spec.networking.gateway?.type === 'BUILTIN';
-}
-
-/** A node id's mesh and name, split at the first dot as proxy ids are (xds/server/proxy-id.ts). */
-function splitNodeId(nodeId: string): [string, string] {
-  const dot = nodeId.indexOf('.');
-  return [nodeId.slice(0, dot), nodeId.slice(dot + 1)];
-}
