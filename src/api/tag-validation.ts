@@ -63,10 +63,38 @@ function validateTag(key: string, value: string, path: string, rule: TagValueRul
  * Checks a list of selectors: at least one selector, each a non-empty match naming a service
  * unless `requireService` is false (TrafficPermission sources and destinations, mesh.md §5.1).
  */
-export function validateSelectors(selectors: readonly Selector[], path: string, options: { readonly requireService?: boolean } = {}): Violation[] {
+export function validateSelectors(selectors: readonly Selector[], path: string, options: SelectorRules = {}): Violation[] {
   if (selectors.length === 0) return [{ field: path, message: 'must have at least one element' }];
   const requireService = options.requireService ?? true;
-  return selectors.flatMap((s, i) => validateTagSet(s.match, `${indexPath(path, i)}.match`, { values: 'selector', nonEmpty: true, requireService }));
+  return selectors.flatMap((s, i) => {
+    const at = `${indexPath(path, i)}.match`;
+    if (options.onlyService) return onlyServiceViolations(s.match, at);
+    return validateTagSet(s.match, at, { values: 'selector', nonEmpty: true, requireService });
+  });
+}
+
+/** What validateSelectors checks besides well-formed, non-empty selectors. */
+export interface SelectorRules {
+  /** Each selector must name `kuma.io/service` (default true). */
+  readonly requireService?: boolean;
+  /**
+   * Each selector must be exactly `{kuma.io/service: <value>}`: the destinations of policies that
+   * Kuma matches by service only (Timeout, Retry), with Kuma's three messages.
+   */
+  readonly onlyService?: boolean;
+}
+
+/** Kuma's checks of a service-only selector: one tag, the service, each other key named. */
+function onlyServiceViolations(match: Tags, path: string): Violation[] {
+  const keys = Object.keys(match);
+  const out: Violation[] = [];
+  if (keys.length !== 1 || !Object.hasOwn(match, SERVICE_TAG)) out.push({ field: path, message: `must consist of exactly one tag "${SERVICE_TAG}"` });
+  for (const key of keys) {
+    out.push(...validateTag(key, match[key] ?? '', path, 'selector'));
+    if (key !== SERVICE_TAG) out.push({ field: keyPath(path, key), message: `tag "${key}" is not allowed` });
+  }
+  if (!Object.hasOwn(match, SERVICE_TAG)) out.push({ field: path, message: MISSING_SERVICE_TAG });
+  return out;
 }
 
 /** Checks MeshGateway or listener `tags`: well-formed, and none of the reserved keys. */

@@ -6,6 +6,9 @@ import { clusterName, UNRESOLVED_BACKEND } from '../ir/names.js';
 import { compareBytes } from '../core/byte-order.js';
 import { endpointsFor, type EndpointIndex } from '../mesh/endpoints.js';
 import { canonicalTags } from '../mesh/tag-maps.js';
+import { matchesTags, SourcePolicies, type ConnectionPolicies, type PolicyWinners } from '../mesh/connection-policies.js';
+import { clusterPolicies, routeLevelWinners, routePolicies, type RouteDestination } from '../mesh/policy-effects.js';
+import type { RoutePolicies } from '../ir/policies.js';
 
 /** Everything of a cluster but its endpoints. */
 type ClusterHead = Omit<Cluster, 'endpoints'>;
@@ -52,9 +55,24 @@ function step(node: NameNode, text: string): NameNode {
   return child;
 }
 
-/** Collects the clusters a translation refers to; names are hashed once per destination and tag set. */
+/**
+ * Collects the clusters a translation refers to; names are hashed once per destination and tag set.
+ * It also matches the mesh's connection policies (§2.16): each cluster is one destination seen from
+ * one listener, so its policies are chosen when it is registered.
+ */
 export class ClusterRegistry {
   private readonly heads = new Map<string, ClusterHead>();
+  /** The destination and policy winners of every registered cluster (route-level choices read them). */
+  private readonly destinations = new Map<string, RouteDestination>();
+  /** Policies applying to each listener (by listener key) as a source. */
+  private readonly sources = new Map<string, SourcePolicies>();
+  /** Route settings by the names of the chosen policies, so that equal settings are one value. */
+  private readonly routeSettings = new Map<string, RoutePolicies | undefined>();
+  private readonly hasPolicies: boolean;
+
+  constructor(private readonly policies: ConnectionPolicies = {}) {
+    this.hasPolicies = Object.values(policies).some((list) => list.length > 0);
+  }
   /**
    * Cached names per listener key. Every backend of every route asks for a name (20,000 asks at
    * 10,000 routes), so the lookup walks the destination's own strings through maps instead of
@@ -87,9 +105,47 @@ export class ClusterRegistry {
     const name = clusterName(destination, listenerTags);
     node.name = name;
     if (!this.heads.has(name)) {
-      this.heads.set(name, { name, service, destination: canonicalTags(destination), protocol: upstreamProtocol(destination, routeProtocol) });
+      const winners = this.winnersFor(destination, listenerTags, listenerKey);
+      const policies = winners && clusterPolicies(winners);
+      this.heads.set(name, { name, service, destination: canonicalTags(destination), protocol: upstreamProtocol(destination, routeProtocol), ...(policies ? { policies } : {}) });
+      if (winners) this.destinations.set(name, { destination, winners });
     }
     return name;
+  }
+
+  /** The policy winners for a destination seen from a listener; undefined when the mesh has no policies. */
+  private winnersFor(destination: Tags, listenerTags: Tags, listenerKey: string): PolicyWinners | undefined {
+    if (!this.hasPolicies) return undefined;
+    let source = this.sources.get(listenerKey);
+    if (source === undefined) {
+      source = new SourcePolicies(this.policies, matchesTags(listenerTags));
+      this.sources.set(listenerKey, source);
+    }
+    return source.winners(destination);
+  }
+
+  /**
+   * The route settings of a route forwarding to `forwards` and mirroring to `mirror` (cluster
+   * names as registered): one policy per kind among their winners (§2.16 step 3). Equal choices
+   * give the same value, so that routes forwarding alike can share their action.
+   */
+  routePolicies(forwards: readonly { readonly cluster: string }[], mirror?: string): RoutePolicies | undefined {
+    if (!this.hasPolicies) return undefined;
+    const chosen = routeLevelWinners(this.destinationsOf(forwards.map((f) => f.cluster)), mirror === undefined ? [] : this.destinationsOf([mirror]));
+    const key = Object.entries(chosen)
+      .map(([kind, p]) => `${kind}\u0000${p.name}`)
+      .join('\u0000');
+    if (!this.routeSettings.has(key)) this.routeSettings.set(key, routePolicies(chosen));
+    return this.routeSettings.get(key);
+  }
+
+  private destinationsOf(clusters: readonly string[]): RouteDestination[] {
+    const out: RouteDestination[] = [];
+    for (const c of clusters) {
+      const d = this.destinations.get(c);
+      if (d !== undefined) out.push(d);
+    }
+    return out;
   }
 
   /** Services of every registered cluster: what the endpoint index must cover. */

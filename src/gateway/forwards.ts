@@ -2,6 +2,7 @@
 import type { Backend } from '../api/mesh-gateway-route.js';
 import type { Tags } from '../api/tags.js';
 import type { Forward, ForwardAction } from '../ir/gateway.js';
+import type { RoutePolicies } from '../ir/policies.js';
 import { compareBytes } from '../core/byte-order.js';
 
 /** True when there are backends and every one has an explicit weight 0 ([D1]: each then counts as 1). */
@@ -76,9 +77,12 @@ function lastOfEachCluster(sorted: Forward[]): Forward[] {
   return sorted;
 }
 
-/** True when `action` is the plain action of `forwards` and `autoHostRewrite`. */
-function sameContent(action: ForwardAction, forwards: readonly Forward[], autoHostRewrite: boolean): boolean {
-  if (action.autoHostRewrite !== autoHostRewrite || action.forwards.length !== forwards.length) return false;
+/**
+ * True when `action` is the plain action of `forwards`, `autoHostRewrite` and `policies` (route
+ * settings are compared by identity: the cluster registry gives equal choices one value).
+ */
+function sameContent(action: ForwardAction, forwards: readonly Forward[], autoHostRewrite: boolean, policies: RoutePolicies | undefined): boolean {
+  if (action.autoHostRewrite !== autoHostRewrite || action.forwards.length !== forwards.length || action.policies !== policies) return false;
   for (let i = 0; i < forwards.length; i++) {
     const a = action.forwards[i] as Forward;
     const b = forwards[i] as Forward;
@@ -103,11 +107,11 @@ export class PlainForwards {
   private readonly byFirstCluster = new Map<string, ForwardAction>();
 
   /** A plain action for collapsed `forwards`: the shared one when it has this content. */
-  action(forwards: readonly Forward[], autoHostRewrite: boolean): ForwardAction {
+  action(forwards: readonly Forward[], autoHostRewrite: boolean, policies?: RoutePolicies): ForwardAction {
     const first = forwards[0]?.cluster ?? '';
     const known = this.byFirstCluster.get(first);
-    if (known !== undefined && sameContent(known, forwards, autoHostRewrite)) return known;
-    const action: ForwardAction = { kind: 'forward', forwards, autoHostRewrite };
+    if (known !== undefined && sameContent(known, forwards, autoHostRewrite, policies)) return known;
+    const action: ForwardAction = policies ? { kind: 'forward', forwards, autoHostRewrite, policies } : { kind: 'forward', forwards, autoHostRewrite };
     if (known === undefined) this.byFirstCluster.set(first, action);
     return action;
   }

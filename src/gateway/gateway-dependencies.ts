@@ -11,6 +11,7 @@ import type { GatewayInput, GatewayTranslation } from './gateway-input.js';
 import { proxyGatewayTags, selectGateway } from './select-gateway.js';
 import { anySelectorMatches } from '../mesh/selectors.js';
 import { meshCaSecretNames } from '../mesh/mesh-ca-source.js';
+import { isConnectionPolicyKind } from '../mesh/connection-policies.js';
 
 /** The inputs one gateway translation depends on, as plain data. */
 export interface GatewayDependencies {
@@ -71,7 +72,8 @@ export function gatewayDependsOn(deps: GatewayDependencies, resource: StoredReso
     case 'Secret':
       return deps.secrets.has(resource.name);
     default:
-      return false;
+      // A connection policy may start or stop winning for any listener and destination (§2.16).
+      return isConnectionPolicyKind(resource.kind);
   }
 }
 

@@ -3,6 +3,7 @@
 import type { ResourceKey, StoredResource } from '../core/resource.js';
 import type { Gateway } from '../ir/gateway.js';
 import type { MeshCa } from '../mesh/mesh-ca-source.js';
+import type { ConnectionPolicies } from '../mesh/connection-policies.js';
 
 /** Everything one gateway dataplane's configuration is derived from; all of one mesh. */
 export interface GatewayInput {
@@ -33,6 +34,8 @@ export interface GatewayInput {
    * backend (mesh.md §4.6 "TLS readiness"); clusters of other services stay plaintext.
    */
   readonly tlsReadyServices?: ReadonlySet<string>;
+  /** Every classic connection policy of the mesh, by kind (§2.16); none when absent. */
+  readonly policies?: ConnectionPolicies;
 }
 
 /** A certificate file's text, or why it could not be read (e.g. the errno message). */

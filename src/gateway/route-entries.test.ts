@@ -17,6 +17,7 @@ function context(): EntryContext & { problems: string[]; clusters: string[] } {
   return {
     problems,
     clusters,
+    routePolicies: () => undefined,
     clusterFor: (d) => {
       const name = `c:${d['kuma.io/service']}${d.version ? `:${d.version}` : ''}`;
       clusters.push(name);

@@ -4,6 +4,7 @@
 import type { Backend, HeaderFilter, HttpFilter, HttpMatch, HttpMethod, HttpRule, PathRewrite as ApiPathRewrite } from '../api/mesh-gateway-route.js';
 import type { Tags } from '../api/tags.js';
 import type {
+  Forward,
   ForwardAction,
   HeaderMatch,
   HeaderMutation,
@@ -12,6 +13,7 @@ import type {
   QueryMatch,
   RedirectAction,
 } from '../ir/gateway.js';
+import type { RoutePolicies } from '../ir/policies.js';
 import type { GatewayRoute } from './bind-routes.js';
 import { backendForwards, type PlainForwards } from './forwards.js';
 import { canonicalHeaderName } from './header-names.js';
@@ -38,6 +40,8 @@ export interface EntryContext {
   problem(route: GatewayRoute, message: string): void;
   /** The host's shared plain forward actions. */
   readonly plainForwards: PlainForwards;
+  /** Route settings of the route-level policies of these forwards and mirror (§2.16 step 3). */
+  readonly routePolicies: (forwards: readonly Forward[], mirrorCluster: string | undefined) => RoutePolicies | undefined;
 }
 
 /** Redirect status codes Envoy can express (gateway.md §2.9, D9). */
@@ -150,8 +154,9 @@ function forwardAction(
   // The common plain forward, shared by the rules with the same forwards, and without conditional
   // spreads, which cost more than the rest of the action at 10,000 routes; same keys in the same
   // order as the general case below.
+  const policies = ctx.routePolicies(forwards, mirrorCluster);
   if (!rewritePath && hostLiteral === undefined && (mirrorCluster === undefined || percentage <= 0)) {
-    return ctx.plainForwards.action(forwards, autoHostRewrite);
+    return ctx.plainForwards.action(forwards, autoHostRewrite, policies);
   }
   return {
     kind: 'forward',
@@ -160,6 +165,7 @@ function forwardAction(
     ...(hostLiteral !== undefined ? { hostRewriteLiteral: hostLiteral } : {}),
     autoHostRewrite,
     ...(mirrorCluster !== undefined && percentage > 0 ? { mirror: { cluster: mirrorCluster, percentage } } : {}),
+    ...(policies ? { policies } : {}),
   };
 }
 

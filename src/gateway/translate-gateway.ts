@@ -39,7 +39,7 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
   const routes = routesInBindingOrder(input.routes, mesh);
   // §2.6-§2.14 per port; clusters are registered as destinations are resolved, certificates as
   // HTTPS and TLS groups are built.
-  const clusters = new ClusterRegistry();
+  const clusters = new ClusterRegistry(input.policies);
   const certificates = new CertificateRegistry(certificateSources(mesh, input.secrets, input.files));
   let failed = false;
   const ctx = portContext(selected, clusters, certificates, problems, () => (failed = true));

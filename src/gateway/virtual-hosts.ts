@@ -54,6 +54,7 @@ export function virtualHost(host: Host, requireTls: boolean, ctx: HostContext): 
     clusterFor: (destination) => ctx.clusters.nameFor(destination, host.tags, hostKey, 'http'),
     problem: (route, message) => ctx.problem(route, message),
     plainForwards: new PlainForwards(),
+    routePolicies: (forwards, mirrorCluster) => ctx.clusters.routePolicies(forwards, mirrorCluster),
   };
   const entries: Entry[] = [];
   const userExact = new Set<string>();

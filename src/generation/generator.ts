@@ -3,6 +3,7 @@
 // meshes: a 10,000-route gateway must not stall ADS and REST). Both run the same pure pipeline
 // (gateway-generation.ts) on a mirror of the store, and keep the encode-cache lease of each
 // identity's current configuration, so unchanged resources are never encoded again.
+import { connectionPoliciesOf } from '../mesh/connection-policies.js';
 import type { ChangeEvent } from '../core/store.js';
 import type { GatewayDependencies } from '../gateway/gateway-dependencies.js';
 import type { CertificateFile, GatewayInput, TranslationProblem } from '../gateway/gateway-input.js';
@@ -74,6 +75,7 @@ export function sidecarInputFromMirror(mirror: ResourceMirror, request: Generati
     proxy,
     dataplanes: mirror.list('Dataplane', request.mesh),
     trafficPermissions: mirror.list('TrafficPermission', request.mesh),
+    policies: connectionPoliciesOf((kind) => mirror.list(kind, request.mesh)),
     meshCas: meshCasOf(mirror, new Map(request.files)),
     meshes,
     ...(request.tlsReadyServices ? { tlsReadyServices: new Set(request.tlsReadyServices) } : {}),
@@ -94,6 +96,7 @@ export function inputFromMirror(mirror: ResourceMirror, request: GenerationReque
     routes: list('MeshGatewayRoute'),
     dataplanes: list('Dataplane'),
     secrets: list('Secret'),
+    policies: connectionPoliciesOf(list),
     files,
     meshCas: meshCasOf(mirror, files),
     ...(request.tlsReadyServices ? { tlsReadyServices: new Set(request.tlsReadyServices) } : {}),

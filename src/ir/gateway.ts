@@ -2,6 +2,7 @@
 // ordered and named. Plain, readonly, JSON-serialisable data. Produced by src/gateway (pure),
 // consumed by src/xds/translator (pure). The listener address is deliberately absent: replicas of
 // one gateway at different addresses share one IR and every resource but their listeners.
+import type { ClusterPolicies, RoutePolicies } from './policies.js';
 
 /** A tag map. */
 export type Tags = Readonly<Record<string, string>>;
@@ -178,6 +179,8 @@ export interface ForwardAction {
   readonly hostRewriteLiteral?: string;
   readonly autoHostRewrite: boolean;
   readonly mirror?: { readonly cluster: string; readonly percentage: number };
+  /** Route settings of the route-level policies (gateway.md §2.16 step 3); absent when none applies. */
+  readonly policies?: RoutePolicies;
 }
 
 /** Answer with a redirect. */
@@ -228,4 +231,6 @@ export interface Cluster {
   readonly endpoints: readonly Endpoint[];
   /** Present when the cluster speaks mesh mTLS to its upstream. */
   readonly upstreamTls?: UpstreamTls;
+  /** Settings of the policies that won for this destination and listener; absent when none. */
+  readonly policies?: ClusterPolicies;
 }

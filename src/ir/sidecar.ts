@@ -3,6 +3,7 @@
 // (pure), consumed by src/xds/translator/sidecar-*.ts (pure). A DELEGATED gateway is a sidecar
 // without inbounds (mesh.md §7).
 import type { CaBundle, Endpoint, Tags, UpstreamTls } from './gateway.js';
+import type { ClusterPolicies, OutboundPolicies } from './policies.js';
 
 /** Protocol of an inbound or an outbound, as Kuma infers it (mesh.md §4.2, §4.5). */
 export type SidecarProtocol = 'http' | 'http2' | 'grpc' | 'tcp';
@@ -94,6 +95,8 @@ export interface Outbound {
   /** Inferred from the destination's endpoints. */
   readonly protocol: SidecarProtocol;
   readonly cluster: string;
+  /** Listener and route settings of the policies that won for its destination; absent when none. */
+  readonly policies?: OutboundPolicies;
 }
 
 /** An EDS cluster towards one destination (mesh.md §4.6, §4.7, §8). */
@@ -109,4 +112,6 @@ export interface OutboundCluster {
   /** Sorted by (address, port). */
   readonly endpoints: readonly Endpoint[];
   readonly upstreamTls?: UpstreamTls;
+  /** Settings of the policies that won for this destination; absent when none. */
+  readonly policies?: ClusterPolicies;
 }

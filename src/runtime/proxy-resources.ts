@@ -4,6 +4,7 @@
 // gateways included), so that what it prints is what a running control plane would serve, or the
 // reason it would not. In an mTLS mesh the proxy's own certificate is issued by a running control
 // plane only: the output names `identity_cert:secret:<mesh>` but does not contain it.
+import { connectionPoliciesOf } from '../mesh/connection-policies.js';
 import type { Kind, StoredResource } from '../core/resource.js';
 import { compareByMeshName, describeKey } from '../core/stored-resource.js';
 import type { CertificateFile, GatewayInput, TranslationProblem } from '../gateway/gateway-input.js';
@@ -72,6 +73,7 @@ function gatewayInput(
       routes: ofKind(resources, 'MeshGatewayRoute', mesh),
       dataplanes,
       secrets: ofKind(resources, 'Secret', mesh),
+      policies: connectionPoliciesOf((kind) => ofKind(resources, kind, mesh)),
       files,
       meshCas: meshCasOf(resources, files),
     },
@@ -97,6 +99,7 @@ function sidecarResources(resources: readonly StoredResource[], proxy: StoredRes
     proxy,
     dataplanes: ofKind(resources, 'Dataplane', proxy.mesh),
     trafficPermissions: ofKind(resources, 'TrafficPermission', proxy.mesh),
+    policies: connectionPoliciesOf((kind) => ofKind(resources, kind, proxy.mesh)),
     meshCas: meshCasOf(resources, files),
     meshes,
     crossMeshEndpoints: new Map(others.map((m) => [m, crossMeshEndpoints(ofKind(resources, 'MeshGateway', m), ofKind(resources, 'Dataplane', m))] as const)),

@@ -11,6 +11,8 @@ import { endpointsFor, indexEndpoints, taggedEndpointsFor } from '../mesh/endpoi
 import { upstreamMeshTls, type OwnMeshMtls } from '../mesh/mesh-mtls.js';
 import { canonicalTags } from '../mesh/tag-maps.js';
 import { enabledMtlsBackend } from '../api/mesh-validate.js';
+import { matchesAny, SourcePolicies } from '../mesh/connection-policies.js';
+import { clusterPolicies, outboundPolicies } from '../mesh/policy-effects.js';
 import { serviceProtocol } from './service-protocol.js';
 import type { SidecarInput } from './sidecar-input.js';
 
@@ -61,12 +63,26 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
   };
   const outbounds: Outbound[] = [];
   const clusters = new Map<string, OutboundCluster>();
+  // The proxy is the source of every outbound's policies (gateway.md §2.16 with the dataplane as source).
+  const sources = new SourcePolicies(input.policies ?? {}, matchesAny(proxyTagSets(input.proxy)));
   for (const { outbound, destination } of destinations) {
     // The protocol comes from the own mesh's endpoints of a service of that name (mesh.md §8).
     const protocol = protocolOfService(destination.service);
     const address = outbound.address ?? DEFAULT_OUTBOUND_ADDRESS;
-    outbounds.push({ name: outboundListenerName(address, outbound.port), address, port: outbound.port, tags: destination.clusterTags, service: destination.service, protocol, cluster: destination.cluster });
+    const winners = sources.empty() ? {} : sources.winners(destination.clusterTags);
+    const listenerPolicies = outboundPolicies(winners);
+    outbounds.push({
+      name: outboundListenerName(address, outbound.port),
+      address,
+      port: outbound.port,
+      tags: destination.clusterTags,
+      service: destination.service,
+      protocol,
+      cluster: destination.cluster,
+      ...(listenerPolicies ? { policies: listenerPolicies } : {}),
+    });
     if (clusters.has(destination.cluster)) continue;
+    const policies = clusterPolicies(winners);
     const endpoints =
       destination.mesh === own ? endpointsFor(index, { ...destination.clusterTags }) : taggedEndpointsFor(input.crossMeshEndpoints?.get(destination.mesh) ?? [], destination.clusterTags);
     const tls = upstreamTlsOf(input, mtls, destination);
@@ -78,6 +94,7 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
       protocol,
       endpoints,
       ...(tls ? { upstreamTls: tls } : {}),
+      ...(policies ? { policies } : {}),
     });
   }
   return { outbounds: outbounds.sort(byName), clusters: [...clusters.values()].sort(byName) };
@@ -95,6 +112,13 @@ function upstreamTlsOf(input: SidecarInput, mtls: OwnMeshMtls | undefined, desti
   const strict = (backend.mode ?? 'STRICT') === 'STRICT';
   if (!strict && !(input.tlsReadyServices?.has(destination.service) ?? false)) return undefined;
   return upstreamMeshTls(input.mesh.name, destination.mesh, destination.service, destination.clusterTags);
+}
+
+/** The tag sets a policy's sources are matched against: every inbound's, or a delegated gateway's. */
+function proxyTagSets(proxy: StoredResource<'Dataplane'>): Tags[] {
+  const networking = proxy.spec.networking;
+  if (networking.gateway !== undefined) return [networking.gateway.tags];
+  return (networking.inbound ?? []).map((i) => i.tags);
 }
 
 function byName<T extends { readonly name: string }>(a: T, b: T): number {

@@ -4,6 +4,7 @@
 import { SERVICE_TAG } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
 import { meshCaSecretNames } from '../mesh/mesh-ca-source.js';
+import { isConnectionPolicyKind } from '../mesh/connection-policies.js';
 import { MESH_TAG } from './outbounds.js';
 import type { SidecarInput } from './sidecar-input.js';
 
@@ -55,6 +56,7 @@ export function sidecarDependsOn(deps: SidecarDependencies, resource: StoredReso
       return inbounds.some((i) => deps.services.has(i.tags[SERVICE_TAG] ?? ''));
     }
     default:
-      return false;
+      // A connection policy may start or stop winning for any outbound (mesh.md §4.9).
+      return isConnectionPolicyKind(resource.kind);
   }
 }

@@ -4,6 +4,7 @@ import type { StoredResource } from '../core/resource.js';
 import type { Sidecar } from '../ir/sidecar.js';
 import type { MeshCa } from '../mesh/mesh-ca-source.js';
 import type { TaggedEndpoint } from '../mesh/endpoints.js';
+import type { ConnectionPolicies } from '../mesh/connection-policies.js';
 
 /** Everything one sidecar's (or DELEGATED gateway's) configuration is derived from. */
 export interface SidecarInput {
@@ -22,6 +23,8 @@ export interface SidecarInput {
   readonly crossMeshEndpoints?: ReadonlyMap<string, readonly TaggedEndpoint[]>;
   /** PERMISSIVE meshes: services every Dataplane of which holds a certificate (mesh.md §4.6). */
   readonly tlsReadyServices?: ReadonlySet<string>;
+  /** Every classic connection policy of the mesh, by kind (mesh.md §4.9); none when absent. */
+  readonly policies?: ConnectionPolicies;
 }
 
 /** The result: the IR, or why this proxy cannot be configured (it keeps its last config). */

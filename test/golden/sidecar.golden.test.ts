@@ -48,6 +48,7 @@ function sidecarInput(raw: RawCase): SidecarInput {
       .filter((p) => p.mesh === gw.mesh.name),
     meshCas: gw.meshCas!,
     meshes,
+    ...(gw.policies ? { policies: gw.policies } : {}),
     tlsReadyServices: new Set(raw.tlsReadyServices ?? []),
   };
 }

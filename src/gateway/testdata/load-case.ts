@@ -8,6 +8,7 @@
 // may write `{pem: <fixture file>}` (or a list of fixture files, concatenated) instead: as a
 // Secret's `data` and as an `inline` certificate source it is base64-encoded, as an
 // `inlineString` source and as the `content` of a certificate file it is used as text.
+import { connectionPoliciesOf } from '../../mesh/connection-policies.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kind, StoredResource } from '../../core/resource.js';
@@ -189,5 +190,6 @@ export function gatewayInput(raw: RawCase): GatewayInput {
     files,
     meshCas,
     tlsReadyServices: new Set(raw.tlsReadyServices ?? []),
+    policies: connectionPoliciesOf(inMesh),
   };
 }

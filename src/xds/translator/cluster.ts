@@ -1,8 +1,9 @@
 // One mesh cluster (gateway.md §2.15): EDS over ADS, round robin, with the upstream protocol in
-// typed_extension_protocol_options. Without policies (the IR carries none yet) the connect timeout
-// is the 5s default and the upstream HTTP idle timeout is 0s, i.e. disabled (§2.16, §5.4).
+// typed_extension_protocol_options. Without a Timeout policy the connect timeout is the 5s default
+// and the upstream HTTP idle timeout is 0s, i.e. disabled (§2.16, §5.4).
 import type * as ir from '../../ir/gateway.js';
-import { durationOf } from '../envoy/duration.js';
+import type { ClusterTimeouts } from '../../ir/policies.js';
+import { durationOfMillis } from '../envoy/duration.js';
 import { anyOf } from '../envoy/type-urls.js';
 import { buildAdsConfigSource } from './config-source.js';
 import { buildUpstreamMeshTls } from './mesh-tls.js';
@@ -13,11 +14,8 @@ export const HTTP_PROTOCOL_OPTIONS_TYPE_NAME = 'envoy.extensions.upstreams.http.
 /** Per-connection buffer limit of upstream connections (32 KiB, as Kuma). */
 const CONNECTION_BUFFER_LIMIT_BYTES = 32768;
 
-/** Connect timeout when no Timeout policy applies. */
-const DEFAULT_CONNECT_TIMEOUT_SECONDS = 5;
-
-/** Upstream HTTP idle timeout when no Timeout policy applies: 0s disables it (Kuma 2.x). */
-const DEFAULT_UPSTREAM_IDLE_TIMEOUT_SECONDS = 0;
+/** Timeouts when no Timeout policy applies: connect 5s, upstream HTTP idle 0s, which disables it (Kuma 2.x). */
+const DEFAULT_TIMEOUTS: ClusterTimeouts = { connectTimeoutMs: 5_000, idleTimeoutMs: 0 };
 
 /** HTTP/2 flow-control windows of upstream connections: 64 KiB per stream, 1 MiB per connection. */
 function buildUpstreamHttp2Options(): object {
@@ -40,13 +38,22 @@ function buildExplicitHttpConfig(protocol: ir.UpstreamProtocol): object | undefi
   }
 }
 
-function buildProtocolOptions(protocol: ir.UpstreamProtocol): object {
+/** The upstream HTTP options a Timeout sets: idle timeout always, stream duration when positive. */
+export function buildCommonHttpProtocolOptions(timeouts: ClusterTimeouts): object {
+  const max = timeouts.maxStreamDurationMs;
+  return {
+    idle_timeout: durationOfMillis(timeouts.idleTimeoutMs),
+    ...(max !== undefined && max > 0 ? { max_stream_duration: durationOfMillis(max) } : {}),
+  };
+}
+
+function buildProtocolOptions(protocol: ir.UpstreamProtocol, timeouts: ClusterTimeouts): object {
   const explicit = buildExplicitHttpConfig(protocol);
   if (!explicit) return {};
   return {
     typed_extension_protocol_options: {
       [HTTP_PROTOCOL_OPTIONS_TYPE_NAME]: anyOf(HTTP_PROTOCOL_OPTIONS_TYPE_NAME, {
-        common_http_protocol_options: { idle_timeout: durationOf(DEFAULT_UPSTREAM_IDLE_TIMEOUT_SECONDS) },
+        common_http_protocol_options: buildCommonHttpProtocolOptions(timeouts),
         explicit_http_config: explicit,
       }),
     },
@@ -58,13 +65,14 @@ function buildProtocolOptions(protocol: ir.UpstreamProtocol): object {
  * named like the cluster, which is what Envoy asks for then (xds-server.md §12).
  */
 export function buildCluster(cluster: ir.Cluster): object {
+  const timeouts = cluster.policies?.timeouts ?? DEFAULT_TIMEOUTS;
   return {
     name: cluster.name,
     type: 'EDS',
     eds_cluster_config: { eds_config: buildAdsConfigSource() },
-    connect_timeout: durationOf(DEFAULT_CONNECT_TIMEOUT_SECONDS),
+    connect_timeout: durationOfMillis(timeouts.connectTimeoutMs),
     per_connection_buffer_limit_bytes: { value: CONNECTION_BUFFER_LIMIT_BYTES },
-    ...buildProtocolOptions(cluster.protocol),
+    ...buildProtocolOptions(cluster.protocol, timeouts),
     ...(cluster.upstreamTls ? { transport_socket: buildUpstreamMeshTls(cluster.upstreamTls) } : {}),
   };
 }

@@ -2,7 +2,8 @@
 // answer directly. Each builder returns the fields to spread into the Route, because Envoy puts
 // the three actions in one oneof (`route`, `redirect`, `direct_response`).
 import type * as ir from '../../ir/gateway.js';
-import { durationOf } from '../envoy/duration.js';
+import type { RoutePolicies } from '../../ir/policies.js';
+import { durationOf, durationOfMillis } from '../envoy/duration.js';
 
 /** Request header carrying the gateway dataplane's tags to mesh upstreams. */
 export const KUMA_TAGS_HEADER = 'x-kuma-tags';
@@ -90,9 +91,21 @@ function buildMirror(mirror: ir.ForwardAction['mirror']): object {
   };
 }
 
-/** No path rewrite, no host rewrite and no mirror: buildPathRewrite, buildHostRewrite and buildMirror add nothing. */
+/**
+ * Route fields of the route-level policies (gateway.md §2.16): `timeout` from a Timeout's request
+ * timeout, left out when none applies.
+ */
+export function buildRoutePolicies(policies: RoutePolicies | undefined): object {
+  if (!policies) return {};
+  return {
+    ...(policies.timeoutMs !== undefined ? { timeout: durationOfMillis(policies.timeoutMs) } : {}),
+  };
+}
+
+/** No path rewrite, no host rewrite, no mirror and no policies: the optional builders add nothing. */
 function isPlainForward(action: ir.ForwardAction): boolean {
   return (
+    !action.policies &&
     !action.rewritePath &&
     !action.autoHostRewrite &&
     action.hostRewriteLiteral === undefined &&
@@ -123,6 +136,7 @@ export function buildForwardAction(action: ir.ForwardAction, kumaTagsHeaders: re
       cluster_not_found_response_code: CLUSTER_NOT_FOUND_RESPONSE_CODE,
       ...buildPathRewrite(action.rewritePath),
       ...buildHostRewrite(action),
+      ...buildRoutePolicies(action.policies),
       idle_timeout: ROUTE_IDLE_TIMEOUT,
       ...buildMirror(action.mirror),
     },

@@ -25,13 +25,13 @@ function httpFilters(protocol: ir.SidecarProtocol): object[] {
   return [...grpc, { name: routerFilter.name, typed_config: routerFilter.buildConfig() }];
 }
 
-/** A route table with one virtual host `<service>` sending everything to `cluster`. */
-export function buildCatchAllRouteConfig(name: string, service: string, cluster: string, extra: Readonly<Record<string, unknown>>): object {
+/** A route table with one virtual host `<service>` sending everything to `cluster`; `timeoutSeconds` 0 disables the route timeout. */
+export function buildCatchAllRouteConfig(name: string, service: string, cluster: string, extra: Readonly<Record<string, unknown>>, timeoutSeconds = 0): object {
   return {
     name,
     validate_clusters: { value: false },
     ...extra,
-    virtual_hosts: [{ name: service, domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster, timeout: durationOf(0) } }] }],
+    virtual_hosts: [{ name: service, domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster, timeout: durationOf(timeoutSeconds) } }] }],
   };
 }
 

@@ -1,9 +1,10 @@
 // Outbound listeners, clusters and assignments of a sidecar (mesh.md §4.5-§4.7), with the
-// timeouts of the classic generator without a Timeout policy: connect 5 s, idle and route 0 s.
+// timeouts of the winning Timeout policy or, without one, Kuma's: connect 5 s, idle and route 0 s.
 import type * as ir from '../../ir/sidecar.js';
-import { durationOf } from '../envoy/duration.js';
+import type { ClusterTimeouts, ListenerTimeouts } from '../../ir/policies.js';
+import { durationOfMillis } from '../envoy/duration.js';
 import { anyOf } from '../envoy/type-urls.js';
-import { HTTP_PROTOCOL_OPTIONS_TYPE_NAME } from './cluster.js';
+import { buildCommonHttpProtocolOptions, HTTP_PROTOCOL_OPTIONS_TYPE_NAME } from './cluster.js';
 import { buildAdsConfigSource } from './config-source.js';
 import { buildLbEndpoint } from './endpoint.js';
 import { statPrefixOf } from './http-connection-manager.js';
@@ -11,13 +12,17 @@ import { buildUpstreamMeshTls } from './mesh-tls.js';
 import { KUMA_TAGS_HEADER } from './route-action.js';
 import { buildCatchAllRouteConfig, buildSidecarHttpFilter, buildSidecarTcpFilter, buildTagsMetadata } from './sidecar-http.js';
 
-const OUTBOUND_CONNECT_TIMEOUT_SECONDS = 5;
+/** Cluster timeouts without a Timeout policy: connect 5 s, HTTP idle off. */
+const DEFAULT_CLUSTER_TIMEOUTS: ClusterTimeouts = { connectTimeoutMs: 5_000, idleTimeoutMs: 0 };
+/** Listener timeouts without a Timeout policy: all off. */
+const DEFAULT_LISTENER_TIMEOUTS: ListenerTimeouts = { tcpIdleTimeoutMs: 0, httpIdleTimeoutMs: 0, streamIdleTimeoutMs: 0 };
 const ZONE_TAG = 'kuma.io/zone';
 
 /** The network filter of an outbound: tcp_proxy, or a connection manager for HTTP-based services. */
 function outboundFilter(outbound: ir.Outbound, sidecar: ir.Sidecar): object {
   const statPrefix = statPrefixOf(outbound.service);
-  if (outbound.protocol === 'tcp') return buildSidecarTcpFilter(statPrefix, outbound.cluster, 0);
+  const timeouts = outbound.policies?.listenerTimeouts ?? DEFAULT_LISTENER_TIMEOUTS;
+  if (outbound.protocol === 'tcp') return buildSidecarTcpFilter(statPrefix, outbound.cluster, timeouts.tcpIdleTimeoutMs / 1000);
   // The header describes the calling proxy only: a value the application sent is replaced (M6).
   // gRPC carries it only with RateLimit or FaultInjection policies, which sidecars do not have yet.
   const tagsHeader =
@@ -27,8 +32,8 @@ function outboundFilter(outbound: ir.Outbound, sidecar: ir.Sidecar): object {
   return buildSidecarHttpFilter({
     statPrefix,
     protocol: outbound.protocol,
-    timeouts: { idleSeconds: 0, streamIdleSeconds: 0 },
-    routeConfig: buildCatchAllRouteConfig(`outbound:${outbound.service}`, outbound.service, outbound.cluster, tagsHeader),
+    timeouts: { idleSeconds: timeouts.httpIdleTimeoutMs / 1000, streamIdleSeconds: timeouts.streamIdleTimeoutMs / 1000 },
+    routeConfig: buildCatchAllRouteConfig(`outbound:${outbound.service}`, outbound.service, outbound.cluster, tagsHeader, (outbound.policies?.route?.timeoutMs ?? 0) / 1000),
   });
 }
 
@@ -44,11 +49,11 @@ export function buildOutboundListener(outbound: ir.Outbound, sidecar: ir.Sidecar
 }
 
 /** Sidecar-to-sidecar traffic is always HTTP/2 (mesh.md §4.6); HTTP-based services add an idle timeout. */
-function outboundProtocolOptions(protocol: ir.SidecarProtocol): object {
+function outboundProtocolOptions(protocol: ir.SidecarProtocol, timeouts: ClusterTimeouts): object {
   return {
     typed_extension_protocol_options: {
       [HTTP_PROTOCOL_OPTIONS_TYPE_NAME]: anyOf(HTTP_PROTOCOL_OPTIONS_TYPE_NAME, {
-        ...(protocol === 'tcp' ? {} : { common_http_protocol_options: { idle_timeout: durationOf(0) } }),
+        ...(protocol === 'tcp' ? {} : { common_http_protocol_options: buildCommonHttpProtocolOptions(timeouts) }),
         explicit_http_config: { http2_protocol_options: {} },
       }),
     },
@@ -57,12 +62,13 @@ function outboundProtocolOptions(protocol: ir.SidecarProtocol): object {
 
 /** The EDS cluster of one destination. */
 export function buildOutboundCluster(cluster: ir.OutboundCluster): object {
+  const timeouts = cluster.policies?.timeouts ?? DEFAULT_CLUSTER_TIMEOUTS;
   return {
     name: cluster.name,
     type: 'EDS',
     eds_cluster_config: { eds_config: buildAdsConfigSource() },
-    connect_timeout: durationOf(OUTBOUND_CONNECT_TIMEOUT_SECONDS),
-    ...outboundProtocolOptions(cluster.protocol),
+    connect_timeout: durationOfMillis(timeouts.connectTimeoutMs),
+    ...outboundProtocolOptions(cluster.protocol, timeouts),
     ...(cluster.upstreamTls ? { transport_socket: buildUpstreamMeshTls(cluster.upstreamTls) } : {}),
   };
 }

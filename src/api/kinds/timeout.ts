@@ -1,0 +1,15 @@
+// Timeout: a classic connection policy (gateway.md §1.6). `timeouts` over REST and in kumactl,
+// `timeouts` as a CRD.
+import { TIMEOUT_SPEC_SCHEMA } from '../timeout.js';
+import { validateTimeout } from '../timeout-validate.js';
+import { defineConnectionPolicyKind } from './connection-policy-kind.js';
+
+/** The Timeout kind. */
+export const TIMEOUT = defineConnectionPolicyKind({
+  kind: 'Timeout',
+  plural: 'timeouts',
+  singular: 'timeout',
+  crdPlural: 'timeouts',
+  schema: TIMEOUT_SPEC_SCHEMA,
+  validate: validateTimeout,
+});

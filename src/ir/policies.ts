@@ -1,0 +1,38 @@
+// What classic connection policies set (gateway.md §2.16, mesh.md §4.9), in domain words, for
+// every proxy type. Each section is absent when no policy of its kind applies; the xDS translator
+// then writes Kuma's defaults. Durations are milliseconds.
+
+/** The Timeout settings of a cluster. */
+export interface ClusterTimeouts {
+  readonly connectTimeoutMs: number;
+  /** Upstream HTTP idle timeout; 0 disables it. */
+  readonly idleTimeoutMs: number;
+  /** Longest lifetime of an upstream stream; absent or 0 leaves it unlimited. */
+  readonly maxStreamDurationMs?: number;
+}
+
+/** Settings of one cluster that come from policies, by kind. */
+export interface ClusterPolicies {
+  readonly timeouts?: ClusterTimeouts;
+}
+
+/** Settings of one route (or of a sidecar's one outbound route) that come from policies. */
+export interface RoutePolicies {
+  /** Route `timeout`: absent leaves it out on gateways (Kuma) and 0s on sidecars. */
+  readonly timeoutMs?: number;
+}
+
+/** Settings of a sidecar outbound listener that come from a Timeout (mesh.md §4.9). */
+export interface ListenerTimeouts {
+  /** tcp_proxy idle timeout (TCP destinations). */
+  readonly tcpIdleTimeoutMs: number;
+  /** Connection manager idle timeout (HTTP destinations). */
+  readonly httpIdleTimeoutMs: number;
+  readonly streamIdleTimeoutMs: number;
+}
+
+/** Settings of a sidecar outbound that come from policies. */
+export interface OutboundPolicies {
+  readonly listenerTimeouts?: ListenerTimeouts;
+  readonly route?: RoutePolicies;
+}
