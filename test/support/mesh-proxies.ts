@@ -5,6 +5,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { expect } from 'vitest';
+import { findKind } from '../../src/api/resource-kinds.js';
 import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/runtime/control-plane.js';
 import { dataplaneTokenFile } from './dataplane-tokens.js';
 import { freePort, PORTICO_BIN, start, type Running } from './processes.js';
@@ -14,16 +15,23 @@ export function startTestControlPlane(): Promise<ControlPlane> {
   return startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, debounceMs: 10, logger: pino({ level: 'silent' }) });
 }
 
-/** The REST path of a universal-form resource. */
+/** The REST path of a universal-form resource: its kind's plural from the kind's descriptor. */
 function resourcePath(doc: Record<string, unknown>): string {
   if (doc['type'] === 'Mesh') return `/meshes/${String(doc['name'])}`;
-  const plural = doc['type'] === 'TrafficPermission' ? 'traffic-permissions' : `${String(doc['type']).toLowerCase()}s`;
-  return `/meshes/${String(doc['mesh'])}/${plural}/${String(doc['name'])}`;
+  const kind = findKind(String(doc['type']));
+  if (kind === undefined) throw new Error(`unknown kind ${String(doc['type'])}`);
+  return `/meshes/${String(doc['mesh'])}/${kind.plural}/${String(doc['name'])}`;
 }
 
 /** PUTs a universal-form resource through the REST API, expecting success. */
 export async function putResource(cp: ControlPlane, doc: Record<string, unknown>): Promise<void> {
   const res = await fetch(`http://127.0.0.1:${cp.apiPort}${resourcePath(doc)}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
+  expect(res.status, await res.text()).toBeLessThan(300);
+}
+
+/** DELETEs a universal-form resource (type, mesh and name are enough) through the REST API, expecting success. */
+export async function deleteResource(cp: ControlPlane, doc: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${cp.apiPort}${resourcePath(doc)}`, { method: 'DELETE' });
   expect(res.status, await res.text()).toBeLessThan(300);
 }
 
