@@ -36,6 +36,7 @@ describe('desiredCrds', () => {
       ['meshgateways.kuma.io', 'Cluster', ['mgw']],
       ['meshgatewayroutes.kuma.io', 'Cluster', ['mgwr']],
       ['trafficpermissions.kuma.io', 'Cluster', []],
+      ['proxytemplates.kuma.io', 'Cluster', []],
       ['meshgatewayinstances.kuma.io', 'Namespaced', ['mgi']],
     ]);
     for (const c of crds) {
@@ -52,7 +53,7 @@ describe('desiredCrds', () => {
 
   it('puts mesh at the top level of the mesh-scoped protobuf kinds only', () => {
     const withMesh = crds.filter((c) => rootSchema(c.spec.names.kind).properties?.['mesh']).map((c) => c.spec.names.kind);
-    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission']);
+    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'ProxyTemplate']);
   });
 
   it('gives gateways, routes and instances a status subresource with keyed conditions', () => {
@@ -203,6 +204,7 @@ describe('rendered YAML', () => {
       'kuma.io_meshgatewayinstances.yaml',
       'kuma.io_meshgatewayroutes.yaml',
       'kuma.io_meshgateways.yaml',
+      'kuma.io_proxytemplates.yaml',
       'kuma.io_trafficpermissions.yaml',
     ]);
     for (const f of files) expect((parse(f.content, { version: '1.1' }) as CustomResourceDefinition).metadata.name.endsWith('.kuma.io')).toBe(true);
