@@ -11,6 +11,7 @@ import type { GatewayInput, GatewayTranslation } from './gateway-input.js';
 import { proxyGatewayTags, selectGateway } from './select-gateway.js';
 import { anySelectorMatches } from '../mesh/selectors.js';
 import { meshCaSecretNames } from '../mesh/mesh-ca-source.js';
+import { proxyTemplateMayConcern, proxyTemplateTagSets } from '../mesh/proxy-template-selection.js';
 
 /** The inputs one gateway translation depends on, as plain data. */
 export interface GatewayDependencies {
@@ -29,13 +30,16 @@ export interface GatewayDependencies {
    * of any other mesh may change the translation.
    */
   readonly crossMesh?: boolean;
+  /** The tag sets ProxyTemplates are matched by (mesh/proxy-template-selection.ts). */
+  readonly proxyTags?: readonly Tags[];
 }
 
 /** The dependencies of `translation`, which translateGateway(input) returned. */
 export function gatewayDependencies(input: GatewayInput, translation: GatewayTranslation): GatewayDependencies {
   const mesh = input.mesh.name;
+  const proxyTags = proxyTemplateTagSets(input.proxy);
   const selected = selectGateway(input.proxy, input.gateways);
-  if (selected === undefined) return { mesh, listenerTags: [], services: new Set(), secrets: new Set() };
+  if (selected === undefined) return { mesh, listenerTags: [], services: new Set(), secrets: new Set(), proxyTags };
   const crossMesh = (selected.spec.conf?.listeners ?? []).some((l) => l.crossMesh === true);
   const listenerTags = collapseListeners(selected, proxyGatewayTags(input.proxy)).flatMap((port) => port.listeners.map((l) => l.tags));
   const secrets = new Set<string>(meshCaSecretNames(input.mesh));
@@ -44,7 +48,7 @@ export function gatewayDependencies(input: GatewayInput, translation: GatewayTra
   }
   // A failed generation has no clusters to read services from; any Dataplane may then matter.
   const services = translation.gateway ? new Set(translation.gateway.clusters.map((c) => c.service)) : ALL_SERVICES;
-  return { mesh, gateway: selected.name, listenerTags, services, secrets, ...(crossMesh ? { crossMesh } : {}) };
+  return { mesh, gateway: selected.name, listenerTags, services, secrets, proxyTags, ...(crossMesh ? { crossMesh } : {}) };
 }
 
 /** Stands for "every service" in `services`. */
@@ -70,6 +74,8 @@ export function gatewayDependsOn(deps: GatewayDependencies, resource: StoredReso
       return servesAny(resource as StoredResource<'Dataplane'>, deps.services);
     case 'Secret':
       return deps.secrets.has(resource.name);
+    case 'ProxyTemplate':
+      return proxyTemplateMayConcern(resource as StoredResource<'ProxyTemplate'>, deps.proxyTags ?? []);
     default:
       return false;
   }

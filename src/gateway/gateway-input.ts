@@ -33,6 +33,8 @@ export interface GatewayInput {
    * backend (mesh.md §4.6 "TLS readiness"); clusters of other services stay plaintext.
    */
   readonly tlsReadyServices?: ReadonlySet<string>;
+  /** Every ProxyTemplate of the mesh: the one selecting the proxy finishes its configuration. */
+  readonly proxyTemplates?: readonly StoredResource<'ProxyTemplate'>[];
 }
 
 /** A certificate file's text, or why it could not be read (e.g. the errno message). */

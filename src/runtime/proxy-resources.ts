@@ -45,6 +45,7 @@ export function proxyEnvoyResources(
   const translation = generation.translation!;
   if (translation.failed) return { ok: false, message: failureMessage(proxy, translation.problems) };
   if (generation.problems !== undefined) return { ok: false, message: consistencyMessage(proxy, generation.problems) };
+  if (generation.error !== undefined) return { ok: false, message: `generating the configuration of ${describeKey(proxy)} failed; a running control plane keeps its last config:\n  ${generation.error}` };
   return { ok: true, resources: generation.resources!, problems: translation.problems };
 }
 
@@ -72,6 +73,7 @@ function gatewayInput(
       routes: ofKind(resources, 'MeshGatewayRoute', mesh),
       dataplanes,
       secrets: ofKind(resources, 'Secret', mesh),
+      proxyTemplates: ofKind(resources, 'ProxyTemplate', mesh),
       files,
       meshCas: meshCasOf(resources, files),
     },
@@ -97,6 +99,7 @@ function sidecarResources(resources: readonly StoredResource[], proxy: StoredRes
     proxy,
     dataplanes: ofKind(resources, 'Dataplane', proxy.mesh),
     trafficPermissions: ofKind(resources, 'TrafficPermission', proxy.mesh),
+    proxyTemplates: ofKind(resources, 'ProxyTemplate', proxy.mesh),
     meshCas: meshCasOf(resources, files),
     meshes,
     crossMeshEndpoints: new Map(others.map((m) => [m, crossMeshEndpoints(ofKind(resources, 'MeshGateway', m), ofKind(resources, 'Dataplane', m))] as const)),

@@ -22,6 +22,8 @@ export interface SidecarInput {
   readonly crossMeshEndpoints?: ReadonlyMap<string, readonly TaggedEndpoint[]>;
   /** PERMISSIVE meshes: services every Dataplane of which holds a certificate (mesh.md §4.6). */
   readonly tlsReadyServices?: ReadonlySet<string>;
+  /** Every ProxyTemplate of the mesh: the one selecting the proxy finishes its configuration. */
+  readonly proxyTemplates?: readonly StoredResource<'ProxyTemplate'>[];
 }
 
 /** The result: the IR, or why this proxy cannot be configured (it keeps its last config). */
