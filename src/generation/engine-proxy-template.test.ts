@@ -26,9 +26,9 @@ function input(raw: Raw): ResourceInput {
   return { kind: r.kind, mesh: r.mesh, name: r.name, spec: r.spec };
 }
 
-function engineOn(store: ResourceStore): { engine: GenerationEngine; cache: SnapshotCache } {
+function engineOn(store: ResourceStore, workerThreshold = Infinity): { engine: GenerationEngine; cache: SnapshotCache } {
   const cache = new SnapshotCache();
-  const engine = new GenerationEngine({ store, cache, logger: silent, readFiles: async () => new Map(), workerThreshold: Infinity });
+  const engine = new GenerationEngine({ store, cache, logger: silent, readFiles: async () => new Map(), workerThreshold });
   store.watch((event) => engine.onChange(event));
   return { engine, cache };
 }
@@ -74,9 +74,12 @@ function random(seed: number): () => number {
 }
 
 describe('GenerationEngine with ProxyTemplates', () => {
-  it('after any sequence of changes serves exactly what a fresh engine computes from the store', async () => {
+  it.each([
+    ['inline', Infinity],
+    ['in a worker thread', 0],
+  ])('generating %s, after any sequence of changes serves exactly what a fresh engine computes from the store', async (_where, threshold) => {
     const store = new MemoryStore({ logger: silent });
-    const { engine, cache } = engineOn(store);
+    const { engine, cache } = engineOn(store, threshold);
     await store.put(input(MESH));
     const rnd = random(20261204);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
@@ -100,6 +103,7 @@ describe('GenerationEngine with ProxyTemplates', () => {
       expect(served(engine, cache), `step ${step}`).toEqual(served(fresh.engine, fresh.cache));
     }
     expect(engine.stats.errors).toBe(0);
+    expect(engine.workerRunning).toBe(threshold === 0);
     await engine.close();
   });
 
