@@ -28,9 +28,23 @@ export function finishWithProxyTemplate(
 ): TemplateStep {
   const template = selectProxyTemplate(proxy, templates ?? []);
   if (!template) return { ok: true, resources };
-  const plan = proxyTemplatePlan(template, type);
+  const plan = cachedPlan(template, type);
   if (!plan.ok) return plan;
   return applyProxyTemplate(resources, plan.plan, type === 'gateway' ? gatewayOrigin : sidecarOrigin);
+}
+
+type PlanResult = ReturnType<typeof proxyTemplatePlan>;
+
+/**
+ * Plans by stored template object: the mirror keeps one object per template version, so a
+ * template's values are decoded once per version and proxy type, not once per proxy generated.
+ */
+const plans = new WeakMap<StoredResource<'ProxyTemplate'>, Partial<Record<TemplateProxyType, PlanResult>>>();
+
+function cachedPlan(template: StoredResource<'ProxyTemplate'>, type: TemplateProxyType): PlanResult {
+  let byType = plans.get(template);
+  if (!byType) plans.set(template, (byType = {}));
+  return (byType[type] ??= proxyTemplatePlan(template, type));
 }
 
 /**
