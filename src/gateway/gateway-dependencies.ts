@@ -12,6 +12,7 @@ import { proxyGatewayTags, selectGateway } from './select-gateway.js';
 import { anySelectorMatches } from '../mesh/selectors.js';
 import { meshCaSecretNames } from '../mesh/mesh-ca-source.js';
 import { isConnectionPolicyKind } from '../mesh/connection-policies.js';
+import { proxyTemplateMayConcern, proxyTemplateTagSets } from '../mesh/proxy-template-selection.js';
 
 /** The inputs one gateway translation depends on, as plain data. */
 export interface GatewayDependencies {
@@ -30,13 +31,16 @@ export interface GatewayDependencies {
    * of any other mesh may change the translation.
    */
   readonly crossMesh?: boolean;
+  /** The tag sets ProxyTemplates are matched by (mesh/proxy-template-selection.ts). */
+  readonly proxyTags?: readonly Tags[];
 }
 
 /** The dependencies of `translation`, which translateGateway(input) returned. */
 export function gatewayDependencies(input: GatewayInput, translation: GatewayTranslation): GatewayDependencies {
   const mesh = input.mesh.name;
+  const proxyTags = proxyTemplateTagSets(input.proxy);
   const selected = selectGateway(input.proxy, input.gateways);
-  if (selected === undefined) return { mesh, listenerTags: [], services: new Set(), secrets: new Set() };
+  if (selected === undefined) return { mesh, listenerTags: [], services: new Set(), secrets: new Set(), proxyTags };
   const crossMesh = (selected.spec.conf?.listeners ?? []).some((l) => l.crossMesh === true);
   const listenerTags = collapseListeners(selected, proxyGatewayTags(input.proxy)).flatMap((port) => port.listeners.map((l) => l.tags));
   const secrets = new Set<string>(meshCaSecretNames(input.mesh));
@@ -45,7 +49,7 @@ export function gatewayDependencies(input: GatewayInput, translation: GatewayTra
   }
   // A failed generation has no clusters to read services from; any Dataplane may then matter.
   const services = translation.gateway ? new Set(translation.gateway.clusters.map((c) => c.service)) : ALL_SERVICES;
-  return { mesh, gateway: selected.name, listenerTags, services, secrets, ...(crossMesh ? { crossMesh } : {}) };
+  return { mesh, gateway: selected.name, listenerTags, services, secrets, proxyTags, ...(crossMesh ? { crossMesh } : {}) };
 }
 
 /** Stands for "every service" in `services`. */
@@ -71,6 +75,8 @@ export function gatewayDependsOn(deps: GatewayDependencies, resource: StoredReso
       return servesAny(resource as StoredResource<'Dataplane'>, deps.services);
     case 'Secret':
       return deps.secrets.has(resource.name);
+    case 'ProxyTemplate':
+      return proxyTemplateMayConcern(resource as StoredResource<'ProxyTemplate'>, deps.proxyTags ?? []);
     default:
       // A connection policy may start or stop winning for any listener and destination (§2.16).
       return isConnectionPolicyKind(resource.kind);

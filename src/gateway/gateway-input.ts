@@ -36,6 +36,8 @@ export interface GatewayInput {
   readonly tlsReadyServices?: ReadonlySet<string>;
   /** Every classic connection policy of the mesh, by kind (§2.16); none when absent. */
   readonly policies?: ConnectionPolicies;
+  /** Every ProxyTemplate of the mesh: the one selecting the proxy finishes its configuration. */
+  readonly proxyTemplates?: readonly StoredResource<'ProxyTemplate'>[];
 }
 
 /** A certificate file's text, or why it could not be read (e.g. the errno message). */

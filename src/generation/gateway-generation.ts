@@ -16,10 +16,10 @@ import {
   buildSharedResources,
   emptyGatewayResources,
   type EnvoyResources,
-  type SharedResources,
 } from '../xds/translator/translate.js';
 import { CacheLease, type EncodeCache } from './encode-cache.js';
 import { encodedTypes } from './encoded-types.js';
+import { finishWithProxyTemplate } from './proxy-template-step.js';
 import { bindListener, listenerTemplate, type ListenerTemplate } from './listener-address.js';
 
 /** The address-independent configuration of an identity, shared by every replica. */
@@ -109,8 +109,14 @@ export function generateGatewayIdentity(input: GatewayInput, cache: EncodeCache,
   const gw = translation.gateway;
   const lease = new CacheLease();
   try {
-    const shared = gw ? buildSharedResources(gw) : withoutListeners(emptyGatewayResources());
-    const listeners = gw ? buildListeners(gw, options.address) : [];
+    const generated = gw ? { ...buildSharedResources(gw), listeners: buildListeners(gw, options.address) } : emptyGatewayResources();
+    const finished = finishWithProxyTemplate(generated, input.proxy, input.proxyTemplates, 'gateway');
+    const unbindable = finished.ok ? unbindableListeners(finished.resources) : undefined;
+    if (!finished.ok || unbindable) {
+      cache.release(lease);
+      return { translation, dependencies, error: finished.ok ? unbindable! : finished.message };
+    }
+    const { listeners, ...shared } = finished.resources;
     const templates = listeners.map((l) =>
       listenerTemplate(l.resource as Parameters<typeof listenerTemplate>[0], (rest) => cache.encode(TypeUrl.Listener, rest, lease)),
     );
@@ -132,9 +138,13 @@ export function generateGatewayIdentity(input: GatewayInput, cache: EncodeCache,
   }
 }
 
-function withoutListeners(resources: EnvoyResources): SharedResources {
-  const { listeners: _listeners, ...shared } = resources;
-  return shared;
+/**
+ * Gateway listeners are bound to each replica's address, so each needs a socket address; a
+ * ProxyTemplate may add or patch one without. Why not, or undefined.
+ */
+function unbindableListeners(resources: EnvoyResources): string | undefined {
+  const names = resources.listeners.filter((l) => typeof (l.resource as { address?: { socket_address?: object } }).address?.socket_address !== 'object').map((l) => l.name);
+  return names.length === 0 ? undefined : `listeners without a socket address cannot be bound to a gateway replica's address: ${names.join(', ')}`;
 }
 
 /** The address a replica's listeners bind: its advertised address, else its address. */

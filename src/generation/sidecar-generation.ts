@@ -12,6 +12,7 @@ import { buildSidecarResources } from '../xds/translator/translate-sidecar.js';
 import type { EnvoyResources } from '../xds/translator/translate.js';
 import { CacheLease, type EncodeCache } from './encode-cache.js';
 import { encodedTypes } from './encoded-types.js';
+import { finishWithProxyTemplate } from './proxy-template-step.js';
 import { replicaSnapshot, type SharedConfig } from './gateway-generation.js';
 
 /** The outcome of generating one sidecar. */
@@ -32,7 +33,12 @@ export function generateSidecar(input: SidecarInput, cache: EncodeCache, options
   if (!translation.sidecar) return { dependencies, error: translation.error ?? 'sidecar translation failed' };
   const lease = new CacheLease();
   try {
-    const resources = buildSidecarResources(translation.sidecar);
+    const finished = finishWithProxyTemplate(buildSidecarResources(translation.sidecar), input.proxy, input.proxyTemplates, 'sidecar');
+    if (!finished.ok) {
+      cache.release(lease);
+      return { dependencies, error: finished.message };
+    }
+    const resources = finished.resources;
     const identitySecret = translation.sidecar.mtls?.identitySecret;
     const config: SharedConfig = { types: encodedTypes({ clusters: resources.clusters, endpoints: resources.endpoints, listeners: resources.listeners, secrets: resources.secrets }, cache, lease), listeners: [], ...(identitySecret ? { identitySecret } : {}) };
     const identity = identitySecret ? { name: identitySecret, bytes: new Uint8Array(0) } : undefined;

@@ -37,6 +37,7 @@ describe('desiredCrds', () => {
       ['meshgatewayroutes.kuma.io', 'Cluster', ['mgwr']],
       ['trafficpermissions.kuma.io', 'Cluster', []],
       ['timeouts.kuma.io', 'Cluster', []],
+      ['proxytemplates.kuma.io', 'Cluster', []],
       ['meshgatewayinstances.kuma.io', 'Namespaced', ['mgi']],
     ]);
     for (const c of crds) {
@@ -53,7 +54,7 @@ describe('desiredCrds', () => {
 
   it('puts mesh at the top level of the mesh-scoped protobuf kinds only', () => {
     const withMesh = crds.filter((c) => rootSchema(c.spec.names.kind).properties?.['mesh']).map((c) => c.spec.names.kind);
-    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout']);
+    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout', 'ProxyTemplate']);
   });
 
   it('gives gateways, routes and instances a status subresource with keyed conditions', () => {
@@ -204,6 +205,7 @@ describe('rendered YAML', () => {
       'kuma.io_meshgatewayinstances.yaml',
       'kuma.io_meshgatewayroutes.yaml',
       'kuma.io_meshgateways.yaml',
+      'kuma.io_proxytemplates.yaml',
       'kuma.io_timeouts.yaml',
       'kuma.io_trafficpermissions.yaml',
     ]);

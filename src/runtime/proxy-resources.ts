@@ -46,6 +46,7 @@ export function proxyEnvoyResources(
   const translation = generation.translation!;
   if (translation.failed) return { ok: false, message: failureMessage(proxy, translation.problems) };
   if (generation.problems !== undefined) return { ok: false, message: consistencyMessage(proxy, generation.problems) };
+  if (generation.error !== undefined) return { ok: false, message: `generating the configuration of ${describeKey(proxy)} failed; a running control plane keeps its last config:\n  ${generation.error}` };
   return { ok: true, resources: generation.resources!, problems: translation.problems };
 }
 
@@ -74,6 +75,7 @@ function gatewayInput(
       dataplanes,
       secrets: ofKind(resources, 'Secret', mesh),
       policies: connectionPoliciesOf((kind) => ofKind(resources, kind, mesh)),
+      proxyTemplates: ofKind(resources, 'ProxyTemplate', mesh),
       files,
       meshCas: meshCasOf(resources, files),
     },
@@ -100,6 +102,7 @@ function sidecarResources(resources: readonly StoredResource[], proxy: StoredRes
     dataplanes: ofKind(resources, 'Dataplane', proxy.mesh),
     trafficPermissions: ofKind(resources, 'TrafficPermission', proxy.mesh),
     policies: connectionPoliciesOf((kind) => ofKind(resources, kind, proxy.mesh)),
+    proxyTemplates: ofKind(resources, 'ProxyTemplate', proxy.mesh),
     meshCas: meshCasOf(resources, files),
     meshes,
     crossMeshEndpoints: new Map(others.map((m) => [m, crossMeshEndpoints(ofKind(resources, 'MeshGateway', m), ofKind(resources, 'Dataplane', m))] as const)),

@@ -37,3 +37,18 @@ describe('sidecarDependsOn', () => {
     expect(sidecarDependsOn(deps, trafficPermission('other', 'allow-all-other'))).toBe(false);
   });
 });
+
+describe('sidecarDependsOn a ProxyTemplate', () => {
+  const deps = sidecarDependencies(input);
+  const template = (mesh: string, service: string): StoredResource<'ProxyTemplate'> => ({ kind: 'ProxyTemplate', mesh, name: 'pt', spec: { selectors: [{ match: { 'kuma.io/service': service } }] }, ...meta });
+
+  it('depends on a template whose selectors match one of its inbounds, whatever it ranks', () => {
+    expect(sidecarDependsOn(deps, template('default', 'backend'))).toBe(true);
+    expect(sidecarDependsOn(deps, template('default', '*'))).toBe(true);
+  });
+
+  it('ignores templates for other services and other meshes', () => {
+    expect(sidecarDependsOn(deps, template('default', 'web'))).toBe(false);
+    expect(sidecarDependsOn(deps, template('other', '*'))).toBe(false);
+  });
+});

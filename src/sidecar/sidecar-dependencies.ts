@@ -1,10 +1,11 @@
 // What a sidecar translation read (the counterpart of gateway/gateway-dependencies.ts): the
 // runtime keeps it beside each generation and regenerates only when a change touches it. As for
 // gateways, the predicates err on the side of "affected".
-import { SERVICE_TAG } from '../api/tags.js';
+import { SERVICE_TAG, type Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
 import { meshCaSecretNames } from '../mesh/mesh-ca-source.js';
 import { isConnectionPolicyKind } from '../mesh/connection-policies.js';
+import { proxyTemplateMayConcern, proxyTemplateTagSets } from '../mesh/proxy-template-selection.js';
 import { MESH_TAG } from './outbounds.js';
 import type { SidecarInput } from './sidecar-input.js';
 
@@ -20,6 +21,8 @@ export interface SidecarDependencies {
   readonly otherMeshes: ReadonlySet<string>;
   /** Secrets of its own mesh's CA. */
   readonly secrets: ReadonlySet<string>;
+  /** The tag sets ProxyTemplates are matched by (mesh/proxy-template-selection.ts). */
+  readonly proxyTags?: readonly Tags[];
 }
 
 /** The dependencies of the translation of `input`. */
@@ -32,7 +35,7 @@ export function sidecarDependencies(input: SidecarInput): SidecarDependencies {
     if (mesh !== undefined && mesh !== input.mesh.name) otherMeshes.add(mesh);
     else services.add(tags[SERVICE_TAG] ?? outbound.service ?? '');
   }
-  return { kind: 'sidecar', mesh: input.mesh.name, proxy: input.proxy.name, services, otherMeshes, secrets: new Set(meshCaSecretNames(input.mesh)) };
+  return { kind: 'sidecar', mesh: input.mesh.name, proxy: input.proxy.name, services, otherMeshes, secrets: new Set(meshCaSecretNames(input.mesh)), proxyTags: proxyTemplateTagSets(input.proxy) };
 }
 
 /** What a sidecar reads of another mesh. */
@@ -50,6 +53,8 @@ export function sidecarDependsOn(deps: SidecarDependencies, resource: StoredReso
       return true;
     case 'Secret':
       return deps.secrets.has(resource.name);
+    case 'ProxyTemplate':
+      return proxyTemplateMayConcern(resource as StoredResource<'ProxyTemplate'>, deps.proxyTags ?? []);
     case 'Dataplane': {
       if (resource.name === deps.proxy) return true;
       const inbounds = (resource as StoredResource<'Dataplane'>).spec.networking.inbound ?? [];

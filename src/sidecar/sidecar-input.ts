@@ -25,6 +25,8 @@ export interface SidecarInput {
   readonly tlsReadyServices?: ReadonlySet<string>;
   /** Every classic connection policy of the mesh, by kind (mesh.md §4.9); none when absent. */
   readonly policies?: ConnectionPolicies;
+  /** Every ProxyTemplate of the mesh: the one selecting the proxy finishes its configuration. */
+  readonly proxyTemplates?: readonly StoredResource<'ProxyTemplate'>[];
 }
 
 /** The result: the IR, or why this proxy cannot be configured (it keeps its last config). */

@@ -15,6 +15,26 @@ export const PROTO_INCLUDE_DIRS: readonly string[] = (() => {
   return [...trees, path.dirname(require.resolve('protobufjs/package.json'))];
 })();
 
+/**
+ * Extensions a ProxyTemplate modification may name in an Any's `@type` (docs/policies.md,
+ * "ProxyTemplate"): the filters and loggers Kuma's examples and users' templates reach for. A
+ * `value` naming a type outside the loaded set is rejected at admission ("unknown message type").
+ */
+function proxyTemplateExtensionFiles(): string[] {
+  const http = ['lua/v3/lua', 'gzip/v3/gzip', 'buffer/v3/buffer', 'cors/v3/cors', 'health_check/v3/health_check', 'header_to_metadata/v3/header_to_metadata', 'rbac/v3/rbac', 'ext_authz/v3/ext_authz', 'header_mutation/v3/header_mutation', 'decompressor/v3/decompressor', 'grpc_web/v3/grpc_web', 'jwt_authn/v3/config'];
+  const network = ['local_ratelimit/v3/local_rate_limit', 'direct_response/v3/config', 'connection_limit/v3/connection_limit', 'ext_authz/v3/ext_authz'];
+  const listener = ['http_inspector/v3/http_inspector', 'original_dst/v3/original_dst', 'proxy_protocol/v3/proxy_protocol'];
+  return [
+    ...http.map((f) => `envoy/extensions/filters/http/${f}.proto`),
+    ...network.map((f) => `envoy/extensions/filters/network/${f}.proto`),
+    ...listener.map((f) => `envoy/extensions/filters/listener/${f}.proto`),
+    'envoy/extensions/access_loggers/file/v3/file.proto',
+    'envoy/extensions/access_loggers/stream/v3/stream.proto',
+    'envoy/extensions/compression/brotli/compressor/v3/brotli.proto',
+    'envoy/extensions/upstreams/tcp/v3/tcp_protocol_options.proto',
+  ];
+}
+
 /** Every Envoy proto file whose messages Portico builds, reads or packs into an Any. */
 export const ENVOY_PROTO_FILES: readonly string[] = [
   'envoy/service/discovery/v3/ads.proto',
@@ -42,6 +62,7 @@ export const ENVOY_PROTO_FILES: readonly string[] = [
   'envoy/config/overload/v3/overload.proto',
   'envoy/extensions/resource_monitors/downstream_connections/v3/downstream_connections.proto',
   'envoy/extensions/resource_monitors/fixed_heap/v3/fixed_heap.proto',
+  ...proxyTemplateExtensionFiles(),
 ];
 
 /** Options for grpc proto-loader and protobufjs conversions: proto field names, enums as strings. */

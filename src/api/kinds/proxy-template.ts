@@ -1,0 +1,25 @@
+// ProxyTemplate: raw Envoy configuration for the selected proxies (docs/policies.md). Kuma names it
+// `proxytemplates` everywhere: over REST, in kumactl and as a CRD.
+import { PROXY_TEMPLATE_SPEC_SCHEMA } from '../proxy-template.js';
+import { validateProxyTemplate } from '../proxy-template-validate.js';
+import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN } from './columns.js';
+import { defineResourceKind } from './descriptor.js';
+
+/** The ProxyTemplate kind. */
+export const PROXY_TEMPLATE = defineResourceKind({
+  kind: 'ProxyTemplate',
+  plural: 'proxytemplates',
+  singular: 'proxytemplate',
+  aliases: [],
+  scope: 'mesh',
+  confidential: false,
+  schema: PROXY_TEMPLATE_SPEC_SCHEMA,
+  validate: validateProxyTemplate,
+  kubernetes: {
+    form: 'crd',
+    scope: 'Cluster',
+    printerColumns: [MESH_PRINTER_COLUMN, AGE_PRINTER_COLUMN],
+  },
+  // `kumactl get proxytemplates` shows MESH, NAME and AGE only.
+  columns: [],
+});
