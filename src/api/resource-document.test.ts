@@ -106,7 +106,7 @@ describe('document violations', () => {
   it.each<[string, unknown, Violation[]]>([
     ['a document that is not an object', ['a'], [{ field: '', message: 'must be an object' }]],
     ['universal without type', { name: 'x' }, [{ field: 'type', message: 'cannot be empty' }]],
-    ['universal with an unknown type', universal({ type: 'MeshGatewayInstance' }), [{ field: 'type', message: 'must be one of "Mesh", "Dataplane", "MeshGateway", "MeshGatewayRoute", "TrafficPermission", "Secret", "GlobalSecret"' }]],
+    ['universal with an unknown type', universal({ type: 'MeshGatewayInstance' }), [{ field: 'type', message: 'must be one of "Mesh", "Dataplane", "MeshGateway", "MeshGatewayRoute", "TrafficPermission", "ExternalService", "Secret", "GlobalSecret"' }]],
     ['universal mesh-scoped kind without mesh', universal({ mesh: undefined }), [{ field: 'mesh', message: 'cannot be empty' }]],
     ['universal without name', universal({ name: '' }), [{ field: 'name', message: 'cannot be empty' }]],
     [
@@ -126,7 +126,7 @@ describe('document violations', () => {
     ['universal labels with a non-string value', universal({ labels: { a: 1 } }), [{ field: 'labels["a"]', message: 'must be a string' }]],
     ['Kubernetes with another apiVersion', k8s({ apiVersion: 'kuma.io/v1' }), [{ field: 'apiVersion', message: 'must be "kuma.io/v1alpha1"' }]],
     ['Kubernetes without apiVersion', k8s({ apiVersion: undefined }), [{ field: 'apiVersion', message: 'cannot be empty' }]],
-    ['Kubernetes with an unknown kind', k8s({ kind: 'Gateway' }), [{ field: 'kind', message: 'must be one of "Mesh", "Dataplane", "MeshGateway", "MeshGatewayRoute", "TrafficPermission", "Secret", "GlobalSecret"' }]],
+    ['Kubernetes with an unknown kind', k8s({ kind: 'Gateway' }), [{ field: 'kind', message: 'must be one of "Mesh", "Dataplane", "MeshGateway", "MeshGatewayRoute", "TrafficPermission", "ExternalService", "Secret", "GlobalSecret"' }]],
     ['Kubernetes without metadata.name', k8s({ metadata: {} }), [{ field: 'metadata.name', message: 'cannot be empty' }]],
     ['Kubernetes unknown metadata field', k8s({ metadata: { name: 'g', lables: {} } }), [{ field: 'metadata.lables', message: 'unknown field "lables"' }]],
     ['Kubernetes unknown top-level field', k8s({ status: {} }), [{ field: 'status', message: 'unknown field "status"' }]],

@@ -36,6 +36,7 @@ describe('desiredCrds', () => {
       ['meshgateways.kuma.io', 'Cluster', ['mgw']],
       ['meshgatewayroutes.kuma.io', 'Cluster', ['mgwr']],
       ['trafficpermissions.kuma.io', 'Cluster', []],
+      ['externalservices.kuma.io', 'Cluster', []],
       ['meshgatewayinstances.kuma.io', 'Namespaced', ['mgi']],
     ]);
     for (const c of crds) {
@@ -52,7 +53,7 @@ describe('desiredCrds', () => {
 
   it('puts mesh at the top level of the mesh-scoped protobuf kinds only', () => {
     const withMesh = crds.filter((c) => rootSchema(c.spec.names.kind).properties?.['mesh']).map((c) => c.spec.names.kind);
-    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission']);
+    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'ExternalService']);
   });
 
   it('gives gateways, routes and instances a status subresource with keyed conditions', () => {
@@ -111,7 +112,7 @@ describe('every spec the decoder accepts passes the CRD schema', () => {
       return [];
     }
   });
-  const KINDS: readonly ResourceKindName[] = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission'];
+  const KINDS: readonly ResourceKindName[] = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'ExternalService'];
   const cases = files.flatMap((f) =>
     universal(f)
       .filter((doc) => KINDS.includes(doc['type'] as ResourceKindName))
@@ -199,6 +200,7 @@ describe('rendered YAML', () => {
     const files = renderCrdFiles();
     expect(files.map((f) => f.fileName)).toEqual([
       'kuma.io_dataplanes.yaml',
+      'kuma.io_externalservices.yaml',
       'kuma.io_meshes.yaml',
       'kuma.io_meshgatewayinstances.yaml',
       'kuma.io_meshgatewayroutes.yaml',

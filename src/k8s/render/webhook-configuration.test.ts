@@ -48,10 +48,10 @@ describe('desiredWebhookConfiguration golden cases', () => {
 describe('desiredWebhookConfiguration', () => {
   const config = desiredWebhookConfiguration({ namespace: 'kuma-system', serviceName: 'cp', caBundle: 'PEM', port: 5443 });
 
-  it('sends the six kuma.io kinds and, in the control plane namespace only, labelled Secrets', () => {
+  it('sends the seven kuma.io kinds and, in the control plane namespace only, labelled Secrets', () => {
     const [resources, secrets] = config.webhooks;
     expect(resources?.rules).toEqual([
-      expect.objectContaining({ apiGroups: ['kuma.io'], apiVersions: ['v1alpha1'], resources: ['dataplanes', 'meshes', 'meshgatewayinstances', 'meshgatewayroutes', 'meshgateways', 'trafficpermissions'] }),
+      expect.objectContaining({ apiGroups: ['kuma.io'], apiVersions: ['v1alpha1'], resources: ['dataplanes', 'externalservices', 'meshes', 'meshgatewayinstances', 'meshgatewayroutes', 'meshgateways', 'trafficpermissions'] }),
     ]);
     expect(resources?.namespaceSelector).toBeUndefined();
     expect(secrets?.rules).toEqual([expect.objectContaining({ apiGroups: [''], apiVersions: ['v1'], resources: ['secrets'] })]);

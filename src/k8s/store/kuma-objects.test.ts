@@ -16,6 +16,7 @@ describe('kuma-objects', () => {
       'MeshGateway /apis/kuma.io/v1alpha1/meshgateways',
       'MeshGatewayRoute /apis/kuma.io/v1alpha1/meshgatewayroutes',
       'TrafficPermission /apis/kuma.io/v1alpha1/trafficpermissions',
+      'ExternalService /apis/kuma.io/v1alpha1/externalservices',
       'Secret /api/v1/namespaces/kuma-system/secrets type=system.kuma.io/secret',
       'GlobalSecret /api/v1/namespaces/kuma-system/secrets type=system.kuma.io/global-secret',
     ]);
