@@ -1,10 +1,14 @@
 // Clusters (gateway.md §2.15): one per distinct cluster name over every forward and mirror
 // destination of every host; the name depends on the destination and the listener's merged tags.
+// A destination whose service is a usable ExternalService gets an external cluster under the same
+// name rules (mesh/external-services.ts); every other one a mesh cluster.
 import { PROTOCOL_TAG, SERVICE_TAG, type Tags } from '../api/tags.js';
+import type { ExternalCluster } from '../ir/external-service.js';
 import type { Cluster, UpstreamProtocol } from '../ir/gateway.js';
 import { clusterName, UNRESOLVED_BACKEND } from '../ir/names.js';
 import { compareBytes } from '../core/byte-order.js';
 import { endpointsFor, type EndpointIndex } from '../mesh/endpoints.js';
+import { externalClusterFor, externalProtocols, type ExternalServiceIndex } from '../mesh/external-services.js';
 import { canonicalTags } from '../mesh/tag-maps.js';
 
 /** Everything of a cluster but its endpoints. */
@@ -52,9 +56,25 @@ function step(node: NameNode, text: string): NameNode {
   return child;
 }
 
+/** No usable ExternalService: every destination gets a mesh cluster. */
+const NO_EXTERNAL_SERVICES: ExternalServiceIndex = { byService: new Map(), unloadable: [] };
+
+/**
+ * The protocol of an external cluster: the ExternalServices' `kuma.io/protocol` when they agree
+ * (Kuma reads the service's protocol, which its ExternalServices' tags give), else the route's.
+ */
+function externalUpstreamProtocol(external: ExternalCluster, routeProtocol: 'http' | 'tcp'): UpstreamProtocol {
+  const protocols = new Set(externalProtocols(external));
+  const only = protocols.size === 1 ? [...protocols][0] : undefined;
+  return upstreamProtocol(only === undefined ? {} : { [PROTOCOL_TAG]: only }, routeProtocol);
+}
+
 /** Collects the clusters a translation refers to; names are hashed once per destination and tag set. */
 export class ClusterRegistry {
   private readonly heads = new Map<string, ClusterHead>();
+
+  /** `external`: the proxy's usable ExternalServices, which make some destinations external. */
+  constructor(private readonly external: ExternalServiceIndex = NO_EXTERNAL_SERVICES) {}
   /**
    * Cached names per listener key. Every backend of every route asks for a name (20,000 asks at
    * 10,000 routes), so the lookup walks the destination's own strings through maps instead of
@@ -86,13 +106,26 @@ export class ClusterRegistry {
     // name once cached was registered by the call that cached it.
     const name = clusterName(destination, listenerTags);
     node.name = name;
-    if (!this.heads.has(name)) {
-      this.heads.set(name, { name, service, destination: canonicalTags(destination), protocol: upstreamProtocol(destination, routeProtocol) });
-    }
+    if (!this.heads.has(name)) this.heads.set(name, this.head(name, service, destination, routeProtocol));
     return name;
   }
 
-  /** Services of every registered cluster: what the endpoint index must cover. */
+  /** A new cluster: external when the destination's service has usable ExternalServices matching it. */
+  private head(name: string, service: string, destination: Tags, routeProtocol: 'http' | 'tcp'): ClusterHead {
+    const external = this.external.byService.size > 0 ? externalClusterFor(this.external, destination) : undefined;
+    if (external) return { name, service, destination: canonicalTags(destination), protocol: externalUpstreamProtocol(external, routeProtocol), external };
+    return { name, service, destination: canonicalTags(destination), protocol: upstreamProtocol(destination, routeProtocol) };
+  }
+
+  /**
+   * False for an external cluster (gateway.md §2.9): its route items get no `x-kuma-tags`. The
+   * unresolved backend and unknown names count as mesh clusters.
+   */
+  isMeshCluster(name: string): boolean {
+    return this.heads.get(name)?.external === undefined;
+  }
+
+  /** Services of every registered cluster: what the endpoint index must cover, and the dependencies. */
   services(): Set<string> {
     return new Set([...this.heads.values()].map((h) => h.service));
   }
@@ -101,6 +134,6 @@ export class ClusterRegistry {
   clusters(index: EndpointIndex): Cluster[] {
     return [...this.heads.values()]
       .sort((a, b) => compareBytes(a.name, b.name))
-      .map((h) => ({ ...h, endpoints: endpointsFor(index, h.destination) }));
+      .map((h) => ({ ...h, endpoints: h.external ? [] : endpointsFor(index, h.destination) }));
   }
 }

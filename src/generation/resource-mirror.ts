@@ -8,7 +8,7 @@ import type { ChangeEvent } from '../core/store.js';
 import type { Kind, StoredResource } from '../core/resource.js';
 
 /** The kinds proxy configuration is generated from (GlobalSecrets never reach a proxy). */
-export const GENERATION_KINDS = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Secret'] as const satisfies readonly Kind[];
+export const GENERATION_KINDS = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'ExternalService', 'Secret'] as const satisfies readonly Kind[];
 
 /** One of the kinds the mirror holds. */
 export type GenerationKind = (typeof GENERATION_KINDS)[number];

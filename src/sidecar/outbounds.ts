@@ -8,6 +8,7 @@ import type { StoredResource } from '../core/resource.js';
 import type { Outbound, OutboundCluster } from '../ir/sidecar.js';
 import { clusterName } from '../ir/names.js';
 import { endpointsFor, indexEndpoints, taggedEndpointsFor } from '../mesh/endpoints.js';
+import { externalClusterFor, externalProtocols, indexExternalServices, secretsByName, type ExternalServiceIndex } from '../mesh/external-services.js';
 import { upstreamMeshTls, type OwnMeshMtls } from '../mesh/mesh-mtls.js';
 import { canonicalTags } from '../mesh/tag-maps.js';
 import { enabledMtlsBackend } from '../api/mesh-validate.js';
@@ -59,14 +60,21 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
     }
     return p;
   };
+  const external = sidecarExternalServices(input);
   const outbounds: Outbound[] = [];
   const clusters = new Map<string, OutboundCluster>();
   for (const { outbound, destination } of destinations) {
+    // A usable ExternalService of the own mesh is reached directly, its protocol from its own tag.
+    const externalCluster = destination.mesh === own ? externalClusterFor(external, destination.clusterTags) : undefined;
     // The protocol comes from the own mesh's endpoints of a service of that name (mesh.md §8).
-    const protocol = protocolOfService(destination.service);
+    const protocol = externalCluster ? serviceProtocol(externalProtocols(externalCluster)) : protocolOfService(destination.service);
     const address = outbound.address ?? DEFAULT_OUTBOUND_ADDRESS;
     outbounds.push({ name: outboundListenerName(address, outbound.port), address, port: outbound.port, tags: destination.clusterTags, service: destination.service, protocol, cluster: destination.cluster });
     if (clusters.has(destination.cluster)) continue;
+    if (externalCluster) {
+      clusters.set(destination.cluster, { name: destination.cluster, service: destination.service, mesh: own, tags: destination.clusterTags, protocol, endpoints: [], external: externalCluster });
+      continue;
+    }
     const endpoints =
       destination.mesh === own ? endpointsFor(index, { ...destination.clusterTags }) : taggedEndpointsFor(input.crossMeshEndpoints?.get(destination.mesh) ?? [], destination.clusterTags);
     const tls = upstreamTlsOf(input, mtls, destination);
@@ -81,6 +89,22 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
     });
   }
   return { outbounds: outbounds.sort(byName), clusters: [...clusters.values()].sort(byName) };
+}
+
+/**
+ * The ExternalServices the sidecar may reach: a TrafficPermission's source selectors are matched
+ * against each of its inbounds' tags (a DELEGATED gateway: its gateway tags), as Kuma matches a
+ * Dataplane. One whose TLS sources cannot be loaded is left out, as Kuma leaves its endpoint out.
+ */
+function sidecarExternalServices(input: SidecarInput): ExternalServiceIndex {
+  const networking = input.proxy.spec.networking;
+  const proxyTags = networking.gateway ? [networking.gateway.tags] : (networking.inbound ?? []).map((i) => i.tags);
+  return indexExternalServices({
+    externalServices: input.externalServices ?? [],
+    trafficPermissions: input.trafficPermissions,
+    proxyTags,
+    secrets: secretsByName(input.mesh.name, input.secrets ?? []),
+  });
 }
 
 /**
