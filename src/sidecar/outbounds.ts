@@ -55,7 +55,11 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
   const protocolOfService = (service: string) => {
     let p = protocols.get(service);
     if (p === undefined) {
-      p = serviceProtocol(endpointsFor(index, { [SERVICE_TAG]: service }).map((e) => e.tags[PROTOCOL_TAG]));
+      const endpoints = endpointsFor(index, { [SERVICE_TAG]: service });
+      // A service only ExternalServices provide keeps their protocol while none is usable, so that
+      // a TrafficPermission change never flips the listener (a closed connection instead of a 503).
+      const tags = endpoints.length > 0 ? endpoints.map((e) => e.tags) : (input.externalServices ?? []).filter((es) => es.spec.tags[SERVICE_TAG] === service).map((es) => es.spec.tags);
+      p = serviceProtocol(tags.map((t) => t[PROTOCOL_TAG]));
       protocols.set(service, p);
     }
     return p;

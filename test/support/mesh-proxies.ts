@@ -14,10 +14,13 @@ export function startTestControlPlane(): Promise<ControlPlane> {
   return startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, debounceMs: 10, logger: pino({ level: 'silent' }) });
 }
 
+/** REST plurals that are not the lower-cased kind plus `s` (Kuma's policy names). */
+const REST_PLURALS: Readonly<Record<string, string>> = { TrafficPermission: 'traffic-permissions', ExternalService: 'external-services' };
+
 /** The REST path of a universal-form resource. */
 function resourcePath(doc: Record<string, unknown>): string {
   if (doc['type'] === 'Mesh') return `/meshes/${String(doc['name'])}`;
-  const plural = doc['type'] === 'TrafficPermission' ? 'traffic-permissions' : `${String(doc['type']).toLowerCase()}s`;
+  const plural = REST_PLURALS[String(doc['type'])] ?? `${String(doc['type']).toLowerCase()}s`;
   return `/meshes/${String(doc['mesh'])}/${plural}/${String(doc['name'])}`;
 }
 
