@@ -6,7 +6,9 @@
 // reaches the plain server as well. The mesh has TrafficPermissions (allow-all-default comes with
 // it), so a TrafficPermission for the ExternalService that admits neither the gateway nor the
 // sidecar makes it unreachable for both (503: its service has no endpoints), and changing its
-// sources restores it. Nothing is restarted.
+// sources restores it. Changing the Secret an ExternalService's caCert names, or the
+// ExternalService itself, regenerates the gateway. Nothing is restarted.
+import { constants } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -20,10 +22,14 @@ import { putResource, runDataplane, startTestControlPlane, tearDown } from '../s
 import { eventually, freePort, request, type Running } from '../support/processes.js';
 import { generateTestTls, testTls } from '../support/tls-fixtures.js';
 
-/** An HTTPS server outside the mesh that answers with the SNI it was dialled with. */
+/**
+ * An HTTPS server outside the mesh that answers with the SNI it was dialled with. Sessions are
+ * never resumed (TLS 1.2 without tickets; Node keeps no session cache of its own), so every
+ * connection is a full handshake whose SNI the server sees.
+ */
 async function tlsServer(cert: string, key: string): Promise<{ port: number; requests: number; close(): Promise<void> }> {
   const state = { requests: 0 };
-  const server = https.createServer({ cert, key }, (req, res) => {
+  const server = https.createServer({ cert, key, maxVersion: 'TLSv1.2', secureOptions: constants.SSL_OP_NO_TICKET }, (req, res) => {
     state.requests++;
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ sni: (req.socket as TLSSocket).servername, kumaTags: req.headers['x-kuma-tags'] ?? null }));
@@ -46,8 +52,18 @@ describe('ExternalService with real Envoys and real traffic', () => {
   let dir = '';
   let gatewayPort = 0;
   let outboundPort = 0;
+  let rightCa = '';
 
   const put = (doc: Record<string, unknown>) => putResource(cp, doc);
+  /** An ExternalService for the TLS server, dialled by IP with SNI `localhost`, trusting `caCert`. */
+  const secureEs = (name: string, caCert: Record<string, string>) => ({
+    type: 'ExternalService',
+    mesh: 'default',
+    name,
+    networking: { address: `127.0.0.1:${secure.port}`, tls: { enabled: true, serverName: 'localhost', caCert } },
+    tags: { 'kuma.io/service': name, 'kuma.io/protocol': 'http' },
+  });
+  const caSecret = (pem: string) => ({ type: 'Secret', mesh: 'default', name: 'external-ca', data: Buffer.from(pem).toString('base64') });
   const forward = (prefix: string, service: string) => ({ matches: [{ path: { match: 'PREFIX', value: prefix } }], backends: [{ destination: { 'kuma.io/service': service } }] });
   const viaGateway = (p: string) => request(`http://127.0.0.1:${gatewayPort}${p}`).catch((err: Error) => ({ status: 0, body: err.message, headers: {} }));
   const viaOutbound = () => request(`http://127.0.0.1:${outboundPort}/from-sidecar`).catch((err: Error) => ({ status: 0, body: err.message, headers: {} }));
@@ -66,15 +82,12 @@ describe('ExternalService with real Envoys and real traffic', () => {
     plain = await httpBackend('plain-external');
     secure = await tlsServer(tls.serving.cert, tls.serving.key);
     await put({ type: 'ExternalService', mesh: 'default', name: 'plain-external', networking: { address: `localhost:${plain.port}` }, tags: { 'kuma.io/service': 'plain-external', 'kuma.io/protocol': 'http' } });
-    const secureEs = (name: string, caPem: string) => ({
-      type: 'ExternalService',
-      mesh: 'default',
-      name,
-      networking: { address: `127.0.0.1:${secure.port}`, tls: { enabled: true, serverName: 'localhost', caCert: { inlineString: caPem } } },
-      tags: { 'kuma.io/service': name, 'kuma.io/protocol': 'http' },
-    });
-    await put(secureEs('secure-external', tls.caPem));
-    await put(secureEs('wrong-ca-external', otherCa.caPem));
+    rightCa = tls.caPem;
+    await put(secureEs('secure-external', { inlineString: tls.caPem }));
+    await put(secureEs('wrong-ca-external', { inlineString: otherCa.caPem }));
+    // Its CA comes from a mesh Secret, which trusts the other CA at first.
+    await put(caSecret(otherCa.caPem));
+    await put(secureEs('secret-ca-external', { secret: 'external-ca' }));
     gatewayPort = await freePort();
     outboundPort = await freePort();
     await put({ type: 'MeshGateway', mesh: 'default', name: 'edge', selectors: [{ match: { 'kuma.io/service': 'edge' } }], conf: { listeners: [{ port: gatewayPort, protocol: 'HTTP' }] } });
@@ -83,7 +96,7 @@ describe('ExternalService with real Envoys and real traffic', () => {
       mesh: 'default',
       name: 'external',
       selectors: [{ match: { 'kuma.io/service': 'edge' } }],
-      conf: { http: { rules: [forward('/plain', 'plain-external'), forward('/secure', 'secure-external'), forward('/wrong-ca', 'wrong-ca-external')] } },
+      conf: { http: { rules: [forward('/plain', 'plain-external'), forward('/secure', 'secure-external'), forward('/wrong-ca', 'wrong-ca-external'), forward('/secret-ca', 'secret-ca-external')] } },
     });
     envoys.push((await runDataplane(cp, dir, { type: 'Dataplane', mesh: 'default', name: 'gw-1', networking: { address: '127.0.0.1', gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': 'edge' } } } })).process);
     const client = {
@@ -120,6 +133,16 @@ describe('ExternalService with real Envoys and real traffic', () => {
     expect(res.status).toBe(503);
     expect(res.body).toMatch(/upstream connect error|CERTIFICATE_VERIFY_FAILED|TLS error/i);
     expect(secure.requests).toBe(before);
+  });
+
+  it('a change of the Secret a caCert names, or of the ExternalService, takes effect', { timeout: 120_000 }, async () => {
+    expect(await status(viaGateway('/secret-ca'))).toBe(503);
+    await put(caSecret(rightCa));
+    await eventually(async () => (await status(viaGateway('/secret-ca'))) === 200, 30_000, 'the Secret now holding the right CA');
+    await put(secureEs('wrong-ca-external', { inlineString: rightCa }));
+    await eventually(async () => (await status(viaGateway('/wrong-ca'))) === 200, 30_000, 'the ExternalService now trusting the right CA');
+    await put(secureEs('wrong-ca-external', { inlineString: (await generateTestTls()).caPem }));
+    await eventually(async () => (await status(viaGateway('/wrong-ca'))) === 503, 30_000, 'the ExternalService trusting another CA again');
   });
 
   it("a sidecar's outbound reaches the ExternalService", async () => {
