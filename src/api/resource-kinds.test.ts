@@ -10,14 +10,15 @@ import type { TrafficPermissionSpec } from './traffic-permission.js';
 import { CRD_KINDS } from './crd-kinds.js';
 import { findKind, isGlobalKind, KUBERNETES_ONLY_KINDS, parseSpec, RESOURCE_KIND_NAMES, RESOURCE_KINDS, SECRET_FORM_KINDS, type ResourceKindName, type SpecByKind } from './resource-kinds.js';
 import { SECRET_SPEC_SCHEMA, type SecretSpec } from './secret.js';
+import type { ExternalServiceSpec } from './external-service.js';
 
 const USER_NAME = /^[a-z][a-z0-9-]*$/;
 
 describe('RESOURCE_KINDS', () => {
   it('derives the kind-name type from the list, in apply order with Mesh first', () => {
-    const names: readonly ResourceKindName[] = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout', 'ProxyTemplate', 'Secret', 'GlobalSecret'];
+    const names: readonly ResourceKindName[] = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout', 'ProxyTemplate', 'ExternalService', 'Secret', 'GlobalSecret'];
     expect(RESOURCE_KIND_NAMES).toEqual(names);
-    expectTypeOf<ResourceKindName>().toEqualTypeOf<'Mesh' | 'Dataplane' | 'MeshGateway' | 'MeshGatewayRoute' | 'TrafficPermission' | 'Timeout' | 'ProxyTemplate' | 'Secret' | 'GlobalSecret'>();
+    expectTypeOf<ResourceKindName>().toEqualTypeOf<'Mesh' | 'Dataplane' | 'MeshGateway' | 'MeshGatewayRoute' | 'TrafficPermission' | 'Timeout' | 'ProxyTemplate' | 'ExternalService' | 'Secret' | 'GlobalSecret'>();
   });
 
   it("derives each kind's spec type from its validator", () => {
@@ -27,6 +28,7 @@ describe('RESOURCE_KINDS', () => {
     expectTypeOf<SpecByKind['MeshGatewayRoute']>().toEqualTypeOf<MeshGatewayRouteSpec>();
     expectTypeOf<SpecByKind['TrafficPermission']>().toEqualTypeOf<TrafficPermissionSpec>();
     expectTypeOf<SpecByKind['ProxyTemplate']>().toEqualTypeOf<ProxyTemplateSpec>();
+    expectTypeOf<SpecByKind['ExternalService']>().toEqualTypeOf<ExternalServiceSpec>();
     expectTypeOf<SpecByKind['Secret']>().toEqualTypeOf<SecretSpec>();
     expectTypeOf<SpecByKind['GlobalSecret']>().toEqualTypeOf<SecretSpec>();
   });

@@ -5,6 +5,7 @@
 import { isWithin } from './field-path.js';
 import type { ResourceKindDescriptor, SecretForm, SpecContext } from './kinds/descriptor.js';
 import { DATAPLANE } from './kinds/dataplane.js';
+import { EXTERNAL_SERVICE } from './kinds/external-service.js';
 import { GLOBAL_SECRET } from './kinds/global-secret.js';
 import { MESH } from './kinds/mesh.js';
 import { MESH_GATEWAY } from './kinds/mesh-gateway.js';
@@ -22,7 +23,7 @@ import { fail, ok, type Result, type Violation } from './violation.js';
  * last: nothing in the store depends on a Secret existing first (references resolve when
  * configuration is generated).
  */
-export const RESOURCE_KINDS = [MESH, DATAPLANE, MESH_GATEWAY, MESH_GATEWAY_ROUTE, TRAFFIC_PERMISSION, TIMEOUT, PROXY_TEMPLATE, SECRET, GLOBAL_SECRET] as const;
+export const RESOURCE_KINDS = [MESH, DATAPLANE, MESH_GATEWAY, MESH_GATEWAY_ROUTE, TRAFFIC_PERMISSION, TIMEOUT, PROXY_TEMPLATE, EXTERNAL_SERVICE, SECRET, GLOBAL_SECRET] as const;
 
 /** Kinds that exist only as Kubernetes custom resources (CRD and admission, never stored). */
 export const KUBERNETES_ONLY_KINDS = [MESH_GATEWAY_INSTANCE] as const;

@@ -1,10 +1,14 @@
 // Clusters (gateway.md §2.15): one per distinct cluster name over every forward and mirror
 // destination of every host; the name depends on the destination and the listener's merged tags.
+// A destination whose service is a usable ExternalService gets an external cluster under the same
+// name rules (mesh/external-services.ts); every other one a mesh cluster.
 import { PROTOCOL_TAG, SERVICE_TAG, type Tags } from '../api/tags.js';
+import type { ExternalCluster } from '../ir/external-service.js';
 import type { Cluster, UpstreamProtocol } from '../ir/gateway.js';
 import { clusterName, UNRESOLVED_BACKEND } from '../ir/names.js';
 import { compareBytes } from '../core/byte-order.js';
 import { endpointsFor, type EndpointIndex } from '../mesh/endpoints.js';
+import { externalClusterFor, externalProtocols, type ExternalServiceIndex } from '../mesh/external-services.js';
 import { canonicalTags } from '../mesh/tag-maps.js';
 import { matchesTags, SourcePolicies, type ConnectionPolicies, type PolicyWinners } from '../mesh/connection-policies.js';
 import { clusterPolicies, routeLevelWinners, routePolicies, type RouteDestination } from '../mesh/policy-effects.js';
@@ -55,6 +59,19 @@ function step(node: NameNode, text: string): NameNode {
   return child;
 }
 
+/** No usable ExternalService: every destination gets a mesh cluster. */
+const NO_EXTERNAL_SERVICES: ExternalServiceIndex = { byService: new Map(), unloadable: [] };
+
+/**
+ * The protocol of an external cluster: the ExternalServices' `kuma.io/protocol` when they agree
+ * (Kuma reads the service's protocol, which its ExternalServices' tags give), else the route's.
+ */
+function externalUpstreamProtocol(external: ExternalCluster, routeProtocol: 'http' | 'tcp'): UpstreamProtocol {
+  const protocols = new Set(externalProtocols(external));
+  const only = protocols.size === 1 ? [...protocols][0] : undefined;
+  return upstreamProtocol(only === undefined ? {} : { [PROTOCOL_TAG]: only }, routeProtocol);
+}
+
 /**
  * Collects the clusters a translation refers to; names are hashed once per destination and tag set.
  * It also matches the mesh's connection policies (§2.16): each cluster is one destination seen from
@@ -70,7 +87,14 @@ export class ClusterRegistry {
   private readonly routeSettings = new Map<string, RoutePolicies | undefined>();
   private readonly hasPolicies: boolean;
 
-  constructor(private readonly policies: ConnectionPolicies = {}) {
+  /**
+   * `external`: the proxy's usable ExternalServices, which make some destinations external;
+   * `policies`: the mesh's connection policies.
+   */
+  constructor(
+    private readonly external: ExternalServiceIndex = NO_EXTERNAL_SERVICES,
+    private readonly policies: ConnectionPolicies = {},
+  ) {
     this.hasPolicies = Object.values(policies).some((list) => list.length > 0);
   }
   /**
@@ -107,10 +131,26 @@ export class ClusterRegistry {
     if (!this.heads.has(name)) {
       const winners = this.winnersFor(destination, listenerTags, listenerKey);
       const policies = winners && clusterPolicies(winners);
-      this.heads.set(name, { name, service, destination: canonicalTags(destination), protocol: upstreamProtocol(destination, routeProtocol), ...(policies ? { policies } : {}) });
+      const head = this.head(name, service, destination, routeProtocol);
+      this.heads.set(name, policies ? { ...head, policies } : head);
       if (winners) this.destinations.set(name, { destination, winners });
     }
     return name;
+  }
+
+  /** A new cluster: external when the destination's service has usable ExternalServices matching it. */
+  private head(name: string, service: string, destination: Tags, routeProtocol: 'http' | 'tcp'): ClusterHead {
+    const external = this.external.byService.size > 0 ? externalClusterFor(this.external, destination) : undefined;
+    if (external) return { name, service, destination: canonicalTags(destination), protocol: externalUpstreamProtocol(external, routeProtocol), external };
+    return { name, service, destination: canonicalTags(destination), protocol: upstreamProtocol(destination, routeProtocol) };
+  }
+
+  /**
+   * False for an external cluster (gateway.md §2.9): its route items get no `x-kuma-tags`. The
+   * unresolved backend and unknown names count as mesh clusters.
+   */
+  isMeshCluster(name: string): boolean {
+    return this.heads.get(name)?.external === undefined;
   }
 
   /** The policy winners for a destination seen from a listener; undefined when the mesh has no policies. */
@@ -148,7 +188,7 @@ export class ClusterRegistry {
     return out;
   }
 
-  /** Services of every registered cluster: what the endpoint index must cover. */
+  /** Services of every registered cluster: what the endpoint index must cover, and the dependencies. */
   services(): Set<string> {
     return new Set([...this.heads.values()].map((h) => h.service));
   }
@@ -157,6 +197,6 @@ export class ClusterRegistry {
   clusters(index: EndpointIndex): Cluster[] {
     return [...this.heads.values()]
       .sort((a, b) => compareBytes(a.name, b.name))
-      .map((h) => ({ ...h, endpoints: endpointsFor(index, h.destination) }));
+      .map((h) => ({ ...h, endpoints: h.external ? [] : endpointsFor(index, h.destination) }));
   }
 }

@@ -22,14 +22,21 @@ export function effectiveWeights(backends: readonly Backend[]): number[] {
 
 /**
  * The forwards of a rule: one per backend with its effective weight and cluster (`clusterFor`,
- * asked in backend order), collapsed as collapseForwards does. Every forwarding rule comes through
+ * asked in backend order; `isMeshCluster` says whether it gets `x-kuma-tags`, gateway.md §2.9),
+ * collapsed as collapseForwards does. Every forwarding rule comes through
  * here, so the list is built once and collapsed in place, without the weight list and copy.
  */
-export function backendForwards(backends: readonly Backend[], clusterFor: (destination: Tags) => string): Forward[] {
+export function backendForwards(
+  backends: readonly Backend[],
+  clusterFor: (destination: Tags) => string,
+  isMeshCluster: (cluster: string) => boolean = () => true,
+): Forward[] {
   const allZero = allWeightsZero(backends);
   const forwards: Forward[] = [];
-  // No external services exist yet, so every cluster (the unresolved backend included) is a mesh cluster.
-  for (const b of backends) forwards.push({ cluster: clusterFor(b.destination), weight: allZero ? 1 : (b.weight ?? 1), meshCluster: true });
+  for (const b of backends) {
+    const cluster = clusterFor(b.destination);
+    forwards.push({ cluster, weight: allZero ? 1 : (b.weight ?? 1), meshCluster: isMeshCluster(cluster) });
+  }
   return collapseInPlace(forwards);
 }
 

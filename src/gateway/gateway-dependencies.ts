@@ -13,6 +13,7 @@ import { anySelectorMatches } from '../mesh/selectors.js';
 import { meshCaSecretNames } from '../mesh/mesh-ca-source.js';
 import { isConnectionPolicyKind } from '../mesh/connection-policies.js';
 import { proxyTemplateMayConcern, proxyTemplateTagSets } from '../mesh/proxy-template-selection.js';
+import { externalServiceSecrets } from '../mesh/external-services.js';
 
 /** The inputs one gateway translation depends on, as plain data. */
 export interface GatewayDependencies {
@@ -24,8 +25,16 @@ export interface GatewayDependencies {
   readonly listenerTags: readonly Tags[];
   /** Services of every cluster: endpoints come from the Dataplanes serving them (§2.15). */
   readonly services: ReadonlySet<string>;
-  /** Secrets named by `secret:` certificate sources (§2.13) and the mesh CA's Secrets (§1.5). */
+  /**
+   * Secrets named by `secret:` certificate sources (§2.13), the mesh CA's Secrets (§1.5) and the
+   * TLS data sources of the mesh's ExternalServices (§2.15).
+   */
   readonly secrets: ReadonlySet<string>;
+  /**
+   * Some ExternalService of the mesh has the service of a cluster: a TrafficPermission may then
+   * make it usable or unusable for the gateway (§2.16).
+   */
+  readonly externalServices?: boolean;
   /**
    * Cross-mesh listeners read every mTLS mesh's CA (`mesh_ca:secret:all`, §2.17): a Mesh or Secret
    * of any other mesh may change the translation.
@@ -43,13 +52,19 @@ export function gatewayDependencies(input: GatewayInput, translation: GatewayTra
   if (selected === undefined) return { mesh, listenerTags: [], services: new Set(), secrets: new Set(), proxyTags };
   const crossMesh = (selected.spec.conf?.listeners ?? []).some((l) => l.crossMesh === true);
   const listenerTags = collapseListeners(selected, proxyGatewayTags(input.proxy)).flatMap((port) => port.listeners.map((l) => l.tags));
-  const secrets = new Set<string>(meshCaSecretNames(input.mesh));
+  const secrets = new Set<string>([...meshCaSecretNames(input.mesh), ...externalServiceSecrets(input.externalServices ?? [])]);
   for (const listener of selected.spec.conf?.listeners ?? []) {
     for (const source of listener.tls?.certificates ?? []) if (source.secret !== undefined) secrets.add(source.secret);
   }
   // A failed generation has no clusters to read services from; any Dataplane may then matter.
   const services = translation.gateway ? new Set(translation.gateway.clusters.map((c) => c.service)) : ALL_SERVICES;
-  return { mesh, gateway: selected.name, listenerTags, services, secrets, proxyTags, ...(crossMesh ? { crossMesh } : {}) };
+  const externalServices = (input.externalServices ?? []).some((es) => servicesHave(services, es.spec.tags[SERVICE_TAG]));
+  return { mesh, gateway: selected.name, listenerTags, services, secrets, proxyTags, ...(crossMesh ? { crossMesh } : {}), ...(externalServices ? { externalServices } : {}) };
+}
+
+/** True when `service` is one of `services` (or they stand for every service). */
+function servicesHave(services: ReadonlySet<string>, service: string | undefined): boolean {
+  return services === ALL_SERVICES || (service !== undefined && services.has(service));
 }
 
 /** Stands for "every service" in `services`. */
@@ -77,6 +92,12 @@ export function gatewayDependsOn(deps: GatewayDependencies, resource: StoredReso
       return deps.secrets.has(resource.name);
     case 'ProxyTemplate':
       return proxyTemplateMayConcern(resource as StoredResource<'ProxyTemplate'>, deps.proxyTags ?? []);
+    // One of the gateway's destinations may become, or stop being, external (§2.15).
+    case 'ExternalService':
+      return servicesHave(deps.services, (resource as StoredResource<'ExternalService'>).spec.tags[SERVICE_TAG]);
+    // Usability of the ExternalServices the gateway's destinations name (§2.16).
+    case 'TrafficPermission':
+      return deps.externalServices === true;
     default:
       // A connection policy may start or stop winning for any listener and destination (§2.16).
       return isConnectionPolicyKind(resource.kind);

@@ -16,7 +16,20 @@ export interface GatewayInput {
   readonly routes: readonly StoredResource<'MeshGatewayRoute'>[];
   /** Every Dataplane of the mesh (the source of endpoints). */
   readonly dataplanes: readonly StoredResource<'Dataplane'>[];
-  /** Every Secret of the mesh: `secret:` certificate sources name one (gateway.md §2.13). */
+  /**
+   * Every ExternalService of the mesh (gateway.md §2.15): a destination whose service one of them
+   * has gets an external cluster. Absent: none.
+   */
+  readonly externalServices?: readonly StoredResource<'ExternalService'>[];
+  /**
+   * Every TrafficPermission of the mesh: once there is one, an ExternalService is usable only when
+   * its TrafficPermission admits the gateway (§2.16). Absent: none.
+   */
+  readonly trafficPermissions?: readonly StoredResource<'TrafficPermission'>[];
+  /**
+   * Every Secret of the mesh: `secret:` certificate sources name one (gateway.md §2.13), and so may
+   * an ExternalService's TLS data sources.
+   */
   readonly secrets: readonly StoredResource<'Secret'>[];
   /**
    * Certificate files by path, read by the runtime before translating (this layer does no I/O):

@@ -28,8 +28,9 @@ export function gatewayMtls(input: GatewayInput, crossMesh: boolean): GatewayMtl
   }
   bundles.sort((a, b) => (a.secretName < b.secretName ? -1 : 1));
   const ready = input.tlsReadyServices ?? new Set<string>();
+  // External clusters leave the mesh: the ExternalService's own TLS, if any, never mesh mTLS.
   const upstream = (cluster: Cluster): Cluster =>
-    own.mode === 'STRICT' || ready.has(cluster.service) ? { ...cluster, upstreamTls: upstreamMeshTls(mesh, mesh, cluster.service, cluster.destination) } : cluster;
+    cluster.external === undefined && (own.mode === 'STRICT' || ready.has(cluster.service)) ? { ...cluster, upstreamTls: upstreamMeshTls(mesh, mesh, cluster.service, cluster.destination) } : cluster;
   return { ok: true, mtls: { identitySecret: own.identitySecret, caBundles: bundles }, upstream };
 }
 

@@ -36,6 +36,8 @@ export interface Entry {
 export interface EntryContext {
   /** Cluster name of a destination seen from the host's listener; registers the cluster. */
   readonly clusterFor: (destination: Tags) => string;
+  /** False for an external cluster (no `x-kuma-tags`); absent: every cluster is a mesh cluster. */
+  readonly isMeshCluster?: (cluster: string) => boolean;
   /** Report a problem with the route being translated. */
   problem(route: GatewayRoute, message: string): void;
   /** The host's shared plain forward actions. */
@@ -144,7 +146,7 @@ function forwardAction(
     ctx.problem(route, 'rule has neither backends nor a redirect; rule skipped');
     return undefined;
   }
-  const forwards = backendForwards(backends, ctx.clusterFor);
+  const forwards = backendForwards(backends, ctx.clusterFor, ctx.isMeshCluster);
   const rewritePath = applied.rewrite && pathRewrite(applied.rewrite);
   const mirror = applied.mirror;
   // Every mirror destination yields a cluster (§2.15), but only a positive percentage mirrors (§2.9).

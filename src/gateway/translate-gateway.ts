@@ -9,6 +9,7 @@ import { certificateSources } from './certificate-sources.js';
 import { ClusterRegistry } from './clusters.js';
 import { collapseListeners, type CollapsedPort } from './collapse-listeners.js';
 import { indexEndpoints } from '../mesh/endpoints.js';
+import { indexExternalServices, secretsByName, type ExternalServiceIndex } from '../mesh/external-services.js';
 import { gatewayMtls } from './gateway-mtls.js';
 import { ProblemLog, type GatewayInput, type GatewayTranslation } from './gateway-input.js';
 import { CertificateRegistry } from './group-tls.js';
@@ -39,7 +40,9 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
   const routes = routesInBindingOrder(input.routes, mesh);
   // §2.6-§2.14 per port; clusters are registered as destinations are resolved, certificates as
   // HTTPS and TLS groups are built.
-  const clusters = new ClusterRegistry(input.policies);
+  // §2.15, §2.16: the ExternalServices this gateway may reach, which make their services external.
+  const external = gatewayExternalServices(input, proxyTags, problems);
+  const clusters = new ClusterRegistry(external, input.policies);
   const certificates = new CertificateRegistry(certificateSources(mesh, input.secrets, input.files));
   let failed = false;
   const ctx = portContext(selected, clusters, certificates, problems, () => (failed = true));
@@ -65,6 +68,22 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
     ...(mtls.mtls ? { mtls: mtls.mtls } : {}),
   };
   return { gateway, problems: problems.problems() };
+}
+
+/**
+ * The usable ExternalServices of the gateway: a TrafficPermission's source selectors are matched
+ * against the gateway dataplane's tags. One whose TLS sources cannot be loaded is left out (its
+ * service then has no endpoints) and reported against the ExternalService, not the gateway.
+ */
+function gatewayExternalServices(input: GatewayInput, proxyTags: Readonly<Record<string, string>>, problems: ProblemLog): ExternalServiceIndex {
+  const index = indexExternalServices({
+    externalServices: input.externalServices ?? [],
+    trafficPermissions: input.trafficPermissions ?? [],
+    proxyTags: [proxyTags],
+    secrets: secretsByName(input.mesh.name, input.secrets),
+  });
+  for (const u of index.unloadable) problems.add({ kind: 'ExternalService', mesh: input.mesh.name, name: u.name }, `unable to create ExternalService endpoint, left out: ${u.message}`);
+  return index;
 }
 
 /** Problem reporting bound to the selected gateway and the route being translated. */

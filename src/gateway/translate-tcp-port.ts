@@ -44,7 +44,7 @@ export function groupForwards(hosts: readonly Host[], ctx: PortContext): Forward
           const cluster = ctx.clusters.nameFor(backend.destination, host.tags, hostKey, 'tcp');
           // No cluster exists for it, and tcp_proxy has no direct response to fail with.
           if (cluster === UNRESOLVED_BACKEND) return ctx.problem(route, `backend ${UNRESOLVED_BACKEND} cannot be reached over TCP; backend skipped`);
-          forwards.push({ cluster, weight: weights[i] ?? 1, meshCluster: true });
+          forwards.push({ cluster, weight: weights[i] ?? 1, meshCluster: ctx.clusters.isMeshCluster(cluster) });
         });
       }
     }

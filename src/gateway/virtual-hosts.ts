@@ -52,6 +52,7 @@ export function virtualHost(host: Host, requireTls: boolean, ctx: HostContext): 
   const entryContext: EntryContext = {
     // Cluster names depend on the listener's merged tags, which an implicit host copies from `*`.
     clusterFor: (destination) => ctx.clusters.nameFor(destination, host.tags, hostKey, 'http'),
+    isMeshCluster: (cluster) => ctx.clusters.isMeshCluster(cluster),
     problem: (route, message) => ctx.problem(route, message),
     plainForwards: new PlainForwards(),
     routePolicies: (forwards, mirrorCluster) => ctx.clusters.routePolicies(forwards, mirrorCluster),

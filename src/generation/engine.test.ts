@@ -56,6 +56,16 @@ function backend(name: string, service: string, address: string, ready = true): 
   return { type: 'Dataplane', name, networking: { address, inbound: [{ port: 8080, tags: { 'kuma.io/service': service }, ...(ready ? {} : { health: { ready: false } }) }] } };
 }
 
+/** An ExternalService of `service`, with TLS trusting the CA in Secret `ca-x` when `tls`. */
+function externalService(name: string, service: string, address: string, tls: boolean): Raw {
+  return { type: 'ExternalService', name, networking: { address, ...(tls ? { tls: { enabled: true, caCert: { secret: 'ca-x' } } } : {}) }, tags: { 'kuma.io/service': service } };
+}
+
+/** A TrafficPermission from `source` to `destination` (services, `*` allowed). */
+function permission(name: string, source: string, destination: string): Raw {
+  return { type: 'TrafficPermission', name, sources: [{ match: { 'kuma.io/service': source } }], destinations: [{ match: { 'kuma.io/service': destination } }] };
+}
+
 /** Node id -> snapshot version and per-type versions, for comparing two engines. */
 function served(engine: GenerationEngine, cache: SnapshotCache): Record<string, string> {
   const out: Record<string, string> = {};
@@ -92,7 +102,11 @@ describe('GenerationEngine', () => {
     const addresses = ['10.1.0.1', '10.1.0.2', '10.1.0.3'];
     const variants: (() => Raw)[] = [
       () => gateway(pick(['gw-a', 'gw-b']), pick(services), pick([[8080], [8080, 8081], [9090]])),
-      () => route(pick(['r1', 'r2', 'r3', 'r4', 'r5']), pick(services), pick(['/a', '/b', '/c']), pick(['svc-1', 'svc-2', 'svc-3'])),
+      () => route(pick(['r1', 'r2', 'r3', 'r4', 'r5']), pick(services), pick(['/a', '/b', '/c']), pick(['svc-1', 'svc-2', 'svc-3', 'svc-ext'])),
+      // ExternalServices, the TrafficPermissions that gate them and the Secret their TLS reads.
+      () => externalService(pick(['es1', 'es2', 'es3']), pick(['svc-1', 'svc-ext']), pick(['ext.example:80', '192.0.2.1:443']), rnd() < 0.5),
+      () => permission(pick(['tp1', 'tp2']), pick([...services, '*']), pick(['svc-1', 'svc-ext', '*'])),
+      () => ({ type: 'Secret', name: 'ca-x', data: { pem: pick(['mesh-ca-default.crt', 'mesh-ca-other.crt']) } }),
       () => proxy(pick(['p1', 'p2', 'p3', 'p4', 'p5', 'p6']), pick(services), pick(addresses)),
       () => backend(pick(['b1', 'b2', 'b3', 'b4']), pick(['svc-1', 'svc-2', 'svc-3']), pick(['10.2.0.1', '10.2.0.2']), rnd() < 0.8),
       () => ({ ...MESH, ...(rnd() < 0.5 ? { logging: { defaultBackend: 'x', backends: [{ name: 'x', type: 'file', conf: { path: '/dev/null' } }] } } : {}) }),

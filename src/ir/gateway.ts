@@ -3,6 +3,7 @@
 // consumed by src/xds/translator (pure). The listener address is deliberately absent: replicas of
 // one gateway at different addresses share one IR and every resource but their listeners.
 import type { ClusterPolicies, RoutePolicies } from './policies.js';
+import type { ExternalCluster } from './external-service.js';
 
 /** A tag map. */
 export type Tags = Readonly<Record<string, string>>;
@@ -219,7 +220,7 @@ export interface Endpoint {
   readonly tags: Tags;
 }
 
-/** One mesh cluster (EDS). */
+/** One cluster: a mesh cluster (EDS), or an external cluster when `external` is set. */
 export interface Cluster {
   /** `<service>-<hash>` or the bare service (gateway.md §2.15). */
   readonly name: string;
@@ -227,10 +228,12 @@ export interface Cluster {
   /** The destination tags the cluster was made for (mTLS SNI `<service>{k=v,...,mesh=<mesh>}`). */
   readonly destination: Tags;
   readonly protocol: UpstreamProtocol;
-  /** Sorted by (address, port). May be empty. */
+  /** Sorted by (address, port). May be empty. Empty for an external cluster. */
   readonly endpoints: readonly Endpoint[];
-  /** Present when the cluster speaks mesh mTLS to its upstream. */
+  /** Present when the cluster speaks mesh mTLS to its upstream (never on an external cluster). */
   readonly upstreamTls?: UpstreamTls;
   /** Settings of the policies that won for this destination and listener; absent when none. */
   readonly policies?: ClusterPolicies;
+  /** ExternalServices reached directly (gateway.md §2.15): no EDS, no mesh mTLS, no `x-kuma-tags`. */
+  readonly external?: ExternalCluster;
 }

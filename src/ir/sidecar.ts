@@ -2,6 +2,7 @@
 // already ordered and named. Plain, readonly, JSON-serialisable data. Produced by src/sidecar
 // (pure), consumed by src/xds/translator/sidecar-*.ts (pure). A DELEGATED gateway is a sidecar
 // without inbounds (mesh.md §7).
+import type { ExternalCluster } from './external-service.js';
 import type { CaBundle, Endpoint, Tags, UpstreamTls } from './gateway.js';
 import type { ClusterPolicies, OutboundPolicies } from './policies.js';
 
@@ -99,7 +100,10 @@ export interface Outbound {
   readonly policies?: OutboundPolicies;
 }
 
-/** An EDS cluster towards one destination (mesh.md §4.6, §4.7, §8). */
+/**
+ * An EDS cluster towards one destination (mesh.md §4.6, §4.7, §8), or an external cluster when
+ * `external` is set (gateway.md §2.15).
+ */
 export interface OutboundCluster {
   readonly name: string;
   readonly service: string;
@@ -109,9 +113,11 @@ export interface OutboundCluster {
   readonly tags: Tags;
   /** HTTP-based destinations get an HTTP idle timeout besides HTTP/2. */
   readonly protocol: SidecarProtocol;
-  /** Sorted by (address, port). */
+  /** Sorted by (address, port). Empty for an external cluster. */
   readonly endpoints: readonly Endpoint[];
   readonly upstreamTls?: UpstreamTls;
   /** Settings of the policies that won for this destination; absent when none. */
   readonly policies?: ClusterPolicies;
+  /** ExternalServices reached directly: endpoints inline, their own TLS, no mesh mTLS. */
+  readonly external?: ExternalCluster;
 }

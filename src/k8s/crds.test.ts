@@ -38,6 +38,7 @@ describe('desiredCrds', () => {
       ['trafficpermissions.kuma.io', 'Cluster', []],
       ['timeouts.kuma.io', 'Cluster', []],
       ['proxytemplates.kuma.io', 'Cluster', []],
+      ['externalservices.kuma.io', 'Cluster', []],
       ['meshgatewayinstances.kuma.io', 'Namespaced', ['mgi']],
     ]);
     for (const c of crds) {
@@ -54,7 +55,7 @@ describe('desiredCrds', () => {
 
   it('puts mesh at the top level of the mesh-scoped protobuf kinds only', () => {
     const withMesh = crds.filter((c) => rootSchema(c.spec.names.kind).properties?.['mesh']).map((c) => c.spec.names.kind);
-    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout', 'ProxyTemplate']);
+    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout', 'ProxyTemplate', 'ExternalService']);
   });
 
   it('gives gateways, routes and instances a status subresource with keyed conditions', () => {
@@ -113,7 +114,7 @@ describe('every spec the decoder accepts passes the CRD schema', () => {
       return [];
     }
   });
-  const KINDS: readonly ResourceKindName[] = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission'];
+  const KINDS: readonly ResourceKindName[] = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'ExternalService'];
   const cases = files.flatMap((f) =>
     universal(f)
       .filter((doc) => KINDS.includes(doc['type'] as ResourceKindName))
@@ -201,6 +202,7 @@ describe('rendered YAML', () => {
     const files = renderCrdFiles();
     expect(files.map((f) => f.fileName)).toEqual([
       'kuma.io_dataplanes.yaml',
+      'kuma.io_externalservices.yaml',
       'kuma.io_meshes.yaml',
       'kuma.io_meshgatewayinstances.yaml',
       'kuma.io_meshgatewayroutes.yaml',

@@ -8,6 +8,7 @@ import type { StoredResource } from '../core/resource.js';
 import type { Outbound, OutboundCluster } from '../ir/sidecar.js';
 import { clusterName } from '../ir/names.js';
 import { endpointsFor, indexEndpoints, taggedEndpointsFor } from '../mesh/endpoints.js';
+import { externalClusterFor, externalProtocols, indexExternalServices, secretsByName, type ExternalServiceIndex } from '../mesh/external-services.js';
 import { upstreamMeshTls, type OwnMeshMtls } from '../mesh/mesh-mtls.js';
 import { canonicalTags } from '../mesh/tag-maps.js';
 import { enabledMtlsBackend } from '../api/mesh-validate.js';
@@ -56,18 +57,25 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
   const protocolOfService = (service: string) => {
     let p = protocols.get(service);
     if (p === undefined) {
-      p = serviceProtocol(endpointsFor(index, { [SERVICE_TAG]: service }).map((e) => e.tags[PROTOCOL_TAG]));
+      const endpoints = endpointsFor(index, { [SERVICE_TAG]: service });
+      // A service only ExternalServices provide keeps their protocol while none is usable, so that
+      // a TrafficPermission change never flips the listener (a closed connection instead of a 503).
+      const tags = endpoints.length > 0 ? endpoints.map((e) => e.tags) : (input.externalServices ?? []).filter((es) => es.spec.tags[SERVICE_TAG] === service).map((es) => es.spec.tags);
+      p = serviceProtocol(tags.map((t) => t[PROTOCOL_TAG]));
       protocols.set(service, p);
     }
     return p;
   };
+  const external = sidecarExternalServices(input);
   const outbounds: Outbound[] = [];
   const clusters = new Map<string, OutboundCluster>();
   // The proxy is the source of every outbound's policies (gateway.md §2.16 with the dataplane as source).
   const sources = new SourcePolicies(input.policies ?? {}, matchesAny(proxyTagSets(input.proxy)));
   for (const { outbound, destination } of destinations) {
+    // A usable ExternalService of the own mesh is reached directly, its protocol from its own tag.
+    const externalCluster = destination.mesh === own ? externalClusterFor(external, destination.clusterTags) : undefined;
     // The protocol comes from the own mesh's endpoints of a service of that name (mesh.md §8).
-    const protocol = protocolOfService(destination.service);
+    const protocol = externalCluster ? serviceProtocol(externalProtocols(externalCluster)) : protocolOfService(destination.service);
     const address = outbound.address ?? DEFAULT_OUTBOUND_ADDRESS;
     const winners = sources.empty() ? {} : sources.winners(destination.clusterTags);
     const listenerPolicies = outboundPolicies(winners);
@@ -83,6 +91,10 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
     });
     if (clusters.has(destination.cluster)) continue;
     const policies = clusterPolicies(winners);
+    if (externalCluster) {
+      clusters.set(destination.cluster, { name: destination.cluster, service: destination.service, mesh: own, tags: destination.clusterTags, protocol, endpoints: [], external: externalCluster, ...(policies ? { policies } : {}) });
+      continue;
+    }
     const endpoints =
       destination.mesh === own ? endpointsFor(index, { ...destination.clusterTags }) : taggedEndpointsFor(input.crossMeshEndpoints?.get(destination.mesh) ?? [], destination.clusterTags);
     const tls = upstreamTlsOf(input, mtls, destination);
@@ -98,6 +110,22 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
     });
   }
   return { outbounds: outbounds.sort(byName), clusters: [...clusters.values()].sort(byName) };
+}
+
+/**
+ * The ExternalServices the sidecar may reach: a TrafficPermission's source selectors are matched
+ * against each of its inbounds' tags (a DELEGATED gateway: its gateway tags), as Kuma matches a
+ * Dataplane. One whose TLS sources cannot be loaded is left out, as Kuma leaves its endpoint out.
+ */
+function sidecarExternalServices(input: SidecarInput): ExternalServiceIndex {
+  const networking = input.proxy.spec.networking;
+  const proxyTags = networking.gateway ? [networking.gateway.tags] : (networking.inbound ?? []).map((i) => i.tags);
+  return indexExternalServices({
+    externalServices: input.externalServices ?? [],
+    trafficPermissions: input.trafficPermissions,
+    proxyTags,
+    secrets: secretsByName(input.mesh.name, input.secrets ?? []),
+  });
 }
 
 /**

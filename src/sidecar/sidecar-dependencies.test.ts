@@ -52,3 +52,30 @@ describe('sidecarDependsOn a ProxyTemplate', () => {
     expect(sidecarDependsOn(deps, template('other', '*'))).toBe(false);
   });
 });
+
+describe('sidecarDependsOn ExternalServices', () => {
+  const external = (name: string, service: string, secret?: string): StoredResource<'ExternalService'> => ({
+    kind: 'ExternalService',
+    mesh: 'default',
+    name,
+    spec: { networking: { address: 'x.example:443', disableHostDNSEntry: false, ...(secret ? { tls: { enabled: true, allowRenegotiation: false, skipHostnameVerification: false, caCert: { secret } } } : {}) }, tags: { 'kuma.io/service': service } },
+    ...meta,
+  });
+  const withOutbound: SidecarInput = {
+    ...input,
+    proxy: { ...input.proxy, spec: { networking: { ...input.proxy.spec.networking, outbound: [{ port: 10001, tags: { 'kuma.io/service': 'httpbin' } }] } } } as StoredResource<'Dataplane'>,
+    externalServices: [external('partner', 'partner', 'partner-ca')],
+  };
+  const deps = sidecarDependencies(withOutbound);
+  const secretNamed = (name: string) => ({ kind: 'Secret', mesh: 'default', name, spec: { data: '' }, ...meta }) as StoredResource<'Secret'>;
+
+  it("depends on an ExternalService of an outbound's service, not of others", () => {
+    expect(sidecarDependsOn(deps, external('httpbin', 'httpbin'))).toBe(true);
+    expect(sidecarDependsOn(deps, external('other', 'other'))).toBe(false);
+  });
+
+  it("depends on the Secrets its mesh's ExternalServices read", () => {
+    expect(sidecarDependsOn(deps, secretNamed('partner-ca'))).toBe(true);
+    expect(sidecarDependsOn(deps, secretNamed('unrelated'))).toBe(false);
+  });
+});

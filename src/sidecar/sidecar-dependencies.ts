@@ -6,6 +6,7 @@ import type { StoredResource } from '../core/resource.js';
 import { meshCaSecretNames } from '../mesh/mesh-ca-source.js';
 import { isConnectionPolicyKind } from '../mesh/connection-policies.js';
 import { proxyTemplateMayConcern, proxyTemplateTagSets } from '../mesh/proxy-template-selection.js';
+import { externalServiceSecrets } from '../mesh/external-services.js';
 import { MESH_TAG } from './outbounds.js';
 import type { SidecarInput } from './sidecar-input.js';
 
@@ -19,7 +20,7 @@ export interface SidecarDependencies {
   readonly services: ReadonlySet<string>;
   /** Other meshes its outbounds name (their Mesh, CA Secrets, cross-mesh MeshGateways and Dataplanes). */
   readonly otherMeshes: ReadonlySet<string>;
-  /** Secrets of its own mesh's CA. */
+  /** Secrets of its own mesh's CA and of its mesh's ExternalServices' TLS data sources. */
   readonly secrets: ReadonlySet<string>;
   /** The tag sets ProxyTemplates are matched by (mesh/proxy-template-selection.ts). */
   readonly proxyTags?: readonly Tags[];
@@ -35,7 +36,7 @@ export function sidecarDependencies(input: SidecarInput): SidecarDependencies {
     if (mesh !== undefined && mesh !== input.mesh.name) otherMeshes.add(mesh);
     else services.add(tags[SERVICE_TAG] ?? outbound.service ?? '');
   }
-  return { kind: 'sidecar', mesh: input.mesh.name, proxy: input.proxy.name, services, otherMeshes, secrets: new Set(meshCaSecretNames(input.mesh)), proxyTags: proxyTemplateTagSets(input.proxy) };
+  return { kind: 'sidecar', mesh: input.mesh.name, proxy: input.proxy.name, services, otherMeshes, secrets: new Set([...meshCaSecretNames(input.mesh), ...externalServiceSecrets(input.externalServices ?? [])]), proxyTags: proxyTemplateTagSets(input.proxy) };
 }
 
 /** What a sidecar reads of another mesh. */
@@ -55,6 +56,9 @@ export function sidecarDependsOn(deps: SidecarDependencies, resource: StoredReso
       return deps.secrets.has(resource.name);
     case 'ProxyTemplate':
       return proxyTemplateMayConcern(resource as StoredResource<'ProxyTemplate'>, deps.proxyTags ?? []);
+    // An outbound's service may become, or stop being, external (gateway.md §2.15).
+    case 'ExternalService':
+      return deps.services.has((resource as StoredResource<'ExternalService'>).spec.tags[SERVICE_TAG] ?? '');
     case 'Dataplane': {
       if (resource.name === deps.proxy) return true;
       const inbounds = (resource as StoredResource<'Dataplane'>).spec.networking.inbound ?? [];

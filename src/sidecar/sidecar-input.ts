@@ -15,6 +15,13 @@ export interface SidecarInput {
   readonly dataplanes: readonly StoredResource<'Dataplane'>[];
   /** Every TrafficPermission of the mesh: the RBAC of its inbounds when mTLS is on (mesh.md §5). */
   readonly trafficPermissions: readonly StoredResource<'TrafficPermission'>[];
+  /**
+   * Every ExternalService of the mesh: an outbound whose service one of them has reaches it
+   * directly (gateway.md §2.15, mesh.md §9). Absent: none.
+   */
+  readonly externalServices?: readonly StoredResource<'ExternalService'>[];
+  /** Every Secret of the mesh: ExternalService TLS data sources may name one. Absent: none. */
+  readonly secrets?: readonly StoredResource<'Secret'>[];
   /** The CA of every mesh with mTLS on, by mesh name. */
   readonly meshCas?: ReadonlyMap<string, MeshCa>;
   /** Every Mesh, by name: an outbound tagged `kuma.io/mesh` names another one (mesh.md §8). */

@@ -46,6 +46,8 @@ function sidecarInput(raw: RawCase): SidecarInput {
       .filter((r) => r.type === 'TrafficPermission')
       .map((r) => storedResource<'TrafficPermission'>(r))
       .filter((p) => p.mesh === gw.mesh.name),
+    externalServices: gw.externalServices ?? [],
+    secrets: gw.secrets,
     meshCas: gw.meshCas!,
     meshes,
     ...(gw.policies ? { policies: gw.policies } : {}),

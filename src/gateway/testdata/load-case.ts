@@ -134,6 +134,21 @@ function normaliseSpec(kind: Kind, spec: Obj): Obj {
     }
     case 'Secret':
       return { ...spec, data: pemBase64(spec.data) };
+    case 'ExternalService': {
+      const networking = obj(spec.networking);
+      const tls = networking.tls === undefined ? undefined : obj(networking.tls);
+      const sources: Obj = {};
+      for (const name of ['caCert', 'clientCert', 'clientKey']) if (tls?.[name] !== undefined) sources[name] = dataSource(obj(tls[name]));
+      return {
+        tags: {},
+        ...spec,
+        networking: {
+          disableHostDNSEntry: false,
+          ...networking,
+          ...(tls ? { tls: { enabled: false, allowRenegotiation: false, skipHostnameVerification: false, ...tls, ...sources } } : {}),
+        },
+      };
+    }
     default:
       return spec;
   }
@@ -186,6 +201,8 @@ export function gatewayInput(raw: RawCase): GatewayInput {
     gateways: inMesh('MeshGateway'),
     routes: inMesh('MeshGatewayRoute'),
     dataplanes: inMesh('Dataplane'),
+    externalServices: inMesh('ExternalService'),
+    trafficPermissions: inMesh('TrafficPermission'),
     secrets: inMesh('Secret'),
     files,
     meshCas,

@@ -18,6 +18,7 @@ describe('kuma-objects', () => {
       'TrafficPermission /apis/kuma.io/v1alpha1/trafficpermissions',
       'Timeout /apis/kuma.io/v1alpha1/timeouts',
       'ProxyTemplate /apis/kuma.io/v1alpha1/proxytemplates',
+      'ExternalService /apis/kuma.io/v1alpha1/externalservices',
       'Secret /api/v1/namespaces/kuma-system/secrets type=system.kuma.io/secret',
       'GlobalSecret /api/v1/namespaces/kuma-system/secrets type=system.kuma.io/global-secret',
     ]);

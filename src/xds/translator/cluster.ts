@@ -6,6 +6,7 @@ import type { ClusterTimeouts } from '../../ir/policies.js';
 import { durationOfMillis } from '../envoy/duration.js';
 import { anyOf } from '../envoy/type-urls.js';
 import { buildAdsConfigSource } from './config-source.js';
+import { buildExternalDiscovery } from './external-cluster.js';
 import { buildUpstreamMeshTls } from './mesh-tls.js';
 
 /** Key of the upstream HTTP options in `typed_extension_protocol_options` (also its type name). */
@@ -62,14 +63,15 @@ function buildProtocolOptions(protocol: ir.UpstreamProtocol, timeouts: ClusterTi
 
 /**
  * The CDS Cluster of one mesh cluster. No `service_name` in the EDS config: the assignment is
- * named like the cluster, which is what Envoy asks for then (xds-server.md §12).
+ * named like the cluster, which is what Envoy asks for then (xds-server.md §12). An external
+ * cluster has the same timeouts, buffer limit and protocol options, but its endpoints inline and
+ * the ExternalServices' own TLS instead of EDS and mesh mTLS (§2.15).
  */
 export function buildCluster(cluster: ir.Cluster): object {
   const timeouts = cluster.policies?.timeouts ?? DEFAULT_TIMEOUTS;
   return {
     name: cluster.name,
-    type: 'EDS',
-    eds_cluster_config: { eds_config: buildAdsConfigSource() },
+    ...(cluster.external ? buildExternalDiscovery(cluster.external) : { type: 'EDS', eds_cluster_config: { eds_config: buildAdsConfigSource() } }),
     connect_timeout: durationOfMillis(timeouts.connectTimeoutMs),
     per_connection_buffer_limit_bytes: { value: CONNECTION_BUFFER_LIMIT_BYTES },
     ...buildProtocolOptions(cluster.protocol, timeouts),

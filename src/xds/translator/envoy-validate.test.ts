@@ -48,8 +48,9 @@ function inlineRoutes(listener: object, routes: ReadonlyMap<string, object>): ob
   return copy;
 }
 
-/** An EDS cluster turned static, with its assignment inline. */
+/** An EDS cluster turned static, with its assignment inline; other clusters (external ones) as they are. */
 function inlineEndpoints(cluster: object, assignment: object | undefined): object {
+  if ((cluster as Obj).type !== 'EDS') return cluster;
   const { eds_cluster_config: _eds, type: _type, ...rest } = cluster as Obj;
   return { ...rest, type: 'STATIC', ...(assignment ? { load_assignment: assignment } : {}) };
 }

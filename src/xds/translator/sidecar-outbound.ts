@@ -7,6 +7,7 @@ import { anyOf } from '../envoy/type-urls.js';
 import { buildCommonHttpProtocolOptions, HTTP_PROTOCOL_OPTIONS_TYPE_NAME } from './cluster.js';
 import { buildAdsConfigSource } from './config-source.js';
 import { buildLbEndpoint } from './endpoint.js';
+import { buildExternalDiscovery } from './external-cluster.js';
 import { statPrefixOf } from './http-connection-manager.js';
 import { buildUpstreamMeshTls } from './mesh-tls.js';
 import { KUMA_TAGS_HEADER } from './route-action.js';
@@ -60,9 +61,33 @@ function outboundProtocolOptions(protocol: ir.SidecarProtocol, timeouts: Cluster
   };
 }
 
-/** The EDS cluster of one destination. */
+/**
+ * An external service's own protocol, not HTTP/2 by default as between sidecars: HTTP gets
+ * HTTP/1.1, HTTP/2 and gRPC get HTTP/2, TCP no HTTP options (Kuma's outbound generator).
+ */
+function externalProtocolOptions(protocol: ir.SidecarProtocol, timeouts: ClusterTimeouts): object {
+  if (protocol === 'tcp') return {};
+  return {
+    typed_extension_protocol_options: {
+      [HTTP_PROTOCOL_OPTIONS_TYPE_NAME]: anyOf(HTTP_PROTOCOL_OPTIONS_TYPE_NAME, {
+        common_http_protocol_options: buildCommonHttpProtocolOptions(timeouts),
+        explicit_http_config: protocol === 'http' ? { http_protocol_options: {} } : { http2_protocol_options: {} },
+      }),
+    },
+  };
+}
+
+/** The EDS cluster of one destination, or its external cluster (gateway.md §2.15). */
 export function buildOutboundCluster(cluster: ir.OutboundCluster): object {
   const timeouts = cluster.policies?.timeouts ?? DEFAULT_CLUSTER_TIMEOUTS;
+  if (cluster.external) {
+    return {
+      name: cluster.name,
+      ...buildExternalDiscovery(cluster.external),
+      connect_timeout: durationOfMillis(timeouts.connectTimeoutMs),
+      ...externalProtocolOptions(cluster.protocol, timeouts),
+    };
+  }
   return {
     name: cluster.name,
     type: 'EDS',

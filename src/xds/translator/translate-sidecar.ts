@@ -18,7 +18,8 @@ export function buildSidecarResources(sidecar: ir.Sidecar): EnvoyResources {
       ...sidecar.localClusters.map((c) => ({ name: c.name, resource: buildLocalCluster(c) })),
       ...sidecar.clusters.map((c) => ({ name: c.name, resource: buildOutboundCluster(c) })),
     ]),
-    endpoints: byName(sidecar.clusters.map((c) => ({ name: c.name, resource: buildOutboundAssignment(c) }))),
+    // External clusters carry their endpoints inline: no EDS resource.
+    endpoints: byName(sidecar.clusters.filter((c) => !c.external).map((c) => ({ name: c.name, resource: buildOutboundAssignment(c) }))),
     listeners: byName([
       ...sidecar.inbounds.map((i) => ({ name: i.name, resource: buildInboundListener(i) })),
       ...sidecar.outbounds.map((o) => ({ name: o.name, resource: buildOutboundListener(o, sidecar) })),

@@ -59,7 +59,8 @@ function routeTablesOf(gw: ir.Gateway): ir.RouteTable[] {
 export function buildSharedResources(gw: ir.Gateway): SharedResources {
   return {
     clusters: byName(gw.clusters.map((c) => named(c.name, buildCluster(c)))),
-    endpoints: byName(gw.clusters.map((c) => named(c.name, buildClusterLoadAssignment(c)))),
+    // External clusters carry their endpoints inline: no EDS resource (§2.15).
+    endpoints: byName(gw.clusters.filter((c) => !c.external).map((c) => named(c.name, buildClusterLoadAssignment(c)))),
     routes: byName(routeTablesOf(gw).map((t) => named(t.name, buildRouteConfiguration(t, gw)))),
     runtimes: [named(GATEWAY_RUNTIME_NAME, buildRuntime(gw.connectionLimits))],
     secrets: byName([
