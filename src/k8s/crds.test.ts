@@ -37,6 +37,8 @@ describe('desiredCrds', () => {
       ['meshgatewayroutes.kuma.io', 'Cluster', ['mgwr']],
       ['trafficpermissions.kuma.io', 'Cluster', []],
       ['timeouts.kuma.io', 'Cluster', []],
+      ['retries.kuma.io', 'Cluster', []],
+      ['circuitbreakers.kuma.io', 'Cluster', []],
       ['meshgatewayinstances.kuma.io', 'Namespaced', ['mgi']],
     ]);
     for (const c of crds) {
@@ -53,7 +55,7 @@ describe('desiredCrds', () => {
 
   it('puts mesh at the top level of the mesh-scoped protobuf kinds only', () => {
     const withMesh = crds.filter((c) => rootSchema(c.spec.names.kind).properties?.['mesh']).map((c) => c.spec.names.kind);
-    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout']);
+    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout', 'Retry', 'CircuitBreaker']);
   });
 
   it('gives gateways, routes and instances a status subresource with keyed conditions', () => {
@@ -199,11 +201,13 @@ describe('rendered YAML', () => {
   it('names files kuma.io_<plural>.yaml, one CRD each, sorted', () => {
     const files = renderCrdFiles();
     expect(files.map((f) => f.fileName)).toEqual([
+      'kuma.io_circuitbreakers.yaml',
       'kuma.io_dataplanes.yaml',
       'kuma.io_meshes.yaml',
       'kuma.io_meshgatewayinstances.yaml',
       'kuma.io_meshgatewayroutes.yaml',
       'kuma.io_meshgateways.yaml',
+      'kuma.io_retries.yaml',
       'kuma.io_timeouts.yaml',
       'kuma.io_trafficpermissions.yaml',
     ]);
