@@ -49,6 +49,11 @@ describe('Retry validation', () => {
     ['a back-off without base interval', withConf({ http: { backOff: { maxInterval: '1s' } } }), [{ field: 'conf.http.backOff.baseInterval', message: 'has to be defined' }]],
     ['a zero base interval', withConf({ http: { backOff: { baseInterval: '0s', maxInterval: '0s' } } }), [{ field: 'conf.http.backOff.baseInterval', message: 'has to be greater than 0' }]],
     ['a zero max interval', withConf({ grpc: { backOff: { baseInterval: '1s', maxInterval: '0s' } } }), [{ field: 'conf.grpc.backOff.maxInterval', message: 'has to be greater than 0 when defined' }]],
+    [
+      'a max interval below the base interval (Envoy would reject it)',
+      withConf({ http: { backOff: { baseInterval: '1s', maxInterval: '100ms' } } }),
+      [{ field: 'conf.http.backOff.maxInterval', message: 'has to be greater than or equal to baseInterval' }],
+    ],
     ['the NONE method', withConf({ http: { retriableMethods: ['GET', 'NONE'] } }), [{ field: 'conf.http.retriableMethods[1]', message: 'field cannot be empty' }]],
     [
       'retriable_status_codes without codes',

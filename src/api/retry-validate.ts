@@ -1,9 +1,10 @@
 // Semantic checks of a decoded Retry with Kuma's fields and messages: destinations by service
 // only, `conf` with at least one protocol section, a written section that sets something, positive
 // counts and durations, a back-off with its base interval, no repeated gRPC condition, and status
-// codes wherever `retriable_status_codes` is a condition.
+// codes wherever `retriable_status_codes` is a condition. Beyond Kuma: a back-off's max interval
+// is not below its base interval, which Envoy would reject.
 import { fieldPath, indexPath } from './field-path.js';
-import { HAS_TO_BE_DEFINED, HAS_TO_BE_GREATER_THAN_0, validateConnectionPolicy, validatePolicyDuration, WHEN_DEFINED_HAS_TO_BE_GREATER_THAN_0 } from './connection-policy.js';
+import { HAS_TO_BE_DEFINED, HAS_TO_BE_GREATER_THAN_0, policyDurationMs, validateConnectionPolicy, validatePolicyDuration, WHEN_DEFINED_HAS_TO_BE_GREATER_THAN_0 } from './connection-policy.js';
 import type { RetryBackOff, RetryConf, RetryGrpcConf, RetryHttpConf, RetrySpec } from './retry.js';
 import type { Violation } from './violation.js';
 
@@ -91,5 +92,10 @@ function validateBackOff(backOff: RetryBackOff | undefined, path: string): Viola
   if (backOff.baseInterval === undefined) return [{ field: base, message: HAS_TO_BE_DEFINED }];
   const baseViolations = validatePolicyDuration(backOff.baseInterval, base, 'required');
   if (baseViolations.length > 0) return baseViolations;
-  return validatePolicyDuration(backOff.maxInterval, fieldPath(path, 'maxInterval'), 'when-defined');
+  const max = fieldPath(path, 'maxInterval');
+  const maxViolations = validatePolicyDuration(backOff.maxInterval, max, 'when-defined');
+  if (maxViolations.length > 0) return maxViolations;
+  // Envoy rejects the whole route table otherwise (Kuma lets it through to a NACK).
+  const [baseMs, maxMs] = [policyDurationMs(backOff.baseInterval), policyDurationMs(backOff.maxInterval)];
+  return maxMs !== undefined && baseMs !== undefined && maxMs < baseMs ? [{ field: max, message: 'has to be greater than or equal to baseInterval' }] : [];
 }
