@@ -11,8 +11,9 @@ import { endpointsFor, type EndpointIndex } from '../mesh/endpoints.js';
 import { externalClusterFor, externalProtocols, type ExternalServiceIndex } from '../mesh/external-services.js';
 import { canonicalTags } from '../mesh/tag-maps.js';
 import { matchesTags, SourcePolicies, type ConnectionPolicies, type PolicyWinners } from '../mesh/connection-policies.js';
-import { clusterPolicies, routeLevelWinners, routePolicies, type RouteDestination } from '../mesh/policy-effects.js';
-import type { RoutePolicies } from '../ir/policies.js';
+import { clusterPolicies, routeLevelWinners, routePolicies, tcpProxyPolicies, type RouteDestination } from '../mesh/policy-effects.js';
+import { inferRetryProtocol } from '../mesh/retry-effects.js';
+import type { RoutePolicies, TcpProxyPolicies } from '../ir/policies.js';
 
 /** Everything of a cluster but its endpoints. */
 type ClusterHead = Omit<Cluster, 'endpoints'>;
@@ -172,11 +173,20 @@ export class ClusterRegistry {
   routePolicies(forwards: readonly { readonly cluster: string }[], mirror?: string): RoutePolicies | undefined {
     if (!this.hasPolicies) return undefined;
     const chosen = routeLevelWinners(this.destinationsOf(forwards.map((f) => f.cluster)), mirror === undefined ? [] : this.destinationsOf([mirror]));
+    // A forward without a registered destination (the unresolved backend) has no protocol tag.
+    const protocol = inferRetryProtocol(forwards.map((f) => this.destinations.get(f.cluster)?.destination ?? {}));
     const key = Object.entries(chosen)
       .map(([kind, p]) => `${kind}\u0000${p.name}`)
+      .concat(protocol)
       .join('\u0000');
-    if (!this.routeSettings.has(key)) this.routeSettings.set(key, routePolicies(chosen));
+    if (!this.routeSettings.has(key)) this.routeSettings.set(key, routePolicies(chosen, protocol));
     return this.routeSettings.get(key);
+  }
+
+  /** The tcp_proxy settings of a TCP or TLS chain forwarding to `forwards`: one policy per kind among their winners (§2.14). */
+  tcpProxyPolicies(forwards: readonly { readonly cluster: string }[]): TcpProxyPolicies | undefined {
+    if (!this.hasPolicies) return undefined;
+    return tcpProxyPolicies(routeLevelWinners(this.destinationsOf(forwards.map((f) => f.cluster))));
   }
 
   private destinationsOf(clusters: readonly string[]): RouteDestination[] {

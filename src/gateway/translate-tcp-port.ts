@@ -24,7 +24,10 @@ export function translateTcpPort(port: CollapsedPort, routes: readonly GatewayRo
 /** One group's filter chain: TLS on TLS ports, and the forwards of all its hosts; no route table. */
 function tcpGroup(port: CollapsedPort, group: HostGroup, ctx: PortContext): HostnameGroup {
   const tls = port.protocol === 'TLS' ? groupTls('TLS', group.first, group.key, ctx.certificates, ctx.fail) : undefined;
-  return { hostname: group.key, ...(tls ? { tls } : {}), tcpForwards: groupForwards(group.hosts, ctx) };
+  const tcpForwards = groupForwards(group.hosts, ctx);
+  // One Retry for the whole chain, chosen among all its destinations (§2.14, §2.16 step 3).
+  const tcpPolicies = ctx.clusters.tcpProxyPolicies(tcpForwards);
+  return { hostname: group.key, ...(tls ? { tls } : {}), tcpForwards, ...(tcpPolicies ? { tcpPolicies } : {}) };
 }
 
 /**

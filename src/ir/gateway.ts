@@ -2,7 +2,7 @@
 // ordered and named. Plain, readonly, JSON-serialisable data. Produced by src/gateway (pure),
 // consumed by src/xds/translator (pure). The listener address is deliberately absent: replicas of
 // one gateway at different addresses share one IR and every resource but their listeners.
-import type { ClusterPolicies, RoutePolicies } from './policies.js';
+import type { ClusterPolicies, RoutePolicies, TcpProxyPolicies } from './policies.js';
 import type { ExternalCluster } from './external-service.js';
 
 /** A tag map. */
@@ -101,6 +101,8 @@ export interface HostnameGroup {
    * A cluster named by several rules appears once per rule.
    */
   readonly tcpForwards?: readonly Forward[];
+  /** TCP and TLS only: tcp_proxy settings of the chain's route-level policies; absent when none. */
+  readonly tcpPolicies?: TcpProxyPolicies;
 }
 
 /** One RouteConfiguration (gateway.md §2.10). */

@@ -11,15 +11,71 @@ export interface ClusterTimeouts {
   readonly maxStreamDurationMs?: number;
 }
 
+/** Connection and request limits of a cluster (CircuitBreaker thresholds); unset ones keep Envoy's defaults. */
+export interface CircuitBreakerThresholds {
+  readonly maxConnections?: number;
+  readonly maxPendingRequests?: number;
+  readonly maxRequests?: number;
+  readonly maxRetries?: number;
+}
+
+/** A detector counting consecutive errors; `consecutive` unset keeps Envoy's default (5). */
+export interface ConsecutiveDetector {
+  readonly consecutive?: number;
+}
+
+/**
+ * Outlier detection of a cluster (a CircuitBreaker's detectors). A present detector is enforced
+ * at 100 %, an absent one is written with enforcement 0 (gateway.md §2.16).
+ */
+export interface OutlierDetection {
+  readonly intervalMs?: number;
+  readonly baseEjectionTimeMs?: number;
+  readonly maxEjectionPercent?: number;
+  readonly splitExternalLocalOriginErrors: boolean;
+  readonly totalErrors?: ConsecutiveDetector;
+  readonly gatewayErrors?: ConsecutiveDetector;
+  readonly localErrors?: ConsecutiveDetector;
+  /** `stdevFactor` is Envoy's integer: the factor times 1000. */
+  readonly standardDeviation?: { readonly requestVolume?: number; readonly minimumHosts?: number; readonly stdevFactor?: number };
+  readonly failure?: { readonly requestVolume?: number; readonly minimumHosts?: number; readonly threshold?: number };
+}
+
+/** What a CircuitBreaker sets on a cluster: thresholds when it has any, outlier detection always. */
+export interface ClusterCircuitBreaker {
+  readonly thresholds?: CircuitBreakerThresholds;
+  readonly outlierDetection: OutlierDetection;
+}
+
 /** Settings of one cluster that come from policies, by kind. */
 export interface ClusterPolicies {
   readonly timeouts?: ClusterTimeouts;
+  readonly circuitBreaker?: ClusterCircuitBreaker;
+}
+
+/** A route's retry policy (gateway.md §2.16 "Retry protocol"), converted for Envoy's retry_policy. */
+export interface RetryPolicy {
+  /** Envoy's comma-separated retry conditions. */
+  readonly retryOn: string;
+  readonly numRetries?: number;
+  readonly perTryTimeoutMs?: number;
+  readonly backOff?: { readonly baseIntervalMs: number; readonly maxIntervalMs?: number };
+  readonly retriableStatusCodes?: readonly number[];
+  /** Only requests with these methods are retried (`:method` header matches). */
+  readonly retriableMethods?: readonly string[];
+}
+
+/** Settings of a tcp_proxy that come from policies (a Retry's `tcp` section). */
+export interface TcpProxyPolicies {
+  readonly maxConnectAttempts: number;
 }
 
 /** Settings of one route (or of a sidecar's one outbound route) that come from policies. */
 export interface RoutePolicies {
   /** Route `timeout`: absent leaves it out on gateways (Kuma) and 0s on sidecars. */
   readonly timeoutMs?: number;
+  /** Retries of the route-level Retry for the route's protocol; absent when none applies. */
+  readonly retry?: RetryPolicy;
 }
 
 /** Settings of a sidecar outbound listener that come from a Timeout (mesh.md §4.9). */
@@ -35,4 +91,6 @@ export interface ListenerTimeouts {
 export interface OutboundPolicies {
   readonly listenerTimeouts?: ListenerTimeouts;
   readonly route?: RoutePolicies;
+  /** TCP destinations: the tcp_proxy settings. */
+  readonly tcpProxy?: TcpProxyPolicies;
 }

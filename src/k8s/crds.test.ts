@@ -37,6 +37,8 @@ describe('desiredCrds', () => {
       ['meshgatewayroutes.kuma.io', 'Cluster', ['mgwr']],
       ['trafficpermissions.kuma.io', 'Cluster', []],
       ['timeouts.kuma.io', 'Cluster', []],
+      ['retries.kuma.io', 'Cluster', []],
+      ['circuitbreakers.kuma.io', 'Cluster', []],
       ['proxytemplates.kuma.io', 'Cluster', []],
       ['externalservices.kuma.io', 'Cluster', []],
       ['meshgatewayinstances.kuma.io', 'Namespaced', ['mgi']],
@@ -55,7 +57,7 @@ describe('desiredCrds', () => {
 
   it('puts mesh at the top level of the mesh-scoped protobuf kinds only', () => {
     const withMesh = crds.filter((c) => rootSchema(c.spec.names.kind).properties?.['mesh']).map((c) => c.spec.names.kind);
-    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout', 'ProxyTemplate', 'ExternalService']);
+    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout', 'Retry', 'CircuitBreaker', 'ProxyTemplate', 'ExternalService']);
   });
 
   it('gives gateways, routes and instances a status subresource with keyed conditions', () => {
@@ -201,6 +203,7 @@ describe('rendered YAML', () => {
   it('names files kuma.io_<plural>.yaml, one CRD each, sorted', () => {
     const files = renderCrdFiles();
     expect(files.map((f) => f.fileName)).toEqual([
+      'kuma.io_circuitbreakers.yaml',
       'kuma.io_dataplanes.yaml',
       'kuma.io_externalservices.yaml',
       'kuma.io_meshes.yaml',
@@ -208,6 +211,7 @@ describe('rendered YAML', () => {
       'kuma.io_meshgatewayroutes.yaml',
       'kuma.io_meshgateways.yaml',
       'kuma.io_proxytemplates.yaml',
+      'kuma.io_retries.yaml',
       'kuma.io_timeouts.yaml',
       'kuma.io_trafficpermissions.yaml',
     ]);

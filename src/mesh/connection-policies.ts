@@ -7,7 +7,7 @@ import type { StoredResource } from '../core/resource.js';
 import { compareRanks, selectorMatches, selectorRank, type SelectorRank } from './selectors.js';
 
 /** The classic connection policy kinds matched by source and destination, in one place. */
-export const CONNECTION_POLICY_KINDS = ['Timeout'] as const;
+export const CONNECTION_POLICY_KINDS = ['Timeout', 'Retry', 'CircuitBreaker'] as const;
 
 /** One connection policy kind. */
 export type ConnectionPolicyKind = (typeof CONNECTION_POLICY_KINDS)[number];
@@ -146,7 +146,7 @@ export class SourcePolicies {
   constructor(policies: ConnectionPolicies, sourceMatches: (match: Tags) => boolean) {
     const candidates: { [K in ConnectionPolicyKind]?: SourceCandidate<StoredResource<K>>[] } = {};
     for (const kind of CONNECTION_POLICY_KINDS) {
-      const list = policies[kind];
+      const list: readonly MatchablePolicy[] | undefined = policies[kind];
       if (list !== undefined && list.length > 0) (candidates as Record<string, unknown>)[kind] = sourceCandidates(list, sourceMatches);
     }
     this.candidates = candidates;

@@ -2,31 +2,52 @@
 // become cluster settings, the route-level choice among a route's destinations becomes route
 // settings (gateway.md §2.16). One line per kind and place; the kinds' own files say what they set.
 import type { StoredResource } from '../core/resource.js';
-import type { ClusterPolicies, OutboundPolicies, RoutePolicies } from '../ir/policies.js';
+import type { ClusterPolicies, OutboundPolicies, RoutePolicies, TcpProxyPolicies } from '../ir/policies.js';
 import { CONNECTION_POLICY_KINDS, routeLevelPolicy, type ConnectionPolicyKind, type DestinationWinner, type MatchablePolicy, type PolicyWinners } from './connection-policies.js';
 import { clusterTimeouts, listenerTimeouts, routeTimeout } from './timeout-effects.js';
+import { retryPolicy, tcpProxyRetry, type RetryProtocol } from './retry-effects.js';
+import { clusterCircuitBreaker } from './circuit-breaker-effects.js';
 
-/** The cluster settings of one destination's winners; undefined when no policy applies. */
-export function clusterPolicies(winners: PolicyWinners): ClusterPolicies | undefined {
-  const timeout = winners.Timeout;
-  if (timeout === undefined) return undefined;
-  return { timeouts: clusterTimeouts(timeout.spec) };
-}
-
-/** The route settings of a route's chosen policies; undefined when none applies. */
-export function routePolicies(chosen: PolicyWinners): RoutePolicies | undefined {
-  const timeout = chosen.Timeout;
-  if (timeout === undefined) return undefined;
-  const settings: RoutePolicies = { ...routeTimeout(timeout.spec) };
+/** `settings`, or undefined when no kind set anything. */
+function nonEmpty<T extends object>(settings: T): T | undefined {
   return Object.keys(settings).length > 0 ? settings : undefined;
 }
 
-/** The settings of a sidecar outbound with one destination and its winners; undefined when none. */
-export function outboundPolicies(winners: PolicyWinners): OutboundPolicies | undefined {
+/** The cluster settings of one destination's winners; undefined when no policy applies. */
+export function clusterPolicies(winners: PolicyWinners): ClusterPolicies | undefined {
+  return nonEmpty<ClusterPolicies>({
+    ...(winners.Timeout ? { timeouts: clusterTimeouts(winners.Timeout.spec) } : {}),
+    ...(winners.CircuitBreaker ? { circuitBreaker: clusterCircuitBreaker(winners.CircuitBreaker.spec) } : {}),
+  });
+}
+
+/**
+ * The route settings of a route's chosen policies; undefined when none applies. `protocol` is
+ * the route's retry protocol (retry-effects.ts inferRetryProtocol).
+ */
+export function routePolicies(chosen: PolicyWinners, protocol: RetryProtocol = 'unknown'): RoutePolicies | undefined {
+  const retry = chosen.Retry && retryPolicy(chosen.Retry.spec, protocol);
+  return nonEmpty<RoutePolicies>({
+    ...(chosen.Timeout ? routeTimeout(chosen.Timeout.spec) : {}),
+    ...(retry ? { retry } : {}),
+  });
+}
+
+/** The settings of a gateway TCP or TLS chain's tcp_proxy from its chosen policies (§2.14). */
+export function tcpProxyPolicies(chosen: PolicyWinners): TcpProxyPolicies | undefined {
+  return tcpProxyRetry(chosen.Retry?.spec);
+}
+
+/** The settings of a sidecar outbound of `protocol` with one destination and its winners; undefined when none. */
+export function outboundPolicies(winners: PolicyWinners, protocol: RetryProtocol = 'unknown'): OutboundPolicies | undefined {
   const timeout = winners.Timeout;
-  if (timeout === undefined) return undefined;
-  const route = routeTimeout(timeout.spec);
-  return { listenerTimeouts: listenerTimeouts(timeout.spec), ...(Object.keys(route).length > 0 ? { route } : {}) };
+  const route = routePolicies(winners, protocol);
+  const tcpProxy = protocol === 'tcp' ? tcpProxyRetry(winners.Retry?.spec) : undefined;
+  return nonEmpty<OutboundPolicies>({
+    ...(timeout ? { listenerTimeouts: listenerTimeouts(timeout.spec) } : {}),
+    ...(route ? { route } : {}),
+    ...(tcpProxy ? { tcpProxy } : {}),
+  });
 }
 
 /** One destination of a route with the winners of every kind for it. */

@@ -78,7 +78,7 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
     const protocol = externalCluster ? serviceProtocol(externalProtocols(externalCluster)) : protocolOfService(destination.service);
     const address = outbound.address ?? DEFAULT_OUTBOUND_ADDRESS;
     const winners = sources.empty() ? {} : sources.winners(destination.clusterTags);
-    const listenerPolicies = outboundPolicies(winners);
+    const listenerPolicies = outboundPolicies(winners, protocol);
     outbounds.push({
       name: outboundListenerName(address, outbound.port),
       address,

@@ -17,6 +17,8 @@ describe('kuma-objects', () => {
       'MeshGatewayRoute /apis/kuma.io/v1alpha1/meshgatewayroutes',
       'TrafficPermission /apis/kuma.io/v1alpha1/trafficpermissions',
       'Timeout /apis/kuma.io/v1alpha1/timeouts',
+      'Retry /apis/kuma.io/v1alpha1/retries',
+      'CircuitBreaker /apis/kuma.io/v1alpha1/circuitbreakers',
       'ProxyTemplate /apis/kuma.io/v1alpha1/proxytemplates',
       'ExternalService /apis/kuma.io/v1alpha1/externalservices',
       'Secret /api/v1/namespaces/kuma-system/secrets type=system.kuma.io/secret',

@@ -8,6 +8,7 @@ import { anyOf } from '../envoy/type-urls.js';
 import { buildAdsConfigSource } from './config-source.js';
 import { buildExternalDiscovery } from './external-cluster.js';
 import { buildUpstreamMeshTls } from './mesh-tls.js';
+import { buildCircuitBreakerFields } from './circuit-breakers.js';
 
 /** Key of the upstream HTTP options in `typed_extension_protocol_options` (also its type name). */
 export const HTTP_PROTOCOL_OPTIONS_TYPE_NAME = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
@@ -76,5 +77,6 @@ export function buildCluster(cluster: ir.Cluster): object {
     per_connection_buffer_limit_bytes: { value: CONNECTION_BUFFER_LIMIT_BYTES },
     ...buildProtocolOptions(cluster.protocol, timeouts),
     ...(cluster.upstreamTls ? { transport_socket: buildUpstreamMeshTls(cluster.upstreamTls) } : {}),
+    ...buildCircuitBreakerFields(cluster.policies?.circuitBreaker),
   };
 }

@@ -57,8 +57,8 @@ function buildHttpsFilterChains(listener: ir.Listener, gw: ir.Gateway): object[]
 }
 
 /** The `filters` of a TCP or TLS chain: one tcp_proxy, or none when nothing is forwarded. */
-function tcpFilters(service: string, forwards: readonly ir.Forward[] | undefined): { filters?: object[] } {
-  const filter = buildTcpProxyFilter(service, forwards ?? []);
+function tcpFilters(service: string, group: ir.HostnameGroup): { filters?: object[] } {
+  const filter = buildTcpProxyFilter(service, group.tcpForwards ?? [], group.tcpPolicies);
   return filter ? { filters: [filter] } : {};
 }
 
@@ -71,7 +71,7 @@ function buildTlsFilterChains(listener: ir.Listener, gw: ir.Gateway): object[] {
     const certificates = terminatedCertificates(listener, group);
     return {
       filter_chain_match: buildSniFilterChainMatch(group.hostname),
-      ...tcpFilters(gw.service, group.tcpForwards),
+      ...tcpFilters(gw.service, group),
       ...(certificates ? { transport_socket: buildTlsTransportSocket(certificates, []) } : {}),
     };
   });
@@ -79,7 +79,7 @@ function buildTlsFilterChains(listener: ir.Listener, gw: ir.Gateway): object[] {
 
 /** A TCP port: one chain without a match; without any forward it has no filters at all. */
 function buildTcpFilterChains(listener: ir.Listener, gw: ir.Gateway): object[] {
-  return [tcpFilters(gw.service, singleGroupOf(listener).tcpForwards)];
+  return [tcpFilters(gw.service, singleGroupOf(listener))];
 }
 
 /**

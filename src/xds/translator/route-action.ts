@@ -4,6 +4,7 @@
 import type * as ir from '../../ir/gateway.js';
 import type { RoutePolicies } from '../../ir/policies.js';
 import { durationOf, durationOfMillis } from '../envoy/duration.js';
+import { buildRetryPolicy } from './retry-policy.js';
 
 /** Request header carrying the gateway dataplane's tags to mesh upstreams. */
 export const KUMA_TAGS_HEADER = 'x-kuma-tags';
@@ -93,12 +94,13 @@ function buildMirror(mirror: ir.ForwardAction['mirror']): object {
 
 /**
  * Route fields of the route-level policies (gateway.md §2.16): `timeout` from a Timeout's request
- * timeout, left out when none applies.
+ * timeout and `retry_policy` from a Retry, each left out when none applies.
  */
 export function buildRoutePolicies(policies: RoutePolicies | undefined): object {
   if (!policies) return {};
   return {
     ...(policies.timeoutMs !== undefined ? { timeout: durationOfMillis(policies.timeoutMs) } : {}),
+    ...(policies.retry ? { retry_policy: buildRetryPolicy(policies.retry) } : {}),
   };
 }
 

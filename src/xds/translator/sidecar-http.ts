@@ -25,13 +25,23 @@ function httpFilters(protocol: ir.SidecarProtocol): object[] {
   return [...grpc, { name: routerFilter.name, typed_config: routerFilter.buildConfig() }];
 }
 
-/** A route table with one virtual host `<service>` sending everything to `cluster`; `timeoutSeconds` 0 disables the route timeout. */
-export function buildCatchAllRouteConfig(name: string, service: string, cluster: string, extra: Readonly<Record<string, unknown>>, timeoutSeconds = 0): object {
+/**
+ * A route table with one virtual host `<service>` sending everything to `cluster`; `timeoutSeconds`
+ * 0 disables the route timeout; `virtualHostExtra` adds fields to the virtual host.
+ */
+export function buildCatchAllRouteConfig(
+  name: string,
+  service: string,
+  cluster: string,
+  extra: Readonly<Record<string, unknown>>,
+  timeoutSeconds = 0,
+  virtualHostExtra: Readonly<Record<string, unknown>> = {},
+): object {
   return {
     name,
     validate_clusters: { value: false },
     ...extra,
-    virtual_hosts: [{ name: service, domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster, timeout: durationOf(timeoutSeconds) } }] }],
+    virtual_hosts: [{ name: service, domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster, timeout: durationOf(timeoutSeconds) } }], ...virtualHostExtra }],
   };
 }
 
@@ -58,11 +68,11 @@ export function buildSidecarHttpFilter(options: {
   };
 }
 
-/** A tcp_proxy to one cluster. */
-export function buildSidecarTcpFilter(statPrefix: string, cluster: string, idleSeconds: number): object {
+/** A tcp_proxy to one cluster; `extra` adds policy fields. */
+export function buildSidecarTcpFilter(statPrefix: string, cluster: string, idleSeconds: number, extra: object = {}): object {
   return {
     name: TCP_PROXY_FILTER_NAME,
-    typed_config: anyOf(TCP_PROXY_TYPE_NAME, { stat_prefix: statPrefix, cluster, idle_timeout: durationOf(idleSeconds) }),
+    typed_config: anyOf(TCP_PROXY_TYPE_NAME, { stat_prefix: statPrefix, cluster, idle_timeout: durationOf(idleSeconds), ...extra }),
   };
 }
 

@@ -10,6 +10,9 @@ import { buildLbEndpoint } from './endpoint.js';
 import { buildExternalDiscovery } from './external-cluster.js';
 import { statPrefixOf } from './http-connection-manager.js';
 import { buildUpstreamMeshTls } from './mesh-tls.js';
+import { buildCircuitBreakerFields } from './circuit-breakers.js';
+import { buildRetryPolicy } from './retry-policy.js';
+import { buildTcpProxyPolicies } from './tcp-proxy.js';
 import { KUMA_TAGS_HEADER } from './route-action.js';
 import { buildCatchAllRouteConfig, buildSidecarHttpFilter, buildSidecarTcpFilter, buildTagsMetadata } from './sidecar-http.js';
 
@@ -23,7 +26,7 @@ const ZONE_TAG = 'kuma.io/zone';
 function outboundFilter(outbound: ir.Outbound, sidecar: ir.Sidecar): object {
   const statPrefix = statPrefixOf(outbound.service);
   const timeouts = outbound.policies?.listenerTimeouts ?? DEFAULT_LISTENER_TIMEOUTS;
-  if (outbound.protocol === 'tcp') return buildSidecarTcpFilter(statPrefix, outbound.cluster, timeouts.tcpIdleTimeoutMs / 1000);
+  if (outbound.protocol === 'tcp') return buildSidecarTcpFilter(statPrefix, outbound.cluster, timeouts.tcpIdleTimeoutMs / 1000, buildTcpProxyPolicies(outbound.policies?.tcpProxy));
   // The header describes the calling proxy only: a value the application sent is replaced (M6).
   // gRPC carries it only with RateLimit or FaultInjection policies, which sidecars do not have yet.
   const tagsHeader =
@@ -34,7 +37,7 @@ function outboundFilter(outbound: ir.Outbound, sidecar: ir.Sidecar): object {
     statPrefix,
     protocol: outbound.protocol,
     timeouts: { idleSeconds: timeouts.httpIdleTimeoutMs / 1000, streamIdleSeconds: timeouts.streamIdleTimeoutMs / 1000 },
-    routeConfig: buildCatchAllRouteConfig(`outbound:${outbound.service}`, outbound.service, outbound.cluster, tagsHeader, (outbound.policies?.route?.timeoutMs ?? 0) / 1000),
+    routeConfig: buildCatchAllRouteConfig(`outbound:${outbound.service}`, outbound.service, outbound.cluster, tagsHeader, (outbound.policies?.route?.timeoutMs ?? 0) / 1000, virtualHostRetry(outbound)),
   });
 }
 
@@ -47,6 +50,12 @@ export function buildOutboundListener(outbound: ir.Outbound, sidecar: ir.Sidecar
     traffic_direction: 'OUTBOUND',
     metadata: buildTagsMetadata(outbound.tags),
   };
+}
+
+/** Kuma's classic sidecar sets a Retry on the outbound's one virtual host, not on its route. */
+function virtualHostRetry(outbound: ir.Outbound): Readonly<Record<string, unknown>> {
+  const retry = outbound.policies?.route?.retry;
+  return retry ? { retry_policy: buildRetryPolicy(retry) } : {};
 }
 
 /** Sidecar-to-sidecar traffic is always HTTP/2 (mesh.md §4.6); HTTP-based services add an idle timeout. */
@@ -95,6 +104,7 @@ export function buildOutboundCluster(cluster: ir.OutboundCluster): object {
     connect_timeout: durationOfMillis(timeouts.connectTimeoutMs),
     ...outboundProtocolOptions(cluster.protocol, timeouts),
     ...(cluster.upstreamTls ? { transport_socket: buildUpstreamMeshTls(cluster.upstreamTls) } : {}),
+    ...buildCircuitBreakerFields(cluster.policies?.circuitBreaker),
   };
 }
 

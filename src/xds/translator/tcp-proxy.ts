@@ -1,5 +1,6 @@
 // The tcp_proxy network filter of TCP and TLS filter chains (gateway.md §2.14).
 import type * as ir from '../../ir/gateway.js';
+import type { TcpProxyPolicies } from '../../ir/policies.js';
 import { anyOf } from '../envoy/type-urls.js';
 import { statPrefixOf } from './http-connection-manager.js';
 
@@ -33,7 +34,7 @@ export function tcpUpstreamsOf(forwards: readonly ir.Forward[]): TcpUpstream[] {
  * directly; several are weighted. The stat prefix is the gateway service, sanitised as the
  * connection manager's is.
  */
-export function buildTcpProxyFilter(service: string, forwards: readonly ir.Forward[]): object | undefined {
+export function buildTcpProxyFilter(service: string, forwards: readonly ir.Forward[], policies?: TcpProxyPolicies): object | undefined {
   const upstreams = tcpUpstreamsOf(forwards);
   const [only, ...others] = upstreams;
   if (!only) return undefined;
@@ -43,6 +44,11 @@ export function buildTcpProxyFilter(service: string, forwards: readonly ir.Forwa
       : { weighted_clusters: { clusters: upstreams.map((u) => ({ name: u.cluster, weight: u.weight })) } };
   return {
     name: TCP_PROXY_FILTER_NAME,
-    typed_config: anyOf(TCP_PROXY_TYPE_NAME, { stat_prefix: statPrefixOf(service), ...destination }),
+    typed_config: anyOf(TCP_PROXY_TYPE_NAME, { stat_prefix: statPrefixOf(service), ...destination, ...buildTcpProxyPolicies(policies) }),
   };
+}
+
+/** tcp_proxy fields of a Retry's `tcp` section: `max_connect_attempts` (Envoy's default is 1). */
+export function buildTcpProxyPolicies(policies: TcpProxyPolicies | undefined): object {
+  return policies ? { max_connect_attempts: { value: policies.maxConnectAttempts } } : {};
 }

@@ -1,0 +1,15 @@
+// Retry: a classic connection policy (gateway.md §1.6). `retries` over REST and in kumactl,
+// `retries` as a CRD.
+import { RETRY_SPEC_SCHEMA } from '../retry.js';
+import { validateRetry } from '../retry-validate.js';
+import { defineConnectionPolicyKind } from './connection-policy-kind.js';
+
+/** The Retry kind. */
+export const RETRY = defineConnectionPolicyKind({
+  kind: 'Retry',
+  plural: 'retries',
+  singular: 'retry',
+  crdPlural: 'retries',
+  schema: RETRY_SPEC_SCHEMA,
+  validate: validateRetry,
+});
