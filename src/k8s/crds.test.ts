@@ -37,6 +37,9 @@ describe('desiredCrds', () => {
       ['meshgatewayroutes.kuma.io', 'Cluster', ['mgwr']],
       ['trafficpermissions.kuma.io', 'Cluster', []],
       ['timeouts.kuma.io', 'Cluster', []],
+      ['healthchecks.kuma.io', 'Cluster', []],
+      ['faultinjections.kuma.io', 'Cluster', []],
+      ['ratelimits.kuma.io', 'Cluster', []],
       ['meshgatewayinstances.kuma.io', 'Namespaced', ['mgi']],
     ]);
     for (const c of crds) {
@@ -53,7 +56,7 @@ describe('desiredCrds', () => {
 
   it('puts mesh at the top level of the mesh-scoped protobuf kinds only', () => {
     const withMesh = crds.filter((c) => rootSchema(c.spec.names.kind).properties?.['mesh']).map((c) => c.spec.names.kind);
-    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout']);
+    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout', 'HealthCheck', 'FaultInjection', 'RateLimit']);
   });
 
   it('gives gateways, routes and instances a status subresource with keyed conditions', () => {
@@ -200,10 +203,13 @@ describe('rendered YAML', () => {
     const files = renderCrdFiles();
     expect(files.map((f) => f.fileName)).toEqual([
       'kuma.io_dataplanes.yaml',
+      'kuma.io_faultinjections.yaml',
+      'kuma.io_healthchecks.yaml',
       'kuma.io_meshes.yaml',
       'kuma.io_meshgatewayinstances.yaml',
       'kuma.io_meshgatewayroutes.yaml',
       'kuma.io_meshgateways.yaml',
+      'kuma.io_ratelimits.yaml',
       'kuma.io_timeouts.yaml',
       'kuma.io_trafficpermissions.yaml',
     ]);

@@ -17,6 +17,9 @@ describe('kuma-objects', () => {
       'MeshGatewayRoute /apis/kuma.io/v1alpha1/meshgatewayroutes',
       'TrafficPermission /apis/kuma.io/v1alpha1/trafficpermissions',
       'Timeout /apis/kuma.io/v1alpha1/timeouts',
+      'HealthCheck /apis/kuma.io/v1alpha1/healthchecks',
+      'FaultInjection /apis/kuma.io/v1alpha1/faultinjections',
+      'RateLimit /apis/kuma.io/v1alpha1/ratelimits',
       'Secret /api/v1/namespaces/kuma-system/secrets type=system.kuma.io/secret',
       'GlobalSecret /api/v1/namespaces/kuma-system/secrets type=system.kuma.io/global-secret',
     ]);
