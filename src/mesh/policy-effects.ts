@@ -5,19 +5,27 @@ import type { StoredResource } from '../core/resource.js';
 import type { ClusterPolicies, OutboundPolicies, RoutePolicies } from '../ir/policies.js';
 import { CONNECTION_POLICY_KINDS, routeLevelPolicy, type ConnectionPolicyKind, type DestinationWinner, type MatchablePolicy, type PolicyWinners } from './connection-policies.js';
 import { clusterTimeouts, listenerTimeouts, routeTimeout } from './timeout-effects.js';
+import { clusterHealthCheck } from './health-check-effects.js';
+import { routeFault } from './fault-injection-effects.js';
+import { routeRateLimit } from './rate-limit-effects.js';
 
 /** The cluster settings of one destination's winners; undefined when no policy applies. */
 export function clusterPolicies(winners: PolicyWinners): ClusterPolicies | undefined {
-  const timeout = winners.Timeout;
-  if (timeout === undefined) return undefined;
-  return { timeouts: clusterTimeouts(timeout.spec) };
+  const settings: ClusterPolicies = {
+    ...(winners.Timeout ? { timeouts: clusterTimeouts(winners.Timeout.spec) } : {}),
+    ...(winners.HealthCheck ? { healthCheck: clusterHealthCheck(winners.HealthCheck.spec) } : {}),
+  };
+  return Object.keys(settings).length > 0 ? settings : undefined;
 }
 
 /** The route settings of a route's chosen policies; undefined when none applies. */
 export function routePolicies(chosen: PolicyWinners): RoutePolicies | undefined {
-  const timeout = chosen.Timeout;
-  if (timeout === undefined) return undefined;
-  const settings: RoutePolicies = { ...routeTimeout(timeout.spec) };
+  const rateLimit = chosen.RateLimit && routeRateLimit(chosen.RateLimit.spec);
+  const settings: RoutePolicies = {
+    ...(chosen.Timeout ? routeTimeout(chosen.Timeout.spec) : {}),
+    ...(rateLimit ? { rateLimit } : {}),
+    ...(chosen.FaultInjection ? { fault: routeFault(chosen.FaultInjection.spec) } : {}),
+  };
   return Object.keys(settings).length > 0 ? settings : undefined;
 }
 
@@ -39,7 +47,7 @@ export interface RouteDestination {
  * Kinds whose route-level choice looks at forward destinations only, never at the mirror (§5.4:
  * RateLimit and FaultInjection).
  */
-export const FORWARD_ONLY_KINDS: ReadonlySet<ConnectionPolicyKind> = new Set<ConnectionPolicyKind>([]);
+export const FORWARD_ONLY_KINDS: ReadonlySet<ConnectionPolicyKind> = new Set<ConnectionPolicyKind>(['RateLimit', 'FaultInjection']);
 
 /** Step 3 of §2.16 for every kind: one policy per kind for a route with these destinations. */
 export function routeLevelWinners(forwards: readonly RouteDestination[], mirrors: readonly RouteDestination[] = []): PolicyWinners {

@@ -6,6 +6,7 @@ import type { ClusterTimeouts } from '../../ir/policies.js';
 import { durationOfMillis } from '../envoy/duration.js';
 import { anyOf } from '../envoy/type-urls.js';
 import { buildAdsConfigSource } from './config-source.js';
+import { buildHealthCheckFields } from './health-check.js';
 import { buildUpstreamMeshTls } from './mesh-tls.js';
 
 /** Key of the upstream HTTP options in `typed_extension_protocol_options` (also its type name). */
@@ -73,6 +74,7 @@ export function buildCluster(cluster: ir.Cluster): object {
     connect_timeout: durationOfMillis(timeouts.connectTimeoutMs),
     per_connection_buffer_limit_bytes: { value: CONNECTION_BUFFER_LIMIT_BYTES },
     ...buildProtocolOptions(cluster.protocol, timeouts),
+    ...buildHealthCheckFields(cluster.policies?.healthCheck, cluster.protocol),
     ...(cluster.upstreamTls ? { transport_socket: buildUpstreamMeshTls(cluster.upstreamTls) } : {}),
   };
 }

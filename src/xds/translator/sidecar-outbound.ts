@@ -8,6 +8,7 @@ import { buildCommonHttpProtocolOptions, HTTP_PROTOCOL_OPTIONS_TYPE_NAME } from 
 import { buildAdsConfigSource } from './config-source.js';
 import { buildLbEndpoint } from './endpoint.js';
 import { statPrefixOf } from './http-connection-manager.js';
+import { buildHealthCheckFields } from './health-check.js';
 import { buildUpstreamMeshTls } from './mesh-tls.js';
 import { KUMA_TAGS_HEADER } from './route-action.js';
 import { buildCatchAllRouteConfig, buildSidecarHttpFilter, buildSidecarTcpFilter, buildTagsMetadata } from './sidecar-http.js';
@@ -69,6 +70,7 @@ export function buildOutboundCluster(cluster: ir.OutboundCluster): object {
     eds_cluster_config: { eds_config: buildAdsConfigSource() },
     connect_timeout: durationOfMillis(timeouts.connectTimeoutMs),
     ...outboundProtocolOptions(cluster.protocol, timeouts),
+    ...buildHealthCheckFields(cluster.policies?.healthCheck, cluster.protocol),
     ...(cluster.upstreamTls ? { transport_socket: buildUpstreamMeshTls(cluster.upstreamTls) } : {}),
   };
 }
