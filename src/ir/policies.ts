@@ -86,3 +86,25 @@ export interface OutboundPolicies {
   readonly listenerTimeouts?: ListenerTimeouts;
   readonly route?: RoutePolicies;
 }
+
+/** A fault applied to the requests of the sources whose `x-kuma-tags` match `sourceRegex`. */
+export interface SourceFault {
+  readonly sourceRegex: string;
+  readonly fault: RouteFault;
+}
+
+/** A rate limit of the requests whose `x-kuma-tags` match `sourceRegex`; absent limit: the policy has no `http`. */
+export interface SourceRateLimit {
+  readonly sourceRegex: string;
+  readonly rateLimit?: RouteRateLimit;
+}
+
+/**
+ * Settings of an HTTP inbound that come from policies selecting it as destination: every matching
+ * FaultInjection and RateLimit, most specific source first; which one applies to a request is
+ * decided by the caller's `x-kuma-tags` (Kuma's classic inbound generation).
+ */
+export interface InboundPolicies {
+  readonly faults: readonly SourceFault[];
+  readonly rateLimits: readonly SourceRateLimit[];
+}

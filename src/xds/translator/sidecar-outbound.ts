@@ -25,9 +25,9 @@ function outboundFilter(outbound: ir.Outbound, sidecar: ir.Sidecar): object {
   const timeouts = outbound.policies?.listenerTimeouts ?? DEFAULT_LISTENER_TIMEOUTS;
   if (outbound.protocol === 'tcp') return buildSidecarTcpFilter(statPrefix, outbound.cluster, timeouts.tcpIdleTimeoutMs / 1000);
   // The header describes the calling proxy only: a value the application sent is replaced (M6).
-  // gRPC carries it only with RateLimit or FaultInjection policies, which sidecars do not have yet.
+  // gRPC carries it only when the mesh has RateLimit or FaultInjection policies (mesh.md §4.5).
   const tagsHeader =
-    outbound.protocol === 'grpc'
+    outbound.protocol === 'grpc' && sidecar.grpcKumaTags !== true
       ? {}
       : { request_headers_to_add: [{ header: { key: KUMA_TAGS_HEADER, value: sidecar.kumaTags }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' }] };
   return buildSidecarHttpFilter({
