@@ -1,7 +1,10 @@
 // End to end with the real Envoy and real traffic through a builtin gateway: HealthCheck,
 // FaultInjection and RateLimit policies (gateway.md §2.16 [D7]) change what clients see, and
-// changing or deleting a policy changes it back with nothing restarted. Each test waits for the
-// effect itself (or for Envoy's /clusters to show the health state), never for a fixed time.
+// changing or deleting a policy changes it back with nothing restarted. A sidecar's HTTP inbound
+// applies FaultInjection and RateLimit to the callers their sources name, recognised by the
+// x-kuma-tags a caller's proxy sends (here written by the test, as a calling proxy would). Each
+// test waits for the effect itself (or for Envoy's /clusters to show the health state), never for
+// a fixed time.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
@@ -50,6 +53,7 @@ async function namesSeen(url: string, count: number): Promise<Set<string>> {
 describe('HealthCheck, FaultInjection and RateLimit on a builtin gateway, with the real Envoy', () => {
   let cp: ControlPlane;
   let envoy: Running | undefined;
+  let sidecar: Running | undefined;
   let adminPort = 0;
   let dir = '';
   let port = 0;
@@ -122,7 +126,7 @@ describe('HealthCheck, FaultInjection and RateLimit on a builtin gateway, with t
   }, 90_000);
 
   afterAll(async () => {
-    await tearDown(envoy ? [envoy] : [], backends, cp, dir);
+    await tearDown([envoy, sidecar].filter((e): e is Running => e !== undefined), backends, cp, dir);
   });
 
   it('rate limits past the configured requests with the configured status and headers, and stops when the policy changes or goes', async () => {
@@ -208,4 +212,34 @@ describe('HealthCheck, FaultInjection and RateLimit on a builtin gateway, with t
     await del('HealthCheck', 'hc-pool');
     await eventually(async () => (await namesSeen(url('/pool'), 6)).size === 2, 20_000, 'both endpoints serving once the policy is deleted');
   }, 60_000);
+
+  it("applies a sidecar inbound's FaultInjection and RateLimit to the callers their sources name only", async () => {
+    const app = await httpBackend('app');
+    backends.push(app);
+    const inboundPort = await freePort();
+    const dp = await runDataplane(cp, dir, {
+      type: 'Dataplane',
+      mesh: 'default',
+      name: 'app-1',
+      networking: { address: '127.0.0.1', inbound: [{ port: inboundPort, servicePort: app.port, serviceAddress: '127.0.0.1', tags: { 'kuma.io/service': 'app', 'kuma.io/protocol': 'http' } }] },
+    });
+    sidecar = dp.process;
+    const from = (service: string) => request(`http://127.0.0.1:${inboundPort}/`, { headers: { 'x-kuma-tags': `&kuma.io/protocol=http&&kuma.io/service=${service}&` } });
+    await eventually(async () => (await from('web')).status === 200, 45_000, 'traffic through the sidecar inbound');
+    // The application never sees the caller's tags header.
+    expect(app.seen.at(-1)?.headers['x-kuma-tags']).toBeUndefined();
+
+    const sources = [{ match: { 'kuma.io/service': 'web' } }];
+    await put({ type: 'FaultInjection', mesh: 'default', name: 'fi-app', sources, destinations: [{ match: { 'kuma.io/service': 'app', 'kuma.io/protocol': 'http' } }], conf: { abort: { httpStatus: 418, percentage: 100 } } });
+    await eventually(async () => (await from('web')).status === 418, 20_000, "web's requests aborted");
+    expect((await from('other')).status).toBe(200);
+    await del('FaultInjection', 'fi-app');
+    await eventually(async () => (await from('web')).status === 200, 20_000, "web's requests served once the policy is deleted");
+
+    await put({ type: 'RateLimit', mesh: 'default', name: 'rl-app', sources, destinations: [{ match: { 'kuma.io/service': 'app' } }], conf: { http: { requests: 1, interval: '1m', onRateLimit: { status: 423 } } } });
+    await eventually(async () => (await from('web')).status === 423, 20_000, "web's requests limited");
+    for (let i = 0; i < 3; i++) expect((await from('other')).status).toBe(200);
+    await del('RateLimit', 'rl-app');
+    await eventually(async () => (await from('web')).status === 200, 20_000, "web's requests served once the limit is deleted");
+  }, 90_000);
 });
