@@ -52,6 +52,15 @@ describe('FaultInjection validation', () => {
       ],
     ],
     ['a bandwidth in other units', { sources: SOURCES, destinations: HTTP_BACKEND, conf: { responseBandwidth: { percentage: 1, limit: '10MB/s' } } }, [{ field: 'conf.responseBandwidth.limit', message: 'has to be in kbps/mbps/gbps units' }]],
+    [
+      'values Envoy refuses: a zero delay, a 1xx abort, a zero bandwidth',
+      { sources: SOURCES, destinations: HTTP_BACKEND, conf: { delay: { percentage: 1, value: '0s' }, abort: { percentage: 1, httpStatus: 100 }, responseBandwidth: { percentage: 1, limit: '0kbps' } } },
+      [
+        { field: 'conf.delay.value', message: 'has to be greater than 0' },
+        { field: 'conf.abort.httpStatus', message: 'http status code is incorrect' },
+        { field: 'conf.responseBandwidth.limit', message: 'has to be greater than 0' },
+      ],
+    ],
     ['a bandwidth without limit', { sources: SOURCES, destinations: HTTP_BACKEND, conf: { responseBandwidth: { percentage: 1 } } }, [{ field: 'conf.responseBandwidth.limit', message: 'cannot be empty' }]],
     ['an empty source', { sources: [{ match: {} }], destinations: HTTP_BACKEND, conf: { abort: { percentage: 1, httpStatus: 500 } } }, [{ field: 'sources[0].match', message: 'must have at least one tag' }]],
   ])('%s', (_, spec, expected) => {

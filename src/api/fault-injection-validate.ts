@@ -2,7 +2,7 @@
 // destinations are any non-empty tags, destinations name an HTTP-based `kuma.io/protocol`, and
 // `conf` configures at least one fault, each with a percentage in range and its value.
 import { fieldPath, keyPath } from './field-path.js';
-import { validateConnectionPolicy } from './connection-policy.js';
+import { HAS_TO_BE_GREATER_THAN_0, validateConnectionPolicy } from './connection-policy.js';
 import { parseGoDuration } from './go-duration.js';
 import type { FaultInjectionConf, FaultInjectionSpec } from './fault-injection.js';
 import { PROTOCOL_TAG } from './tags.js';
@@ -18,11 +18,12 @@ const HTTP_BASED_PROTOCOLS = ['http', 'http2', 'grpc'];
 export const BANDWIDTH = /^(\d+)\s?([kKmMgG])bps$/;
 
 /**
- * Status codes Kuma accepts for an abort: those with a standard reason phrase (Go's
- * http.StatusText, which Kuma's validator asks).
+ * Status codes accepted for an abort: those with a standard reason phrase (Go's http.StatusText,
+ * which Kuma's validator asks), without the 1xx ones, which Envoy refuses for an abort (and with
+ * them the whole route table).
  */
 const KNOWN_STATUSES = new Set([
-  100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412,
+  200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412,
   413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
 ]);
 
@@ -65,6 +66,8 @@ function validateConf(conf: FaultInjectionConf | undefined, path: string): Viola
     out.push(...percentage(responseBandwidth.percentage, at));
     if (responseBandwidth.limit === undefined) out.push({ field: fieldPath(at, 'limit'), message: 'cannot be empty' });
     else if (!BANDWIDTH.test(responseBandwidth.limit)) out.push({ field: fieldPath(at, 'limit'), message: 'has to be in kbps/mbps/gbps units' });
+    // Envoy needs at least 1 kbps; Kuma does not check it.
+    else if (Number(BANDWIDTH.exec(responseBandwidth.limit)?.[1]) === 0) out.push({ field: fieldPath(at, 'limit'), message: HAS_TO_BE_GREATER_THAN_0 });
   }
   return out;
 }
@@ -75,8 +78,10 @@ function percentage(value: number | undefined, parent: string): Violation[] {
   return value < 0 || value > 100 ? [{ field: at, message: 'has to be in [0.0 - 100.0] range' }] : [];
 }
 
+/** A delay must be positive: Envoy refuses a zero fixed delay (Kuma does not check it). */
 function wellFormed(text: string, path: string): Violation[] {
   const parsed = parseGoDuration(text);
   if (!parsed.ok) return [{ field: path, message: parsed.message }];
-  return parsed.ms < 0 ? [{ field: path, message: 'must not be negative' }] : [];
+  if (parsed.ms < 0) return [{ field: path, message: 'must not be negative' }];
+  return parsed.ms === 0 ? [{ field: path, message: HAS_TO_BE_GREATER_THAN_0 }] : [];
 }
