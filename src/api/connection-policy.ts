@@ -26,21 +26,29 @@ export function connectionPolicySchema(doc: string, confSchema: ObjectSchema): O
   });
 }
 
-/** Which destination selectors a kind accepts (Kuma matches Timeout and Retry by service only). */
-export type DestinationRule = 'service-only' | 'tags';
+/**
+ * Which destination selectors a kind accepts: Kuma matches Timeout and Retry by service only,
+ * most kinds by tags naming a service, RateLimit and FaultInjection by any non-empty tags.
+ */
+export type DestinationRule = 'service-only' | 'tags' | 'any-tags';
+
+/** Which source selectors a kind accepts: tags naming a service (most kinds) or any non-empty tags. */
+export type SourceRule = 'service' | 'any-tags';
 
 /**
- * Kuma's checks of a connection policy: sources name a service, destinations too (exactly the
- * service for `service-only` kinds), then the kind's own checks of `conf`.
+ * Kuma's checks of a connection policy: sources name a service (unless `any-tags`), destinations
+ * too (exactly the service for `service-only` kinds, not at all for `any-tags`), then the kind's
+ * own checks of `conf`.
  */
 export function validateConnectionPolicy<C>(
   spec: ConnectionPolicySpec<C>,
   destinations: DestinationRule,
   validateConf: (conf: C, path: string) => Violation[],
+  sources: SourceRule = 'service',
 ): Violation[] {
-  const destinationRules: SelectorRules = destinations === 'service-only' ? { onlyService: true } : { requireService: true };
+  const destinationRules: SelectorRules = destinations === 'service-only' ? { onlyService: true } : { requireService: destinations === 'tags' };
   return [
-    ...validateSelectors(spec.sources, 'sources', { requireService: true }),
+    ...validateSelectors(spec.sources, 'sources', { requireService: sources === 'service' }),
     ...validateSelectors(spec.destinations, 'destinations', destinationRules),
     ...validateConf(spec.conf, 'conf'),
   ];

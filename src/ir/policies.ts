@@ -47,10 +47,58 @@ export interface ClusterCircuitBreaker {
   readonly outlierDetection: OutlierDetection;
 }
 
+/** A header added by a policy: `append` adds to a value already present, otherwise replaces it. */
+export interface PolicyHeader {
+  readonly key: string;
+  readonly value: string;
+  readonly append: boolean;
+}
+
+/**
+ * The active health check of a cluster (HealthCheck). Which checker runs depends on the cluster's
+ * protocol too: `http` applies to HTTP-based clusters only, anything else gets a TCP check.
+ */
+export interface ClusterHealthCheck {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly unhealthyThreshold: number;
+  readonly healthyThreshold: number;
+  readonly initialJitterMs?: number;
+  readonly intervalJitterMs?: number;
+  readonly intervalJitterPercent?: number;
+  readonly noTrafficIntervalMs?: number;
+  readonly eventLogPath?: string;
+  readonly alwaysLogFailures: boolean;
+  readonly reuseConnection?: boolean;
+  /** Cluster load balancing: below this share of healthy endpoints, all are used (panic mode). */
+  readonly healthyPanicThreshold?: number;
+  readonly failTrafficOnPanic?: boolean;
+  /** TCP payloads in hex: bytes sent, blocks expected in order. */
+  readonly tcp?: { readonly sendHex?: string; readonly receiveHex: readonly string[] };
+  readonly http?: { readonly path: string; readonly headers: readonly PolicyHeader[]; readonly expectedStatuses: readonly number[] };
+}
+
 /** Settings of one cluster that come from policies, by kind. */
 export interface ClusterPolicies {
   readonly timeouts?: ClusterTimeouts;
   readonly circuitBreaker?: ClusterCircuitBreaker;
+  readonly healthCheck?: ClusterHealthCheck;
+}
+
+/** A local token bucket on a route (RateLimit), and the answer to a limited request. */
+export interface RouteRateLimit {
+  readonly requests: number;
+  readonly intervalMs: number;
+  /** Status of a limited request's answer; absent leaves Envoy's 429. */
+  readonly status?: number;
+  readonly headers: readonly PolicyHeader[];
+}
+
+/** Faults injected on a route (FaultInjection); percentages are 0-100. */
+export interface RouteFault {
+  readonly delay?: { readonly ms: number; readonly percentage: number };
+  readonly abort?: { readonly httpStatus: number; readonly percentage: number };
+  readonly responseBandwidth?: { readonly kbps: number; readonly percentage: number };
 }
 
 /** A route's retry policy (gateway.md §2.16 "Retry protocol"), converted for Envoy's retry_policy. */
@@ -76,6 +124,8 @@ export interface RoutePolicies {
   readonly timeoutMs?: number;
   /** Retries of the route-level Retry for the route's protocol; absent when none applies. */
   readonly retry?: RetryPolicy;
+  readonly rateLimit?: RouteRateLimit;
+  readonly fault?: RouteFault;
 }
 
 /** Settings of a sidecar outbound listener that come from a Timeout (mesh.md §4.9). */
@@ -93,4 +143,26 @@ export interface OutboundPolicies {
   readonly route?: RoutePolicies;
   /** TCP destinations: the tcp_proxy settings. */
   readonly tcpProxy?: TcpProxyPolicies;
+}
+
+/** A fault applied to the requests of the sources whose `x-kuma-tags` match `sourceRegex`. */
+export interface SourceFault {
+  readonly sourceRegex: string;
+  readonly fault: RouteFault;
+}
+
+/** A rate limit of the requests whose `x-kuma-tags` match `sourceRegex`; absent limit: the policy has no `http`. */
+export interface SourceRateLimit {
+  readonly sourceRegex: string;
+  readonly rateLimit?: RouteRateLimit;
+}
+
+/**
+ * Settings of an HTTP inbound that come from policies selecting it as destination: every matching
+ * FaultInjection and RateLimit, most specific source first; which one applies to a request is
+ * decided by the caller's `x-kuma-tags` (Kuma's classic inbound generation).
+ */
+export interface InboundPolicies {
+  readonly faults: readonly SourceFault[];
+  readonly rateLimits: readonly SourceRateLimit[];
 }

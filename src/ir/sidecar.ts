@@ -4,7 +4,7 @@
 // without inbounds (mesh.md §7).
 import type { ExternalCluster } from './external-service.js';
 import type { CaBundle, Endpoint, Tags, UpstreamTls } from './gateway.js';
-import type { ClusterPolicies, OutboundPolicies } from './policies.js';
+import type { ClusterPolicies, InboundPolicies, OutboundPolicies } from './policies.js';
 
 /** Protocol of an inbound or an outbound, as Kuma infers it (mesh.md §4.2, §4.5). */
 export type SidecarProtocol = 'http' | 'http2' | 'grpc' | 'tcp';
@@ -26,6 +26,11 @@ export interface Sidecar {
   readonly clusters: readonly OutboundCluster[];
   /** Mesh mTLS; absent when the mesh has it off. */
   readonly mtls?: SidecarMtls;
+  /**
+   * True when the mesh has a RateLimit or FaultInjection: gRPC outbounds then send `x-kuma-tags`
+   * too, so that the destination's inbound can recognise the caller (mesh.md §4.5).
+   */
+  readonly grpcKumaTags?: true;
 }
 
 /** What mesh mTLS gives a sidecar. */
@@ -73,6 +78,8 @@ export interface Inbound {
   readonly localCluster: string;
   readonly workloadPort: number;
   readonly tls?: InboundTls;
+  /** FaultInjection and RateLimit selecting this HTTP-based inbound; absent when none does. */
+  readonly policies?: InboundPolicies;
 }
 
 /** The static cluster of a workload port (mesh.md §4.3). */

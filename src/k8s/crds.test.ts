@@ -39,6 +39,9 @@ describe('desiredCrds', () => {
       ['timeouts.kuma.io', 'Cluster', []],
       ['retries.kuma.io', 'Cluster', []],
       ['circuitbreakers.kuma.io', 'Cluster', []],
+      ['healthchecks.kuma.io', 'Cluster', []],
+      ['faultinjections.kuma.io', 'Cluster', []],
+      ['ratelimits.kuma.io', 'Cluster', []],
       ['proxytemplates.kuma.io', 'Cluster', []],
       ['externalservices.kuma.io', 'Cluster', []],
       ['meshgatewayinstances.kuma.io', 'Namespaced', ['mgi']],
@@ -57,7 +60,7 @@ describe('desiredCrds', () => {
 
   it('puts mesh at the top level of the mesh-scoped protobuf kinds only', () => {
     const withMesh = crds.filter((c) => rootSchema(c.spec.names.kind).properties?.['mesh']).map((c) => c.spec.names.kind);
-    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout', 'Retry', 'CircuitBreaker', 'ProxyTemplate', 'ExternalService']);
+    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout', 'Retry', 'CircuitBreaker', 'HealthCheck', 'FaultInjection', 'RateLimit', 'ProxyTemplate', 'ExternalService']);
   });
 
   it('gives gateways, routes and instances a status subresource with keyed conditions', () => {
@@ -206,11 +209,14 @@ describe('rendered YAML', () => {
       'kuma.io_circuitbreakers.yaml',
       'kuma.io_dataplanes.yaml',
       'kuma.io_externalservices.yaml',
+      'kuma.io_faultinjections.yaml',
+      'kuma.io_healthchecks.yaml',
       'kuma.io_meshes.yaml',
       'kuma.io_meshgatewayinstances.yaml',
       'kuma.io_meshgatewayroutes.yaml',
       'kuma.io_meshgateways.yaml',
       'kuma.io_proxytemplates.yaml',
+      'kuma.io_ratelimits.yaml',
       'kuma.io_retries.yaml',
       'kuma.io_timeouts.yaml',
       'kuma.io_trafficpermissions.yaml',

@@ -7,6 +7,9 @@ import { CONNECTION_POLICY_KINDS, routeLevelPolicy, type ConnectionPolicyKind, t
 import { clusterTimeouts, listenerTimeouts, routeTimeout } from './timeout-effects.js';
 import { retryPolicy, tcpProxyRetry, type RetryProtocol } from './retry-effects.js';
 import { clusterCircuitBreaker } from './circuit-breaker-effects.js';
+import { clusterHealthCheck } from './health-check-effects.js';
+import { routeFault } from './fault-injection-effects.js';
+import { routeRateLimit } from './rate-limit-effects.js';
 
 /** `settings`, or undefined when no kind set anything. */
 function nonEmpty<T extends object>(settings: T): T | undefined {
@@ -18,6 +21,7 @@ export function clusterPolicies(winners: PolicyWinners): ClusterPolicies | undef
   return nonEmpty<ClusterPolicies>({
     ...(winners.Timeout ? { timeouts: clusterTimeouts(winners.Timeout.spec) } : {}),
     ...(winners.CircuitBreaker ? { circuitBreaker: clusterCircuitBreaker(winners.CircuitBreaker.spec) } : {}),
+    ...(winners.HealthCheck ? { healthCheck: clusterHealthCheck(winners.HealthCheck.spec) } : {}),
   });
 }
 
@@ -27,9 +31,12 @@ export function clusterPolicies(winners: PolicyWinners): ClusterPolicies | undef
  */
 export function routePolicies(chosen: PolicyWinners, protocol: RetryProtocol = 'unknown'): RoutePolicies | undefined {
   const retry = chosen.Retry && retryPolicy(chosen.Retry.spec, protocol);
+  const rateLimit = chosen.RateLimit && routeRateLimit(chosen.RateLimit.spec);
   return nonEmpty<RoutePolicies>({
     ...(chosen.Timeout ? routeTimeout(chosen.Timeout.spec) : {}),
     ...(retry ? { retry } : {}),
+    ...(rateLimit ? { rateLimit } : {}),
+    ...(chosen.FaultInjection ? { fault: routeFault(chosen.FaultInjection.spec) } : {}),
   });
 }
 
@@ -41,7 +48,8 @@ export function tcpProxyPolicies(chosen: PolicyWinners): TcpProxyPolicies | unde
 /** The settings of a sidecar outbound of `protocol` with one destination and its winners; undefined when none. */
 export function outboundPolicies(winners: PolicyWinners, protocol: RetryProtocol = 'unknown'): OutboundPolicies | undefined {
   const timeout = winners.Timeout;
-  const route = routePolicies(winners, protocol);
+  // FaultInjection and RateLimit act on the receiving sidecar's inbound, not on the caller's outbound.
+  const route = routePolicies({ ...(timeout ? { Timeout: timeout } : {}), ...(winners.Retry ? { Retry: winners.Retry } : {}) }, protocol);
   const tcpProxy = protocol === 'tcp' ? tcpProxyRetry(winners.Retry?.spec) : undefined;
   return nonEmpty<OutboundPolicies>({
     ...(timeout ? { listenerTimeouts: listenerTimeouts(timeout.spec) } : {}),
@@ -60,7 +68,7 @@ export interface RouteDestination {
  * Kinds whose route-level choice looks at forward destinations only, never at the mirror (§5.4:
  * RateLimit and FaultInjection).
  */
-export const FORWARD_ONLY_KINDS: ReadonlySet<ConnectionPolicyKind> = new Set<ConnectionPolicyKind>([]);
+export const FORWARD_ONLY_KINDS: ReadonlySet<ConnectionPolicyKind> = new Set<ConnectionPolicyKind>(['RateLimit', 'FaultInjection']);
 
 /** Step 3 of §2.16 for every kind: one policy per kind for a route with these destinations. */
 export function routeLevelWinners(forwards: readonly RouteDestination[], mirrors: readonly RouteDestination[] = []): PolicyWinners {

@@ -6,6 +6,8 @@ import { PROTOCOL_TAG, SERVICE_TAG } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
 import type { Inbound, InboundRbac, InboundTls, LocalCluster } from '../ir/sidecar.js';
 import { canonicalTags } from '../mesh/tag-maps.js';
+import type { ConnectionPolicies } from '../mesh/connection-policies.js';
+import { inboundPolicies } from '../mesh/inbound-policies.js';
 import type { OwnMeshMtls } from '../mesh/mesh-mtls.js';
 import { protocolOf } from './service-protocol.js';
 import { inboundRbac, type TrafficPermission } from './traffic-permission.js';
@@ -22,12 +24,14 @@ export function localClusterName(port: number): string {
 
 /**
  * The inbounds of a Dataplane and their local clusters, or why they conflict. With mTLS on, each
- * inbound's TLS chain admits the sources of its one TrafficPermission (mesh.md §5).
+ * inbound's TLS chain admits the sources of its one TrafficPermission (mesh.md §5); HTTP-based
+ * inbounds carry the FaultInjections and RateLimits selecting them.
  */
 export function translateInbounds(
   proxy: StoredResource<'Dataplane'>,
   mtls: OwnMeshMtls | undefined,
   trafficPermissions: readonly TrafficPermission[],
+  policies: ConnectionPolicies = {},
 ): { inbounds: Inbound[]; localClusters: LocalCluster[] } | { error: string } {
   const networking = proxy.spec.networking;
   const inbounds: Inbound[] = [];
@@ -46,6 +50,8 @@ export function translateInbounds(
     }
     if (!seen) locals.set(localCluster, { name: localCluster, address: workloadAddress, port: workloadPort, protocol, index });
     const service = inbound.tags[SERVICE_TAG] ?? '';
+    // FaultInjection and RateLimit need an HTTP connection manager (Kuma applies them to HTTP-based inbounds only).
+    const applied = protocol === 'tcp' ? undefined : inboundPolicies(policies, inbound.tags);
     inbounds.push({
       name: inboundListenerName(address, inbound.port),
       address,
@@ -56,6 +62,7 @@ export function translateInbounds(
       localCluster,
       workloadPort,
       ...(mtls ? { tls: inboundTls(proxy.mesh, mtls, inboundRbac(proxy.mesh, trafficPermissions, inbound.tags)) } : {}),
+      ...(applied ? { policies: applied } : {}),
     });
   }
   const localClusters = [...locals.values()].map(({ index: _index, ...c }) => c);

@@ -26,7 +26,7 @@ export function translateSidecar(input: SidecarInput): SidecarTranslation {
   // §4.2-§4.4, §5: inbounds, their RBAC and the local clusters they forward to; a DELEGATED
   // gateway has none.
   const gateway = input.proxy.spec.networking.gateway;
-  const inbound = gateway ? { inbounds: [], localClusters: [] } : translateInbounds(input.proxy, mtls, input.trafficPermissions);
+  const inbound = gateway ? { inbounds: [], localClusters: [] } : translateInbounds(input.proxy, mtls, input.trafficPermissions, input.policies);
   if ('error' in inbound) return { error: inbound.error };
   // §4.5-§4.7, §8: outbound listeners, their clusters and endpoints.
   const { outbounds, clusters } = translateOutbounds(input, mtls);
@@ -46,9 +46,15 @@ export function translateSidecar(input: SidecarInput): SidecarTranslation {
     localClusters: inbound.localClusters,
     outbounds,
     clusters,
+    ...(usesKumaTagsOnGrpc(input) ? { grpcKumaTags: true as const } : {}),
     ...(mtls ? { mtls: { identitySecret: mtls.identitySecret, caBundles: [...bundles.values()].sort((a, b) => (a.secretName < b.secretName ? -1 : 1)) } } : {}),
   };
   return { sidecar };
+}
+
+/** Kuma's IsXKumaTagsUsed: gRPC outbounds send `x-kuma-tags` when the mesh has a RateLimit or FaultInjection. */
+function usesKumaTagsOnGrpc(input: SidecarInput): boolean {
+  return (input.policies?.RateLimit?.length ?? 0) > 0 || (input.policies?.FaultInjection?.length ?? 0) > 0;
 }
 
 /**

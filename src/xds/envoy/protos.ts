@@ -55,6 +55,7 @@ export const ENVOY_PROTO_FILES: readonly string[] = [
   'envoy/extensions/filters/network/rbac/v3/rbac.proto',
   'envoy/extensions/filters/http/fault/v3/fault.proto',
   'envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit.proto',
+  'envoy/extensions/health_check/event_sinks/file/v3/file.proto',
   'envoy/extensions/filters/http/compressor/v3/compressor.proto',
   'envoy/extensions/compression/gzip/compressor/v3/gzip.proto',
   'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',

@@ -7,6 +7,7 @@ import { durationOfMillis } from '../envoy/duration.js';
 import { anyOf } from '../envoy/type-urls.js';
 import { buildAdsConfigSource } from './config-source.js';
 import { buildExternalDiscovery } from './external-cluster.js';
+import { buildHealthCheckFields } from './health-check.js';
 import { buildUpstreamMeshTls } from './mesh-tls.js';
 import { buildCircuitBreakerFields } from './circuit-breakers.js';
 
@@ -76,6 +77,7 @@ export function buildCluster(cluster: ir.Cluster): object {
     connect_timeout: durationOfMillis(timeouts.connectTimeoutMs),
     per_connection_buffer_limit_bytes: { value: CONNECTION_BUFFER_LIMIT_BYTES },
     ...buildProtocolOptions(cluster.protocol, timeouts),
+    ...buildHealthCheckFields(cluster.policies?.healthCheck, cluster.protocol),
     ...(cluster.upstreamTls ? { transport_socket: buildUpstreamMeshTls(cluster.upstreamTls) } : {}),
     ...buildCircuitBreakerFields(cluster.policies?.circuitBreaker),
   };

@@ -3,6 +3,7 @@
 import type * as ir from '../../ir/gateway.js';
 import { buildHeaderMutation, buildHeaderValueOption } from './header-mutation.js';
 import { buildKumaTagsHeaders, buildRouteAction, KUMA_TAGS_HEADER } from './route-action.js';
+import { buildRouteFilterConfigs } from './route-filter-config.js';
 import { buildRouteMatch } from './route-match.js';
 
 /** HSTS header added to every virtual host that requires TLS. */
@@ -18,11 +19,13 @@ export interface RouteTableParts {
   readonly kumaTagsHeaders: readonly object[];
   /** The value of each action's one field (`route`, `redirect` or `direct_response`). */
   readonly actions: Map<ir.Route['action'], object>;
+  /** `typed_per_filter_config` by forward action, built once like the actions (absent: none). */
+  readonly filterConfigs: Map<ir.Route['action'], object | undefined>;
 }
 
 /** Fresh parts for one table of a gateway with `proxyTags`. */
 export function routeTableParts(proxyTags: ir.Tags): RouteTableParts {
-  return { kumaTagsHeaders: buildKumaTagsHeaders(proxyTags), actions: new Map() };
+  return { kumaTagsHeaders: buildKumaTagsHeaders(proxyTags), actions: new Map(), filterConfigs: new Map() };
 }
 
 /** The value of the one field buildRouteAction returns, by action kind. */
@@ -51,6 +54,15 @@ function sharedAction(action: ir.Route['action'], parts: RouteTableParts): objec
   return built;
 }
 
+/** The per-route filter configuration of a forward action's policies, built once per action object. */
+function sharedFilterConfigs(action: ir.ForwardAction, parts: RouteTableParts): object | undefined {
+  if (!parts.filterConfigs.has(action)) {
+    const built = buildRouteFilterConfigs(action.policies);
+    parts.filterConfigs.set(action, built && Object.freeze(built));
+  }
+  return parts.filterConfigs.get(action);
+}
+
 /**
  * `match` and the action's field in a literal, which costs a fraction of spreading the object
  * buildRouteAction returns into the route: a table of 20,000 routes made one spread each.
@@ -68,7 +80,9 @@ function matchAndAction(match: object, kind: ir.Route['action']['kind'], message
 
 /** One Envoy route: match, action, then header mutations (request before response). */
 export function buildRoute(route: ir.Route, parts: RouteTableParts): object {
-  const built = matchAndAction(buildRouteMatch(route.match), route.action.kind, sharedAction(route.action, parts));
+  let built = matchAndAction(buildRouteMatch(route.match), route.action.kind, sharedAction(route.action, parts));
+  const filterConfigs = route.action.kind === 'forward' && route.action.policies ? sharedFilterConfigs(route.action, parts) : undefined;
+  if (filterConfigs !== undefined) built = { ...built, typed_per_filter_config: filterConfigs };
   // Most routes change no headers: skipping two empty spreads per route halves a large table's cost.
   if (unchanged(route.requestHeaders) && unchanged(route.responseHeaders)) return built;
   return {

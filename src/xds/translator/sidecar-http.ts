@@ -19,15 +19,16 @@ export interface HttpTimeouts {
   readonly streamIdleSeconds: number;
 }
 
-/** The HTTP filters of a sidecar connection manager: grpc_stats for gRPC, then the router. */
-function httpFilters(protocol: ir.SidecarProtocol): object[] {
+/** The HTTP filters of a sidecar connection manager: grpc_stats for gRPC, the policies' filters, then the router. */
+function httpFilters(protocol: ir.SidecarProtocol, policyFilters: readonly object[]): object[] {
   const grpc = protocol === 'grpc' ? [{ name: GRPC_STATS_FILTER_NAME, typed_config: anyOf('envoy.extensions.filters.http.grpc_stats.v3.FilterConfig', { emit_filter_state: true }) }] : [];
-  return [...grpc, { name: routerFilter.name, typed_config: routerFilter.buildConfig() }];
+  return [...grpc, ...policyFilters, { name: routerFilter.name, typed_config: routerFilter.buildConfig() }];
 }
 
 /**
  * A route table with one virtual host `<service>` sending everything to `cluster`; `timeoutSeconds`
- * 0 disables the route timeout; `virtualHostExtra` adds fields to the virtual host.
+ * 0 disables the route timeout; `virtualHostExtra` adds fields to the virtual host, and
+ * `leadingRoutes` (an inbound's per-caller rate limits) come before the catch-all route.
  */
 export function buildCatchAllRouteConfig(
   name: string,
@@ -36,12 +37,13 @@ export function buildCatchAllRouteConfig(
   extra: Readonly<Record<string, unknown>>,
   timeoutSeconds = 0,
   virtualHostExtra: Readonly<Record<string, unknown>> = {},
+  leadingRoutes: readonly object[] = [],
 ): object {
   return {
     name,
     validate_clusters: { value: false },
     ...extra,
-    virtual_hosts: [{ name: service, domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster, timeout: durationOf(timeoutSeconds) } }], ...virtualHostExtra }],
+    virtual_hosts: [{ name: service, domains: ['*'], routes: [...leadingRoutes, { match: { prefix: '/' }, route: { cluster, timeout: durationOf(timeoutSeconds) } }], ...virtualHostExtra }],
   };
 }
 
@@ -52,6 +54,8 @@ export function buildSidecarHttpFilter(options: {
   readonly timeouts: HttpTimeouts;
   readonly routeConfig: object;
   readonly extra?: Readonly<Record<string, unknown>>;
+  /** HTTP filters of policies, between grpc_stats and the router (an inbound's faults and rate limit). */
+  readonly policyFilters?: readonly object[];
 }): object {
   return {
     name: HTTP_CONNECTION_MANAGER_FILTER_NAME,
@@ -62,7 +66,7 @@ export function buildSidecarHttpFilter(options: {
       internal_address_config: { cidr_ranges: INTERNAL_CIDRS },
       common_http_protocol_options: { idle_timeout: durationOf(options.timeouts.idleSeconds) },
       stream_idle_timeout: durationOf(options.timeouts.streamIdleSeconds),
-      http_filters: httpFilters(options.protocol),
+      http_filters: httpFilters(options.protocol, options.policyFilters ?? []),
       route_config: options.routeConfig,
     }),
   };

@@ -8,7 +8,10 @@ import { buildAdsConfigSource } from './config-source.js';
 import { TLS_INSPECTOR_FILTER_NAME } from './listener.js';
 import { KUMA_TAGS_HEADER } from './route-action.js';
 import { MESH_ALPN } from './mesh-tls.js';
+import { FAULT_FILTER_NAME } from './filters/fault.js';
+import { LOCAL_RATELIMIT_FILTER_NAME, localRateLimitFilter } from './filters/local-ratelimit.js';
 import { buildNetworkRbacFilter } from './network-rbac.js';
+import { buildHttpFault, buildLocalRateLimit } from './route-filter-config.js';
 import { buildCatchAllRouteConfig, buildSidecarHttpFilter, buildSidecarTcpFilter, buildTagsMetadata } from './sidecar-http.js';
 import { DOWNSTREAM_TLS_CONTEXT_TYPE_NAME, TLS_TRANSPORT_SOCKET_NAME } from './tls-context.js';
 
@@ -24,19 +27,61 @@ function localStatName(inbound: { readonly workloadPort: number }): string {
 /** The network filters of an inbound chain: tcp_proxy, or a connection manager for HTTP-based protocols. */
 function inboundFilters(inbound: ir.Inbound): object[] {
   if (inbound.protocol === 'tcp') return [buildSidecarTcpFilter(localStatName(inbound), inbound.localCluster, INBOUND_IDLE_SECONDS)];
-  const routeConfig = buildCatchAllRouteConfig(`inbound:${inbound.service}`, inbound.service, inbound.localCluster, {
-    request_headers_to_remove: [KUMA_TAGS_HEADER],
-  });
+  const routeConfig = buildCatchAllRouteConfig(
+    `inbound:${inbound.service}`,
+    inbound.service,
+    inbound.localCluster,
+    { request_headers_to_remove: [KUMA_TAGS_HEADER] },
+    0,
+    {},
+    rateLimitRoutes(inbound),
+  );
   return [
     buildSidecarHttpFilter({
       statPrefix: localStatName(inbound),
       protocol: inbound.protocol,
       timeouts: { idleSeconds: INBOUND_IDLE_SECONDS, streamIdleSeconds: INBOUND_STREAM_IDLE_SECONDS },
       routeConfig,
+      policyFilters: policyFilters(inbound.policies),
       // The application sees the caller's SPIFFE ID, never a header the caller sent (§2.4).
       extra: { forward_client_cert_details: 'SANITIZE_SET', set_current_client_cert_details: { uri: true } },
     }),
   ];
+}
+
+/** A match on the caller's `x-kuma-tags` (set by its own proxy; the inbound removes it before the application). */
+function callerMatch(sourceRegex: string): object {
+  return { name: KUMA_TAGS_HEADER, safe_regex_match: { regex: sourceRegex } };
+}
+
+/**
+ * The HTTP filters of an inbound's policies, as Kuma's classic inbound: one fault filter per
+ * FaultInjection, each limited to its callers, then the inert local rate limit filter when a
+ * RateLimit selects the inbound (its routes configure it).
+ */
+function policyFilters(policies: ir.Inbound['policies']): object[] {
+  if (!policies) return [];
+  const faults = policies.faults.map((f) => {
+    const fault = buildHttpFault(f.fault) as Record<string, unknown>;
+    return { name: FAULT_FILTER_NAME, typed_config: { ...fault, headers: [callerMatch(f.sourceRegex)] } };
+  });
+  const rateLimit = policies.rateLimits.length > 0 ? [{ name: localRateLimitFilter.name, typed_config: localRateLimitFilter.buildConfig() }] : [];
+  return [...faults, ...rateLimit];
+}
+
+/** One route per RateLimit with `http`, most specific callers first, each with its token bucket. */
+function rateLimitRoutes(inbound: ir.Inbound): object[] {
+  return (inbound.policies?.rateLimits ?? []).flatMap((r) =>
+    r.rateLimit === undefined
+      ? []
+      : [
+          {
+            match: { prefix: '/', headers: [callerMatch(r.sourceRegex)] },
+            route: { cluster: inbound.localCluster, timeout: durationOf(0) },
+            typed_per_filter_config: { [LOCAL_RATELIMIT_FILTER_NAME]: buildLocalRateLimit(r.rateLimit) },
+          },
+        ],
+  );
 }
 
 /** The DownstreamTlsContext of mesh mTLS: a client certificate of the mesh is required. */

@@ -9,6 +9,7 @@ import { buildAdsConfigSource } from './config-source.js';
 import { buildLbEndpoint } from './endpoint.js';
 import { buildExternalDiscovery } from './external-cluster.js';
 import { statPrefixOf } from './http-connection-manager.js';
+import { buildHealthCheckFields } from './health-check.js';
 import { buildUpstreamMeshTls } from './mesh-tls.js';
 import { buildCircuitBreakerFields } from './circuit-breakers.js';
 import { buildRetryPolicy } from './retry-policy.js';
@@ -28,9 +29,9 @@ function outboundFilter(outbound: ir.Outbound, sidecar: ir.Sidecar): object {
   const timeouts = outbound.policies?.listenerTimeouts ?? DEFAULT_LISTENER_TIMEOUTS;
   if (outbound.protocol === 'tcp') return buildSidecarTcpFilter(statPrefix, outbound.cluster, timeouts.tcpIdleTimeoutMs / 1000, buildTcpProxyPolicies(outbound.policies?.tcpProxy));
   // The header describes the calling proxy only: a value the application sent is replaced (M6).
-  // gRPC carries it only with RateLimit or FaultInjection policies, which sidecars do not have yet.
+  // gRPC carries it only when the mesh has RateLimit or FaultInjection policies (mesh.md §4.5).
   const tagsHeader =
-    outbound.protocol === 'grpc'
+    outbound.protocol === 'grpc' && sidecar.grpcKumaTags !== true
       ? {}
       : { request_headers_to_add: [{ header: { key: KUMA_TAGS_HEADER, value: sidecar.kumaTags }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' }] };
   return buildSidecarHttpFilter({
@@ -103,6 +104,7 @@ export function buildOutboundCluster(cluster: ir.OutboundCluster): object {
     eds_cluster_config: { eds_config: buildAdsConfigSource() },
     connect_timeout: durationOfMillis(timeouts.connectTimeoutMs),
     ...outboundProtocolOptions(cluster.protocol, timeouts),
+    ...buildHealthCheckFields(cluster.policies?.healthCheck, cluster.protocol),
     ...(cluster.upstreamTls ? { transport_socket: buildUpstreamMeshTls(cluster.upstreamTls) } : {}),
     ...buildCircuitBreakerFields(cluster.policies?.circuitBreaker),
   };

@@ -1,0 +1,15 @@
+// HealthCheck: a classic connection policy (gateway.md §1.6). `health-checks` over REST and in
+// kumactl, `healthchecks` as a CRD.
+import { HEALTH_CHECK_SPEC_SCHEMA } from '../health-check.js';
+import { validateHealthCheck } from '../health-check-validate.js';
+import { defineConnectionPolicyKind } from './connection-policy-kind.js';
+
+/** The HealthCheck kind. */
+export const HEALTH_CHECK = defineConnectionPolicyKind({
+  kind: 'HealthCheck',
+  plural: 'health-checks',
+  singular: 'health-check',
+  crdPlural: 'healthchecks',
+  schema: HEALTH_CHECK_SPEC_SCHEMA,
+  validate: validateHealthCheck,
+});

@@ -1,0 +1,15 @@
+// RateLimit: a classic connection policy (gateway.md §1.6). `rate-limits` over REST and in
+// kumactl, `ratelimits` as a CRD.
+import { RATE_LIMIT_SPEC_SCHEMA } from '../rate-limit.js';
+import { validateRateLimit } from '../rate-limit-validate.js';
+import { defineConnectionPolicyKind } from './connection-policy-kind.js';
+
+/** The RateLimit kind. */
+export const RATE_LIMIT = defineConnectionPolicyKind({
+  kind: 'RateLimit',
+  plural: 'rate-limits',
+  singular: 'rate-limit',
+  crdPlural: 'ratelimits',
+  schema: RATE_LIMIT_SPEC_SCHEMA,
+  validate: validateRateLimit,
+});
