@@ -222,11 +222,18 @@ describe('Retry and CircuitBreaker on a builtin gateway, with the real Envoy', (
       return od?.['consecutive_5xx'] === 2 && od['enforcing_consecutive_5xx'] === 100;
     };
     await eventually(detecting, 20_000, 'outlier detection in Envoy');
-    // Two consecutive 5xx from the bad endpoint eject it: at most four requests with round robin.
+    // Two consecutive 5xx from the bad endpoint eject it. Envoy decides ejections on its main
+    // thread, so a request or two may still reach it while the workers learn of the ejection;
+    // after that, ten requests in a row reach the healthy endpoint.
     const after: HttpResult[] = [];
-    for (let i = 0; i < 14; i++) after.push(await get('/pool'));
-    expect(after.slice(0, 4).filter((r) => r.status === 500).length).toBeLessThanOrEqual(2);
-    expect(after.slice(4).map((r) => `${r.status} ${r.body}`)).toEqual(Array.from({ length: 10 }, () => '200 good'));
+    let healthyRun = 0;
+    for (let i = 0; i < 30 && healthyRun < 10; i++) {
+      const r = await get('/pool');
+      after.push(r);
+      healthyRun = r.status === 200 && r.body === 'good' ? healthyRun + 1 : 0;
+    }
+    expect(healthyRun).toBe(10);
+    expect(after.filter((r) => r.status === 500).length).toBeLessThanOrEqual(4);
 
     await remove('circuit-breakers', 'cb-pool');
     await eventually(async () => (await clusterOf('pool'))?.['outlier_detection'] === undefined, 20_000, 'outlier detection gone from Envoy');
