@@ -12,7 +12,9 @@ import { MESH_GATEWAY_INSTANCE } from './kinds/mesh-gateway-instance.js';
 import { MESH_GATEWAY_ROUTE } from './kinds/mesh-gateway-route.js';
 import { SECRET } from './kinds/secret.js';
 import { TIMEOUT } from './kinds/timeout.js';
+import { TRAFFIC_LOG } from './kinds/traffic-log.js';
 import { TRAFFIC_PERMISSION } from './kinds/traffic-permission.js';
+import { TRAFFIC_TRACE } from './kinds/traffic-trace.js';
 import { decode } from './schema-decode.js';
 import { fail, ok, type Result, type Violation } from './violation.js';
 
@@ -21,7 +23,7 @@ import { fail, ok, type Result, type Violation } from './violation.js';
  * last: nothing in the store depends on a Secret existing first (references resolve when
  * configuration is generated).
  */
-export const RESOURCE_KINDS = [MESH, DATAPLANE, MESH_GATEWAY, MESH_GATEWAY_ROUTE, TRAFFIC_PERMISSION, TIMEOUT, SECRET, GLOBAL_SECRET] as const;
+export const RESOURCE_KINDS = [MESH, DATAPLANE, MESH_GATEWAY, MESH_GATEWAY_ROUTE, TRAFFIC_PERMISSION, TIMEOUT, TRAFFIC_LOG, TRAFFIC_TRACE, SECRET, GLOBAL_SECRET] as const;
 
 /** Kinds that exist only as Kubernetes custom resources (CRD and admission, never stored). */
 export const KUBERNETES_ONLY_KINDS = [MESH_GATEWAY_INSTANCE] as const;

@@ -37,6 +37,8 @@ describe('desiredCrds', () => {
       ['meshgatewayroutes.kuma.io', 'Cluster', ['mgwr']],
       ['trafficpermissions.kuma.io', 'Cluster', []],
       ['timeouts.kuma.io', 'Cluster', []],
+      ['trafficlogs.kuma.io', 'Cluster', []],
+      ['traffictraces.kuma.io', 'Cluster', []],
       ['meshgatewayinstances.kuma.io', 'Namespaced', ['mgi']],
     ]);
     for (const c of crds) {
@@ -53,7 +55,7 @@ describe('desiredCrds', () => {
 
   it('puts mesh at the top level of the mesh-scoped protobuf kinds only', () => {
     const withMesh = crds.filter((c) => rootSchema(c.spec.names.kind).properties?.['mesh']).map((c) => c.spec.names.kind);
-    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout']);
+    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout', 'TrafficLog', 'TrafficTrace']);
   });
 
   it('gives gateways, routes and instances a status subresource with keyed conditions', () => {
@@ -205,7 +207,9 @@ describe('rendered YAML', () => {
       'kuma.io_meshgatewayroutes.yaml',
       'kuma.io_meshgateways.yaml',
       'kuma.io_timeouts.yaml',
+      'kuma.io_trafficlogs.yaml',
       'kuma.io_trafficpermissions.yaml',
+      'kuma.io_traffictraces.yaml',
     ]);
     for (const f of files) expect((parse(f.content, { version: '1.1' }) as CustomResourceDefinition).metadata.name.endsWith('.kuma.io')).toBe(true);
   });

@@ -51,7 +51,7 @@ describe('desiredWebhookConfiguration', () => {
   it('sends the six kuma.io kinds and, in the control plane namespace only, labelled Secrets', () => {
     const [resources, secrets] = config.webhooks;
     expect(resources?.rules).toEqual([
-      expect.objectContaining({ apiGroups: ['kuma.io'], apiVersions: ['v1alpha1'], resources: ['dataplanes', 'meshes', 'meshgatewayinstances', 'meshgatewayroutes', 'meshgateways', 'timeouts', 'trafficpermissions'] }),
+      expect.objectContaining({ apiGroups: ['kuma.io'], apiVersions: ['v1alpha1'], resources: ['dataplanes', 'meshes', 'meshgatewayinstances', 'meshgatewayroutes', 'meshgateways', 'timeouts', 'trafficlogs', 'trafficpermissions', 'traffictraces'] }),
     ]);
     expect(resources?.namespaceSelector).toBeUndefined();
     expect(secrets?.rules).toEqual([expect.objectContaining({ apiGroups: [''], apiVersions: ['v1'], resources: ['secrets'] })]);

@@ -17,6 +17,8 @@ describe('kuma-objects', () => {
       'MeshGatewayRoute /apis/kuma.io/v1alpha1/meshgatewayroutes',
       'TrafficPermission /apis/kuma.io/v1alpha1/trafficpermissions',
       'Timeout /apis/kuma.io/v1alpha1/timeouts',
+      'TrafficLog /apis/kuma.io/v1alpha1/trafficlogs',
+      'TrafficTrace /apis/kuma.io/v1alpha1/traffictraces',
       'Secret /api/v1/namespaces/kuma-system/secrets type=system.kuma.io/secret',
       'GlobalSecret /api/v1/namespaces/kuma-system/secrets type=system.kuma.io/global-secret',
     ]);
