@@ -36,6 +36,8 @@ export interface GatewayInput {
   readonly tlsReadyServices?: ReadonlySet<string>;
   /** Every classic connection policy of the mesh, by kind (§2.16); none when absent. */
   readonly policies?: ConnectionPolicies;
+  /** Every TrafficTrace of the mesh (§2.12); none when absent. */
+  readonly trafficTraces?: readonly StoredResource<'TrafficTrace'>[];
 }
 
 /** A certificate file's text, or why it could not be read (e.g. the errno message). */

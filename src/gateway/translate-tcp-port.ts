@@ -24,7 +24,8 @@ export function translateTcpPort(port: CollapsedPort, routes: readonly GatewayRo
 /** One group's filter chain: TLS on TLS ports, and the forwards of all its hosts; no route table. */
 function tcpGroup(port: CollapsedPort, group: HostGroup, ctx: PortContext): HostnameGroup {
   const tls = port.protocol === 'TLS' ? groupTls('TLS', group.first, group.key, ctx.certificates, ctx.fail) : undefined;
-  return { hostname: group.key, ...(tls ? { tls } : {}), tcpForwards: groupForwards(group.hosts, ctx) };
+  const accessLog = ctx.accessLog(group.first.tags, 'tcp');
+  return { hostname: group.key, ...(tls ? { tls } : {}), tcpForwards: groupForwards(group.hosts, ctx), ...(accessLog ? { accessLog } : {}) };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { StoredResource } from '../core/resource.js';
 import { compareRanks, selectorMatches, selectorRank, type SelectorRank } from './selectors.js';
 
 /** The classic connection policy kinds matched by source and destination, in one place. */
-export const CONNECTION_POLICY_KINDS = ['Timeout'] as const;
+export const CONNECTION_POLICY_KINDS = ['Timeout', 'TrafficLog'] as const;
 
 /** One connection policy kind. */
 export type ConnectionPolicyKind = (typeof CONNECTION_POLICY_KINDS)[number];
@@ -147,7 +147,7 @@ export class SourcePolicies {
     const candidates: { [K in ConnectionPolicyKind]?: SourceCandidate<StoredResource<K>>[] } = {};
     for (const kind of CONNECTION_POLICY_KINDS) {
       const list = policies[kind];
-      if (list !== undefined && list.length > 0) (candidates as Record<string, unknown>)[kind] = sourceCandidates(list, sourceMatches);
+      if (list !== undefined && list.length > 0) (candidates as Record<string, unknown>)[kind] = sourceCandidates(list as readonly MatchablePolicy[], sourceMatches);
     }
     this.candidates = candidates;
   }

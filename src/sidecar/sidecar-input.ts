@@ -25,6 +25,8 @@ export interface SidecarInput {
   readonly tlsReadyServices?: ReadonlySet<string>;
   /** Every classic connection policy of the mesh, by kind (mesh.md §4.9); none when absent. */
   readonly policies?: ConnectionPolicies;
+  /** Every TrafficTrace of the mesh (mesh.md §4.9); none when absent. */
+  readonly trafficTraces?: readonly StoredResource<'TrafficTrace'>[];
 }
 
 /** The result: the IR, or why this proxy cannot be configured (it keeps its last config). */

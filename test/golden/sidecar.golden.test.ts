@@ -49,6 +49,7 @@ function sidecarInput(raw: RawCase): SidecarInput {
     meshCas: gw.meshCas!,
     meshes,
     ...(gw.policies ? { policies: gw.policies } : {}),
+    ...(gw.trafficTraces ? { trafficTraces: gw.trafficTraces } : {}),
     tlsReadyServices: new Set(raw.tlsReadyServices ?? []),
   };
 }

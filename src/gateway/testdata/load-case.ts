@@ -191,5 +191,6 @@ export function gatewayInput(raw: RawCase): GatewayInput {
     meshCas,
     tlsReadyServices: new Set(raw.tlsReadyServices ?? []),
     policies: connectionPoliciesOf(inMesh),
+    trafficTraces: inMesh('TrafficTrace'),
   };
 }

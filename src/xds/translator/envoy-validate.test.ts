@@ -50,6 +50,8 @@ function inlineRoutes(listener: object, routes: ReadonlyMap<string, object>): ob
 
 /** An EDS cluster turned static, with its assignment inline. */
 function inlineEndpoints(cluster: object, assignment: object | undefined): object {
+  // Clusters with their own endpoints (collectors) keep their type: STRICT_DNS must stay one.
+  if ((cluster as Obj)['type'] !== 'EDS') return cluster;
   const { eds_cluster_config: _eds, type: _type, ...rest } = cluster as Obj;
   return { ...rest, type: 'STATIC', ...(assignment ? { load_assignment: assignment } : {}) };
 }

@@ -1,6 +1,8 @@
 // The tcp_proxy network filter of TCP and TLS filter chains (gateway.md §2.14).
 import type * as ir from '../../ir/gateway.js';
+import type { AccessLog } from '../../ir/policies.js';
 import { anyOf } from '../envoy/type-urls.js';
+import { buildAccessLog } from './access-log.js';
 import { statPrefixOf } from './http-connection-manager.js';
 
 /** Network filter name of the TCP proxy. */
@@ -33,7 +35,7 @@ export function tcpUpstreamsOf(forwards: readonly ir.Forward[]): TcpUpstream[] {
  * directly; several are weighted. The stat prefix is the gateway service, sanitised as the
  * connection manager's is.
  */
-export function buildTcpProxyFilter(service: string, forwards: readonly ir.Forward[]): object | undefined {
+export function buildTcpProxyFilter(service: string, forwards: readonly ir.Forward[], accessLog?: AccessLog): object | undefined {
   const upstreams = tcpUpstreamsOf(forwards);
   const [only, ...others] = upstreams;
   if (!only) return undefined;
@@ -43,6 +45,6 @@ export function buildTcpProxyFilter(service: string, forwards: readonly ir.Forwa
       : { weighted_clusters: { clusters: upstreams.map((u) => ({ name: u.cluster, weight: u.weight })) } };
   return {
     name: TCP_PROXY_FILTER_NAME,
-    typed_config: anyOf(TCP_PROXY_TYPE_NAME, { stat_prefix: statPrefixOf(service), ...destination }),
+    typed_config: anyOf(TCP_PROXY_TYPE_NAME, { stat_prefix: statPrefixOf(service), ...destination, ...(accessLog ? { access_log: [buildAccessLog(accessLog)] } : {}) }),
   };
 }
