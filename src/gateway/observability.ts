@@ -1,14 +1,13 @@
 // TrafficLog and TrafficTrace on a builtin gateway (gateway.md §2.12, §2.14, §2.16): each chain's
 // access log comes from the TrafficLog that wins for the chain's listener as source and the
 // implicit pass-through destination `*`; the proxy's TrafficTrace traces every connection
-// manager. The collectors they send to become clusters of the gateway.
+// manager, and its collector becomes a cluster of the gateway.
 import { SERVICE_TAG, type Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
-import type { HostnameGroup, Listener } from '../ir/gateway.js';
 import type { AccessLog, CollectorCluster, Tracing } from '../ir/policies.js';
 import { matchesTags, SourcePolicies, type ConnectionPolicies } from '../mesh/connection-policies.js';
 import { tagsKey } from '../mesh/tag-maps.js';
-import { accessLogOf, collectorsOf, GATEWAY_SOURCE_ADDRESS } from '../mesh/traffic-log-effects.js';
+import { accessLogOf, GATEWAY_SOURCE_ADDRESS } from '../mesh/traffic-log-effects.js';
 import { selectTrafficTrace, tracingOf } from '../mesh/traffic-trace-effects.js';
 
 /** The destination every gateway TrafficLog is matched against (Kuma's pass-through service). */
@@ -54,12 +53,4 @@ export function gatewayTracing(
 ): { readonly tracing: Tracing; readonly collector: CollectorCluster } | undefined {
   if (traces === undefined || traces.length === 0) return undefined;
   return tracingOf(selectTrafficTrace(traces, [proxyTags]), mesh.spec.tracing);
-}
-
-/** The collector clusters the listeners' access logs and the tracing send to, ascending name. */
-export function gatewayCollectors(mesh: StoredResource<'Mesh'>, listeners: readonly Listener[], tracing: CollectorCluster | undefined): CollectorCluster[] {
-  const logs = listeners.flatMap((l) => l.hostnameGroups.map((g: HostnameGroup) => g.accessLog));
-  const collectors = collectorsOf(mesh.spec.logging, logs);
-  if (tracing !== undefined) collectors.push(tracing);
-  return collectors.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

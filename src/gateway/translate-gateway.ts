@@ -17,7 +17,7 @@ import { proxyGatewayTags, selectGateway } from './select-gateway.js';
 import { canonicalTags } from '../mesh/tag-maps.js';
 import { translateHttpPort } from './translate-http-port.js';
 import { translateTcpPort } from './translate-tcp-port.js';
-import { GatewayAccessLogs, gatewayCollectors, gatewayTracing } from './observability.js';
+import { GatewayAccessLogs, gatewayTracing } from './observability.js';
 
 /** Cross-mesh listeners need the mesh identity and CA (gateway.md §2.17, §4.6). */
 const CROSS_MESH_NEEDS_MTLS = 'mTLS must be enabled for crossMesh-enabled MeshGateways';
@@ -55,9 +55,8 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
   // §2.15: endpoints of the referenced services only, indexed once.
   const endpoints = indexEndpoints(input.dataplanes, mesh, clusters.services());
   const meshClusters = clusters.clusters(endpoints);
-  // §2.12, §2.16: TrafficTrace and TrafficLog, and the clusters of their collectors.
+  // §2.12: TrafficTrace, and the cluster of its collector.
   const traced = gatewayTracing(input.mesh, input.trafficTraces, proxyTags);
-  const collectors = gatewayCollectors(input.mesh, listeners, traced?.collector);
   const gateway: Gateway = {
     mesh,
     gateway: selected.name,
@@ -69,7 +68,7 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
     connectionLimits: connectionLimits(ports),
     ...(mtls.mtls ? { mtls: mtls.mtls } : {}),
     ...(traced ? { tracing: traced.tracing } : {}),
-    ...(collectors.length > 0 ? { collectors } : {}),
+    ...(traced ? { collectors: [traced.collector] } : {}),
   };
   return { gateway, problems: problems.problems() };
 }

@@ -26,7 +26,7 @@ export interface Gateway {
   readonly mtls?: GatewayMtls;
   /** Tracing of every connection manager, from the TrafficTrace selecting the proxy; absent when none. */
   readonly tracing?: Tracing;
-  /** Clusters to tracing and TCP access log collectors, ascending name; absent when none. */
+  /** Clusters to tracing collectors, ascending name; absent when none. */
   readonly collectors?: readonly CollectorCluster[];
 }
 

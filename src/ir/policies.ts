@@ -40,8 +40,8 @@ export interface OutboundPolicies {
 /** Where access log lines go (a Mesh logging backend). */
 export type AccessLogSink =
   | { readonly kind: 'file'; readonly path: string }
-  /** A TCP collector, reached through the cluster `cluster` (docs/policies.md: TrafficLog). */
-  | { readonly kind: 'tcp'; readonly cluster: string };
+  /** A TCP collector at `HOST:PORT`, reached through the agent's sink (docs/policies.md: TrafficLog). */
+  | { readonly kind: 'tcp'; readonly address: string };
 
 /** One access log of a connection manager or TCP proxy (TrafficLog). */
 export interface AccessLog {

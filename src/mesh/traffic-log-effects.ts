@@ -2,9 +2,9 @@
 // log in Kuma's default format (or the backend's own), with Kuma's placeholders replaced, written
 // to the backend's file or sent to its TCP collector. For every proxy type.
 import type { LoggingBackend, MeshLogging } from '../api/mesh-observability.js';
-import { LOGGING_FILE, LOGGING_TCP, splitHostPort } from '../api/mesh-observability.js';
+import { LOGGING_FILE, LOGGING_TCP } from '../api/mesh-observability.js';
 import type { TrafficLogSpec } from '../api/traffic-log.js';
-import type { AccessLog, CollectorCluster } from '../ir/policies.js';
+import type { AccessLog } from '../ir/policies.js';
 
 /** Kuma's default access log format of HTTP traffic. */
 export const DEFAULT_HTTP_ACCESS_LOG_FORMAT =
@@ -20,11 +20,6 @@ export const DEFAULT_TCP_ACCESS_LOG_FORMAT =
  * Envoy write the address the connection arrived on, which is the replica's listener address.
  */
 export const GATEWAY_SOURCE_ADDRESS = '%DOWNSTREAM_LOCAL_ADDRESS_WITHOUT_PORT%';
-
-/** Name of the cluster to a TCP logging backend's collector. */
-export function accessLogClusterName(backend: string): string {
-  return `access_log:${backend}`;
-}
 
 /** What Kuma's placeholders stand for in one access log. */
 export interface AccessLogContext {
@@ -55,18 +50,8 @@ export function accessLogOf(spec: TrafficLogSpec, logging: MeshLogging | undefin
   const written = backend.format !== undefined && backend.format !== '' ? backend.format : ctx.protocol === 'http' ? DEFAULT_HTTP_ACCESS_LOG_FORMAT : DEFAULT_TCP_ACCESS_LOG_FORMAT;
   const format = `${interpolate(written, ctx)}\n`;
   if (backend.type === LOGGING_FILE) return { format, sink: { kind: 'file', path: stringConf(backend, 'path') } };
-  if (backend.type === LOGGING_TCP) return { format, sink: { kind: 'tcp', cluster: accessLogClusterName(backend.name) } };
+  if (backend.type === LOGGING_TCP) return { format, sink: { kind: 'tcp', address: stringConf(backend, 'address') } };
   return undefined;
-}
-
-/** The collector cluster of a TCP logging backend an access log sends to. */
-export function accessLogCollector(logging: MeshLogging | undefined, log: AccessLog): CollectorCluster | undefined {
-  if (log.sink.kind !== 'tcp') return undefined;
-  const cluster = log.sink.cluster;
-  const backend = logging?.backends?.find((b) => accessLogClusterName(b.name) === cluster);
-  const address = backend && splitHostPort(stringConf(backend, 'address'));
-  if (address === undefined) return undefined;
-  return { name: cluster, host: address.host, port: Number(address.port) };
 }
 
 /** Kuma's placeholders, replaced as Kuma does (the deprecated address form with port 0). */
@@ -83,14 +68,4 @@ function interpolate(format: string, ctx: AccessLogContext): string {
 function stringConf(backend: LoggingBackend, key: string): string {
   const value = backend.conf?.[key];
   return typeof value === 'string' ? value : '';
-}
-
-/** The distinct collector clusters of some access logs, ascending name. */
-export function collectorsOf(logging: MeshLogging | undefined, logs: readonly (AccessLog | undefined)[]): CollectorCluster[] {
-  const byName = new Map<string, CollectorCluster>();
-  for (const log of logs) {
-    const collector = log && accessLogCollector(logging, log);
-    if (collector) byName.set(collector.name, collector);
-  }
-  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -5,6 +5,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { expect } from 'vitest';
+import { findKind } from '../../src/api/resource-kinds.js';
 import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/runtime/control-plane.js';
 import { dataplaneTokenFile } from './dataplane-tokens.js';
 import { freePort, PORTICO_BIN, start, type Running } from './processes.js';
@@ -17,7 +18,7 @@ export function startTestControlPlane(): Promise<ControlPlane> {
 /** The REST path of a universal-form resource. */
 function resourcePath(doc: Record<string, unknown>): string {
   if (doc['type'] === 'Mesh') return `/meshes/${String(doc['name'])}`;
-  const plural = doc['type'] === 'TrafficPermission' ? 'traffic-permissions' : `${String(doc['type']).toLowerCase()}s`;
+  const plural = findKind(String(doc['type']))?.plural ?? `${String(doc['type']).toLowerCase()}s`;
   return `/meshes/${String(doc['mesh'])}/${plural}/${String(doc['name'])}`;
 }
 

@@ -1,16 +1,29 @@
 // The access log of a connection manager or TCP proxy (TrafficLog; docs/policies.md). A file
 // backend is Envoy's file logger, as in Kuma. A TCP backend: Kuma hands its lines to kuma-dp
-// through a socket and kuma-dp writes them to the collector; Envoy itself has no plain-TCP logger,
-// so Portico uses Envoy's Fluentd logger, which streams over TCP to the collector's cluster one
-// Forward-protocol record per log line, carrying the line in its `message` field.
+// through a socket and kuma-dp writes them to the collector. Envoy has no plain-TCP logger, and
+// its stream loggers reach only clusters of the bootstrap, so Portico's agent serves a sink there
+// (`access_log_sink`, src/cli/access-log-sink.ts): Envoy's Fluentd logger streams each line to
+// it as a Forward-protocol record tagged with the collector's address, and the agent writes the
+// plain line to the collector.
 import type { AccessLog } from '../../ir/policies.js';
+import { durationOf } from '../envoy/duration.js';
 import { anyOf } from '../envoy/type-urls.js';
 
 const FILE_TYPE_NAME = 'envoy.extensions.access_loggers.file.v3.FileAccessLog';
 const FLUENTD_TYPE_NAME = 'envoy.extensions.access_loggers.fluentd.v3.FluentdAccessLogConfig';
 
-/** Fluentd tag of every record: the event category a collector can route on. */
-export const ACCESS_LOG_FLUENTD_TAG = 'kuma.access_log';
+/** The bootstrap cluster of the agent's sink (src/cli/access-log-sink.ts; Kuma's name for its sink). */
+export const ACCESS_LOG_SINK_CLUSTER = 'access_log_sink';
+
+/** The sink's static cluster, which the agent adds to the bootstrap Envoy runs with. */
+export function buildAccessLogSinkCluster(socketPath: string): object {
+  return {
+    name: ACCESS_LOG_SINK_CLUSTER,
+    connect_timeout: durationOf(1),
+    type: 'STATIC',
+    load_assignment: { cluster_name: ACCESS_LOG_SINK_CLUSTER, endpoints: [{ lb_endpoints: [{ endpoint: { address: { pipe: { path: socketPath } } } }] }] },
+  };
+}
 
 /** One `config.accesslog.v3.AccessLog`. */
 export function buildAccessLog(log: AccessLog): object {
@@ -23,11 +36,13 @@ export function buildAccessLog(log: AccessLog): object {
   return {
     name: 'envoy.access_loggers.fluentd',
     typed_config: anyOf(FLUENTD_TYPE_NAME, {
-      cluster: log.sink.cluster,
-      tag: ACCESS_LOG_FLUENTD_TAG,
-      stat_prefix: log.sink.cluster.replace(/[^a-zA-Z0-9_-]/g, '_'),
-      // Each line leaves at once, as kuma-dp forwards it, rather than once the buffer fills.
-      buffer_size_bytes: { value: 0 },
+      cluster: ACCESS_LOG_SINK_CLUSTER,
+      // The sink sends each record's line to the collector its tag names.
+      tag: log.sink.address,
+      stat_prefix: ACCESS_LOG_SINK_CLUSTER,
+      // Each line leaves at once, as kuma-dp forwards it, rather than once 16 KiB are buffered
+      // (Envoy drops entries while the buffer holds its limit, so the limit cannot be 0).
+      buffer_size_bytes: { value: 1 },
       record: { fields: { message: { stringValue: log.format.replace(/\n$/, '') } } },
     }),
   };
