@@ -35,6 +35,8 @@ export interface ListenerTimeouts {
 export interface OutboundPolicies {
   readonly listenerTimeouts?: ListenerTimeouts;
   readonly route?: RoutePolicies;
+  /** The outbound's access log (TrafficLog with the proxy as source, the outbound's service as destination). */
+  readonly accessLog?: AccessLog;
 }
 
 /** Where access log lines go (a Mesh logging backend). */

@@ -3,7 +3,7 @@
 // (pure), consumed by src/xds/translator/sidecar-*.ts (pure). A DELEGATED gateway is a sidecar
 // without inbounds (mesh.md §7).
 import type { CaBundle, Endpoint, Tags, UpstreamTls } from './gateway.js';
-import type { ClusterPolicies, OutboundPolicies } from './policies.js';
+import type { ClusterPolicies, CollectorCluster, OutboundPolicies, Tracing } from './policies.js';
 
 /** Protocol of an inbound or an outbound, as Kuma infers it (mesh.md §4.2, §4.5). */
 export type SidecarProtocol = 'http' | 'http2' | 'grpc' | 'tcp';
@@ -25,6 +25,10 @@ export interface Sidecar {
   readonly clusters: readonly OutboundCluster[];
   /** Mesh mTLS; absent when the mesh has it off. */
   readonly mtls?: SidecarMtls;
+  /** Tracing of every inbound and outbound connection manager (TrafficTrace); absent when none. */
+  readonly tracing?: Tracing;
+  /** Clusters to tracing collectors, ascending name; absent when none. */
+  readonly collectors?: readonly CollectorCluster[];
 }
 
 /** What mesh mTLS gives a sidecar. */

@@ -1,7 +1,10 @@
 // The pieces sidecar listeners share (mesh.md §4.4, §4.5): the connection manager with an inline
 // route table of one catch-all route, its HTTP filters, and the tcp_proxy. Sidecars use no RDS.
 import type * as ir from '../../ir/sidecar.js';
+import type { AccessLog, Tracing } from '../../ir/policies.js';
 import { durationOf } from '../envoy/duration.js';
+import { buildAccessLog } from './access-log.js';
+import { buildTracing } from './tracing.js';
 import { anyOf } from '../envoy/type-urls.js';
 import { HTTP_CONNECTION_MANAGER_FILTER_NAME, HTTP_CONNECTION_MANAGER_TYPE_NAME } from './http-connection-manager.js';
 import { routerFilter } from './filters/router.js';
@@ -42,12 +45,16 @@ export function buildSidecarHttpFilter(options: {
   readonly timeouts: HttpTimeouts;
   readonly routeConfig: object;
   readonly extra?: Readonly<Record<string, unknown>>;
+  readonly accessLog?: AccessLog;
+  readonly tracing?: Tracing;
 }): object {
   return {
     name: HTTP_CONNECTION_MANAGER_FILTER_NAME,
     typed_config: anyOf(HTTP_CONNECTION_MANAGER_TYPE_NAME, {
       stat_prefix: options.statPrefix,
       codec_type: 'AUTO',
+      ...(options.accessLog ? { access_log: [buildAccessLog(options.accessLog)] } : {}),
+      ...(options.tracing ? { tracing: buildTracing(options.tracing) } : {}),
       ...options.extra,
       internal_address_config: { cidr_ranges: INTERNAL_CIDRS },
       common_http_protocol_options: { idle_timeout: durationOf(options.timeouts.idleSeconds) },
@@ -59,10 +66,10 @@ export function buildSidecarHttpFilter(options: {
 }
 
 /** A tcp_proxy to one cluster. */
-export function buildSidecarTcpFilter(statPrefix: string, cluster: string, idleSeconds: number): object {
+export function buildSidecarTcpFilter(statPrefix: string, cluster: string, idleSeconds: number, accessLog?: AccessLog): object {
   return {
     name: TCP_PROXY_FILTER_NAME,
-    typed_config: anyOf(TCP_PROXY_TYPE_NAME, { stat_prefix: statPrefix, cluster, idle_timeout: durationOf(idleSeconds) }),
+    typed_config: anyOf(TCP_PROXY_TYPE_NAME, { stat_prefix: statPrefix, cluster, idle_timeout: durationOf(idleSeconds), ...(accessLog ? { access_log: [buildAccessLog(accessLog)] } : {}) }),
   };
 }
 

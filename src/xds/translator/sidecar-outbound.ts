@@ -22,7 +22,8 @@ const ZONE_TAG = 'kuma.io/zone';
 function outboundFilter(outbound: ir.Outbound, sidecar: ir.Sidecar): object {
   const statPrefix = statPrefixOf(outbound.service);
   const timeouts = outbound.policies?.listenerTimeouts ?? DEFAULT_LISTENER_TIMEOUTS;
-  if (outbound.protocol === 'tcp') return buildSidecarTcpFilter(statPrefix, outbound.cluster, timeouts.tcpIdleTimeoutMs / 1000);
+  const accessLog = outbound.policies?.accessLog;
+  if (outbound.protocol === 'tcp') return buildSidecarTcpFilter(statPrefix, outbound.cluster, timeouts.tcpIdleTimeoutMs / 1000, accessLog);
   // The header describes the calling proxy only: a value the application sent is replaced (M6).
   // gRPC carries it only with RateLimit or FaultInjection policies, which sidecars do not have yet.
   const tagsHeader =
@@ -34,6 +35,8 @@ function outboundFilter(outbound: ir.Outbound, sidecar: ir.Sidecar): object {
     protocol: outbound.protocol,
     timeouts: { idleSeconds: timeouts.httpIdleTimeoutMs / 1000, streamIdleSeconds: timeouts.streamIdleTimeoutMs / 1000 },
     routeConfig: buildCatchAllRouteConfig(`outbound:${outbound.service}`, outbound.service, outbound.cluster, tagsHeader, (outbound.policies?.route?.timeoutMs ?? 0) / 1000),
+    ...(accessLog ? { accessLog } : {}),
+    ...(sidecar.tracing ? { tracing: sidecar.tracing } : {}),
   });
 }
 
