@@ -62,6 +62,9 @@ describe('TrafficLog and TrafficTrace on a builtin gateway, with the real Envoy'
   let tcpPort = 0;
   let logFile = '';
   let sequence = 0;
+  /** A request made while the policy named the TCP backend: it must never reach the file. */
+  let tcpOnlyPath = '';
+  let tcpOnlyAt = 0;
 
   const put = (doc: Record<string, unknown>) => putResource(cp, doc);
   const remove = (kind: 'TrafficLog' | 'TrafficTrace', name: string) => cp.store.delete({ kind, mesh: 'default', name });
@@ -131,6 +134,7 @@ describe('TrafficLog and TrafficTrace on a builtin gateway, with the real Envoy'
     await sleep(500);
     expect(fileLines()).toEqual([]);
     expect(logstash.received).toEqual([]);
+    expect(await tracingApplied()).toBe(false);
   });
 
   it("writes one line per request to the file backend in Kuma's default HTTP format, and one per TCP connection in its TCP format", async () => {
@@ -167,6 +171,9 @@ describe('TrafficLog and TrafficTrace on a builtin gateway, with the real Envoy'
     // The next request reaches the collector only.
     const next = await get();
     await eventually(async () => logged(logstash.received, next).length === 1, 10_000, 'the next request at the collector');
+    // Checked again at the end, once Envoy's 10 s file flush interval has surely passed.
+    tcpOnlyPath = next;
+    tcpOnlyAt = Date.now();
     expect(logged(fileLines(), next)).toEqual([]);
   });
 
@@ -213,5 +220,10 @@ describe('TrafficLog and TrafficTrace on a builtin gateway, with the real Envoy'
     for (let i = 0; i < 5; i++) paths.push(await get());
     await sleep(5_500);
     expect(zipkin.received.filter((s) => paths.some((p) => s.tags?.['http.url']?.endsWith(p)))).toEqual([]);
+    // More than 10 s after it, the request sent while the TCP backend was chosen is still absent
+    // from the file, which did get every request logged while it was chosen.
+    expect(tcpOnlyPath).not.toBe('');
+    await sleep(Math.max(0, tcpOnlyAt + 11_000 - Date.now()));
+    expect(logged(fileLines(), tcpOnlyPath)).toEqual([]);
   }, 30_000);
 });
