@@ -45,3 +45,17 @@ describe('access log sink', () => {
     await new Promise((r) => collector.close(r));
   });
 });
+
+describe('withAccessLogSink', () => {
+  it("adds the sink's static cluster to the bootstrap's own, keeping the rest", async () => {
+    const { withAccessLogSink } = await import('./dp-run.js');
+    const { parse } = await import('yaml');
+    const out = parse(withAccessLogSink('node: {id: default.gw}\nstatic_resources:\n  clusters:\n  - {name: ads_cluster}\n', '/run/dp/access-log.sock')) as {
+      node: unknown;
+      static_resources: { clusters: { name: string; load_assignment?: unknown }[] };
+    };
+    expect(out.node).toEqual({ id: 'default.gw' });
+    expect(out.static_resources.clusters.map((c) => c.name)).toEqual(['ads_cluster', 'access_log_sink']);
+    expect(JSON.stringify(out.static_resources.clusters[1]?.load_assignment)).toContain('"pipe":{"path":"/run/dp/access-log.sock"}');
+  });
+});
