@@ -5,6 +5,7 @@
 // (difference M2).
 import { fieldPath, indexPath } from './field-path.js';
 import { parseMeshDuration } from './mesh-duration.js';
+import { validateLogging, validateTracing } from './mesh-observability.js';
 import type { MeshMtlsBackend, MeshSpec } from './mesh.js';
 import type { SpecContext } from './kinds/descriptor.js';
 import type { Violation } from './violation.js';
@@ -59,6 +60,7 @@ export function validateMesh(spec: MeshSpec, context: SpecContext): Violation[] 
   if (enabled !== '' && !backends.some((b) => b.name === enabled)) {
     violations.push({ field: 'mtls.enabledBackend', message: 'has to be set to one of the backends in the mesh' });
   }
+  violations.push(...validateLogging(spec.logging), ...validateTracing(spec.tracing));
   if (spec.routing?.zoneEgress === true && enabled === '') violations.push({ field: 'mtls', message: 'has to be set when zoneEgress enabled' });
   return violations;
 }

@@ -1,7 +1,8 @@
-// Mesh: the unit of isolation. Portico interprets its name and mTLS backends; the other sections
-// (logging, tracing, metrics, constraints, ...) are accepted as written so Kuma manifests apply,
-// while unknown top-level fields are still rejected.
+// Mesh: the unit of isolation. Portico interprets its name, mTLS backends and logging and tracing
+// backends (mesh-observability.ts); the other sections (metrics, constraints, ...) are accepted as
+// written so Kuma manifests apply, while unknown top-level fields are still rejected.
 
+import { MESH_LOGGING_SCHEMA, MESH_TRACING_SCHEMA, type MeshLogging, type MeshTracing } from './mesh-observability.js';
 import { bool, enumeration, field, freeform, listOf, object, text, type ObjectSchema } from './schema.js';
 
 /** The builtin or provided CA backend of a mesh (gateway.md §1.5). */
@@ -27,8 +28,8 @@ export interface MeshSpec {
     readonly localityAwareLoadBalancing?: boolean;
     readonly defaultForbidMeshExternalServiceAccess?: boolean;
   };
-  readonly logging?: Readonly<Record<string, unknown>>;
-  readonly tracing?: Readonly<Record<string, unknown>>;
+  readonly logging?: MeshLogging;
+  readonly tracing?: MeshTracing;
   readonly metrics?: Readonly<Record<string, unknown>>;
   readonly constraints?: Readonly<Record<string, unknown>>;
   readonly meshServices?: Readonly<Record<string, unknown>>;
@@ -77,8 +78,8 @@ export const MESH_SPEC_SCHEMA: ObjectSchema = object('A mesh: the unit of isolat
     }),
     'Routing settings.',
   ),
-  logging: field(freeform(), 'Logging backends, kept as written.'),
-  tracing: field(freeform(), 'Tracing backends, kept as written.'),
+  logging: field(MESH_LOGGING_SCHEMA, 'Access log backends of TrafficLog policies.'),
+  tracing: field(MESH_TRACING_SCHEMA, 'Tracing backends of TrafficTrace policies.'),
   metrics: field(freeform(), 'Metrics backends, kept as written.'),
   constraints: field(freeform(), 'Dataplane proxy constraints, kept as written.'),
   meshServices: field(freeform(), 'MeshService generation settings, kept as written.'),

@@ -6,7 +6,10 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { findEnvoyBinary } from '../xds/envoy/envoy-binary.js';
 import { parseUntrustedYaml } from '../decode/untrusted-yaml.js';
+import { startAccessLogSink } from './access-log-sink.js';
+import { buildAccessLogSinkCluster } from '../xds/translator/access-log.js';
 import { httpRequest } from './http-request.js';
+import { parse, stringify } from 'yaml';
 import { MAX_DATAPLANE_FILE_BYTES, readInputFile } from './input-file.js';
 
 /** Options of `portico dp run`. */
@@ -155,11 +158,22 @@ export function startReadyResponder(address: string, adminPort: number): Promise
   });
 }
 
+/** The bootstrap with the access log sink's static cluster added. */
+export function withAccessLogSink(bootstrapYaml: string, socketPath: string): string {
+  const bootstrap = parse(bootstrapYaml) as { static_resources?: { clusters?: object[] } };
+  const staticResources = bootstrap.static_resources ?? {};
+  bootstrap.static_resources = { ...staticResources, clusters: [...(staticResources.clusters ?? []), buildAccessLogSinkCluster(socketPath)] };
+  return stringify(bootstrap, { lineWidth: 0 });
+}
+
 /** Run Envoy with the bootstrap until it exits; forwards SIGINT/SIGTERM/SIGHUP; resolves its exit code. */
 export async function runEnvoy(envoyBin: string, bootstrapYaml: string, opts: DpRunOptions): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'portico-dp-'));
   const configPath = path.join(dir, 'bootstrap.yaml');
-  writeFileSync(configPath, bootstrapYaml, { mode: 0o600 });
+  // TCP access logs leave through the agent's sink, a static cluster of the bootstrap.
+  const sinkPath = path.join(dir, 'access-log.sock');
+  const sink = await startAccessLogSink(sinkPath);
+  writeFileSync(configPath, withAccessLogSink(bootstrapYaml, sinkPath), { mode: 0o600 });
   const args = [
     '--config-path', configPath,
     '--drain-time-s', String(opts.drainTime),
@@ -179,6 +193,7 @@ export async function runEnvoy(envoyBin: string, bootstrapYaml: string, opts: Dp
     });
   } finally {
     for (const [s, h] of handlers) process.off(s, h);
+    await sink.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -99,8 +99,9 @@ export function gatewayDependsOn(deps: GatewayDependencies, resource: StoredReso
     case 'TrafficPermission':
       return deps.externalServices === true;
     default:
-      // A connection policy may start or stop winning for any listener and destination (§2.16).
-      return isConnectionPolicyKind(resource.kind);
+      // A connection policy may start or stop winning for any listener and destination (§2.16),
+      // a TrafficTrace for the proxy (§2.12).
+      return isConnectionPolicyKind(resource.kind) || resource.kind === 'TrafficTrace';
   }
 }
 

@@ -51,6 +51,8 @@ export interface GatewayInput {
   readonly policies?: ConnectionPolicies;
   /** Every ProxyTemplate of the mesh: the one selecting the proxy finishes its configuration. */
   readonly proxyTemplates?: readonly StoredResource<'ProxyTemplate'>[];
+  /** Every TrafficTrace of the mesh (§2.12); none when absent. */
+  readonly trafficTraces?: readonly StoredResource<'TrafficTrace'>[];
 }
 
 /** A certificate file's text, or why it could not be read (e.g. the errno message). */

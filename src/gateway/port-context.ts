@@ -1,5 +1,7 @@
 // What translating one port needs from the whole translation, and the listener screening every
 // protocol shares.
+import type { Tags } from '../api/tags.js';
+import type { AccessLog } from '../ir/policies.js';
 import type { CollapsedPort, ListenerView } from './collapse-listeners.js';
 import type { CertificateRegistry, FailGeneration } from './group-tls.js';
 import type { HostContext } from './virtual-hosts.js';
@@ -12,6 +14,8 @@ export interface PortContext extends HostContext {
   gatewayProblem(message: string): void;
   /** Report a generation-time error (gateway.md §4.6): the translation then fails as a whole. */
   readonly fail: FailGeneration;
+  /** The access log of a chain whose first listener has merged tags `tags` (TrafficLog, §2.16). */
+  accessLog(tags: Tags, protocol: 'http' | 'tcp'): AccessLog | undefined;
 }
 
 /**

@@ -18,6 +18,7 @@ import { proxyGatewayTags, selectGateway } from './select-gateway.js';
 import { canonicalTags } from '../mesh/tag-maps.js';
 import { translateHttpPort } from './translate-http-port.js';
 import { translateTcpPort } from './translate-tcp-port.js';
+import { GatewayAccessLogs, gatewayTracing } from './observability.js';
 
 /** Cross-mesh listeners need the mesh identity and CA (gateway.md §2.17, §4.6). */
 const CROSS_MESH_NEEDS_MTLS = 'mTLS must be enabled for crossMesh-enabled MeshGateways';
@@ -45,7 +46,8 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
   const clusters = new ClusterRegistry(external, input.policies);
   const certificates = new CertificateRegistry(certificateSources(mesh, input.secrets, input.files));
   let failed = false;
-  const ctx = portContext(selected, clusters, certificates, problems, () => (failed = true));
+  const accessLogs = new GatewayAccessLogs(input.mesh, proxyTags[SERVICE_TAG] ?? '', input.policies ?? {});
+  const ctx = portContext(selected, clusters, certificates, problems, () => (failed = true), accessLogs);
   const listeners = ports
     .filter((port) => portGeneratable(port, input.mesh, ctx))
     .map((port) => translatePort(port, routes, ctx));
@@ -56,6 +58,8 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
   // §2.15: endpoints of the referenced services only, indexed once.
   const endpoints = indexEndpoints(input.dataplanes, mesh, clusters.services());
   const meshClusters = clusters.clusters(endpoints);
+  // §2.12: TrafficTrace, and the cluster of its collector.
+  const traced = gatewayTracing(input.mesh, input.trafficTraces, proxyTags);
   const gateway: Gateway = {
     mesh,
     gateway: selected.name,
@@ -66,6 +70,8 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
     // §2.11: one RTDS key per port with a positive limit, whatever its protocol.
     connectionLimits: connectionLimits(ports),
     ...(mtls.mtls ? { mtls: mtls.mtls } : {}),
+    ...(traced ? { tracing: traced.tracing } : {}),
+    ...(traced ? { collectors: [traced.collector] } : {}),
   };
   return { gateway, problems: problems.problems() };
 }
@@ -93,6 +99,7 @@ function portContext(
   certificates: CertificateRegistry,
   problems: ProblemLog,
   markFailed: () => void,
+  accessLogs: GatewayAccessLogs,
 ): PortContext {
   const gatewayKey: ResourceKey = { kind: 'MeshGateway', mesh: gateway.mesh, name: gateway.name };
   return {
@@ -104,6 +111,7 @@ function portContext(
       markFailed();
       problems.add(gatewayKey, message);
     },
+    accessLog: (tags, protocol) => accessLogs.accessLog(tags, protocol),
   };
 }
 

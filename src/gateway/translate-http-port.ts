@@ -27,9 +27,11 @@ export function translateHttpPort(port: CollapsedPort, routes: readonly GatewayR
 function httpGroup(port: CollapsedPort, group: HostGroup, ctx: PortContext): HostnameGroup {
   const https = port.protocol === 'HTTPS';
   const tls = https ? groupTls('HTTPS', group.first, group.key, ctx.certificates, ctx.fail) : undefined;
+  const accessLog = ctx.accessLog(group.first.tags, 'http');
   return {
     hostname: group.key,
     ...(tls ? { tls } : {}),
+    ...(accessLog ? { accessLog } : {}),
     routeTable: {
       name: routeTableName(port.name, group.key),
       virtualHosts: group.hosts

@@ -22,6 +22,7 @@ function context(problems: string[]): PortContext {
     problem: (route, message) => problems.push(`${route.name}: ${message}`),
     gatewayProblem: (message) => problems.push(message),
     fail: (message) => problems.push(`failed: ${message}`),
+    accessLog: () => undefined,
   };
 }
 

@@ -27,7 +27,8 @@ function tcpGroup(port: CollapsedPort, group: HostGroup, ctx: PortContext): Host
   const tcpForwards = groupForwards(group.hosts, ctx);
   // One Retry for the whole chain, chosen among all its destinations (§2.14, §2.16 step 3).
   const tcpPolicies = ctx.clusters.tcpProxyPolicies(tcpForwards);
-  return { hostname: group.key, ...(tls ? { tls } : {}), tcpForwards, ...(tcpPolicies ? { tcpPolicies } : {}) };
+  const accessLog = ctx.accessLog(group.first.tags, 'tcp');
+  return { hostname: group.key, ...(tls ? { tls } : {}), tcpForwards, ...(tcpPolicies ? { tcpPolicies } : {}), ...(accessLog ? { accessLog } : {}) };
 }
 
 /**

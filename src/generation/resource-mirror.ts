@@ -9,7 +9,7 @@ import type { Kind, StoredResource } from '../core/resource.js';
 import { CONNECTION_POLICY_KINDS } from '../mesh/connection-policies.js';
 
 /** The kinds proxy configuration is generated from (GlobalSecrets never reach a proxy). */
-export const GENERATION_KINDS = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', ...CONNECTION_POLICY_KINDS, 'ProxyTemplate', 'ExternalService', 'Secret'] as const satisfies readonly Kind[];
+export const GENERATION_KINDS = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', ...CONNECTION_POLICY_KINDS, 'TrafficTrace', 'ProxyTemplate', 'ExternalService', 'Secret'] as const satisfies readonly Kind[];
 
 /** One of the kinds the mirror holds. */
 export type GenerationKind = (typeof GENERATION_KINDS)[number];

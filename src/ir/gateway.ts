@@ -2,7 +2,7 @@
 // ordered and named. Plain, readonly, JSON-serialisable data. Produced by src/gateway (pure),
 // consumed by src/xds/translator (pure). The listener address is deliberately absent: replicas of
 // one gateway at different addresses share one IR and every resource but their listeners.
-import type { ClusterPolicies, RoutePolicies, TcpProxyPolicies } from './policies.js';
+import type { AccessLog, ClusterPolicies, CollectorCluster, RoutePolicies, TcpProxyPolicies, Tracing } from './policies.js';
 import type { ExternalCluster } from './external-service.js';
 
 /** A tag map. */
@@ -25,6 +25,10 @@ export interface Gateway {
   readonly connectionLimits: Readonly<Record<string, number>>;
   /** Mesh mTLS (gateway.md §1.5, mesh.md §6); absent when the mesh has mTLS off. */
   readonly mtls?: GatewayMtls;
+  /** Tracing of every connection manager, from the TrafficTrace selecting the proxy; absent when none. */
+  readonly tracing?: Tracing;
+  /** Clusters to tracing collectors, ascending name; absent when none. */
+  readonly collectors?: readonly CollectorCluster[];
 }
 
 /** A CA trust bundle delivered as an SDS validation-context secret. */
@@ -103,6 +107,8 @@ export interface HostnameGroup {
   readonly tcpForwards?: readonly Forward[];
   /** TCP and TLS only: tcp_proxy settings of the chain's route-level policies; absent when none. */
   readonly tcpPolicies?: TcpProxyPolicies;
+  /** The access log of the chain's connection manager or TCP proxy (TrafficLog); absent when none. */
+  readonly accessLog?: AccessLog;
 }
 
 /** One RouteConfiguration (gateway.md §2.10). */

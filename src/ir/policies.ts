@@ -143,6 +143,8 @@ export interface OutboundPolicies {
   readonly route?: RoutePolicies;
   /** TCP destinations: the tcp_proxy settings. */
   readonly tcpProxy?: TcpProxyPolicies;
+  /** The outbound's access log (TrafficLog with the proxy as source, the outbound's service as destination). */
+  readonly accessLog?: AccessLog;
 }
 
 /** A fault applied to the requests of the sources whose `x-kuma-tags` match `sourceRegex`. */
@@ -165,4 +167,40 @@ export interface SourceRateLimit {
 export interface InboundPolicies {
   readonly faults: readonly SourceFault[];
   readonly rateLimits: readonly SourceRateLimit[];
+}
+
+/** Where access log lines go (a Mesh logging backend). */
+export type AccessLogSink =
+  | { readonly kind: 'file'; readonly path: string }
+  /** A TCP collector at `HOST:PORT`, reached through the agent's sink (docs/policies.md: TrafficLog). */
+  | { readonly kind: 'tcp'; readonly address: string };
+
+/** One access log of a connection manager or TCP proxy (TrafficLog). */
+export interface AccessLog {
+  /** Envoy format string, Kuma's placeholders already replaced, ending in a newline. */
+  readonly format: string;
+  readonly sink: AccessLogSink;
+}
+
+/** Zipkin tracing of connection managers (TrafficTrace with a Mesh zipkin backend). */
+export interface Tracing {
+  /** The collector cluster, `tracing:<backend name>`. */
+  readonly cluster: string;
+  /** Percentage of requests traced; absent leaves Envoy's default (100). */
+  readonly samplingPercent?: number;
+  /** Path spans are POSTed to. */
+  readonly collectorEndpoint: string;
+  /** `Host` of the span requests: the collector's `host:port` as written in the URL. */
+  readonly collectorHostname: string;
+  readonly version: 'HTTP_JSON' | 'HTTP_PROTO';
+  readonly traceId128bit: boolean;
+  /** Absent when the backend leaves it unset (Envoy's default: shared). */
+  readonly sharedSpanContext?: boolean;
+}
+
+/** A cluster to a collector given by host and port (tracing and TCP access log backends). */
+export interface CollectorCluster {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
 }

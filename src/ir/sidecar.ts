@@ -4,7 +4,7 @@
 // without inbounds (mesh.md §7).
 import type { ExternalCluster } from './external-service.js';
 import type { CaBundle, Endpoint, Tags, UpstreamTls } from './gateway.js';
-import type { ClusterPolicies, InboundPolicies, OutboundPolicies } from './policies.js';
+import type { ClusterPolicies, CollectorCluster, InboundPolicies, OutboundPolicies, Tracing } from './policies.js';
 
 /** Protocol of an inbound or an outbound, as Kuma infers it (mesh.md §4.2, §4.5). */
 export type SidecarProtocol = 'http' | 'http2' | 'grpc' | 'tcp';
@@ -31,6 +31,10 @@ export interface Sidecar {
    * too, so that the destination's inbound can recognise the caller (mesh.md §4.5).
    */
   readonly grpcKumaTags?: true;
+  /** Tracing of every inbound and outbound connection manager (TrafficTrace); absent when none. */
+  readonly tracing?: Tracing;
+  /** Clusters to tracing collectors, ascending name; absent when none. */
+  readonly collectors?: readonly CollectorCluster[];
 }
 
 /** What mesh mTLS gives a sidecar. */

@@ -42,6 +42,8 @@ describe('desiredCrds', () => {
       ['healthchecks.kuma.io', 'Cluster', []],
       ['faultinjections.kuma.io', 'Cluster', []],
       ['ratelimits.kuma.io', 'Cluster', []],
+      ['trafficlogs.kuma.io', 'Cluster', []],
+      ['traffictraces.kuma.io', 'Cluster', []],
       ['proxytemplates.kuma.io', 'Cluster', []],
       ['externalservices.kuma.io', 'Cluster', []],
       ['meshgatewayinstances.kuma.io', 'Namespaced', ['mgi']],
@@ -60,7 +62,7 @@ describe('desiredCrds', () => {
 
   it('puts mesh at the top level of the mesh-scoped protobuf kinds only', () => {
     const withMesh = crds.filter((c) => rootSchema(c.spec.names.kind).properties?.['mesh']).map((c) => c.spec.names.kind);
-    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout', 'Retry', 'CircuitBreaker', 'HealthCheck', 'FaultInjection', 'RateLimit', 'ProxyTemplate', 'ExternalService']);
+    expect(withMesh).toEqual(['Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout', 'Retry', 'CircuitBreaker', 'HealthCheck', 'FaultInjection', 'RateLimit', 'TrafficLog', 'TrafficTrace', 'ProxyTemplate', 'ExternalService']);
   });
 
   it('gives gateways, routes and instances a status subresource with keyed conditions', () => {
@@ -219,7 +221,9 @@ describe('rendered YAML', () => {
       'kuma.io_ratelimits.yaml',
       'kuma.io_retries.yaml',
       'kuma.io_timeouts.yaml',
+      'kuma.io_trafficlogs.yaml',
       'kuma.io_trafficpermissions.yaml',
+      'kuma.io_traffictraces.yaml',
     ]);
     for (const f of files) expect((parse(f.content, { version: '1.1' }) as CustomResourceDefinition).metadata.name.endsWith('.kuma.io')).toBe(true);
   });

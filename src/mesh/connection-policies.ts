@@ -7,7 +7,7 @@ import type { StoredResource } from '../core/resource.js';
 import { compareRanks, selectorMatches, selectorRank, type SelectorRank } from './selectors.js';
 
 /** The classic connection policy kinds matched by source and destination, in one place. */
-export const CONNECTION_POLICY_KINDS = ['Timeout', 'Retry', 'CircuitBreaker', 'HealthCheck', 'FaultInjection', 'RateLimit'] as const;
+export const CONNECTION_POLICY_KINDS = ['Timeout', 'Retry', 'CircuitBreaker', 'HealthCheck', 'FaultInjection', 'RateLimit', 'TrafficLog'] as const;
 
 /** One connection policy kind. */
 export type ConnectionPolicyKind = (typeof CONNECTION_POLICY_KINDS)[number];

@@ -14,6 +14,9 @@ import { canonicalTags } from '../mesh/tag-maps.js';
 import { enabledMtlsBackend } from '../api/mesh-validate.js';
 import { matchesAny, SourcePolicies } from '../mesh/connection-policies.js';
 import { clusterPolicies, outboundPolicies } from '../mesh/policy-effects.js';
+import { accessLogOf } from '../mesh/traffic-log-effects.js';
+import type { AccessLog, OutboundPolicies } from '../ir/policies.js';
+import type { TrafficLogSpec } from '../api/traffic-log.js';
 import { serviceProtocol } from './service-protocol.js';
 import type { SidecarInput } from './sidecar-input.js';
 
@@ -78,7 +81,7 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
     const protocol = externalCluster ? serviceProtocol(externalProtocols(externalCluster)) : protocolOfService(destination.service);
     const address = outbound.address ?? DEFAULT_OUTBOUND_ADDRESS;
     const winners = sources.empty() ? {} : sources.winners(destination.clusterTags);
-    const listenerPolicies = outboundPolicies(winners, protocol);
+    const listenerPolicies = withAccessLog(outboundPolicies(winners, protocol), winners.TrafficLog && outboundAccessLog(input, winners.TrafficLog.spec, destination.service, protocol));
     outbounds.push({
       name: outboundListenerName(address, outbound.port),
       address,
@@ -142,8 +145,31 @@ function upstreamTlsOf(input: SidecarInput, mtls: OwnMeshMtls | undefined, desti
   return upstreamMeshTls(input.mesh.name, destination.mesh, destination.service, destination.clusterTags);
 }
 
+/**
+ * The access log of an outbound (mesh.md §4.9): Kuma logs the traffic of the proxy's service
+ * (its first inbound's, or its gateway's) to the outbound's service, from the proxy's address.
+ */
+function outboundAccessLog(input: SidecarInput, spec: TrafficLogSpec, service: string, protocol: string): AccessLog | undefined {
+  const networking = input.proxy.spec.networking;
+  const source = networking.gateway?.tags[SERVICE_TAG] ?? networking.inbound?.[0]?.tags[SERVICE_TAG] ?? '';
+  return accessLogOf(spec, input.mesh.spec.logging, {
+    mesh: input.mesh.name,
+    sourceService: source,
+    destinationService: service,
+    sourceAddress: networking.address,
+    direction: 'OUTBOUND',
+    protocol: protocol === 'tcp' ? 'tcp' : 'http',
+  });
+}
+
+/** Outbound settings with an access log added; undefined when there are neither. */
+function withAccessLog(policies: OutboundPolicies | undefined, accessLog: AccessLog | undefined): OutboundPolicies | undefined {
+  if (accessLog === undefined) return policies;
+  return { ...policies, accessLog };
+}
+
 /** The tag sets a policy's sources are matched against: every inbound's, or a delegated gateway's. */
-function proxyTagSets(proxy: StoredResource<'Dataplane'>): Tags[] {
+export function proxyTagSets(proxy: StoredResource<'Dataplane'>): Tags[] {
   const networking = proxy.spec.networking;
   if (networking.gateway !== undefined) return [networking.gateway.tags];
   return (networking.inbound ?? []).map((i) => i.tags);

@@ -65,7 +65,8 @@ export function sidecarDependsOn(deps: SidecarDependencies, resource: StoredReso
       return inbounds.some((i) => deps.services.has(i.tags[SERVICE_TAG] ?? ''));
     }
     default:
-      // A connection policy may start or stop winning for any outbound (mesh.md §4.9).
-      return isConnectionPolicyKind(resource.kind);
+      // A connection policy may start or stop winning for any outbound, a TrafficTrace for the
+      // proxy (mesh.md §4.9).
+      return isConnectionPolicyKind(resource.kind) || resource.kind === 'TrafficTrace';
   }
 }

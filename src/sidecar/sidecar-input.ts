@@ -34,6 +34,8 @@ export interface SidecarInput {
   readonly policies?: ConnectionPolicies;
   /** Every ProxyTemplate of the mesh: the one selecting the proxy finishes its configuration. */
   readonly proxyTemplates?: readonly StoredResource<'ProxyTemplate'>[];
+  /** Every TrafficTrace of the mesh (mesh.md §4.9); none when absent. */
+  readonly trafficTraces?: readonly StoredResource<'TrafficTrace'>[];
 }
 
 /** The result: the IR, or why this proxy cannot be configured (it keeps its last config). */

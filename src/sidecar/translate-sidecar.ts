@@ -8,7 +8,8 @@ import { meshCaSecretName } from '../ir/names.js';
 import type { Sidecar } from '../ir/sidecar.js';
 import { caBundle, ownMeshMtls } from '../mesh/mesh-mtls.js';
 import { translateInbounds } from './inbounds.js';
-import { translateOutbounds } from './outbounds.js';
+import { proxyTagSets, translateOutbounds } from './outbounds.js';
+import { selectTrafficTrace, tracingOf } from '../mesh/traffic-trace-effects.js';
 import type { SidecarInput, SidecarTranslation } from './sidecar-input.js';
 
 /** Whether a Dataplane gets the sidecar profile: inbounds, or a DELEGATED gateway (mesh.md §7). */
@@ -38,6 +39,8 @@ export function translateSidecar(input: SidecarInput): SidecarTranslation {
     if (!ca?.ok) return { error: `outbound ${cluster.name} needs the CA of mesh ${JSON.stringify(cluster.mesh)}, which is unavailable: ${ca?.message ?? 'mTLS is off there'}` };
     bundles.set(meshCaSecretName(cluster.mesh), caBundle(meshCaSecretName(cluster.mesh), ca.certPem));
   }
+  // §4.9: the proxy's TrafficTrace traces its inbound and outbound connection managers.
+  const traced = input.trafficTraces && input.trafficTraces.length > 0 ? tracingOf(selectTrafficTrace(input.trafficTraces, proxyTagSets(input.proxy)), input.mesh.spec.tracing) : undefined;
   const sidecar: Sidecar = {
     mesh,
     name: input.proxy.name,
@@ -48,6 +51,7 @@ export function translateSidecar(input: SidecarInput): SidecarTranslation {
     clusters,
     ...(usesKumaTagsOnGrpc(input) ? { grpcKumaTags: true as const } : {}),
     ...(mtls ? { mtls: { identitySecret: mtls.identitySecret, caBundles: [...bundles.values()].sort((a, b) => (a.secretName < b.secretName ? -1 : 1)) } } : {}),
+    ...(traced ? { tracing: traced.tracing, collectors: [traced.collector] } : {}),
   };
   return { sidecar };
 }

@@ -20,6 +20,7 @@ import { encodeResource } from '../../src/xds/envoy/encode.js';
 import { findEnvoyBinary } from '../../src/xds/envoy/envoy-binary.js';
 import { verifyResource } from '../../src/xds/envoy/verify.js';
 import { buildIdentitySecret } from '../../src/xds/translator/mesh-tls.js';
+import { buildAccessLogSinkCluster } from '../../src/xds/translator/access-log.js';
 import { collectReferences } from '../../src/xds/translator/references.js';
 import { buildSidecarResources } from '../../src/xds/translator/translate-sidecar.js';
 import { RESOURCE_TYPE_URLS, type EnvoyResources } from '../../src/xds/translator/translate.js';
@@ -51,6 +52,7 @@ function sidecarInput(raw: RawCase): SidecarInput {
     meshCas: gw.meshCas!,
     meshes,
     ...(gw.policies ? { policies: gw.policies } : {}),
+    ...(gw.trafficTraces ? { trafficTraces: gw.trafficTraces } : {}),
     tlsReadyServices: new Set(raw.tlsReadyServices ?? []),
   };
 }
@@ -80,7 +82,8 @@ function bootstrapOf(res: EnvoyResources, extraSecrets: object[]): object {
   });
   return {
     node: { id: 'portico-validate', cluster: 'portico-validate' },
-    static_resources: { listeners: res.listeners.map((l) => staticRefs(l.resource)), clusters, secrets: [...res.secrets.map((s) => s.resource), ...extraSecrets] },
+    // The dataplane agent adds its access log sink to every bootstrap (src/cli/access-log-sink.ts).
+    static_resources: { listeners: res.listeners.map((l) => staticRefs(l.resource)), clusters: [...clusters, buildAccessLogSinkCluster('/tmp/portico-validate-access-log.sock')], secrets: [...res.secrets.map((s) => s.resource), ...extraSecrets] },
   };
 }
 

@@ -208,5 +208,6 @@ export function gatewayInput(raw: RawCase): GatewayInput {
     meshCas,
     tlsReadyServices: new Set(raw.tlsReadyServices ?? []),
     policies: connectionPoliciesOf(inMesh),
+    trafficTraces: inMesh('TrafficTrace'),
   };
 }

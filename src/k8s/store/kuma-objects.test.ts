@@ -22,6 +22,8 @@ describe('kuma-objects', () => {
       'HealthCheck /apis/kuma.io/v1alpha1/healthchecks',
       'FaultInjection /apis/kuma.io/v1alpha1/faultinjections',
       'RateLimit /apis/kuma.io/v1alpha1/ratelimits',
+      'TrafficLog /apis/kuma.io/v1alpha1/trafficlogs',
+      'TrafficTrace /apis/kuma.io/v1alpha1/traffictraces',
       'ProxyTemplate /apis/kuma.io/v1alpha1/proxytemplates',
       'ExternalService /apis/kuma.io/v1alpha1/externalservices',
       'Secret /api/v1/namespaces/kuma-system/secrets type=system.kuma.io/secret',

@@ -16,6 +16,7 @@ import { encodeResource } from '../envoy/encode.js';
 import { findEnvoyBinary } from '../envoy/envoy-binary.js';
 import { typeUrlOf } from '../envoy/type-urls.js';
 import { verifyResource } from '../envoy/verify.js';
+import { buildAccessLogSinkCluster } from './access-log.js';
 import { HTTP_CONNECTION_MANAGER_TYPE_NAME } from './http-connection-manager.js';
 import { buildIdentitySecret } from './mesh-tls.js';
 import { buildEnvoyResources, type EnvoyResources } from './translate.js';
@@ -50,7 +51,8 @@ function inlineRoutes(listener: object, routes: ReadonlyMap<string, object>): ob
 
 /** An EDS cluster turned static, with its assignment inline; other clusters (external ones) as they are. */
 function inlineEndpoints(cluster: object, assignment: object | undefined): object {
-  if ((cluster as Obj).type !== 'EDS') return cluster;
+  // Clusters with their own endpoints (collectors) keep their type: STRICT_DNS must stay one.
+  if ((cluster as Obj)['type'] !== 'EDS') return cluster;
   const { eds_cluster_config: _eds, type: _type, ...rest } = cluster as Obj;
   return { ...rest, type: 'STATIC', ...(assignment ? { load_assignment: assignment } : {}) };
 }
@@ -87,7 +89,8 @@ function bootstrapOf(res: EnvoyResources, extraSecrets: readonly object[] = []):
     node: { id: 'portico-validate', cluster: 'portico-validate' },
     static_resources: {
       listeners: res.listeners.map((l) => staticSecretReferences(inlineRoutes(l.resource, routes))),
-      clusters: res.clusters.map((c) => staticSecretReferences(inlineEndpoints(c.resource, endpoints.get(c.name)))),
+      // The dataplane agent adds its access log sink to every bootstrap (src/cli/access-log-sink.ts).
+      clusters: [...res.clusters.map((c) => staticSecretReferences(inlineEndpoints(c.resource, endpoints.get(c.name)))), buildAccessLogSinkCluster('/tmp/portico-validate-access-log.sock')],
       secrets: [...res.secrets.map((s) => s.resource), ...extraSecrets],
     },
     layered_runtime: { layers: [{ name: 'gateway.listeners', static_layer: runtime?.layer ?? {} }] },

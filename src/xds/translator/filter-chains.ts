@@ -3,7 +3,7 @@
 // impossible IR fails here with the listener's name rather than as an Envoy NACK.
 import type * as ir from '../../ir/gateway.js';
 import { buildSniFilterChainMatch } from './filter-chain-match.js';
-import { buildHttpConnectionManagerFilter } from './http-connection-manager.js';
+import { buildHttpConnectionManagerFilter, type ConnectionManagerPolicies } from './http-connection-manager.js';
 import { ALL_MESHES_CA_SECRET_NAME } from '../../ir/names.js';
 import { buildCrossMeshDownstreamTls, MESH_ALPN } from './mesh-tls.js';
 import { buildTcpProxyFilter } from './tcp-proxy.js';
@@ -36,10 +36,16 @@ function sniGroupsOf(listener: ir.Listener): readonly ir.HostnameGroup[] {
   return listener.hostnameGroups;
 }
 
+/** The TrafficLog and TrafficTrace settings of a chain's connection manager. */
+function chainPolicies(gw: ir.Gateway, group: ir.HostnameGroup): ConnectionManagerPolicies {
+  return { ...(group.accessLog ? { accessLog: group.accessLog } : {}), ...(gw.tracing ? { tracing: gw.tracing } : {}) };
+}
+
 /** An HTTP port: one chain without a match whose connection manager fetches the port's table. */
 function buildHttpFilterChains(listener: ir.Listener, gw: ir.Gateway): object[] {
-  const table = routeTableOf(listener, singleGroupOf(listener));
-  return [{ filters: [buildHttpConnectionManagerFilter(gw.service, table.name)] }];
+  const group = singleGroupOf(listener);
+  const table = routeTableOf(listener, group);
+  return [{ filters: [buildHttpConnectionManagerFilter(gw.service, table.name, chainPolicies(gw, group))] }];
 }
 
 /** An HTTPS port: per group, an SNI chain terminating TLS in front of the group's own table. */
@@ -50,7 +56,7 @@ function buildHttpsFilterChains(listener: ir.Listener, gw: ir.Gateway): object[]
     if (!certificates) throw new Error(`listener ${listener.name}, hostname group ${group.hostname}: HTTPS hostname groups must terminate TLS`);
     return {
       filter_chain_match: buildSniFilterChainMatch(group.hostname),
-      filters: [buildHttpConnectionManagerFilter(gw.service, table.name)],
+      filters: [buildHttpConnectionManagerFilter(gw.service, table.name, chainPolicies(gw, group))],
       transport_socket: buildTlsTransportSocket(certificates, HTTPS_ALPN_PROTOCOLS),
     };
   });
@@ -58,7 +64,7 @@ function buildHttpsFilterChains(listener: ir.Listener, gw: ir.Gateway): object[]
 
 /** The `filters` of a TCP or TLS chain: one tcp_proxy, or none when nothing is forwarded. */
 function tcpFilters(service: string, group: ir.HostnameGroup): { filters?: object[] } {
-  const filter = buildTcpProxyFilter(service, group.tcpForwards ?? [], group.tcpPolicies);
+  const filter = buildTcpProxyFilter(service, group.tcpForwards ?? [], group.tcpPolicies, group.accessLog);
   return filter ? { filters: [filter] } : {};
 }
 
@@ -90,11 +96,12 @@ function buildTcpFilterChains(listener: ir.Listener, gw: ir.Gateway): object[] {
  */
 function buildCrossMeshFilterChains(listener: ir.Listener, gw: ir.Gateway): object[] {
   if (!gw.mtls) throw new Error(`listener ${listener.name}: cross-mesh listeners need mesh mTLS`);
-  const table = routeTableOf(listener, singleGroupOf(listener));
+  const group = singleGroupOf(listener);
+  const table = routeTableOf(listener, group);
   return [
     {
       filter_chain_match: { application_protocols: [MESH_ALPN], transport_protocol: 'tls' },
-      filters: [buildHttpConnectionManagerFilter(gw.service, table.name)],
+      filters: [buildHttpConnectionManagerFilter(gw.service, table.name, chainPolicies(gw, group))],
       transport_socket: buildCrossMeshDownstreamTls(gw.mtls.identitySecret, ALL_MESHES_CA_SECRET_NAME),
     },
   ];

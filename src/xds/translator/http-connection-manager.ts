@@ -1,8 +1,12 @@
 // The HttpConnectionManager of every HTTP filter chain (gateway.md §2.12). All values are fixed
-// except the stat prefix and the route table name: timeouts here never come from policies.
+// except the stat prefix, the route table name, and the access log and tracing of TrafficLog and
+// TrafficTrace: timeouts here never come from policies.
 import { durationOf } from '../envoy/duration.js';
 import { anyOf, type AnyObject } from '../envoy/type-urls.js';
+import type { AccessLog, Tracing } from '../../ir/policies.js';
+import { buildAccessLog } from './access-log.js';
 import { buildAdsConfigSource } from './config-source.js';
+import { buildTracing } from './tracing.js';
 import { buildHttpFilters } from './filters/http-filters.js';
 
 /** Network filter name of the connection manager. */
@@ -23,10 +27,18 @@ export function statPrefixOf(service: string): string {
   return service.replace(/[^a-zA-Z0-9_-]/g, '_');
 }
 
+/** What policies add to a gateway connection manager. */
+export interface ConnectionManagerPolicies {
+  readonly accessLog?: AccessLog;
+  readonly tracing?: Tracing;
+}
+
 /** The connection manager filter config fetching route table `routeConfigName` over ADS. */
-export function buildHttpConnectionManager(service: string, routeConfigName: string): AnyObject {
+export function buildHttpConnectionManager(service: string, routeConfigName: string, policies: ConnectionManagerPolicies = {}): AnyObject {
   return anyOf(HTTP_CONNECTION_MANAGER_TYPE_NAME, {
     stat_prefix: statPrefixOf(service),
+    ...(policies.accessLog ? { access_log: [buildAccessLog(policies.accessLog)] } : {}),
+    ...(policies.tracing ? { tracing: buildTracing(policies.tracing) } : {}),
     rds: { config_source: buildAdsConfigSource(), route_config_name: routeConfigName },
     http_filters: buildHttpFilters(),
     common_http_protocol_options: {
@@ -52,9 +64,9 @@ export function buildHttpConnectionManager(service: string, routeConfigName: str
 }
 
 /** The network filter entry of a filter chain holding the connection manager. */
-export function buildHttpConnectionManagerFilter(service: string, routeConfigName: string): object {
+export function buildHttpConnectionManagerFilter(service: string, routeConfigName: string, policies: ConnectionManagerPolicies = {}): object {
   return {
     name: HTTP_CONNECTION_MANAGER_FILTER_NAME,
-    typed_config: buildHttpConnectionManager(service, routeConfigName),
+    typed_config: buildHttpConnectionManager(service, routeConfigName, policies),
   };
 }

@@ -1,6 +1,7 @@
 // What each built Envoy resource refers to by name, read back from the built objects, for the
 // pre-publish consistency check (xds-server.md §14 rule 8). Reading the objects instead of the IR
 // checks what will really be sent: a builder that forgets a cluster is caught here.
+import { ACCESS_LOG_SINK_CLUSTER } from './access-log.js';
 import type { EnvoyResources, NamedResource } from './translate.js';
 
 /** Parent -> child names of a set of resources (the shape xds/cache's check takes). */
@@ -31,8 +32,9 @@ function walk(value: unknown, visit: Visit): void {
 function clusterNames(resource: object): string[] {
   const names = new Set<string>();
   walk(resource, (key, value) => {
-    // `cluster`: a route's single cluster, a mirror policy, a tcp_proxy's single cluster.
-    if (key === 'cluster' && typeof value === 'string') names.add(value);
+    // `cluster`: a route's single cluster, a mirror policy, a tcp_proxy's single cluster; not the
+    // access log sink's, which the dataplane agent puts in the bootstrap (access-log.ts).
+    if (key === 'cluster' && typeof value === 'string' && value !== ACCESS_LOG_SINK_CLUSTER) names.add(value);
     // `weighted_clusters.clusters[].name`: routes and tcp_proxy alike.
     if (key === 'clusters' && Array.isArray(value)) {
       for (const c of value) if (typeof (c as { name?: unknown })?.name === 'string') names.add((c as { name: string }).name);

@@ -1,7 +1,10 @@
 // The pieces sidecar listeners share (mesh.md §4.4, §4.5): the connection manager with an inline
 // route table of one catch-all route, its HTTP filters, and the tcp_proxy. Sidecars use no RDS.
 import type * as ir from '../../ir/sidecar.js';
+import type { AccessLog, Tracing } from '../../ir/policies.js';
 import { durationOf } from '../envoy/duration.js';
+import { buildAccessLog } from './access-log.js';
+import { buildTracing } from './tracing.js';
 import { anyOf } from '../envoy/type-urls.js';
 import { HTTP_CONNECTION_MANAGER_FILTER_NAME, HTTP_CONNECTION_MANAGER_TYPE_NAME } from './http-connection-manager.js';
 import { routerFilter } from './filters/router.js';
@@ -56,12 +59,16 @@ export function buildSidecarHttpFilter(options: {
   readonly extra?: Readonly<Record<string, unknown>>;
   /** HTTP filters of policies, between grpc_stats and the router (an inbound's faults and rate limit). */
   readonly policyFilters?: readonly object[];
+  readonly accessLog?: AccessLog;
+  readonly tracing?: Tracing;
 }): object {
   return {
     name: HTTP_CONNECTION_MANAGER_FILTER_NAME,
     typed_config: anyOf(HTTP_CONNECTION_MANAGER_TYPE_NAME, {
       stat_prefix: options.statPrefix,
       codec_type: 'AUTO',
+      ...(options.accessLog ? { access_log: [buildAccessLog(options.accessLog)] } : {}),
+      ...(options.tracing ? { tracing: buildTracing(options.tracing) } : {}),
       ...options.extra,
       internal_address_config: { cidr_ranges: INTERNAL_CIDRS },
       common_http_protocol_options: { idle_timeout: durationOf(options.timeouts.idleSeconds) },
@@ -72,11 +79,11 @@ export function buildSidecarHttpFilter(options: {
   };
 }
 
-/** A tcp_proxy to one cluster; `extra` adds policy fields. */
-export function buildSidecarTcpFilter(statPrefix: string, cluster: string, idleSeconds: number, extra: object = {}): object {
+/** A tcp_proxy to one cluster; `extra` adds policy fields, `accessLog` a TrafficLog's log. */
+export function buildSidecarTcpFilter(statPrefix: string, cluster: string, idleSeconds: number, extra: object = {}, accessLog?: AccessLog): object {
   return {
     name: TCP_PROXY_FILTER_NAME,
-    typed_config: anyOf(TCP_PROXY_TYPE_NAME, { stat_prefix: statPrefix, cluster, idle_timeout: durationOf(idleSeconds), ...extra }),
+    typed_config: anyOf(TCP_PROXY_TYPE_NAME, { stat_prefix: statPrefix, cluster, idle_timeout: durationOf(idleSeconds), ...extra, ...(accessLog ? { access_log: [buildAccessLog(accessLog)] } : {}) }),
   };
 }
 

@@ -1,5 +1,6 @@
 // Inbound listeners and local clusters of a sidecar (mesh.md §4.3, §4.4). Timeouts are fixed on
 // the inbound side: connect 10 s, TCP and HTTP idle 2 h, stream idle 1 h, route 0 s.
+import type { Tracing } from '../../ir/policies.js';
 import type * as ir from '../../ir/sidecar.js';
 import { durationOf } from '../envoy/duration.js';
 import { anyOf } from '../envoy/type-urls.js';
@@ -25,7 +26,7 @@ function localStatName(inbound: { readonly workloadPort: number }): string {
 }
 
 /** The network filters of an inbound chain: tcp_proxy, or a connection manager for HTTP-based protocols. */
-function inboundFilters(inbound: ir.Inbound): object[] {
+function inboundFilters(inbound: ir.Inbound, tracing: Tracing | undefined): object[] {
   if (inbound.protocol === 'tcp') return [buildSidecarTcpFilter(localStatName(inbound), inbound.localCluster, INBOUND_IDLE_SECONDS)];
   const routeConfig = buildCatchAllRouteConfig(
     `inbound:${inbound.service}`,
@@ -45,6 +46,7 @@ function inboundFilters(inbound: ir.Inbound): object[] {
       policyFilters: policyFilters(inbound.policies),
       // The application sees the caller's SPIFFE ID, never a header the caller sent (§2.4).
       extra: { forward_client_cert_details: 'SANITIZE_SET', set_current_client_cert_details: { uri: true } },
+      ...(tracing ? { tracing } : {}),
     }),
   ];
 }
@@ -106,8 +108,8 @@ function buildInboundTls(tls: ir.InboundTls): object {
  * TLS context checks TrafficPermission (RBAC first, §5.4): PERMISSIVE's plaintext and foreign-TLS
  * chains cannot know the client's identity, so they admit everyone, as in Kuma.
  */
-function inboundChains(inbound: ir.Inbound): object[] {
-  const filters = inboundFilters(inbound);
+function inboundChains(inbound: ir.Inbound, tracing: Tracing | undefined): object[] {
+  const filters = inboundFilters(inbound, tracing);
   if (!inbound.tls) return [{ filters }];
   const mtlsChain = { filters: [buildNetworkRbacFilter(inbound.name, inbound.tls.rbac), ...filters], transport_socket: buildInboundTls(inbound.tls) };
   if (inbound.tls.mode === 'STRICT') return [mtlsChain];
@@ -119,13 +121,13 @@ function inboundChains(inbound: ir.Inbound): object[] {
   ];
 }
 
-/** The Envoy Listener of one inbound. */
-export function buildInboundListener(inbound: ir.Inbound): object {
+/** The Envoy Listener of one inbound; HTTP inbounds trace with the proxy's TrafficTrace (mesh.md §4.9). */
+export function buildInboundListener(inbound: ir.Inbound, tracing?: Tracing): object {
   const permissive = inbound.tls?.mode === 'PERMISSIVE';
   return {
     name: inbound.name,
     address: { socket_address: { address: inbound.address, port_value: inbound.port } },
-    filter_chains: inboundChains(inbound),
+    filter_chains: inboundChains(inbound, tracing),
     ...(permissive
       ? { listener_filters: [{ name: TLS_INSPECTOR_FILTER_NAME, typed_config: anyOf('envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector', {}) }] }
       : {}),

@@ -27,7 +27,8 @@ const ZONE_TAG = 'kuma.io/zone';
 function outboundFilter(outbound: ir.Outbound, sidecar: ir.Sidecar): object {
   const statPrefix = statPrefixOf(outbound.service);
   const timeouts = outbound.policies?.listenerTimeouts ?? DEFAULT_LISTENER_TIMEOUTS;
-  if (outbound.protocol === 'tcp') return buildSidecarTcpFilter(statPrefix, outbound.cluster, timeouts.tcpIdleTimeoutMs / 1000, buildTcpProxyPolicies(outbound.policies?.tcpProxy));
+  const accessLog = outbound.policies?.accessLog;
+  if (outbound.protocol === 'tcp') return buildSidecarTcpFilter(statPrefix, outbound.cluster, timeouts.tcpIdleTimeoutMs / 1000, buildTcpProxyPolicies(outbound.policies?.tcpProxy), accessLog);
   // The header describes the calling proxy only: a value the application sent is replaced (M6).
   // gRPC carries it only when the mesh has RateLimit or FaultInjection policies (mesh.md §4.5).
   const tagsHeader =
@@ -39,6 +40,8 @@ function outboundFilter(outbound: ir.Outbound, sidecar: ir.Sidecar): object {
     protocol: outbound.protocol,
     timeouts: { idleSeconds: timeouts.httpIdleTimeoutMs / 1000, streamIdleSeconds: timeouts.streamIdleTimeoutMs / 1000 },
     routeConfig: buildCatchAllRouteConfig(`outbound:${outbound.service}`, outbound.service, outbound.cluster, tagsHeader, (outbound.policies?.route?.timeoutMs ?? 0) / 1000, virtualHostRetry(outbound)),
+    ...(accessLog ? { accessLog } : {}),
+    ...(sidecar.tracing ? { tracing: sidecar.tracing } : {}),
   });
 }
 

@@ -1,7 +1,8 @@
 // The tcp_proxy network filter of TCP and TLS filter chains (gateway.md §2.14).
 import type * as ir from '../../ir/gateway.js';
-import type { TcpProxyPolicies } from '../../ir/policies.js';
+import type { AccessLog, TcpProxyPolicies } from '../../ir/policies.js';
 import { anyOf } from '../envoy/type-urls.js';
+import { buildAccessLog } from './access-log.js';
 import { statPrefixOf } from './http-connection-manager.js';
 
 /** Network filter name of the TCP proxy. */
@@ -34,7 +35,7 @@ export function tcpUpstreamsOf(forwards: readonly ir.Forward[]): TcpUpstream[] {
  * directly; several are weighted. The stat prefix is the gateway service, sanitised as the
  * connection manager's is.
  */
-export function buildTcpProxyFilter(service: string, forwards: readonly ir.Forward[], policies?: TcpProxyPolicies): object | undefined {
+export function buildTcpProxyFilter(service: string, forwards: readonly ir.Forward[], policies?: TcpProxyPolicies, accessLog?: AccessLog): object | undefined {
   const upstreams = tcpUpstreamsOf(forwards);
   const [only, ...others] = upstreams;
   if (!only) return undefined;
@@ -44,7 +45,7 @@ export function buildTcpProxyFilter(service: string, forwards: readonly ir.Forwa
       : { weighted_clusters: { clusters: upstreams.map((u) => ({ name: u.cluster, weight: u.weight })) } };
   return {
     name: TCP_PROXY_FILTER_NAME,
-    typed_config: anyOf(TCP_PROXY_TYPE_NAME, { stat_prefix: statPrefixOf(service), ...destination, ...buildTcpProxyPolicies(policies) }),
+    typed_config: anyOf(TCP_PROXY_TYPE_NAME, { stat_prefix: statPrefixOf(service), ...destination, ...buildTcpProxyPolicies(policies), ...(accessLog ? { access_log: [buildAccessLog(accessLog)] } : {}) }),
   };
 }
 

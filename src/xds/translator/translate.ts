@@ -5,6 +5,7 @@
 import type * as ir from '../../ir/gateway.js';
 import { TYPE_URL } from '../envoy/type-urls.js';
 import { buildCluster } from './cluster.js';
+import { buildCollectorCluster } from './collector-cluster.js';
 import { buildClusterLoadAssignment } from './endpoint.js';
 import { buildListener } from './listener.js';
 import { buildCaBundleSecret } from './mesh-tls.js';
@@ -58,7 +59,7 @@ function routeTablesOf(gw: ir.Gateway): ir.RouteTable[] {
 /** Clusters, endpoints, route tables, the runtime and secrets of a gateway; no listeners. */
 export function buildSharedResources(gw: ir.Gateway): SharedResources {
   return {
-    clusters: byName(gw.clusters.map((c) => named(c.name, buildCluster(c)))),
+    clusters: byName([...gw.clusters.map((c) => named(c.name, buildCluster(c))), ...(gw.collectors ?? []).map((c) => named(c.name, buildCollectorCluster(c)))]),
     // External clusters carry their endpoints inline: no EDS resource (§2.15).
     endpoints: byName(gw.clusters.filter((c) => !c.external).map((c) => named(c.name, buildClusterLoadAssignment(c)))),
     routes: byName(routeTablesOf(gw).map((t) => named(t.name, buildRouteConfiguration(t, gw)))),

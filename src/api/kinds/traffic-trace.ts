@@ -1,0 +1,25 @@
+// TrafficTrace: a classic proxy policy (gateway.md §1.6). `traffic-traces` over REST and in
+// kumactl, `traffictraces` as a CRD; listed with MESH, NAME and AGE like the connection policies.
+import { TRAFFIC_TRACE_SPEC_SCHEMA } from '../traffic-trace.js';
+import { validateTrafficTrace } from '../traffic-trace-validate.js';
+import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN } from './columns.js';
+import { defineResourceKind } from './descriptor.js';
+
+/** The TrafficTrace kind. */
+export const TRAFFIC_TRACE = defineResourceKind({
+  kind: 'TrafficTrace',
+  plural: 'traffic-traces',
+  singular: 'traffic-trace',
+  aliases: [],
+  scope: 'mesh',
+  confidential: false,
+  schema: TRAFFIC_TRACE_SPEC_SCHEMA,
+  validate: validateTrafficTrace,
+  kubernetes: {
+    form: 'crd',
+    scope: 'Cluster',
+    printerColumns: [MESH_PRINTER_COLUMN, AGE_PRINTER_COLUMN],
+    names: { plural: 'traffictraces', singular: 'traffictrace', shortNames: [] },
+  },
+  columns: [],
+});
