@@ -69,6 +69,10 @@ export class ClusterRegistry {
   /** Route settings by the names of the chosen policies, so that equal settings are one value. */
   private readonly routeSettings = new Map<string, RoutePolicies | undefined>();
   private readonly hasPolicies: boolean;
+  /** With policies: the merged tags of each listener a cluster was registered from, and which. */
+  private readonly sourceTags: Tags[] = [];
+  private readonly sourceIndex = new Map<string, number>();
+  private readonly clusterSource = new Map<string, number>();
 
   constructor(private readonly policies: ConnectionPolicies = {}) {
     this.hasPolicies = Object.values(policies).some((list) => list.length > 0);
@@ -108,9 +112,30 @@ export class ClusterRegistry {
       const winners = this.winnersFor(destination, listenerTags, listenerKey);
       const policies = winners && clusterPolicies(winners);
       this.heads.set(name, { name, service, destination: canonicalTags(destination), protocol: upstreamProtocol(destination, routeProtocol), ...(policies ? { policies } : {}) });
-      if (winners) this.destinations.set(name, { destination, winners });
+      if (winners) {
+        this.destinations.set(name, { destination, winners });
+        this.clusterSource.set(name, this.sourceOf(listenerTags, listenerKey));
+      }
     }
     return name;
+  }
+
+  private sourceOf(listenerTags: Tags, listenerKey: string): number {
+    let index = this.sourceIndex.get(listenerKey);
+    if (index === undefined) {
+      index = this.sourceTags.length;
+      this.sourceTags.push(listenerTags);
+      this.sourceIndex.set(listenerKey, index);
+    }
+    return index;
+  }
+
+  /**
+   * Each cluster's source for policy places (policy-places.ts): the merged listener tags in order
+   * of first use, and the index of each cluster's. Undefined when the mesh has no policies.
+   */
+  policySources(): { readonly sources: readonly Tags[]; readonly clusters: ReadonlyMap<string, number> } | undefined {
+    return this.hasPolicies ? { sources: this.sourceTags, clusters: this.clusterSource } : undefined;
   }
 
   /** The policy winners for a destination seen from a listener; undefined when the mesh has no policies. */

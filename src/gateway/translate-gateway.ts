@@ -7,6 +7,7 @@ import { routesInBindingOrder, type GatewayRoute } from './bind-routes.js';
 import { compareBytes } from '../core/byte-order.js';
 import { certificateSources } from './certificate-sources.js';
 import { ClusterRegistry } from './clusters.js';
+import { gatewayPolicyPlaces } from './policy-places.js';
 import { collapseListeners, type CollapsedPort } from './collapse-listeners.js';
 import { indexEndpoints } from '../mesh/endpoints.js';
 import { gatewayMtls } from './gateway-mtls.js';
@@ -64,7 +65,8 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
     connectionLimits: connectionLimits(ports),
     ...(mtls.mtls ? { mtls: mtls.mtls } : {}),
   };
-  return { gateway, problems: problems.problems() };
+  const policyPlaces = gatewayPolicyPlaces(gateway, clusters);
+  return { gateway, problems: problems.problems(), ...(policyPlaces ? { policyPlaces } : {}) };
 }
 
 /** Problem reporting bound to the selected gateway and the route being translated. */

@@ -13,6 +13,7 @@ import { canonicalTags } from '../mesh/tag-maps.js';
 import { enabledMtlsBackend } from '../api/mesh-validate.js';
 import { matchesAny, SourcePolicies } from '../mesh/connection-policies.js';
 import { clusterPolicies, outboundPolicies } from '../mesh/policy-effects.js';
+import type { DestinationPlace, PolicyPlaces } from '../mesh/policy-status.js';
 import { serviceProtocol } from './service-protocol.js';
 import type { SidecarInput } from './sidecar-input.js';
 
@@ -112,6 +113,19 @@ function upstreamTlsOf(input: SidecarInput, mtls: OwnMeshMtls | undefined, desti
   const strict = (backend.mode ?? 'STRICT') === 'STRICT';
   if (!strict && !(input.tlsReadyServices?.has(destination.service) ?? false)) return undefined;
   return upstreamMeshTls(input.mesh.name, destination.mesh, destination.service, destination.clusterTags);
+}
+
+/**
+ * The policy places of a sidecar (mesh/policy-status.ts): its outbounds and their clusters, each
+ * with its destination, all from the proxy as one source; undefined when the mesh has no policies.
+ */
+export function sidecarPolicyPlaces(input: SidecarInput, outbounds: readonly Outbound[], clusters: readonly OutboundCluster[]): PolicyPlaces | undefined {
+  if (!Object.values(input.policies ?? {}).some((list) => list.length > 0)) return undefined;
+  const destinations: DestinationPlace[] = [
+    ...outbounds.map((o) => ({ type: 'outbound' as const, name: o.name, destination: o.tags, source: 0 })),
+    ...clusters.map((c) => ({ type: 'cluster' as const, name: c.name, destination: c.tags, source: 0 })),
+  ];
+  return { sources: [proxyTagSets(input.proxy)], destinations, routes: [] };
 }
 
 /** The tag sets a policy's sources are matched against: every inbound's, or a delegated gateway's. */

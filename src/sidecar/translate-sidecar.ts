@@ -8,7 +8,7 @@ import { meshCaSecretName } from '../ir/names.js';
 import type { Sidecar } from '../ir/sidecar.js';
 import { caBundle, ownMeshMtls } from '../mesh/mesh-mtls.js';
 import { translateInbounds } from './inbounds.js';
-import { translateOutbounds } from './outbounds.js';
+import { sidecarPolicyPlaces, translateOutbounds } from './outbounds.js';
 import type { SidecarInput, SidecarTranslation } from './sidecar-input.js';
 
 /** Whether a Dataplane gets the sidecar profile: inbounds, or a DELEGATED gateway (mesh.md §7). */
@@ -48,7 +48,8 @@ export function translateSidecar(input: SidecarInput): SidecarTranslation {
     clusters,
     ...(mtls ? { mtls: { identitySecret: mtls.identitySecret, caBundles: [...bundles.values()].sort((a, b) => (a.secretName < b.secretName ? -1 : 1)) } } : {}),
   };
-  return { sidecar };
+  const policyPlaces = sidecarPolicyPlaces(input, outbounds, clusters);
+  return { sidecar, ...(policyPlaces ? { policyPlaces } : {}) };
 }
 
 /**
