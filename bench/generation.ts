@@ -15,6 +15,7 @@ import { pino } from 'pino';
 import { MemoryStore } from '../src/core/memory-store.js';
 import type { ResourceInput } from '../src/core/resource.js';
 import { GenerationEngine } from '../src/generation/engine.js';
+import { ResourceStatuses } from '../src/runtime/resource-status.js';
 import { SnapshotCache } from '../src/xds/cache/snapshot-cache.js';
 import type { Snapshot } from '../src/xds/cache/snapshot.js';
 import { summarize, type BenchResult } from './harness.js';
@@ -63,10 +64,10 @@ function address(i: number): string {
   return `10.${Math.floor(i / 62500) % 256}.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`;
 }
 
-async function setUp(): Promise<{ store: MemoryStore; cache: SnapshotCache; engine: GenerationEngine }> {
+async function setUp(statuses?: ResourceStatuses): Promise<{ store: MemoryStore; cache: SnapshotCache; engine: GenerationEngine }> {
   const store = new MemoryStore({ logger: silent });
   const cache = new SnapshotCache();
-  const engine = new GenerationEngine({ store, cache, logger: silent, readFiles: async () => new Map() });
+  const engine = new GenerationEngine({ store, cache, logger: silent, readFiles: async () => new Map(), ...(statuses ? { statuses } : {}) });
   store.watch((e) => engine.onChange(e));
   await store.put(mesh());
   return { store, cache, engine };
@@ -160,7 +161,9 @@ function timeoutPolicy(i: number, gateways: number, services: number, generation
 /** 100 gateways x 100 routes and `policies` Timeouts: cold generation, a Mesh change, a policy change. */
 export async function benchGenerationWithPolicies(policies: number, gateways = 100, routes = 100): Promise<BenchResult> {
   const services = 10;
-  const { store, cache, engine } = await setUp();
+  // Statuses are computed when read: the policy status requests below are timed on their own.
+  const statuses = new ResourceStatuses({ delivery: () => ({ connected: false, acked: false }) });
+  const { store, cache, engine } = await setUp(statuses);
   for (let s = 0; s < services; s++) await store.put(dataplane(`backend-${s}`, `10.200.0.${s + 1}`, { inbound: [{ port: 8080, tags: { 'kuma.io/service': `svc-${s}` } }] }));
   for (let i = 0; i < policies; i++) await store.put(timeoutPolicy(i, gateways, services));
   for (let g = 0; g < gateways; g++) {
@@ -196,6 +199,15 @@ export async function benchGenerationWithPolicies(policies: number, gateways = 1
     policyTranslations = engine.stats.translations - t0;
     republished = cache.nodeIds().filter((n) => cache.get(n) !== before.get(n)).length;
   }
+  // What `GET .../timeouts/{name}/status` computes: the every-service policy (matched everywhere)
+  // and a per-gateway one.
+  const statusMs: number[] = [];
+  for (let c = 0; policies > 0 && c < 5; c++) {
+    const t0 = performance.now();
+    statuses.policy('Timeout', 'default', timeoutPolicy(0, gateways, services).name);
+    statuses.policy('Timeout', 'default', timeoutPolicy(Math.min(2, policies - 1), gateways, services).name);
+    statusMs.push(performance.now() - t0);
+  }
   const result: BenchResult = {
     id: `generation-${gateways}gw-${routes}routes-${policies}timeouts`,
     description: `generation engine only: ${gateways} gateways x ${routes} routes, one replica each, ${policies} Timeout policies (mixed wildcard and per-service)${engine.workerRunning ? ' (generated in the worker thread)' : ''}`,
@@ -207,7 +219,13 @@ export async function benchGenerationWithPolicies(policies: number, gateways = 1
       meshChangeLongestStall: summarize(meshChange.stalls),
       translationsPerMeshChange: meshTranslations,
       ...(policies > 0
-        ? { policyChangeWall: summarize(policyChange.walls), policyChangeCpu: summarize(policyChange.cpus), translationsPerPolicyChange: policyTranslations, replicasWithNewSnapshot: republished }
+        ? {
+            policyChangeWall: summarize(policyChange.walls),
+            policyChangeCpu: summarize(policyChange.cpus),
+            translationsPerPolicyChange: policyTranslations,
+            replicasWithNewSnapshot: republished,
+            twoPolicyStatuses: summarize(statusMs),
+          }
         : {}),
     },
   };

@@ -117,3 +117,21 @@ describe('policyStatus', () => {
     expect(status).toEqual({ proxies: 1, matched: 1, applied: 0, details: [{ proxy: 'edge-1', type: 'gateway', applied: [], lost: [] }] });
   });
 });
+
+describe('policyStatus over replicas', () => {
+  it('computes the places replicas share once, and lists every replica', () => {
+    const replicas: ProxyPlaces[] = ['edge-3', 'edge-1', 'edge-2'].map((proxy) => ({ ...GATEWAY, proxy }));
+    let reads = 0;
+    const counted: ConnectionPolicies = {
+      get Timeout() {
+        reads += 1;
+        return POLICIES.Timeout;
+      },
+    };
+    const status = policyStatus('Timeout', SHOP, counted, replicas);
+    expect(status.details.map((d) => d.proxy)).toEqual(['edge-1', 'edge-2', 'edge-3']);
+    expect(new Set(status.details.map((d) => JSON.stringify([d.applied, d.lost]))).size).toBe(1);
+    // One SourcePolicies for the one listener of the shared places.
+    expect(reads).toBe(1);
+  });
+});

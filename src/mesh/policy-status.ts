@@ -94,10 +94,16 @@ export interface ProxyPlaces {
 export function policyStatus(kind: ConnectionPolicyKind, policy: StoredResource, policies: ConnectionPolicies, proxies: readonly ProxyPlaces[]): PolicyStatus {
   const spec = policy.spec as { readonly sources: readonly { readonly match: Tags }[]; readonly destinations: readonly { readonly match: Tags }[] };
   const details: ProxyPolicyStatus[] = [];
+  // Replicas of one gateway share their generation's places: each is computed once.
+  const byPlaces = new Map<PolicyPlaces, { applied: PolicyPlaceResult[]; lost: PolicyPlaceResult[] } | undefined>();
   for (const { proxy, type, places } of proxies) {
-    const sourceMatched = places.sources.map((tagSets) => spec.sources.some((s) => tagSets.some((tags) => selectorMatches(s.match, tags))));
-    if (!sourceMatched.includes(true)) continue;
-    details.push({ proxy, type, ...proxyPlaces(kind, policy.name, spec.destinations, policies, places, sourceMatched) });
+    let result = byPlaces.get(places);
+    if (!byPlaces.has(places)) {
+      const sourceMatched = places.sources.map((tagSets) => spec.sources.some((s) => tagSets.some((tags) => selectorMatches(s.match, tags))));
+      result = sourceMatched.includes(true) ? proxyPlaces(kind, policy.name, spec.destinations, policies, places, sourceMatched) : undefined;
+      byPlaces.set(places, result);
+    }
+    if (result !== undefined) details.push({ proxy, type, applied: result.applied, lost: result.lost });
   }
   details.sort((a, b) => (a.proxy < b.proxy ? -1 : a.proxy > b.proxy ? 1 : 0));
   return { proxies: proxies.length, matched: details.length, applied: details.filter((d) => d.applied.length > 0).length, details };
