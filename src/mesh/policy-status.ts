@@ -120,6 +120,12 @@ function proxyPlaces(
 ): { applied: PolicyPlaceResult[]; lost: PolicyPlaceResult[] } {
   const applied: PolicyPlaceResult[] = [];
   const lost: PolicyPlaceResult[] = [];
+  // Won here, or lost to another policy where it was a contender (`concerned`).
+  const record = (winners: PolicyWinners, type: PlaceType, placeName: string, concerned: boolean): void => {
+    const winner = winners[kind];
+    if (winner?.name === name) applied.push({ type, name: placeName });
+    else if (concerned && winner !== undefined) lost.push({ type, name: placeName, winner: winner.name });
+  };
   const matchers = new Map<number, SourcePolicies>();
   const byCluster = new Map<string, RouteDestination>();
   for (const place of places.destinations) {
@@ -144,10 +150,4 @@ function proxyPlaces(
     }
   }
   return { applied, lost };
-
-  function record(winners: PolicyWinners, type: PlaceType, placeName: string, concerned: boolean): void {
-    const winner = winners[kind];
-    if (winner?.name === name) applied.push({ type, name: placeName });
-    else if (concerned && winner !== undefined) lost.push({ type, name: placeName, winner: winner.name });
-  }
 }

@@ -208,6 +208,8 @@ describe('Kubernetes mode against a real kube-apiserver', () => {
     expect(Buffer.from(cert.data.value, 'base64').toString()).toContain('BEGIN CERTIFICATE');
     // The default policies, created once and marked on the Mesh (mesh.md §5.5).
     await eventually(async () => (await get(admin, `${KUMA}/trafficpermissions/allow-all-secure`)) !== undefined, 60_000, 'allow-all-secure');
+    await eventually(async () => (await get(admin, `${KUMA}/meshes/secure`))?.metadata.labels?.['kuma.io/mesh-defaults-generated'] === 'true', 60_000, 'the defaults label');
+    // The label is set once every default exists: timeout-all-<mesh>, through the RBAC rule for it.
     const timeout = await get(admin, `${KUMA}/timeouts/timeout-all-secure`);
     expect(timeout?.metadata.ownerReferences).toEqual([expect.objectContaining({ apiVersion: 'kuma.io/v1alpha1', kind: 'Mesh', name: 'secure' })]);
     expect((timeout as unknown as { spec: { conf: unknown } }).spec.conf).toEqual({
@@ -215,7 +217,6 @@ describe('Kubernetes mode against a real kube-apiserver', () => {
       tcp: { idleTimeout: '3600s' },
       http: { requestTimeout: '15s', idleTimeout: '3600s', streamIdleTimeout: '1800s', maxStreamDuration: '0s' },
     });
-    await eventually(async () => (await get(admin, `${KUMA}/meshes/secure`))?.metadata.labels?.['kuma.io/mesh-defaults-generated'] === 'true', 60_000, 'the defaults label');
     // Owned by the Mesh: the real garbage collector deletes them with it.
     for (const s of secrets) expect(s.metadata.ownerReferences).toEqual([expect.objectContaining({ apiVersion: 'kuma.io/v1alpha1', kind: 'Mesh', name: 'secure' })]);
     await kubeRequest(admin, { method: 'DELETE', path: `${KUMA}/meshes/secure` });
