@@ -35,9 +35,20 @@ const GATEWAY: ProxyPlaces = {
       { type: 'cluster', name: 'api-b', destination: { 'kuma.io/service': 'api' }, source: 0 },
       { type: 'cluster', name: 'shop-a', destination: { 'kuma.io/service': 'shop' }, source: 0 },
     ],
-    routes: [
-      { name: 'edge:HTTP:8080:* * prefix /shop', forwards: ['shop-a'] },
-      { name: 'edge:HTTP:8080:* * prefix /split', forwards: ['shop-a', 'api-b'] },
+    actions: [{ forwards: ['shop-a'] }, { forwards: ['shop-a', 'api-b'] }],
+    routeTables: [
+      {
+        name: 'edge:HTTP:8080:*',
+        hosts: [
+          {
+            hostname: '*',
+            routes: [
+              ['prefix /shop', 0],
+              ['prefix /split', 1],
+            ],
+          },
+        ],
+      },
     ],
   },
 };
@@ -51,7 +62,8 @@ const SIDECAR: ProxyPlaces = {
       { type: 'outbound', name: 'outbound:127.0.0.1:10001', destination: { 'kuma.io/service': 'shop' }, source: 0 },
       { type: 'cluster', name: 'shop', destination: { 'kuma.io/service': 'shop' }, source: 0 },
     ],
-    routes: [],
+    actions: [],
+    routeTables: [],
   },
 };
 

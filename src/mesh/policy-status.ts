@@ -23,12 +23,20 @@ export interface DestinationPlace {
   readonly source: number;
 }
 
-/** A gateway route: its forward and mirror clusters (names of `clusters` places). */
-export interface RoutePlace {
-  /** `<route table> <virtual host> <path match>`. */
-  readonly name: string;
+/** What a gateway route forwards to: cluster names of `destinations` places. */
+export interface RouteAction {
   readonly forwards: readonly string[];
   readonly mirror?: string;
+}
+
+/**
+ * A gateway route table: per virtual host, each forwarding route's match (`prefix /api`, with the
+ * names of header and query matches) and the index of its action in PolicyPlaces.actions. Routes
+ * are named `<route table> <virtual host> <match>` in statuses.
+ */
+export interface RouteTablePlaces {
+  readonly name: string;
+  readonly hosts: readonly { readonly hostname: string; readonly routes: readonly (readonly [match: string, action: number])[] }[];
 }
 
 /** What a generation records of one proxy's places, as plain data. */
@@ -39,7 +47,12 @@ export interface PolicyPlaces {
    */
   readonly sources: readonly (readonly Tags[])[];
   readonly destinations: readonly DestinationPlace[];
-  readonly routes: readonly RoutePlace[];
+  /**
+   * The distinct actions of the routes (routes forwarding alike share one): the route-level
+   * choice depends on the action only, so it is made once per action.
+   */
+  readonly actions: readonly RouteAction[];
+  readonly routeTables: readonly RouteTablePlaces[];
 }
 
 /**
@@ -140,13 +153,21 @@ function proxyPlaces(
     if (!sourceMatched[place.source] || !landsOn(kind, place.type)) continue;
     record(winners, place.type, place.name, destinations.some((d) => selectorMatches(d.match, place.destination)));
   }
-  if (landsOn(kind, 'route')) {
-    for (const route of places.routes) {
-      const forwards = route.forwards.map((c) => byCluster.get(c)).filter((d): d is RouteDestination => d !== undefined);
-      const mirrors = route.mirror === undefined ? [] : [byCluster.get(route.mirror)].filter((d): d is RouteDestination => d !== undefined);
+  if (landsOn(kind, 'route') && places.routeTables.length > 0) {
+    const choices = places.actions.map((action) => {
+      const forwards = action.forwards.map((c) => byCluster.get(c)).filter((d): d is RouteDestination => d !== undefined);
+      const mirrors = action.mirror === undefined ? [] : [byCluster.get(action.mirror)].filter((d): d is RouteDestination => d !== undefined);
       // A route is this policy's concern when it won for one of the route's destinations.
-      const candidate = [...forwards, ...mirrors].some((d) => d.winners[kind]?.name === name);
-      record(routeLevelWinners(forwards, mirrors), 'route', route.name, candidate);
+      const concerned = [...forwards, ...mirrors].some((d) => d.winners[kind]?.name === name);
+      return { winners: routeLevelWinners(forwards, mirrors), concerned };
+    });
+    for (const table of places.routeTables) {
+      for (const host of table.hosts) {
+        for (const [match, action] of host.routes) {
+          const choice = choices[action];
+          if (choice !== undefined) record(choice.winners, 'route', `${table.name} ${host.hostname} ${match}`, choice.concerned);
+        }
+      }
     }
   }
   return { applied, lost };

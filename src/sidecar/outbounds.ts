@@ -125,7 +125,7 @@ export function sidecarPolicyPlaces(input: SidecarInput, outbounds: readonly Out
     ...outbounds.map((o) => ({ type: 'outbound' as const, name: o.name, destination: o.tags, source: 0 })),
     ...clusters.map((c) => ({ type: 'cluster' as const, name: c.name, destination: c.tags, source: 0 })),
   ];
-  return { sources: [proxyTagSets(input.proxy)], destinations, routes: [] };
+  return { sources: [proxyTagSets(input.proxy)], destinations, actions: [], routeTables: [] };
 }
 
 /** The tag sets a policy's sources are matched against: every inbound's, or a delegated gateway's. */
