@@ -8,7 +8,7 @@ import { benchEncode } from './encode.js';
 import { benchTranslate } from './translate.js';
 import { benchTranslateHttps } from './translate-https.js';
 import { benchTlsConnect } from './tls-connect.js';
-import { benchGenerationManyGateways, benchGenerationOneGateway } from './generation.js';
+import { benchGenerationManyGateways, benchGenerationOneGateway, benchGenerationWithPolicies } from './generation.js';
 import { benchScale, type ScaleOptions } from './scale.js';
 import { writeResults, type BenchResult, type Summary } from './harness.js';
 
@@ -34,6 +34,8 @@ const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<Ben
   { id: 'generation-1gw-50routes-10000replicas', run: () => benchGenerationOneGateway(10_000) },
   { id: 'generation-1gw-1listener-10000routes-10replicas', run: () => benchGenerationOneGateway(10, 10_000, 1) },
   { id: 'generation-100gw-100routes', run: () => benchGenerationManyGateways(100, 100) },
+  // Issue 11: the cost of classic connection policies, the same 100 gateways with 0, 100, 1,000 Timeouts.
+  ...[0, 100, 1_000].map((n) => ({ id: `generation-100gw-100routes-${n}timeouts`, run: () => benchGenerationWithPolicies(n) })),
   { id: 'tls-connect', run: () => benchTlsConnect(50) },
   { id: 'ca-issue', run: () => benchCertificateIssuance(100) },
   { id: 'sidecar-50-outbounds', run: () => benchSidecarGeneration(50, 30) },

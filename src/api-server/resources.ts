@@ -2,7 +2,7 @@
 // (version headers, If-Match). Handlers return responses; store errors propagate to the router,
 // which maps ConflictError to 409 and StoreUnavailableError to 503 in one place.
 import type { Violation } from '../api/violation.js';
-import { isDefaultTrafficPermission } from '../api/mesh-default-policies.js';
+import { DEFAULT_POLICY_KINDS, isDefaultPolicy } from '../api/mesh-default-policies.js';
 import { isBuiltinCaSecret } from '../api/mesh-validate.js';
 import { RESOURCE_KINDS } from '../api/resource-kinds.js';
 import type { Kind, ResourceKey, StoredResource } from '../core/resource.js';
@@ -127,12 +127,13 @@ async function deleteMesh(store: ResourceStore, request: ApiRequest, key: Resour
  */
 function isMeshOwned(mesh: string, resource: { readonly kind: Kind; readonly name: string }): boolean {
   if (resource.kind === 'Secret') return isBuiltinCaSecret(mesh, resource.name);
-  return resource.kind === 'TrafficPermission' && isDefaultTrafficPermission(mesh, resource.name);
+  return isDefaultPolicy(mesh, resource.kind, resource.name);
 }
 
 /** The resources of `mesh` that go with it. */
 async function meshOwned(store: ResourceStore, mesh: string): Promise<StoredResource[]> {
-  const candidates = [...(await store.list('Secret', { mesh })), ...(await store.list('TrafficPermission', { mesh }))];
+  const candidates: StoredResource[] = [...(await store.list('Secret', { mesh }))];
+  for (const kind of DEFAULT_POLICY_KINDS) candidates.push(...(await store.list(kind, { mesh })));
   return candidates.filter((r) => isMeshOwned(mesh, r));
 }
 

@@ -34,6 +34,12 @@ function storeOption(value: string): 'memory' | 'embedded' {
   return value;
 }
 
+/**
+ * Environment variable of `--mesh-default-policies`. Portico's own: Kuma 2.6+ has no switch for
+ * all defaults (KUMA_DEFAULTS_CREATE_MESH_ROUTING_RESOURCES covers routing resources only).
+ */
+export const MESH_DEFAULT_POLICIES_ENV = 'PORTICO_MESH_DEFAULT_POLICIES';
+
 /** `true` or `false`, as Kuma's environment variables take them. */
 function booleanOption(value: string): boolean {
   if (value !== 'true' && value !== 'false') throw new InvalidArgumentError('must be true or false');
@@ -83,6 +89,7 @@ interface CpRunFlags {
   dpAuth: DataplaneAuthType;
   xdsAdmissionRate?: number;
   xdsAdmissionBurst?: number;
+  meshDefaultPolicies: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -124,6 +131,12 @@ export function cpRunCommand(): Command {
         .argParser(oneOf(['dpToken', 'none'] as const))
         .env(DP_AUTH_ENV)
         .default(DEFAULT_CONFIG.dataplaneAuth),
+    )
+    .addOption(
+      new Option('--mesh-default-policies <bool>', 'create the default policies of a new Mesh: allow-all-<mesh>, timeout-all-<mesh>, ... (true or false)')
+        .argParser(booleanOption)
+        .env(MESH_DEFAULT_POLICIES_ENV)
+        .default(true),
     )
     .option('--xds-admission-rate <n>', 'new ADS streams admitted per second; the rest are told when to retry (default 150 per core)', positiveIntegerOption)
     .option('--xds-admission-burst <n>', 'new ADS streams admitted at once before the rate applies (default two seconds of the rate)', positiveIntegerOption)
@@ -212,6 +225,7 @@ async function startFromFlags(flags: CpRunFlags, logger: Logger): Promise<Contro
       extraSubjectAltNames: [...flags.tlsSan, ...(kubernetes ? [new URL(kubernetes.gatewayPods.controlPlaneUrl).hostname.replace(/^\[|\]$/g, '')] : [])],
     },
     dataplaneAuth: flags.dpAuth,
+    meshDefaultPolicies: flags.meshDefaultPolicies,
     ...admissionOf(flags),
     logger,
   });

@@ -10,6 +10,7 @@ import { translateCommand } from './translate.js';
 import { installCommand } from './install.js';
 import { dpRunCommand } from './dp-run.js';
 import { getCommand } from './get.js';
+import { inspectCommand } from './inspect.js';
 import { adminTokenCommand, generateCommand } from './generate.js';
 import { printError, processIo, type CliIo } from './output.js';
 
@@ -51,6 +52,7 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .addCommand(applyCommand(io, done))
     .addCommand(getCommand(io, done))
     .addCommand(deleteCommand(io, done))
+    .addCommand(inspectCommand(io, done))
     .addCommand(generateCommand(io, done))
     .addCommand(adminTokenCommand(io, done))
     .addCommand(translateCommand(io, done))

@@ -87,6 +87,10 @@ export class ClusterRegistry {
   /** Route settings by the names of the chosen policies, so that equal settings are one value. */
   private readonly routeSettings = new Map<string, RoutePolicies | undefined>();
   private readonly hasPolicies: boolean;
+  /** With policies: the merged tags of each listener a cluster was registered from, and which. */
+  private readonly sourceTags: Tags[] = [];
+  private readonly sourceIndex = new Map<string, number>();
+  private readonly clusterSource = new Map<string, number>();
 
   /**
    * `external`: the proxy's usable ExternalServices, which make some destinations external;
@@ -134,7 +138,10 @@ export class ClusterRegistry {
       const policies = winners && clusterPolicies(winners);
       const head = this.head(name, service, destination, routeProtocol);
       this.heads.set(name, policies ? { ...head, policies } : head);
-      if (winners) this.destinations.set(name, { destination, winners });
+      if (winners) {
+        this.destinations.set(name, { destination, winners });
+        this.clusterSource.set(name, this.sourceOf(listenerTags, listenerKey));
+      }
     }
     return name;
   }
@@ -152,6 +159,24 @@ export class ClusterRegistry {
    */
   isMeshCluster(name: string): boolean {
     return this.heads.get(name)?.external === undefined;
+  }
+
+  private sourceOf(listenerTags: Tags, listenerKey: string): number {
+    let index = this.sourceIndex.get(listenerKey);
+    if (index === undefined) {
+      index = this.sourceTags.length;
+      this.sourceTags.push(listenerTags);
+      this.sourceIndex.set(listenerKey, index);
+    }
+    return index;
+  }
+
+  /**
+   * Each cluster's source for policy places (policy-places.ts): the merged listener tags in order
+   * of first use, and the index of each cluster's. Undefined when the mesh has no policies.
+   */
+  policySources(): { readonly sources: readonly Tags[]; readonly clusters: ReadonlyMap<string, number> } | undefined {
+    return this.hasPolicies ? { sources: this.sourceTags, clusters: this.clusterSource } : undefined;
   }
 
   /** The policy winners for a destination seen from a listener; undefined when the mesh has no policies. */

@@ -4,6 +4,7 @@ import type { ResourceKey, StoredResource } from '../core/resource.js';
 import type { Gateway } from '../ir/gateway.js';
 import type { MeshCa } from '../mesh/mesh-ca-source.js';
 import type { ConnectionPolicies } from '../mesh/connection-policies.js';
+import type { PolicyPlaces } from '../mesh/policy-status.js';
 
 /** Everything one gateway dataplane's configuration is derived from; all of one mesh. */
 export interface GatewayInput {
@@ -79,6 +80,8 @@ export interface GatewayTranslation {
   readonly failed?: boolean;
   /** In the order found, without duplicates. */
   readonly problems: readonly TranslationProblem[];
+  /** Where connection policies can land (mesh/policy-status.ts); only when the mesh has any. */
+  readonly policyPlaces?: PolicyPlaces;
 }
 
 /** Collects problems once each, keyed by resource and message, in the order they are found. */

@@ -7,6 +7,7 @@ import { routesInBindingOrder, type GatewayRoute } from './bind-routes.js';
 import { compareBytes } from '../core/byte-order.js';
 import { certificateSources } from './certificate-sources.js';
 import { ClusterRegistry } from './clusters.js';
+import { gatewayPolicyPlaces } from './policy-places.js';
 import { collapseListeners, type CollapsedPort } from './collapse-listeners.js';
 import { indexEndpoints } from '../mesh/endpoints.js';
 import { indexExternalServices, secretsByName, type ExternalServiceIndex } from '../mesh/external-services.js';
@@ -73,7 +74,8 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
     ...(traced ? { tracing: traced.tracing } : {}),
     ...(traced ? { collectors: [traced.collector] } : {}),
   };
-  return { gateway, problems: problems.problems() };
+  const policyPlaces = gatewayPolicyPlaces(gateway, clusters);
+  return { gateway, problems: problems.problems(), ...(policyPlaces ? { policyPlaces } : {}) };
 }
 
 /**

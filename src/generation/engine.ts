@@ -31,7 +31,7 @@ import type { EncodeCache } from './encode-cache.js';
 import { listenersKey, listenerType, replicaAddress, replicaSnapshot, type SharedConfig } from './gateway-generation.js';
 import { InlineGenerator, type GenerationOutcome, type GenerationRequest, type Generator } from './generator.js';
 import { dependsOn, isConfiguredProxy, nodeIdOf, readsOtherMeshes, splitNodeId } from './proxy-kinds.js';
-import { statusFacts } from './status-facts.js';
+import { statusFacts, type MeshStatusFacts } from './status-facts.js';
 import { WorkerGenerator } from './worker-generator.js';
 import { requestFingerprint, WorkloadCertificates, type IssueRequest } from './workload-certificates.js';
 import type { IdentityState, ProxyState, ServedConfig } from './engine-state.js';
@@ -51,7 +51,7 @@ export interface GenerationStats {
 
 /** Where a generation's statuses go (runtime/resource-status.ts). */
 export interface StatusSink {
-  update(mesh: string, facts: Omit<StatusInput, 'delivery'>): void;
+  update(mesh: string, facts: MeshStatusFacts): void;
   remove(mesh: string): void;
 }
 
@@ -554,8 +554,17 @@ export class GenerationEngine {
         sink.remove(mesh);
         continue;
       }
-      const gatewayProxies = [...this.proxies].filter(([, p]) => p.mesh === mesh && p.kind === 'gateway').sort(([a], [b]) => (a < b ? -1 : 1));
-      sink.update(mesh, statusFacts(this.mirror, mesh, gatewayProxies.map(([, p]) => ({ name: p.name, gateway: p.gateway, latest: this.identities.get(p.identity)?.latest }))));
+      const proxies = [...this.proxies].filter(([, p]) => p.mesh === mesh).sort(([a], [b]) => (a < b ? -1 : 1));
+      const gatewayProxies = proxies.filter(([, p]) => p.kind === 'gateway');
+      sink.update(
+        mesh,
+        statusFacts(
+          this.mirror,
+          mesh,
+          gatewayProxies.map(([, p]) => ({ name: p.name, gateway: p.gateway, latest: this.identities.get(p.identity)?.latest })),
+          proxies.map(([, p]) => ({ name: p.name, kind: p.kind, latest: this.identities.get(p.identity)?.latest })),
+        ),
+      );
     }
   }
 }

@@ -4,6 +4,7 @@
 // (gateway-generation.ts) on a mirror of the store, and keep the encode-cache lease of each
 // identity's current configuration, so unchanged resources are never encoded again.
 import { connectionPoliciesOf } from '../mesh/connection-policies.js';
+import type { PolicyPlaces } from '../mesh/policy-status.js';
 import type { ChangeEvent } from '../core/store.js';
 import type { GatewayDependencies } from '../gateway/gateway-dependencies.js';
 import type { CertificateFile, GatewayInput, TranslationProblem } from '../gateway/gateway-input.js';
@@ -49,6 +50,8 @@ export interface GenerationOutcome {
   readonly problems?: readonly SnapshotProblem[];
   /** The message of an exception (a bug, never a user mistake). */
   readonly thrown?: string;
+  /** Where connection policies can land on the identity's proxies, for policy statuses. */
+  readonly policyPlaces?: PolicyPlaces;
 }
 
 /** Runs generations; see the file header. */
@@ -152,6 +155,7 @@ export class LeasedGeneration {
         dependencies: generation.dependencies,
         ...(generation.config ? { config: generation.config } : {}),
         ...(generation.error !== undefined ? { error: generation.error, problems: generation.problems ?? [] } : {}),
+        ...(generation.policyPlaces ? { policyPlaces: generation.policyPlaces } : {}),
       };
     } catch (err) {
       return { thrown: (err as Error).message };
@@ -170,6 +174,7 @@ export class LeasedGeneration {
         dependencies: generation.dependencies,
         ...(generation.config ? { config: generation.config } : {}),
         ...(generation.error !== undefined ? { error: generation.error, problems: generation.problems ?? [] } : {}),
+        ...(translation.policyPlaces ? { policyPlaces: translation.policyPlaces } : {}),
       };
     } catch (err) {
       return { thrown: (err as Error).message };

@@ -5,6 +5,7 @@
 // proxy, as for gateways.
 import { sidecarDependencies, type SidecarDependencies } from '../sidecar/sidecar-dependencies.js';
 import type { SidecarInput } from '../sidecar/sidecar-input.js';
+import type { PolicyPlaces } from '../mesh/policy-status.js';
 import { translateSidecar } from '../sidecar/translate-sidecar.js';
 import { checkSnapshotConsistency, type SnapshotProblem } from '../xds/cache/consistency.js';
 import { collectReferences } from '../xds/translator/references.js';
@@ -24,6 +25,8 @@ export interface SidecarGeneration {
   readonly error?: string;
   readonly problems?: readonly SnapshotProblem[];
   readonly resources?: EnvoyResources;
+  /** Where connection policies can land, for their statuses. */
+  readonly policyPlaces?: PolicyPlaces;
 }
 
 /** Generate one sidecar's configuration; pure apart from the encode cache. */
@@ -43,7 +46,7 @@ export function generateSidecar(input: SidecarInput, cache: EncodeCache, options
     const config: SharedConfig = { types: encodedTypes({ clusters: resources.clusters, endpoints: resources.endpoints, listeners: resources.listeners, secrets: resources.secrets }, cache, lease), listeners: [], ...(identitySecret ? { identitySecret } : {}) };
     const identity = identitySecret ? { name: identitySecret, bytes: new Uint8Array(0) } : undefined;
     const problems = checkSnapshotConsistency(replicaSnapshot(config, input.proxy.spec.networking.address, undefined, identity), collectReferences(resources));
-    const kept = options.keepResources ? { resources } : {};
+    const kept = { ...(options.keepResources ? { resources } : {}), ...(translation.policyPlaces ? { policyPlaces: translation.policyPlaces } : {}) };
     if (problems.length > 0) {
       cache.release(lease);
       return { dependencies, error: `inconsistent configuration not published: ${problems.map((p) => p.message).join('; ')}`, problems, ...kept };

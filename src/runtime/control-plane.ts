@@ -106,6 +106,11 @@ export interface ControlPlaneConfig {
   readonly xdsAdmission?: { readonly ratePerSecond: number; readonly burst: number };
   /** Meshes this large generate in a worker thread (default: generation/engine.ts). */
   readonly generationWorkerThreshold?: number;
+  /**
+   * Create a new Mesh's default policies (`allow-all-<mesh>`, `timeout-all-<mesh>`, ...;
+   * src/api/mesh-default-policies.ts). Default true.
+   */
+  readonly meshDefaultPolicies?: boolean;
   readonly logger: Logger;
 }
 
@@ -315,7 +320,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     ],
     ...(config.store === 'kubernetes'
       ? { readOnly: 'the REST API is read-only in Kubernetes mode: change resources with kubectl (they are validated by the admission webhook)' }
-      : { companions: meshCompanions(store), checks: meshCaChecks(store, readCertificateFiles) }),
+      : { companions: meshCompanions(store, { defaultPolicies: config.meshDefaultPolicies ?? true }), checks: meshCaChecks(store, readCertificateFiles) }),
   });
   const apiPort = await api.listen(config.apiPort, config.apiHost);
   cleanups.push(() => api.close());
@@ -365,7 +370,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   const stopCas = await new MeshCaReconciler(store, logger.child({ component: 'mesh-ca' }), { atomic: config.store !== 'kubernetes' }).start();
   cleanups.push(stopCas);
   // Kubernetes: Meshes come from kubectl, so their default policies are created here (mesh.md §5.5).
-  if (config.store === 'kubernetes') cleanups.push(await new MeshDefaultsReconciler(store, logger.child({ component: 'mesh-defaults' })).start());
+  if (config.store === 'kubernetes') cleanups.push(await new MeshDefaultsReconciler(store, logger.child({ component: 'mesh-defaults' }), config.meshDefaultPolicies ?? true).start());
 
   // Design rule 10: nothing is answered before the first full load has produced snapshots.
   loop.request();

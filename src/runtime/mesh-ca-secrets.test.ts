@@ -50,8 +50,8 @@ describe('builtin CA secrets', () => {
     };
     const res = await request(routerFor(store), 'POST', '/apply', 'type: Mesh\nname: prod\nmtls:\n  backends:\n  - name: ca-1\n    type: builtin\n', 'application/yaml');
     expect(res.status).toBe(200);
-    // The Mesh, its two CA Secrets and its default TrafficPermission (mesh-companions.test.ts).
-    expect(commits).toEqual([4]);
+    // The Mesh, its two CA Secrets and its default policies (mesh-companions.test.ts).
+    expect(commits).toEqual([5]);
     expect((await store.list('Secret', { mesh: 'prod' })).map((s) => s.name)).toEqual(['prod.ca-builtin-cert-ca-1', 'prod.ca-builtin-key-ca-1']);
   });
 

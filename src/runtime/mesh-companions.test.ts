@@ -1,6 +1,6 @@
-// A new Mesh's default TrafficPermission (mesh.md §5.5), over the REST API with the runtime's
-// write companions: created in the Mesh's commit, skipped on request, never re-created, and gone
-// with the Mesh without keeping it in use.
+// A new Mesh's default policies (mesh.md §5.5), over the REST API with the runtime's write
+// companions: created in the Mesh's commit, skipped on request, never re-created, and gone with
+// the Mesh without keeping it in use.
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createRouter, type Router } from '../api-server/router.js';
@@ -9,8 +9,8 @@ import { meshCompanions } from './mesh-companions.js';
 
 const silent = pino({ level: 'silent' });
 
-function routerFor(store: MemoryStore): Router {
-  return createRouter({ store, logger: silent, isReady: () => true, version: '1', companions: meshCompanions(store) });
+function routerFor(store: MemoryStore, defaultPolicies = true): Router {
+  return createRouter({ store, logger: silent, isReady: () => true, version: '1', companions: meshCompanions(store, { defaultPolicies }) });
 }
 
 function request(router: Router, method: string, path: string, body = '', contentType = 'application/json') {
@@ -36,7 +36,8 @@ describe('the default TrafficPermission of a new Mesh', () => {
     };
     const router = routerFor(store);
     expect((await request(router, 'PUT', '/meshes/prod', mesh())).status).toBe(201);
-    expect(commits).toEqual([2]);
+    // The Mesh, allow-all-prod and timeout-all-prod.
+    expect(commits).toEqual([3]);
     const res = await request(router, 'GET', '/meshes/prod/traffic-permissions/allow-all-prod');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ type: 'TrafficPermission', mesh: 'prod', name: 'allow-all-prod', ...ALLOW_ALL });
@@ -79,5 +80,65 @@ describe('the default TrafficPermission of a new Mesh', () => {
     expect((await request(router, 'DELETE', '/meshes/prod/traffic-permissions/web-to-api')).status).toBe(200);
     expect((await request(router, 'DELETE', '/meshes/prod')).status).toBe(200);
     expect(await store.list('TrafficPermission')).toEqual([]);
+    expect(await store.list('Timeout')).toEqual([]);
+  });
+});
+
+async function timeoutNames(router: Router): Promise<string[]> {
+  const res = await request(router, 'GET', '/meshes/prod/timeouts');
+  return (res.body as { items: { name: string }[] }).items.map((i) => i.name);
+}
+
+describe('the default Timeout of a new Mesh', () => {
+  it("is timeout-all-<mesh> with Kuma 2.5's values, as Kuma's API shows them", async () => {
+    const router = routerFor(new MemoryStore());
+    expect((await request(router, 'PUT', '/meshes/prod', mesh())).status).toBe(201);
+    const res = await request(router, 'GET', '/meshes/prod/timeouts/timeout-all-prod');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      type: 'Timeout',
+      mesh: 'prod',
+      name: 'timeout-all-prod',
+      ...ALLOW_ALL,
+      conf: {
+        connectTimeout: '5s',
+        tcp: { idleTimeout: '3600s' },
+        http: { requestTimeout: '15s', idleTimeout: '3600s', streamIdleTimeout: '1800s', maxStreamDuration: '0s' },
+      },
+    });
+  });
+
+  it.each([['Timeout'], ['*']])('is skipped when skipCreatingInitialPolicies lists %s', async (skip) => {
+    const router = routerFor(new MemoryStore());
+    expect((await request(router, 'PUT', '/meshes/prod', mesh({ skipCreatingInitialPolicies: [skip] }))).status).toBe(201);
+    expect(await timeoutNames(router)).toEqual([]);
+    // Skipping one kind leaves the others.
+    expect(await permissionNames(router)).toEqual(skip === '*' ? [] : ['allow-all-prod']);
+  });
+
+  it('is deleted with the Mesh and does not keep it in use; a Timeout of the user does', async () => {
+    const store = new MemoryStore();
+    const router = routerFor(store);
+    expect((await request(router, 'PUT', '/meshes/prod', mesh())).status).toBe(201);
+    const own = JSON.stringify({ type: 'Timeout', mesh: 'prod', name: 'slow', sources: [{ match: { 'kuma.io/service': '*' } }], destinations: [{ match: { 'kuma.io/service': 'api' } }], conf: { connectTimeout: '9s' } });
+    expect((await request(router, 'PUT', '/meshes/prod/timeouts/slow', own)).status).toBe(201);
+    const refused = await request(router, 'DELETE', '/meshes/prod');
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('mesh is in use by timeouts: slow"');
+    expect((await request(router, 'DELETE', '/meshes/prod/timeouts/slow')).status).toBe(200);
+    expect((await request(router, 'DELETE', '/meshes/prod')).status).toBe(200);
+    expect(await store.list('Timeout')).toEqual([]);
+  });
+});
+
+describe('the control-plane setting turning default policies off', () => {
+  it('creates no default policy, but still the builtin CA Secrets', async () => {
+    const store = new MemoryStore();
+    const router = routerFor(store, false);
+    const res = await request(router, 'POST', '/apply', 'type: Mesh\nname: prod\nmtls:\n  backends:\n  - name: ca-1\n    type: builtin\n', 'application/yaml');
+    expect(res.status).toBe(200);
+    expect(await permissionNames(router)).toEqual([]);
+    expect(await timeoutNames(router)).toEqual([]);
+    expect((await store.list('Secret', { mesh: 'prod' })).length).toBe(2);
   });
 });

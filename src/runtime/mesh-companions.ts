@@ -1,8 +1,9 @@
 // What a Mesh write brings along in its commit (src/api-server/write-companions.ts): the builtin
 // CA Secrets it declares and the store lacks (on every write, mesh.md §1.3), and, only when the
-// write creates the Mesh, its default policies (§5.5). Defaults are never re-created on a later
-// write: a user who deleted `allow-all-<mesh>` meant it.
-import { ALLOW_ALL_TRAFFIC_PERMISSION, createsInitialPolicy, defaultTrafficPermissionName } from '../api/mesh-default-policies.js';
+// write creates the Mesh, its default policies (§5.5; src/api/mesh-default-policies.ts), unless
+// the control plane runs with them turned off. Defaults are never re-created on a later write: a
+// user who deleted `allow-all-<mesh>` meant it.
+import { initialPolicies } from '../api/mesh-default-policies.js';
 import type { MeshSpec } from '../api/mesh.js';
 import type { WriteCompanions } from '../api-server/write-companions.js';
 import type { ResourceInput } from '../core/resource.js';
@@ -11,16 +12,24 @@ import { builtinCaWrites } from './mesh-ca-secrets.js';
 
 /** The writes creating a new mesh's default policies, unless its spec skips them. */
 export function defaultPolicyWrites(mesh: string, spec: MeshSpec): WriteOp[] {
-  if (!createsInitialPolicy(spec, 'TrafficPermission')) return [];
-  const resource: ResourceInput<'TrafficPermission'> = { kind: 'TrafficPermission', mesh, name: defaultTrafficPermissionName(mesh), spec: ALLOW_ALL_TRAFFIC_PERMISSION };
-  return [{ op: 'put', resource, options: { mustCreate: true } }];
+  return initialPolicies(mesh, spec).map(({ kind, name, spec: policy }) => {
+    const resource = { kind, mesh, name, spec: policy } as ResourceInput;
+    return { op: 'put', resource, options: { mustCreate: true } };
+  });
+}
+
+/** Options of meshCompanions. */
+export interface MeshCompanionOptions {
+  /** Create a new mesh's default policies (default true; `cp run --mesh-default-policies`). */
+  readonly defaultPolicies?: boolean;
 }
 
 /** The REST write hook: a Mesh write brings its missing CA Secrets, a Mesh create its defaults. */
-export function meshCompanions(store: ResourceStore): WriteCompanions {
+export function meshCompanions(store: ResourceStore, options: MeshCompanionOptions = {}): WriteCompanions {
+  const defaults = options.defaultPolicies ?? true;
   return async (input, existing) => {
     if (input.kind !== 'Mesh') return [];
     const spec = input.spec as MeshSpec;
-    return [...(await builtinCaWrites(store, input.name, spec)), ...(existing ? [] : defaultPolicyWrites(input.name, spec))];
+    return [...(await builtinCaWrites(store, input.name, spec)), ...(existing || !defaults ? [] : defaultPolicyWrites(input.name, spec))];
   };
 }

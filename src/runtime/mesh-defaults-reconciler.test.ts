@@ -14,6 +14,8 @@ describe('MeshDefaultsReconciler (Kubernetes-created meshes, mesh.md §5.5)', ()
     const stop = await reconciler.start();
     await reconciler.idle();
     expect((await store.list('TrafficPermission')).map((p) => `${p.mesh}/${p.name}`)).toEqual(['a/allow-all-a']);
+    // b skipped TrafficPermission only.
+    expect((await store.list('Timeout')).map((p) => `${p.mesh}/${p.name}`)).toEqual(['a/timeout-all-a', 'b/timeout-all-b']);
     for (const m of await store.list('Mesh')) expect(m.labels?.[MESH_DEFAULTS_GENERATED_LABEL]).toBe('true');
     // Deleted by the user: a later Mesh write, or another replica starting, leaves it deleted.
     await store.delete({ kind: 'TrafficPermission', mesh: 'a', name: 'allow-all-a' });
@@ -25,5 +27,17 @@ describe('MeshDefaultsReconciler (Kubernetes-created meshes, mesh.md §5.5)', ()
     expect(await store.list('TrafficPermission')).toEqual([]);
     await stop();
     await stopAnother();
+  });
+
+  it('with default policies turned off, creates none and still marks the Mesh', async () => {
+    const store = new MemoryStore();
+    await store.put({ kind: 'Mesh', mesh: 'a', name: 'a', spec: {} });
+    const reconciler = new MeshDefaultsReconciler(store, silent, false);
+    const stop = await reconciler.start();
+    await reconciler.idle();
+    expect(await store.list('TrafficPermission')).toEqual([]);
+    expect(await store.list('Timeout')).toEqual([]);
+    expect((await store.get({ kind: 'Mesh', mesh: 'a', name: 'a' }))?.labels?.[MESH_DEFAULTS_GENERATED_LABEL]).toBe('true');
+    await stop();
   });
 });

@@ -3,9 +3,9 @@
 // passes through Portico when a Mesh is created. As Kuma's mesh-defaults controller does, this
 // creates the defaults once per Mesh and then marks the Mesh with a label, so that a default the
 // user deleted is never brought back (not by another replica, not after a restart). The policy is
-// owned by its Mesh and goes with it.
+// owned by its Mesh and goes with it. With default policies turned off, Meshes are still marked:
+// turning them on later does not give defaults to Meshes created meanwhile, as in universal mode.
 import type { Logger } from 'pino';
-import { createsInitialPolicy } from '../api/mesh-default-policies.js';
 import { ConflictError, type ResourceStore } from '../core/store.js';
 import { defaultPolicyWrites } from './mesh-companions.js';
 import { MeshReconcileQueue } from './mesh-reconcile-queue.js';
@@ -20,6 +20,7 @@ export class MeshDefaultsReconciler {
   constructor(
     private readonly store: ResourceStore,
     private readonly logger: Logger,
+    private readonly defaultPolicies = true,
   ) {
     this.loop = new MeshReconcileQueue(store, (mesh) => this.ensure(mesh), (mesh) => mesh.labels?.[MESH_DEFAULTS_GENERATED_LABEL] !== 'true');
   }
@@ -38,7 +39,8 @@ export class MeshDefaultsReconciler {
     try {
       const mesh = await this.store.get({ kind: 'Mesh', mesh: name, name });
       if (!mesh || mesh.labels?.[MESH_DEFAULTS_GENERATED_LABEL] === 'true') return;
-      for (const op of defaultPolicyWrites(name, mesh.spec)) {
+      const writes = this.defaultPolicies ? defaultPolicyWrites(name, mesh.spec) : [];
+      for (const op of writes) {
         if (op.op !== 'put') continue;
         await this.store.put(op.resource, { ...op.options, ownedByMesh: true }).catch((err: unknown) => {
           // Another replica (or the user) created it first: the default exists.
@@ -46,7 +48,7 @@ export class MeshDefaultsReconciler {
         });
       }
       await this.store.put({ kind: 'Mesh', mesh: name, name, spec: mesh.spec, labels: { ...mesh.labels, [MESH_DEFAULTS_GENERATED_LABEL]: 'true' } }, { expectedVersion: mesh.version });
-      if (createsInitialPolicy(mesh.spec, 'TrafficPermission')) this.logger.info({ mesh: name }, 'created the default policies of a new mesh');
+      if (writes.length > 0) this.logger.info({ mesh: name, policies: writes.length }, 'created the default policies of a new mesh');
     } catch (err) {
       if (err instanceof ConflictError) return;
       this.logger.error({ err, mesh: name }, 'could not create the default policies of a mesh; retrying on its next change');

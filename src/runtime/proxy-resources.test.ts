@@ -4,7 +4,8 @@ import { parseAllDocuments } from 'yaml';
 import { deepFreeze } from '../../test/support/deep-freeze.js';
 import { parseResourceDocument } from '../api/resource-document.js';
 import { toInput } from '../api-server/resource-form.js';
-import type { StoredResource } from '../core/resource.js';
+import { initialPolicies } from '../api/mesh-default-policies.js';
+import type { ResourceInput, StoredResource } from '../core/resource.js';
 import { buildStored } from '../core/stored-resource.js';
 import type { CertificateFile } from '../gateway/gateway-input.js';
 import { emptyGatewayResources } from '../xds/translator/translate.js';
@@ -113,5 +114,44 @@ describe('proxyEnvoyResources', () => {
     // A sidecar gets the sidecar profile (mesh.md §4).
     const sidecar = proxyEnvoyResources(resources, 'default', 'echo-a', NO_FILES);
     expect(sidecar.ok && sidecar.resources.listeners.map((l) => l.name)).toEqual(['inbound:127.0.0.1:8081']);
+  });
+});
+
+/** Every Envoy route of the route configurations. */
+function forwardingRoutes(configurations: readonly unknown[]): { route?: { timeout?: unknown } }[] {
+  return (configurations as { resource: { virtual_hosts: { routes: { route?: { timeout?: unknown } }[] }[] } }[]).flatMap((r) => r.resource.virtual_hosts.flatMap((v) => v.routes));
+}
+
+describe('a new mesh with its default policies (docs/policies.md)', () => {
+  /** The example, plus the defaults the REST API creates with its Mesh. */
+  const withDefaults = (): StoredResource[] => {
+    const at = '2024-01-01T00:00:00.000Z';
+    const defaults = initialPolicies('default', {}).map((p) =>
+      buildStored({ kind: p.kind, mesh: 'default', name: p.name, spec: p.spec } as ResourceInput, { spec: p.spec, labels: undefined, version: '1', creationTime: at, modificationTime: at }),
+    );
+    return [...example(), ...defaults];
+  };
+
+  it("gives the gateway Kuma's timeouts (gateway.md §2.16): connect 5s, upstream idle 3600s, route timeout 15s", () => {
+    const result = proxyEnvoyResources(withDefaults(), 'default', 'edge-gateway-1', NO_FILES);
+    if (!result.ok) throw new Error(result.message);
+    const clusters = (result.resources.clusters as unknown as { resource: { name: string; connect_timeout: unknown; typed_extension_protocol_options?: unknown } }[]).map((c) => c.resource);
+    expect(clusters.length).toBeGreaterThan(0);
+    for (const cluster of clusters) {
+      expect(cluster.connect_timeout, cluster.name).toEqual({ seconds: 5, nanos: 0 });
+      expect(JSON.stringify(cluster.typed_extension_protocol_options), cluster.name).toContain('"common_http_protocol_options":{"idle_timeout":{"seconds":3600,"nanos":0}}');
+    }
+    const routes = forwardingRoutes(result.resources.routes);
+    const forwarding = routes.filter((r) => r.route !== undefined);
+    expect(forwarding.length).toBeGreaterThan(0);
+    for (const route of forwarding) expect(route.route!.timeout).toEqual({ seconds: 15, nanos: 0 });
+  });
+
+  it('without them the same gateway keeps the no-policy output: no route timeout', () => {
+    const result = proxyEnvoyResources(example(), 'default', 'edge-gateway-1', NO_FILES);
+    if (!result.ok) throw new Error(result.message);
+    const routes = forwardingRoutes(result.resources.routes);
+    expect(routes.length).toBeGreaterThan(0);
+    expect(routes.filter((r) => r.route?.timeout !== undefined)).toEqual([]);
   });
 });

@@ -3,7 +3,10 @@
 // holder re-reads delivery state whenever it is asked (or told to refresh) and recomputes the
 // mesh when that changed. Transition times survive recomputation: the previous statuses are fed
 // back into computeStatuses.
-import type { Kind } from '../core/resource.js';
+import type { Kind, StoredResource } from '../core/resource.js';
+import type { MeshStatusFacts } from '../generation/status-facts.js';
+import { isConnectionPolicyKind } from '../mesh/connection-policies.js';
+import { policyStatus, type PolicyStatus } from '../mesh/policy-status.js';
 import {
   computeStatuses,
   statusKey,
@@ -18,8 +21,8 @@ import { snapshotType, type Snapshot } from '../xds/cache/snapshot.js';
 import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
 import { proxyNodeId } from '../xds/server/proxy-id.js';
 
-/** What one generation of a mesh found: the status input without delivery state. */
-export type StatusFacts = Omit<StatusInput, 'delivery'>;
+/** What one generation of a mesh found: the status input without delivery state, policy places. */
+export type StatusFacts = MeshStatusFacts;
 
 /** Delivery state of one gateway proxy, read at the moment of the call. */
 export type DeliveryLookup = (mesh: string, proxy: string) => ProxyDelivery;
@@ -79,6 +82,19 @@ export class ResourceStatuses {
   get(kind: Kind, mesh: string, name: string): ResourceStatus | undefined {
     this.refresh(mesh);
     return this.meshes.get(mesh)?.statuses?.get(statusKey(kind, mesh, name));
+  }
+
+  /**
+   * Where a connection policy applies and where it lost (mesh/policy-status.ts), computed now from
+   * the last generation's facts; undefined when the facts do not hold the policy (unknown, or
+   * created since).
+   */
+  policy(kind: Kind, mesh: string, name: string): PolicyStatus | undefined {
+    const facts = this.meshes.get(mesh)?.facts;
+    if (facts === undefined || !isConnectionPolicyKind(kind)) return undefined;
+    const policies = facts.policies ?? {};
+    const policy = (policies[kind] as readonly StoredResource[] | undefined)?.find((p) => p.name === name);
+    return policy && policyStatus(kind, policy, policies, facts.policyPlaces ?? []);
   }
 
   /** Compute unless the facts are the entry's own and delivery did not change. */

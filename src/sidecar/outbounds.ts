@@ -17,6 +17,7 @@ import { clusterPolicies, outboundPolicies } from '../mesh/policy-effects.js';
 import { accessLogOf } from '../mesh/traffic-log-effects.js';
 import type { AccessLog, OutboundPolicies } from '../ir/policies.js';
 import type { TrafficLogSpec } from '../api/traffic-log.js';
+import type { DestinationPlace, PolicyPlaces } from '../mesh/policy-status.js';
 import { serviceProtocol } from './service-protocol.js';
 import type { SidecarInput } from './sidecar-input.js';
 
@@ -166,6 +167,19 @@ function outboundAccessLog(input: SidecarInput, spec: TrafficLogSpec, service: s
 function withAccessLog(policies: OutboundPolicies | undefined, accessLog: AccessLog | undefined): OutboundPolicies | undefined {
   if (accessLog === undefined) return policies;
   return { ...policies, accessLog };
+}
+
+/**
+ * The policy places of a sidecar (mesh/policy-status.ts): its outbounds and their clusters, each
+ * with its destination, all from the proxy as one source; undefined when the mesh has no policies.
+ */
+export function sidecarPolicyPlaces(input: SidecarInput, outbounds: readonly Outbound[], clusters: readonly OutboundCluster[]): PolicyPlaces | undefined {
+  if (!Object.values(input.policies ?? {}).some((list) => list.length > 0)) return undefined;
+  const destinations: DestinationPlace[] = [
+    ...outbounds.map((o) => ({ type: 'outbound' as const, name: o.name, destination: o.tags, source: 0 })),
+    ...clusters.map((c) => ({ type: 'cluster' as const, name: c.name, destination: c.tags, source: 0 })),
+  ];
+  return { sources: [proxyTagSets(input.proxy)], destinations, actions: [], routeTables: [] };
 }
 
 /** The tag sets a policy's sources are matched against: every inbound's, or a delegated gateway's. */

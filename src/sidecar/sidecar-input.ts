@@ -1,5 +1,6 @@
 // The contract of the sidecar translation (mesh.md §4): what it reads and what it returns. Inputs
 // are normalised, validated resources and are never mutated.
+import type { PolicyPlaces } from '../mesh/policy-status.js';
 import type { StoredResource } from '../core/resource.js';
 import type { Sidecar } from '../ir/sidecar.js';
 import type { MeshCa } from '../mesh/mesh-ca-source.js';
@@ -43,4 +44,6 @@ export interface SidecarTranslation {
   readonly sidecar?: Sidecar;
   /** Why generation failed; the proxy keeps its last configuration. */
   readonly error?: string;
+  /** Where connection policies can land (mesh/policy-status.ts); only when the mesh has any. */
+  readonly policyPlaces?: PolicyPlaces;
 }

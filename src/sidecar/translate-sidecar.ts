@@ -8,7 +8,7 @@ import { meshCaSecretName } from '../ir/names.js';
 import type { Sidecar } from '../ir/sidecar.js';
 import { caBundle, ownMeshMtls } from '../mesh/mesh-mtls.js';
 import { translateInbounds } from './inbounds.js';
-import { proxyTagSets, translateOutbounds } from './outbounds.js';
+import { proxyTagSets, sidecarPolicyPlaces, translateOutbounds } from './outbounds.js';
 import { selectTrafficTrace, tracingOf } from '../mesh/traffic-trace-effects.js';
 import type { SidecarInput, SidecarTranslation } from './sidecar-input.js';
 
@@ -53,7 +53,8 @@ export function translateSidecar(input: SidecarInput): SidecarTranslation {
     ...(mtls ? { mtls: { identitySecret: mtls.identitySecret, caBundles: [...bundles.values()].sort((a, b) => (a.secretName < b.secretName ? -1 : 1)) } } : {}),
     ...(traced ? { tracing: traced.tracing, collectors: [traced.collector] } : {}),
   };
-  return { sidecar };
+  const policyPlaces = sidecarPolicyPlaces(input, outbounds, clusters);
+  return { sidecar, ...(policyPlaces ? { policyPlaces } : {}) };
 }
 
 /** Kuma's IsXKumaTagsUsed: gRPC outbounds send `x-kuma-tags` when the mesh has a RateLimit or FaultInjection. */

@@ -206,14 +206,23 @@ describe('Kubernetes mode against a real kube-apiserver', () => {
     const cert = secrets.find((s) => s.metadata.name === 'secure.ca-builtin-cert-ca-1') as unknown as { type: string; data: { value: string } };
     expect(cert.type).toBe('system.kuma.io/secret');
     expect(Buffer.from(cert.data.value, 'base64').toString()).toContain('BEGIN CERTIFICATE');
-    // The default TrafficPermission, created once and marked on the Mesh (mesh.md §5.5).
+    // The default policies, created once and marked on the Mesh (mesh.md §5.5).
     await eventually(async () => (await get(admin, `${KUMA}/trafficpermissions/allow-all-secure`)) !== undefined, 60_000, 'allow-all-secure');
     await eventually(async () => (await get(admin, `${KUMA}/meshes/secure`))?.metadata.labels?.['kuma.io/mesh-defaults-generated'] === 'true', 60_000, 'the defaults label');
+    // The label is set once every default exists: timeout-all-<mesh>, through the RBAC rule for it.
+    const timeout = await get(admin, `${KUMA}/timeouts/timeout-all-secure`);
+    expect(timeout?.metadata.ownerReferences).toEqual([expect.objectContaining({ apiVersion: 'kuma.io/v1alpha1', kind: 'Mesh', name: 'secure' })]);
+    expect((timeout as unknown as { spec: { conf: unknown } }).spec.conf).toEqual({
+      connectTimeout: '5s',
+      tcp: { idleTimeout: '3600s' },
+      http: { requestTimeout: '15s', idleTimeout: '3600s', streamIdleTimeout: '1800s', maxStreamDuration: '0s' },
+    });
     // Owned by the Mesh: the real garbage collector deletes them with it.
     for (const s of secrets) expect(s.metadata.ownerReferences).toEqual([expect.objectContaining({ apiVersion: 'kuma.io/v1alpha1', kind: 'Mesh', name: 'secure' })]);
     await kubeRequest(admin, { method: 'DELETE', path: `${KUMA}/meshes/secure` });
     await eventually(async () => (await list(admin, `/api/v1/namespaces/${NS}/secrets`)).every((s) => !s.metadata.name.startsWith('secure.ca-builtin-')), 60_000, 'the CA Secrets deleted with the Mesh');
     await eventually(async () => (await get(admin, `${KUMA}/trafficpermissions/allow-all-secure`)) === undefined, 60_000, 'the default policy deleted with the Mesh');
+    await eventually(async () => (await get(admin, `${KUMA}/timeouts/timeout-all-secure`)) === undefined, 60_000, 'the default Timeout deleted with the Mesh');
   }, 120_000);
 
   step('renders the gateway, gets its pods from the real Deployment controller, and serves real traffic through Envoy', async () => {

@@ -7,6 +7,8 @@ import { stringify } from 'yaml';
 import { CRD_KINDS } from '../../api/crd-kinds.js';
 import { DATAPLANE } from '../../api/kinds/dataplane.js';
 import { KUMA_GROUP } from '../../api/kinds/descriptor.js';
+import { DEFAULT_POLICY_KINDS } from '../../api/mesh-default-policies.js';
+import type { ResourceKindName } from '../../api/resource-kinds.js';
 import type { StringMap } from './kube-objects.js';
 import { desiredWebhookConfiguration } from './webhook-configuration.js';
 
@@ -67,17 +69,17 @@ const WRITTEN_KINDS: ReadonlySet<string> = new Set([DATAPLANE.kind]);
  * kind (CRD_KINDS), pods, namespaces, Services and Deployments in every namespace; writes
  * Dataplanes (pod controller), Services and Deployments (MeshGatewayInstance controller,
  * service-upstream annotations), the status subresource of every kind that has one, new Meshes'
- * default TrafficPermission and their defaults label, and Events
+ * default policies and their defaults label, and Events
  * (POST, then PUT to bump their count); and reviews gateway pods' service-account tokens. Nothing
  * is deleted except Dataplanes.
  */
 export const CLUSTER_RULES: readonly PolicyRule[] = [
   { apiGroups: [KUMA_GROUP], resources: CRD_KINDS.filter((k) => !WRITTEN_KINDS.has(k.kind)).map((k) => k.plural).sort(), verbs: READ },
   { apiGroups: [KUMA_GROUP], resources: CRD_KINDS.filter((k) => WRITTEN_KINDS.has(k.kind)).map((k) => k.plural).sort(), verbs: [...READ, 'create', 'update', 'patch', 'delete'] },
-  // Kubernetes-created Meshes get their default TrafficPermission from the control plane, which
-  // then labels the Mesh so that a deleted default stays deleted (mesh.md §5.5).
+  // Kubernetes-created Meshes get their default policies from the control plane, which then
+  // labels the Mesh so that a deleted default stays deleted (mesh.md §5.5, docs/policies.md).
   { apiGroups: [KUMA_GROUP], resources: ['meshes'], verbs: ['update'] },
-  { apiGroups: [KUMA_GROUP], resources: ['trafficpermissions'], verbs: ['create'] },
+  { apiGroups: [KUMA_GROUP], resources: CRD_KINDS.filter((k) => DEFAULT_POLICY_KINDS.includes(k.kind as ResourceKindName)).map((k) => k.plural).sort(), verbs: ['create'] },
   {
     apiGroups: [KUMA_GROUP],
     resources: CRD_KINDS.filter((k) => k.status !== undefined).map((k) => `${k.plural}/status`).sort(),
