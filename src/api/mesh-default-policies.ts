@@ -1,11 +1,14 @@
 // The policies a new Mesh comes with (mesh.md §5.5, gateway.md §2.16 "No policies"), one data
 // entry each: Kuma 2.0-2.5's `allow-all-<mesh>` TrafficPermission, so that turning mTLS on does
-// not cut every connection of the mesh, and the classic `timeout-all-<mesh>`, so that a user who
-// moves from Kuma keeps its timeouts. `skipCreatingInitialPolicies` (the kind, or `*`) opts out,
+// not cut every connection of the mesh, and the classic `timeout-all-<mesh>`, `retry-all-<mesh>`
+// and `circuit-breaker-all-<mesh>`, so that a user who moves from Kuma keeps its timeouts,
+// retries and connection limits. `skipCreatingInitialPolicies` (the kind, or `*`) opts out,
 // as in Kuma; the control plane can turn them all off (`cp run --mesh-default-policies false`).
 import type { MeshSpec } from './mesh.js';
 import type { ResourceKindName, SpecByKind } from './resource-kinds.js';
 import { SERVICE_TAG } from './tags.js';
+import type { CircuitBreakerSpec } from './circuit-breaker.js';
+import type { RetrySpec } from './retry.js';
 import type { TimeoutSpec } from './timeout.js';
 import type { TrafficPermissionSpec } from './traffic-permission.js';
 
@@ -40,6 +43,30 @@ export const TIMEOUT_ALL: TimeoutSpec = {
   },
 };
 
+/** Kuma 2.5's back-off of its default retries: 25 ms doubling up to 250 ms. */
+const DEFAULT_BACK_OFF = { baseInterval: '0.025s', maxInterval: '0.250s' };
+
+/**
+ * Kuma 2.5's default retries: 5 HTTP and gRPC retries of 16 s each with DEFAULT_BACK_OFF on
+ * Kuma's default conditions, and 5 connect attempts for TCP.
+ */
+export const RETRY_ALL: RetrySpec = {
+  sources: ANY_SERVICE,
+  destinations: ANY_SERVICE,
+  conf: {
+    http: { numRetries: 5, perTryTimeout: '16s', backOff: DEFAULT_BACK_OFF },
+    tcp: { maxConnectAttempts: 5 },
+    grpc: { numRetries: 5, perTryTimeout: '16s', backOff: DEFAULT_BACK_OFF },
+  },
+};
+
+/** Kuma 2.5's default connection limits: 1,024 connections, pending and active requests, 3 retries; no detectors. */
+export const CIRCUIT_BREAKER_ALL: CircuitBreakerSpec = {
+  sources: ANY_SERVICE,
+  destinations: ANY_SERVICE,
+  conf: { thresholds: { maxConnections: 1024, maxPendingRequests: 1024, maxRequests: 1024, maxRetries: 3 } },
+};
+
 /** Declares one entry, keeping its kind and spec types together. */
 function defaultPolicy<K extends ResourceKindName>(entry: DefaultPolicy<K>): DefaultPolicy<K> {
   return entry;
@@ -49,6 +76,8 @@ function defaultPolicy<K extends ResourceKindName>(entry: DefaultPolicy<K>): Def
 export const DEFAULT_POLICIES: readonly DefaultPolicy[] = [
   defaultPolicy({ kind: 'TrafficPermission', prefix: 'allow-all', spec: ALLOW_ALL_TRAFFIC_PERMISSION }),
   defaultPolicy({ kind: 'Timeout', prefix: 'timeout-all', spec: TIMEOUT_ALL }),
+  defaultPolicy({ kind: 'Retry', prefix: 'retry-all', spec: RETRY_ALL }),
+  defaultPolicy({ kind: 'CircuitBreaker', prefix: 'circuit-breaker-all', spec: CIRCUIT_BREAKER_ALL }),
 ];
 
 /** The name of a default policy in `mesh`. */

@@ -1,5 +1,6 @@
 // Timeout validation with Kuma's fields and messages (gateway.md §1.6).
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICIES } from './mesh-default-policies.js';
 import { parseSpec } from './resource-kinds.js';
 import type { Violation } from './violation.js';
 
@@ -46,5 +47,13 @@ describe('Timeout validation', () => {
     ['a negative duration', { sources: ANY, destinations: ANY, conf: { connectTimeout: '-1s' } }, [{ field: 'conf.connectTimeout', message: 'must not be negative' }]],
   ])('%s', (_, spec, expected) => {
     expect(violationsOf(spec)).toEqual(expected);
+  });
+});
+
+describe('the default policies of a new mesh', () => {
+  it.each(DEFAULT_POLICIES.map((d) => [d.kind, d] as const))('%s is valid and already in normalised form', (_, d) => {
+    const parsed = parseSpec(d.kind, d.spec);
+    expect(parsed.ok ? [] : parsed.violations).toEqual([]);
+    expect(parsed.ok && parsed.value).toEqual(d.spec);
   });
 });

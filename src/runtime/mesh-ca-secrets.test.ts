@@ -1,6 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICIES } from '../api/mesh-default-policies.js';
 import { createRouter, type Router } from '../api-server/router.js';
 import { MemoryStore } from '../core/memory-store.js';
 import { MeshCaReconciler } from './mesh-ca-secrets.js';
@@ -51,7 +52,7 @@ describe('builtin CA secrets', () => {
     const res = await request(routerFor(store), 'POST', '/apply', 'type: Mesh\nname: prod\nmtls:\n  backends:\n  - name: ca-1\n    type: builtin\n', 'application/yaml');
     expect(res.status).toBe(200);
     // The Mesh, its two CA Secrets and its default policies (mesh-companions.test.ts).
-    expect(commits).toEqual([5]);
+    expect(commits).toEqual([3 + DEFAULT_POLICIES.length]);
     expect((await store.list('Secret', { mesh: 'prod' })).map((s) => s.name)).toEqual(['prod.ca-builtin-cert-ca-1', 'prod.ca-builtin-key-ca-1']);
   });
 

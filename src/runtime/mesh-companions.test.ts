@@ -1,6 +1,7 @@
 // A new Mesh's default policies (mesh.md §5.5), over the REST API with the runtime's write
 // companions: created in the Mesh's commit, skipped on request, never re-created, and gone with
 // the Mesh without keeping it in use.
+import { DEFAULT_POLICIES } from '../api/mesh-default-policies.js';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createRouter, type Router } from '../api-server/router.js';
@@ -36,8 +37,9 @@ describe('the default TrafficPermission of a new Mesh', () => {
     };
     const router = routerFor(store);
     expect((await request(router, 'PUT', '/meshes/prod', mesh())).status).toBe(201);
-    // The Mesh, allow-all-prod and timeout-all-prod.
-    expect(commits).toEqual([3]);
+    // The Mesh and its default policies: allow-all-prod, timeout-all-prod, retry-all-prod, circuit-breaker-all-prod.
+    expect(commits).toEqual([1 + DEFAULT_POLICIES.length]);
+    expect(DEFAULT_POLICIES.map((d) => d.kind)).toEqual(['TrafficPermission', 'Timeout', 'Retry', 'CircuitBreaker']);
     const res = await request(router, 'GET', '/meshes/prod/traffic-permissions/allow-all-prod');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ type: 'TrafficPermission', mesh: 'prod', name: 'allow-all-prod', ...ALLOW_ALL });

@@ -138,7 +138,7 @@ describe('control plane RBAC', () => {
     for (const kind of ['meshgateways', 'meshgatewayroutes', 'meshgatewayinstances']) expect(writable).not.toContain(kind);
     // mesh.md §5.5: the defaults label on Meshes (update only) and the default policies (create only).
     expect(all.filter((r) => r.resources.includes('meshes') && r.verbs.some((v) => v !== 'get' && v !== 'list' && v !== 'watch'))).toEqual([{ apiGroups: ['kuma.io'], resources: ['meshes'], verbs: ['update'] }]);
-    expect(all.filter((r) => r.resources.includes('trafficpermissions') && r.verbs.includes('create'))).toEqual([{ apiGroups: ['kuma.io'], resources: ['timeouts', 'trafficpermissions'], verbs: ['create'] }]);
+    expect(all.filter((r) => r.resources.includes('trafficpermissions') && r.verbs.includes('create'))).toEqual([{ apiGroups: ['kuma.io'], resources: ['circuitbreakers', 'retries', 'timeouts', 'trafficpermissions'], verbs: ['create'] }]);
   });
 });
 
