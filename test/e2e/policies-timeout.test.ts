@@ -13,13 +13,9 @@ import type { ControlPlane } from '../../src/runtime/control-plane.js';
 import { deleteResource, putResource, runDataplane, startTestControlPlane, tearDown } from '../support/mesh-proxies.js';
 import { eventually, freePort, request, type Running } from '../support/processes.js';
 
-/** An HTTP server answering after `?delay=<ms>` milliseconds. */
-async function slowBackend(): Promise<{ port: number; close(): Promise<void> }> {
+/** Listens on an OS-chosen loopback port; closing also ends the open connections. */
+async function listenClosable(server: net.Server): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
-  const server = http.createServer((req, res) => {
-    const delay = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('delay') ?? '0');
-    setTimeout(() => res.end('done'), delay);
-  });
   server.on('connection', (s: net.Socket) => {
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
@@ -35,23 +31,19 @@ async function slowBackend(): Promise<{ port: number; close(): Promise<void> }> 
   };
 }
 
+/** An HTTP server answering after `?delay=<ms>` milliseconds. */
+function slowBackend(): Promise<{ port: number; close(): Promise<void> }> {
+  return listenClosable(
+    http.createServer((req, res) => {
+      const delay = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('delay') ?? '0');
+      setTimeout(() => res.end('done'), delay);
+    }),
+  );
+}
+
 /** A TCP echo server. */
-async function echoBackend(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-    s.pipe(s);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+function echoBackend(): Promise<{ port: number; close(): Promise<void> }> {
+  return listenClosable(net.createServer((s) => s.pipe(s)));
 }
 
 /** Milliseconds until the proxy closes a connection that echoed once and then stayed idle. */
