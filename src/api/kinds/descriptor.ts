@@ -77,6 +77,25 @@ export interface SpecContext {
   readonly mesh: string;
 }
 
+/**
+ * How a kind travels between a global control plane and its zones (multizone.md §2), Kuma's type
+ * flags as data: sync directions and API writability (§5.1) both derive from them.
+ */
+export interface MultizoneFlags {
+  /** Created on global (writable there). */
+  readonly providedByGlobal: boolean;
+  /** Created in a zone (writable on a federated zone). */
+  readonly providedByZone: boolean;
+  /** Sent from global to zones. */
+  readonly globalToZones: boolean;
+  /** Sent from zones to global. */
+  readonly zoneToGlobal: boolean;
+  /** Re-sent by global to the other zones (ZoneIngress). */
+  readonly syncedAcrossZones?: boolean;
+  /** Synced copies keep their name (Mesh, Secret, GlobalSecret): no hash suffix (§4.1). */
+  readonly keepName?: boolean;
+}
+
 /** Facts about one kind Portico stores, declared as data (Kuma's resource-type descriptors). */
 export interface ResourceKindDescriptor<K extends string = string, S = unknown> {
   /** Name as written in `type:` (universal) or `kind:` (Kubernetes): `MeshGateway`. */
@@ -116,6 +135,8 @@ export interface ResourceKindDescriptor<K extends string = string, S = unknown> 
   readonly kubernetes: CrdForm | SecretForm;
   /** Kind-specific columns of `portico get` tables. */
   readonly columns: readonly TableColumn[];
+  /** Multi-zone sync and writability (multizone.md §2); absent: not synced, writable everywhere. */
+  readonly multizone?: MultizoneFlags;
 }
 
 /**
