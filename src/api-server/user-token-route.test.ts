@@ -35,7 +35,7 @@ describe('POST /tokens/user', () => {
     expect(res).toMatchObject({ status: 200, contentType: 'text/plain', headers: { 'cache-control': 'no-store' } });
     const token = String(res.body);
     expect(await tokens.validate(token, NOW + 23 * 3600_000)).toMatchObject({ ok: true, user: { name: 'john', groups: ['team-a', 'team-b', 'mesh-system:authenticated'] } });
-    expect(await tokens.validate(token, NOW + 25 * 3600_000)).toEqual({ ok: false, message: 'token is expired' });
+    expect(await tokens.validate(token, NOW + 25 * 3600_000)).toEqual({ ok: false, reason: 'expired', message: 'token is expired' });
   });
 
   it('accepts a token without groups', async () => {

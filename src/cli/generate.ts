@@ -10,6 +10,7 @@ import { type ApiClient, formatFailure, segment } from './api-client.js';
 import { apiClientFor } from './api-connection.js';
 import { collectionPath } from './get.js';
 import { dataplaneTokenCommand } from './generate-dataplane-token.js';
+import { zoneTokenCommand } from './generate-zone-token.js';
 import { failWith, type CliIo } from './output.js';
 
 /** Options of `generate user-token`. */
@@ -34,6 +35,7 @@ export function generateCommand(io: CliIo, done: (code: number) => void): Comman
       done(await runGenerateUserToken(io, connection.client, options));
     });
   generate.addCommand(dataplaneTokenCommand(io, done));
+  generate.addCommand(zoneTokenCommand(io, done));
   return generate;
 }
 

@@ -3,8 +3,10 @@
 // and checked there without anyone remembering to.
 import type { ExtraRoute } from '../api-server/router.js';
 import { dataplaneTokenRoute } from '../api-server/dataplane-token-route.js';
+import { zoneTokenRoute } from '../api-server/zone-token-route.js';
 import type { ResourceStore } from '../core/store.js';
 import type { DataplaneTokens } from '../tokens/dataplane-token.js';
+import { ZoneTokens } from '../tokens/zone-token.js';
 import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
 import type { ResourceStatuses } from './resource-status.js';
 import { dataplaneInsightRoute, type CertificateInsights } from './dataplane-insight-route.js';
@@ -27,5 +29,6 @@ export function runtimeApiRoutes(
     dataplaneInsightRoute(store, cache, certificates),
     ...statusRoutes(statuses),
     ...(dataplaneTokens ? [dataplaneTokenRoute(store, dataplaneTokens)] : []),
+    zoneTokenRoute(new ZoneTokens(store)),
   ];
 }

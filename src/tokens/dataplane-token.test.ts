@@ -124,6 +124,7 @@ describe('DataplaneTokens', () => {
     const token = await tokens.issue({ name: '', mesh: 'default', tags: {}, type: 'dataplane', validForSeconds: 3600 }, NOW);
     expect(await tokens.validate(token, 'other', NOW)).toEqual({
       ok: false,
+      reason: 'unknown-kid',
       message: 'there is no signing key with KID 1. Secret of name "dataplane-token-signing-key-other-1" in mesh "other" is not found. If signing key was rotated, regenerate the token',
     });
   });

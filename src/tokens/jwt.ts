@@ -13,10 +13,17 @@ export const TOKEN_ALGORITHM = 'RS256';
 /** Longest token accepted, in bytes; a real one is under 2 KiB. */
 export const MAX_TOKEN_BYTES = 16 * 1024;
 
+/**
+ * Why a token was refused, for callers that answer differently by cause (the zone sync server,
+ * docs/tokens.md); absent where only the message matters.
+ */
+export type TokenFailureReason = 'malformed' | 'bad-signature' | 'expired' | 'not-yet-valid' | 'unknown-kid' | 'revoked';
+
 /** A check that failed, with the message the caller shows (and logs without the token). */
 export interface TokenFailure {
   readonly ok: false;
   readonly message: string;
+  readonly reason?: TokenFailureReason;
 }
 
 /** A token whose signature and time claims hold. */
@@ -64,7 +71,7 @@ export async function verifyToken(token: string, keyFor: KeyLookup, now: number)
     const { payload } = await jwtVerify(token, key, { algorithms: [TOKEN_ALGORITHM], currentDate: new Date(now), requiredClaims: ['exp'] });
     return { ok: true, kid: header.kid, claims: payload };
   } catch (err) {
-    return fail(verifyMessage(err, now));
+    return fail(verifyMessage(err, now), reasonOf(err));
   }
 }
 
@@ -99,6 +106,13 @@ function verifyMessage(err: unknown, now: number): string {
   return 'token is not a valid JWT';
 }
 
-function fail(message: string): TokenFailure {
-  return { ok: false, message };
+function reasonOf(err: unknown): TokenFailureReason {
+  if (err instanceof errors.JWTExpired) return 'expired';
+  if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'nbf') return 'not-yet-valid';
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'bad-signature';
+  return 'malformed';
+}
+
+function fail(message: string, reason: TokenFailureReason = 'malformed'): TokenFailure {
+  return { ok: false, message, reason };
 }

@@ -12,6 +12,9 @@ export function dataplaneRevocations(mesh: string): ResourceKey {
 /** The revocation GlobalSecret of user tokens. */
 export const USER_REVOCATIONS: ResourceKey = { kind: 'GlobalSecret', mesh: 'user-token-revocations', name: 'user-token-revocations' };
 
+/** The revocation GlobalSecret of zone tokens. */
+export const ZONE_REVOCATIONS: ResourceKey = { kind: 'GlobalSecret', mesh: 'zone-token-revocations', name: 'zone-token-revocations' };
+
 /** The revoked ids in a secret's text: comma-separated, blanks and empty entries ignored. */
 export function parseRevokedIds(text: string): ReadonlySet<string> {
   return new Set(text.split(',').map((s) => s.trim()).filter((s) => s !== ''));

@@ -31,6 +31,12 @@ export function dataplaneSigningKeys(mesh: string): SigningKeyScope {
   return { kind: 'Secret', mesh, prefix: `dataplane-token-signing-key-${mesh}` };
 }
 
+/** Scope of zone-token signing keys (GlobalSecrets `zone-token-signing-key-<N>`, on the global control plane). */
+export const ZONE_SIGNING_KEYS: SigningKeyScope = { kind: 'GlobalSecret', prefix: 'zone-token-signing-key' };
+
+/** Prefix of the public halves of zone-token keys, the only ones a zone holds (multizone.md §2). */
+export const ZONE_SIGNING_PUBLIC_KEY_PREFIX = 'zone-token-signing-public-key';
+
 /** Scope of user-token signing keys (GlobalSecrets `user-token-signing-key-<N>`). */
 export const USER_SIGNING_KEYS: SigningKeyScope = { kind: 'GlobalSecret', prefix: 'user-token-signing-key' };
 
@@ -66,12 +72,12 @@ export class SigningKeys {
     const secret = /^[1-9][0-9]{0,8}$/.test(kid) ? await this.store.get(this.key(kid)) : undefined;
     if (!secret) {
       const where = this.scope.kind === 'Secret' ? `Secret of name "${signingKeyName(this.scope, kid)}" in mesh "${this.scope.mesh ?? ''}"` : `Global secret of name "${signingKeyName(this.scope, kid)}"`;
-      return { ok: false, message: `there is no signing key with KID ${kid}. ${where} is not found. If signing key was rotated, regenerate the token` };
+      return { ok: false, message: `there is no signing key with KID ${kid}. ${where} is not found. If signing key was rotated, regenerate the token`, reason: 'unknown-kid' };
     }
     try {
       return this.parse(secret).publicKey;
     } catch {
-      return { ok: false, message: `signing key ${secret.name} is not a valid PEM private key` };
+      return { ok: false, message: `signing key ${secret.name} is not a valid PEM private key`, reason: 'unknown-kid' };
     }
   }
 

@@ -53,19 +53,19 @@ describe('TokenFamily (dataplane tokens of mesh "default")', () => {
     const token = await family.issue({}, HOUR, NOW);
     expect((await family.validate(token, NOW - 4000)).ok).toBe(true);
     const early = await family.validate(token, NOW - 60_000);
-    expect(early).toEqual({ ok: false, message: expect.stringMatching(/^token is not valid yet \(55 s in the future\): check that the clocks/) });
+    expect(early).toEqual({ ok: false, reason: 'not-yet-valid', message: expect.stringMatching(/^token is not valid yet \(55 s in the future\): check that the clocks/) });
   });
 
   it('refuses an expired token', async () => {
     const token = await family.issue({}, HOUR, NOW);
-    expect(await family.validate(token, NOW + (HOUR + 1) * 1000)).toEqual({ ok: false, message: 'token is expired' });
+    expect(await family.validate(token, NOW + (HOUR + 1) * 1000)).toEqual({ ok: false, reason: 'expired', message: 'token is expired' });
   });
 
   it('refuses a revoked jti, re-reading the revocation secret on each check', async () => {
     const token = await family.issue({}, HOUR, NOW);
     const jti = String(parts(token)[1]['jti']);
     await putSecret('dataplane-token-revocations-default', `other, ${jti} ,`);
-    expect(await family.validate(token, NOW)).toEqual({ ok: false, message: 'token is revoked' });
+    expect(await family.validate(token, NOW)).toEqual({ ok: false, reason: 'revoked', message: 'token is revoked' });
     await putSecret('dataplane-token-revocations-default', 'other');
     expect((await family.validate(token, NOW)).ok).toBe(true);
   });
@@ -79,6 +79,7 @@ describe('TokenFamily (dataplane tokens of mesh "default")', () => {
     await store.delete({ kind: 'Secret', mesh: 'default', name: 'dataplane-token-signing-key-default-1' });
     expect(await family.validate(old, NOW)).toEqual({
       ok: false,
+      reason: 'unknown-kid',
       message:
         'there is no signing key with KID 1. Secret of name "dataplane-token-signing-key-default-1" in mesh "default" is not found. If signing key was rotated, regenerate the token',
     });
@@ -90,7 +91,7 @@ describe('TokenFamily (dataplane tokens of mesh "default")', () => {
     const foreign = await other.issue({ Mesh: 'other' }, HOUR, NOW);
     expect(await family.validate(foreign, NOW)).toMatchObject({ ok: false, message: expect.stringContaining('there is no signing key with KID 1') });
     await family.issue({}, HOUR, NOW);
-    expect(await family.validate(foreign, NOW)).toEqual({ ok: false, message: 'token signature is invalid' });
+    expect(await family.validate(foreign, NOW)).toEqual({ ok: false, reason: 'bad-signature', message: 'token signature is invalid' });
   });
 
   describe('hostile tokens', () => {
@@ -99,16 +100,16 @@ describe('TokenFamily (dataplane tokens of mesh "default")', () => {
       good = await family.issue({ Mesh: 'default' }, HOUR, NOW);
     });
 
-    it.each<[string, (t: string) => string, string]>([
-      ['a numeric kid', (t) => reheader(t, { alg: 'RS256', kid: 1 }), 'kid header is invalid. Expected string.'],
-      ['no kid', (t) => reheader(t, { alg: 'RS256' }), 'kid header not found'],
-      ['alg none', (t) => `${b64url({ alg: 'none', kid: '1' })}.${t.split('.')[1]}.`, 'token must be signed with RS256, not "none"'],
-      ['a tampered payload', (t) => { const [h, , s] = t.split('.'); return `${h}.${b64url({ Mesh: 'default', exp: NOW / 1000 + 9999, jti: 'x' })}.${s}`; }, 'token signature is invalid'],
-      ['garbage', () => 'not-a-jwt', 'token is not a valid JWT'],
-      ['an empty string', () => '', 'token is not a valid JWT'],
-      ['a 100 KB token', (t) => t + 'A'.repeat(100 * 1024), `token is larger than ${MAX_TOKEN_BYTES} bytes`],
-    ])('refuses %s', async (_name, mutate, message) => {
-      expect(await family.validate(mutate(good), NOW)).toEqual({ ok: false, message });
+    it.each<[string, (t: string) => string, string, string]>([
+      ['a numeric kid', (t) => reheader(t, { alg: 'RS256', kid: 1 }), 'kid header is invalid. Expected string.', 'malformed'],
+      ['no kid', (t) => reheader(t, { alg: 'RS256' }), 'kid header not found', 'malformed'],
+      ['alg none', (t) => `${b64url({ alg: 'none', kid: '1' })}.${t.split('.')[1]}.`, 'token must be signed with RS256, not "none"', 'malformed'],
+      ['a tampered payload', (t) => { const [h, , s] = t.split('.'); return `${h}.${b64url({ Mesh: 'default', exp: NOW / 1000 + 9999, jti: 'x' })}.${s}`; }, 'token signature is invalid', 'bad-signature'],
+      ['garbage', () => 'not-a-jwt', 'token is not a valid JWT', 'malformed'],
+      ['an empty string', () => '', 'token is not a valid JWT', 'malformed'],
+      ['a 100 KB token', (t) => t + 'A'.repeat(100 * 1024), `token is larger than ${MAX_TOKEN_BYTES} bytes`, 'malformed'],
+    ])('refuses %s', async (_name, mutate, message, reason) => {
+      expect(await family.validate(mutate(good), NOW)).toEqual({ ok: false, message, reason });
     });
 
     it('refuses HS256 "signed" with the public key as HMAC secret (algorithm confusion)', async () => {
@@ -116,7 +117,7 @@ describe('TokenFamily (dataplane tokens of mesh "default")', () => {
       const publicPem = createPublicKey(createPrivateKey(Buffer.from(secret?.spec.data ?? '', 'base64'))).export({ type: 'spki', format: 'pem' });
       const signingInput = `${b64url({ alg: 'HS256', kid: '1' })}.${good.split('.')[1]}`;
       const forged = `${signingInput}.${createHmac('sha256', publicPem).update(signingInput).digest('base64url')}`;
-      expect(await family.validate(forged, NOW)).toEqual({ ok: false, message: 'token must be signed with RS256, not "HS256"' });
+      expect(await family.validate(forged, NOW)).toEqual({ ok: false, reason: 'malformed', message: 'token must be signed with RS256, not "HS256"' });
     });
   });
 });

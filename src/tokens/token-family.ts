@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ResourceKey } from '../core/resource.js';
 import type { ResourceStore } from '../core/store.js';
-import { signToken, verifyToken, type TokenFailure } from './jwt.js';
+import { signToken, verifyToken, type KeyLookup, type TokenFailure } from './jwt.js';
 import { isRevoked } from './revocations.js';
 import { SigningKeys, type SigningKey, type SigningKeyScope } from './signing-keys.js';
 
@@ -30,6 +30,8 @@ export class TokenFamily {
     private readonly store: ResourceStore,
     scope: SigningKeyScope,
     private readonly revocations: ResourceKey,
+    /** Where verification finds a kid's public key; by default the scope's private keys. */
+    private readonly verificationKeys?: KeyLookup,
   ) {
     this.keys = new SigningKeys(store, scope);
   }
@@ -42,11 +44,11 @@ export class TokenFamily {
 
   /** Verifies signature, time and revocation; `now` in ms. */
   async validate(token: string, now: number): Promise<ValidToken | TokenFailure> {
-    const verified = await verifyToken(token, (kid) => this.keys.publicKey(kid), now);
+    const verified = await verifyToken(token, this.verificationKeys ?? ((kid) => this.keys.publicKey(kid)), now);
     if (!verified.ok) return verified;
     const jti = verified.claims.jti;
-    if (typeof jti !== 'string' || jti === '') return { ok: false, message: 'token has no jti claim' };
-    if (await isRevoked(this.store, this.revocations, jti)) return { ok: false, message: 'token is revoked' };
+    if (typeof jti !== 'string' || jti === '') return { ok: false, message: 'token has no jti claim', reason: 'malformed' };
+    if (await isRevoked(this.store, this.revocations, jti)) return { ok: false, message: 'token is revoked', reason: 'revoked' };
     return { ok: true, kid: verified.kid, jti, claims: verified.claims };
   }
 }
