@@ -64,6 +64,7 @@ describe('globalSendsToZone (multizone.md §2, global → zone)', () => {
       to: 'zone-1',
       sent: false,
     })),
+    { what: 'any other GlobalSecret stays on global', r: res('GlobalSecret', 'my-secret', { mesh: '' }), to: 'zone-1', sent: false },
     { what: 'GlobalSecret zone-token-signing-key-1 (sent as public key)', r: res('GlobalSecret', 'zone-token-signing-key-1', { mesh: '' }), to: 'zone-1', sent: true },
     // Config: only the cluster id.
     { what: 'Config kuma-cluster-id', r: res('Config', 'kuma-cluster-id', { mesh: '' }), to: 'zone-1', sent: true },

@@ -9,10 +9,6 @@ import type { FlagsOf, SyncFlags, SyncResource } from './sync-resource.js';
 /** Per-object override of the kind's default: `enabled` or `disabled`. */
 export const KDS_SYNC_LABEL = 'kuma.io/kds-sync';
 
-/** GlobalSecrets that never leave global: admin and inter-CP credentials, user-token material. */
-export const GLOBAL_ONLY_SECRETS: ReadonlySet<string> = new Set(['envoy-admin-ca', 'admin-user-token', 'inter-cp-ca', 'user-token-revocations']);
-/** Prefix of user-token signing keys, which never leave global either. */
-export const USER_TOKEN_SIGNING_KEY_PREFIX = 'user-token-signing-key-';
 /** Prefix of zone-token signing keys (private; global keeps them). */
 export const ZONE_TOKEN_SIGNING_KEY_PREFIX = 'zone-token-signing-key-';
 /** Prefix of the public halves zones receive in their place, to verify zone tokens. */
@@ -53,11 +49,14 @@ export function syncEnabled(resource: SyncResource, flags: SyncFlags): boolean {
 }
 
 /**
- * Whether a GlobalSecret may leave global. Zone-token signing keys may, but only through
- * `zoneTokenPublicKeyCopy`: the snapshot functions below never send one unmapped.
+ * Whether a GlobalSecret may leave global: only zone-token signing keys, and those only through
+ * `zoneTokenPublicKeyCopy` (the snapshot functions never send one unmapped). An allow-list, as in
+ * Kuma's code: admin credentials (`admin-user-token`, `envoy-admin-ca`), the inter-CP CA and
+ * user-token material (`user-token-signing-key-<N>`, `user-token-revocations`) stay on global,
+ * and so does any GlobalSecret added later unless it is listed here on purpose.
  */
 export function globalSecretSent(name: string): boolean {
-  return !GLOBAL_ONLY_SECRETS.has(name) && !name.startsWith(USER_TOKEN_SIGNING_KEY_PREFIX);
+  return name.startsWith(ZONE_TOKEN_SIGNING_KEY_PREFIX);
 }
 
 /** What global knows when deciding for one zone. */

@@ -139,8 +139,9 @@ export function proxyType(kind: string, spec: unknown): string | undefined {
  * labels plus `kuma.io/mesh` on mesh-scoped kinds, `kuma.io/proxy-type` on proxies and, on a
  * zone for kinds zones create, `kuma.io/origin: zone`, `kuma.io/zone` and `kuma.io/env`.
  * A copy received from global already says `kuma.io/origin: global` and keeps it: only what
- * originates here is stamped with this zone. The zone is overwritten, not kept, so an object
- * created here cannot claim another zone.
+ * originates here is stamped with this zone. Kuma sets these labels only when absent and relies
+ * on rejecting user-set values; Portico does not validate reserved labels, so it overwrites mesh,
+ * zone and env instead: an object created here cannot claim another zone or mesh.
  */
 export function computedLabels(resource: LocalResource, flags: SyncFlags | undefined, context: LocalLabelContext): Labels {
   const labels: Record<string, string> = { ...(resource.labels ?? {}) };
@@ -150,7 +151,7 @@ export function computedLabels(resource: LocalResource, flags: SyncFlags | undef
   if (context.mode === 'zone' && flags?.providedByZone) {
     const origin = labels[ORIGIN_LABEL] ?? 'zone';
     labels[ORIGIN_LABEL] = origin;
-    if (origin === 'zone') {
+    if (origin !== 'global') {
       labels[ZONE_LABEL] = context.zone;
       labels[ENV_LABEL] = context.env;
     }
