@@ -109,7 +109,7 @@ describe('zoneTokenPublicKeyCopy', () => {
   const derive = (data: string) => `public(${data})`;
   it('replaces a zone-token signing key by its public half, under the public name', () => {
     const key: SyncResource = { kind: 'GlobalSecret', mesh: '', name: 'zone-token-signing-key-1', labels: { a: 'b' }, spec: { data: 'PRIVATE' } };
-    expect(zoneTokenPublicKeyCopy(key, derive)).toEqual({ kind: 'GlobalSecret', mesh: '', name: 'zone-token-signing-public-key-1', spec: { data: 'public(PRIVATE)' } });
+    expect(zoneTokenPublicKeyCopy(key, derive)).toEqual({ kind: 'GlobalSecret', mesh: '', name: 'zone-token-signing-public-key-1', labels: { a: 'b' }, spec: { data: 'public(PRIVATE)' } });
   });
   it('leaves other resources alone', () => {
     const other: SyncResource = { kind: 'Secret', mesh: 'default', name: 'zone-token-signing-key-1', spec: { data: 'X' } };

@@ -97,7 +97,7 @@ export type DerivePublicKey = (signingKeyData: string) => string;
 
 /**
  * A zone-token signing key replaced by its public half (`zone-token-signing-key-<N>` ->
- * `zone-token-signing-public-key-<N>`, data = the public key, the key's labels not carried): zones
+ * `zone-token-signing-public-key-<N>`, data = the public key, labels kept): zones
  * verify zone tokens but must never be able to issue one. Other resources pass unchanged.
  */
 export function zoneTokenPublicKeyCopy(resource: SyncResource, derivePublicKey: DerivePublicKey): SyncResource {
@@ -105,7 +105,7 @@ export function zoneTokenPublicKeyCopy(resource: SyncResource, derivePublicKey: 
   const data = (resource.spec as { data?: unknown } | undefined)?.data;
   if (typeof data !== 'string') throw new Error(`GlobalSecret ${resource.name}: no signing key data`);
   const name = ZONE_TOKEN_PUBLIC_KEY_PREFIX + resource.name.slice(ZONE_TOKEN_SIGNING_KEY_PREFIX.length);
-  return { kind: resource.kind, mesh: resource.mesh, name, spec: { data: derivePublicKey(data) } };
+  return { ...resource, name, spec: { data: derivePublicKey(data) } };
 }
 
 /** Order of a snapshot: kind, mesh, name (output is sorted so equal snapshots compare equal). */
