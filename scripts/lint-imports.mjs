@@ -25,6 +25,8 @@ const ALLOWED = {
   'k8s/render': ['ir', 'api'],
   k8s: ['api', 'core', 'ir', 'gateway', 'k8s/render', 'ca', 'http', 'decode'],
   kds: ['api', 'core'],
+  // multizone: pure naming, labels and filters of synced copies (multizone.md §2, §4).
+  multizone: ['api', 'core'],
   tokens: ['api', 'core'],
   'api-server': ['api', 'core', 'tokens', 'http', 'decode'],
   http: [],
@@ -42,6 +44,7 @@ const FORBIDDEN_PACKAGES = {
   'xds/translator': ['@grpc/', 'better-sqlite3', 'pg', '@kubernetes/'],
   'k8s/render': ['@kubernetes/', '@grpc/', 'protobufjs'],
   tokens: ['@grpc/', 'protobufjs', '@kubernetes/'],
+  multizone: ['@grpc/', 'protobufjs', 'better-sqlite3', 'pg', '@kubernetes/'],
 };
 /** Only cli may import runtime (it is the entry point that starts the composition root). */
 const RUNTIME_IMPORTERS = new Set(['cli', 'runtime']);
