@@ -69,6 +69,10 @@ describe('labelViolations (multizone.md §5.2)', () => {
     ]);
   });
 
+  it('a stored resource with an unknown origin can still be deleted', () => {
+    expect(labelViolations(standalone, { operation: 'delete', mesh: 'default', name: 'x', labels: { 'kuma.io/origin': 'mars' } })).toEqual([]);
+  });
+
   it('a zone without global checks only the origin value', () => {
     expect(labelViolations(standalone, create({ 'kuma.io/zone': 'elsewhere', 'kuma.io/mesh': 'other' }))).toEqual([]);
     expect(labelViolations(standalone, { operation: 'update', mesh: 'default', name: 'x', labels: {}, previous: { 'kuma.io/zone': 'a' } })).toEqual([]);

@@ -60,7 +60,8 @@ export interface LabelledWrite {
 export function labelViolations(role: WriteRole, write: LabelledWrite): Violation[] {
   const violations: Violation[] = [];
   const origin = write.labels[ORIGIN_LABEL];
-  if (origin !== undefined && origin !== 'global' && origin !== 'zone') {
+  // Checked on what is written; a stored oddity (from before these rules) must stay deletable.
+  if (write.operation !== 'delete' && origin !== undefined && origin !== 'global' && origin !== 'zone') {
     violations.push(at(ORIGIN_LABEL, `unknown resource origin "${origin}"`));
   }
   // A zone without global keeps today's behaviour: only the origin value is checked.

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GLOBAL_READ_ONLY_DETAIL, ZONE_READ_ONLY_DETAIL } from '../../src/api/multizone-rules.js';
 import type { ControlPlane } from '../../src/runtime/control-plane.js';
 import { startTestControlPlane } from '../support/mesh-proxies.js';
-import { freePort } from '../support/processes.js';
+import { freePort, portico } from '../support/processes.js';
 
 const DATAPLANE = {
   type: 'Dataplane',
@@ -80,6 +80,17 @@ describe('global control plane', () => {
       expect(res.body['title']).toBe('Method not allowed');
       expect(res.body['detail']).toBe(GLOBAL_READ_ONLY_DETAIL);
     }
+  });
+
+  it('portico apply and delete print the refusal as any API error, and exit 1', async () => {
+    const api = ['--api', `http://127.0.0.1:${cp.apiPort}`];
+    const yaml = 'type: Dataplane\nmesh: default\nname: dp-1\nnetworking:\n  address: 10.0.0.1\n  inbound:\n  - port: 8080\n    tags:\n      kuma.io/service: backend\n';
+    const applied = await portico([...api, 'apply', '-f', '-'], yaml);
+    expect(applied.code).toBe(1);
+    expect(applied.output).toContain(`Method not allowed: ${GLOBAL_READ_ONLY_DETAIL.trimEnd()}`);
+    const deleted = await portico([...api, 'delete', 'dataplane', 'dp-1', '-m', 'default']);
+    expect(deleted.code).toBe(1);
+    expect(deleted.output).toContain("On global control plane you can not modify dataplane resources");
   });
 
   it('refuses zone-originated and unknown origins at labels["kuma.io/origin"]', async () => {
