@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The `portico` image. One image serves both roles on Kubernetes:
-#   - the control plane: `portico cp run --mode kubernetes ...` (what `portico install
+#   - the control plane: `portico cp run --environment kubernetes ...` (what `portico install
 #     control-plane` renders, with `command: ["portico"]`);
 #   - gateway pods: `portico dp run ...`, which fetches the bootstrap and runs Envoy, so the image
 #     carries the pinned Envoy binary too.

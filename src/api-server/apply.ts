@@ -9,6 +9,8 @@ import type { ResourceInput, StoredResource } from '../core/resource.js';
 import { ConflictError, type ResourceStore, type WriteOp } from '../core/store.js';
 import { bodyFormat, parseDocuments, parseSingleDocument, type BodyDocument } from './body.js';
 import { conflict, invalidResource, unsupportedMediaType, type ApiResponse } from './problem.js';
+import type { WriteRole } from '../api/multizone-rules.js';
+import { readOnlyKindRefusal, stamped, writeViolations } from './multizone-writes.js';
 import { keyOf, meshKey, sameContent, toInput } from './resource-form.js';
 import type { ApiRequest } from './resources.js';
 import { NO_COMPANIONS, type WriteCompanions } from './write-companions.js';
@@ -39,21 +41,30 @@ interface Entry {
 }
 
 /** Handle POST /apply. */
-export async function applyResources(store: ResourceStore, request: ApiRequest, companions: WriteCompanions = NO_COMPANIONS, checks: WriteChecks = NO_CHECKS): Promise<ApiResponse> {
+export async function applyResources(
+  store: ResourceStore,
+  request: ApiRequest,
+  companions: WriteCompanions = NO_COMPANIONS,
+  checks: WriteChecks = NO_CHECKS,
+  role?: WriteRole,
+): Promise<ApiResponse> {
   const instance = request.url.pathname;
   const contentType = request.headers['content-type'];
   const format = bodyFormat(contentType);
   if (format === undefined) return unsupportedMediaType(instance, contentType ?? '');
   const docs = format === 'json' ? jsonItems(request.body) : yamlItems(request.body);
   if (!docs.ok) return invalidResource(instance, docs.violations);
-  const checked = await validate(store, docs.value, checks);
+  const checked = await validate(store, docs.value, checks, role);
+  // A batch holding a kind this control plane may not write is refused whole, as a PUT of it is.
+  const refused = checked.entries.map((e) => readOnlyKindRefusal(role, e.input.kind, instance)).find((r) => r !== undefined);
+  if (refused) return refused;
   if (checked.violations.length > 0) {
     const onlyDuplicates = checked.violations.every((v) => v.message.startsWith(DUPLICATE));
     return onlyDuplicates
       ? conflict(instance, 'the same resource appears more than once', checked.violations)
       : invalidResource(instance, checked.violations);
   }
-  const applied = await commitWithRetry(store, checked.entries, companions);
+  const applied = await commitWithRetry(store, checked.entries, companions, role);
   if ('violations' in applied) return invalidResource(instance, applied.violations);
   return { status: 200, body: { items: applied.items } };
 }
@@ -106,6 +117,7 @@ async function validate(
   store: ResourceStore,
   docs: readonly BodyDocument[],
   checks: WriteChecks,
+  role: WriteRole | undefined,
 ): Promise<{ entries: Entry[]; violations: Violation[] }> {
   const entries: Entry[] = [];
   const violations: Violation[] = [];
@@ -115,7 +127,7 @@ async function validate(
       violations.push(...parsed.violations.map((v) => at(doc.index, v)));
       continue;
     }
-    const input = toInput(parsed.value);
+    const input = stamped(role, toInput(parsed.value));
     entries.push({ index: doc.index, input });
     violations.push(...(await checks(input)).map((v) => at(doc.index, v)));
   }
@@ -161,10 +173,10 @@ async function missingMeshes(store: ResourceStore, entries: readonly Entry[]): P
 }
 
 /** Plan and commit; a concurrent change to one of the resources makes the plan stale, so replan. */
-async function commitWithRetry(store: ResourceStore, entries: readonly Entry[], companions: WriteCompanions): Promise<Applied> {
+async function commitWithRetry(store: ResourceStore, entries: readonly Entry[], companions: WriteCompanions, role: WriteRole | undefined): Promise<Applied> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await planAndCommit(store, entries, companions);
+      return await planAndCommit(store, entries, companions, role);
     } catch (err) {
       if (!(err instanceof ConflictError) || attempt >= COMMIT_ATTEMPTS) throw err;
     }
@@ -178,7 +190,7 @@ type Applied = { readonly items: AppliedItem[] } | { readonly violations: Violat
  * Read each resource, skip the unchanged ones, and commit the rest conditioned on what was read
  * (so `created`/`updated` in the answer are exact). Meshes go first; the rest keep document order.
  */
-async function planAndCommit(store: ResourceStore, entries: readonly Entry[], companions: WriteCompanions): Promise<Applied> {
+async function planAndCommit(store: ResourceStore, entries: readonly Entry[], companions: WriteCompanions, role: WriteRole | undefined): Promise<Applied> {
   const ordered = [...entries].sort((a, b) => meshFirst(a) - meshFirst(b));
   const results = new Map<Entry, { result: ApplyResult; version: string }>();
   const ops: WriteOp[] = [];
@@ -186,6 +198,7 @@ async function planAndCommit(store: ResourceStore, entries: readonly Entry[], co
   const forbidden: Violation[] = [];
   for (const e of ordered) {
     const existing: StoredResource | undefined = await store.get(keyOf(e.input));
+    forbidden.push(...writeViolations(role, e.input, existing).map((v) => at(e.index, v)));
     if (existing && sameContent(existing, e.input)) {
       results.set(e, { result: 'unchanged', version: existing.version });
       continue;

@@ -12,6 +12,8 @@ import { bodyFormat, parseSingleDocument } from './body.js';
 import { invalidResource, unsupportedMediaType, type ApiResponse } from './problem.js';
 import { disclose } from './disclosure.js';
 import { keyOf, sameContent, toInput } from './resource-form.js';
+import type { WriteRole } from '../api/multizone-rules.js';
+import { readOnlyKindRefusal, stamped, writeViolations } from './multizone-writes.js';
 import {
   checkIfMatch,
   missingMesh,
@@ -32,8 +34,11 @@ export async function putResource(
   key: ResourceKey,
   companions: WriteCompanions = NO_COMPANIONS,
   checks: WriteChecks = NO_CHECKS,
+  role?: WriteRole,
 ): Promise<ApiResponse> {
   const instance = request.url.pathname;
+  const refused = readOnlyKindRefusal(role, type.kind, instance);
+  if (refused) return refused;
   const contentType = request.headers['content-type'];
   const format = bodyFormat(contentType);
   if (format === undefined) return unsupportedMediaType(instance, contentType ?? '');
@@ -46,9 +51,10 @@ export async function putResource(
     ...(type.scope === 'mesh' ? await missingMesh(store, key.mesh, 'mesh') : []),
   ];
   if (!parsed.ok || violations.length > 0) return invalidResource(instance, dedupe(violations));
-  const found = await checks(toInput(parsed.value));
+  const input = stamped(role, toInput(parsed.value));
+  const found = await checks(input);
   if (found.length > 0) return invalidResource(instance, found);
-  return write(store, instance, toInput(parsed.value), parseIfMatch(request), companions);
+  return write(store, instance, input, parseIfMatch(request), companions, role);
 }
 
 /**
@@ -63,12 +69,16 @@ async function write(
   input: ResourceInput,
   ifMatch: IfMatch | undefined,
   companions: WriteCompanions,
+  role: WriteRole | undefined,
 ): Promise<ApiResponse> {
   for (let attempt = 1; ; attempt++) {
     const existing = await store.get(keyOf(input));
     const refused = checkIfMatch(instance, ifMatch, existing);
     if (refused) return refused;
-    const forbidden = existing ? updateViolations(input.kind, existing.spec as never, input.spec as never) : [];
+    const forbidden = [
+      ...writeViolations(role, input, existing),
+      ...(existing ? updateViolations(input.kind, existing.spec as never, input.spec as never) : []),
+    ];
     if (forbidden.length > 0) return invalidResource(instance, forbidden);
     if (existing && sameContent(existing, input)) {
       return { status: 200, headers: versionHeaders(existing.version), body: disclose(existing, false) };

@@ -9,7 +9,9 @@ import type { Kind, ResourceKey, StoredResource } from '../core/resource.js';
 import type { ResourceStore, WriteOptions } from '../core/store.js';
 import { disclose, parseReveal, REVEAL_PARAMETER } from './disclosure.js';
 import { pageOf, parsePaging } from './paging.js';
-import { badRequest, conflict, notFound, type ApiResponse } from './problem.js';
+import { badRequest, conflict, invalidResource, notFound, type ApiResponse } from './problem.js';
+import type { WriteRole } from '../api/multizone-rules.js';
+import { deleteViolations, readOnlyKindRefusal } from './multizone-writes.js';
 import { meshKey } from './resource-form.js';
 
 /** A decoded request as the router sees it; the server fills it in after reading the body. */
@@ -94,8 +96,16 @@ export async function deleteResource(
   store: ResourceStore,
   request: ApiRequest,
   key: ResourceKey,
+  role?: WriteRole,
 ): Promise<ApiResponse> {
   const instance = request.url.pathname;
+  if (role) {
+    const refused = readOnlyKindRefusal(role, key.kind, instance);
+    if (refused) return refused;
+    const stored = await store.get(key);
+    const violations = stored ? deleteViolations(role, stored) : [];
+    if (violations.length > 0) return invalidResource(instance, violations);
+  }
   if (key.kind === 'Mesh') return deleteMesh(store, request, key);
   const deleted = await store.delete(key, ifMatchOptions(parseIfMatch(request)));
   return deleted ? { status: 200, body: {} } : notFound(instance);

@@ -16,6 +16,7 @@ import { putResource } from './put-resource.js';
 import { deleteResource, getResource, listResources, type ApiRequest } from './resources.js';
 import { matchPattern, type Access, type Route, type RouteSummary } from './route.js';
 import { userTokenRoute } from './user-token-route.js';
+import type { WriteRole } from '../api/multizone-rules.js';
 
 /** A route the runtime adds next to the resource API; like every route it declares its access level. */
 export type ExtraRoute = Route;
@@ -43,6 +44,8 @@ export interface RouterOptions {
   readonly companions?: WriteCompanions;
   /** Checks of a write that read the store or the disk (a provided mesh CA); none by default. */
   readonly checks?: WriteChecks;
+  /** Multi-zone write rules (multizone.md §5); absent = every kind writable, labels as given. */
+  readonly role?: WriteRole;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -88,9 +91,9 @@ function routeTable(options: RouterOptions): Route[] {
     ...(options.extraRoutes ?? []),
     { method: 'GET', path: '/', access: 'public', handler: async () => ({ status: 200, body: rootInfo(options.version) }) },
     { method: 'GET', path: '/ready', access: 'public', handler: async () => readiness(options.isReady()) },
-    { method: 'POST', path: '/apply', access: 'admin', resourceWrite: true, handler: (request) => applyResources(store, request, companions, checks) },
+    { method: 'POST', path: '/apply', access: 'admin', resourceWrite: true, handler: (request) => applyResources(store, request, companions, checks, options.role) },
     ...(options.userTokens ? [userTokenRoute(options.userTokens, options.auth?.now)] : []),
-    ...RESOURCE_KINDS.flatMap((type) => resourceRoutes(store, type, companions, checks)),
+    ...RESOURCE_KINDS.flatMap((type) => resourceRoutes(store, type, companions, checks, options.role)),
   ];
 }
 
@@ -99,7 +102,7 @@ function routeTable(options: RouterOptions): Route[] {
  * (Secret, GlobalSecret), which are admin resources as in Kuma: even their metadata is admin-only.
  * Writes are admin-only.
  */
-function resourceRoutes(store: ResourceStore, type: ResourceKind, companions: WriteCompanions, checks: WriteChecks): Route[] {
+function resourceRoutes(store: ResourceStore, type: ResourceKind, companions: WriteCompanions, checks: WriteChecks, role: WriteRole | undefined): Route[] {
   const read: Access = type.confidential ? 'admin' : 'authenticated';
   const item = type.scope === 'global' ? `/${type.plural}/{name}` : `/meshes/{mesh}/${type.plural}/{name}`;
   // A global kind is keyed with mesh = name.
@@ -111,8 +114,8 @@ function resourceRoutes(store: ResourceStore, type: ResourceKind, companions: Wr
       ? [{ method: 'GET', path: `/meshes/{mesh}/${type.plural}`, access: read, handler: (r, p) => listResources(store, r, type.kind, p['mesh']) } satisfies Route]
       : []),
     { method: 'GET', path: item, access: read, handler: (r, p) => getResource(store, r, key(p)) },
-    { method: 'PUT', path: item, access: 'admin', resourceWrite: true, handler: (r, p) => putResource(store, r, type, key(p), companions, checks) },
-    { method: 'DELETE', path: item, access: 'admin', resourceWrite: true, handler: (r, p) => deleteResource(store, r, key(p)) },
+    { method: 'PUT', path: item, access: 'admin', resourceWrite: true, handler: (r, p) => putResource(store, r, type, key(p), companions, checks, role) },
+    { method: 'DELETE', path: item, access: 'admin', resourceWrite: true, handler: (r, p) => deleteResource(store, r, key(p), role) },
   ];
 }
 

@@ -16,6 +16,7 @@ import type { UserTokens } from '../tokens/user-token.js';
 import type { AuthSettings } from './access.js';
 import type { RouteSummary } from './route.js';
 import { createRouter, type ExtraRoute, type Router } from './router.js';
+import type { WriteRole } from '../api/multizone-rules.js';
 import { porticoVersion } from './version.js';
 
 /** Options of createApiServer. */
@@ -33,6 +34,8 @@ export interface ApiServerOptions {
   readonly auth?: AuthSettings;
   /** Issues user tokens (POST /tokens/user) and validates bearer tokens. */
   readonly userTokens?: UserTokens;
+  /** Multi-zone write rules of a global or a federated zone (multizone.md §5). */
+  readonly role?: WriteRole;
 }
 
 /** PEM certificate (chain) and key of the HTTPS listener. */

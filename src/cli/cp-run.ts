@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino, type Logger } from 'pino';
 import { defaultGatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
 import { DEFAULT_CONFIG, startControlPlane, type ControlPlane, type KubernetesModeConfig, type LeaderElectionSettings } from '../runtime/control-plane.js';
+import { DEFAULT_MULTIZONE, type MultizoneConfig } from '../runtime/multizone-config.js';
 import { DP_AUTH_ENV, type DataplaneAuthType } from '../runtime/dataplane-authentication.js';
 import { defaultAdmission } from '../xds/server/flow-control.js';
 
@@ -53,10 +54,7 @@ function oneOf<T extends string>(values: readonly T[]): (value: string) => T {
   };
 }
 
-interface CpRunFlags {
-  mode: 'universal' | 'kubernetes';
-  role: 'zone' | 'global' | 'standalone';
-  zone?: string;
+interface CpRunFlags extends RoleFlags {
   kubeconfig?: string;
   systemNamespace: string;
   webhookPort?: number;
@@ -90,6 +88,61 @@ interface CpRunFlags {
   xdsAdmissionRate?: number;
   xdsAdmissionBurst?: number;
   meshDefaultPolicies: boolean;
+}
+
+/** The flags that choose where the control plane runs and in which multi-zone role. */
+export interface RoleFlags {
+  /** `global` or `zone`; `universal` and `kubernetes` are the deprecated spellings of `--environment`. */
+  mode?: 'global' | 'zone' | 'standalone' | 'universal' | 'kubernetes';
+  environment?: 'universal' | 'kubernetes';
+  /** Deprecated: the role before `--mode` took it over (`standalone` = `zone`). */
+  role?: 'zone' | 'global' | 'standalone';
+  zone?: string;
+  globalAddress?: string;
+}
+
+/** The environment and the multi-zone role the flags ask for, with what to warn about. */
+export interface ResolvedRole {
+  readonly environment: 'universal' | 'kubernetes';
+  readonly multizone: MultizoneConfig;
+  /** True when the zone name was given (Kubernetes gateway Dataplanes are stamped with it then). */
+  readonly zoneGiven: boolean;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Resolve `--mode`, `--environment` and the deprecated spellings. `--mode universal|kubernetes`
+ * (Portico before multi-zone) still selects the environment, and `--role` the mode, as long as
+ * they do not contradict the new flags.
+ */
+export function resolveRole(flags: RoleFlags): ResolvedRole {
+  const warnings: string[] = [];
+  let environment = flags.environment;
+  let mode: 'global' | 'zone' | undefined;
+  if (flags.mode === 'universal' || flags.mode === 'kubernetes') {
+    if (environment !== undefined && environment !== flags.mode) {
+      throw new Error(`--mode ${flags.mode} contradicts --environment ${environment}: --mode now takes global or zone`);
+    }
+    warnings.push(`--mode ${flags.mode} is deprecated: use --environment ${flags.mode} (--mode now takes global or zone)`);
+    environment = flags.mode;
+  } else if (flags.mode !== undefined) {
+    if (flags.mode === 'standalone') warnings.push('mode standalone is deprecated: use zone');
+    mode = flags.mode === 'global' ? 'global' : 'zone';
+  }
+  if (flags.role !== undefined) {
+    const fromRole = flags.role === 'global' ? 'global' : 'zone';
+    if (mode !== undefined && mode !== fromRole) throw new Error(`--role ${flags.role} contradicts --mode ${mode}`);
+    warnings.push(`--role ${flags.role} is deprecated: use --mode ${fromRole}`);
+    mode = fromRole;
+  }
+  const zone = flags.zone ?? DEFAULT_MULTIZONE.zone;
+  const multizone: MultizoneConfig = {
+    mode: mode ?? 'zone',
+    zone,
+    ...(flags.globalAddress ? { globalAddress: flags.globalAddress } : {}),
+  };
+  if (multizone.mode === 'global' && flags.globalAddress) throw new Error('--global-address is a zone setting: a global control plane has no global to dial');
+  return { environment: environment ?? 'universal', multizone, zoneGiven: flags.zone !== undefined, warnings };
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -140,9 +193,23 @@ export function cpRunCommand(): Command {
     )
     .option('--xds-admission-rate <n>', 'new ADS streams admitted per second; the rest are told when to retry (default 150 per core)', positiveIntegerOption)
     .option('--xds-admission-burst <n>', 'new ADS streams admitted at once before the rate applies (default two seconds of the rate)', positiveIntegerOption)
-    .option('--mode <mode>', 'universal (own store) or kubernetes (the API server is the store)', oneOf(['universal', 'kubernetes'] as const), 'universal')
-    .option('--role <role>', 'kubernetes: zone, global or standalone (global runs no gateway controllers)', oneOf(['zone', 'global', 'standalone'] as const), 'standalone')
-    .option('--zone <name>', 'kubernetes: zone name written into gateway Dataplane tags')
+    .addOption(
+      new Option('--mode <mode>', 'multi-zone role: global (no dataplane server; docs/multizone.md) or zone (default); universal and kubernetes are deprecated spellings of --environment')
+        .argParser(oneOf(['global', 'zone', 'standalone', 'universal', 'kubernetes'] as const))
+        .env('KUMA_MODE'),
+    )
+    .addOption(
+      new Option('--environment <env>', 'universal (own store, default) or kubernetes (the API server is the store)')
+        .argParser(oneOf(['universal', 'kubernetes'] as const))
+        .env('KUMA_ENVIRONMENT'),
+    )
+    .addOption(new Option('--role <role>', 'deprecated: use --mode (standalone = zone)').argParser(oneOf(['zone', 'global', 'standalone'] as const)).hideHelp())
+    .addOption(new Option('--zone <name>', 'zone name (default "default"): stamped as kuma.io/zone on gateway Dataplanes').env('KUMA_MULTIZONE_ZONE_NAME'))
+    .addOption(
+      new Option('--global-address <url>', 'zone: grpc://HOST:PORT or grpcs://HOST:PORT of the global control plane; makes the zone federated (global-provided kinds become read-only)').env(
+        'KUMA_MULTIZONE_ZONE_GLOBAL_ADDRESS',
+      ),
+    )
     .option('--kubeconfig <file>', 'kubernetes: kubeconfig file (default: in-cluster config, then KUBECONFIG, then ~/.kube/config)')
     .option('--system-namespace <ns>', 'kubernetes: namespace of the control plane and of mesh Secrets', 'portico-system')
     .option('--webhook-port <port>', 'kubernetes: validating admission webhook port (HTTPS)', portOption)
@@ -204,7 +271,9 @@ function admissionOf(flags: CpRunFlags): { xdsAdmission?: { ratePerSecond: numbe
 
 /** Start the control plane the flags describe. */
 async function startFromFlags(flags: CpRunFlags, logger: Logger): Promise<ControlPlane> {
-  const kubernetes = flags.mode === 'kubernetes' ? await kubernetesConfig(flags) : undefined;
+  const role = resolveRole(flags);
+  for (const warning of role.warnings) logger.warn(warning);
+  const kubernetes = role.environment === 'kubernetes' ? await kubernetesConfig(flags, role) : undefined;
   return startControlPlane({
     ...DEFAULT_CONFIG,
     store: kubernetes ? 'kubernetes' : flags.store,
@@ -226,6 +295,7 @@ async function startFromFlags(flags: CpRunFlags, logger: Logger): Promise<Contro
     },
     dataplaneAuth: flags.dpAuth,
     meshDefaultPolicies: flags.meshDefaultPolicies,
+    multizone: role.multizone,
     ...admissionOf(flags),
     logger,
   });
@@ -235,7 +305,7 @@ async function startFromFlags(flags: CpRunFlags, logger: Logger): Promise<Contro
  * Kubernetes-mode settings from the flags; the kubeconfig comes from the cluster or a file. The
  * client library is loaded here, only in this mode: it takes over half a second to load.
  */
-async function kubernetesConfig(flags: CpRunFlags): Promise<KubernetesModeConfig> {
+async function kubernetesConfig(flags: CpRunFlags, role: ResolvedRole): Promise<KubernetesModeConfig> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kubeConfig = new KubeConfig();
   const source = flags.kubeconfig ?? 'the default kubeconfig (in-cluster, KUBECONFIG, ~/.kube/config)';
@@ -257,8 +327,9 @@ async function kubernetesConfig(flags: CpRunFlags): Promise<KubernetesModeConfig
   return {
     kubeConfig,
     systemNamespace: flags.systemNamespace,
-    mode: flags.role,
-    ...(flags.zone ? { zone: flags.zone } : {}),
+    mode: role.multizone.mode,
+    // Kept as before multi-zone: gateway Dataplanes carry a zone tag only when one was named.
+    ...(role.zoneGiven ? { zone: role.multizone.zone } : {}),
     ...(flags.leaderElection ? { leaderElection: leaderElectionSettings(flags) } : {}),
     gatewayPods: defaultGatewayPodSettings({
       image: flags.gatewayImage,

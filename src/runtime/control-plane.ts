@@ -39,6 +39,9 @@ import { GenerationEngine } from '../generation/engine.js';
 import { readCertificateFiles } from './certificate-files.js';
 import { CertificateFileWatch } from './certificate-file-watch.js';
 import { prepareControlPlaneTls, type ControlPlaneTls, type ControlPlaneTlsConfig } from './control-plane-tls.js';
+import { DEFAULT_MULTIZONE, isFederatedZone, multizoneConfigError, writeRoleOf, type MultizoneConfig } from './multizone-config.js';
+
+export type { MultizoneConfig } from './multizone-config.js';
 
 export type { ControlPlaneTlsConfig } from './control-plane-tls.js';
 
@@ -111,6 +114,8 @@ export interface ControlPlaneConfig {
    * src/api/mesh-default-policies.ts). Default true.
    */
   readonly meshDefaultPolicies?: boolean;
+  /** Global or zone (multizone.md §1, §11); default: a zone named `default` without a global. */
+  readonly multizone?: MultizoneConfig;
   readonly logger: Logger;
 }
 
@@ -143,9 +148,12 @@ export interface ControlPlane {
   readonly apiPort: number;
   /** The HTTPS API's port, when served. */
   readonly apiHttpsPort?: number;
-  readonly xdsPort: number;
-  /** The dataplane port (TLS state, handshake failure count). */
-  readonly dataplanePort: DataplanePort;
+  /** The dataplane port's number; absent on a global, which accepts no proxies (multizone.md §1). */
+  readonly xdsPort?: number;
+  /** The dataplane port (TLS state, handshake failure count); absent on a global. */
+  readonly dataplanePort?: DataplanePort;
+  /** The multi-zone role this control plane runs in. */
+  readonly multizone: MultizoneConfig;
   /** The generated CA file dataplanes and CLIs verify the control plane with (absent for operator certificates). */
   readonly caFile?: string;
   readonly store: ResourceStore;
@@ -250,6 +258,10 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
 
 async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Promise<void>>): Promise<ControlPlane> {
   const { logger } = config;
+  // The role first: a bad zone name or global address is a setting to fix, not something to retry.
+  const multizone = config.multizone ?? DEFAULT_MULTIZONE;
+  const invalid = multizoneConfigError(multizone);
+  if (invalid) throw new Error(invalid);
   // Certificates first: a bad certificate file stops the start before anything is opened.
   const tls: ControlPlaneTls = await prepareControlPlaneTls({ ...config, logger: logger.child({ component: 'tls' }) });
   cleanups.push(async () => tls.stop());
@@ -304,6 +316,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     logger: logger.child({ component: 'api' }),
     userTokens,
     auth: { localhostIsAdmin: config.apiAuth.localhostIsAdmin },
+    role: writeRoleOf(multizone),
     isReady: () => started && !stopping && cache.isReady(),
     extraRoutes: [
       // Dataplane tokens are universal mode's proxy credential; Kubernetes proxies use their ServiceAccount.
@@ -355,15 +368,20 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     resolveDataplane: (req) =>
       resolveDataplane(store, config.store === 'kubernetes' ? { mesh: req.mesh, name: req.name } : req),
   });
-  const dataplanePort: DataplanePort = await startDataplanePort({
-    host: config.xdsHost,
-    port: config.xdsPort,
-    adsServer: ads,
-    bootstrapHandler,
-    logger,
-    ...(config.tls.xdsPlaintext ? {} : { tls: tls.serving }),
-  });
-  cleanups.push(() => dataplanePort.close());
+  // A global accepts no proxies: nothing listens on the dataplane port (Kuma's dp-server is not
+  // started there), so a proxy pointed at it fails to connect instead of getting an empty config.
+  const dataplanePort: DataplanePort | undefined =
+    multizone.mode === 'global'
+      ? undefined
+      : await startDataplanePort({
+          host: config.xdsHost,
+          port: config.xdsPort,
+          adsServer: ads,
+          bootstrapHandler,
+          logger,
+          ...(config.tls.xdsPlaintext ? {} : { tls: tls.serving }),
+        });
+  if (dataplanePort) cleanups.push(() => dataplanePort.close());
 
   // Builtin CAs of Meshes written without the REST API (kubectl, a store from before) are created
   // here. Every replica runs it: writes are conditional, so one wins and the others see it exist.
@@ -385,7 +403,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   // A replaced certificate file reaches both TLS listeners; open connections keep the old one.
   tls.watch((next) => {
     servingCert = next.cert;
-    dataplanePort.setCertificate(next);
+    dataplanePort?.setCertificate(next);
     api.setCertificate(next);
   });
 
@@ -448,14 +466,18 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         })
       : undefined;
   started = true;
-  logger.info({ apiPort, xdsPort: dataplanePort.port, apiHttpsPort, webhookPort: webhook?.port }, 'control plane ready');
+  if (isFederatedZone(multizone)) {
+    // No sync client yet (issue 12): the address is recorded, nothing dials it.
+    logger.warn({ zone: multizone.zone, globalAddress: multizone.globalAddress }, 'federated zone: synchronisation with the global control plane is not implemented yet; global-provided kinds are read-only here');
+  }
+  logger.info({ mode: multizone.mode, zone: multizone.mode === 'zone' ? multizone.zone : undefined, apiPort, xdsPort: dataplanePort?.port, apiHttpsPort, webhookPort: webhook?.port }, 'control plane ready');
 
   let stopped: Promise<void> | undefined;
   return {
     apiPort,
     ...(apiHttpsPort !== undefined ? { apiHttpsPort } : {}),
-    xdsPort: dataplanePort.port,
-    dataplanePort,
+    ...(dataplanePort ? { xdsPort: dataplanePort.port, dataplanePort } : {}),
+    multizone,
     ...(tls.caFile ? { caFile: tls.caFile } : {}),
     store,
     cache,
@@ -481,7 +503,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         fileWatch.close();
         debouncer.cancel();
         tls.stop();
-        await dataplanePort.close();
+        await dataplanePort?.close();
         await ads.close();
         await api.close();
         await loop.settle();

@@ -1,5 +1,5 @@
 // End to end, Kubernetes mode: the fake API server (test/support/fake-kube-api) stands in for the
-// cluster; the built `portico` CLI runs the control plane with `--mode kubernetes` against it through
+// cluster; the built `portico` CLI runs the control plane with `--environment kubernetes` against it through
 // @kubernetes/client-node. The Kubernetes example's objects are applied; the MeshGatewayInstance
 // controller creates the gateway Service and Deployment; a Pod is created from the Deployment's
 // template as the Deployment controller would; the pod controller turns it into a Dataplane; a
@@ -43,7 +43,7 @@ describe('Kubernetes mode end to end (fake API server, real Envoy, real traffic)
     fake.seed(namespacesFirst(exampleObjects(gatewayPort, demo.port)));
 
     const cp = start(process.execPath, [
-      PORTICO_BIN, 'cp', 'run', '--mode', 'kubernetes', '--kubeconfig', kubeconfig, '--system-namespace', 'portico-system', '--data-dir', dir,
+      PORTICO_BIN, 'cp', 'run', '--environment', 'kubernetes', '--kubeconfig', kubeconfig, '--system-namespace', 'portico-system', '--data-dir', dir,
       '--api-port', '0', '--api-https-port', '0', '--xds-port', String(xdsPort), '--gateway-cp-url', `https://127.0.0.1:${xdsPort}`, '--gateway-image', 'portico:e2e',
     ]);
     processes.push(cp);

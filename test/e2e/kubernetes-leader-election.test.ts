@@ -1,4 +1,4 @@
-// Two `portico cp run --mode kubernetes` replicas against one API server (the fake; the real one in
+// Two `portico cp run --environment kubernetes` replicas against one API server (the fake; the real one in
 // kubernetes-real-apiserver.test.ts): exactly one runs the controllers; `kill -9` of that one and
 // the other takes over within the lease duration (plus one retry period to notice).
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

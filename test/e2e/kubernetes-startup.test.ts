@@ -1,4 +1,4 @@
-// `portico cp run --mode kubernetes` started before its API server answers: it must keep retrying
+// `portico cp run --environment kubernetes` started before its API server answers: it must keep retrying
 // with backoff, warn with the reason, answer 503 on /ready naming the watchers it waits for, and
 // become ready once the API server answers; a setting retrying cannot fix exits non-zero with a
 // clear message. Against the fake API server (test/support/fake-kube-api), which can be absent,
@@ -61,7 +61,7 @@ function kubeconfigFor(port: number, name: string): string {
 
 function startCp(kubeconfig: string, apiPort: number): Running {
   const cp = start(process.execPath, [
-    PORTICO_BIN, 'cp', 'run', '--mode', 'kubernetes', '--kubeconfig', kubeconfig, '--system-namespace', 'portico-system',
+    PORTICO_BIN, 'cp', 'run', '--environment', 'kubernetes', '--kubeconfig', kubeconfig, '--system-namespace', 'portico-system',
     '--data-dir', mkdtempSync(path.join(os.tmpdir(), 'portico-startup-')), '--api-https-port', '0',
     '--api-port', String(apiPort), '--xds-port', '0',
   ]);
@@ -83,7 +83,7 @@ function failuresLogged(cp: Running): number {
   return Math.max(0, ...[...cp.output().matchAll(/"failures":(\d+)/g)].map((m) => Number(m[1])));
 }
 
-describe('cp run --mode kubernetes before its API server answers', () => {
+describe('cp run --environment kubernetes before its API server answers', () => {
   it('retries while the API server is unreachable, reports not ready with the reason, and becomes ready once it answers', async () => {
     const kubePort = await freePort();
     const apiPort = await freePort();

@@ -182,10 +182,10 @@ describe('S1: bad credentials are UNAUTHENTICATED before any resource is sent', 
       ];
       const data = (frames: RawFrame[]) => frames.filter((f) => f.type === FRAME.DATA && f.streamId === 1 && f.length > 0);
       // The same client with one value receives config: the refusal below is not the client's doing.
-      const one = await rawH2Request(cp.xdsPort, headers([valid]), request, 1000);
+      const one = await rawH2Request(cp.xdsPort!, headers([valid]), request, 1000);
       expect(data(one).length, `${method.path} with one token`).toBeGreaterThan(0);
       const auditsBefore = audits().length;
-      const two = await rawH2Request(cp.xdsPort, headers([valid, 'second']), request);
+      const two = await rawH2Request(cp.xdsPort!, headers([valid, 'second']), request);
       expect(data(two), `${method.path} with two tokens`).toEqual([]);
       expect(two.some((f) => f.streamId === 1 && f.type === FRAME.HEADERS && (f.flags & 0x1) !== 0)).toBe(true);
       expect(audits().slice(auditsBefore)).toEqual([

@@ -6,13 +6,13 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { expect } from 'vitest';
 import { findKind } from '../../src/api/resource-kinds.js';
-import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/runtime/control-plane.js';
+import { DEFAULT_CONFIG, startControlPlane, type ControlPlane, type ControlPlaneConfig } from '../../src/runtime/control-plane.js';
 import { dataplaneTokenFile } from './dataplane-tokens.js';
 import { freePort, PORTICO_BIN, start, type Running } from './processes.js';
 
-/** A control plane in this process, every port chosen by the OS. */
-export function startTestControlPlane(): Promise<ControlPlane> {
-  return startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, debounceMs: 10, logger: pino({ level: 'silent' }) });
+/** A control plane in this process, every port chosen by the OS; `options` override (a multi-zone role, say). */
+export function startTestControlPlane(options: Partial<Omit<ControlPlaneConfig, 'logger'>> = {}): Promise<ControlPlane> {
+  return startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, debounceMs: 10, ...options, logger: pino({ level: 'silent' }) });
 }
 
 /** The REST path of a universal-form resource: its kind's plural from the kind's descriptor. */

@@ -5,7 +5,7 @@ import type { ConnectionPolicySpec } from '../connection-policy.js';
 import type { ObjectSchema } from '../schema.js';
 import type { Violation } from '../violation.js';
 import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN } from './columns.js';
-import { defineResourceKind, type ResourceKindDescriptor } from './descriptor.js';
+import { defineResourceKind, GLOBAL_TO_ZONES, type ResourceKindDescriptor } from './descriptor.js';
 
 /** What differs between connection policy kinds. */
 export interface ConnectionPolicyKindFacts<K extends string, S> {
@@ -39,5 +39,6 @@ export function defineConnectionPolicyKind<const K extends string, S extends Con
       names: { plural: facts.crdPlural, singular: facts.kind.toLowerCase(), shortNames: [] },
     },
     columns: [],
+    multizone: GLOBAL_TO_ZONES,
   });
 }

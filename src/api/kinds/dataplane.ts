@@ -2,7 +2,7 @@
 import { DATAPLANE_SPEC_SCHEMA } from '../dataplane.js';
 import { validateDataplane } from '../dataplane-validate.js';
 import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN, at, joined, list, text } from './columns.js';
-import { defineResourceKind, type UniversalItem } from './descriptor.js';
+import { defineResourceKind, type UniversalItem, ZONE_TO_GLOBAL } from './descriptor.js';
 
 /** `gateway/builtin`, `gateway/delegated` or `standard`. */
 function dataplaneType(item: UniversalItem): string {
@@ -43,4 +43,5 @@ export const DATAPLANE = defineResourceKind({
     { header: 'ADDRESS', cell: (i) => text(at(i, 'networking', 'address')) },
     { header: 'SERVICE', cell: dataplaneServices },
   ],
+  multizone: ZONE_TO_GLOBAL,
 });

@@ -96,6 +96,18 @@ export interface MultizoneFlags {
   readonly keepName?: boolean;
 }
 
+/** Created on global and sent to every zone (Mesh keeps its name; classic policies are hashed). */
+export const GLOBAL_TO_ZONES: MultizoneFlags = { providedByGlobal: true, providedByZone: false, globalToZones: true, zoneToGlobal: false };
+
+/** Created in a zone and reported to global (Dataplane). */
+export const ZONE_TO_GLOBAL: MultizoneFlags = { providedByGlobal: false, providedByZone: true, globalToZones: false, zoneToGlobal: true };
+
+/** Created on either side; each copy travels away from where it was made (MeshGateway). */
+export const BOTH_WAYS: MultizoneFlags = { providedByGlobal: true, providedByZone: true, globalToZones: true, zoneToGlobal: true };
+
+/** Secret, GlobalSecret: written on either side, sent to zones under their own name, never back up. */
+export const SECRET_FLAGS: MultizoneFlags = { providedByGlobal: true, providedByZone: true, globalToZones: true, zoneToGlobal: false, keepName: true };
+
 /** Facts about one kind Portico stores, declared as data (Kuma's resource-type descriptors). */
 export interface ResourceKindDescriptor<K extends string = string, S = unknown> {
   /** Name as written in `type:` (universal) or `kind:` (Kubernetes): `MeshGateway`. */

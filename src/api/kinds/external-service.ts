@@ -5,7 +5,7 @@
 import { EXTERNAL_SERVICE_SPEC_SCHEMA } from '../external-service.js';
 import { validateExternalService } from '../external-service-validate.js';
 import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN } from './columns.js';
-import { defineResourceKind } from './descriptor.js';
+import { defineResourceKind, GLOBAL_TO_ZONES } from './descriptor.js';
 
 /** The ExternalService kind. */
 export const EXTERNAL_SERVICE = defineResourceKind({
@@ -25,6 +25,7 @@ export const EXTERNAL_SERVICE = defineResourceKind({
   },
   // Kuma's `kumactl get external-services` shows MESH, NAME, ADDRESS and AGE.
   columns: [{ header: 'ADDRESS', cell: (item) => addressOf(item) }],
+  multizone: GLOBAL_TO_ZONES,
 });
 
 function addressOf(item: Readonly<Record<string, unknown>>): string {

@@ -2,7 +2,7 @@
 // mesh, as in Kuma. Same spec as a Secret; on Kubernetes a core/v1 Secret of Kuma's global type.
 import { SECRET_SPEC_SCHEMA, validateSecret } from '../secret.js';
 import { SECRET_DATA_COLUMN } from './columns.js';
-import { defineResourceKind } from './descriptor.js';
+import { defineResourceKind, SECRET_FLAGS } from './descriptor.js';
 
 /** The GlobalSecret kind. */
 export const GLOBAL_SECRET = defineResourceKind({
@@ -16,4 +16,5 @@ export const GLOBAL_SECRET = defineResourceKind({
   validate: validateSecret,
   kubernetes: { form: 'secret', secretType: 'system.kuma.io/global-secret' },
   columns: [SECRET_DATA_COLUMN],
+  multizone: SECRET_FLAGS,
 });

@@ -3,7 +3,7 @@ import { ACCEPTED_CONDITION, GATEWAY_STATUS_SCHEMA } from '../gateway-status.js'
 import { MESH_GATEWAY_ROUTE_SPEC_SCHEMA } from '../mesh-gateway-route.js';
 import { validateMeshGatewayRoute } from '../mesh-gateway-route-validate.js';
 import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN, at, conditionPrinterColumn, selectedServices } from './columns.js';
-import { defineResourceKind, type UniversalItem } from './descriptor.js';
+import { defineResourceKind, type UniversalItem, GLOBAL_TO_ZONES } from './descriptor.js';
 
 /** HTTP or TCP, whichever the route configures. */
 function routeType(item: UniversalItem): string {
@@ -31,4 +31,5 @@ export const MESH_GATEWAY_ROUTE = defineResourceKind({
     { header: 'GATEWAYS', cell: selectedServices },
     { header: 'TYPE', cell: routeType },
   ],
+  multizone: GLOBAL_TO_ZONES,
 });

@@ -3,7 +3,7 @@ import { ACCEPTED_CONDITION, GATEWAY_STATUS_SCHEMA, PROGRAMMED_CONDITION } from 
 import { MESH_GATEWAY_SPEC_SCHEMA } from '../mesh-gateway.js';
 import { validateMeshGateway } from '../mesh-gateway-validate.js';
 import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN, at, conditionPrinterColumn, joined, list, selectedServices, text } from './columns.js';
-import { defineResourceKind, type UniversalItem } from './descriptor.js';
+import { defineResourceKind, type UniversalItem, BOTH_WAYS } from './descriptor.js';
 
 /** `HTTP:8080,HTTPS:8443` for a gateway's listeners. */
 function listeners(item: UniversalItem): string {
@@ -30,4 +30,5 @@ export const MESH_GATEWAY = defineResourceKind({
     { header: 'SERVICE', cell: selectedServices },
     { header: 'LISTENERS', cell: listeners },
   ],
+  multizone: BOTH_WAYS,
 });

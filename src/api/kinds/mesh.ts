@@ -2,7 +2,7 @@
 import { MESH_SPEC_SCHEMA } from '../mesh.js';
 import { validateMesh, validateMeshUpdate } from '../mesh-validate.js';
 import { AGE_PRINTER_COLUMN, at, text } from './columns.js';
-import { defineResourceKind } from './descriptor.js';
+import { defineResourceKind, GLOBAL_TO_ZONES } from './descriptor.js';
 
 /** The Mesh kind. */
 export const MESH = defineResourceKind({
@@ -24,4 +24,6 @@ export const MESH = defineResourceKind({
     ],
   },
   columns: [{ header: 'MTLS', cell: (i) => text(at(i, 'mtls', 'enabledBackend') ?? 'off') }],
+  // Synced under its own name: meshes are referred to by name everywhere.
+  multizone: { ...GLOBAL_TO_ZONES, keepName: true },
 });

@@ -3,7 +3,7 @@
 import { PROXY_TEMPLATE_SPEC_SCHEMA } from '../proxy-template.js';
 import { validateProxyTemplate } from '../proxy-template-validate.js';
 import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN } from './columns.js';
-import { defineResourceKind } from './descriptor.js';
+import { defineResourceKind, GLOBAL_TO_ZONES } from './descriptor.js';
 
 /** The ProxyTemplate kind. */
 export const PROXY_TEMPLATE = defineResourceKind({
@@ -22,4 +22,5 @@ export const PROXY_TEMPLATE = defineResourceKind({
   },
   // `kumactl get proxytemplates` shows MESH, NAME and AGE only.
   columns: [],
+  multizone: GLOBAL_TO_ZONES,
 });

@@ -2,7 +2,7 @@
 // Kubernetes a core/v1 Secret of Kuma's type in the control plane's namespace, as in Kuma.
 import { SECRET_SPEC_SCHEMA, validateSecret } from '../secret.js';
 import { SECRET_DATA_COLUMN } from './columns.js';
-import { defineResourceKind } from './descriptor.js';
+import { defineResourceKind, SECRET_FLAGS } from './descriptor.js';
 
 /** The Secret kind. */
 export const SECRET = defineResourceKind({
@@ -16,4 +16,5 @@ export const SECRET = defineResourceKind({
   validate: validateSecret,
   kubernetes: { form: 'secret', secretType: 'system.kuma.io/secret' },
   columns: [SECRET_DATA_COLUMN],
+  multizone: SECRET_FLAGS,
 });

@@ -3,7 +3,7 @@
 import { TRAFFIC_PERMISSION_SPEC_SCHEMA } from '../traffic-permission.js';
 import { validateTrafficPermission } from '../traffic-permission-validate.js';
 import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN } from './columns.js';
-import { defineResourceKind } from './descriptor.js';
+import { defineResourceKind, GLOBAL_TO_ZONES } from './descriptor.js';
 
 /** The TrafficPermission kind. */
 export const TRAFFIC_PERMISSION = defineResourceKind({
@@ -23,4 +23,5 @@ export const TRAFFIC_PERMISSION = defineResourceKind({
   },
   // Kuma's `kumactl get traffic-permissions` shows MESH, NAME and AGE only.
   columns: [],
+  multizone: GLOBAL_TO_ZONES,
 });

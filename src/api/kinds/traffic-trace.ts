@@ -3,7 +3,7 @@
 import { TRAFFIC_TRACE_SPEC_SCHEMA } from '../traffic-trace.js';
 import { validateTrafficTrace } from '../traffic-trace-validate.js';
 import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN } from './columns.js';
-import { defineResourceKind } from './descriptor.js';
+import { defineResourceKind, GLOBAL_TO_ZONES } from './descriptor.js';
 
 /** The TrafficTrace kind. */
 export const TRAFFIC_TRACE = defineResourceKind({
@@ -22,4 +22,5 @@ export const TRAFFIC_TRACE = defineResourceKind({
     names: { plural: 'traffictraces', singular: 'traffictrace', shortNames: [] },
   },
   columns: [],
+  multizone: GLOBAL_TO_ZONES,
 });

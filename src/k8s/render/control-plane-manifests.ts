@@ -194,7 +194,7 @@ export function desiredControlPlaneService(namespace: string): Manifest {
 export function controlPlaneArgs(namespace: string, image: string): string[] {
   return [
     'cp', 'run',
-    '--mode', 'kubernetes',
+    '--environment', 'kubernetes',
     '--api-host', '0.0.0.0',
     '--xds-host', '0.0.0.0',
     '--webhook-port', String(CONTROL_PLANE_PORTS.webhook),

@@ -1,4 +1,4 @@
-// Control plane replicas for leader election tests: `portico cp run --mode kubernetes` processes
+// Control plane replicas for leader election tests: `portico cp run --environment kubernetes` processes
 // with short Lease timings, and their GET /ready reports (which say who leads).
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -35,7 +35,7 @@ export interface ReadinessBody {
 /** Start one replica; `extraArgs` are appended (webhook, gateway settings). */
 export async function startReplica(options: { id: string; kubeconfig: string; apiPort: number; extraArgs?: readonly string[]; env?: NodeJS.ProcessEnv }): Promise<Replica> {
   const process_ = start(process.execPath, [
-    PORTICO_BIN, 'cp', 'run', '--mode', 'kubernetes', '--kubeconfig', options.kubeconfig, '--system-namespace', 'portico-system',
+    PORTICO_BIN, 'cp', 'run', '--environment', 'kubernetes', '--kubeconfig', options.kubeconfig, '--system-namespace', 'portico-system',
     // Each replica keeps its generated certificates apart, and lets the OS pick its HTTPS API port.
     '--data-dir', mkdtempSync(path.join(os.tmpdir(), `portico-replica-${options.id}-`)), '--api-https-port', '0',
     '--api-port', String(options.apiPort), '--xds-port', '0', '--leader-election-id', options.id,

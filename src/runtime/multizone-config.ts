@@ -1,0 +1,55 @@
+// The multi-zone role of a control plane (multizone.md §1, §11): global, or a zone with a name and,
+// when federated, the address of its global. Checked at startup with Kuma's messages, so a bad
+// name or scheme stops the process before anything listens.
+import type { WriteRole } from '../api/multizone-rules.js';
+
+/** `mode` and `multizone.zone.*` of Kuma's configuration. */
+export interface MultizoneConfig {
+  /** `KUMA_MODE`: `global` or `zone` (default). */
+  readonly mode: 'global' | 'zone';
+  /** `KUMA_MULTIZONE_ZONE_NAME`: the zone's name (default `default`); unused on a global. */
+  readonly zone: string;
+  /** `KUMA_MULTIZONE_ZONE_GLOBAL_ADDRESS`: `grpc(s)://host:port` of the global; a zone with it is federated. */
+  readonly globalAddress?: string;
+}
+
+/** Kuma's default: a zone named `default` with no global (it writes everything). */
+export const DEFAULT_MULTIZONE: MultizoneConfig = { mode: 'zone', zone: 'default' };
+
+/** Schemes a zone dials its global with. */
+const GLOBAL_ADDRESS_SCHEMES = ['grpc', 'grpcs'] as const;
+
+/** A DNS name: dot-separated labels of lower-case letters, digits and inner dashes. */
+const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** What is wrong with the settings, in Kuma's words (`pkg/config/multizone`), or undefined. */
+export function multizoneConfigError(config: MultizoneConfig): string | undefined {
+  // A global has no zone settings to check (Kuma validates only the section of its mode).
+  if (config.mode === 'global') return undefined;
+  if (config.zone === '') return 'Name is mandatory';
+  if (!DNS_NAME.test(config.zone)) return `Zone name ${config.zone} has to be a valid DNS name`;
+  if (config.zone.length > 63) return 'Zone name cannot be longer than 63 characters';
+  if (config.globalAddress !== undefined && config.globalAddress !== '') {
+    let url: URL;
+    try {
+      url = new URL(config.globalAddress);
+    } catch {
+      return `unable to parse zone GlobalAddress "${config.globalAddress}"`;
+    }
+    const scheme = url.protocol.replace(/:$/, '');
+    if (!(GLOBAL_ADDRESS_SCHEMES as readonly string[]).includes(scheme)) {
+      return `unsupported scheme "${scheme}" in zone GlobalAddress. Use one of [${GLOBAL_ADDRESS_SCHEMES.join(' ')}]`;
+    }
+  }
+  return undefined;
+}
+
+/** A zone is federated exactly when it has a global address (Kuma's IsFederatedZoneCP). */
+export function isFederatedZone(config: MultizoneConfig): boolean {
+  return config.mode === 'zone' && config.zone !== '' && (config.globalAddress ?? '') !== '';
+}
+
+/** The write rules this role applies in the REST API (multizone.md §5). */
+export function writeRoleOf(config: MultizoneConfig): WriteRole {
+  return config.mode === 'global' ? { mode: 'global' } : { mode: 'zone', zone: config.zone, federated: isFederatedZone(config) };
+}
