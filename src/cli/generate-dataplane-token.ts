@@ -2,12 +2,12 @@
 // issue a dataplane token (POST /tokens/dataplane, admin only), or signs one offline with a
 // signing-key file and its key number (`--signing-key-path FILE --kid N`), with no control plane
 // involved. The token goes to stdout and nowhere else (docs/dataplane-auth.md).
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { issueOfflineDataplaneToken, requestFromFlags, type DataplaneTokenRequest } from '../tokens/dataplane-token.js';
-import { formatFailure, type ApiClient } from './api-client.js';
+import type { ApiClient } from './api-client.js';
 import { apiClientFor } from './api-connection.js';
-import { printError, type CliIo } from './output.js';
+import type { CliIo } from './output.js';
+import { runTokenCommand } from './token-command.js';
 
 /** Flags of `generate dataplane-token`. */
 interface DataplaneTokenFlags {
@@ -37,59 +37,21 @@ export function dataplaneTokenCommand(io: CliIo, done: (code: number) => void): 
 }
 
 /** Runs the command; returns the exit code. */
-export async function runGenerateDataplaneToken(
+export function runGenerateDataplaneToken(
   io: CliIo,
   flags: DataplaneTokenFlags,
   client: () => { ok: true; client: ApiClient } | { ok: false; message: string },
   now = Date.now,
 ): Promise<number> {
-  const parsed = requestFromFlags({ mesh: flags.mesh, name: flags.name, tags: flags.tag, validFor: flags.validFor, proxyType: flags.proxyType });
-  if (!parsed.ok) {
-    printError(io, ['invalid dataplane token request', ...parsed.violations.map((v) => `  ${flagOf(v.field)}: ${v.message}`)].join('\n'));
-    return 1;
-  }
-  if ((flags.signingKeyPath === undefined) !== (flags.kid === undefined)) {
-    printError(io, '--signing-key-path and --kid go together');
-    return 1;
-  }
-  let token: string | undefined;
-  if (flags.signingKeyPath) token = await offline(io, parsed.value, flags.signingKeyPath, flags.kid ?? '', now());
-  else {
-    // The API connection (URL and user token) is resolved only when the control plane is asked.
-    const connection = client();
-    if (!connection.ok) {
-      printError(io, connection.message);
-      return 1;
-    }
-    token = await online(io, parsed.value, connection.client);
-  }
-  if (token === undefined) return 1;
-  io.stdout(`${token}\n`);
-  return 0;
-}
-
-async function online(io: CliIo, request: DataplaneTokenRequest, client: ApiClient): Promise<string | undefined> {
-  const body = { name: request.name, mesh: request.mesh, tags: request.tags, type: request.type, validFor: `${request.validForSeconds}s` };
-  const result = await client.post('/tokens/dataplane', body);
-  if (result.ok) return String(result.body).trim();
-  printError(io, formatFailure(result));
-  return undefined;
-}
-
-async function offline(io: CliIo, request: DataplaneTokenRequest, keyPath: string, kid: string, now: number): Promise<string | undefined> {
-  let pem: string;
-  try {
-    pem = readFileSync(keyPath, 'utf8');
-  } catch (err) {
-    printError(io, `cannot read the signing key ${keyPath}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-    return undefined;
-  }
-  try {
-    return await issueOfflineDataplaneToken(request, pem, kid, now);
-  } catch (err) {
-    printError(io, (err as Error).message);
-    return undefined;
-  }
+  const spec = {
+    kind: 'dataplane',
+    parsed: requestFromFlags({ mesh: flags.mesh, name: flags.name, tags: flags.tag, validFor: flags.validFor, proxyType: flags.proxyType }),
+    flagOf,
+    route: '/tokens/dataplane',
+    body: (request: DataplaneTokenRequest) => ({ name: request.name, mesh: request.mesh, tags: request.tags, type: request.type, validFor: `${request.validForSeconds}s` }),
+    signOffline: issueOfflineDataplaneToken,
+  };
+  return runTokenCommand(io, spec, flags, client, now);
 }
 
 /** The flag a request field comes from, so the message names what the user typed. */
