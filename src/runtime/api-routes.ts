@@ -15,7 +15,8 @@ import { xdsDumpRoute } from './xds-dump-route.js';
 
 /**
  * The runtime's extra routes: the xDS dump and insight of a dataplane, gateway and route statuses,
- * and dataplane token issuing when `dataplaneTokens` is given (universal mode).
+ * dataplane token issuing when `dataplaneTokens` is given (universal mode), and zone token issuing
+ * unless `zoneTokens` is false: a federated zone does not issue them, its global does.
  */
 export function runtimeApiRoutes(
   store: ResourceStore,
@@ -23,12 +24,13 @@ export function runtimeApiRoutes(
   statuses: ResourceStatuses,
   dataplaneTokens: DataplaneTokens | undefined,
   certificates?: CertificateInsights,
+  zoneTokens = true,
 ): ExtraRoute[] {
   return [
     xdsDumpRoute(cache),
     dataplaneInsightRoute(store, cache, certificates),
     ...statusRoutes(statuses),
     ...(dataplaneTokens ? [dataplaneTokenRoute(store, dataplaneTokens)] : []),
-    zoneTokenRoute(new ZoneTokens(store)),
+    ...(zoneTokens ? [zoneTokenRoute(new ZoneTokens(store))] : []),
   ];
 }

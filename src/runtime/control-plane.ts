@@ -320,7 +320,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     isReady: () => started && !stopping && cache.isReady(),
     extraRoutes: [
       // Dataplane tokens are universal mode's proxy credential; Kubernetes proxies use their ServiceAccount.
-      ...runtimeApiRoutes(store, cache, statuses, config.store === 'kubernetes' ? undefined : tokens, (nodeId) => snapshots.certificates.insight(nodeId)),
+      ...runtimeApiRoutes(store, cache, statuses, config.store === 'kubernetes' ? undefined : tokens, (nodeId) => snapshots.certificates.insight(nodeId), !isFederatedZone(multizone)),
       ...(config.store === 'kubernetes'
         ? [
             readinessRoute({

@@ -124,6 +124,11 @@ describe('federated zone control plane (global address recorded, never dialled)'
     expect(cp.xdsPort).toBeGreaterThan(0);
   });
 
+  it('issues no zone tokens: its global does', async () => {
+    const res = await send(cp, 'POST', '/tokens/zone', { zone: 'zone-1', scope: ['cp'] });
+    expect(res.status).toBe(404);
+  });
+
   it("refuses Mesh and classic policy writes with 405 and Kuma's zone text", async () => {
     for (const res of [await put(cp, { type: 'Mesh', name: 'other' }), await put(cp, PERMISSION), await send(cp, 'DELETE', '/meshes/default')]) {
       expect(res.status).toBe(405);
