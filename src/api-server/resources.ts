@@ -13,6 +13,7 @@ import { badRequest, conflict, invalidResource, notFound, type ApiResponse } fro
 import type { WriteRole } from '../api/multizone-rules.js';
 import { deleteViolations, readOnlyKindRefusal } from './multizone-writes.js';
 import { meshKey } from './resource-form.js';
+import { zoneDeleteViolations, type ZoneInsightSpec } from '../api/zone-insight.js';
 
 /** A decoded request as the router sees it; the server fills it in after reading the body. */
 export interface ApiRequest {
@@ -107,8 +108,29 @@ export async function deleteResource(
     if (violations.length > 0) return invalidResource(instance, violations);
   }
   if (key.kind === 'Mesh') return deleteMesh(store, request, key);
+  if (key.kind === 'Zone') return deleteZone(store, request, key);
   const deleted = await store.delete(key, ifMatchOptions(parseIfMatch(request)));
   return deleted ? { status: 200, body: {} } : notFound(instance);
+}
+
+/**
+ * A Zone goes only while its control plane is offline, as its ZoneInsight records (multizone.md
+ * §6); the insight goes with it. The copies the zone owns are not removed yet: sync creates them.
+ */
+async function deleteZone(store: ResourceStore, request: ApiRequest, key: ResourceKey): Promise<ApiResponse> {
+  const instance = request.url.pathname;
+  const zone = await store.get(key);
+  if (!zone) return notFound(instance);
+  const insightKey: ResourceKey = { kind: 'ZoneInsight', mesh: key.name, name: key.name };
+  const insight = await store.get(insightKey);
+  const violations = zoneDeleteViolations(insight?.spec as ZoneInsightSpec | undefined);
+  if (violations.length > 0) return invalidResource(instance, violations);
+  const ifMatch = parseIfMatch(request);
+  await store.commit([
+    { op: 'delete', key, options: ifMatch && !ifMatch.any ? { expectedVersion: ifMatch.version } : { expectedVersion: zone.version } },
+    ...(insight ? [{ op: 'delete' as const, key: insightKey, options: { expectedVersion: insight.version } }] : []),
+  ]);
+  return { status: 200, body: {} };
 }
 
 /**

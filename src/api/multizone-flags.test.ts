@@ -6,8 +6,9 @@ import { RESOURCE_KINDS, KUBERNETES_ONLY_KINDS } from './resource-kinds.js';
 import { readOnlyDetail } from './multizone-rules.js';
 
 type Row = Required<MultizoneFlags>;
-const globalToZones: Row = { providedByGlobal: true, providedByZone: false, globalToZones: true, zoneToGlobal: false, syncedAcrossZones: false, keepName: false };
-const secretLike: Row = { providedByGlobal: true, providedByZone: true, globalToZones: true, zoneToGlobal: false, syncedAcrossZones: false, keepName: true };
+const globalToZones: Row = { providedByGlobal: true, providedByZone: false, globalToZones: true, zoneToGlobal: false, syncedAcrossZones: false, keepName: false, insight: false };
+const secretLike: Row = { providedByGlobal: true, providedByZone: true, globalToZones: true, zoneToGlobal: false, syncedAcrossZones: false, keepName: true, insight: false };
+const localToEach: Row = { providedByGlobal: true, providedByZone: true, globalToZones: false, zoneToGlobal: false, syncedAcrossZones: false, keepName: false, insight: false };
 
 /** §2, one row per stored kind. */
 const TABLE: Record<string, Row> = {
@@ -24,14 +25,16 @@ const TABLE: Record<string, Row> = {
   ProxyTemplate: globalToZones,
   ExternalService: globalToZones,
   MeshGatewayRoute: globalToZones,
-  MeshGateway: { providedByGlobal: true, providedByZone: true, globalToZones: true, zoneToGlobal: true, syncedAcrossZones: false, keepName: false },
-  Dataplane: { providedByGlobal: false, providedByZone: true, globalToZones: false, zoneToGlobal: true, syncedAcrossZones: false, keepName: false },
+  MeshGateway: { providedByGlobal: true, providedByZone: true, globalToZones: true, zoneToGlobal: true, syncedAcrossZones: false, keepName: false, insight: false },
+  Dataplane: { providedByGlobal: false, providedByZone: true, globalToZones: false, zoneToGlobal: true, syncedAcrossZones: false, keepName: false, insight: false },
   Secret: secretLike,
   GlobalSecret: secretLike,
+  Zone: localToEach,
+  ZoneInsight: { ...localToEach, insight: true },
 };
 
 function normalised(flags: MultizoneFlags): Row {
-  return { syncedAcrossZones: false, keepName: false, ...flags };
+  return { syncedAcrossZones: false, keepName: false, insight: false, ...flags };
 }
 
 describe('multi-zone flags of every kind (multizone.md §2)', () => {
@@ -55,9 +58,10 @@ describe('multi-zone flags of every kind (multizone.md §2)', () => {
     const zone = { mode: 'zone', zone: 'zone-1', federated: true } as const;
     const writable = (role: typeof global | typeof zone) =>
       RESOURCE_KINDS.filter((k) => readOnlyDetail(role, k.multizone) === undefined).map((k) => k.kind).sort();
-    expect(writable(global)).toEqual(RESOURCE_KINDS.map((k) => k.kind).filter((k) => k !== 'Dataplane').sort());
-    expect(writable(zone)).toEqual(['Dataplane', 'GlobalSecret', 'MeshGateway', 'Secret']);
+    expect(writable(global)).toEqual(RESOURCE_KINDS.map((k) => k.kind).filter((k) => k !== 'Dataplane' && k !== 'ZoneInsight').sort());
+    expect(writable(zone)).toEqual(['Dataplane', 'GlobalSecret', 'MeshGateway', 'Secret', 'Zone']);
+    // A zone without a global writes everything but insights, which only the control plane writes.
     const standalone = { mode: 'zone', zone: 'default', federated: false } as const;
-    expect(RESOURCE_KINDS.filter((k) => readOnlyDetail(standalone, k.multizone) !== undefined)).toEqual([]);
+    expect(RESOURCE_KINDS.filter((k) => readOnlyDetail(standalone, k.multizone) !== undefined).map((k) => k.kind)).toEqual(['ZoneInsight']);
   });
 });

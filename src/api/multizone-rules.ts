@@ -35,10 +35,12 @@ export const ZONE_READ_ONLY_DETAIL =
 
 /**
  * The 405 detail when `role` may not write a kind with these flags, else undefined. Kinds without
- * flags are not synced and stay writable everywhere.
+ * flags are not synced and stay writable everywhere; insight kinds are writable nowhere.
  */
 export function readOnlyDetail(role: WriteRole, flags: MultizoneFlags | undefined): string | undefined {
   if (!flags) return undefined;
+  // Insights are the control plane's record: no role lets a user write one.
+  if (flags.insight) return role.mode === 'global' ? GLOBAL_READ_ONLY_DETAIL : ZONE_READ_ONLY_DETAIL;
   if (role.mode === 'global') return flags.providedByGlobal ? undefined : GLOBAL_READ_ONLY_DETAIL;
   if (!role.federated) return undefined;
   return flags.providedByZone ? undefined : ZONE_READ_ONLY_DETAIL;

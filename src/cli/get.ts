@@ -2,7 +2,8 @@
 // page until `next` is null, so the output is complete however many resources there are. Secret
 // data is shown only for one named resource with --reveal (the API's disclosure rules).
 import { Command, Option } from 'commander';
-import { findKind, RESOURCE_KINDS, type ResourceKind } from '../api/resource-kinds.js';
+import { findKind, kindDescriptor, RESOURCE_KINDS, type ResourceKind } from '../api/resource-kinds.js';
+import { zoneOnline, type ZoneInsightSpec } from '../api/zone-insight.js';
 import { ApiClient, formatFailure, segment } from './api-client.js';
 import { apiClientFor } from './api-connection.js';
 import {
@@ -13,6 +14,7 @@ import {
   failWith,
   printError,
   type CliIo,
+  type Column,
   type OutputFormat,
   type UniversalItem,
 } from './output.js';
@@ -89,27 +91,57 @@ async function getOne(io: CliIo, client: ApiClient, type: ResourceKind, name: st
     return 1;
   }
   const item = result.body as UniversalItem;
-  io.stdout(options.output === 'table' ? formatTable(type.kind, [item], io.now()) : format(options.output, item));
+  if (options.output !== 'table') {
+    io.stdout(format(options.output, item));
+    return 0;
+  }
+  const joined = await joinedColumns(io, client, type);
+  if (!joined) return 1;
+  io.stdout(formatTable(type.kind, [item], io.now(), joined));
   return 0;
 }
 
 /** Print every resource of the kind (in the mesh, for mesh-scoped kinds). */
 async function getList(io: CliIo, client: ApiClient, type: ResourceKind, options: GetOptions) {
+  const items = await fetchAll(io, client, collectionPath(type, options.mesh));
+  if (!items) return 1;
+  if (options.output !== 'table') {
+    io.stdout(format(options.output, { total: items.length, items, next: null }));
+    return 0;
+  }
+  const joined = await joinedColumns(io, client, type);
+  if (!joined) return 1;
+  io.stdout(formatTable(type.kind, items, io.now(), joined));
+  return 0;
+}
+
+/** Every item of a collection, page by page; undefined after printing a failure. */
+async function fetchAll(io: CliIo, client: ApiClient, path: string): Promise<UniversalItem[] | undefined> {
   const items: UniversalItem[] = [];
-  let next: string | null = client.url(`${collectionPath(type, options.mesh)}?size=${PAGE_SIZE}`);
+  let next: string | null = client.url(`${path}?size=${PAGE_SIZE}`);
   while (next !== null) {
     const result = await client.getUrl(next);
     if (!result.ok) {
       printError(io, formatFailure(result));
-      return 1;
+      return undefined;
     }
     const page = result.body as { items?: unknown; next?: unknown };
     items.push(...(Array.isArray(page.items) ? (page.items as UniversalItem[]) : []));
     next = typeof page.next === 'string' ? page.next : null;
   }
-  const list = { total: items.length, items, next: null };
-  io.stdout(options.output === 'table' ? formatTable(type.kind, items, io.now()) : format(options.output, list));
-  return 0;
+  return items;
+}
+
+/**
+ * Table columns read from other resources: a Zone's STATUS is its ZoneInsight's online state
+ * (Kuma's `kumactl get zones`); a Zone without an insight has never connected, so Offline.
+ */
+async function joinedColumns(io: CliIo, client: ApiClient, type: ResourceKind): Promise<Column[] | undefined> {
+  if (type.kind !== 'Zone') return [];
+  const insights = await fetchAll(io, client, collectionPath(kindDescriptor('ZoneInsight'), DEFAULT_MESH));
+  if (!insights) return undefined;
+  const online = new Set(insights.filter((i) => zoneOnline(i as ZoneInsightSpec)).map((i) => i['name']));
+  return [{ header: 'STATUS', cell: (i) => (online.has(i['name']) ? 'Online' : 'Offline') }];
 }
 
 /** YAML or JSON of a value. */

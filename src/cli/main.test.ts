@@ -157,10 +157,23 @@ describe('portico CLI against a real API server', () => {
     expect((await run(api, ['delete', 'secret', 'tls', '-m', 'prod'])).code).toBe(0);
   });
 
+  it('gets zones with STATUS from their ZoneInsight and ENABLED, and zone-insights with STATUS', async () => {
+    expect((await run(api, ['apply', '-f', '-'], 'type: Zone\nname: zone-1\n---\ntype: Zone\nname: zone-2\nenabled: false\n')).code).toBe(0);
+    // The control plane writes insights (nothing does yet: no sync); here straight into the store.
+    await store.put({ kind: 'ZoneInsight', mesh: 'zone-1', name: 'zone-1', spec: { subscriptions: [{ connectTime: '2026-12-03T10:00:00Z' }] } });
+    const zones = await run(api, ['get', 'zones']);
+    expect(zones.stdout.split('\n').map((l) => l.split(/\s+/))).toEqual([['NAME', 'STATUS', 'ENABLED', 'AGE'], ['zone-1', 'Online', 'true', '3m'], ['zone-2', 'Offline', 'false', '3m'], ['']]);
+    const one = await run(api, ['get', 'zone', 'zone-2']);
+    expect(one.stdout.split('\n')[1]?.split(/\s+/)).toEqual(['zone-2', 'Offline', 'false', '3m']);
+    const insights = await run(api, ['get', 'zone-insights']);
+    expect(insights.stdout.split('\n').map((l) => l.split(/\s+/))).toEqual([['NAME', 'STATUS', 'AGE'], ['zone-1', 'Online', '3m'], ['']]);
+    expect((await run(api, ['delete', 'zone', 'zone-1'])).stderr).toContain('unable to delete Zone, Zone CP is still connected, please shut it down first');
+  });
+
   it('reports an unknown kind, a missing resource and an unreachable API as one error line', async () => {
     const kind = await run(api, ['get', 'widgets']);
     expect(kind).toMatchObject({ code: 1, stdout: '' });
-    expect(kind.stderr).toBe('Error: unknown resource type "widgets"; use one of meshes, dataplanes, meshgateways, meshgatewayroutes, traffic-permissions, timeouts, retries, circuit-breakers, health-checks, fault-injections, rate-limits, traffic-logs, traffic-traces, proxytemplates, external-services, secrets, global-secrets\n');
+    expect(kind.stderr).toBe('Error: unknown resource type "widgets"; use one of meshes, dataplanes, meshgateways, meshgatewayroutes, traffic-permissions, timeouts, retries, circuit-breakers, health-checks, fault-injections, rate-limits, traffic-logs, traffic-traces, proxytemplates, external-services, secrets, global-secrets, zones, zone-insights\n');
     const missing = await run(api, ['get', 'dp', 'nope', '-m', 'prod']);
     expect(missing.stderr).toBe('Error: dataplane "nope" in mesh "prod" not found\n');
     const closed = await closedPort();

@@ -20,7 +20,7 @@ export type { UniversalItem } from '../api/kinds/descriptor.js';
 
 // One table column: header and how to read the cell from an item. An optional column is shown
 // only when some item has a value for it (a Secret's DATA appears only once revealed).
-interface Column {
+export interface Column {
   readonly header: string;
   readonly cell: (item: UniversalItem, now: Date) => string;
   readonly optional?: boolean;
@@ -36,9 +36,13 @@ export function formatJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-/** A table of items of one kind, with kind-specific columns; `now` makes AGE testable. */
-export function formatTable(kind: Kind, items: readonly UniversalItem[], now: Date): string {
-  const columns = columnsOf(kind).filter((c) => !c.optional || items.some((item) => c.cell(item, now) !== '-'));
+/**
+ * A table of items of one kind, with kind-specific columns; `now` makes AGE testable. `joined`
+ * columns come right after NAME: facts the CLI read from other resources (a Zone's STATUS from its
+ * ZoneInsight).
+ */
+export function formatTable(kind: Kind, items: readonly UniversalItem[], now: Date, joined: readonly Column[] = []): string {
+  const columns = columnsOf(kind, joined).filter((c) => !c.optional || items.some((item) => c.cell(item, now) !== '-'));
   const rows = [columns.map((c) => c.header), ...items.map((item) => columns.map((c) => c.cell(item, now)))];
   const widths = columns.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('   ').trimEnd()).join('\n') + '\n';
@@ -60,9 +64,9 @@ const NAME: Column = { header: 'NAME', cell: (i) => text(i['name']) };
 const AGE: Column = { header: 'AGE', cell: (i, now) => formatAge(i['creationTime'], now) };
 
 /** Table columns of a kind: MESH for mesh-scoped kinds, NAME, the descriptor's columns, AGE. */
-function columnsOf(kind: Kind): readonly Column[] {
+function columnsOf(kind: Kind, joined: readonly Column[]): readonly Column[] {
   const descriptor = kindDescriptor(kind);
-  return [...(descriptor.scope === 'mesh' ? [MESH] : []), NAME, ...descriptor.columns, AGE];
+  return [...(descriptor.scope === 'mesh' ? [MESH] : []), NAME, ...joined, ...descriptor.columns, AGE];
 }
 
 /** Where the CLI writes and reads; tests replace it to capture output and feed stdin. */

@@ -46,6 +46,8 @@ describe('desiredCrds', () => {
       ['traffictraces.kuma.io', 'Cluster', []],
       ['proxytemplates.kuma.io', 'Cluster', []],
       ['externalservices.kuma.io', 'Cluster', []],
+      ['zones.kuma.io', 'Cluster', []],
+      ['zoneinsights.kuma.io', 'Cluster', []],
       ['meshgatewayinstances.kuma.io', 'Namespaced', ['mgi']],
     ]);
     for (const c of crds) {
@@ -224,6 +226,8 @@ describe('rendered YAML', () => {
       'kuma.io_trafficlogs.yaml',
       'kuma.io_trafficpermissions.yaml',
       'kuma.io_traffictraces.yaml',
+      'kuma.io_zoneinsights.yaml',
+      'kuma.io_zones.yaml',
     ]);
     for (const f of files) expect((parse(f.content, { version: '1.1' }) as CustomResourceDefinition).metadata.name.endsWith('.kuma.io')).toBe(true);
   });

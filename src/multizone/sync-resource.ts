@@ -1,6 +1,6 @@
 // The resource shape the sync filters and mappers work on, and where a kind's multi-zone flags
 // come from. Kept apart from the store's StoredResource: sync also handles kinds that have no
-// descriptor yet (Zone, ZoneIngress, insights), and its `mesh` is the wire's (empty outside meshes).
+// descriptor yet (ZoneIngress, most insights), and its `mesh` is the wire's (empty outside meshes).
 import type { MultizoneFlags } from '../api/kinds/descriptor.js';
 import { RESOURCE_KINDS } from '../api/resource-kinds.js';
 

@@ -94,6 +94,8 @@ export interface MultizoneFlags {
   readonly syncedAcrossZones?: boolean;
   /** Synced copies keep their name (Mesh, Secret, GlobalSecret): no hash suffix (§4.1). */
   readonly keepName?: boolean;
+  /** Written only by the control plane (insights): read-only to users on every role (§5.1). */
+  readonly insight?: boolean;
 }
 
 /** Created on global and sent to every zone (Mesh keeps its name; classic policies are hashed). */
@@ -107,6 +109,9 @@ export const BOTH_WAYS: MultizoneFlags = { providedByGlobal: true, providedByZon
 
 /** Secret, GlobalSecret: written on either side, sent to zones under their own name, never back up. */
 export const SECRET_FLAGS: MultizoneFlags = { providedByGlobal: true, providedByZone: true, globalToZones: true, zoneToGlobal: false, keepName: true };
+
+/** Zone, ZoneInsight: made on global and on a zone, never synced (multizone.md §2). */
+export const LOCAL_TO_EACH: MultizoneFlags = { providedByGlobal: true, providedByZone: true, globalToZones: false, zoneToGlobal: false };
 
 /** Facts about one kind Portico stores, declared as data (Kuma's resource-type descriptors). */
 export interface ResourceKindDescriptor<K extends string = string, S = unknown> {

@@ -28,6 +28,8 @@ describe('kuma-objects', () => {
       'ExternalService /apis/kuma.io/v1alpha1/externalservices',
       'Secret /api/v1/namespaces/kuma-system/secrets type=system.kuma.io/secret',
       'GlobalSecret /api/v1/namespaces/kuma-system/secrets type=system.kuma.io/global-secret',
+      'Zone /apis/kuma.io/v1alpha1/zones',
+      'ZoneInsight /apis/kuma.io/v1alpha1/zoneinsights',
     ]);
   });
 
