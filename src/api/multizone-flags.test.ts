@@ -29,7 +29,8 @@ const TABLE: Record<string, Row> = {
   Dataplane: { providedByGlobal: false, providedByZone: true, globalToZones: false, zoneToGlobal: true, syncedAcrossZones: false, keepName: false, insight: false },
   Secret: secretLike,
   GlobalSecret: secretLike,
-  Zone: localToEach,
+  // §2 says "provided by both" but §5.1 lists Zone as writable on the global only; Portico follows §5.1.
+  Zone: { ...localToEach, providedByZone: false },
   ZoneInsight: { ...localToEach, insight: true },
 };
 
@@ -59,7 +60,7 @@ describe('multi-zone flags of every kind (multizone.md §2)', () => {
     const writable = (role: typeof global | typeof zone) =>
       RESOURCE_KINDS.filter((k) => readOnlyDetail(role, k.multizone) === undefined).map((k) => k.kind).sort();
     expect(writable(global)).toEqual(RESOURCE_KINDS.map((k) => k.kind).filter((k) => k !== 'Dataplane' && k !== 'ZoneInsight').sort());
-    expect(writable(zone)).toEqual(['Dataplane', 'GlobalSecret', 'MeshGateway', 'Secret', 'Zone']);
+    expect(writable(zone)).toEqual(['Dataplane', 'GlobalSecret', 'MeshGateway', 'Secret']);
     // A zone without a global writes everything but insights, which only the control plane writes.
     const standalone = { mode: 'zone', zone: 'default', federated: false } as const;
     expect(RESOURCE_KINDS.filter((k) => readOnlyDetail(standalone, k.multizone) !== undefined).map((k) => k.kind)).toEqual(['ZoneInsight']);

@@ -17,5 +17,6 @@ export const ZONE = defineResourceKind({
   kubernetes: { form: 'crd', scope: 'Cluster', printerColumns: [AGE_PRINTER_COLUMN] },
   // STATUS comes from the zone's ZoneInsight: the CLI joins it in (src/cli/zone-status.ts).
   columns: [{ header: 'ENABLED', cell: (i) => String(zoneEnabled({ enabled: i['enabled'] === false ? false : undefined })) }],
-  multizone: LOCAL_TO_EACH,
+  // Writable on the global (and a zone without one), never on a federated zone (multizone.md §5.1).
+  multizone: { ...LOCAL_TO_EACH, providedByZone: false },
 });
