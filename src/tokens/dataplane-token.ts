@@ -3,14 +3,13 @@
 // mesh's own keys. This file issues them (from the store's keys, or offline from a key file),
 // validates them for a mesh, and holds the binding checks against a Dataplane, each with Kuma's
 // exact message (xds-server.md §17).
-import { createPrivateKey } from 'node:crypto';
 import type { Violation } from '../api/violation.js';
 import type { ResourceStore } from '../core/store.js';
 import { parseDuration } from './duration.js';
 import type { TokenFailure } from './jwt.js';
 import { dataplaneRevocations } from './revocations.js';
 import { dataplaneSigningKeys } from './signing-keys.js';
-import { MAX_VALIDITY_SECONDS, signWithKey, TokenFamily } from './token-family.js';
+import { MAX_VALIDITY_SECONDS, signWithKeyFile, TokenFamily } from './token-family.js';
 
 /** The proxy type of a Dataplane (gateways included); the only type this control plane serves. */
 export const DATAPLANE_PROXY_TYPE = 'dataplane';
@@ -137,15 +136,7 @@ export class DataplaneTokens {
  * `dataplane-token-signing-key-<mesh>-<kid>`, or the control plane refuses the token.
  */
 export async function issueOfflineDataplaneToken(request: DataplaneTokenRequest, keyPem: string, kid: string, now: number): Promise<string> {
-  if (!/^[1-9][0-9]{0,8}$/.test(kid)) throw new RangeError(`kid must be a positive key number, got ${JSON.stringify(kid)}`);
-  let privateKey;
-  try {
-    privateKey = createPrivateKey(keyPem);
-  } catch (err) {
-    throw new Error('the signing key is not a PEM private key', { cause: err });
-  }
-  if (privateKey.asymmetricKeyType !== 'rsa') throw new Error(`the signing key must be an RSA key, not ${privateKey.asymmetricKeyType ?? 'unknown'}`);
-  return signWithKey({ kid, privateKey }, claimsOf(request), request.validForSeconds, now);
+  return signWithKeyFile(keyPem, kid, claimsOf(request), request.validForSeconds, now);
 }
 
 /** The claims of a verified payload, or undefined when they are not shaped like Kuma's. */

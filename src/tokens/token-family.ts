@@ -1,7 +1,7 @@
 // One family of tokens: the signing keys that sign them and the secret that revokes them. Issuing
 // and validating are the same for dataplane and user tokens (docs/tokens.md); what the claims mean
 // and bind to is the caller's business.
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, randomUUID } from 'node:crypto';
 import type { ResourceKey } from '../core/resource.js';
 import type { ResourceStore } from '../core/store.js';
 import { signToken, verifyToken, type KeyLookup, type TokenFailure } from './jwt.js';
@@ -68,6 +68,22 @@ export async function signWithKey(key: SigningKey, claims: Readonly<Record<strin
     notBefore: issuedAt - CLOCK_SKEW_SECONDS,
     expiresAt: issuedAt + validForSeconds,
   });
+}
+
+/**
+ * Signs a token offline with a private key (PEM) read from a file and its key number (Kuma's
+ * `--signing-key-path` and `--kid`): no store. Throws with a user message for a bad kid or key.
+ */
+export async function signWithKeyFile(keyPem: string, kid: string, claims: Readonly<Record<string, unknown>>, validForSeconds: number, now: number): Promise<string> {
+  if (!/^[1-9][0-9]{0,8}$/.test(kid)) throw new RangeError(`kid must be a positive key number, got ${JSON.stringify(kid)}`);
+  let privateKey;
+  try {
+    privateKey = createPrivateKey(keyPem);
+  } catch (err) {
+    throw new Error('the signing key is not a PEM private key', { cause: err });
+  }
+  if (privateKey.asymmetricKeyType !== 'rsa') throw new Error(`the signing key must be an RSA key, not ${privateKey.asymmetricKeyType ?? 'unknown'}`);
+  return signWithKey({ kid, privateKey }, claims, validForSeconds, now);
 }
 
 function checkValidity(validForSeconds: number): void {

@@ -12,7 +12,7 @@ import { parseDuration } from './duration.js';
 import type { KeyLookup, TokenFailure, TokenFailureReason } from './jwt.js';
 import { ZONE_REVOCATIONS } from './revocations.js';
 import { SigningKeys, ZONE_SIGNING_KEYS, ZONE_SIGNING_PUBLIC_KEY_PREFIX } from './signing-keys.js';
-import { MAX_VALIDITY_SECONDS, signWithKey, TokenFamily } from './token-family.js';
+import { MAX_VALIDITY_SECONDS, signWithKeyFile, TokenFamily } from './token-family.js';
 
 /** What a zone token can identify: a zone control plane, its ingresses, its egresses. */
 export const ZONE_TOKEN_SCOPES = ['cp', 'egress', 'ingress'] as const;
@@ -251,15 +251,7 @@ export function publicSigningKeySecret(secret: { readonly name: string; readonly
  * no control plane needed. The key must be the global's `zone-token-signing-key-<kid>`.
  */
 export async function issueOfflineZoneToken(request: ZoneTokenRequest, keyPem: string, kid: string, now: number): Promise<string> {
-  if (!/^[1-9][0-9]{0,8}$/.test(kid)) throw new RangeError(`kid must be a positive key number, got ${JSON.stringify(kid)}`);
-  let privateKey;
-  try {
-    privateKey = createPrivateKey(keyPem);
-  } catch (err) {
-    throw new Error('the signing key is not a PEM private key', { cause: err });
-  }
-  if (privateKey.asymmetricKeyType !== 'rsa') throw new Error(`the signing key must be an RSA key, not ${privateKey.asymmetricKeyType ?? 'unknown'}`);
-  return signWithKey({ kid, privateKey }, zoneClaimsOf(request), request.validForSeconds, now);
+  return signWithKeyFile(keyPem, kid, zoneClaimsOf(request), request.validForSeconds, now);
 }
 
 /** Request fields from CLI strings: `--zone`, `--scope` (repeatable, or comma-separated), `--valid-for`. */
