@@ -11,6 +11,7 @@ import type { ResourceStore } from '../core/store.js';
 import { storedResource } from '../gateway/testdata/load-case.js';
 import { SnapshotCache } from '../xds/cache/snapshot-cache.js';
 import { GenerationEngine } from './engine.js';
+import { random, served } from '../../test/support/engine-comparison.js';
 
 const silent = pino({ level: 'silent' });
 type Raw = Record<string, unknown> & { type: string; name: string };
@@ -53,25 +54,6 @@ const template = (name: string, service: string, seconds: number, extra: object[
   selectors: [{ match: { 'kuma.io/service': service } }],
   conf: { imports: ['default-proxy'], modifications: [{ cluster: { operation: 'patch', value: `connectTimeout: ${seconds}s` } }, ...extra] },
 });
-
-function served(engine: GenerationEngine, cache: SnapshotCache): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const nodeId of engine.nodeIds()) {
-    const s = cache.get(nodeId)!;
-    out[nodeId] = [s.version, ...[...s.types.values()].map((t) => `${t.typeUrl.slice(-12)}=${t.version}`)].join(' ');
-  }
-  return out;
-}
-
-function random(seed: number): () => number {
-  let x = seed || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 describe('GenerationEngine with ProxyTemplates', () => {
   it.each([

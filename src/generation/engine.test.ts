@@ -9,6 +9,7 @@ import { TypeUrl } from '../xds/cache/resource-types.js';
 import { SnapshotCache } from '../xds/cache/snapshot-cache.js';
 import type { Snapshot } from '../xds/cache/snapshot.js';
 import { GenerationEngine } from './engine.js';
+import { random, served } from '../../test/support/engine-comparison.js';
 
 const silent = pino({ level: 'silent' });
 const noFiles = async () => new Map();
@@ -64,27 +65,6 @@ function externalService(name: string, service: string, address: string, tls: bo
 /** A TrafficPermission from `source` to `destination` (services, `*` allowed). */
 function permission(name: string, source: string, destination: string): Raw {
   return { type: 'TrafficPermission', name, sources: [{ match: { 'kuma.io/service': source } }], destinations: [{ match: { 'kuma.io/service': destination } }] };
-}
-
-/** Node id -> snapshot version and per-type versions, for comparing two engines. */
-function served(engine: GenerationEngine, cache: SnapshotCache): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const nodeId of engine.nodeIds()) {
-    const s = cache.get(nodeId)!;
-    out[nodeId] = [s.version, ...[...s.types.values()].map((t) => `${t.typeUrl.slice(-12)}=${t.version}`)].join(' ');
-  }
-  return out;
-}
-
-/** Deterministic pseudo-random numbers (xorshift32). */
-function random(seed: number): () => number {
-  let x = seed || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
 }
 
 describe('GenerationEngine', () => {
