@@ -54,6 +54,7 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
+COPY --from=build /app/proto ./proto
 COPY --from=envoy /usr/local/bin/envoy /usr/local/bin/envoy
 # `portico dp run` looks for Envoy in ENVOY_BIN first.
 ENV ENVOY_BIN=/usr/local/bin/envoy

@@ -24,7 +24,8 @@ const ALLOWED = {
   ca: [],
   'k8s/render': ['ir', 'api'],
   k8s: ['api', 'core', 'ir', 'gateway', 'k8s/render', 'ca', 'http', 'decode'],
-  kds: ['api', 'core'],
+  // kds: the sync service reuses the xDS server's delta rules and response encoder (issue 12).
+  kds: ['api', 'core', 'multizone', 'tokens', 'xds/server', 'xds/cache', 'xds/envoy'],
   // multizone: pure naming, labels and filters of synced copies (multizone.md §2, §4).
   multizone: ['api', 'core'],
   tokens: ['api', 'core'],

@@ -1,0 +1,266 @@
+// Multi-zone sync over real gRPC on loopback (docs/multizone-sync.md): a global's sync services and
+// zone clients with in-memory stores. Shows: global resources reach a zone under their synced
+// names and labels; zone Dataplanes reach global pinned to the zone; the first response per kind
+// replaces what the zone held (stale copies deleted, local objects kept); zone tokens are required
+// and bound to the zone; invalid resources are NACKed without blocking the rest; a dropped stream
+// deletes nothing; the Zone and ZoneInsight are written.
+import { afterEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import * as grpc from '@grpc/grpc-js';
+import { MemoryStore } from '../../src/core/memory-store.js';
+import type { ResourceStore } from '../../src/core/store.js';
+import { ZoneTokens, publicKeyPem } from '../../src/tokens/zone-token.js';
+import { GlobalSync } from '../../src/kds/global-sync.js';
+import { startSyncPort, type SyncPort } from '../../src/kds/sync-port.js';
+import { ZoneSync, nextBackoff } from '../../src/kds/zone-sync.js';
+import { syncClientDefinition } from '../../src/kds/kds-protocol.js';
+import type { ZoneInsightSpec } from '../../src/api/zone-insight.js';
+import { parseSpec, type SpecByKind } from '../../src/api/resource-kinds.js';
+
+const logger = pino({ level: process.env.SYNC_LOG ?? 'silent' });
+const derivePublicKey = (data: string): string => Buffer.from(publicKeyPem(Buffer.from(data, 'base64'))).toString('base64');
+
+interface Global {
+  store: ResourceStore;
+  sync: GlobalSync;
+  port: SyncPort;
+  tokens: ZoneTokens;
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups.length = 0;
+});
+
+async function startGlobal(store: ResourceStore = new MemoryStore()): Promise<Global> {
+  const tokens = new ZoneTokens(store);
+  const sync = new GlobalSync({ store, zoneTokens: tokens, derivePublicKey, logger, instanceId: 'global-1', debounceMs: 10, nackBackoffMs: 300, insightFlushIntervalMs: 100 });
+  await sync.start();
+  const port = await startSyncPort({ host: '127.0.0.1', port: 0, sync });
+  cleanups.push(async () => {
+    await sync.close();
+    await port.close();
+  });
+  return { store, sync, port, tokens };
+}
+
+async function zoneToken(global: Global, zone: string, scope: Array<'cp' | 'ingress'> = ['cp']): Promise<string> {
+  return global.tokens.issue({ zone, scope, validForSeconds: 3600 }, Date.now());
+}
+
+function startZone(global: Global, zone: string, token: string, store: ResourceStore = new MemoryStore()): { store: ResourceStore; sync: ZoneSync } {
+  const sync = new ZoneSync({
+    store,
+    zone,
+    globalAddress: `grpc://127.0.0.1:${global.port.port}`,
+    token: async () => token,
+    logger,
+    instanceId: `${zone}-cp`,
+    debounceMs: 10,
+    baseBackoffMs: 50,
+    maxBackoffMs: 200,
+  });
+  sync.start();
+  cleanups.push(() => sync.stop());
+  return { store, sync };
+}
+
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const names = async (store: ResourceStore, kind: 'Mesh' | 'MeshGateway' | 'MeshGatewayRoute' | 'Dataplane' | 'TrafficPermission'): Promise<string[]> =>
+  (await store.list(kind)).map((r) => r.name).sort();
+
+/** A spec as the store holds it: decoded and validated like a REST write. */
+function spec<K extends 'MeshGateway' | 'Dataplane'>(kind: K, raw: unknown): SpecByKind[K] {
+  const parsed = parseSpec(kind, raw);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.violations));
+  return parsed.value;
+}
+
+const GATEWAY_RAW = { selectors: [{ match: { 'kuma.io/service': 'edge' } }], conf: { listeners: [{ port: 8080, protocol: 'HTTP' }] } };
+const GATEWAY = spec('MeshGateway', GATEWAY_RAW);
+const DATAPLANE = spec('Dataplane', { networking: { address: '10.0.0.1', gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': 'edge' } } } });
+
+describe('multi-zone sync over gRPC', () => {
+  it('sends global resources to a zone under synced names, and zone Dataplanes to global pinned to the zone', async () => {
+    const global = await startGlobal();
+    await global.store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: {} });
+    await global.store.put({ kind: 'MeshGateway', mesh: 'default', name: 'edge', spec: GATEWAY });
+    const zone = startZone(global, 'zone-1', await zoneToken(global, 'zone-1'));
+    await zone.store.put({ kind: 'Dataplane', mesh: 'default', name: 'edge-1', spec: DATAPLANE });
+
+    const meshes = await eventually(() => names(zone.store, 'Mesh'), (n) => n.length === 1);
+    expect(meshes).toEqual(['default']);
+    const gateways = await eventually(() => zone.store.list('MeshGateway'), (l) => l.length === 1);
+    expect(gateways[0]!.name).toMatch(/^edge-[a-z0-9]{16}$/);
+    expect(gateways[0]!.labels).toMatchObject({ 'kuma.io/origin': 'global', 'kuma.io/display-name': 'edge' });
+    expect(gateways[0]!.spec).toEqual(GATEWAY);
+
+    const dataplanes = await eventually(() => global.store.list('Dataplane'), (l) => l.length === 1);
+    expect(dataplanes[0]!.name).toMatch(/^edge-1-[a-z0-9]{16}$/);
+    expect(dataplanes[0]!.labels).toMatchObject({ 'kuma.io/origin': 'zone', 'kuma.io/zone': 'zone-1', 'kuma.io/display-name': 'edge-1' });
+    // The zone's copy from global is never sent back, and the zone's own objects never come back to it.
+    expect(await names(global.store, 'MeshGateway')).toEqual(['edge']);
+
+    const zones = await eventually(() => global.store.list('Zone'), (l) => l.length === 1);
+    expect(zones[0]).toMatchObject({ name: 'zone-1', spec: { enabled: true } });
+    const insight = await eventually(
+      () => global.store.get({ kind: 'ZoneInsight', mesh: 'zone-1', name: 'zone-1' }),
+      (i) => ((i?.spec as ZoneInsightSpec | undefined)?.subscriptions?.[0]?.status?.total?.responsesAcknowledged ?? 0) > 0,
+    );
+    const spec = insight!.spec as ZoneInsightSpec;
+    expect(spec.subscriptions).toHaveLength(1);
+    expect(spec.subscriptions![0]).toMatchObject({ globalInstanceId: 'global-1', zoneInstanceId: 'zone-1-cp', authTokenProvided: true });
+    expect(spec.subscriptions![0]!.disconnectTime).toBeUndefined();
+    expect(spec.healthCheck?.time).toBeDefined();
+  });
+
+  it('follows changes and deletions in both directions', async () => {
+    const global = await startGlobal();
+    await global.store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: {} });
+    const zone = startZone(global, 'zone-1', await zoneToken(global, 'zone-1'));
+    await eventually(() => names(zone.store, 'Mesh'), (n) => n.length === 1);
+
+    await global.store.put({ kind: 'MeshGateway', mesh: 'default', name: 'edge', spec: GATEWAY });
+    await eventually(() => names(zone.store, 'MeshGateway'), (n) => n.length === 1);
+    const changed = spec('MeshGateway', { ...GATEWAY_RAW, conf: { listeners: [{ port: 9090, protocol: 'HTTP' }] } });
+    await global.store.put({ kind: 'MeshGateway', mesh: 'default', name: 'edge', spec: changed });
+    await eventually(() => zone.store.list('MeshGateway'), (l) => JSON.stringify(l[0]?.spec) === JSON.stringify(changed));
+    await global.store.delete({ kind: 'MeshGateway', mesh: 'default', name: 'edge' });
+    await eventually(() => names(zone.store, 'MeshGateway'), (n) => n.length === 0);
+
+    await zone.store.put({ kind: 'Dataplane', mesh: 'default', name: 'edge-1', spec: DATAPLANE });
+    await eventually(() => names(global.store, 'Dataplane'), (n) => n.length === 1);
+    await zone.store.delete({ kind: 'Dataplane', mesh: 'default', name: 'edge-1' });
+    await eventually(() => names(global.store, 'Dataplane'), (n) => n.length === 0);
+  });
+
+  it('replaces a reconnecting zone\'s stale copies with the complete set and keeps its local objects', async () => {
+    const global = await startGlobal();
+    await global.store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: {} });
+    await global.store.put({ kind: 'MeshGateway', mesh: 'default', name: 'edge', spec: GATEWAY });
+    const zoneStore = new MemoryStore();
+    // A copy global no longer has (deleted while the zone was away), and a gateway made in the zone.
+    await zoneStore.put({ kind: 'MeshGateway', mesh: 'default', name: 'gone-4d5b6f7c8d9f4b5c', labels: { 'kuma.io/origin': 'global', 'kuma.io/display-name': 'gone' }, spec: GATEWAY });
+    await zoneStore.put({ kind: 'MeshGateway', mesh: 'default', name: 'local', spec: GATEWAY });
+    startZone(global, 'zone-1', await zoneToken(global, 'zone-1'), zoneStore);
+    const after = await eventually(() => names(zoneStore, 'MeshGateway'), (n) => n.length === 2 && !n.includes('gone-4d5b6f7c8d9f4b5c'));
+    expect(after).toContain('local');
+    expect(after.find((n) => n.startsWith('edge-'))).toBeDefined();
+    // The local gateway travels to global (zone-provided), under a hashed name with the zone.
+    const onGlobal = await eventually(() => global.store.list('MeshGateway'), (l) => l.length === 2);
+    expect(onGlobal.find((r) => r.labels?.['kuma.io/display-name'] === 'local')?.labels).toMatchObject({ 'kuma.io/zone': 'zone-1', 'kuma.io/origin': 'zone' });
+  });
+
+  it('refuses a stream without a token, with another zone\'s token or without scope cp, before anything is exchanged', async () => {
+    const global = await startGlobal();
+    await global.store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: {} });
+    const Client = grpc.makeGenericClientConstructor(syncClientDefinition() as grpc.ServiceDefinition<grpc.UntypedServiceImplementation>, 'KdsSync');
+    const client = new Client(`127.0.0.1:${global.port.port}`, grpc.credentials.createInsecure()) as unknown as {
+      GlobalToZoneSync(md: grpc.Metadata): grpc.ClientDuplexStream<object, unknown>;
+      close(): void;
+    };
+    cleanups.push(async () => client.close());
+    const attempt = async (token: string | undefined, zone: string): Promise<{ code: number; details: string; received: number }> => {
+      const md = new grpc.Metadata();
+      md.set('client-id', zone);
+      if (token !== undefined) md.set('authorization', `Bearer ${token}`);
+      const call = client.GlobalToZoneSync(md);
+      let received = 0;
+      call.on('data', () => (received += 1));
+      call.write({ type_url: 'Mesh', resource_names_subscribe: ['*'], node: { id: zone } });
+      return new Promise((resolve) => call.on('error', (err: grpc.ServiceError) => resolve({ code: err.code, details: err.details, received })));
+    };
+    const none = await attempt(undefined, 'zone-1');
+    expect(none).toMatchObject({ code: grpc.status.UNAUTHENTICATED, details: 'zone token is missing', received: 0 });
+    const other = await attempt(await zoneToken(global, 'zone-2'), 'zone-1');
+    expect(other).toMatchObject({ code: grpc.status.PERMISSION_DENIED, details: 'zone from requestor: zone-1 is different than in token: zone-2', received: 0 });
+    const ingress = await attempt(await zoneToken(global, 'zone-1', ['ingress']), 'zone-1');
+    expect(ingress.code).toBe(grpc.status.PERMISSION_DENIED);
+    expect(ingress.details).toContain('scope "cp"');
+    const garbage = await attempt('not-a-token', 'zone-1');
+    expect(garbage.code).toBe(grpc.status.UNAUTHENTICATED);
+    // Nothing was recorded for refused streams.
+    expect(await global.store.list('Zone')).toEqual([]);
+  });
+
+  it('pins zone attribution to the authenticated zone: a Dataplane claiming another zone is stored as the stream\'s', async () => {
+    const global = await startGlobal();
+    await global.store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: {} });
+    const zone = startZone(global, 'zone-1', await zoneToken(global, 'zone-1'));
+    const spoofed = spec('Dataplane', { networking: { address: '10.0.0.2', inbound: [{ port: 8080, tags: { 'kuma.io/service': 'web', 'kuma.io/zone': 'zone-2' } }] } });
+    await zone.store.put({ kind: 'Dataplane', mesh: 'default', name: 'web-1', labels: { 'kuma.io/zone': 'zone-2' }, spec: spoofed });
+    const [dp] = await eventually(() => global.store.list('Dataplane'), (l) => l.length === 1);
+    expect(dp!.labels?.['kuma.io/zone']).toBe('zone-1');
+    expect((dp!.spec as typeof spoofed).networking.inbound?.[0]?.tags['kuma.io/zone']).toBe('zone-1');
+  });
+
+  it('NACKs an invalid resource with its field path, stores the rest, and a dropped stream deletes nothing', async () => {
+    const global = await startGlobal();
+    await global.store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: {} });
+    const zone = startZone(global, 'zone-1', await zoneToken(global, 'zone-1'));
+    await eventually(() => names(zone.store, 'Mesh'), (n) => n.length === 1);
+    // A zone-side object already holds a name global sends (created locally before federation).
+    await zone.store.put({ kind: 'Mesh', mesh: 'other', name: 'other', spec: {} });
+    await global.store.put({ kind: 'Mesh', mesh: 'other', name: 'other', spec: { mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] } } });
+    await global.store.put({ kind: 'Mesh', mesh: 'third', name: 'third', spec: {} });
+    const meshes = await eventually(() => names(zone.store, 'Mesh'), (n) => n.includes('third'));
+    expect(meshes).toEqual(['default', 'other', 'third']);
+    // The local Mesh was not overwritten.
+    expect((await zone.store.get({ kind: 'Mesh', mesh: 'other', name: 'other' }))!.spec).toEqual({});
+    const insight = await eventually(
+      () => global.store.get({ kind: 'ZoneInsight', mesh: 'zone-1', name: 'zone-1' }),
+      (i) => ((i?.spec as ZoneInsightSpec | undefined)?.subscriptions?.[0]?.status?.stat?.['Mesh']?.responsesRejected ?? 0) > 0,
+    );
+    expect((insight!.spec as ZoneInsightSpec).subscriptions![0]!.status!.stat!['Mesh']!.responsesRejected).toBe(1);
+
+    // The zone goes away: global keeps its Dataplanes, the zone keeps what it received.
+    await zone.store.put({ kind: 'Dataplane', mesh: 'default', name: 'edge-1', spec: DATAPLANE });
+    await eventually(() => names(global.store, 'Dataplane'), (n) => n.length === 1);
+    await zone.sync.stop();
+    await eventually(
+      () => global.store.get({ kind: 'ZoneInsight', mesh: 'zone-1', name: 'zone-1' }),
+      (i) => (i?.spec as ZoneInsightSpec | undefined)?.subscriptions?.[0]?.disconnectTime !== undefined,
+    );
+    expect(await names(global.store, 'Dataplane')).toHaveLength(1);
+    expect(await names(zone.store, 'Mesh')).toEqual(['default', 'other', 'third']);
+  });
+
+  it('reconnects with growing delays after the global goes away, and converges when it is back', async () => {
+    const store = new MemoryStore();
+    const first = await startGlobal(store);
+    await store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: {} });
+    const zone = startZone(first, 'zone-1', await zoneToken(first, 'zone-1'));
+    await eventually(() => names(zone.store, 'Mesh'), (n) => n.length === 1);
+    await first.sync.close();
+    await first.port.close();
+    await store.put({ kind: 'Mesh', mesh: 'later', name: 'later', spec: {} });
+    await eventually(async () => zone.sync.state(), (s) => s.attempts >= 3);
+    // Same store, new port: the zone is pointed at it through a second client (addresses are fixed per client).
+    const second = await startGlobal(store);
+    const again = startZone(second, 'zone-1', await zoneToken(second, 'zone-1'), zone.store);
+    await zone.sync.stop();
+    expect(await eventually(() => names(again.store, 'Mesh'), (n) => n.length === 2)).toEqual(['default', 'later']);
+  });
+});
+
+describe('backoff', () => {
+  it('doubles from the base to the cap, with jitter of at most 20%', () => {
+    const mid = () => 0.5;
+    expect(nextBackoff(undefined, 5_000, 60_000, mid)).toBe(5_000);
+    expect(nextBackoff(5_000, 5_000, 60_000, mid)).toBe(10_000);
+    expect(nextBackoff(40_000, 5_000, 60_000, mid)).toBe(60_000);
+    expect(nextBackoff(undefined, 5_000, 60_000, () => 0)).toBe(4_000);
+    expect(nextBackoff(undefined, 5_000, 60_000, () => 1)).toBe(6_000);
+    expect(nextBackoff(60_000, 5_000, 60_000, () => 1)).toBe(60_000);
+  });
+});
