@@ -3,14 +3,14 @@ import { cpRunCommand, resolveRole } from './cp-run.js';
 
 describe('resolveRole: --mode, --environment and their old spellings', () => {
   it('defaults to a universal zone named default without a global', () => {
-    expect(resolveRole({})).toEqual({ environment: 'universal', multizone: { mode: 'zone', zone: 'default' }, zoneGiven: false, warnings: [] });
+    expect(resolveRole({})).toEqual({ environment: 'universal', multizone: { mode: 'zone', zone: 'default', kds: {} }, zoneGiven: false, warnings: [] });
   });
 
   it('--mode global|zone with --environment, --zone and --global-address', () => {
     expect(resolveRole({ mode: 'global', environment: 'kubernetes' })).toMatchObject({ environment: 'kubernetes', multizone: { mode: 'global' }, warnings: [] });
     expect(resolveRole({ mode: 'zone', zone: 'zone-1', globalAddress: 'grpcs://g:5685' })).toEqual({
       environment: 'universal',
-      multizone: { mode: 'zone', zone: 'zone-1', globalAddress: 'grpcs://g:5685' },
+      multizone: { mode: 'zone', zone: 'zone-1', globalAddress: 'grpcs://g:5685', kds: {} },
       zoneGiven: true,
       warnings: [],
     });

@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino, type Logger } from 'pino';
 import { defaultGatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
 import { DEFAULT_CONFIG, startControlPlane, type ControlPlane, type KubernetesModeConfig, type LeaderElectionSettings } from '../runtime/control-plane.js';
-import { DEFAULT_MULTIZONE, type MultizoneConfig } from '../runtime/multizone-config.js';
+import { DEFAULT_MULTIZONE, type KdsConfig, type MultizoneConfig } from '../runtime/multizone-config.js';
 import { DP_AUTH_ENV, type DataplaneAuthType } from '../runtime/dataplane-authentication.js';
 import { defaultAdmission } from '../xds/server/flow-control.js';
 
@@ -99,6 +99,14 @@ export interface RoleFlags {
   role?: 'zone' | 'global' | 'standalone';
   zone?: string;
   globalAddress?: string;
+  /** Global: sync port, bind address and TLS. */
+  kdsPort?: number;
+  kdsHost?: string;
+  kdsTlsEnabled?: boolean;
+  /** Zone: token file, CA of the global, skip verification. */
+  zoneTokenFile?: string;
+  kdsRootCaFile?: string;
+  kdsTlsSkipVerify?: boolean;
 }
 
 /** The environment and the multi-zone role the flags ask for, with what to warn about. */
@@ -140,9 +148,22 @@ export function resolveRole(flags: RoleFlags): ResolvedRole {
     mode: mode ?? 'zone',
     zone,
     ...(flags.globalAddress ? { globalAddress: flags.globalAddress } : {}),
+    kds: kdsOf(flags),
   };
   if (multizone.mode === 'global' && flags.globalAddress) throw new Error('--global-address is a zone setting: a global control plane has no global to dial');
   return { environment: environment ?? 'universal', multizone, zoneGiven: flags.zone !== undefined, warnings };
+}
+
+/** The sync settings among the flags; paths made absolute. */
+function kdsOf(flags: RoleFlags): KdsConfig {
+  return {
+    ...(flags.kdsPort !== undefined ? { port: flags.kdsPort } : {}),
+    ...(flags.kdsHost ? { host: flags.kdsHost } : {}),
+    ...(flags.kdsTlsEnabled === false ? { plaintext: true } : {}),
+    ...(flags.zoneTokenFile ? { tokenFile: path.resolve(flags.zoneTokenFile) } : {}),
+    ...(flags.kdsRootCaFile ? { rootCaFile: path.resolve(flags.kdsRootCaFile) } : {}),
+    ...(flags.kdsTlsSkipVerify ? { tlsSkipVerify: true } : {}),
+  };
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -209,6 +230,18 @@ export function cpRunCommand(): Command {
       new Option('--global-address <url>', 'zone: grpc://HOST:PORT or grpcs://HOST:PORT of the global control plane; makes the zone federated (global-provided kinds become read-only)').env(
         'KUMA_MULTIZONE_ZONE_GLOBAL_ADDRESS',
       ),
+    )
+    .addOption(new Option('--kds-port <port>', 'global: port of the sync service zones dial (default 5685)').argParser(portOption).env('KUMA_MULTIZONE_GLOBAL_KDS_GRPC_PORT'))
+    .option('--kds-host <host>', 'global: bind address of the sync port (default: --xds-host)')
+    .addOption(
+      new Option('--kds-tls-enabled <bool>', 'global: serve the sync port over TLS with the control plane certificate (default true; false is for tests)')
+        .argParser(booleanOption)
+        .env('KUMA_MULTIZONE_GLOBAL_KDS_TLS_ENABLED'),
+    )
+    .addOption(new Option('--zone-token-file <file>', 'federated zone: file holding the zone token (scope cp) the global verifies').env('KUMA_MULTIZONE_ZONE_KDS_AUTH_CP_TOKEN_PATH'))
+    .addOption(new Option('--kds-root-ca-file <file>', "federated zone: CA certificate (PEM) the global's certificate must chain to").env('KUMA_MULTIZONE_ZONE_KDS_ROOT_CA_FILE'))
+    .addOption(
+      new Option('--kds-tls-skip-verify <bool>', "federated zone: do not verify the global's certificate (insecure)").argParser(booleanOption).env('KUMA_MULTIZONE_ZONE_KDS_TLS_SKIP_VERIFY'),
     )
     .option('--kubeconfig <file>', 'kubernetes: kubeconfig file (default: in-cluster config, then KUBECONFIG, then ~/.kube/config)')
     .option('--system-namespace <ns>', 'kubernetes: namespace of the control plane and of mesh Secrets', 'portico-system')

@@ -40,6 +40,8 @@ import { readCertificateFiles } from './certificate-files.js';
 import { CertificateFileWatch } from './certificate-file-watch.js';
 import { prepareControlPlaneTls, type ControlPlaneTls, type ControlPlaneTlsConfig } from './control-plane-tls.js';
 import { DEFAULT_MULTIZONE, isFederatedZone, multizoneConfigError, writeRoleOf, type MultizoneConfig } from './multizone-config.js';
+import { startMultizoneSync, type MultizoneSync } from './multizone-sync.js';
+import { porticoVersion } from '../api-server/version.js';
 
 export type { MultizoneConfig } from './multizone-config.js';
 
@@ -154,6 +156,8 @@ export interface ControlPlane {
   readonly dataplanePort?: DataplanePort;
   /** The multi-zone role this control plane runs in. */
   readonly multizone: MultizoneConfig;
+  /** The sync side of that role: the global's sync port and services, or a federated zone's client. */
+  readonly sync: MultizoneSync;
   /** The generated CA file dataplanes and CLIs verify the control plane with (absent for operator certificates). */
   readonly caFile?: string;
   readonly store: ResourceStore;
@@ -289,9 +293,11 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   });
   const loop = regenerationLoop(snapshots, logger, () => fileWatch.set(snapshots.watchedFiles()));
   const debouncer = new Debouncer(loop.request, config.debounceMs, config.maxDebounceMs);
+  // A global serves no proxies: the Dataplanes zones send it are inventory, never translated.
+  const generates = multizone.mode !== 'global';
   const unwatch = store.watch((event) => {
     // GlobalSecrets (token signing keys) never reach a proxy's config.
-    if (event.key.kind === 'GlobalSecret') return;
+    if (event.key.kind === 'GlobalSecret' || !generates) return;
     snapshots.onChange(event);
     debouncer.trigger();
   });
@@ -385,14 +391,20 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
 
   // Builtin CAs of Meshes written without the REST API (kubectl, a store from before) are created
   // here. Every replica runs it: writes are conditional, so one wins and the others see it exist.
-  const stopCas = await new MeshCaReconciler(store, logger.child({ component: 'mesh-ca' }), { atomic: config.store !== 'kubernetes' }).start();
-  cleanups.push(stopCas);
+  // A federated zone receives its meshes' CAs and default policies from the global.
+  const federated = isFederatedZone(multizone);
+  if (!federated) {
+    const stopCas = await new MeshCaReconciler(store, logger.child({ component: 'mesh-ca' }), { atomic: config.store !== 'kubernetes' }).start();
+    cleanups.push(stopCas);
+  }
   // Kubernetes: Meshes come from kubectl, so their default policies are created here (mesh.md §5.5).
-  if (config.store === 'kubernetes') cleanups.push(await new MeshDefaultsReconciler(store, logger.child({ component: 'mesh-defaults' }), config.meshDefaultPolicies ?? true).start());
+  if (config.store === 'kubernetes' && !federated) cleanups.push(await new MeshDefaultsReconciler(store, logger.child({ component: 'mesh-defaults' }), config.meshDefaultPolicies ?? true).start());
 
   // Design rule 10: nothing is answered before the first full load has produced snapshots.
-  loop.request();
-  await loop.settle();
+  if (generates) {
+    loop.request();
+    await loop.settle();
+  }
   cache.setReady();
 
   // Kubernetes mode keeps least privilege: the control plane may not write Secrets, so the admin
@@ -465,12 +477,10 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
           checks: meshCaChecks(store, readCertificateFiles),
         })
       : undefined;
+  const sync = await startMultizoneSync({ multizone, store, logger, defaultHost: config.xdsHost, serving: tls.serving, version: porticoVersion() });
+  cleanups.push(() => sync.stop());
   started = true;
-  if (isFederatedZone(multizone)) {
-    // No sync client yet (issue 12): the address is recorded, nothing dials it.
-    logger.warn({ zone: multizone.zone, globalAddress: multizone.globalAddress }, 'federated zone: synchronisation with the global control plane is not implemented yet; global-provided kinds are read-only here');
-  }
-  logger.info({ mode: multizone.mode, zone: multizone.mode === 'zone' ? multizone.zone : undefined, apiPort, xdsPort: dataplanePort?.port, apiHttpsPort, webhookPort: webhook?.port }, 'control plane ready');
+  logger.info({ mode: multizone.mode, zone: multizone.mode === 'zone' ? multizone.zone : undefined, apiPort, xdsPort: dataplanePort?.port, kdsPort: sync.port?.port, apiHttpsPort, webhookPort: webhook?.port }, 'control plane ready');
 
   let stopped: Promise<void> | undefined;
   return {
@@ -478,6 +488,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     ...(apiHttpsPort !== undefined ? { apiHttpsPort } : {}),
     ...(dataplanePort ? { xdsPort: dataplanePort.port, dataplanePort } : {}),
     multizone,
+    sync,
     ...(tls.caFile ? { caFile: tls.caFile } : {}),
     store,
     cache,
@@ -495,6 +506,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     stop() {
       stopped ??= (async () => {
         stopping = true;
+        await sync.stop();
         // A leader steps down and releases the Lease, so another replica takes over at once.
         await election?.stop();
         await stopLeaderWork();

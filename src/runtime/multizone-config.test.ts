@@ -16,8 +16,9 @@ describe('multizoneConfigError (multizone.md §1)', () => {
 
   it('accepts the default, DNS names with dots, grpc and grpcs, and a global whatever its zone fields', () => {
     expect(multizoneConfigError(DEFAULT_MULTIZONE)).toBeUndefined();
-    expect(multizoneConfigError({ mode: 'zone', zone: 'eu.west-1', globalAddress: 'grpcs://global.example:5685' })).toBeUndefined();
-    expect(multizoneConfigError({ mode: 'zone', zone: 'zone-1', globalAddress: 'grpc://127.0.0.1:5685' })).toBeUndefined();
+    expect(multizoneConfigError({ mode: 'zone', zone: 'eu.west-1', globalAddress: 'grpcs://global.example:5685', kds: { tokenFile: '/token' } })).toBeUndefined();
+    expect(multizoneConfigError({ mode: 'zone', zone: 'zone-1', globalAddress: 'grpc://127.0.0.1:5685', kds: { tokenFile: '/token' } })).toBeUndefined();
+    expect(multizoneConfigError({ mode: 'zone', zone: 'zone-1', globalAddress: 'grpc://127.0.0.1:5685' })).toMatch(/^a zone with a global address needs its zone token \(scope cp\)/);
     expect(multizoneConfigError({ mode: 'global', zone: '' })).toBeUndefined();
   });
 });

@@ -11,7 +11,35 @@ export interface MultizoneConfig {
   readonly zone: string;
   /** `KUMA_MULTIZONE_ZONE_GLOBAL_ADDRESS`: `grpc(s)://host:port` of the global; a zone with it is federated. */
   readonly globalAddress?: string;
+  /** The sync service's settings (docs/multizone-sync.md); defaults when absent. */
+  readonly kds?: KdsConfig;
 }
+
+/** `multizone.global.kds.*` and `multizone.zone.kds.*` that Portico implements. */
+export interface KdsConfig {
+  /** Global: port of the sync service (`grpcPort`, default 5685; 0 = chosen by the OS). */
+  readonly port?: number;
+  /** Global: address the sync port binds (default: the dataplane port's). */
+  readonly host?: string;
+  /** Global: serve plaintext (`tlsEnabled: false`); tests only. */
+  readonly plaintext?: boolean;
+  /** Zone: file holding the zone token (scope `cp`) the global verifies. */
+  readonly tokenFile?: string;
+  /** Zone: CA the global's certificate must chain to (`rootCaFile`). */
+  readonly rootCaFile?: string;
+  /** Zone: accept any certificate from the global (`tlsSkipVerify`). */
+  readonly tlsSkipVerify?: boolean;
+  /** Both: quiet time before changes are sent (default 100 ms). */
+  readonly debounceMs?: number;
+  /** Both: delay before changed content follows a NACK (`nackBackoff`, 5 s). */
+  readonly nackBackoffMs?: number;
+  /** Zone: reconnect backoff bounds (`resilientComponentBaseBackoff`/`MaxBackoff`, 5 s and 1 min). */
+  readonly baseBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+}
+
+/** Port of the global's sync service. */
+export const DEFAULT_KDS_PORT = 5685;
 
 /** Kuma's default: a zone named `default` with no global (it writes everything). */
 export const DEFAULT_MULTIZONE: MultizoneConfig = { mode: 'zone', zone: 'default' };
@@ -40,6 +68,9 @@ export function multizoneConfigError(config: MultizoneConfig): string | undefine
     if (!(GLOBAL_ADDRESS_SCHEMES as readonly string[]).includes(scheme)) {
       return `unsupported scheme "${scheme}" in zone GlobalAddress. Use one of [${GLOBAL_ADDRESS_SCHEMES.join(' ')}]`;
     }
+  }
+  if (isFederatedZone(config) && !config.kds?.tokenFile) {
+    return 'a zone with a global address needs its zone token (scope cp): --zone-token-file or KUMA_MULTIZONE_ZONE_KDS_AUTH_CP_TOKEN_PATH (generate it on the global: portico generate zone-token --zone ' + config.zone + ' --scope cp)';
   }
   return undefined;
 }

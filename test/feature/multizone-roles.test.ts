@@ -1,7 +1,10 @@
 // The multi-zone roles over real HTTP (multizone.md §1, §5): a global refuses the kinds zones
 // provide and accepts no proxies, a federated zone refuses the kinds global provides and the
-// copies global sent [Z1], both with Kuma's 405 texts and 400 label violations. No sync exists
-// yet: the zone's global address is only recorded, nothing needs to answer there.
+// copies global sent [Z1], both with Kuma's 405 texts and 400 label violations. The zone's global is
+// unreachable here: the rules hold whether or not sync is connected (multizone-sync.test.ts).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GLOBAL_READ_ONLY_DETAIL, ZONE_READ_ONLY_DETAIL } from '../../src/api/multizone-rules.js';
@@ -50,7 +53,7 @@ describe('global control plane', () => {
   let dataplanePort: number;
   beforeAll(async () => {
     dataplanePort = await freePort();
-    cp = await startTestControlPlane({ multizone: { mode: 'global', zone: 'default' }, xdsPort: dataplanePort });
+    cp = await startTestControlPlane({ multizone: { mode: 'global', zone: 'default', kds: { port: 0 } }, xdsPort: dataplanePort });
   });
   afterAll(() => cp?.stop());
 
@@ -110,10 +113,12 @@ describe('global control plane', () => {
   });
 });
 
-describe('federated zone control plane (global address recorded, never dialled)', () => {
+describe('federated zone control plane (its global unreachable)', () => {
   let cp: ControlPlane;
   beforeAll(async () => {
-    cp = await startTestControlPlane({ multizone: { mode: 'zone', zone: 'zone-1', globalAddress: 'grpcs://127.0.0.1:1' } });
+    const tokenFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'portico-zone-')), 'token');
+    writeFileSync(tokenFile, 'not-checked-here');
+    cp = await startTestControlPlane({ multizone: { mode: 'zone', zone: 'zone-1', globalAddress: 'grpcs://127.0.0.1:1', kds: { tokenFile } } });
     // The Mesh and a gateway as sync will bring them from global.
     await syncedFromGlobal(cp, 'Mesh', 'default', {}, { 'kuma.io/origin': 'global' });
     await syncedFromGlobal(cp, 'MeshGateway', 'edge-synced', { selectors: GATEWAY.selectors, conf: GATEWAY.conf }, { 'kuma.io/origin': 'global', 'kuma.io/display-name': 'edge' });
@@ -186,6 +191,7 @@ describe('startup validation', () => {
     [{ mode: 'zone', zone: 'Zone_1' }, 'Zone name Zone_1 has to be a valid DNS name'],
     [{ mode: 'zone', zone: 'z'.repeat(64) }, 'Zone name cannot be longer than 63 characters'],
     [{ mode: 'zone', zone: 'zone-1', globalAddress: 'https://global:5685' }, 'unsupported scheme "https" in zone GlobalAddress. Use one of [grpc grpcs]'],
+    [{ mode: 'zone', zone: 'zone-1', globalAddress: 'grpcs://global:5685' }, 'a zone with a global address needs its zone token (scope cp)'],
   ] as const)('%j fails to start: %s', async (multizone, message) => {
     await expect(startTestControlPlane({ multizone })).rejects.toThrow(message);
   });

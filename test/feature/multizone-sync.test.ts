@@ -264,3 +264,34 @@ describe('backoff', () => {
     expect(nextBackoff(60_000, 5_000, 60_000, () => 1)).toBe(60_000);
   });
 });
+
+describe('control planes in their roles', () => {
+  it('a global serves the sync port over TLS; a zone that trusts its CA syncs, one that does not fails with a TLS error', async () => {
+    const { startTestControlPlane } = await import('../support/mesh-proxies.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const global = await startTestControlPlane({ multizone: { mode: 'global', zone: 'default', kds: { port: 0, debounceMs: 10 } } });
+    cleanups.push(() => global.stop());
+    expect(global.sync.port?.tls).toBe(true);
+    await global.store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: { mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] } } as never });
+    await global.store.put({ kind: 'MeshGateway', mesh: 'default', name: 'edge', spec: GATEWAY });
+    const globalSecrets = await eventually(() => global.store.list('Secret'), (l) => l.length >= 2);
+    const tokenFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'portico-zone-')), 'token');
+    writeFileSync(tokenFile, await new ZoneTokens(global.store).issue({ zone: 'zone-1', scope: ['cp'], validForSeconds: 600 }, Date.now()));
+    const address = `grpcs://127.0.0.1:${global.sync.port!.port}`;
+
+    const zone = await startTestControlPlane({ multizone: { mode: 'zone', zone: 'zone-1', globalAddress: address, kds: { tokenFile, rootCaFile: global.caFile!, debounceMs: 10 } } });
+    cleanups.push(() => zone.stop());
+    await eventually(() => names(zone.store, 'MeshGateway'), (n) => n.length === 1);
+    // A federated zone makes no CA of its own for a synced mTLS mesh: the global's arrives, same names and data.
+    const zoneSecrets = await eventually(() => zone.store.list('Secret'), (l) => l.length >= globalSecrets.length);
+    expect(zoneSecrets.map((x) => [x.name, x.spec])).toEqual(globalSecrets.map((x) => [x.name, x.spec]));
+
+    const untrusting = await startTestControlPlane({ multizone: { mode: 'zone', zone: 'zone-2', globalAddress: address, kds: { tokenFile, baseBackoffMs: 50, maxBackoffMs: 100 } } });
+    cleanups.push(() => untrusting.stop());
+    const state = await eventually(async () => untrusting.sync.zone!.state(), (s) => s.lastError !== undefined);
+    expect(state.lastError).toMatch(/certificate|self.signed|SSL|TLS/i);
+    expect(await names(untrusting.store, 'MeshGateway')).toEqual([]);
+  });
+});

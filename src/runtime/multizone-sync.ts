@@ -1,0 +1,90 @@
+// Starts the multi-zone sync that a control plane's role calls for (docs/multizone-sync.md): on a
+// global, the sync services on port 5685 (TLS with the control plane's certificate unless told
+// otherwise); on a federated zone, the client that dials the global with the zone token. A zone
+// without a global runs neither.
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { ResourceStore } from '../core/store.js';
+import { GlobalSync } from '../kds/global-sync.js';
+import { startSyncPort, type SyncPort } from '../kds/sync-port.js';
+import { ZoneSync } from '../kds/zone-sync.js';
+import { ZoneTokens, publicKeyPem } from '../tokens/zone-token.js';
+import { DEFAULT_KDS_PORT, isFederatedZone, type MultizoneConfig } from './multizone-config.js';
+
+/** What the sync side of a control plane exposes. */
+export interface MultizoneSync {
+  /** Global: the sync port. */
+  readonly port?: SyncPort;
+  readonly global?: GlobalSync;
+  /** Federated zone: the client. */
+  readonly zone?: ZoneSync;
+  stop(): Promise<void>;
+}
+
+/** Inputs of `startMultizoneSync`. */
+export interface MultizoneSyncInputs {
+  readonly multizone: MultizoneConfig;
+  readonly store: ResourceStore;
+  readonly logger: Logger;
+  /** Address the sync port binds when the settings name none. */
+  readonly defaultHost: string;
+  /** The control plane's serving certificate (global). */
+  readonly serving: { readonly cert: string; readonly key: string };
+  readonly version: string;
+}
+
+/** A zone-token signing key's public half, as GlobalSecret data (base64 of PEM). */
+function derivePublicKey(data: string): string {
+  return Buffer.from(publicKeyPem(Buffer.from(data, 'base64'))).toString('base64');
+}
+
+const instanceId = (): string => `${hostname()}-${process.pid}`;
+
+/** Starts what the role needs; nothing for a zone without a global. */
+export async function startMultizoneSync(inputs: MultizoneSyncInputs): Promise<MultizoneSync> {
+  const { multizone, store, logger } = inputs;
+  const kds = multizone.kds ?? {};
+  const timings = {
+    ...(kds.debounceMs !== undefined ? { debounceMs: kds.debounceMs } : {}),
+    ...(kds.nackBackoffMs !== undefined ? { nackBackoffMs: kds.nackBackoffMs } : {}),
+  };
+  if (multizone.mode === 'global') {
+    const global = new GlobalSync({ store, zoneTokens: new ZoneTokens(store), derivePublicKey, logger: logger.child({ component: 'kds' }), instanceId: instanceId(), ...timings });
+    await global.start();
+    if (kds.plaintext) logger.warn('the sync port serves plaintext: zone tokens and secrets cross the network unencrypted');
+    const port = await startSyncPort({ host: kds.host ?? inputs.defaultHost, port: kds.port ?? DEFAULT_KDS_PORT, sync: global, ...(kds.plaintext ? {} : { tls: inputs.serving }) }).catch(async (err: unknown) => {
+      await global.close();
+      throw err;
+    });
+    logger.info({ kdsPort: port.port, tls: port.tls }, 'serving zones');
+    return {
+      port,
+      global,
+      async stop() {
+        await global.close();
+        await port.close();
+      },
+    };
+  }
+  if (!isFederatedZone(multizone)) return { stop: async () => undefined };
+  const tokenFile = kds.tokenFile!;
+  const rootCa = kds.rootCaFile ? await readFile(kds.rootCaFile, 'utf8') : undefined;
+  const zone = new ZoneSync({
+    store,
+    zone: multizone.zone,
+    globalAddress: multizone.globalAddress!,
+    token: () => readFile(tokenFile, 'utf8'),
+    ...(rootCa ? { rootCa } : {}),
+    ...(kds.tlsSkipVerify ? { tlsSkipVerify: true } : {}),
+    logger: logger.child({ component: 'kds' }),
+    instanceId: instanceId(),
+    version: inputs.version,
+    ...timings,
+    ...(kds.baseBackoffMs !== undefined ? { baseBackoffMs: kds.baseBackoffMs } : {}),
+    ...(kds.maxBackoffMs !== undefined ? { maxBackoffMs: kds.maxBackoffMs } : {}),
+  });
+  if (kds.tlsSkipVerify) logger.warn('the global control plane\'s certificate is not verified (tlsSkipVerify)');
+  zone.start();
+  return { zone, stop: () => zone.stop() };
+}
