@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG, startControlPlane, type ControlPlane, type KubernetesMo
 import { DEFAULT_MULTIZONE, type KdsConfig, type MultizoneConfig } from '../runtime/multizone-config.js';
 import { DP_AUTH_ENV, type DataplaneAuthType } from '../runtime/dataplane-authentication.js';
 import { defaultAdmission } from '../xds/server/flow-control.js';
+import { parseGoDuration } from '../api/go-duration.js';
 
 /** Longest a graceful stop may take before the process exits anyway (Kuma's default). */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -42,6 +43,13 @@ function storeOption(value: string): 'memory' | 'embedded' {
 export const MESH_DEFAULT_POLICIES_ENV = 'PORTICO_MESH_DEFAULT_POLICIES';
 
 /** `true` or `false`, as Kuma's environment variables take them. */
+/** A Go duration (`5s`, `1m30s`) in milliseconds, as Kuma's environment variables take them. */
+function durationOption(value: string): number {
+  const parsed = parseGoDuration(value);
+  if (!parsed.ok || parsed.ms <= 0) throw new InvalidArgumentError(`must be a positive duration such as 5s or 1m (${parsed.ok ? 'not positive' : parsed.message})`);
+  return parsed.ms;
+}
+
 function booleanOption(value: string): boolean {
   if (value !== 'true' && value !== 'false') throw new InvalidArgumentError('must be true or false');
   return value === 'true';
@@ -107,6 +115,9 @@ export interface RoleFlags {
   zoneTokenFile?: string;
   kdsRootCaFile?: string;
   kdsTlsSkipVerify?: boolean;
+  /** Zone: reconnect backoff bounds, in ms. */
+  kdsBaseBackoff?: number;
+  kdsMaxBackoff?: number;
 }
 
 /** The environment and the multi-zone role the flags ask for, with what to warn about. */
@@ -163,6 +174,8 @@ function kdsOf(flags: RoleFlags): KdsConfig {
     ...(flags.zoneTokenFile ? { tokenFile: path.resolve(flags.zoneTokenFile) } : {}),
     ...(flags.kdsRootCaFile ? { rootCaFile: path.resolve(flags.kdsRootCaFile) } : {}),
     ...(flags.kdsTlsSkipVerify ? { tlsSkipVerify: true } : {}),
+    ...(flags.kdsBaseBackoff !== undefined ? { baseBackoffMs: flags.kdsBaseBackoff } : {}),
+    ...(flags.kdsMaxBackoff !== undefined ? { maxBackoffMs: flags.kdsMaxBackoff } : {}),
   };
 }
 
@@ -243,6 +256,12 @@ export function cpRunCommand(): Command {
     .addOption(
       new Option('--kds-tls-skip-verify <bool>', "federated zone: do not verify the global's certificate (insecure)").argParser(booleanOption).env('KUMA_MULTIZONE_ZONE_KDS_TLS_SKIP_VERIFY'),
     )
+    .addOption(
+      new Option('--kds-base-backoff <duration>', 'federated zone: first delay before reconnecting to the global (default 5s), doubled up to --kds-max-backoff')
+        .argParser(durationOption)
+        .env('KUMA_GENERAL_RESILIENT_COMPONENT_BASE_BACKOFF'),
+    )
+    .addOption(new Option('--kds-max-backoff <duration>', 'federated zone: longest delay between reconnects (default 1m)').argParser(durationOption).env('KUMA_GENERAL_RESILIENT_COMPONENT_MAX_BACKOFF'))
     .option('--kubeconfig <file>', 'kubernetes: kubeconfig file (default: in-cluster config, then KUBECONFIG, then ~/.kube/config)')
     .option('--system-namespace <ns>', 'kubernetes: namespace of the control plane and of mesh Secrets', 'portico-system')
     .option('--webhook-port <port>', 'kubernetes: validating admission webhook port (HTTPS)', portOption)
