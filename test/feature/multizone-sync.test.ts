@@ -235,6 +235,26 @@ describe('multi-zone sync over gRPC', () => {
     expect(await names(zone.store, 'Mesh')).toEqual(['default', 'other', 'third']);
   });
 
+  it("deleting an offline zone's Zone deletes the copies it sent and its ZoneInsight, and nothing of other zones", async () => {
+    const global = await startGlobal();
+    await global.store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: {} });
+    const one = startZone(global, 'zone-1', await zoneToken(global, 'zone-1'));
+    const two = startZone(global, 'zone-2', await zoneToken(global, 'zone-2'));
+    await one.store.put({ kind: 'Dataplane', mesh: 'default', name: 'edge-1', spec: DATAPLANE });
+    await two.store.put({ kind: 'Dataplane', mesh: 'default', name: 'edge-1', spec: DATAPLANE });
+    await eventually(() => global.store.list('Dataplane'), (l) => l.length === 2);
+    await one.sync.stop();
+    await eventually(
+      () => global.store.get({ kind: 'ZoneInsight', mesh: 'zone-1', name: 'zone-1' }),
+      (i) => (i?.spec as ZoneInsightSpec | undefined)?.subscriptions?.[0]?.disconnectTime !== undefined,
+    );
+    await global.store.delete({ kind: 'Zone', mesh: 'zone-1', name: 'zone-1' });
+    const left = await eventually(() => global.store.list('Dataplane'), (l) => l.length === 1);
+    expect(left[0]!.labels?.['kuma.io/zone']).toBe('zone-2');
+    await eventually(() => global.store.get({ kind: 'ZoneInsight', mesh: 'zone-1', name: 'zone-1' }), (i) => i === undefined);
+    expect(global.sync.connectedZones()).toEqual(['zone-2']);
+  });
+
   it('reconnects with growing delays after the global goes away, and converges when it is back', async () => {
     const store = new MemoryStore();
     const first = await startGlobal(store);
