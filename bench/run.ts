@@ -10,6 +10,7 @@ import { benchTranslateHttps } from './translate-https.js';
 import { benchTlsConnect } from './tls-connect.js';
 import { benchGenerationManyGateways, benchGenerationOneGateway, benchGenerationWithPolicies } from './generation.js';
 import { benchScale, type ScaleOptions } from './scale.js';
+import { benchMultizoneResync, benchMultizoneRouteChange } from './multizone.js';
 import { writeResults, type BenchResult, type Summary } from './harness.js';
 
 const SCALE_CHANGES = Number(process.env['BENCH_SCALE_CHANGES'] ?? 5);
@@ -41,6 +42,9 @@ const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<Ben
   { id: 'sidecar-50-outbounds', run: () => benchSidecarGeneration(50, 30) },
   { id: 'sidecars-1000-endpoint-change', run: () => benchSidecarsEndpointChange(1_000) },
   { id: 'dataplane-auth', run: () => benchDataplaneAuth(50) },
+  // Issue 12: multi-zone sync (bench/multizone.ts).
+  { id: 'multizone-route-change', run: () => benchMultizoneRouteChange(100, 20) },
+  { id: 'multizone-resync-10000', run: () => benchMultizoneResync(10_000) },
   // Scale (bench/scale.ts): the control plane in its own process, simulated Envoys in workers.
   ...SCALE_SCENARIOS.map((s) => ({ id: s.id, run: () => benchScale(s.id, s) })),
 ];

@@ -79,6 +79,8 @@ export class GlobalSync {
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Bytes sent by connections that have ended. */
+  private sentBefore = 0;
 
   constructor(private readonly options: GlobalSyncOptions) {
     this.settings = { ...DEFAULTS, ...definedOnly(options) };
@@ -107,6 +109,11 @@ export class GlobalSync {
       ],
       [healthServiceDefinition(), { HealthCheck: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => void this.healthCheck(call, callback) }],
     ];
+  }
+
+  /** Bytes of resource envelopes sent to zones so far, over every connection (benchmarks). */
+  get bytesSent(): number {
+    return this.sentBefore + [...this.connections.values()].reduce((sum, c) => sum + (c.sender?.bytesSent ?? 0), 0);
   }
 
   /** Zones with an open connection. */
@@ -236,6 +243,7 @@ export class GlobalSync {
   private end(connection: Connection, code: grpc.status, message: string): void {
     if (this.connections.get(connection.id) !== connection) return;
     this.connections.delete(connection.id);
+    this.sentBefore += connection.sender?.bytesSent ?? 0;
     connection.sender?.close();
     connection.receiver?.close();
     for (const call of [...connection.calls]) {

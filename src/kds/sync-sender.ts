@@ -52,6 +52,8 @@ export class SyncSender {
   private readonly states = new Map<string, TypeState>();
   private readonly sentAt = new Map<string, number>();
   readonly stats = new Map<string, KindStats>();
+  /** Bytes of resource envelopes sent on this stream (framing and compression not counted). */
+  bytesSent = 0;
   private offer: SyncOffer | undefined;
   private pumping = false;
   private rerun = false;
@@ -153,6 +155,7 @@ export class SyncSender {
     }
     if (result.kind !== 'send') return;
     this.statsOf(kind).responsesSent += 1;
+    for (const r of result.message.resources) this.bytesSent += r.resource.value.byteLength;
     this.sentAt.set(kind, this.now());
     this.armAckTimer();
     this.options.onSent?.(kind, result.message.resources.length, result.message.removed_resources.length);
