@@ -32,6 +32,7 @@ const TABLE: Record<string, Row> = {
   // §2 says "provided by both" but §5.1 lists Zone as writable on the global only; Portico follows §5.1.
   Zone: { ...localToEach, providedByZone: false },
   ZoneInsight: { ...localToEach, insight: true },
+  ZoneIngress: { providedByGlobal: false, providedByZone: true, globalToZones: false, zoneToGlobal: true, syncedAcrossZones: true, keepName: false, insight: false },
 };
 
 function normalised(flags: MultizoneFlags): Row {
@@ -59,8 +60,8 @@ describe('multi-zone flags of every kind (multizone.md §2)', () => {
     const zone = { mode: 'zone', zone: 'zone-1', federated: true } as const;
     const writable = (role: typeof global | typeof zone) =>
       RESOURCE_KINDS.filter((k) => readOnlyDetail(role, k.multizone) === undefined).map((k) => k.kind).sort();
-    expect(writable(global)).toEqual(RESOURCE_KINDS.map((k) => k.kind).filter((k) => k !== 'Dataplane' && k !== 'ZoneInsight').sort());
-    expect(writable(zone)).toEqual(['Dataplane', 'GlobalSecret', 'MeshGateway', 'Secret']);
+    expect(writable(global)).toEqual(RESOURCE_KINDS.map((k) => k.kind).filter((k) => k !== 'Dataplane' && k !== 'ZoneInsight' && k !== 'ZoneIngress').sort());
+    expect(writable(zone)).toEqual(['Dataplane', 'GlobalSecret', 'MeshGateway', 'Secret', 'ZoneIngress']);
     // A zone without a global writes everything but insights, which only the control plane writes.
     const standalone = { mode: 'zone', zone: 'default', federated: false } as const;
     expect(RESOURCE_KINDS.filter((k) => readOnlyDetail(standalone, k.multizone) !== undefined).map((k) => k.kind)).toEqual(['ZoneInsight']);

@@ -16,9 +16,9 @@ const USER_NAME = /^[a-z][a-z0-9-]*$/;
 
 describe('RESOURCE_KINDS', () => {
   it('derives the kind-name type from the list, in apply order with Mesh first', () => {
-    const names: readonly ResourceKindName[] = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout', 'Retry', 'CircuitBreaker', 'HealthCheck', 'FaultInjection', 'RateLimit', 'TrafficLog', 'TrafficTrace', 'ProxyTemplate', 'ExternalService', 'Secret', 'GlobalSecret', 'Zone', 'ZoneInsight'];
+    const names: readonly ResourceKindName[] = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', 'Timeout', 'Retry', 'CircuitBreaker', 'HealthCheck', 'FaultInjection', 'RateLimit', 'TrafficLog', 'TrafficTrace', 'ProxyTemplate', 'ExternalService', 'Secret', 'GlobalSecret', 'Zone', 'ZoneInsight', 'ZoneIngress'];
     expect(RESOURCE_KIND_NAMES).toEqual(names);
-    expectTypeOf<ResourceKindName>().toEqualTypeOf<'Mesh' | 'Dataplane' | 'MeshGateway' | 'MeshGatewayRoute' | 'TrafficPermission' | 'Timeout' | 'Retry' | 'CircuitBreaker' | 'HealthCheck' | 'FaultInjection' | 'RateLimit' | 'TrafficLog' | 'TrafficTrace' | 'ProxyTemplate' | 'ExternalService' | 'Secret' | 'GlobalSecret' | 'Zone' | 'ZoneInsight'>();
+    expectTypeOf<ResourceKindName>().toEqualTypeOf<'Mesh' | 'Dataplane' | 'MeshGateway' | 'MeshGatewayRoute' | 'TrafficPermission' | 'Timeout' | 'Retry' | 'CircuitBreaker' | 'HealthCheck' | 'FaultInjection' | 'RateLimit' | 'TrafficLog' | 'TrafficTrace' | 'ProxyTemplate' | 'ExternalService' | 'Secret' | 'GlobalSecret' | 'Zone' | 'ZoneInsight' | 'ZoneIngress'>();
   });
 
   it("derives each kind's spec type from its validator", () => {
@@ -89,7 +89,7 @@ describe('RESOURCE_KINDS', () => {
   });
 
   it('answers scope questions from the descriptors', () => {
-    expect(RESOURCE_KIND_NAMES.filter(isGlobalKind)).toEqual(['Mesh', 'GlobalSecret', 'Zone', 'ZoneInsight']);
+    expect(RESOURCE_KIND_NAMES.filter(isGlobalKind)).toEqual(['Mesh', 'GlobalSecret', 'Zone', 'ZoneInsight', 'ZoneIngress']);
   });
 });
 

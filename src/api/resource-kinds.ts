@@ -23,6 +23,7 @@ import { TRAFFIC_LOG } from './kinds/traffic-log.js';
 import { TRAFFIC_PERMISSION } from './kinds/traffic-permission.js';
 import { TRAFFIC_TRACE } from './kinds/traffic-trace.js';
 import { ZONE } from './kinds/zone.js';
+import { ZONE_INGRESS } from './kinds/zone-ingress.js';
 import { ZONE_INSIGHT } from './kinds/zone-insight.js';
 import { decode } from './schema-decode.js';
 import { fail, ok, type Result, type Violation } from './violation.js';
@@ -32,7 +33,7 @@ import { fail, ok, type Result, type Violation } from './violation.js';
  * last: nothing in the store depends on a Secret existing first (references resolve when
  * configuration is generated).
  */
-export const RESOURCE_KINDS = [MESH, DATAPLANE, MESH_GATEWAY, MESH_GATEWAY_ROUTE, TRAFFIC_PERMISSION, TIMEOUT, RETRY, CIRCUIT_BREAKER, HEALTH_CHECK, FAULT_INJECTION, RATE_LIMIT, TRAFFIC_LOG, TRAFFIC_TRACE, PROXY_TEMPLATE, EXTERNAL_SERVICE, SECRET, GLOBAL_SECRET, ZONE, ZONE_INSIGHT] as const;
+export const RESOURCE_KINDS = [MESH, DATAPLANE, MESH_GATEWAY, MESH_GATEWAY_ROUTE, TRAFFIC_PERMISSION, TIMEOUT, RETRY, CIRCUIT_BREAKER, HEALTH_CHECK, FAULT_INJECTION, RATE_LIMIT, TRAFFIC_LOG, TRAFFIC_TRACE, PROXY_TEMPLATE, EXTERNAL_SERVICE, SECRET, GLOBAL_SECRET, ZONE, ZONE_INSIGHT, ZONE_INGRESS] as const;
 
 /** Kinds that exist only as Kubernetes custom resources (CRD and admission, never stored). */
 export const KUBERNETES_ONLY_KINDS = [MESH_GATEWAY_INSTANCE] as const;

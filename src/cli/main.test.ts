@@ -173,7 +173,7 @@ describe('portico CLI against a real API server', () => {
   it('reports an unknown kind, a missing resource and an unreachable API as one error line', async () => {
     const kind = await run(api, ['get', 'widgets']);
     expect(kind).toMatchObject({ code: 1, stdout: '' });
-    expect(kind.stderr).toBe('Error: unknown resource type "widgets"; use one of meshes, dataplanes, meshgateways, meshgatewayroutes, traffic-permissions, timeouts, retries, circuit-breakers, health-checks, fault-injections, rate-limits, traffic-logs, traffic-traces, proxytemplates, external-services, secrets, global-secrets, zones, zone-insights\n');
+    expect(kind.stderr).toBe('Error: unknown resource type "widgets"; use one of meshes, dataplanes, meshgateways, meshgatewayroutes, traffic-permissions, timeouts, retries, circuit-breakers, health-checks, fault-injections, rate-limits, traffic-logs, traffic-traces, proxytemplates, external-services, secrets, global-secrets, zones, zone-insights, zone-ingresses\n');
     const missing = await run(api, ['get', 'dp', 'nope', '-m', 'prod']);
     expect(missing.stderr).toBe('Error: dataplane "nope" in mesh "prod" not found\n');
     const closed = await closedPort();

@@ -48,6 +48,7 @@ describe('desiredCrds', () => {
       ['externalservices.kuma.io', 'Cluster', []],
       ['zones.kuma.io', 'Cluster', []],
       ['zoneinsights.kuma.io', 'Cluster', []],
+      ['zoneingresses.kuma.io', 'Cluster', []],
       ['meshgatewayinstances.kuma.io', 'Namespaced', ['mgi']],
     ]);
     for (const c of crds) {
@@ -226,6 +227,7 @@ describe('rendered YAML', () => {
       'kuma.io_trafficlogs.yaml',
       'kuma.io_trafficpermissions.yaml',
       'kuma.io_traffictraces.yaml',
+      'kuma.io_zoneingresses.yaml',
       'kuma.io_zoneinsights.yaml',
       'kuma.io_zones.yaml',
     ]);

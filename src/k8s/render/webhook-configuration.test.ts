@@ -51,7 +51,7 @@ describe('desiredWebhookConfiguration', () => {
   it('sends the kuma.io kinds and, in the control plane namespace only, labelled Secrets', () => {
     const [resources, secrets] = config.webhooks;
     expect(resources?.rules).toEqual([
-      expect.objectContaining({ apiGroups: ['kuma.io'], apiVersions: ['v1alpha1'], resources: ['circuitbreakers', 'dataplanes', 'externalservices', 'faultinjections', 'healthchecks', 'meshes', 'meshgatewayinstances', 'meshgatewayroutes', 'meshgateways', 'proxytemplates', 'ratelimits', 'retries', 'timeouts', 'trafficlogs', 'trafficpermissions', 'traffictraces', 'zoneinsights', 'zones'] }),
+      expect.objectContaining({ apiGroups: ['kuma.io'], apiVersions: ['v1alpha1'], resources: ['circuitbreakers', 'dataplanes', 'externalservices', 'faultinjections', 'healthchecks', 'meshes', 'meshgatewayinstances', 'meshgatewayroutes', 'meshgateways', 'proxytemplates', 'ratelimits', 'retries', 'timeouts', 'trafficlogs', 'trafficpermissions', 'traffictraces', 'zoneingresses', 'zoneinsights', 'zones'] }),
     ]);
     expect(resources?.namespaceSelector).toBeUndefined();
     expect(secrets?.rules).toEqual([expect.objectContaining({ apiGroups: [''], apiVersions: ['v1'], resources: ['secrets'] })]);

@@ -30,6 +30,7 @@ describe('kuma-objects', () => {
       'GlobalSecret /api/v1/namespaces/kuma-system/secrets type=system.kuma.io/global-secret',
       'Zone /apis/kuma.io/v1alpha1/zones',
       'ZoneInsight /apis/kuma.io/v1alpha1/zoneinsights',
+      'ZoneIngress /apis/kuma.io/v1alpha1/zoneingresses',
     ]);
   });
 
