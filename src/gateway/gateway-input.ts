@@ -48,6 +48,13 @@ export interface GatewayInput {
    * backend (mesh.md §4.6 "TLS readiness"); clusters of other services stay plaintext.
    */
   readonly tlsReadyServices?: ReadonlySet<string>;
+  /**
+   * Every ZoneIngress the zone knows (multizone.md §8): other zones' ingresses add remote
+   * endpoints to the clusters of an mTLS mesh. Absent: none.
+   */
+  readonly zoneIngresses?: readonly StoredResource<'ZoneIngress'>[];
+  /** The zone this control plane serves; its own ingresses are never endpoints. */
+  readonly localZone?: string;
   /** Every classic connection policy of the mesh, by kind (§2.16); none when absent. */
   readonly policies?: ConnectionPolicies;
   /** Every ProxyTemplate of the mesh: the one selecting the proxy finishes its configuration. */

@@ -10,6 +10,7 @@ import { ClusterRegistry } from './clusters.js';
 import { gatewayPolicyPlaces } from './policy-places.js';
 import { collapseListeners, type CollapsedPort } from './collapse-listeners.js';
 import { indexEndpoints } from '../mesh/endpoints.js';
+import { remoteEndpointsOfMesh } from '../mesh/remote-endpoints.js';
 import { indexExternalServices, secretsByName, type ExternalServiceIndex } from '../mesh/external-services.js';
 import { gatewayMtls } from './gateway-mtls.js';
 import { ProblemLog, type GatewayInput, type GatewayTranslation } from './gateway-input.js';
@@ -56,8 +57,9 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
   const mtls = gatewayMtls(input, listeners.some((l) => l.crossMesh));
   if (!mtls.ok) ctx.fail(mtls.message);
   if (failed || !mtls.ok) return { failed: true, problems: problems.problems() };
-  // §2.15: endpoints of the referenced services only, indexed once.
-  const endpoints = indexEndpoints(input.dataplanes, mesh, clusters.services());
+  // §2.15: endpoints of the referenced services only, indexed once; with other zones' through
+  // their ingresses (docs/multizone.md, "Cross-zone endpoints").
+  const endpoints = indexEndpoints(input.dataplanes, mesh, clusters.services(), remoteEndpointsOfMesh(input.mesh, input.zoneIngresses, input.localZone));
   const meshClusters = clusters.clusters(endpoints);
   // §2.12: TrafficTrace, and the cluster of its collector.
   const traced = gatewayTracing(input.mesh, input.trafficTraces, proxyTags);

@@ -7,8 +7,8 @@ import type { GenerationOutcome, Generator } from './generator.js';
 
 /** One configured proxy: its type, where it belongs and what it binds. */
 export interface ProxyState {
-  /** BUILTIN gateways share configurations by identity; sidecars are each their own. */
-  readonly kind: 'gateway' | 'sidecar';
+  /** BUILTIN gateways share configurations by identity; sidecars and zone ingresses are each their own. */
+  readonly kind: 'gateway' | 'sidecar' | 'ingress';
   readonly mesh: string;
   readonly name: string;
   readonly identity: string;

@@ -30,7 +30,7 @@ import { issueRequestFor, issuerOf, meshCaFilesOf, RenewalTimer, tlsReadyService
 import type { EncodeCache } from './encode-cache.js';
 import { listenersKey, listenerType, replicaAddress, replicaSnapshot, type SharedConfig } from './gateway-generation.js';
 import { InlineGenerator, type GenerationOutcome, type GenerationRequest, type Generator } from './generator.js';
-import { dependsOn, isConfiguredProxy, nodeIdOf, readsOtherMeshes, splitNodeId } from './proxy-kinds.js';
+import { dependsOn, ingressNodeId, isConfiguredProxy, isIngressNodeId, isLocalIngress, nodeIdOf, readsOtherMeshes, splitNodeId } from './proxy-kinds.js';
 import { statusFacts, type MeshStatusFacts } from './status-facts.js';
 import { WorkerGenerator } from './worker-generator.js';
 import { requestFingerprint, WorkloadCertificates, type IssueRequest } from './workload-certificates.js';
@@ -42,7 +42,7 @@ export interface GenerationStats {
   generations: number;
   translations: number;
   /** Of `translations`, by proxy type. */
-  translationsByKind: { gateway: number; sidecar: number };
+  translationsByKind: { gateway: number; sidecar: number; ingress: number };
   errors: number;
   lastGenerationMs: number;
   /** Replica snapshots set for watched proxies in the last generation. */
@@ -80,6 +80,11 @@ export interface GenerationEngineOptions {
    * due (the run reissues it, mesh.md §1.6), or new certificates made services TLS ready.
    */
   readonly onRenewalDue?: () => void;
+  /**
+   * The zone this control plane serves: its own ZoneIngresses get proxies, other zones' are
+   * routes to those zones (multizone.md §7, §8). Absent: only ingresses with an empty `zone`.
+   */
+  readonly zone?: string;
 }
 
 /** How many workload certificates are issued at once (each a key generation on the thread pool). */
@@ -95,7 +100,7 @@ function unselectedIdentity(mesh: string): string {
 
 /** Turns store state into snapshots, incrementally. */
 export class GenerationEngine {
-  readonly stats: GenerationStats = { generations: 0, translations: 0, translationsByKind: { gateway: 0, sidecar: 0 }, errors: 0, lastGenerationMs: 0, lastSnapshots: 0 };
+  readonly stats: GenerationStats = { generations: 0, translations: 0, translationsByKind: { gateway: 0, sidecar: 0, ingress: 0 }, errors: 0, lastGenerationMs: 0, lastSnapshots: 0 };
   private readonly mirror = new ResourceMirror();
   private readonly inline = new InlineGenerator(this.mirror);
   /** Started on the first large mesh; undefined before, or after it failed. */
@@ -223,6 +228,7 @@ export class GenerationEngine {
       for (const dp of this.mirror.list('Dataplane', mesh)) this.reselect(nodeIdOf(dp.mesh, dp.name), new Set());
       this.touchedMeshes.add(mesh);
     }
+    for (const ingress of this.mirror.listGlobal('ZoneIngress')) this.reselect(ingressNodeId(ingress.name), new Set());
     this.loaded = true;
   }
 
@@ -231,9 +237,10 @@ export class GenerationEngine {
     const previous = this.mirror.apply(event);
     const { kind, mesh, name } = event.key;
     if (kind === 'GlobalSecret') return;
+    const current = event.type === 'put' ? event.resource : undefined;
+    if (kind === 'ZoneIngress') return this.applyIngressChange(name, previous, current, reselect);
     const meshName = kind === 'Mesh' ? name : mesh;
     this.touchedMeshes.add(meshName);
-    const current = event.type === 'put' ? event.resource : undefined;
     if (kind === 'Mesh') {
       // A mesh's own spec (mTLS) reaches every identity in it; a deleted or new mesh re-selects all.
       for (const dp of this.mirror.list('Dataplane', meshName)) reselect.add(nodeIdOf(meshName, dp.name));
@@ -253,8 +260,27 @@ export class GenerationEngine {
     }
   }
 
+  /**
+   * A ZoneIngress changed. This zone's own is a proxy to (re)select; another zone's is a route
+   * there, whose addresses and services reach every cluster of an mTLS mesh (remote endpoints,
+   * and the weight of local ones), so every gateway and sidecar regenerates: ingresses change
+   * rarely, as the zones rewrite them only when their services change.
+   */
+  private applyIngressChange(name: string, previous: StoredResource | undefined, current: StoredResource | undefined, reselect: Set<string>): void {
+    const local = (r: StoredResource | undefined) => isLocalIngress(r, this.options.zone);
+    if (local(previous) || local(current)) reselect.add(ingressNodeId(name));
+    const remote = (r: StoredResource | undefined) => r !== undefined && !local(r);
+    for (const identity of this.identities.values()) {
+      const deps = identity.latest?.dependencies;
+      if (deps?.kind === 'ingress') {
+        if ((previous && dependsOn(deps, previous)) || (current && dependsOn(deps, current))) identity.dirty = true;
+      } else if (remote(previous) || remote(current)) identity.dirty = true;
+    }
+  }
+
   /** Recomputes a proxy's identity and address; records it for publishing when either moved. */
   private reselect(nodeId: string, republish: Set<string>): void {
+    if (isIngressNodeId(nodeId)) return this.reselectIngress(nodeId, republish);
     const old = this.proxies.get(nodeId);
     const [mesh, name] = old ? [old.mesh, old.name] : splitNodeId(nodeId);
     const proxy = this.mirror.get('Dataplane', mesh, name);
@@ -275,6 +301,21 @@ export class GenerationEngine {
       this.identityFor(identityKey, mesh).members.add(nodeId);
     }
     if (old?.identity !== identityKey || old.address !== state.address) republish.add(nodeId);
+  }
+
+  /** A zone ingress proxy is its own identity while its ZoneIngress is this zone's. */
+  private reselectIngress(nodeId: string, republish: Set<string>): void {
+    const old = this.proxies.get(nodeId);
+    const name = nodeId.slice(1);
+    const ingress = this.mirror.get('ZoneIngress', name, name);
+    if (!isLocalIngress(ingress, this.options.zone)) {
+      if (old) this.removeProxy(nodeId, old);
+      return;
+    }
+    const state: ProxyState = { kind: 'ingress', mesh: '', name, identity: `ingress/${name}`, address: ingress.spec.networking?.address ?? '', gateway: undefined };
+    this.proxies.set(nodeId, state);
+    if (!old) this.identityFor(state.identity, '').members.add(nodeId);
+    if (old?.address !== state.address) republish.add(nodeId);
   }
 
   /** Where a proxy belongs: a gateway's selection, or a sidecar's own identity. */
@@ -330,9 +371,9 @@ export class GenerationEngine {
     // Selection was made when the proxy was (re)selected; the identity is that selection.
     const selected = first.gateway === undefined ? undefined : this.mirror.get('MeshGateway', first.mesh, first.gateway);
     // Files are re-read whenever their identity is regenerated (and watched, see onFileChange).
-    identity.files = [...new Set([...(selected ? referencedCertificateFiles([selected]) : []), ...meshCaFilesOf(this.mirror)])].sort();
+    identity.files = first.kind === 'ingress' ? [] : [...new Set([...(selected ? referencedCertificateFiles([selected]) : []), ...meshCaFilesOf(this.mirror)])].sort();
     const files = await this.options.readFiles(identity.files);
-    const ready = this.readyServices(first.mesh);
+    const ready = first.kind === 'ingress' ? undefined : this.readyServices(first.mesh);
     if (ready) this.readiness.set(first.mesh, ready.join(','));
     const request: GenerationRequest = {
       kind: first.kind,
@@ -342,6 +383,7 @@ export class GenerationEngine {
       address: first.address,
       files: [...files],
       ...(ready ? { tlsReadyServices: ready } : {}),
+      ...(this.options.zone !== undefined ? { zone: this.options.zone } : {}),
     };
     this.stats.translations += 1;
     this.stats.translationsByKind[first.kind] += 1;
@@ -554,7 +596,7 @@ export class GenerationEngine {
         sink.remove(mesh);
         continue;
       }
-      const proxies = [...this.proxies].filter(([, p]) => p.mesh === mesh).sort(([a], [b]) => (a < b ? -1 : 1));
+      const proxies = [...this.proxies].filter((entry): entry is [string, ProxyState & { kind: 'gateway' | 'sidecar' }] => entry[1].mesh === mesh && entry[1].kind !== 'ingress').sort(([a], [b]) => (a < b ? -1 : 1));
       const gatewayProxies = proxies.filter(([, p]) => p.kind === 'gateway');
       sink.update(
         mesh,

@@ -15,13 +15,16 @@ import type { GenerationKind, ResourceMirror } from './resource-mirror.js';
 import type { SidecarDependencies } from '../sidecar/sidecar-dependencies.js';
 import type { SidecarInput } from '../sidecar/sidecar-input.js';
 import { generateSidecar } from './sidecar-generation.js';
+import { generateIngress } from './ingress-generation.js';
+import type { IngressDependencies } from '../ingress/ingress-dependencies.js';
+import type { IngressInput } from '../ingress/translate-ingress.js';
 import { crossMeshEndpoints } from '../gateway/cross-mesh-endpoints.js';
 import { resolveMeshCa, type MeshCa, type SourceFile } from '../mesh/mesh-ca-source.js';
 
 /** One identity to generate, named by one of its proxies (they all translate alike). */
 export interface GenerationRequest {
-  /** The proxy type: a BUILTIN gateway, or a sidecar (inbounds, or a DELEGATED gateway). */
-  readonly kind: 'gateway' | 'sidecar';
+  /** The proxy type: a BUILTIN gateway, a sidecar (inbounds, or a DELEGATED gateway), or a zone ingress. */
+  readonly kind: 'gateway' | 'sidecar' | 'ingress';
   readonly identity: string;
   readonly mesh: string;
   readonly proxy: string;
@@ -30,6 +33,8 @@ export interface GenerationRequest {
   readonly files: ReadonlyArray<readonly [string, CertificateFile]>;
   /** PERMISSIVE meshes: services every Dataplane of which holds a certificate. */
   readonly tlsReadyServices?: readonly string[];
+  /** The zone this control plane serves (cross-zone endpoints, the ingress's answer). */
+  readonly zone?: string;
 }
 
 /** The translation facts statuses need (gateway/status.ts reads only these). */
@@ -42,7 +47,7 @@ export interface TranslationSummary {
 export interface GenerationOutcome {
   /** Absent when generation threw. */
   readonly translation?: TranslationSummary;
-  readonly dependencies?: GatewayDependencies | SidecarDependencies;
+  readonly dependencies?: GatewayDependencies | SidecarDependencies | IngressDependencies;
   /** Absent when generation failed: the identity keeps its last good configuration. */
   readonly config?: SharedConfig;
   /** Why there is no config although the translation succeeded. */
@@ -85,6 +90,8 @@ export function sidecarInputFromMirror(mirror: ResourceMirror, request: Generati
     trafficTraces: mirror.list('TrafficTrace', request.mesh),
     meshCas: meshCasOf(mirror, new Map(request.files)),
     meshes,
+    zoneIngresses: mirror.listGlobal('ZoneIngress'),
+    ...(request.zone !== undefined ? { localZone: request.zone } : {}),
     ...(request.tlsReadyServices ? { tlsReadyServices: new Set(request.tlsReadyServices) } : {}),
   };
 }
@@ -110,8 +117,18 @@ export function inputFromMirror(mirror: ResourceMirror, request: GenerationReque
     trafficTraces: list('TrafficTrace'),
     files,
     meshCas: meshCasOf(mirror, files),
+    zoneIngresses: mirror.listGlobal('ZoneIngress'),
+    ...(request.zone !== undefined ? { localZone: request.zone } : {}),
     ...(request.tlsReadyServices ? { tlsReadyServices: new Set(request.tlsReadyServices) } : {}),
   };
+}
+
+/** The IngressInput of a request, read from a mirror. */
+export function ingressInputFromMirror(mirror: ResourceMirror, request: GenerationRequest): IngressInput | undefined {
+  const ingress = mirror.get('ZoneIngress', request.proxy, request.proxy);
+  if (!ingress) return undefined;
+  const meshes = new Map(mirror.meshNames().map((m) => [m, { dataplanes: mirror.list('Dataplane', m), routes: mirror.list('MeshGatewayRoute', m) }] as const));
+  return { ingress, zone: request.zone ?? '', meshes };
 }
 
 /** The CA of every mesh of the mirror with mTLS on (its own for the proxy, the others for cross-mesh). */
@@ -135,6 +152,7 @@ export class LeasedGeneration {
   constructor(private readonly mirror: ResourceMirror) {}
 
   run(request: GenerationRequest): GenerationOutcome {
+    if (request.kind === 'ingress') return this.runIngress(request);
     return request.kind === 'sidecar' ? this.runSidecar(request) : this.runGateway(request);
   }
 
@@ -156,6 +174,22 @@ export class LeasedGeneration {
         ...(generation.config ? { config: generation.config } : {}),
         ...(generation.error !== undefined ? { error: generation.error, problems: generation.problems ?? [] } : {}),
         ...(generation.policyPlaces ? { policyPlaces: generation.policyPlaces } : {}),
+      };
+    } catch (err) {
+      return { thrown: (err as Error).message };
+    }
+  }
+
+  private runIngress(request: GenerationRequest): GenerationOutcome {
+    const input = ingressInputFromMirror(this.mirror, request);
+    if (!input) return { thrown: `zone ingress ${request.proxy} is not in the mirror` };
+    try {
+      const generation = generateIngress(input, this.cache);
+      this.keep(request.identity, generation.lease);
+      return {
+        dependencies: generation.dependencies,
+        ...(generation.config ? { config: generation.config } : {}),
+        ...(generation.error !== undefined ? { error: generation.error, problems: generation.problems ?? [] } : {}),
       };
     } catch (err) {
       return { thrown: (err as Error).message };

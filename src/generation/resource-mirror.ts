@@ -9,7 +9,7 @@ import type { Kind, StoredResource } from '../core/resource.js';
 import { CONNECTION_POLICY_KINDS } from '../mesh/connection-policies.js';
 
 /** The kinds proxy configuration is generated from (GlobalSecrets never reach a proxy). */
-export const GENERATION_KINDS = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', ...CONNECTION_POLICY_KINDS, 'TrafficTrace', 'ProxyTemplate', 'ExternalService', 'Secret'] as const satisfies readonly Kind[];
+export const GENERATION_KINDS = ['Mesh', 'Dataplane', 'MeshGateway', 'MeshGatewayRoute', 'TrafficPermission', ...CONNECTION_POLICY_KINDS, 'TrafficTrace', 'ProxyTemplate', 'ExternalService', 'Secret', 'ZoneIngress'] as const satisfies readonly Kind[];
 
 /** One of the kinds the mirror holds. */
 export type GenerationKind = (typeof GENERATION_KINDS)[number];
@@ -75,6 +75,19 @@ export class ResourceMirror {
   /** Every resource held, in no particular order (to copy the mirror). */
   *all(): IterableIterator<StoredResource> {
     for (const buckets of this.meshes.values()) for (const bucket of buckets.values()) yield* bucket.byName.values();
+  }
+
+  /**
+   * Every resource of a global-scoped kind (ZoneIngress), which the store keys with mesh = name,
+   * sorted by name.
+   */
+  listGlobal<K extends GenerationKind>(kind: K): readonly StoredResource<K>[] {
+    const all: StoredResource<K>[] = [];
+    for (const buckets of this.meshes.values()) {
+      const bucket = buckets.get(kind) as KindBucket<K> | undefined;
+      if (bucket) all.push(...bucket.byName.values());
+    }
+    return all.sort(compareByMeshName);
   }
 
   /** Names of the meshes that exist (have a Mesh resource), sorted. */

@@ -226,6 +226,12 @@ export interface Endpoint {
   readonly port: number;
   /** Inbound tags without `kuma.io/service` (EDS endpoint metadata). */
   readonly tags: Tags;
+  /**
+   * EDS load-balancing weight; absent means 1. A remote zone's ingress weighs as many as the
+   * instances behind it, and local endpoints as many as the remote ingress addresses
+   * (multizone.md §8).
+   */
+  readonly weight?: number;
 }
 
 /** One cluster: a mesh cluster (EDS), or an external cluster when `external` is set. */

@@ -8,6 +8,7 @@ import type { Endpoint } from '../ir/gateway.js';
 import { compareBytes } from '../core/byte-order.js';
 import { canonicalTags, tagsKey } from './tag-maps.js';
 import { selectorMatches } from './selectors.js';
+import { NO_REMOTE_ENDPOINTS, type RemoteEndpoints } from './remote-endpoints.js';
 
 /** An endpoint with the full inbound tags it is matched by. */
 interface IndexedEndpoint {
@@ -22,12 +23,17 @@ export type EndpointIndex = ReadonlyMap<string, readonly IndexedEndpoint[]>;
  * Index the healthy inbounds of every non-gateway dataplane of `mesh`
  * whose service is in `services`. Address: the inbound's, else the dataplane's advertised
  * address, else its address; port: the inbound (proxy) port, not the service port.
+ * With `remote` endpoints (other zones' ingresses, multizone.md §8), those of the services are
+ * added with their instance counts as weights, and every local endpoint weighs as many as the
+ * remote ingress addresses.
  */
 export function indexEndpoints(
   dataplanes: readonly StoredResource<'Dataplane'>[],
   mesh: string,
   services: ReadonlySet<string>,
+  remote: RemoteEndpoints = NO_REMOTE_ENDPOINTS,
 ): EndpointIndex {
+  const localWeight = remote.addresses > 0 ? { weight: remote.addresses } : {};
   const index = new Map<string, IndexedEndpoint[]>();
   if (services.size === 0) return index;
   for (const dp of dataplanes) {
@@ -39,9 +45,18 @@ export function indexEndpoints(
       const { [SERVICE_TAG]: _service, ...tags } = inbound.tags;
       const address = inbound.address || networking.advertisedAddress || networking.address;
       const list = index.get(service) ?? [];
-      list.push({ endpoint: { address, port: inbound.port, tags: canonicalTags(tags) }, inboundTags: inbound.tags });
+      list.push({ endpoint: { address, port: inbound.port, tags: canonicalTags(tags), ...localWeight }, inboundTags: inbound.tags });
       index.set(service, list);
     }
+  }
+  for (const [service, endpoints] of remote.byService) {
+    if (!services.has(service)) continue;
+    const list = index.get(service) ?? [];
+    for (const e of endpoints) {
+      const { [SERVICE_TAG]: _service, ...tags } = e.tags;
+      list.push({ endpoint: { address: e.address, port: e.port, tags: canonicalTags(tags), weight: e.instances }, inboundTags: e.tags });
+    }
+    index.set(service, list);
   }
   for (const list of index.values()) list.sort(compareEndpoints);
   return index;

@@ -285,6 +285,8 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     // A certificate falling due is a change like any other: it goes through the debounce.
     onRenewalDue: () => debouncer.trigger(),
     ...(config.generationWorkerThreshold !== undefined ? { workerThreshold: config.generationWorkerThreshold } : {}),
+    // Its own ZoneIngresses get proxies; other zones' are routes there (docs/multizone.md).
+    zone: multizone.zone,
   });
   // Replaced certificate files regenerate the identities that read them (docs/generation.md).
   const fileWatch = new CertificateFileWatch((file) => {

@@ -8,6 +8,7 @@ import type { StoredResource } from '../core/resource.js';
 import type { Outbound, OutboundCluster } from '../ir/sidecar.js';
 import { clusterName } from '../ir/names.js';
 import { endpointsFor, indexEndpoints, taggedEndpointsFor } from '../mesh/endpoints.js';
+import { remoteEndpointsOfMesh } from '../mesh/remote-endpoints.js';
 import { externalClusterFor, externalProtocols, indexExternalServices, secretsByName, type ExternalServiceIndex } from '../mesh/external-services.js';
 import { upstreamMeshTls, type OwnMeshMtls } from '../mesh/mesh-mtls.js';
 import { canonicalTags } from '../mesh/tag-maps.js';
@@ -56,7 +57,7 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
     destination: destinationOf(o.tags ?? (o.service !== undefined ? { [SERVICE_TAG]: o.service } : {}), own),
   }));
   const localServices = new Set(destinations.filter((d) => d.destination.mesh === own).map((d) => d.destination.service));
-  const index = indexEndpoints(input.dataplanes, own, localServices);
+  const index = indexEndpoints(input.dataplanes, own, localServices, remoteEndpointsOfMesh(input.mesh, input.zoneIngresses, input.localZone));
   const protocols = new Map<string, ReturnType<typeof serviceProtocol>>();
   const protocolOfService = (service: string) => {
     let p = protocols.get(service);

@@ -37,6 +37,10 @@ export interface SidecarInput {
   readonly proxyTemplates?: readonly StoredResource<'ProxyTemplate'>[];
   /** Every TrafficTrace of the mesh (mesh.md §4.9); none when absent. */
   readonly trafficTraces?: readonly StoredResource<'TrafficTrace'>[];
+  /** Every ZoneIngress the zone knows: other zones' add remote endpoints (multizone.md §8). */
+  readonly zoneIngresses?: readonly StoredResource<'ZoneIngress'>[];
+  /** The zone this control plane serves. */
+  readonly localZone?: string;
 }
 
 /** The result: the IR, or why this proxy cannot be configured (it keeps its last config). */

@@ -54,6 +54,8 @@ function sidecarInput(raw: RawCase): SidecarInput {
     ...(gw.policies ? { policies: gw.policies } : {}),
     ...(gw.trafficTraces ? { trafficTraces: gw.trafficTraces } : {}),
     tlsReadyServices: new Set(raw.tlsReadyServices ?? []),
+    ...(gw.zoneIngresses ? { zoneIngresses: gw.zoneIngresses } : {}),
+    ...(gw.localZone !== undefined ? { localZone: gw.localZone } : {}),
   };
 }
 

@@ -29,6 +29,8 @@ export interface RawCase {
   readonly files?: Readonly<Record<string, RawFile>>;
   /** PERMISSIVE meshes: the services whose every Dataplane holds a mesh certificate. */
   readonly tlsReadyServices?: readonly string[];
+  /** The zone the control plane serves (cross-zone endpoints); absent: none named. */
+  readonly localZone?: string;
 }
 
 /** Where the PEM fixtures are. */
@@ -161,7 +163,8 @@ export function storedResource<K extends Kind>(raw: RawResource): StoredResource
   const time = typeof creationTime === 'string' ? creationTime : DEFAULT_TIME;
   return {
     kind,
-    mesh: kind === 'Mesh' ? name : (mesh ?? 'default'),
+    // Global-scoped kinds are keyed with mesh = name, as the store keys them.
+    mesh: kind === 'Mesh' || kind === 'ZoneIngress' ? name : (mesh ?? 'default'),
     name,
     spec: normaliseSpec(kind, spec),
     version: '1',
@@ -209,5 +212,7 @@ export function gatewayInput(raw: RawCase): GatewayInput {
     tlsReadyServices: new Set(raw.tlsReadyServices ?? []),
     policies: connectionPoliciesOf(inMesh),
     trafficTraces: inMesh('TrafficTrace'),
+    zoneIngresses: of('ZoneIngress'),
+    ...(raw.localZone !== undefined ? { localZone: raw.localZone } : {}),
   };
 }

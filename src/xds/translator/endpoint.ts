@@ -24,18 +24,41 @@ export function buildLbEndpoint(endpoint: ir.Endpoint): object {
     ...(hasTags
       ? { metadata: { filter_metadata: Object.fromEntries(ENDPOINT_METADATA_NAMESPACES.map((ns) => [ns, buildStringStruct(endpoint.tags)])) } }
       : {}),
-    load_balancing_weight: { value: 1 },
+    load_balancing_weight: { value: endpoint.weight ?? 1 },
   };
 }
 
+/** The tag naming an endpoint's zone, which becomes its locality. */
+const ZONE_TAG = 'kuma.io/zone';
+
 /**
- * The assignment named like its cluster. All endpoints share one locality group (the IR has no
- * localities). A cluster without endpoints still gets its (empty) assignment, so that Envoy
- * finishes warming the cluster instead of waiting for EDS.
+ * Endpoints grouped by their `kuma.io/zone` locality: endpoints without a zone in one group
+ * without locality first, then zones in ascending order, all at priority 0. Without
+ * locality-weighted load balancing Envoy balances over every endpoint of the priority by weight,
+ * so remote zones' ingresses share traffic by their instance counts (docs/multizone.md).
+ */
+export function buildLocalityGroups(endpoints: readonly ir.Endpoint[]): object[] {
+  const groups = new Map<string, ir.Endpoint[]>();
+  for (const e of endpoints) {
+    const zone = e.tags[ZONE_TAG] ?? '';
+    const list = groups.get(zone) ?? [];
+    list.push(e);
+    groups.set(zone, list);
+  }
+  return [...groups.keys()].sort().map((zone) => ({
+    ...(zone === '' ? {} : { locality: { zone } }),
+    lb_endpoints: groups.get(zone)!.map(buildLbEndpoint),
+  }));
+}
+
+/**
+ * The assignment named like its cluster, endpoints grouped by zone. A cluster without endpoints
+ * still gets its (empty) assignment, so that Envoy finishes warming the cluster instead of
+ * waiting for EDS.
  */
 export function buildClusterLoadAssignment(cluster: ir.Cluster): object {
   return {
     cluster_name: cluster.name,
-    ...(cluster.endpoints.length > 0 ? { endpoints: [{ lb_endpoints: cluster.endpoints.map(buildLbEndpoint) }] } : {}),
+    ...(cluster.endpoints.length > 0 ? { endpoints: buildLocalityGroups(cluster.endpoints) } : {}),
   };
 }

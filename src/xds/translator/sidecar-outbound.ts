@@ -6,7 +6,7 @@ import { durationOfMillis } from '../envoy/duration.js';
 import { anyOf } from '../envoy/type-urls.js';
 import { buildCommonHttpProtocolOptions, HTTP_PROTOCOL_OPTIONS_TYPE_NAME } from './cluster.js';
 import { buildAdsConfigSource } from './config-source.js';
-import { buildLbEndpoint } from './endpoint.js';
+import { buildLocalityGroups } from './endpoint.js';
 import { buildExternalDiscovery } from './external-cluster.js';
 import { statPrefixOf } from './http-connection-manager.js';
 import { buildHealthCheckFields } from './health-check.js';
@@ -21,7 +21,6 @@ import { buildCatchAllRouteConfig, buildSidecarHttpFilter, buildSidecarTcpFilter
 const DEFAULT_CLUSTER_TIMEOUTS: ClusterTimeouts = { connectTimeoutMs: 5_000, idleTimeoutMs: 0 };
 /** Listener timeouts without a Timeout policy: all off. */
 const DEFAULT_LISTENER_TIMEOUTS: ListenerTimeouts = { tcpIdleTimeoutMs: 0, httpIdleTimeoutMs: 0, streamIdleTimeoutMs: 0 };
-const ZONE_TAG = 'kuma.io/zone';
 
 /** The network filter of an outbound: tcp_proxy, or a connection manager for HTTP-based services. */
 function outboundFilter(outbound: ir.Outbound, sidecar: ir.Sidecar): object {
@@ -118,16 +117,5 @@ export function buildOutboundCluster(cluster: ir.OutboundCluster): object {
  * ascending order, endpoints without a zone in one group first), all at priority 0.
  */
 export function buildOutboundAssignment(cluster: ir.OutboundCluster): object {
-  const groups = new Map<string, ir.OutboundCluster['endpoints'][number][]>();
-  for (const e of cluster.endpoints) {
-    const zone = e.tags[ZONE_TAG] ?? '';
-    const list = groups.get(zone) ?? [];
-    list.push(e);
-    groups.set(zone, list);
-  }
-  const endpoints = [...groups.keys()].sort().map((zone) => ({
-    ...(zone === '' ? {} : { locality: { zone } }),
-    lb_endpoints: groups.get(zone)!.map(buildLbEndpoint),
-  }));
-  return { cluster_name: cluster.name, ...(endpoints.length > 0 ? { endpoints } : {}) };
+  return { cluster_name: cluster.name, ...(cluster.endpoints.length > 0 ? { endpoints: buildLocalityGroups(cluster.endpoints) } : {}) };
 }

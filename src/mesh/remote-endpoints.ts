@@ -1,0 +1,76 @@
+// Endpoints in other zones (docs/multizone.md, "Cross-zone endpoints"): a service of a remote zone
+// is reached through that zone's ZoneIngress, at its advertised address, once for every distinct
+// address, weighted by how many instances the ingress announces. Pure.
+import { isIP } from 'node:net';
+import { SERVICE_TAG, type Tags } from '../api/tags.js';
+import type { StoredResource } from '../core/resource.js';
+import { advertisedEndpoint } from '../api/zone-ingress.js';
+import { compareBytes } from '../core/byte-order.js';
+
+/** One available service of a remote ingress, as an endpoint of `mesh`. */
+export interface RemoteEndpoint {
+  readonly address: string;
+  readonly port: number;
+  /** The entry's tags, `kuma.io/service` and the remote `kuma.io/zone` included. */
+  readonly tags: Tags;
+  /** Instances behind the ingress with these tags: the endpoint's weight. */
+  readonly instances: number;
+}
+
+/** What a mesh's proxies reach in other zones, and how many remote ingress addresses there are. */
+export interface RemoteEndpoints {
+  /** By service. */
+  readonly byService: ReadonlyMap<string, readonly RemoteEndpoint[]>;
+  /** Distinct remote ingress addresses that contributed: the weight of every local endpoint. */
+  readonly addresses: number;
+}
+
+/** No remote endpoints. */
+export const NO_REMOTE_ENDPOINTS: RemoteEndpoints = { byService: new Map(), addresses: 0 };
+
+/**
+ * The remote endpoints of `mesh` for a proxy in `localZone` (multizone.md §8 steps 1-5):
+ * ingresses of other zones (their `zone` set and not ours), with an advertised IP address and port;
+ * ingresses sharing one advertised address (replicas behind a load balancer) count once, and only
+ * one whose available services are filled may stand for the address. The caller skips all of it
+ * when the mesh has mTLS off, as the ingress routes by SNI.
+ */
+export function remoteEndpoints(zoneIngresses: readonly StoredResource<'ZoneIngress'>[], mesh: string, localZone: string | undefined): RemoteEndpoints {
+  const byAddress = new Map<string, StoredResource<'ZoneIngress'>>();
+  const sorted = [...zoneIngresses].sort((a, b) => compareBytes(a.name, b.name));
+  for (const ingress of sorted) {
+    const zone = ingress.spec.zone ?? '';
+    if (zone === '' || zone === localZone) continue;
+    const at = advertisedEndpoint(ingress.spec);
+    if (!at || isIP(at.address) === 0 || (ingress.spec.availableServices ?? []).length === 0) continue;
+    const key = `${at.address}:${at.port}`;
+    if (!byAddress.has(key)) byAddress.set(key, ingress);
+  }
+  const byService = new Map<string, RemoteEndpoint[]>();
+  for (const ingress of byAddress.values()) {
+    const at = advertisedEndpoint(ingress.spec)!;
+    for (const entry of ingress.spec.availableServices ?? []) {
+      const service = entry.tags[SERVICE_TAG];
+      if (entry.mesh !== mesh || service === undefined || entry.externalService === true || (entry.instances ?? 0) < 1) continue;
+      const list = byService.get(service) ?? [];
+      list.push({ address: at.address, port: at.port, tags: entry.tags, instances: entry.instances! });
+      byService.set(service, list);
+    }
+  }
+  return { byService, addresses: byAddress.size };
+}
+
+/** The services that have remote endpoints in `mesh` through `ingress` (dependency tracking). */
+export function remoteServicesOf(ingress: StoredResource<'ZoneIngress'>, mesh: string): string[] {
+  return (ingress.spec.availableServices ?? []).filter((e) => e.mesh === mesh).map((e) => e.tags[SERVICE_TAG] ?? '');
+}
+
+/** What a proxy of `mesh` reaches in other zones: nothing while the mesh has mTLS off (§8 step 2). */
+export function remoteEndpointsOfMesh(
+  mesh: StoredResource<'Mesh'>,
+  zoneIngresses: readonly StoredResource<'ZoneIngress'>[] | undefined,
+  localZone: string | undefined,
+): RemoteEndpoints {
+  if (!zoneIngresses || zoneIngresses.length === 0 || !mesh.spec.mtls?.enabledBackend) return NO_REMOTE_ENDPOINTS;
+  return remoteEndpoints(zoneIngresses, mesh.name, localZone);
+}
