@@ -4,6 +4,7 @@
 // Pure over the mirror; issuing itself is workload-certificates.ts.
 import { parseMeshDuration } from '../api/mesh-duration.js';
 import { enabledMtlsBackend } from '../api/mesh-validate.js';
+import { remoteServicesOf } from '../mesh/remote-endpoints.js';
 import { SERVICE_TAG } from '../api/tags.js';
 import { workloadUris } from '../ca/workload-identity.js';
 import type { StoredResource } from '../core/resource.js';
@@ -51,9 +52,11 @@ export function meshCaFilesOf(mirror: ResourceMirror): string[] {
 /**
  * PERMISSIVE meshes: the services every sidecar of which holds a certificate (mesh.md §4.6 "TLS
  * readiness", from this control plane's issuance records: `issued` by node id); undefined for
- * other meshes, where it does not matter.
+ * other meshes, where it does not matter. A service other zones' ingresses offer is ready unless
+ * one of its local sidecars lacks a certificate: its remote endpoints are reached only by mesh
+ * TLS, whose SNI the remote ingress routes by (docs/multizone.md).
  */
-export function tlsReadyServices(mirror: ResourceMirror, mesh: string, issued: (nodeId: string) => boolean): string[] | undefined {
+export function tlsReadyServices(mirror: ResourceMirror, mesh: string, issued: (nodeId: string) => boolean, localZone?: string): string[] | undefined {
   const meshResource = mirror.get('Mesh', mesh, mesh);
   if (!meshResource || enabledMtlsBackend(meshResource.spec)?.mode !== 'PERMISSIVE') return undefined;
   const ready = new Map<string, boolean>();
@@ -64,6 +67,11 @@ export function tlsReadyServices(mirror: ResourceMirror, mesh: string, issued: (
       const service = inbound.tags[SERVICE_TAG];
       if (service !== undefined) ready.set(service, (ready.get(service) ?? true) && has);
     }
+  }
+  for (const ingress of mirror.listGlobal('ZoneIngress')) {
+    const zone = ingress.spec.zone ?? '';
+    if (zone === '' || zone === localZone) continue;
+    for (const service of remoteServicesOf(ingress, mesh)) if (!ready.has(service)) ready.set(service, true);
   }
   return [...ready].filter(([, r]) => r).map(([service]) => service).sort();
 }

@@ -108,4 +108,15 @@ describe('GenerationEngine with zone ingresses', () => {
     await engine.regenerate();
     expect(endpointsOf(cache, 'default.edge-1', cluster!)).toEqual([{ address: '10.0.1.1', weight: 1, zone: '' }]);
   });
+
+  it('in a PERMISSIVE mesh, speaks mesh TLS to a service only other zones offer (the remote ingress routes by SNI)', async () => {
+    const permissive: Raw = { type: 'Mesh', name: 'default', mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin', mode: 'PERMISSIVE' }] } };
+    const { store, cache, engine } = await setUp([permissive, ...caSecrets, gateway, route, edge], ['default.edge-1']);
+    const [cluster] = names(cache, 'default.edge-1', TypeUrl.Cluster);
+    const tls = () => (decodeResource(TypeUrl.Cluster, cache.get('default.edge-1')!.types.get(TypeUrl.Cluster)!.resources.get(cluster!)!.bytes) as { transport_socket?: unknown }).transport_socket;
+    expect(tls()).toBeUndefined();
+    await store.put(input(ingress('ingress-2', 'zone-2', [{ service: 'backend', instances: 1 }])));
+    await engine.regenerate();
+    expect(tls()).toBeDefined();
+  });
 });

@@ -405,7 +405,7 @@ export class GenerationEngine {
 
   /** TLS-ready services of a PERMISSIVE mesh, computed once per run for its generations. */
   private readyServices(mesh: string): string[] | undefined {
-    if (!this.readyThisRun.has(mesh)) this.readyThisRun.set(mesh, tlsReadyServices(this.mirror, mesh, (id) => this.certificates.has(id)));
+    if (!this.readyThisRun.has(mesh)) this.readyThisRun.set(mesh, tlsReadyServices(this.mirror, mesh, (id) => this.certificates.has(id), this.options.zone));
     return this.readyThisRun.get(mesh);
   }
 
@@ -438,7 +438,7 @@ export class GenerationEngine {
   private refreshReadiness(meshes: ReadonlySet<string>): void {
     let moved = false;
     for (const mesh of meshes) {
-      const ready = tlsReadyServices(this.mirror, mesh, (id) => this.certificates.has(id))?.join(',');
+      const ready = tlsReadyServices(this.mirror, mesh, (id) => this.certificates.has(id), this.options.zone)?.join(',');
       if (ready === undefined || ready === this.readiness.get(mesh)) continue;
       this.readiness.set(mesh, ready);
       for (const identity of this.identities.values()) if (identity.mesh === mesh) identity.dirty = true;
