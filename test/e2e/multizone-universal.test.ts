@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataplaneTokenFile } from '../support/dataplane-tokens.js';
+import { apply, list, startGlobalCp, startZoneCp, zoneTokenFile } from '../support/multizone.js';
 import { eventually, freePort, portico, PORTICO_BIN, REPO_ROOT, request, start, type Running } from '../support/processes.js';
 
 const EXAMPLE = path.join(REPO_ROOT, 'examples', 'multizone');
@@ -46,34 +47,15 @@ function docs(file: string, replace: (text: string) => string = (t) => t): strin
 }
 
 function startGlobal(env: Env): Running {
-  const args = ['cp', 'run', '--mode', 'global', '--store', 'embedded', '--data-dir', env.globalDir, '--api-port', String(env.globalApi), '--api-https-port', '0', '--kds-port', String(env.kdsPort)];
-  const cp = start(process.execPath, [PORTICO_BIN, ...args]);
+  const cp = startGlobalCp({ dataDir: env.globalDir, apiPort: env.globalApi, kdsPort: env.kdsPort });
   env.processes.push(cp);
   return cp;
 }
 
-function startZoneCp(env: Env, zone: Zone): Running {
-  const args = [
-    'cp', 'run', '--mode', 'zone', '--zone', zone.name, '--store', 'embedded', '--data-dir', zone.dataDir,
-    '--api-port', String(zone.apiPort), '--api-https-port', '0', '--xds-port', String(zone.xdsPort),
-    '--global-address', `grpcs://127.0.0.1:${env.kdsPort}`, '--zone-token-file', zone.tokenFile,
-    '--kds-root-ca-file', path.join(env.globalDir, 'tls', 'ca.crt'),
-  ];
-  // Short reconnect delays keep the test quick; the defaults are Kuma's 5 s to 1 min.
-  const cp = start(process.execPath, [PORTICO_BIN, ...args], { env: { KUMA_GENERAL_RESILIENT_COMPONENT_BASE_BACKOFF: '200ms', KUMA_GENERAL_RESILIENT_COMPONENT_MAX_BACKOFF: '1s' } });
+function startZone(env: Env, zone: Zone): Running {
+  const cp = startZoneCp({ dataDir: env.globalDir, apiPort: env.globalApi, kdsPort: env.kdsPort }, { name: zone.name, dataDir: zone.dataDir, apiPort: zone.apiPort, xdsPort: zone.xdsPort, tokenFile: zone.tokenFile });
   env.processes.push(cp);
   return cp;
-}
-
-async function apply(apiPort: number, yaml: string): Promise<void> {
-  const applied = await portico(['apply', '-f', '-', '--api', `http://127.0.0.1:${apiPort}`], yaml);
-  if (applied.code !== 0) throw new Error(`apply failed: ${applied.output}`);
-}
-
-async function list(apiPort: number, pathname: string): Promise<Array<Record<string, unknown>>> {
-  const r = await request(`http://127.0.0.1:${apiPort}${pathname}`);
-  if (r.status !== 200) throw new Error(`GET ${pathname}: ${r.status} ${r.body}`);
-  return (JSON.parse(r.body) as { items: Array<Record<string, unknown>> }).items;
 }
 
 let lastAnswer = '';
@@ -118,15 +100,12 @@ describe('multi-zone end to end (global + two universal zones, real Envoy)', () 
 
     env.zones = {} as Record<ZoneName, Zone>;
     for (const [i, name] of ZONES.entries()) {
-      const token = await portico(['generate', 'zone-token', '--zone', name, '--scope', 'cp', '--valid-for', '1h', '--api', `http://127.0.0.1:${env.globalApi}`]);
-      expect(token.code, token.output).toBe(0);
-      const tokenFile = path.join(env.work, `${name}.token`);
-      writeFileSync(tokenFile, token.output, { mode: 0o600 });
+      const tokenFile = await zoneTokenFile({ dataDir: env.globalDir, apiPort: env.globalApi, kdsPort: env.kdsPort }, name, 'cp', env.work);
       const echo = start(process.execPath, [path.join(REPO_ROOT, 'examples', 'universal', 'echo-server.mjs'), '--name', `echo-${name}`, '--port', '0']);
       env.processes.push(echo);
       const echoPort = Number((await echo.waitFor(/listening on [\d.]+:(\d+)/))[1]);
       const zone: Zone = { name, dataDir: path.join(env.work, name), apiPort: await freePort(), xdsPort: await freePort(), echoPort, gatewayAddress: `127.0.0.${i + 1}`, tokenFile, cp: undefined as never };
-      zone.cp = startZoneCp(env, zone);
+      zone.cp = startZone(env, zone);
       env.zones[name] = zone;
     }
     for (const zone of Object.values(env.zones)) {
@@ -196,7 +175,7 @@ describe('multi-zone end to end (global + two universal zones, real Envoy)', () 
     await apply(zone1.apiPort, docs('zone-backend.yaml', (t) => t.replace('name: echo', 'name: echo-extra').replace('port: 8081', `port: ${zone1.echoPort}`)));
 
     await zone1.cp.stop();
-    zone1.cp = startZoneCp(env, zone1);
+    zone1.cp = startZone(env, zone1);
     await zone1.cp.waitFor(/control plane ready/);
     // A proxy that never saw the global's config gets it from the zone's store.
     await startGateway(env, zone1, 'edge-gateway-b', '127.0.0.3', token);
