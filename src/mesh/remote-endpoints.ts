@@ -2,7 +2,7 @@
 // is reached through that zone's ZoneIngress, at its advertised address, once for every distinct
 // address, weighted by how many instances the ingress announces. Pure.
 import { isIP } from 'node:net';
-import { SERVICE_TAG, type Tags } from '../api/tags.js';
+import { SERVICE_TAG, ZONE_TAG, type Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
 import { advertisedEndpoint } from '../api/zone-ingress.js';
 import { compareBytes } from '../core/byte-order.js';
@@ -53,7 +53,9 @@ export function remoteEndpoints(zoneIngresses: readonly StoredResource<'ZoneIngr
       const service = entry.tags[SERVICE_TAG];
       if (entry.mesh !== mesh || service === undefined || entry.externalService === true || (entry.instances ?? 0) < 1) continue;
       const list = byService.get(service) ?? [];
-      list.push({ address: at.address, port: at.port, tags: entry.tags, instances: entry.instances! });
+      // The zone is the ingress's, which the global pinned to the zone that sent it; inbound tags
+      // carry it only where the zone stamps it, so it is set here for the endpoint's locality.
+      list.push({ address: at.address, port: at.port, tags: { ...entry.tags, [ZONE_TAG]: ingress.spec.zone! }, instances: entry.instances! });
       byService.set(service, list);
     }
   }
