@@ -46,6 +46,12 @@ describe('cp run options read Kuma environment variables', () => {
       '--environment': 'KUMA_ENVIRONMENT',
       '--zone': 'KUMA_MULTIZONE_ZONE_NAME',
       '--global-address': 'KUMA_MULTIZONE_ZONE_GLOBAL_ADDRESS',
+      '--ingress-update-interval': 'KUMA_MULTIZONE_ZONE_INGRESS_UPDATE_INTERVAL',
     });
+  });
+
+  it('--ingress-update-interval reaches the multi-zone settings in milliseconds', () => {
+    expect(resolveRole({ ingressUpdateInterval: 250 }).multizone.ingressUpdateIntervalMs).toBe(250);
+    expect(resolveRole({}).multizone.ingressUpdateIntervalMs).toBeUndefined();
   });
 });

@@ -118,6 +118,8 @@ export interface RoleFlags {
   /** Zone: reconnect backoff bounds, in ms. */
   kdsBaseBackoff?: number;
   kdsMaxBackoff?: number;
+  /** Zone: interval of the ZoneIngress available-services writer, in ms. */
+  ingressUpdateInterval?: number;
 }
 
 /** The environment and the multi-zone role the flags ask for, with what to warn about. */
@@ -160,6 +162,7 @@ export function resolveRole(flags: RoleFlags): ResolvedRole {
     zone,
     ...(flags.globalAddress ? { globalAddress: flags.globalAddress } : {}),
     kds: kdsOf(flags),
+    ...(flags.ingressUpdateInterval !== undefined ? { ingressUpdateIntervalMs: flags.ingressUpdateInterval } : {}),
   };
   if (multizone.mode === 'global' && flags.globalAddress) throw new Error('--global-address is a zone setting: a global control plane has no global to dial');
   return { environment: environment ?? 'universal', multizone, zoneGiven: flags.zone !== undefined, warnings };
@@ -260,6 +263,11 @@ export function cpRunCommand(): Command {
       new Option('--kds-base-backoff <duration>', 'federated zone: first delay before reconnecting to the global (default 5s), doubled up to --kds-max-backoff')
         .argParser(durationOption)
         .env('KUMA_GENERAL_RESILIENT_COMPONENT_BASE_BACKOFF'),
+    )
+    .addOption(
+      new Option('--ingress-update-interval <duration>', "zone: how often the ZoneIngresses' available services are recomputed and written (default 1s)")
+        .argParser(durationOption)
+        .env('KUMA_MULTIZONE_ZONE_INGRESS_UPDATE_INTERVAL'),
     )
     .addOption(new Option('--kds-max-backoff <duration>', 'federated zone: longest delay between reconnects (default 1m)').argParser(durationOption).env('KUMA_GENERAL_RESILIENT_COMPONENT_MAX_BACKOFF'))
     .option('--kubeconfig <file>', 'kubernetes: kubeconfig file (default: in-cluster config, then KUBECONFIG, then ~/.kube/config)')

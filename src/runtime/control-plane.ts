@@ -42,6 +42,7 @@ import { prepareControlPlaneTls, type ControlPlaneTls, type ControlPlaneTlsConfi
 import { DEFAULT_MULTIZONE, isFederatedZone, multizoneConfigError, writeRoleOf, type MultizoneConfig } from './multizone-config.js';
 import { startMultizoneSync, type MultizoneSync } from './multizone-sync.js';
 import { porticoVersion } from '../api-server/version.js';
+import { AvailableServicesWriter } from './zone-ingress-services.js';
 
 export type { MultizoneConfig } from './multizone-config.js';
 
@@ -425,6 +426,27 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   // election only the replica holding the Lease does.
   const k8s = config.kubernetes;
   let statusWriter: StatusWriter | undefined;
+  // A zone writes its ZoneIngresses' available services (multizone.md §7.2); with several
+  // replicas electing a leader, only the leader does. A global has no ingresses of its own.
+  let ingressWriter: Promise<() => Promise<void>> | undefined;
+  const startIngressWriter = async (): Promise<void> => {
+    if (multizone.mode !== 'zone' || ingressWriter) return;
+    ingressWriter = new AvailableServicesWriter({
+      store,
+      zone: multizone.zone,
+      logger: logger.child({ component: 'zone-ingress-services' }),
+      ...(multizone.ingressUpdateIntervalMs !== undefined ? { intervalMs: multizone.ingressUpdateIntervalMs } : {}),
+    }).start();
+    await ingressWriter;
+  };
+  // Stopping waits for a start still loading, so leadership lost meanwhile leaves nothing running.
+  const stopIngressWork = async (): Promise<void> => {
+    const starting = ingressWriter;
+    ingressWriter = undefined;
+    const stop = await starting?.catch(() => undefined);
+    await stop?.();
+  };
+  cleanups.push(stopIngressWork);
   const startLeaderWork = (k: KubernetesModeConfig): KubernetesControllers => {
     const running = kube!.startKubernetesControllers({
       kubeConfig: k.kubeConfig,
@@ -458,8 +480,14 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         ...(le.leaseDurationMs === undefined ? {} : { leaseDurationMs: le.leaseDurationMs }),
         ...(le.renewDeadlineMs === undefined ? {} : { renewDeadlineMs: le.renewDeadlineMs }),
         ...(le.retryPeriodMs === undefined ? {} : { retryPeriodMs: le.retryPeriodMs }),
-        onStartedLeading: () => void startLeaderWork(k8s),
-        onStoppedLeading: stopLeaderWork,
+        onStartedLeading: () => {
+          startLeaderWork(k8s);
+          startIngressWriter().catch((err: unknown) => logger.error({ err }, 'could not start the ZoneIngress available-services writer'));
+        },
+        onStoppedLeading: async () => {
+          await stopIngressWork();
+          await stopLeaderWork();
+        },
       });
       const running = election;
       cleanups.push(() => running.stop());
@@ -467,6 +495,8 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       await startLeaderWork(k8s).synced;
     }
   }
+  // Without leader election (universal stores, a single Kubernetes replica) this replica leads.
+  if (!election) await startIngressWriter();
   const webhook: AdmissionServer | undefined =
     k8s?.webhook && config.store === 'kubernetes'
       ? await kube!.startAdmissionServer({
@@ -511,6 +541,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         await sync.stop();
         // A leader steps down and releases the Lease, so another replica takes over at once.
         await election?.stop();
+        await stopIngressWork();
         await stopLeaderWork();
         await webhook?.close();
         unwatch();

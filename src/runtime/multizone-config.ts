@@ -13,6 +13,11 @@ export interface MultizoneConfig {
   readonly globalAddress?: string;
   /** The sync service's settings (docs/multizone-sync.md); defaults when absent. */
   readonly kds?: KdsConfig;
+  /**
+   * Zone: how often the ZoneIngresses' available services are recomputed and written
+   * (`KUMA_MULTIZONE_ZONE_INGRESS_UPDATE_INTERVAL`, default 1 s; docs/multizone.md "ZoneIngress").
+   */
+  readonly ingressUpdateIntervalMs?: number;
 }
 
 /** `multizone.global.kds.*` and `multizone.zone.kds.*` that Portico implements. */
