@@ -11,6 +11,7 @@ import { benchTlsConnect } from './tls-connect.js';
 import { benchGenerationManyGateways, benchGenerationOneGateway, benchGenerationWithPolicies } from './generation.js';
 import { benchScale, type ScaleOptions } from './scale.js';
 import { benchMultizoneResync, benchMultizoneRouteChange } from './multizone.js';
+import { benchIngressServices } from './ingress-services.js';
 import { writeResults, type BenchResult, type Summary } from './harness.js';
 
 const SCALE_CHANGES = Number(process.env['BENCH_SCALE_CHANGES'] ?? 5);
@@ -45,6 +46,7 @@ const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<Ben
   // Issue 12: multi-zone sync (bench/multizone.ts).
   { id: 'multizone-route-change', run: () => benchMultizoneRouteChange(100, 20) },
   { id: 'multizone-resync-10000', run: () => benchMultizoneResync(10_000) },
+  { id: 'ingress-services-10000', run: () => benchIngressServices(10_000) },
   // Scale (bench/scale.ts): the control plane in its own process, simulated Envoys in workers.
   ...SCALE_SCENARIOS.map((s) => ({ id: s.id, run: () => benchScale(s.id, s) })),
 ];
