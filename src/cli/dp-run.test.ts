@@ -26,6 +26,16 @@ describe('bootstrapRequest', () => {
     expect(bootstrapRequest({ ...base, mesh: 'm', name: 'n' }).dataplaneResource).toBeUndefined();
   });
 
+  it('--proxy-type ingress: a ZoneIngress file, a name and no mesh', () => {
+    const file = 'type: ZoneIngress\nname: ingress-1\nnetworking: {address: 192.168.0.10, port: 10001}\n';
+    const body = bootstrapRequest({ ...base, proxyType: 'ingress', dataplaneFile: 'ingress.yaml' }, () => file);
+    expect(body).toMatchObject({ mesh: '', name: 'ingress-1', proxyType: 'ingress', dataplaneResource: file });
+    expect(bootstrapRequest({ ...base, proxyType: 'ingress', name: 'ingress-1' })).toMatchObject({ mesh: '', name: 'ingress-1', proxyType: 'ingress' });
+    expect(() => bootstrapRequest({ ...base, proxyType: 'ingress', mesh: 'default', name: 'i' })).toThrow('a zone ingress has no mesh');
+    expect(() => bootstrapRequest({ ...base, proxyType: 'ingress' })).toThrow('a zone ingress needs a name');
+    expect(bootstrapRequest({ ...base, mesh: 'm', name: 'n' }).proxyType).toBe('dataplane');
+  });
+
   it('rejects a request without mesh or name', () => {
     expect(() => bootstrapRequest({ ...base, mesh: 'm' })).toThrow(/needs a mesh and a name/);
   });
@@ -142,6 +152,7 @@ describe('environmentDefaults', () => {
     ).toMatchObject({ cp: 'http://portico-control-plane.portico-system:5678', mesh: 'default', name: 'edge-gateway-7d9f-abcde.ingress', drainTime: 30, readyAddress: undefined });
     expect(environmentDefaults({ KUMA_DATAPLANE_NAME: 'explicit', POD_NAME: 'p', POD_NAMESPACE: 'n' }).name).toBe('explicit');
     expect(environmentDefaults({})).toEqual({ cp: undefined, mesh: undefined, name: undefined, drainTime: undefined, readyAddress: undefined, caCertFile: undefined, caCert: undefined });
+    expect(environmentDefaults({ KUMA_DATAPLANE_PROXY_TYPE: 'ingress' }).proxyType).toBe('ingress');
     expect(environmentDefaults({ KUMA_CONTROL_PLANE_CA_CERT_FILE: '/ca.crt', KUMA_CONTROL_PLANE_CA_CERT: 'PEM' })).toMatchObject({ caCertFile: '/ca.crt', caCert: 'PEM' });
     expect(environmentDefaults({ INSTANCE_IP: '10.1.2.3' }).readyAddress).toBe('10.1.2.3');
     expect(environmentDefaults({ KUMA_DATAPLANE_RUNTIME_TOKEN_PATH: '/t', KUMA_DATAPLANE_RUNTIME_TOKEN: 'tok' })).toMatchObject({ dataplaneTokenFile: '/t', dataplaneToken: 'tok' });

@@ -22,6 +22,8 @@ export interface DpRunOptions {
   readonly dataplaneToken?: string;
   readonly mesh?: string;
   readonly name?: string;
+  /** `dataplane` (default) or `ingress`: a zone ingress, whose file is a ZoneIngress and which has no mesh. */
+  readonly proxyType?: 'dataplane' | 'ingress';
   readonly adminPort: number;
   readonly envoyBin?: string;
   readonly xds: 'delta' | 'sotw';
@@ -37,9 +39,10 @@ export interface DpRunOptions {
 
 /** The request body of POST /bootstrap (Kuma's BootstrapRequest, the fields Portico reads). */
 export interface BootstrapRequestBody {
+  /** Empty for a zone ingress (its node id is `.<name>`). */
   readonly mesh: string;
   readonly name: string;
-  readonly proxyType: 'dataplane';
+  readonly proxyType: 'dataplane' | 'ingress';
   readonly dataplaneResource?: string;
   /** Sent to /bootstrap, which puts it in the Envoy bootstrap for every ADS stream. */
   readonly dataplaneToken?: string;
@@ -64,12 +67,18 @@ export function bootstrapRequest(opts: DpRunOptions, readFile = (p: string) => r
     mesh ??= typeof doc?.mesh === 'string' ? doc.mesh : undefined;
     name ??= typeof doc?.name === 'string' ? doc.name : typeof meta.name === 'string' ? meta.name : undefined;
   }
-  if (!mesh || !name) throw new Error('a dataplane needs a mesh and a name: pass --dataplane-file, or --mesh and --name');
+  const proxyType = opts.proxyType ?? 'dataplane';
+  if (proxyType === 'ingress') {
+    // A zone ingress serves every mesh of its zone: it has a name and no mesh.
+    if (opts.mesh) throw new Error('a zone ingress has no mesh: leave out --mesh');
+    mesh = '';
+    if (!name) throw new Error('a zone ingress needs a name: pass --dataplane-file (a ZoneIngress) or --name');
+  } else if (!mesh || !name) throw new Error('a dataplane needs a mesh and a name: pass --dataplane-file, or --mesh and --name');
   const dataplaneToken = readToken(opts, readFile);
   return {
     mesh,
     name,
-    proxyType: 'dataplane',
+    proxyType,
     ...(dataplaneResource !== undefined ? { dataplaneResource } : {}),
     ...(dataplaneToken !== undefined ? { dataplaneToken } : {}),
     adminPort: opts.adminPort,
@@ -207,6 +216,7 @@ export function environmentDefaults(env: NodeJS.ProcessEnv = process.env): {
   cp?: string;
   mesh?: string;
   name?: string;
+  proxyType?: 'dataplane' | 'ingress';
   drainTime?: number;
   readyAddress?: string;
   caCertFile?: string;
@@ -220,6 +230,7 @@ export function environmentDefaults(env: NodeJS.ProcessEnv = process.env): {
   return {
     cp: env.KUMA_CONTROL_PLANE_URL || undefined,
     mesh: env.KUMA_DATAPLANE_MESH || undefined,
+    proxyType: env.KUMA_DATAPLANE_PROXY_TYPE === 'ingress' ? 'ingress' : env.KUMA_DATAPLANE_PROXY_TYPE === 'dataplane' ? 'dataplane' : undefined,
     name: env.KUMA_DATAPLANE_NAME || (podName && podNamespace ? `${podName}.${podNamespace}` : undefined),
     drainTime: drain ? Number(drain[1]) : undefined,
     readyAddress: env.INSTANCE_IP || undefined,
@@ -264,6 +275,7 @@ export function dpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
     .option('--dataplane-token-file <file>', 'file holding the dataplane token (env KUMA_DATAPLANE_RUNTIME_TOKEN_PATH)', defaults.dataplaneTokenFile)
     .option('--dataplane-token <token>', 'the dataplane token itself; prefer the file (env KUMA_DATAPLANE_RUNTIME_TOKEN)', defaults.dataplaneToken)
     .option('--mesh <mesh>', 'mesh of an existing Dataplane (env KUMA_DATAPLANE_MESH)', defaults.mesh)
+    .option('--proxy-type <type>', 'dataplane (default), or ingress: a zone ingress, whose --dataplane-file is a ZoneIngress and whose token is a zone token of scope ingress (env KUMA_DATAPLANE_PROXY_TYPE)', defaults.proxyType ?? 'dataplane')
     .option('--name <name>', 'name of an existing Dataplane (env KUMA_DATAPLANE_NAME, or POD_NAME.POD_NAMESPACE)', defaults.name)
     .option('--admin-port <port>', 'Envoy admin port on 127.0.0.1', port, 9901)
     .option('--envoy-bin <path>', 'Envoy binary (default: ENVOY_BIN, envoy/bin/envoy, PATH)')
@@ -276,6 +288,7 @@ export function dpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
     .action(async (raw: Record<string, unknown>) => {
       const opts = raw as unknown as DpRunOptions;
       if (opts.xds !== 'delta' && opts.xds !== 'sotw') throw new Error('--xds must be delta or sotw');
+      if (opts.proxyType !== 'dataplane' && opts.proxyType !== 'ingress') throw new Error('--proxy-type must be dataplane or ingress');
       const envoyBin = findEnvoyBinary(opts.envoyBin);
       if (!envoyBin) throw new Error('Envoy not found: pass --envoy-bin, set ENVOY_BIN, or run envoy/install.sh');
       const caCert = controlPlaneCa(opts, defaults.caCert);

@@ -25,6 +25,9 @@ import { startDataplanePort, type DataplanePort } from '../xds/server/dataplane-
 import { DataplaneTokens } from '../tokens/dataplane-token.js';
 import { dataplaneAuthentication, type DataplaneAuthType } from './dataplane-authentication.js';
 import { resolveDataplane } from './dataplane-registration.js';
+import { resolveZoneIngress } from './zone-ingress-registration.js';
+import { INGRESS_PROXY_TYPE } from '../xds/server/bootstrap-request.js';
+import { ZoneTokens } from '../tokens/zone-token.js';
 import { runtimeApiRoutes } from './api-routes.js';
 import { readinessRoute } from './readiness-route.js';
 import type { LeaderElection } from '../k8s/leader-election.js';
@@ -357,6 +360,8 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     type: config.dataplaneAuth,
     resources: store,
     tokens,
+    // Zone ingresses present zone tokens of scope ingress for this zone (multizone.md §12).
+    zoneIngresses: { tokens: new ZoneTokens(store), zone: multizone.zone },
     logger: logger.child({ component: 'dataplane-auth' }),
     ...(config.kubernetes && kube ? { serviceAccounts: kube.createServiceAccountAuthenticator({ kubeConfig: config.kubernetes.kubeConfig }) } : {}),
   });
@@ -374,8 +379,13 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     authentication,
     servingCertificate: () => servingCert,
     // On Kubernetes the pod controller owns Dataplanes: a proxy never registers one itself.
-    resolveDataplane: (req) =>
-      resolveDataplane(store, config.store === 'kubernetes' ? { mesh: req.mesh, name: req.name } : req),
+    resolveDataplane: (req) => {
+      // A zone ingress (docs/multizone.md "ZoneIngress") registers its ZoneIngress the same way.
+      if (req.proxyType === INGRESS_PROXY_TYPE) {
+        return resolveZoneIngress(store, config.store === 'kubernetes' ? { name: req.name } : req, multizone.zone, writeRoleOf(multizone));
+      }
+      return resolveDataplane(store, config.store === 'kubernetes' ? { mesh: req.mesh, name: req.name } : req);
+    },
   });
   // A global accepts no proxies: nothing listens on the dataplane port (Kuma's dp-server is not
   // started there), so a proxy pointed at it fails to connect instead of getting an empty config.

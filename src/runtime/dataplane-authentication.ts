@@ -4,13 +4,18 @@
 //   /bootstrap, to the Dataplane being registered, so a proxy can never take over one it is not
 //   bound to; on by default, turned off only by an explicit `none`;
 // - Kubernetes: the pod's ServiceAccount token, checked with a TokenReview, and the Pod behind the
-//   Dataplane (`<pod>.<namespace>`) must run as that ServiceAccount (k8s/auth/).
+//   Dataplane (`<pod>.<namespace>`) must run as that ServiceAccount (k8s/auth/);
+// - a zone ingress (node id `.<name>`, no mesh; docs/multizone.md "ZoneIngress"): a zone token of
+//   scope `ingress` for this zone, in universal mode; dataplane tokens never pass for an ingress,
+//   nor zone tokens for a Dataplane (each is checked only against its own signing keys).
 import type { Logger } from 'pino';
 import type { DataplaneSpec } from '../api/dataplane.js';
 import { parseResourceDocument } from '../api/resource-document.js';
 import type { ResourceStore } from '../core/store.js';
 import type { ServiceAccountAuthenticator } from '../k8s/auth/service-account-authenticator.js';
 import { checkDataplaneBinding, type DataplaneTokens, type TokenSubject } from '../tokens/dataplane-token.js';
+import type { ZoneTokens } from '../tokens/zone-token.js';
+import { isZoneIngressProxy } from '../xds/server/proxy-id.js';
 import {
   credentialAuthentication,
   NO_AUTHENTICATION,
@@ -35,6 +40,8 @@ export function dataplaneAuthentication(options: {
   readonly now?: () => number;
   /** Kubernetes mode: the ServiceAccount token check. */
   readonly serviceAccounts?: ServiceAccountAuthenticator;
+  /** Zone ingresses: the zone tokens to verify and this zone's name; absent = ingresses refused. */
+  readonly zoneIngresses?: { readonly tokens: ZoneTokens; readonly zone: string };
 }): ProxyAuthentication {
   if (options.type === 'none') {
     options.logger.warn(`dataplane authentication is OFF (${DP_AUTH_ENV}=none): any client can fetch any proxy's configuration and keys`);
@@ -43,9 +50,29 @@ export function dataplaneAuthentication(options: {
   if (options.store === 'kubernetes') {
     const check = options.serviceAccounts;
     if (!check) throw new Error('Kubernetes mode needs the ServiceAccount token check');
-    return credentialAuthentication(async ({ credential, proxy }) => check(credential, proxy.name));
+    return credentialAuthentication(async (request) => (isZoneIngressProxy(request.proxy) ? NO_KUBERNETES_INGRESS : check(request.credential, request.proxy.name)));
   }
-  return credentialAuthentication(dataplaneTokenAuthenticator(options.resources, options.tokens, options.now ?? Date.now));
+  const now = options.now ?? Date.now;
+  const dataplanes = dataplaneTokenAuthenticator(options.resources, options.tokens, now);
+  const ingresses = options.zoneIngresses ? zoneIngressTokenAuthenticator(options.zoneIngresses.tokens, options.zoneIngresses.zone, now) : async () => NO_INGRESSES;
+  return credentialAuthentication((request) => (isZoneIngressProxy(request.proxy) ? ingresses(request) : dataplanes(request)));
+}
+
+const NO_KUBERNETES_INGRESS: AuthVerdict = { ok: false, code: 'PERMISSION_DENIED', message: 'zone ingress proxies are not served in Kubernetes mode yet' };
+const NO_INGRESSES: AuthVerdict = { ok: false, code: 'PERMISSION_DENIED', message: 'this control plane serves no zone ingress proxies' };
+
+/**
+ * A zone ingress's check: a zone token (signature, expiry, revocation: UNAUTHENTICATED otherwise)
+ * whose `Zone` is this zone and whose `Scope` holds `ingress` (PERMISSION_DENIED otherwise). The
+ * token names no ingress, so any ingress of the zone may present it, as in Kuma.
+ */
+export function zoneIngressTokenAuthenticator(tokens: ZoneTokens, zone: string, now: () => number): ProxyAuthenticator {
+  return async ({ credential }): Promise<AuthVerdict> => {
+    const verified = await tokens.verifyZoneToken(credential, { zone, scope: 'ingress' }, now());
+    if (verified.ok) return { ok: true };
+    const code = verified.reason === 'zone-mismatch' || verified.reason === 'scope-missing' ? 'PERMISSION_DENIED' : 'UNAUTHENTICATED';
+    return { ok: false, code, message: verified.message };
+  };
 }
 
 /**

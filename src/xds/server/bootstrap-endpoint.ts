@@ -17,7 +17,7 @@ import { buildBootstrap, renderBootstrapYaml, DEFAULT_ADMIN_PORT } from './boots
 import type { BootstrapParams } from './bootstrap.js';
 import { parseBootstrapRequest } from './bootstrap-request.js';
 import type { BootstrapRequest } from './bootstrap-request.js';
-import { proxyNodeId } from './proxy-id.js';
+import { isZoneIngressProxy, proxyNodeId } from './proxy-id.js';
 import { auditRefusal, checkProxy, credentialOf, type AuthRefusal, type ProxyAuthentication } from './proxy-authentication.js';
 import { checkBootstrapTls } from './bootstrap-tls-check.js';
 
@@ -136,14 +136,20 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, optio
 /** HTTP status of each refusal: 401 no valid token, 403 a valid token for another proxy. */
 const REFUSAL_STATUS: Readonly<Record<AuthRefusal['code'], number>> = { UNAUTHENTICATED: 401, PERMISSION_DENIED: 403, INTERNAL: 500 };
 
-/** Kuma's agent sends the token in the body (`dataplaneToken`); the check binds it to the request's proxy. */
+/**
+ * Kuma's agent sends the token in the body (`dataplaneToken`; a zone ingress sends its zone token
+ * there too); the check binds it to the request's proxy, `.<name>` for an ingress.
+ */
 async function authenticate(request: BootstrapRequest, authentication: ProxyAuthentication, logger: Logger, peer: string | undefined): Promise<void> {
   if (authentication.kind === 'none') return;
   const proxy = { mesh: request.mesh, name: request.name };
   const credential = credentialOf(request.dataplaneToken ?? '');
+  const missing = isZoneIngressProxy(proxy)
+    ? 'a zone token of scope ingress is required: pass it as "dataplaneToken" (dp run --dataplane-token-file)'
+    : 'a dataplane token is required: pass it as "dataplaneToken" (dp run --dataplane-token-file)';
   const verdict: AuthRefusal | { ok: true } =
     credential === ''
-      ? { ok: false, code: 'UNAUTHENTICATED', message: 'a dataplane token is required: pass it as "dataplaneToken" (dp run --dataplane-token-file)' }
+      ? { ok: false, code: 'UNAUTHENTICATED', message: missing }
       : await checkProxy(authentication.check, { credential, proxy, ...(request.dataplane ? { candidate: request.dataplane } : {}) }, logger);
   if (verdict.ok) return;
   auditRefusal(logger, 'bootstrap', proxyNodeId(proxy.mesh, proxy.name), verdict, peer);

@@ -9,15 +9,19 @@ export interface BootstrapVersion {
   readonly envoy?: Readonly<Record<string, unknown>>;
 }
 
+/** `proxyType` of a zone ingress (Kuma's `ingress`): no mesh, node id `.<name>` (proxy-id.ts). */
+export const INGRESS_PROXY_TYPE = 'ingress';
+
 /** A validated bootstrap request. */
 export interface BootstrapRequest {
+  /** The proxy's mesh; empty for a zone ingress. */
   readonly mesh: string;
   readonly name: string;
   readonly proxyType: string;
   readonly dataplaneToken?: string;
-  /** Inline Dataplane (universal), as sent (YAML or JSON). */
+  /** Inline Dataplane, or ZoneIngress for proxy type `ingress` (universal), as sent (YAML or JSON). */
   readonly dataplaneResource?: string;
-  /** The inline Dataplane parsed, when given. */
+  /** The inline resource parsed, when given. */
   readonly dataplane?: Readonly<Record<string, unknown>>;
   readonly version?: BootstrapVersion;
   readonly caCert?: string;
@@ -44,7 +48,10 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Validates a parsed JSON body. Name and mesh may come from the inline Dataplane. */
+/**
+ * Validates a parsed JSON body. Name and mesh may come from the inline Dataplane. A zone ingress
+ * (proxy type `ingress`) has a name and no mesh; an egress is not served.
+ */
 export function parseBootstrapRequest(body: unknown): ParsedBootstrapRequest {
   if (!isObject(body)) return { ok: false, message: 'request body must be a JSON object' };
   const problems: string[] = [];
@@ -63,12 +70,16 @@ export function parseBootstrapRequest(body: unknown): ParsedBootstrapRequest {
     else if (isObject(parsed.value)) dataplane = parsed.value;
     else problems.push('dataplaneResource: must be a Dataplane object');
   }
-  const mesh = str('mesh') || stringField(dataplane, 'mesh');
+  const proxyType = str('proxyType') || 'dataplane';
+  const ingress = proxyType === INGRESS_PROXY_TYPE;
+  if (proxyType === 'egress') problems.push('proxyType: zone egress proxies are not served');
+  const mesh = ingress ? str('mesh') : str('mesh') || stringField(dataplane, 'mesh');
   const name = str('name') || stringField(dataplane, 'name');
-  if (!mesh) problems.push('mesh: cannot be empty');
-  else if (mesh.includes('.')) problems.push('mesh: must not contain "."');
+  if (ingress && mesh) problems.push('mesh: must be empty for a zone ingress (it serves every mesh)');
+  else if (!ingress && !mesh) problems.push('mesh: cannot be empty');
+  else if (mesh?.includes('.')) problems.push('mesh: must not contain "."');
   if (!name) problems.push('name: cannot be empty');
-  if (dataplane && mesh && stringField(dataplane, 'mesh') && stringField(dataplane, 'mesh') !== mesh) {
+  if (!ingress && dataplane && mesh && stringField(dataplane, 'mesh') && stringField(dataplane, 'mesh') !== mesh) {
     problems.push('dataplaneResource: mesh differs from the request');
   }
   if (dataplane && name && stringField(dataplane, 'name') && stringField(dataplane, 'name') !== name) {
@@ -88,7 +99,7 @@ export function parseBootstrapRequest(body: unknown): ParsedBootstrapRequest {
   const request: BootstrapRequest = {
     mesh: mesh ?? '',
     name: name ?? '',
-    proxyType: str('proxyType') || 'dataplane',
+    proxyType,
     dataplaneToken: str('dataplaneToken'),
     dataplaneResource,
     dataplane,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FirstPushQueue, MAX_PUSHBACK_MS, Semaphore, TokenBucket, defaultAdmission, defaultPushConcurrency } from './flow-control.js';
 import { classifyFirstBytes } from './dataplane-port.js';
-import { parseProxyId, proxyNodeId } from './proxy-id.js';
+import { isZoneIngressProxy, parseProxyId, proxyNodeId } from './proxy-id.js';
 
 describe('TokenBucket', () => {
   it('admits a burst, then refills at the configured rate', () => {
@@ -47,10 +47,19 @@ describe('classifyFirstBytes', () => {
 });
 
 describe('parseProxyId', () => {
-  it('splits at the first dot and requires both parts', () => {
+  it('splits at the first dot and requires a name', () => {
     expect(parseProxyId('default.gw.with.dots')).toEqual({ mesh: 'default', name: 'gw.with.dots' });
-    expect([parseProxyId('nodot'), parseProxyId('.name'), parseProxyId('mesh.'), parseProxyId('')]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([parseProxyId('nodot'), parseProxyId('mesh.'), parseProxyId('.'), parseProxyId('')]).toEqual([undefined, undefined, undefined, undefined]);
     expect(proxyNodeId('default', 'gw')).toBe('default.gw');
+  });
+
+  it('reads `.<name>` as a zone ingress: no mesh (docs/multizone.md "ZoneIngress")', () => {
+    const ingress = parseProxyId('.ingress-1');
+    expect(ingress).toEqual({ mesh: '', name: 'ingress-1' });
+    expect(isZoneIngressProxy(ingress!)).toBe(true);
+    expect(isZoneIngressProxy(parseProxyId('default.gw')!)).toBe(false);
+    expect(proxyNodeId('', 'ingress-1')).toBe('.ingress-1');
+    expect(parseProxyId('.a.b')).toEqual({ mesh: '', name: 'a.b' });
   });
 });
 
