@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../core/memory-store.js';
 import { DataplaneTokens } from '../tokens/dataplane-token.js';
+import { ZoneTokens } from '../tokens/zone-token.js';
 import { dataplaneAuthentication, dataplaneTags, dataplaneTokenAuthenticator } from './dataplane-authentication.js';
 
 const silent = pino({ level: 'silent' });
@@ -91,5 +92,45 @@ describe('dataplaneAuthentication', () => {
     expect(await auth.check({ credential: 'sa-token', proxy: { mesh: 'default', name: 'edge-1.apps' } })).toEqual({ ok: true });
     expect(await auth.check({ credential: 'sa-token', proxy: { mesh: 'default', name: 'web-1.apps' } })).toEqual({ ok: false, code: 'PERMISSION_DENIED', message: 'no' });
     expect(asked).toEqual(['sa-token edge-1.apps', 'sa-token web-1.apps']);
+  });
+});
+
+describe('zone ingresses (node id .<name>): zone tokens of scope ingress for this zone', () => {
+  const store = new MemoryStore({ logger: silent });
+  const tokens = new DataplaneTokens(store);
+  const zoneTokens = new ZoneTokens(store);
+  const auth = dataplaneAuthentication({ store: 'embedded', type: 'dpToken', resources: store, tokens, logger: silent, zoneIngresses: { tokens: zoneTokens, zone: 'zone-1' } });
+  const ingress = { mesh: '', name: 'ingress-1' };
+  const zoneToken = (zone: string, scope: Array<'cp' | 'ingress' | 'egress'>) => zoneTokens.issue({ zone, scope, validForSeconds: 600 }, Date.now());
+  const check = (credential: string, proxy = ingress) => {
+    if (auth.kind !== 'credential') throw new Error('expected a credential check');
+    return auth.check({ credential, proxy });
+  };
+
+  beforeAll(async () => {
+    await store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: {} });
+  });
+
+  it('accepts a zone token of scope ingress for this zone', async () => {
+    expect(await check(await zoneToken('zone-1', ['ingress']))).toEqual({ ok: true });
+    expect(await check(await zoneToken('zone-1', ['cp', 'egress', 'ingress']))).toEqual({ ok: true });
+  });
+  it('refuses a token of another zone or without scope ingress as PERMISSION_DENIED', async () => {
+    expect(await check(await zoneToken('zone-2', ['ingress']))).toEqual({ ok: false, code: 'PERMISSION_DENIED', message: 'zone from requestor: zone-1 is different than in token: zone-2' });
+    expect(await check(await zoneToken('zone-1', ['cp']))).toMatchObject({ ok: false, code: 'PERMISSION_DENIED', message: expect.stringContaining('no scope "ingress"') });
+  });
+  it('refuses a dataplane token for an ingress, and an ingress token for a Dataplane', async () => {
+    const dpToken = await tokens.issue({ mesh: 'default', name: '', tags: {}, type: 'dataplane', validForSeconds: 600 }, Date.now());
+    expect(await check(dpToken)).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+    expect(await check(dpToken, { mesh: 'default', name: 'ingress-1' })).toEqual({ ok: true });
+    expect(await check(await zoneToken('zone-1', ['ingress']), { mesh: 'default', name: 'ingress-1' })).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+  });
+  it('refuses every ingress when the control plane serves none, and in Kubernetes mode', async () => {
+    const without = dataplaneAuthentication({ store: 'embedded', type: 'dpToken', resources: store, tokens, logger: silent });
+    if (without.kind !== 'credential') throw new Error('expected a credential check');
+    expect(await without.check({ credential: await zoneToken('zone-1', ['ingress']), proxy: ingress })).toMatchObject({ ok: false, code: 'PERMISSION_DENIED' });
+    const kube = dataplaneAuthentication({ store: 'kubernetes', type: 'dpToken', resources: store, tokens, logger: silent, serviceAccounts: async () => ({ ok: true }) });
+    if (kube.kind !== 'credential') throw new Error('expected a credential check');
+    expect(await kube.check({ credential: 'sa', proxy: ingress })).toMatchObject({ ok: false, code: 'PERMISSION_DENIED', message: 'zone ingress proxies are not served in Kubernetes mode yet' });
   });
 });

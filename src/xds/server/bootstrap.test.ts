@@ -116,6 +116,18 @@ describe('parseBootstrapRequest', () => {
     expect(parsed.ok && [parsed.request.mesh, parsed.request.name, parsed.request.adminPort, parsed.request.resources]).toEqual(['default', 'gw-1', 9911, { maxHeapSizeBytes: 1024 }]);
   });
 
+  it('proxy type ingress: a name and no mesh, the ZoneIngress inline', () => {
+    const ingress = 'type: ZoneIngress\nname: ingress-1\nnetworking:\n  address: 192.168.0.10\n  port: 10001\n  admin:\n    port: 9902\n';
+    const parsed = parseBootstrapRequest({ proxyType: 'ingress', dataplaneResource: ingress });
+    expect(parsed.ok && [parsed.request.mesh, parsed.request.name, parsed.request.proxyType, parsed.request.adminPort]).toEqual(['', 'ingress-1', 'ingress', 9902]);
+    expect(parseBootstrapRequest({ proxyType: 'ingress', mesh: '', name: 'ingress-1' })).toMatchObject({ ok: true, request: { mesh: '', name: 'ingress-1' } });
+    expect(parseBootstrapRequest({ proxyType: 'ingress', mesh: 'default', name: 'ingress-1' })).toEqual({ ok: false, message: 'mesh: must be empty for a zone ingress (it serves every mesh)' });
+    expect(parseBootstrapRequest({ proxyType: 'ingress' })).toEqual({ ok: false, message: 'name: cannot be empty' });
+    expect(parseBootstrapRequest({ proxyType: 'egress', mesh: 'default', name: 'e' })).toEqual({ ok: false, message: 'proxyType: zone egress proxies are not served' });
+    // Any other proxy type is a Dataplane's, which needs a mesh.
+    expect(parseBootstrapRequest({ name: 'x' })).toEqual({ ok: false, message: 'mesh: cannot be empty' });
+  });
+
   it('collects every problem in one message', () => {
     const parsed = parseBootstrapRequest({ mesh: 'a.b', dnsPort: 'x', xdsTransport: 'rest', features: [1] });
     expect(parsed).toEqual({
