@@ -4,16 +4,14 @@
 // `.<name>`; the proxy authenticates with a zone token of scope `ingress` for this zone, on
 // /bootstrap and on ADS; dataplane tokens do not pass for an ingress nor the reverse; with
 // dataplane authentication off no token is needed. The ingress's ADS stream reaches the snapshot
-// cache under `.<name>` like any proxy's.
+// cache under `.<name>` like any proxy's and receives the ingress configuration generated for it.
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEFAULT_CONFIG, startControlPlane, type ControlPlane } from '../../src/runtime/control-plane.js';
 import { TypeUrl } from '../../src/xds/cache/resource-types.js';
-import { buildSnapshot } from '../../src/xds/cache/snapshot.js';
 import { AdsClient } from '../support/ads-client.js';
-import { gatewayInput } from '../support/ads-fixtures.js';
 import { issueDataplaneToken, tokenMetadata } from '../support/dataplane-tokens.js';
 
 const INGRESS = 'type: ZoneIngress\nname: ingress-1\nnetworking:\n  address: 192.168.0.10\n  port: 10001\n  advertisedAddress: 34.1.2.3\n  advertisedPort: 10001\n  admin:\n    port: 9902\n';
@@ -56,6 +54,7 @@ function open(cp: ControlPlane, nodeId: string, metadata: Record<string, string>
   const client = AdsClient.connect(`127.0.0.1:${cp.xdsPort}`, nodeId, 'delta', { metadata });
   clients.push(client);
   client.subscribe(TypeUrl.Cluster);
+  client.subscribe(TypeUrl.Listener);
   return client;
 }
 
@@ -115,7 +114,7 @@ describe('zone ingress with dataplane authentication on', () => {
     expect((await getIngress(cp, 'ingress-2')).status).toBe(404);
   });
 
-  it('serves ADS to .ingress-1 with its zone token: the snapshot cache is asked for .ingress-1', async () => {
+  it('serves ADS to .ingress-1 with its zone token: the generated ingress config, asked of the cache as .ingress-1', async () => {
     const asked: string[] = [];
     const provider = (cp.cache as unknown as { provider: (id: string) => ReturnType<typeof cp.cache.current> }).provider;
     cp.cache.setProvider((id) => {
@@ -123,10 +122,12 @@ describe('zone ingress with dataplane authentication on', () => {
       return provider(id);
     });
     const client = open(cp, '.ingress-1', tokenMetadata(ingressToken));
-    await expect.poll(() => asked.includes('.ingress-1'), { timeout: 5_000 }).toBe(true);
-    // What the generation publishes for the node is what the stream serves.
-    cp.cache.set('.ingress-1', buildSnapshot(gatewayInput()));
-    expect((await client.waitFor(TypeUrl.Cluster)).resources.map((r) => r.name)).toEqual(['a']);
+    // The ingress's listener and the cluster of its one available service (multizone.md §7.3).
+    const listeners = await client.waitForHeld(TypeUrl.Listener, (held) => held.size > 0);
+    expect([...listeners.keys()]).toEqual(['inbound:192.168.0.10:10001']);
+    const clusters = await client.waitForHeld(TypeUrl.Cluster, (held) => held.size > 0);
+    expect([...clusters.keys()]).toEqual(['default:backend']);
+    expect(asked).toContain('.ingress-1');
   });
 
   it('refuses ADS for an ingress with a dataplane token, and for a Dataplane with an ingress token', async () => {
@@ -141,7 +142,7 @@ describe('zone ingress with dataplane authentication on', () => {
 
   it('keeps the ZoneIngress when its stream closes, as Dataplanes are kept (no deregistration yet)', async () => {
     const client = open(cp, '.ingress-1', tokenMetadata(ingressToken));
-    await client.waitFor(TypeUrl.Cluster);
+    await client.waitFor(TypeUrl.Listener);
     client.close();
     await new Promise((r) => setTimeout(r, 200));
     expect((await getIngress(cp)).status).toBe(200);
@@ -163,8 +164,7 @@ describe('zone ingress with dataplane authentication off', () => {
     expect(res.status, res.text).toBe(200);
     expect((parse(res.text) as { node: { id: string } }).node.id).toBe('.ingress-1');
     expect((await getIngress(cp)).status).toBe(200);
-    cp.cache.set('.ingress-1', buildSnapshot(gatewayInput()));
     const client = open(cp, '.ingress-1');
-    expect((await client.waitFor(TypeUrl.Cluster)).resources.map((r) => r.name)).toEqual(['a']);
+    expect([...(await client.waitForHeld(TypeUrl.Listener, (held) => held.size > 0)).keys()]).toEqual(['inbound:192.168.0.10:10001']);
   });
 });
