@@ -285,8 +285,10 @@ export function dpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
     .option('--bootstrap-timeout <seconds>', 'how long to retry the bootstrap request', Number, 60)
     .option('--concurrency <n>', 'Envoy worker threads', Number)
     .option('--ready-address <ip>', 'answer GET /ready on <ip>:<admin port> for kubelet probes (env INSTANCE_IP)', defaults.readyAddress)
-    .action(async (raw: Record<string, unknown>) => {
-      const opts = raw as unknown as DpRunOptions;
+    .action(async (raw: Record<string, unknown>, command: Command) => {
+      // KUMA_DATAPLANE_MESH in the environment does not make an ingress's mesh; only --mesh is refused.
+      const meshFromFlag = command.getOptionValueSource('mesh') === 'cli';
+      const opts = (raw['proxyType'] === 'ingress' && !meshFromFlag ? { ...raw, mesh: undefined } : raw) as unknown as DpRunOptions;
       if (opts.xds !== 'delta' && opts.xds !== 'sotw') throw new Error('--xds must be delta or sotw');
       if (opts.proxyType !== 'dataplane' && opts.proxyType !== 'ingress') throw new Error('--proxy-type must be dataplane or ingress');
       const envoyBin = findEnvoyBinary(opts.envoyBin);

@@ -8,7 +8,7 @@ import type { StoredResource } from '../core/resource.js';
 import { crossMeshEndpoints } from './cross-mesh-endpoints.js';
 
 /** The tag a cross-mesh destination names its mesh with (mesh.md §8). */
-export const MESH_TAG = 'kuma.io/mesh';
+const MESH_TAG = 'kuma.io/mesh';
 
 /** One cross-mesh listener of one gateway Dataplane, as the ingress offers it. */
 export interface CrossMeshOffer {

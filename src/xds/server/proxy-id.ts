@@ -28,8 +28,3 @@ export function proxyNodeId(mesh: string, name: string): string {
 export function isZoneIngressProxy(proxy: ProxyId): boolean {
   return proxy.mesh === '';
 }
-
-/** The ProxyId of zone ingress `name`. */
-export function zoneIngressProxyId(name: string): ProxyId {
-  return { mesh: '', name };
-}
