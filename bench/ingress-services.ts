@@ -1,4 +1,4 @@
-// ZoneIngress available services at 10,000 Dataplanes (issue 12, multizone.md §7.2), in this
+// ZoneIngress available services at 10,000 Dataplanes (issue 12, docs/multizone.md "Available services"), in this
 // process on a memory store:
 //
 // `ingress-services-10000`: a zone with `dataplanes` sidecar Dataplanes (one inbound each, 100

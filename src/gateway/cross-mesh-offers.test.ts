@@ -17,7 +17,7 @@ function meshGateway(name: string, mesh: string, spec: Partial<MeshGatewaySpec>)
 
 const listener = (port: number, crossMesh: boolean, tags: Record<string, string> = {}) => ({ port, protocol: 'HTTP', hostname: '', tags, crossMesh }) as never;
 
-describe('crossMeshOffers (multizone.md §7.2)', () => {
+describe('crossMeshOffers (docs/multizone.md "Available services")', () => {
   it('offers one tag set per cross-mesh listener and gateway Dataplane, under kuma.io/mesh', () => {
     const gw = meshGateway('edge', 'mesh-a', { tags: { team: 'a' }, conf: { listeners: [listener(8080, true, { port: 'http-8080' }), listener(9090, false)] } });
     const proxies = [gatewayProxy('edge-1', 'mesh-a', { 'kuma.io/service': 'edge' }), gatewayProxy('edge-2', 'mesh-a', { 'kuma.io/service': 'edge' })];

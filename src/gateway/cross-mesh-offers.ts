@@ -1,4 +1,5 @@
-// What a zone's ZoneIngress offers for cross-mesh gateways (multizone.md §7.2, mesh.md §8): one
+// What a zone's ZoneIngress offers for cross-mesh gateways (docs/multizone.md "Available services",
+// docs/mesh-mtls.md "Sidecars"): one
 // tag set per cross-mesh listener of every BUILTIN gateway Dataplane, the listener's merged tags
 // (Dataplane gateway tags, MeshGateway tags, listener tags) under `kuma.io/mesh: <mesh>`, so
 // sidecars of other meshes in other zones find the gateway through the ingress. The same
@@ -7,7 +8,7 @@ import type { Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
 import { crossMeshEndpoints } from './cross-mesh-endpoints.js';
 
-/** The tag a cross-mesh destination names its mesh with (mesh.md §8). */
+/** The tag a cross-mesh destination names its mesh with (docs/mesh-mtls.md "Sidecars"). */
 const MESH_TAG = 'kuma.io/mesh';
 
 /** One cross-mesh listener of one gateway Dataplane, as the ingress offers it. */

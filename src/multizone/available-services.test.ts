@@ -28,7 +28,7 @@ function dataplane(name: string, mesh: string, inbound: DataplaneInbound[], labe
 
 const backend = (extra: Partial<DataplaneInbound> = {}): DataplaneInbound => ({ port: 8080, tags: { 'kuma.io/service': 'backend', version: 'v1', 'kuma.io/zone': 'zone-1' }, ...extra });
 
-describe('availableServicesOf (multizone.md §7.2)', () => {
+describe('availableServicesOf (docs/multizone.md "Available services")', () => {
   const cases: Array<{ name: string; offered: OfferedTags[]; want: AvailableService[] }> = [
     { name: 'nothing offered: an empty list', offered: [], want: [] },
     {
@@ -92,7 +92,7 @@ describe('availableServicesOf (multizone.md §7.2)', () => {
   });
 });
 
-describe('healthy inbounds (mesh.md §4.8)', () => {
+describe('healthy inbounds (docs/multizone.md "Available services")', () => {
   it.each([
     ['no health and no state', backend(), true],
     ['health.ready true', backend({ health: { ready: true } }), true],

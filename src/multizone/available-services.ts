@@ -1,5 +1,5 @@
-// The available services a zone control plane writes into its ZoneIngresses (multizone.md §7.2,
-// docs/multizone.md "ZoneIngress"): one entry per distinct (mesh, tag set) over the healthy
+// The available services a zone control plane writes into its ZoneIngresses (docs/multizone.md
+// "Available services"): one entry per distinct (mesh, tag set) over the healthy
 // inbounds of the zone's own Dataplanes, plus the cross-mesh gateway listeners the runtime computes
 // with src/gateway (this module may not import it), each counted by instances, sorted by mesh and
 // then by the tags written `k1=v1,k2=v2` with sorted keys. Pure: same input, same list.
@@ -31,7 +31,7 @@ export function isLocalDataplane(dataplane: Pick<StoredResource<'Dataplane'>, 'l
 }
 
 /**
- * Healthy as mesh.md §4.8 defines it, and as endpoints count it (src/mesh/endpoints.ts): not
+ * Healthy as docs/multizone.md "Available services" says, and as endpoints count it (src/mesh/endpoints.ts): not
  * reported unready and in state Ready (absent means Ready). Ignored inbounds are not offered.
  */
 export function isHealthyInbound(inbound: DataplaneInbound): boolean {
@@ -75,7 +75,7 @@ function sortedTags(tags: Tags): Tags {
 }
 
 /**
- * The list of §7.2 from every tag set offered: equal (mesh, tags) pairs merge into one entry whose
+ * The available services from every tag set offered: equal (mesh, tags) pairs merge into one entry whose
  * `instances` counts them. Keys of the map join mesh and tags with a NUL, which neither may hold
  * in a way that collides (mesh names are DNS-like; the serialisation keeps its own separators).
  */

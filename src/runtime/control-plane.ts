@@ -360,7 +360,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     type: config.dataplaneAuth,
     resources: store,
     tokens,
-    // Zone ingresses present zone tokens of scope ingress for this zone (multizone.md §12).
+    // Zone ingresses present zone tokens of scope ingress for this zone (docs/multizone.md "Tokens").
     zoneIngresses: { tokens: new ZoneTokens(store), zone: multizone.zone },
     logger: logger.child({ component: 'dataplane-auth' }),
     ...(config.kubernetes && kube ? { serviceAccounts: kube.createServiceAccountAuthenticator({ kubeConfig: config.kubernetes.kubeConfig }) } : {}),
@@ -380,7 +380,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     servingCertificate: () => servingCert,
     // On Kubernetes the pod controller owns Dataplanes: a proxy never registers one itself.
     resolveDataplane: (req) => {
-      // A zone ingress (docs/multizone.md "ZoneIngress") registers its ZoneIngress the same way.
+      // A zone ingress (docs/multizone.md "Zone ingresses") registers its ZoneIngress the same way.
       if (req.proxyType === INGRESS_PROXY_TYPE) {
         return resolveZoneIngress(store, config.store === 'kubernetes' ? { name: req.name } : req, multizone.zone, writeRoleOf(multizone));
       }
@@ -436,7 +436,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   // election only the replica holding the Lease does.
   const k8s = config.kubernetes;
   let statusWriter: StatusWriter | undefined;
-  // A zone writes its ZoneIngresses' available services (multizone.md §7.2); with several
+  // A zone writes its ZoneIngresses' available services (docs/multizone.md "Available services"); with several
   // replicas electing a leader, only the leader does. A global has no ingresses of its own.
   let ingressWriter: Promise<() => Promise<void>> | undefined;
   const startIngressWriter = async (): Promise<void> => {

@@ -5,7 +5,7 @@
 //   bound to; on by default, turned off only by an explicit `none`;
 // - Kubernetes: the pod's ServiceAccount token, checked with a TokenReview, and the Pod behind the
 //   Dataplane (`<pod>.<namespace>`) must run as that ServiceAccount (k8s/auth/);
-// - a zone ingress (node id `.<name>`, no mesh; docs/multizone.md "ZoneIngress"): a zone token of
+// - a zone ingress (node id `.<name>`, no mesh; docs/multizone.md "Zone ingresses"): a zone token of
 //   scope `ingress` for this zone, in universal mode; dataplane tokens never pass for an ingress,
 //   nor zone tokens for a Dataplane (each is checked only against its own signing keys).
 import type { Logger } from 'pino';

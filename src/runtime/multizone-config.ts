@@ -15,7 +15,7 @@ export interface MultizoneConfig {
   readonly kds?: KdsConfig;
   /**
    * Zone: how often the ZoneIngresses' available services are recomputed and written
-   * (`KUMA_MULTIZONE_ZONE_INGRESS_UPDATE_INTERVAL`, default 1 s; docs/multizone.md "ZoneIngress").
+   * (`KUMA_MULTIZONE_ZONE_INGRESS_UPDATE_INTERVAL`, default 1 s; docs/multizone.md "Zone ingresses").
    */
   readonly ingressUpdateIntervalMs?: number;
 }

@@ -9,7 +9,7 @@ const federated = { mode: 'zone', zone: 'zone-1', federated: true } as const;
 
 const FILE = 'type: ZoneIngress\nname: ingress-1\nnetworking:\n  address: 192.168.0.10\n  port: 10001\n  advertisedAddress: 34.1.2.3\n  advertisedPort: 10001\n';
 
-describe('resolveZoneIngress (multizone.md §7.1)', () => {
+describe('resolveZoneIngress (docs/multizone.md "Registration: running an ingress")', () => {
   it('registers the inline ZoneIngress under mesh = name = its name, and answers its bootstrap facts', async () => {
     const store = new MemoryStore({ logger: silent });
     expect(await resolveZoneIngress(store, { name: 'ingress-1', dataplaneResource: FILE }, 'zone-1', standalone)).toEqual({ ok: true, service: 'ingress', isGateway: false, address: '192.168.0.10' });

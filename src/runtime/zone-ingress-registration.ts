@@ -1,5 +1,5 @@
-// Registration of a zone ingress proxy at `POST /bootstrap` (multizone.md §7.1, docs/multizone.md
-// "ZoneIngress"): the agent (`portico dp run --proxy-type ingress --dataplane-file F`) sends its
+// Registration of a zone ingress proxy at `POST /bootstrap` (docs/multizone.md
+// "Registration: running an ingress"): the agent (`portico dp run --proxy-type ingress --dataplane-file F`) sends its
 // ZoneIngress inline; the control plane validates it as the REST API does (schema, Kuma's
 // messages, the multi-zone label rules and stamps) and upserts it under the store key
 // {kind: 'ZoneIngress', mesh: <name>, name: <name>}. Two fields belong to the control plane, not to

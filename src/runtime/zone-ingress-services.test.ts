@@ -19,7 +19,7 @@ function ingress(name: string, spec: ZoneIngressSpec = { networking: { address: 
 
 const backend = (ready = true): DataplaneInbound => ({ port: 8080, tags: { 'kuma.io/service': 'backend', version: 'v1' }, ...(ready ? {} : { health: { ready: false } }) });
 
-describe('zoneAvailableServices (multizone.md §7.2)', () => {
+describe('zoneAvailableServices (docs/multizone.md "Available services")', () => {
   const meta = { version: '1', creationTime: '', modificationTime: '' };
   it('counts the zone’s own healthy inbounds and the cross-mesh listeners of its gateways, sorted by mesh', () => {
     const dataplanes = [

@@ -1,4 +1,4 @@
-// The zone's available-services writer (multizone.md §7.2, docs/multizone.md "ZoneIngress"):
+// The zone's available-services writer (docs/multizone.md "Available services"):
 // every `ingressUpdateInterval` a zone control plane computes one list from its own Dataplanes and
 // the MeshGateways of every mesh, and writes it into each ZoneIngress of its zone whose list
 // differs. Writes are conditional on the version read, so a user's concurrent write is never
@@ -19,7 +19,7 @@ import { availableServicesOf, healthyInboundTags, isLocalDataplane, isOwnZoneIng
 export const DEFAULT_INGRESS_UPDATE_INTERVAL_MS = 1_000;
 
 /**
- * The list of §7.2 for zone `zone`: healthy inbounds of the zone's own Dataplanes, and the
+ * The available services of zone `zone`: healthy inbounds of the zone's own Dataplanes, and the
  * cross-mesh listeners of its own gateway Dataplanes, of every mesh. Pure.
  */
 export function zoneAvailableServices(zone: string, dataplanes: readonly StoredResource<'Dataplane'>[], gateways: readonly StoredResource<'MeshGateway'>[]): AvailableService[] {

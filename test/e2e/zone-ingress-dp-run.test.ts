@@ -1,4 +1,4 @@
-// End to end with a real Envoy (multizone.md §7.1, §7.2; docs/multizone.md "ZoneIngress"): a zone
+// End to end with a real Envoy (docs/multizone.md "Zone ingresses"): a zone
 // control plane, a zone token of scope ingress, and `portico dp run --proxy-type ingress` with a
 // ZoneIngress file. The ingress registers itself, the zone fills its available services from a
 // sidecar Dataplane, and the Envoy, node `.ingress-1`, receives the ingress configuration: its

@@ -1,5 +1,5 @@
 // Zone ingress registration and authentication on a real zone control plane, over real HTTP and
-// gRPC on loopback (multizone.md §7.1, §12; docs/multizone.md "ZoneIngress"): `POST /bootstrap`
+// gRPC on loopback (docs/multizone.md, "Registration" and "Tokens"): `POST /bootstrap`
 // with proxy type `ingress` registers the inline ZoneIngress and answers a bootstrap for node id
 // `.<name>`; the proxy authenticates with a zone token of scope `ingress` for this zone, on
 // /bootstrap and on ADS; dataplane tokens do not pass for an ingress nor the reverse; with
@@ -122,7 +122,7 @@ describe('zone ingress with dataplane authentication on', () => {
       return provider(id);
     });
     const client = open(cp, '.ingress-1', tokenMetadata(ingressToken));
-    // The ingress's listener and the cluster of its one available service (multizone.md §7.3).
+    // The ingress's listener and the cluster of its one available service (docs/multizone.md "Zone ingresses").
     const listeners = await client.waitForHeld(TypeUrl.Listener, (held) => held.size > 0);
     expect([...listeners.keys()]).toEqual(['inbound:192.168.0.10:10001']);
     const clusters = await client.waitForHeld(TypeUrl.Cluster, (held) => held.size > 0);

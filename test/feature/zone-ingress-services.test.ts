@@ -1,4 +1,4 @@
-// ZoneIngress available services over real HTTP (multizone.md §7.2): a zone control plane, a
+// ZoneIngress available services over real HTTP (docs/multizone.md "Available services"): a zone control plane, a
 // ZoneIngress and sidecar Dataplanes written through the REST API; the ingress's list appears
 // within about a second and follows an inbound turning unhealthy. Once on a zone without a global
 // (memory store), once on a federated zone whose global is unreachable (embedded SQLite store).

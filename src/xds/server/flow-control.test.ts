@@ -53,7 +53,7 @@ describe('parseProxyId', () => {
     expect(proxyNodeId('default', 'gw')).toBe('default.gw');
   });
 
-  it('reads `.<name>` as a zone ingress: no mesh (docs/multizone.md "ZoneIngress")', () => {
+  it('reads `.<name>` as a zone ingress: no mesh (docs/multizone.md "Zone ingresses")', () => {
     const ingress = parseProxyId('.ingress-1');
     expect(ingress).toEqual({ mesh: '', name: 'ingress-1' });
     expect(isZoneIngressProxy(ingress!)).toBe(true);
