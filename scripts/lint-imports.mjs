@@ -17,7 +17,7 @@ const ALLOWED = {
   gateway: ['api', 'core', 'ir', 'mesh'],
   sidecar: ['api', 'core', 'ir', 'mesh'],
   // ingress: the zone ingress proxy's translation (multizone.md §7.3).
-  ingress: ['api', 'core', 'ir', 'mesh'],
+  ingress: ['api', 'core', 'ir', 'mesh', 'gateway'],
   'xds/envoy': ['ir'],
   'xds/translator': ['ir', 'xds/envoy'],
   'xds/cache': ['xds/envoy'],

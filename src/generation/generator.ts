@@ -127,7 +127,7 @@ export function inputFromMirror(mirror: ResourceMirror, request: GenerationReque
 export function ingressInputFromMirror(mirror: ResourceMirror, request: GenerationRequest): IngressInput | undefined {
   const ingress = mirror.get('ZoneIngress', request.proxy, request.proxy);
   if (!ingress) return undefined;
-  const meshes = new Map(mirror.meshNames().map((m) => [m, { dataplanes: mirror.list('Dataplane', m), routes: mirror.list('MeshGatewayRoute', m) }] as const));
+  const meshes = new Map(mirror.meshNames().map((m) => [m, { dataplanes: mirror.list('Dataplane', m), routes: mirror.list('MeshGatewayRoute', m), gateways: mirror.list('MeshGateway', m) }] as const));
   return { ingress, zone: request.zone ?? '', meshes };
 }
 

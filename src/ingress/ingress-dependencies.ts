@@ -1,5 +1,6 @@
 // What an ingress translation read: its own ZoneIngress, and the Dataplanes and gateway routes of
-// the meshes its available services name (their endpoints and destinations), plus those Meshes.
+// the meshes its available services name (their endpoints and destinations), their MeshGateways
+// (cross-mesh listeners), plus those Meshes.
 import type { StoredResource } from '../core/resource.js';
 
 /** The inputs one ingress translation depends on. */
@@ -16,7 +17,7 @@ export function ingressDependencies(ingress: StoredResource<'ZoneIngress'>): Ing
   return { kind: 'ingress', ingress: ingress.name, meshes: new Set((ingress.spec.availableServices ?? []).map((s) => s.mesh ?? '')) };
 }
 
-const MESH_KINDS: ReadonlySet<string> = new Set(['Mesh', 'Dataplane', 'MeshGatewayRoute']);
+const MESH_KINDS: ReadonlySet<string> = new Set(['Mesh', 'Dataplane', 'MeshGatewayRoute', 'MeshGateway']);
 
 /** True when a change of `resource` (old or new version) may change the translation. */
 export function ingressDependsOn(deps: IngressDependencies, resource: StoredResource): boolean {

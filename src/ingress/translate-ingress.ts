@@ -3,7 +3,8 @@
 //   1. each available service of each mesh, with every destination of that service the mesh's
 //      gateway routes name, plus the match-all destination, gives one SNI (duplicates dropped);
 //   2. a destination tag narrows the chain (a subset) only when it excludes some endpoint address;
-//   3. one cluster per (mesh, service), its endpoints the zone's own healthy inbounds;
+//   3. one cluster per (mesh, service), its endpoints the zone's own healthy inbounds, or the
+//      gateway Dataplanes on their cross-mesh listeners;
 //   4. with no service at all, one chain answers with the proxy's id and zone.
 import { SERVICE_TAG, type Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
@@ -11,13 +12,16 @@ import { compareBytes } from '../core/byte-order.js';
 import type { Endpoint } from '../ir/gateway.js';
 import { meshClusterSni } from '../ir/names.js';
 import type { IngressChain, IngressCluster, ZoneIngressProxy } from '../ir/zone-ingress.js';
-import { endpointsFor, indexEndpoints } from '../mesh/endpoints.js';
+import { crossMeshEndpoints } from '../gateway/cross-mesh-endpoints.js';
+import { endpointsFor, indexEndpoints, taggedEndpointsFor, type TaggedEndpoint } from '../mesh/endpoints.js';
 import { canonicalTags } from '../mesh/tag-maps.js';
 
 /** The resources of one mesh an ingress reads. */
 export interface IngressMeshInput {
   readonly dataplanes: readonly StoredResource<'Dataplane'>[];
   readonly routes: readonly StoredResource<'MeshGatewayRoute'>[];
+  /** Cross-mesh listeners of the mesh's gateways are offered through the ingress too. */
+  readonly gateways?: readonly StoredResource<'MeshGateway'>[];
 }
 
 /** Everything one ingress's configuration is derived from. */
@@ -44,6 +48,15 @@ export function translateIngress(input: IngressInput): ZoneIngressProxy {
   const clusters = new Map<string, { endpoints: Endpoint[]; subsetKeys: Map<string, string[]> }>();
   const destinationsByMesh = new Map<string, Map<string, Tags[]>>();
   const endpointIndexes = new Map<string, ReturnType<typeof indexEndpoints>>();
+  const crossMeshByMesh = new Map<string, TaggedEndpoint[]>();
+  const crossMesh = (mesh: string, meshInput: IngressMeshInput): TaggedEndpoint[] => {
+    let endpoints = crossMeshByMesh.get(mesh);
+    if (!endpoints) {
+      endpoints = crossMeshEndpoints(meshInput.gateways ?? [], meshInput.dataplanes);
+      crossMeshByMesh.set(mesh, endpoints);
+    }
+    return endpoints;
+  };
   for (const available of sortedServices(ingress)) {
     const mesh = available.mesh ?? '';
     const service = available.tags[SERVICE_TAG]!;
@@ -57,7 +70,7 @@ export function translateIngress(input: IngressInput): ZoneIngressProxy {
         index = indexEndpoints(meshInput.dataplanes, mesh, servicesOf(ingress, mesh));
         endpointIndexes.set(mesh, index);
       }
-      cluster = { endpoints: endpointsFor(index, { [SERVICE_TAG]: service }), subsetKeys: new Map() };
+      cluster = { endpoints: clusterEndpoints(index, crossMesh(mesh, meshInput), service), subsetKeys: new Map() };
       clusters.set(name, cluster);
     }
     let destinations = destinationsByMesh.get(mesh);
@@ -89,6 +102,18 @@ export function translateIngress(input: IngressInput): ZoneIngressProxy {
         endpoints: c.endpoints,
       })),
   };
+}
+
+/**
+ * A cluster's endpoints: the zone's healthy inbounds of the service and, when the service is a
+ * gateway with cross-mesh listeners, its Dataplanes on those listeners' ports (the same endpoints
+ * a client of another mesh in this zone gets).
+ */
+function clusterEndpoints(index: ReturnType<typeof indexEndpoints>, crossMesh: readonly TaggedEndpoint[], service: string): Endpoint[] {
+  const inbounds = endpointsFor(index, { [SERVICE_TAG]: service });
+  const listeners = taggedEndpointsFor(crossMesh, { [SERVICE_TAG]: service });
+  if (listeners.length === 0) return inbounds;
+  return [...inbounds, ...listeners].sort((a, b) => compareBytes(a.address, b.address) || a.port - b.port);
 }
 
 /** The available services with a service tag, in the order the zone wrote them. */

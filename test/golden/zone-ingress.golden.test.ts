@@ -34,7 +34,7 @@ function ingressInput(raw: RawIngressCase): IngressInput {
   const of = <K extends Kind>(kind: K) => all.filter((r) => r.kind === kind) as StoredResource<K>[];
   const ingress = of('ZoneIngress').find((i) => i.name === raw.ingress);
   if (!ingress) throw new Error(`case has no ZoneIngress named ${raw.ingress}`);
-  const meshes = new Map(of('Mesh').map((m) => [m.name, { dataplanes: of('Dataplane').filter((d) => d.mesh === m.name), routes: of('MeshGatewayRoute').filter((r) => r.mesh === m.name) }] as const));
+  const meshes = new Map(of('Mesh').map((m) => [m.name, { dataplanes: of('Dataplane').filter((d) => d.mesh === m.name), routes: of('MeshGatewayRoute').filter((r) => r.mesh === m.name), gateways: of('MeshGateway').filter((g) => g.mesh === m.name) }] as const));
   return { ingress, zone: raw.localZone, meshes };
 }
 
