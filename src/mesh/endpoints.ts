@@ -88,6 +88,8 @@ export interface TaggedEndpoint {
   readonly address: string;
   readonly port: number;
   readonly tags: Tags;
+  /** Load-balancing weight; absent means 1 (a remote zone's ingress: its instances). */
+  readonly weight?: number;
 }
 
 /** The endpoints among `candidates` whose tags contain every tag of `clusterTags`, as EDS endpoints. */
@@ -96,7 +98,7 @@ export function taggedEndpointsFor(candidates: readonly TaggedEndpoint[], cluste
     .filter((e) => selectorMatches(clusterTags, e.tags))
     .map((e) => {
       const { [SERVICE_TAG]: _service, ...tags } = e.tags;
-      return { address: e.address, port: e.port, tags: canonicalTags(tags) };
+      return { address: e.address, port: e.port, tags: canonicalTags(tags), ...(e.weight !== undefined ? { weight: e.weight } : {}) };
     })
     .sort((a, b) => compareBytes(a.address, b.address) || a.port - b.port || compareBytes(tagsKey(a.tags), tagsKey(b.tags)));
 }

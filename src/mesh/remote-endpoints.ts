@@ -6,6 +6,7 @@ import { SERVICE_TAG, ZONE_TAG, type Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
 import { advertisedEndpoint } from '../api/zone-ingress.js';
 import { compareBytes } from '../core/byte-order.js';
+import type { TaggedEndpoint } from './endpoints.js';
 
 /** One available service of a remote ingress, as an endpoint of `mesh`. */
 export interface RemoteEndpoint {
@@ -75,4 +76,27 @@ export function remoteEndpointsOfMesh(
 ): RemoteEndpoints {
   if (!zoneIngresses || zoneIngresses.length === 0 || !mesh.spec.mtls?.enabledBackend) return NO_REMOTE_ENDPOINTS;
   return remoteEndpoints(zoneIngresses, mesh.name, localZone);
+}
+
+/** The tag a cross-mesh destination names its mesh with. */
+const MESH_TAG = 'kuma.io/mesh';
+
+/**
+ * Cross-mesh gateway listeners of `otherMesh` that other zones' ingresses offer (multizone.md §9),
+ * as endpoints for a client of another mesh: the ingress's advertised address, the listener's
+ * tags (without `kuma.io/mesh`), weighted by instances. Only for a client mesh with mTLS on.
+ */
+export function remoteCrossMeshEndpoints(
+  clientMesh: StoredResource<'Mesh'>,
+  zoneIngresses: readonly StoredResource<'ZoneIngress'>[] | undefined,
+  localZone: string | undefined,
+  otherMesh: string,
+): TaggedEndpoint[] {
+  const remote = remoteEndpointsOfMesh(clientMesh, zoneIngresses, localZone);
+  if (remote.addresses === 0) return [];
+  const { byService } = remoteEndpoints(zoneIngresses ?? [], otherMesh, localZone);
+  return [...byService.values()].flat().filter((e) => e.tags[MESH_TAG] === otherMesh).map((e) => {
+    const { [MESH_TAG]: _mesh, ...tags } = e.tags;
+    return { address: e.address, port: e.port, tags, weight: e.instances };
+  });
 }

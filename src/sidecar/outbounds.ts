@@ -8,7 +8,7 @@ import type { StoredResource } from '../core/resource.js';
 import type { Outbound, OutboundCluster } from '../ir/sidecar.js';
 import { clusterName } from '../ir/names.js';
 import { endpointsFor, indexEndpoints, taggedEndpointsFor } from '../mesh/endpoints.js';
-import { remoteEndpointsOfMesh } from '../mesh/remote-endpoints.js';
+import { remoteCrossMeshEndpoints, remoteEndpointsOfMesh } from '../mesh/remote-endpoints.js';
 import { externalClusterFor, externalProtocols, indexExternalServices, secretsByName, type ExternalServiceIndex } from '../mesh/external-services.js';
 import { upstreamMeshTls, type OwnMeshMtls } from '../mesh/mesh-mtls.js';
 import { canonicalTags } from '../mesh/tag-maps.js';
@@ -101,7 +101,9 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
       continue;
     }
     const endpoints =
-      destination.mesh === own ? endpointsFor(index, { ...destination.clusterTags }) : taggedEndpointsFor(input.crossMeshEndpoints?.get(destination.mesh) ?? [], destination.clusterTags);
+      destination.mesh === own
+        ? endpointsFor(index, { ...destination.clusterTags })
+        : taggedEndpointsFor([...(input.crossMeshEndpoints?.get(destination.mesh) ?? []), ...remoteCrossMeshEndpoints(input.mesh, input.zoneIngresses, input.localZone, destination.mesh)], destination.clusterTags);
     const tls = upstreamTlsOf(input, mtls, destination);
     clusters.set(destination.cluster, {
       name: destination.cluster,
