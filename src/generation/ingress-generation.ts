@@ -3,13 +3,12 @@
 // check. An ingress is its own identity, like a sidecar: its listener binds its own address.
 import { ingressDependencies, type IngressDependencies } from '../ingress/ingress-dependencies.js';
 import { translateIngress, type IngressInput } from '../ingress/translate-ingress.js';
-import { checkSnapshotConsistency, type SnapshotProblem } from '../xds/cache/consistency.js';
-import { collectReferences } from '../xds/translator/references.js';
+import type { SnapshotProblem } from '../xds/cache/consistency.js';
 import { buildIngressResources } from '../xds/translator/translate-ingress.js';
 import type { EnvoyResources } from '../xds/translator/translate.js';
+import { ownListenersConfig } from './own-listeners-config.js';
 import { CacheLease, type EncodeCache } from './encode-cache.js';
-import { encodedTypes } from './encoded-types.js';
-import { replicaSnapshot, type SharedConfig } from './gateway-generation.js';
+import type { SharedConfig } from './gateway-generation.js';
 
 /** The outcome of generating one ingress. */
 export interface IngressGeneration {
@@ -27,13 +26,10 @@ export function generateIngress(input: IngressInput, cache: EncodeCache, options
   const resources = buildIngressResources(translateIngress(input));
   const lease = new CacheLease();
   try {
-    const config: SharedConfig = { types: encodedTypes({ clusters: resources.clusters, endpoints: resources.endpoints, listeners: resources.listeners, secrets: resources.secrets }, cache, lease), listeners: [] };
-    const problems = checkSnapshotConsistency(replicaSnapshot(config, input.ingress.spec.networking?.address ?? '', undefined, undefined), collectReferences(resources));
     const kept = options.keepResources ? { resources } : {};
-    if (problems.length > 0) {
-      cache.release(lease);
-      return { dependencies, error: `inconsistent configuration not published: ${problems.map((p) => p.message).join('; ')}`, problems, ...kept };
-    }
+    const encoded = ownListenersConfig(resources, cache, lease);
+    if ('error' in encoded) return { dependencies, error: encoded.error, problems: encoded.problems, ...kept };
+    const config = encoded.config;
     return { dependencies, config, lease, ...kept };
   } catch (err) {
     cache.release(lease);

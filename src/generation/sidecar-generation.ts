@@ -7,14 +7,13 @@ import { sidecarDependencies, type SidecarDependencies } from '../sidecar/sideca
 import type { SidecarInput } from '../sidecar/sidecar-input.js';
 import type { PolicyPlaces } from '../mesh/policy-status.js';
 import { translateSidecar } from '../sidecar/translate-sidecar.js';
-import { checkSnapshotConsistency, type SnapshotProblem } from '../xds/cache/consistency.js';
-import { collectReferences } from '../xds/translator/references.js';
+import type { SnapshotProblem } from '../xds/cache/consistency.js';
 import { buildSidecarResources } from '../xds/translator/translate-sidecar.js';
 import type { EnvoyResources } from '../xds/translator/translate.js';
+import { ownListenersConfig } from './own-listeners-config.js';
 import { CacheLease, type EncodeCache } from './encode-cache.js';
-import { encodedTypes } from './encoded-types.js';
 import { finishWithProxyTemplate } from './proxy-template-step.js';
-import { replicaSnapshot, type SharedConfig } from './gateway-generation.js';
+import type { SharedConfig } from './gateway-generation.js';
 
 /** The outcome of generating one sidecar. */
 export interface SidecarGeneration {
@@ -42,15 +41,10 @@ export function generateSidecar(input: SidecarInput, cache: EncodeCache, options
       return { dependencies, error: finished.message };
     }
     const resources = finished.resources;
-    const identitySecret = translation.sidecar.mtls?.identitySecret;
-    const config: SharedConfig = { types: encodedTypes({ clusters: resources.clusters, endpoints: resources.endpoints, listeners: resources.listeners, secrets: resources.secrets }, cache, lease), listeners: [], ...(identitySecret ? { identitySecret } : {}) };
-    const identity = identitySecret ? { name: identitySecret, bytes: new Uint8Array(0) } : undefined;
-    const problems = checkSnapshotConsistency(replicaSnapshot(config, input.proxy.spec.networking.address, undefined, identity), collectReferences(resources));
     const kept = { ...(options.keepResources ? { resources } : {}), ...(translation.policyPlaces ? { policyPlaces: translation.policyPlaces } : {}) };
-    if (problems.length > 0) {
-      cache.release(lease);
-      return { dependencies, error: `inconsistent configuration not published: ${problems.map((p) => p.message).join('; ')}`, problems, ...kept };
-    }
+    const encoded = ownListenersConfig(resources, cache, lease, translation.sidecar.mtls?.identitySecret);
+    if ('error' in encoded) return { dependencies, error: encoded.error, problems: encoded.problems, ...kept };
+    const config = encoded.config;
     return { dependencies, config, lease, ...kept };
   } catch (err) {
     cache.release(lease);
