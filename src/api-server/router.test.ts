@@ -214,7 +214,7 @@ describe('router store failures', () => {
   /** A store whose every method fails with `error`. */
   function failingStore(error: Error): ResourceStore {
     const fail = () => Promise.reject(error);
-    return { get: fail, list: fail, put: fail, delete: fail, commit: fail, watch: () => () => {}, close: fail };
+    return { atomicCommit: true, get: fail, list: fail, put: fail, delete: fail, commit: fail, watch: () => () => {}, close: fail };
   }
 
   it('answers 503 when the store is unavailable', async () => {

@@ -44,6 +44,8 @@ interface Applied {
 
 /** A ResourceStore held in process memory; nothing survives the process. Loaded on construction. */
 export class MemoryStore implements ResourceStore {
+  /** Every commit is one transaction. */
+  readonly atomicCommit: boolean = true;
   private readonly rows = new Map<string, StoredResource>();
   private readonly fanOut: ChangeFanOut;
   private readonly clock: () => Date;

@@ -69,6 +69,8 @@ interface Statements {
 
 /** A ResourceStore persisted in SQLite with WAL and synchronous = FULL. */
 export class SqliteStore implements ResourceStore {
+  /** Every commit is one transaction. */
+  readonly atomicCommit: boolean = true;
   private readonly statements: Statements;
   private readonly fanOut: ChangeFanOut;
   private readonly clock: () => Date;

@@ -55,13 +55,21 @@ export interface ListOptions {
 /**
  * The resource store: one interface for the in-memory, embedded (SQLite) and later Postgres and
  * Kubernetes stores. Contracts:
- * - a write either fully succeeds or stores nothing; commit() is all-or-nothing across ops;
+ * - a write either fully succeeds or stores nothing; commit() is all-or-nothing across ops when
+ *   `atomicCommit` is true, and otherwise refuses more than one op (see `atomicCommit`);
  * - a write resolves only once durable (embedded: after the SQLite commit with synchronous=FULL);
  * - list() returns resources sorted by (mesh, name), never a partial result (throws instead);
  * - watchers are called synchronously after each committed write, once per changed resource, in
  *   commit order; a watcher must not throw and must not write to the store re-entrantly.
  */
 export interface ResourceStore {
+  /**
+   * Whether commit() applies several ops all-or-nothing. The Kubernetes store cannot (the API has
+   * no multi-object transactions) and refuses a commit of more than one op rather than leave half a
+   * batch written; a caller with a batch asks this flag and either commits it or writes it op by op
+   * (writeOps below) when a partial batch is acceptable to it.
+   */
+  readonly atomicCommit: boolean;
   get<K extends Kind>(key: ResourceKey & { kind: K }): Promise<StoredResource<K> | undefined>;
   list<K extends Kind>(kind: K, options?: ListOptions): Promise<StoredResource<K>[]>;
   /** Create or update one resource. Resolves to the stored resource with its new version. */
@@ -73,4 +81,16 @@ export interface ResourceStore {
   /** Subscribe to committed changes; returns the unsubscribe function. */
   watch(listener: (event: ChangeEvent) => void): () => void;
   close(): Promise<void>;
+}
+
+/**
+ * Write `ops` in order: in one commit when the store is atomic, else one commit per op. Only for
+ * callers that can live with a prefix of the batch written when an op fails (idempotent writers
+ * that converge on their next run); resolves to the stored resources of the put ops, in op order.
+ */
+export async function writeOps(store: ResourceStore, ops: readonly WriteOp[]): Promise<StoredResource[]> {
+  if (store.atomicCommit || ops.length <= 1) return store.commit(ops);
+  const stored: StoredResource[] = [];
+  for (const op of ops) stored.push(...(await store.commit([op])));
+  return stored;
 }

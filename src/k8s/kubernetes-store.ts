@@ -54,6 +54,8 @@ export interface KubernetesStoreOptions {
 
 /** A ResourceStore backed by the Kubernetes API: Kuma CRDs and core/v1 Secrets of Kuma's type. */
 export class KubernetesStore implements ResourceStore {
+  /** No multi-object transactions: commit() takes at most one op. */
+  readonly atomicCommit: boolean = false;
   private readonly logger: Logger;
   private readonly locations: ReadonlyMap<Kind, KindLocation>;
   private readonly watchers = new Map<Kind, ResourceWatcher<KumaObject>>();

@@ -15,7 +15,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { StoredResource } from '../core/resource.js';
 import type { Kind } from '../core/resource.js';
-import { ConflictError, type ResourceStore, type WriteOp } from '../core/store.js';
+import { ConflictError, writeOps, type ResourceStore, type WriteOp } from '../core/store.js';
 import type { ZoneTokens } from '../tokens/zone-token.js';
 import { ZONE_LABEL } from '../multizone/hash-suffix.js';
 import { ORIGIN_LABEL } from '../multizone/synced-labels.js';
@@ -339,7 +339,9 @@ export class GlobalSync {
         const stored: StoredResource[] = await this.options.store.list(kind as Kind);
         for (const s of stored) if (s.labels?.[ORIGIN_LABEL] === 'zone' && s.labels[ZONE_LABEL] === zone) ops.push({ op: 'delete', key: { kind: s.kind, mesh: s.mesh, name: s.name } });
       }
-      if (ops.length > 0) await this.options.store.commit(ops);
+      // One commit where the store can, op by op on Kubernetes: there a failure midway leaves the
+      // remaining copies in place, logged below.
+      if (ops.length > 0) await writeOps(this.options.store, ops);
       // The disconnect just recorded is written first, so the insight does not come back after this.
       await this.insights.settle();
       await this.options.store.delete({ kind: 'ZoneInsight', mesh: zone, name: zone });

@@ -1,13 +1,23 @@
 // The receiving side of one sync stream (the zone on GlobalToZoneSync, global on
 // ZoneToGlobalSync): subscribes to every kind it takes with `*`, applies each response to its
-// store through a plan (sync-apply.ts) committed all at once, and answers with an ACK, or a NACK
-// naming each rejected resource and why. Responses are handled one at a time in arrival order. A
-// store failure ends the stream (the peer reconnects and resends the complete set); an invalid
-// resource does not.
-import type { ResourceStore } from '../core/store.js';
+// store through a plan (sync-apply.ts), and answers with an ACK, or a NACK naming each rejected
+// resource and why. Responses are handled one at a time in arrival order. A store failure ends the
+// stream (the peer reconnects and resends the complete set); an invalid resource does not.
+//
+// A store that commits atomically (memory, SQLite) gets the whole plan as one commit. The
+// Kubernetes store has no multi-object transactions, so there the plan is written op by op, in
+// plan order. That is safe for sync because applying is idempotent and converges: a crash or a
+// lost API server midway leaves a prefix of the plan written, the stream ends, and the complete set
+// of the next connection rewrites what differs and deletes what is stale. Meanwhile proxies see a
+// mix of old and new copies for a while, as they would while a batch of kubectl applies runs. One
+// op the API server refuses for reasons of its own (a name it does not accept, a webhook, RBAC) is
+// rejected in the NACK like an invalid resource, and the other ops still go in; only an
+// unreachable API server ends the stream.
+import { StoreUnavailableError, type ResourceStore, type WriteOp } from '../core/store.js';
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, NodeMessage } from '../xds/server/ads-service.js';
 import { decodeSyncResource } from './kds-protocol.js';
-import { planApply, type ApplyPlan, type ReceivedResource } from './sync-apply.js';
+import { planApply, wireMeshOf, type ApplyPlan, type ReceivedResource, type Rejection } from './sync-apply.js';
+import { wireName } from './kds-protocol.js';
 import type { StoredResource } from '../core/resource.js';
 import type { SyncResource } from '../multizone/sync-resource.js';
 import type { Kind } from '../core/resource.js';
@@ -79,7 +89,7 @@ export class SyncReceiver {
       return { ok: true, wireName: r.name, resource: { kind, mesh, name, labels, spec } };
     });
     const stored = await this.options.store.list(kind as Kind);
-    const plan = planApply({
+    let plan = planApply({
       kind,
       complete: !this.completed.has(kind),
       received,
@@ -88,13 +98,54 @@ export class SyncReceiver {
       inScope: this.options.inScope,
       ...(this.options.prepare ? { prepare: this.options.prepare } : {}),
     });
-    if (plan.ops.length > 0) await this.options.store.commit(plan.ops);
+    const refused = await this.write(plan.ops);
     if (this.closed) return;
     this.completed.add(kind);
+    if (refused.length > 0) plan = { ...plan, rejected: [...plan.rejected, ...refused] };
     this.options.onApplied?.(kind, plan);
     const reply: DeltaDiscoveryRequest = { type_url: kind, response_nonce: res.nonce, node: { id: this.options.node.id ?? '' } };
     if (plan.rejected.length === 0) return this.options.send(reply);
     const message = plan.rejected.map((r) => `${r.name}: ${r.message}`).join('\n');
     this.options.send({ ...reply, error_detail: { code: 3, message } });
   }
+
+  /**
+   * Writes the plan's ops (see the header): one commit on an atomic store, else op by op, where an
+   * op the store refuses becomes a rejection and an unavailable store ends the stream.
+   */
+  private async write(ops: readonly WriteOp[]): Promise<Rejection[]> {
+    const { store } = this.options;
+    if (ops.length === 0) return [];
+    if (store.atomicCommit) {
+      await store.commit(ops);
+      return [];
+    }
+    const refused: Rejection[] = [];
+    for (const op of ops) {
+      if (this.closed) break;
+      try {
+        await store.commit([op]);
+      } catch (err) {
+        if (err instanceof StoreUnavailableError) throw err;
+        refused.push({ name: wireNameOfOp(op), message: `not stored: ${causeChain(err)}` });
+      }
+    }
+    return refused;
+  }
+}
+
+/** The wire name of the resource an op writes. */
+function wireNameOfOp(op: WriteOp): string {
+  const key = op.op === 'put' ? op.resource : op.key;
+  return wireName({ name: key.name, mesh: wireMeshOf(key) });
+}
+
+/** An error's message followed by its causes' (the API server's answer is usually the cause). */
+function causeChain(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e !== undefined && parts.length < 4; e = (e as { cause?: unknown }).cause) {
+    parts.push(e instanceof Error ? e.message : String(e));
+    if (!(e instanceof Error)) break;
+  }
+  return parts.join(': ');
 }

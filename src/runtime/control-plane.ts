@@ -407,7 +407,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   // A federated zone receives its meshes' CAs and default policies from the global.
   const federated = isFederatedZone(multizone);
   if (!federated) {
-    const stopCas = await new MeshCaReconciler(store, logger.child({ component: 'mesh-ca' }), { atomic: config.store !== 'kubernetes' }).start();
+    const stopCas = await new MeshCaReconciler(store, logger.child({ component: 'mesh-ca' }), { atomic: store.atomicCommit }).start();
     cleanups.push(stopCas);
   }
   // Kubernetes: Meshes come from kubectl, so their default policies are created here (mesh.md §5.5).
