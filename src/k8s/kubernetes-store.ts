@@ -27,6 +27,7 @@ import { KubeWriter } from './store/kube-writer.js';
 import {
   DEFAULT_SYSTEM_NAMESPACE,
   kindLocations,
+  objectRef,
   toStoredResource,
   watchPath,
   type KindLocation,
@@ -146,6 +147,18 @@ export class KubernetesStore implements ResourceStore {
   /** Subscribe to changes as the watchers see them. */
   watch(listener: (event: ChangeEvent) => void): () => void {
     return this.fanOut.watch(listener);
+  }
+
+  /**
+   * Name and namespace of the object a stored resource of a namespaced kind lives in (a
+   * Dataplane `backend-1.shop`); undefined for cluster-scoped kinds and the system namespace's
+   * Secrets, whose store name is the object name.
+   */
+  objectNameOf(key: ResourceKey): { readonly name: string; readonly namespace: string } | undefined {
+    const location = this.locations.get(key.kind);
+    if (!location?.namespacedName) return undefined;
+    const ref = objectRef(location, key.name);
+    return ref?.namespace === undefined ? undefined : { name: ref.name, namespace: ref.namespace };
   }
 
   /** Liveness of each kind's watcher: a readiness endpoint can report a lost API connection. */

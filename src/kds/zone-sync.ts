@@ -12,6 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Kind, StoredResource } from '../core/resource.js';
 import type { ResourceStore } from '../core/store.js';
+import { DISPLAY_NAME_LABEL } from '../multizone/hash-suffix.js';
 import { ORIGIN_LABEL, zoneToGlobalCopy } from '../multizone/synced-labels.js';
 import { zoneSendsToGlobal } from '../multizone/sync-filters.js';
 import { descriptorFlags, type SyncFlags } from '../multizone/sync-resource.js';
@@ -55,6 +56,19 @@ export interface ZoneSyncOptions {
   readonly maxMessageBytes?: number;
   /** `labels.skipPrefixes`. */
   readonly skipPrefixes?: readonly string[];
+  /**
+   * A Kubernetes zone: the object name and namespace of a stored resource that lives in a
+   * namespaced object (store name `<name>.<namespace>`), undefined for any other. Its copy for
+   * global is then named from the object name, with `k8s.kuma.io/namespace` in labels and hash
+   * (multizone.md §4.2), as Kuma names it: `backend-1.shop` becomes `backend-1-<hash>`.
+   */
+  readonly objectNameOf?: (stored: StoredResource) => KubernetesObjectName | undefined;
+}
+
+/** Name and namespace of a Kubernetes object. */
+export interface KubernetesObjectName {
+  readonly name: string;
+  readonly namespace: string;
 }
 
 /** What the client reports about itself. */
@@ -96,6 +110,7 @@ class ZoneOffers {
     private readonly zone: string,
     private readonly kinds: readonly string[],
     private readonly skipPrefixes: readonly string[] | undefined,
+    private readonly objectNameOf: ZoneSyncOptions['objectNameOf'],
   ) {}
 
   async build(): Promise<SyncOffer> {
@@ -119,10 +134,20 @@ class ZoneOffers {
   }
 
   private copyOf(stored: StoredResource): SnapshotResource | null {
-    const resource = syncResourceOf(stored);
+    let resource = syncResourceOf(stored);
     if (!zoneSendsToGlobal(resource, descriptorFlags)) return null;
     const flags = descriptorFlags(stored.kind) as SyncFlags;
-    return encodedCopy(stored.kind, zoneToGlobalCopy(resource, flags, { zone: this.zone, ...(this.skipPrefixes ? { skipPrefixes: this.skipPrefixes } : {}) }));
+    const object = this.objectNameOf?.(stored);
+    // The object name is what the user wrote; the display-name label makes the hash and the copy use it.
+    if (object) resource = { ...resource, labels: { ...resource.labels, [DISPLAY_NAME_LABEL]: object.name } };
+    return encodedCopy(
+      stored.kind,
+      zoneToGlobalCopy(resource, flags, {
+        zone: this.zone,
+        ...(this.skipPrefixes ? { skipPrefixes: this.skipPrefixes } : {}),
+        ...(object ? { namespace: object.namespace } : {}),
+      }),
+    );
   }
 }
 
@@ -157,7 +182,7 @@ export class ZoneSync {
   constructor(private readonly options: ZoneSyncOptions) {
     const defined = Object.fromEntries(Object.keys(DEFAULTS).filter((k) => options[k as keyof typeof DEFAULTS] !== undefined).map((k) => [k, options[k as keyof typeof DEFAULTS]]));
     this.settings = { ...DEFAULTS, ...defined };
-    this.offers = new ZoneOffers(options.store, options.zone, this.z2gKinds, options.skipPrefixes);
+    this.offers = new ZoneOffers(options.store, options.zone, this.z2gKinds, options.skipPrefixes, options.objectNameOf);
     this.unwatch = options.store.watch((event) => {
       if (this.z2gKinds.includes(event.key.kind)) this.changed();
     });

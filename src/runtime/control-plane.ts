@@ -18,6 +18,7 @@ import { ADMIN_USER_TOKEN, ensureAdminUserToken } from '../tokens/admin-user-tok
 import { UserTokens } from '../tokens/user-token.js';
 import { SqliteStore } from '../core/sqlite-store.js';
 import type { ResourceStore } from '../core/store.js';
+import type { StoredResource } from '../core/resource.js';
 import { SnapshotCache } from '../xds/cache/snapshot-cache.js';
 import { createAdsServer, type AdsServer } from '../xds/server/ads-server.js';
 import { createBootstrapHandler } from '../xds/server/bootstrap-endpoint.js';
@@ -43,7 +44,7 @@ import { readCertificateFiles } from './certificate-files.js';
 import { CertificateFileWatch } from './certificate-file-watch.js';
 import { prepareControlPlaneTls, type ControlPlaneTls, type ControlPlaneTlsConfig } from './control-plane-tls.js';
 import { DEFAULT_MULTIZONE, isFederatedZone, multizoneConfigError, writeRoleOf, type MultizoneConfig } from './multizone-config.js';
-import { startMultizoneSync, type MultizoneSync } from './multizone-sync.js';
+import { startMultizoneSync, type LeaderOnlySync, type MultizoneSync } from './multizone-sync.js';
 import { porticoVersion } from '../api-server/version.js';
 import { AvailableServicesWriter } from './zone-ingress-services.js';
 
@@ -432,6 +433,21 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     api.setCertificate(next);
   });
 
+  // A federated Kubernetes zone with several replicas dials the global only from the leader.
+  const leaderOnlySync = isFederatedZone(multizone) && config.store === 'kubernetes' && config.kubernetes?.leaderElection !== undefined;
+  const sync = await startMultizoneSync({
+    multizone,
+    store,
+    logger,
+    defaultHost: config.xdsHost,
+    serving: tls.serving,
+    version: porticoVersion(),
+    ...(kubeStore ? { objectNameOf: (stored: StoredResource) => kubeStore.objectNameOf(stored) } : {}),
+    leaderOnly: leaderOnlySync,
+  });
+  cleanups.push(() => sync.stop());
+  const syncLeadership = leaderOnlySync ? (sync as LeaderOnlySync) : undefined;
+
   // Zone (and standalone) control planes run the controllers and write status; with leader
   // election only the replica holding the Lease does.
   const k8s = config.kubernetes;
@@ -493,8 +509,10 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         onStartedLeading: () => {
           startLeaderWork(k8s);
           startIngressWriter().catch((err: unknown) => logger.error({ err }, 'could not start the ZoneIngress available-services writer'));
+          syncLeadership?.lead();
         },
         onStoppedLeading: async () => {
+          await syncLeadership?.stepDown();
           await stopIngressWork();
           await stopLeaderWork();
         },
@@ -519,8 +537,6 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
           checks: meshCaChecks(store, readCertificateFiles),
         })
       : undefined;
-  const sync = await startMultizoneSync({ multizone, store, logger, defaultHost: config.xdsHost, serving: tls.serving, version: porticoVersion() });
-  cleanups.push(() => sync.stop());
   started = true;
   logger.info({ mode: multizone.mode, zone: multizone.mode === 'zone' ? multizone.zone : undefined, apiPort, xdsPort: dataplanePort?.port, kdsPort: sync.port?.port, apiHttpsPort, webhookPort: webhook?.port }, 'control plane ready');
 

@@ -1,14 +1,16 @@
 // Starts the multi-zone sync that a control plane's role calls for (docs/multizone-sync.md): on a
 // global, the sync services on port 5685 (TLS with the control plane's certificate unless told
 // otherwise); on a federated zone, the client that dials the global with the zone token. A zone
-// without a global runs neither.
+// without a global runs neither. A federated zone with several replicas (Kubernetes with leader
+// election) runs the client only on the replica holding the leader Lease (multizone.md §1): two
+// clients of one zone would both write what global sends and both offer the zone's objects.
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { ResourceStore } from '../core/store.js';
 import { GlobalSync } from '../kds/global-sync.js';
 import { startSyncPort, type SyncPort } from '../kds/sync-port.js';
-import { ZoneSync } from '../kds/zone-sync.js';
+import { ZoneSync, type ZoneSyncOptions } from '../kds/zone-sync.js';
 import { ZoneTokens, publicKeyPem } from '../tokens/zone-token.js';
 import { DEFAULT_KDS_PORT, isFederatedZone, type MultizoneConfig } from './multizone-config.js';
 
@@ -17,7 +19,7 @@ export interface MultizoneSync {
   /** Global: the sync port. */
   readonly port?: SyncPort;
   readonly global?: GlobalSync;
-  /** Federated zone: the client. */
+  /** Federated zone: the client (absent while a replica does not lead). */
   readonly zone?: ZoneSync;
   stop(): Promise<void>;
 }
@@ -32,6 +34,18 @@ export interface MultizoneSyncInputs {
   /** The control plane's serving certificate (global). */
   readonly serving: { readonly cert: string; readonly key: string };
   readonly version: string;
+  /** Kubernetes zone: object names of namespaced resources, for their copies' names on global. */
+  readonly objectNameOf?: ZoneSyncOptions['objectNameOf'];
+  /** Run the zone client only while this replica leads: it starts on `lead()` of the result. */
+  readonly leaderOnly?: boolean;
+}
+
+/** A federated zone's sync whose client runs only while the replica leads. */
+export interface LeaderOnlySync extends MultizoneSync {
+  /** This replica became the leader: start the client. */
+  lead(): void;
+  /** This replica lost the lead: stop the client (the new leader's client takes over). */
+  stepDown(): Promise<void>;
 }
 
 /** A zone-token signing key's public half, as GlobalSecret data (base64 of PEM). */
@@ -69,8 +83,9 @@ export async function startMultizoneSync(inputs: MultizoneSyncInputs): Promise<M
   }
   if (!isFederatedZone(multizone)) return { stop: async () => undefined };
   const tokenFile = kds.tokenFile!;
+  // Read at start: a missing CA file is a setting to fix, whichever replica leads.
   const rootCa = kds.rootCaFile ? await readFile(kds.rootCaFile, 'utf8') : undefined;
-  const zone = new ZoneSync({
+  const newZoneSync = () => new ZoneSync({
     store,
     zone: multizone.zone,
     globalAddress: multizone.globalAddress!,
@@ -83,8 +98,41 @@ export async function startMultizoneSync(inputs: MultizoneSyncInputs): Promise<M
     ...timings,
     ...(kds.baseBackoffMs !== undefined ? { baseBackoffMs: kds.baseBackoffMs } : {}),
     ...(kds.maxBackoffMs !== undefined ? { maxBackoffMs: kds.maxBackoffMs } : {}),
+    ...(inputs.objectNameOf ? { objectNameOf: inputs.objectNameOf } : {}),
   });
   if (kds.tlsSkipVerify) logger.warn('the global control plane\'s certificate is not verified (tlsSkipVerify)');
+  if (inputs.leaderOnly) return leaderOnly(newZoneSync, logger);
+  const zone = newZoneSync();
   zone.start();
   return { zone, stop: () => zone.stop() };
+}
+
+/** The client started on `lead()` and stopped on `stepDown()`; a new client per term. */
+function leaderOnly(newZoneSync: () => ZoneSync, logger: Logger): LeaderOnlySync {
+  let zone: ZoneSync | undefined;
+  let stopped = false;
+  const stepDown = async (): Promise<void> => {
+    const running = zone;
+    zone = undefined;
+    if (running) {
+      logger.info('no longer the leader: the sync with the global control plane stops');
+      await running.stop();
+    }
+  };
+  return {
+    get zone() {
+      return zone;
+    },
+    lead() {
+      if (zone || stopped) return;
+      logger.info('leading: dialling the global control plane');
+      zone = newZoneSync();
+      zone.start();
+    },
+    stepDown,
+    async stop() {
+      stopped = true;
+      await stepDown();
+    },
+  };
 }

@@ -12,7 +12,9 @@ import type { ResourceStore } from '../../src/core/store.js';
 import { ZoneTokens, publicKeyPem } from '../../src/tokens/zone-token.js';
 import { GlobalSync } from '../../src/kds/global-sync.js';
 import { startSyncPort, type SyncPort } from '../../src/kds/sync-port.js';
-import { ZoneSync, nextBackoff } from '../../src/kds/zone-sync.js';
+import { ZoneSync, nextBackoff, type ZoneSyncOptions } from '../../src/kds/zone-sync.js';
+import { hashSuffix } from '../../src/multizone/hash-suffix.js';
+import type { WriteOp } from '../../src/core/store.js';
 import { syncClientDefinition } from '../../src/kds/kds-protocol.js';
 import type { ZoneInsightSpec } from '../../src/api/zone-insight.js';
 import { parseSpec, type SpecByKind } from '../../src/api/resource-kinds.js';
@@ -49,8 +51,15 @@ async function zoneToken(global: Global, zone: string, scope: Array<'cp' | 'ingr
   return global.tokens.issue({ zone, scope, validForSeconds: 3600 }, Date.now());
 }
 
-function startZone(global: Global, zone: string, token: string, store: ResourceStore = new MemoryStore()): { store: ResourceStore; sync: ZoneSync } {
+function startZone(
+  global: Global,
+  zone: string,
+  token: string,
+  store: ResourceStore = new MemoryStore(),
+  extra: Pick<ZoneSyncOptions, 'objectNameOf'> = {},
+): { store: ResourceStore; sync: ZoneSync } {
   const sync = new ZoneSync({
+    ...extra,
     store,
     zone,
     globalAddress: `grpc://127.0.0.1:${global.port.port}`,
@@ -191,6 +200,34 @@ describe('multi-zone sync over gRPC', () => {
     expect(garbage.code).toBe(grpc.status.UNAUTHENTICATED);
     // Nothing was recorded for refused streams.
     expect(await global.store.list('Zone')).toEqual([]);
+  });
+
+  it('a Kubernetes zone: its store without multi-object commits receives op by op; a namespaced Dataplane reaches global named from its object', async () => {
+    const global = await startGlobal();
+    await global.store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: {} });
+    await global.store.put({ kind: 'MeshGateway', mesh: 'default', name: 'edge', spec: GATEWAY });
+    await global.store.put({ kind: 'MeshGateway', mesh: 'default', name: 'edge-2', spec: GATEWAY });
+    // Like the Kubernetes store: commit() refuses more than one op.
+    const commits: number[] = [];
+    const store = new (class extends MemoryStore {
+      override readonly atomicCommit: boolean = false;
+      override async commit(ops: readonly WriteOp[]) {
+        if (ops.length > 1) throw new Error('no multi-object transactions');
+        commits.push(ops.length);
+        return super.commit(ops);
+      }
+    })();
+    // Store names `<name>.<namespace>` for Dataplanes, as the Kubernetes store keeps namespaced objects.
+    const objectNameOf: ZoneSyncOptions['objectNameOf'] = (s) => (s.kind === 'Dataplane' ? { name: s.name.split('.')[0]!, namespace: s.name.split('.')[1]! } : undefined);
+    const zone = startZone(global, 'zone-1', await zoneToken(global, 'zone-1'), store, { objectNameOf });
+    await eventually(() => names(zone.store, 'MeshGateway'), (n) => n.length === 2);
+    expect(commits.length).toBeGreaterThanOrEqual(3);
+
+    await zone.store.put({ kind: 'Dataplane', mesh: 'default', name: 'backend-1.shop', labels: { 'k8s.kuma.io/namespace': 'shop' }, spec: DATAPLANE });
+    const [dp] = await eventually(() => global.store.list('Dataplane'), (l) => l.length === 1);
+    // Kuma's hash input for a Kubernetes zone: mesh, object name, zone, namespace.
+    expect(dp!.name).toBe(`backend-1-${hashSuffix('defaultbackend-1zone-1shop')}`);
+    expect(dp!.labels).toMatchObject({ 'kuma.io/origin': 'zone', 'kuma.io/zone': 'zone-1', 'kuma.io/display-name': 'backend-1', 'k8s.kuma.io/namespace': 'shop' });
   });
 
   it('pins zone attribution to the authenticated zone: a Dataplane claiming another zone is stored as the stream\'s', async () => {
