@@ -11,6 +11,8 @@ import {
   DEFAULT_CONTROL_PLANE_NAMESPACE,
   desiredControlPlaneManifests,
   renderControlPlaneManifest,
+  ZONE_TOKEN_SECRET,
+  type InstallMultizone,
 } from '../k8s/render/control-plane-manifests.js';
 import {
   checkWebhookCertificates,
@@ -27,6 +29,9 @@ interface ControlPlaneFlags {
   readonly webhookCaFile?: string;
   readonly webhookCertFile?: string;
   readonly webhookKeyFile?: string;
+  readonly mode?: 'global' | 'zone';
+  readonly zone?: string;
+  readonly globalAddress?: string;
 }
 
 // A Kubernetes namespace name: an RFC 1123 label.
@@ -62,17 +67,39 @@ export function installCommand(): Command {
     .option('--webhook-ca-file <file>', 'CA (PEM) that signed the webhook certificate; default: a new CA is generated')
     .option('--webhook-cert-file <file>', 'webhook serving certificate (PEM), valid for portico-control-plane.<ns>.svc')
     .option('--webhook-key-file <file>', 'webhook serving private key (PEM)')
+    .option('--mode <mode>', 'multi-zone role: global, or zone (federated with --zone and --global-address); default: a zone without global', modeOption)
+    .option('--zone <name>', 'federated zone: the zone name')
+    .option('--global-address <url>', `federated zone: grpcs://HOST:PORT of the global; the zone token and the global's CA come from Secret ${ZONE_TOKEN_SECRET} (keys token, ca.crt)`)
     .action((flags: ControlPlaneFlags, command: Command) => {
+      const multizone = multizoneOf(flags, command);
       const certs = webhookCertificates(flags, command);
       const manifests = desiredControlPlaneManifests({
         namespace: flags.namespace,
         image: flags.image,
         replicas: flags.replicas,
         webhookCert: certs,
+        ...(multizone ? { multizone } : {}),
       });
       command.configureOutput().writeOut?.(renderControlPlaneManifest(manifests));
     });
   return install;
+}
+
+function modeOption(value: string): 'global' | 'zone' {
+  if (value !== 'global' && value !== 'zone') throw new InvalidArgumentError('must be global or zone');
+  return value;
+}
+
+/** The role from --mode, --zone and --global-address; a usage error when they do not fit together. */
+function multizoneOf(flags: ControlPlaneFlags, command: Command): InstallMultizone | undefined {
+  if (flags.mode === 'global') {
+    if (flags.zone !== undefined || flags.globalAddress !== undefined) command.error('error: --zone and --global-address are for --mode zone');
+    return { mode: 'global' };
+  }
+  if (flags.mode === undefined && flags.zone === undefined && flags.globalAddress === undefined) return undefined;
+  if (flags.zone === undefined || flags.globalAddress === undefined) command.error('error: a federated zone needs --mode zone, --zone and --global-address');
+  if (!/^grpcs?:\/\//.test(flags.globalAddress!)) command.error('error: --global-address must be grpc://HOST:PORT or grpcs://HOST:PORT');
+  return { mode: 'zone', zone: flags.zone!, globalAddress: flags.globalAddress! };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { KubernetesStore } from '../k8s/kubernetes-store.js';
 import type { GatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
 import type { AdmissionServer } from '../k8s/webhook/admission-server.js';
+import type { MultizoneAdmission } from '../k8s/webhook/admit.js';
 import type { KubernetesControllers } from './kubernetes-controllers.js';
 import type { StatusWriter } from './kubernetes-status-writer.js';
 import { createApiServer, type ApiServer } from '../api-server/server.js';
@@ -247,6 +248,26 @@ async function bootstrapAdminToken(store: ResourceStore, tokens: UserTokens, con
   } catch (err) {
     logger.error({ err }, 'could not create the admin user token');
   }
+}
+
+/**
+ * The admission webhook's multi-zone rules on a global or a federated zone (multizone.md §5): the
+ * role, and the users they do not bind: this control plane as the API server knows it (asked with a
+ * SelfSubjectReview; the ServiceAccount `install control-plane` creates if that fails), and the
+ * cluster's garbage collector and namespace controller.
+ */
+async function webhookMultizone(k8s: KubernetesModeConfig, multizone: MultizoneConfig, kube: KubernetesMode, logger: Logger): Promise<{ multizone?: MultizoneAdmission }> {
+  const role = writeRoleOf(multizone);
+  if (role.mode === 'zone' && !role.federated) return {};
+  let self: string;
+  try {
+    self = await kube.selfUsername(k8s.kubeConfig);
+  } catch (err) {
+    self = kube.installedControlPlaneUser(k8s.systemNamespace, kube.CONTROL_PLANE_NAME);
+    logger.warn({ err, assumed: self }, 'could not ask the API server who this control plane is; the webhook exempts the installed ServiceAccount from the multi-zone rules');
+  }
+  logger.info({ user: self }, 'admission webhook: multi-zone write rules apply to every user but this control plane');
+  return { multizone: { role, trustedUsers: new Set([self, ...kube.SYSTEM_TRUSTED_USERS]) } };
 }
 
 /**
@@ -532,6 +553,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
           port: k8s.webhook.port,
           tls: { cert: k8s.webhook.cert, key: k8s.webhook.key },
           mode: k8s.mode,
+          ...(await webhookMultizone(k8s, multizone, kube!, logger)),
           logger: logger.child({ component: 'webhook' }),
           // A provided mesh CA is loaded and checked as a REST write checks it (mesh.md §1.2).
           checks: meshCaChecks(store, readCertificateFiles),

@@ -9,10 +9,14 @@ import { deepFreeze } from '../../../test/support/deep-freeze.js';
 import { expectGolden, goldenCases } from '../../../test/support/golden.js';
 import {
   CLUSTER_RULES,
+  clusterRules,
   CONTROL_PLANE_NAME,
   desiredControlPlaneManifests,
   NAMESPACE_RULES,
+  namespaceRules,
   renderControlPlaneManifest,
+  ZONE_TOKEN_DIR,
+  ZONE_TOKEN_SECRET,
   WEBHOOK_TLS_SECRET,
   type ControlPlaneManifestsInput,
   type Manifest,
@@ -158,5 +162,43 @@ describe('renderControlPlaneManifest', () => {
       (find(desiredControlPlaneManifests({ ...input, webhookCert: { ...input.webhookCert, certPem } }), 'Deployment').spec.template.metadata.annotations as Record<string, string>);
     expect(annotations('CERT-1\n')).not.toEqual(annotations('CERT-2\n'));
     expect(annotations('CERT-1\n')).toEqual(annotations('CERT-1\n'));
+  });
+});
+
+describe('control plane install for a multi-zone role', () => {
+  const base: ControlPlaneManifestsInput = { image: 'portico:test', webhookCert: { caPem: 'CA\n', certPem: 'CERT\n', keyPem: 'KEY\n' } };
+  const writes = (rules: readonly { resources: readonly string[]; verbs: readonly string[] }[], resource: string) =>
+    rules.some((r) => r.resources.includes(resource) && r.verbs.includes('create') && r.verbs.includes('update') && r.verbs.includes('delete'));
+
+  it('a federated zone writes what global sends (meshes, policies, gateways, routes, Secrets) and dials the global with the token Secret', () => {
+    const zone = { mode: 'zone', zone: 'zone-1', globalAddress: 'grpcs://global.example:5685' } as const;
+    for (const resource of ['meshes', 'meshgateways', 'meshgatewayroutes', 'trafficpermissions', 'timeouts']) expect(writes(clusterRules(zone), resource), resource).toBe(true);
+    expect(writes(clusterRules(zone), 'zones')).toBe(false);
+    expect(namespaceRules(zone).find((r) => r.resources.includes('secrets'))?.verbs).toContain('delete');
+    const manifests = desiredControlPlaneManifests({ ...base, multizone: zone });
+    const container = find(manifests, 'Deployment').spec.template.spec.containers[0] as Obj;
+    const args = container.args as string[];
+    expect([flagValue(args, '--mode'), flagValue(args, '--zone'), flagValue(args, '--global-address')]).toEqual(['zone', 'zone-1', 'grpcs://global.example:5685']);
+    expect(flagValue(args, '--zone-token-file')).toBe(`${ZONE_TOKEN_DIR}/token`);
+    expect(flagValue(args, '--kds-root-ca-file')).toBe(`${ZONE_TOKEN_DIR}/ca.crt`);
+    expect(container.volumeMounts).toContainEqual({ name: 'zone-token', mountPath: ZONE_TOKEN_DIR, readOnly: true });
+    expect(find(manifests, 'Deployment').spec.template.spec.volumes).toContainEqual({ name: 'zone-token', secret: { secretName: ZONE_TOKEN_SECRET, defaultMode: 0o440 } });
+    // Deletes go to the webhook, which refuses deleting global's copies (multizone.md §5).
+    for (const hook of find(manifests, 'ValidatingWebhookConfiguration').webhooks as Obj[]) expect(hook.rules[0].operations).toEqual(['CREATE', 'UPDATE', 'DELETE']);
+  });
+
+  it('a global writes the zones\' copies and Zone records, not routes, and serves the sync port', () => {
+    const global = { mode: 'global' } as const;
+    for (const resource of ['dataplanes', 'meshgateways', 'zones', 'zoneinsights']) expect(writes(clusterRules(global), resource), resource).toBe(true);
+    expect(writes(clusterRules(global), 'meshgatewayroutes')).toBe(false);
+    const manifests = desiredControlPlaneManifests({ ...base, multizone: global });
+    expect(flagValue(find(manifests, 'Deployment').spec.template.spec.containers[0].args as string[], '--mode')).toBe('global');
+    expect(find(manifests, 'Service').spec.ports).toContainEqual({ name: 'kds', protocol: 'TCP', port: 5685, targetPort: 5685 });
+  });
+
+  it('a zone without global keeps the install as it was: no extra rule, deletes not sent to the webhook', () => {
+    expect(clusterRules(undefined)).toBe(CLUSTER_RULES);
+    expect(namespaceRules(undefined)).toBe(NAMESPACE_RULES);
+    for (const hook of find(desiredControlPlaneManifests(base), 'ValidatingWebhookConfiguration').webhooks as Obj[]) expect(hook.rules[0].operations).toEqual(['CREATE', 'UPDATE']);
   });
 });

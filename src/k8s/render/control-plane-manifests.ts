@@ -8,7 +8,7 @@ import { CRD_KINDS } from '../../api/crd-kinds.js';
 import { DATAPLANE } from '../../api/kinds/dataplane.js';
 import { KUMA_GROUP } from '../../api/kinds/descriptor.js';
 import { DEFAULT_POLICY_KINDS } from '../../api/mesh-default-policies.js';
-import type { ResourceKindName } from '../../api/resource-kinds.js';
+import { RESOURCE_KINDS, type ResourceKindName } from '../../api/resource-kinds.js';
 import type { StringMap } from './kube-objects.js';
 import { desiredWebhookConfiguration } from './webhook-configuration.js';
 
@@ -36,12 +36,26 @@ export interface WebhookCertificateInput {
   readonly keyPem: string;
 }
 
+/**
+ * The multi-zone role of an installed control plane (docs/multizone.md): a global, or a zone
+ * federated with a global. Absent: a zone without global, as before multi-zone.
+ */
+export type InstallMultizone = { readonly mode: 'global' } | { readonly mode: 'zone'; readonly zone: string; readonly globalAddress: string };
+
+/** Secret the user creates for a federated zone: `token` (the zone token) and `ca.crt` (the global's CA). */
+export const ZONE_TOKEN_SECRET = 'portico-zone-token';
+/** Where the zone token Secret is mounted. */
+export const ZONE_TOKEN_DIR = '/var/run/secrets/portico/zone';
+/** Port of the sync service on a global. */
+export const KDS_PORT = 5685;
+
 /** What `portico install control-plane` renders for. */
 export interface ControlPlaneManifestsInput {
   readonly namespace?: string;
   readonly image: string;
   readonly replicas?: number;
   readonly webhookCert: WebhookCertificateInput;
+  readonly multizone?: InstallMultizone;
 }
 
 /** One Kubernetes object of the install manifests, ready to serialise. */
@@ -92,6 +106,32 @@ export const CLUSTER_RULES: readonly PolicyRule[] = [
   { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
 ];
 
+const WRITE = [...READ, 'create', 'update', 'patch', 'delete'];
+
+/**
+ * Cluster-wide permissions of a role: those of CLUSTER_RULES, plus writing what sync stores. A
+ * federated zone writes the copies global sends (Meshes, policies, gateways and routes); a global
+ * writes the zones' copies (Dataplanes, zone MeshGateways) and the Zone and ZoneInsight records.
+ */
+export function clusterRules(multizone: InstallMultizone | undefined): readonly PolicyRule[] {
+  if (!multizone) return CLUSTER_RULES;
+  const synced = RESOURCE_KINDS.filter((d) => d.kubernetes.form === 'crd' && !WRITTEN_KINDS.has(d.kind))
+    .filter((d) => (multizone.mode === 'zone' ? d.multizone?.globalToZones || d.multizone?.syncedAcrossZones : d.multizone?.zoneToGlobal || d.kind === 'Zone' || d.kind === 'ZoneInsight'))
+    .map((d) => CRD_KINDS.find((k) => k.kind === d.kind)?.plural)
+    .filter((p): p is string => p !== undefined)
+    .sort();
+  return synced.length === 0 ? CLUSTER_RULES : [...CLUSTER_RULES, { apiGroups: [KUMA_GROUP], resources: synced, verbs: WRITE }];
+}
+
+/**
+ * Permissions in the control plane's own namespace of a role: a federated zone also deletes the
+ * mesh Secrets and GlobalSecrets global stops sending.
+ */
+export function namespaceRules(multizone: InstallMultizone | undefined): readonly PolicyRule[] {
+  if (multizone?.mode !== 'zone') return NAMESPACE_RULES;
+  return NAMESPACE_RULES.map((r) => (r.resources.includes('secrets') ? { ...r, verbs: [...r.verbs, 'delete'] } : r));
+}
+
 /**
  * Permissions in the control plane's own namespace only: mesh Secrets are read from there and
  * nowhere else, so a namespaced Role keeps every other namespace's Secrets out of reach. The
@@ -113,7 +153,7 @@ export function desiredControlPlaneManifests(input: ControlPlaneManifestsInput):
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels } },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: CONTROL_PLANE_NAME, labels }, rules: CLUSTER_RULES },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: CONTROL_PLANE_NAME, labels }, rules: clusterRules(input.multizone) },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
@@ -121,7 +161,7 @@ export function desiredControlPlaneManifests(input: ControlPlaneManifestsInput):
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: CONTROL_PLANE_NAME },
       subjects,
     },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: meta, rules: NAMESPACE_RULES },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: meta, rules: namespaceRules(input.multizone) },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
@@ -130,10 +170,10 @@ export function desiredControlPlaneManifests(input: ControlPlaneManifestsInput):
       subjects,
     },
     webhookSecret(namespace, input.webhookCert),
-    desiredControlPlaneService(namespace),
+    desiredControlPlaneService(namespace, input.multizone),
     desiredControlPlaneDeployment(namespace, input),
     // Spread: an interface has no index signature, its copy's anonymous type does.
-    { ...desiredWebhookConfiguration({ namespace, serviceName: CONTROL_PLANE_NAME, caBundle: input.webhookCert.caPem, port: WEBHOOK_SERVICE_PORT }) },
+    { ...desiredWebhookConfiguration({ namespace, serviceName: CONTROL_PLANE_NAME, caBundle: input.webhookCert.caPem, port: WEBHOOK_SERVICE_PORT, checkDeletes: input.multizone !== undefined }) },
   ];
 }
 
@@ -168,7 +208,7 @@ function webhookSecret(namespace: string, cert: WebhookCertificateInput): Manife
 }
 
 /** The ClusterIP Service gateway pods (5678), API clients (5681) and the API server (443) call. */
-export function desiredControlPlaneService(namespace: string): Manifest {
+export function desiredControlPlaneService(namespace: string, multizone?: InstallMultizone): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -180,6 +220,8 @@ export function desiredControlPlaneService(namespace: string): Manifest {
         { name: 'xds', protocol: 'TCP', port: CONTROL_PLANE_PORTS.xds, targetPort: CONTROL_PLANE_PORTS.xds },
         { name: 'api', protocol: 'TCP', port: CONTROL_PLANE_PORTS.api, targetPort: CONTROL_PLANE_PORTS.api },
         { name: 'webhook', protocol: 'TCP', port: WEBHOOK_SERVICE_PORT, targetPort: CONTROL_PLANE_PORTS.webhook },
+        // Zones dial a global's sync port.
+        ...(multizone?.mode === 'global' ? [{ name: 'kds', protocol: 'TCP', port: KDS_PORT, targetPort: KDS_PORT }] : []),
       ],
     },
   };
@@ -191,8 +233,9 @@ export function desiredControlPlaneService(namespace: string): Manifest {
  * replica then presents a certificate from one CA (a per-pod generated CA would not be, and the
  * root filesystem is read-only anyway).
  */
-export function controlPlaneArgs(namespace: string, image: string): string[] {
+export function controlPlaneArgs(namespace: string, image: string, multizone?: InstallMultizone): string[] {
   return [
+    ...multizoneArgs(multizone),
     'cp', 'run',
     '--environment', 'kubernetes',
     '--api-host', '0.0.0.0',
@@ -206,6 +249,16 @@ export function controlPlaneArgs(namespace: string, image: string): string[] {
     '--gateway-image', image,
     '--gateway-cp-url', `https://${CONTROL_PLANE_NAME}.${namespace}.svc:${CONTROL_PLANE_PORTS.xds}`,
     '--gateway-ca-file', `${WEBHOOK_TLS_DIR}/ca.crt`,
+  ];
+}
+
+/** The role's `cp run` flags: a global's sync port, a federated zone's global and credentials. */
+function multizoneArgs(multizone: InstallMultizone | undefined): string[] {
+  if (!multizone) return [];
+  if (multizone.mode === 'global') return ['--mode', 'global', '--kds-host', '0.0.0.0'];
+  return [
+    '--mode', 'zone', '--zone', multizone.zone, '--global-address', multizone.globalAddress,
+    '--zone-token-file', `${ZONE_TOKEN_DIR}/token`, '--kds-root-ca-file', `${ZONE_TOKEN_DIR}/ca.crt`,
   ];
 }
 
@@ -231,9 +284,10 @@ export function desiredControlPlaneDeployment(namespace: string, input: ControlP
             fsGroup: 5678,
             seccompProfile: { type: 'RuntimeDefault' },
           },
-          containers: [controlPlaneContainer(namespace, input.image)],
+          containers: [controlPlaneContainer(namespace, input.image, input.multizone)],
           volumes: [
             { name: 'webhook-tls', secret: { secretName: WEBHOOK_TLS_SECRET, defaultMode: 0o440 } },
+            ...(input.multizone?.mode === 'zone' ? [{ name: 'zone-token', secret: { secretName: ZONE_TOKEN_SECRET, defaultMode: 0o440 } }] : []),
             // The root filesystem is read-only; Node and its libraries may still want a temp dir.
             { name: 'tmp', emptyDir: {} },
           ],
@@ -243,7 +297,7 @@ export function desiredControlPlaneDeployment(namespace: string, input: ControlP
   };
 }
 
-function controlPlaneContainer(namespace: string, image: string): Record<string, unknown> {
+function controlPlaneContainer(namespace: string, image: string, multizone: InstallMultizone | undefined): Record<string, unknown> {
   return {
     name: 'control-plane',
     image,
@@ -251,11 +305,12 @@ function controlPlaneContainer(namespace: string, image: string): Record<string,
     command: ['portico'],
     // The pod name identifies this replica in the leader Lease.
     env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
-    args: controlPlaneArgs(namespace, image),
+    args: controlPlaneArgs(namespace, image, multizone),
     ports: [
       { name: 'xds', containerPort: CONTROL_PLANE_PORTS.xds, protocol: 'TCP' },
       { name: 'api', containerPort: CONTROL_PLANE_PORTS.api, protocol: 'TCP' },
       { name: 'webhook', containerPort: CONTROL_PLANE_PORTS.webhook, protocol: 'TCP' },
+      ...(multizone?.mode === 'global' ? [{ name: 'kds', containerPort: KDS_PORT, protocol: 'TCP' }] : []),
     ],
     // /ready answers 200 once the store's watches have listed everything (503 before and while
     // stopping), so no traffic or admission call reaches a control plane with a partial view.
@@ -288,6 +343,7 @@ function controlPlaneContainer(namespace: string, image: string): Record<string,
     },
     volumeMounts: [
       { name: 'webhook-tls', mountPath: WEBHOOK_TLS_DIR, readOnly: true },
+      ...(multizone?.mode === 'zone' ? [{ name: 'zone-token', mountPath: ZONE_TOKEN_DIR, readOnly: true }] : []),
       { name: 'tmp', mountPath: '/tmp' },
     ],
   };

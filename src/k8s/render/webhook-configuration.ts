@@ -72,24 +72,32 @@ export interface WebhookConfigurationInput {
   readonly caBundle: string;
   /** Service port of the admission server. */
   readonly port: number;
+  /**
+   * A global or federated zone: deletes are sent too, so the webhook can refuse deleting what the
+   * control plane's role does not own (multizone.md §5). Elsewhere deletes are always allowed and
+   * the API server need not ask (nor depend on the webhook being up to delete).
+   */
+  readonly checkDeletes?: boolean;
 }
 
-// Deletes are always allowed, so the API server is not asked about them at all.
+// Deletes are allowed except under multi-zone rules, so the API server is asked only then.
 const OPERATIONS = ['CREATE', 'UPDATE'];
+const OPERATIONS_WITH_DELETE = ['CREATE', 'UPDATE', 'DELETE'];
 
 /** The ValidatingWebhookConfiguration for a control plane behind `serviceName` in `namespace`. */
 export function desiredWebhookConfiguration(input: WebhookConfigurationInput): ValidatingWebhookConfiguration {
+  const operations = input.checkDeletes ? OPERATIONS_WITH_DELETE : OPERATIONS;
   const resources: WebhookRule = {
     apiGroups: [KUMA_GROUP],
     apiVersions: [KUMA_VERSION],
-    operations: OPERATIONS,
+    operations,
     resources: VALIDATED_KUMA_RESOURCES,
     scope: '*',
   };
   const secrets: WebhookRule = {
     apiGroups: [''],
     apiVersions: ['v1'],
-    operations: OPERATIONS,
+    operations,
     resources: ['secrets'],
     scope: 'Namespaced',
   };

@@ -27,8 +27,13 @@ export interface AdmissionRequest {
   readonly namespace?: string;
   /** The object after the operation; absent on DELETE. */
   readonly object?: Readonly<Record<string, unknown>>;
-  /** The object before an UPDATE: some kinds forbid some transitions (a Mesh's CA). */
+  /**
+   * The object before an UPDATE (some kinds forbid some transitions: a Mesh's CA), and the object
+   * being removed on a DELETE (multi-zone rules decide by its labels).
+   */
   readonly oldObject?: Readonly<Record<string, unknown>>;
+  /** Who is writing (`userInfo.username`): the control plane's own writes pass the multi-zone rules. */
+  readonly username?: string;
 }
 
 /** The webhook's decision about one request. */
@@ -95,7 +100,8 @@ export function decodeAdmissionReview(body: unknown): { ok: true; request: Admis
       ...optionalString('name', request['name']),
       ...optionalString('namespace', request['namespace']),
       ...(isRecord(object) ? { object } : {}),
-      ...(operation === 'UPDATE' && isRecord(request['oldObject']) ? { oldObject: request['oldObject'] } : {}),
+      ...((operation === 'UPDATE' || operation === 'DELETE') && isRecord(request['oldObject']) ? { oldObject: request['oldObject'] } : {}),
+      ...optionalString('username', isRecord(request['userInfo']) ? request['userInfo']['username'] : undefined),
     },
   };
 }

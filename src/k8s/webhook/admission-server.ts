@@ -11,7 +11,7 @@ import { textLimitError } from '../../decode/untrusted-yaml.js';
 import { answerTooLarge, readBoundedBody } from '../../http/bounded-body.js';
 import { WEBHOOK_PATH } from '../render/webhook-configuration.js';
 import { admissionResponse, decodeAdmissionReview, type AdmissionRequest, type AdmissionVerdict } from './admission-review.js';
-import { admit, deniedFor, type ControlPlaneMode } from './admit.js';
+import { admit, deniedFor, type ControlPlaneMode, type MultizoneAdmission } from './admit.js';
 import { parseResourceDocument } from '../../api/resource-document.js';
 import type { Violation } from '../../api/violation.js';
 import type { ResourceInput } from '../../core/resource.js';
@@ -35,6 +35,8 @@ export interface AdmissionServerOptions {
   readonly port: number;
   readonly tls: AdmissionTls;
   readonly mode: ControlPlaneMode;
+  /** The multi-zone write rules of a global or a federated zone (admit.ts); absent = none. */
+  readonly multizone?: MultizoneAdmission;
   readonly logger: Logger;
   /** Body size cap in bytes (default MAX_ADMISSION_BODY_BYTES). */
   readonly maxBodyBytes?: number;
@@ -118,7 +120,7 @@ async function review(body: Buffer, res: http.ServerResponse, options: Admission
   }
   const decoded = decodeAdmissionReview(parsed);
   if (!decoded.ok) return sendJson(res, 400, { message: decoded.error });
-  const verdict = await withChecks(decoded.request, admit(decoded.request, options.mode), options.checks);
+  const verdict = await withChecks(decoded.request, admit(decoded.request, options.mode, options.multizone), options.checks);
   log.debug(decisionFields(decoded.request, verdict), 'admission decision');
   sendJson(res, 200, admissionResponse(decoded.request, verdict));
 }
@@ -139,6 +141,7 @@ function decisionFields(request: AdmissionRequest, verdict: AdmissionVerdict): R
     namespace: request.namespace,
     name: request.name,
     operation: request.operation,
+    user: request.username,
     allowed: verdict.allowed,
     ...(verdict.allowed ? {} : { violations: verdict.causes.length, reason: verdict.reason }),
   };

@@ -31,6 +31,8 @@ export interface ReviewOptions {
   readonly subResource?: string;
   /** The object before an UPDATE (default: the object itself). */
   readonly oldObject?: Obj;
+  /** `userInfo.username` (default: a cluster admin). */
+  readonly username?: string;
 }
 
 /** An AdmissionReview for `object` of `kind`; on DELETE the object moves to oldObject. */
@@ -53,7 +55,7 @@ export function admissionReview(kind: ReviewedKind, object: Obj, options: Review
       name: metadata['name'],
       ...(options.namespace ? { namespace: options.namespace } : {}),
       operation,
-      userInfo: { username: 'kubernetes-admin', uid: 'aws-iam-authenticator:123', groups: ['system:masters', 'system:authenticated'] },
+      userInfo: { username: options.username ?? 'kubernetes-admin', uid: 'aws-iam-authenticator:123', groups: ['system:masters', 'system:authenticated'] },
       object: operation === 'DELETE' ? null : object,
       oldObject: operation === 'CREATE' ? null : (options.oldObject ?? object),
       dryRun: false,
