@@ -454,6 +454,23 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     api.setCertificate(next);
   });
 
+  const k8s = config.kubernetes;
+  // The webhook listens before anything here writes (the pod controller's Dataplanes, the copies
+  // a federated zone receives): the API server asks it about each of those writes.
+  const webhook: AdmissionServer | undefined =
+    k8s?.webhook && config.store === 'kubernetes'
+      ? await kube!.startAdmissionServer({
+          host: k8s.webhook.host,
+          port: k8s.webhook.port,
+          tls: { cert: k8s.webhook.cert, key: k8s.webhook.key },
+          mode: k8s.mode,
+          ...(await webhookMultizone(k8s, multizone, kube!, logger)),
+          logger: logger.child({ component: 'webhook' }),
+          // A provided mesh CA is loaded and checked as a REST write checks it (mesh.md §1.2).
+          checks: meshCaChecks(store, readCertificateFiles),
+        })
+      : undefined;
+  if (webhook) cleanups.push(() => webhook.close());
   // A federated Kubernetes zone with several replicas dials the global only from the leader.
   const leaderOnlySync = isFederatedZone(multizone) && config.store === 'kubernetes' && config.kubernetes?.leaderElection !== undefined;
   const sync = await startMultizoneSync({
@@ -471,7 +488,6 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
 
   // Zone (and standalone) control planes run the controllers and write status; with leader
   // election only the replica holding the Lease does.
-  const k8s = config.kubernetes;
   let statusWriter: StatusWriter | undefined;
   // A zone writes its ZoneIngresses' available services (docs/multizone.md "Available services"); with several
   // replicas electing a leader, only the leader does. A global has no ingresses of its own.
@@ -546,19 +562,6 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   }
   // Without leader election (universal stores, a single Kubernetes replica) this replica leads.
   if (!election) await startIngressWriter();
-  const webhook: AdmissionServer | undefined =
-    k8s?.webhook && config.store === 'kubernetes'
-      ? await kube!.startAdmissionServer({
-          host: k8s.webhook.host,
-          port: k8s.webhook.port,
-          tls: { cert: k8s.webhook.cert, key: k8s.webhook.key },
-          mode: k8s.mode,
-          ...(await webhookMultizone(k8s, multizone, kube!, logger)),
-          logger: logger.child({ component: 'webhook' }),
-          // A provided mesh CA is loaded and checked as a REST write checks it (mesh.md §1.2).
-          checks: meshCaChecks(store, readCertificateFiles),
-        })
-      : undefined;
   started = true;
   logger.info({ mode: multizone.mode, zone: multizone.mode === 'zone' ? multizone.zone : undefined, apiPort, xdsPort: dataplanePort?.port, kdsPort: sync.port?.port, apiHttpsPort, webhookPort: webhook?.port }, 'control plane ready');
 

@@ -1,0 +1,330 @@
+// Multi-zone end to end with a Kubernetes zone: a universal global (the built `portico` CLI on its
+// embedded store) and a zone control plane in Kubernetes mode against a real kube-apiserver + etcd
+// (test/support/kube/real-cluster.ts), installed with `portico install control-plane --mode zone`
+// (its ServiceAccount, RBAC and admission webhook, the webhook pointed at 127.0.0.1) and run as a
+// process under that ServiceAccount, dialling the global over TLS with a zone token. Shown:
+// - the global's Mesh, MeshGateway and MeshGatewayRoute become Kubernetes objects in the zone,
+//   cluster-scoped, under their hashed names with kuma.io/origin and kuma.io/display-name;
+// - a route change on the global reaches the zone's object;
+// - the zone's API server, through the webhook, refuses a person updating or deleting a synced copy
+//   ([Z1]) and creating a MeshGatewayRoute (Kuma's message), while the control plane's own writes pass;
+// - the zone's Dataplanes (one applied with kubectl, one made by the pod controller for a gateway
+//   pod) and a MeshGateway created in the zone reach the global, named as Kuma names them;
+// - a real Envoy for the zone's gateway pod serves the global's route to a local backend.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { KubeApiError, kubeRequest } from '../../src/k8s/watch/kube-request.js';
+import { hashSuffix } from '../../src/multizone/hash-suffix.js';
+import { httpBackend, type Backend } from '../support/backends.js';
+import { CRDS } from '../support/kube/example-objects.js';
+import { startRealCluster, type RealCluster } from '../support/kube/real-cluster.js';
+import { startReplica, type Replica } from '../support/kube/replicas.js';
+import { eventually, freePort, portico, PORTICO_BIN, request, start, type Running } from '../support/processes.js';
+
+const NS = 'portico-system';
+const KUMA = '/apis/kuma.io/v1alpha1';
+const ZONE = 'zone-1';
+/** The gateway pods' service: what the MeshGatewayInstance `edge-gateway` in `ingress` serves. */
+const GATEWAY_SERVICE = 'edge-gateway_ingress_svc';
+const DEMO_SERVICE = 'demo-app_demo_svc_8080';
+
+type KubeObject = {
+  apiVersion?: string;
+  kind?: string;
+  mesh?: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; resourceVersion?: string; ownerReferences?: unknown[] };
+  spec?: Record<string, unknown>;
+  status?: unknown;
+};
+
+/** The global's resources: the gateway for the zone's gateway pods and a route to the demo app. */
+function globalYaml(gatewayPort: number, withNew: boolean): string {
+  const newRule = withNew ? `\n    - matches:\n      - path: {match: PREFIX, value: /new}\n      backends:\n      - destination: {kuma.io/service: ${DEMO_SERVICE}}` : '';
+  return `type: Mesh
+name: default
+---
+type: MeshGateway
+mesh: default
+name: edge
+selectors:
+- match:
+    kuma.io/service: ${GATEWAY_SERVICE}
+conf:
+  listeners:
+  - port: ${gatewayPort}
+    protocol: HTTP
+    tags:
+      port: http/${gatewayPort}
+---
+type: MeshGatewayRoute
+mesh: default
+name: api
+selectors:
+- match:
+    kuma.io/service: ${GATEWAY_SERVICE}
+    port: http/${gatewayPort}
+conf:
+  http:
+    hostnames:
+    - api.example.com
+    rules:
+    - matches:
+      - path: {match: PREFIX, value: /echo}
+      backends:
+      - destination: {kuma.io/service: ${DEMO_SERVICE}}${newRule}
+`;
+}
+
+async function get(kc: KubeConfig, p: string): Promise<KubeObject | undefined> {
+  try {
+    return await kubeRequest<KubeObject>(kc, { path: p });
+  } catch (err) {
+    if (err instanceof KubeApiError && err.status === 404) return undefined;
+    throw err;
+  }
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<KubeApiError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof KubeApiError) return err;
+    throw err;
+  }
+  throw new Error('the request succeeded');
+}
+
+async function globalList(apiPort: number, pathname: string): Promise<Array<{ name: string; labels?: Record<string, string> }>> {
+  const r = await request(`http://127.0.0.1:${apiPort}${pathname}`);
+  if (r.status !== 200) throw new Error(`GET ${pathname}: ${r.status} ${r.body}`);
+  return (JSON.parse(r.body) as { items: Array<{ name: string; labels?: Record<string, string> }> }).items;
+}
+
+describe('multi-zone with a Kubernetes zone (universal global, real kube-apiserver, real Envoy)', () => {
+  let cluster: RealCluster;
+  let admin: KubeConfig;
+  let demo: Backend;
+  let work = '';
+  let globalApi = 0;
+  let gatewayPort = 0;
+  let xdsPort = 0;
+  let zoneCp: Replica;
+  const processes: Running[] = [];
+  const gatewayName = `edge-${hashSuffix('defaultedge')}`;
+  const routeName = `api-${hashSuffix('defaultapi')}`;
+
+  let setupError: unknown;
+  const step = (name: string, body: () => Promise<void>, timeoutMs: number) =>
+    it(name, async () => {
+      if (setupError !== undefined) throw setupError;
+      await body();
+    }, timeoutMs);
+
+  const applyOnGlobal = async (yaml: string) => {
+    const applied = await portico(['apply', '-f', '-', '--api', `http://127.0.0.1:${globalApi}`], yaml);
+    if (applied.code !== 0) throw new Error(`apply on the global failed: ${applied.output}`);
+  };
+  const logs = () => processes.map((p) => p.output().slice(-3000)).join('\n-----\n');
+
+  beforeAll(async () => {
+    try {
+      await setUp();
+    } catch (err) {
+      setupError = new Error(`${err instanceof Error ? err.message : String(err)}\n${logs()}`, { cause: err });
+    }
+  }, 600_000);
+
+  async function setUp(): Promise<void> {
+    work = mkdtempSync(path.join(os.tmpdir(), 'portico-mz-k8s-'));
+    demo = await httpBackend('demo-app');
+    [globalApi, gatewayPort, xdsPort] = [await freePort(), await freePort(), await freePort()];
+    const [kdsPort, webhookPort] = [await freePort(), await freePort()];
+
+    // The global: universal, embedded store, sync port over TLS with its generated certificate.
+    const globalDir = path.join(work, 'global');
+    const global = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--mode', 'global', '--store', 'embedded', '--data-dir', globalDir, '--api-port', String(globalApi), '--api-https-port', '0', '--kds-port', String(kdsPort)]);
+    processes.push(global);
+    await global.waitFor(/control plane ready/, 60_000);
+    await applyOnGlobal(globalYaml(gatewayPort, false));
+    const token = await portico(['generate', 'zone-token', '--zone', ZONE, '--scope', 'cp', '--valid-for', '1h', '--api', `http://127.0.0.1:${globalApi}`]);
+    expect(token.code, token.output).toBe(0);
+    const tokenFile = path.join(work, 'zone-1.token');
+    writeFileSync(tokenFile, token.output, { mode: 0o600 });
+
+    // The zone's cluster: CRDs, then `install control-plane --mode zone` without its Deployment
+    // (the control plane runs here as a process) and with the webhook pointed at 127.0.0.1.
+    cluster = await startRealCluster();
+    admin = cluster.adminKubeConfig();
+    for (const crd of CRDS) await kubeRequest(admin, { method: 'POST', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', body: crd });
+    for (const crd of CRDS) {
+      const name = (crd as KubeObject).metadata.name;
+      await eventually(async () => {
+        const got = (await get(admin, `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`)) as { status?: { conditions?: { type: string; status: string }[] } } | undefined;
+        return got?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
+      }, 30_000, `CRD ${name} established`);
+    }
+    const webhookCert = cluster.issueServingCert('webhook', [`portico-control-plane.${NS}.svc`]);
+    const install = await portico([
+      'install', 'control-plane', '--namespace', NS, '--mode', 'zone', '--zone', ZONE, '--global-address', `grpcs://127.0.0.1:${kdsPort}`,
+      '--webhook-ca-file', cluster.caFile, '--webhook-cert-file', webhookCert.certFile, '--webhook-key-file', webhookCert.keyFile,
+    ]);
+    expect(install.code, install.output).toBe(0);
+    const manifests = parseAllDocuments(install.output).map((d) => d.toJS() as (KubeObject & { webhooks?: unknown[] }) | null).filter((d): d is KubeObject & { webhooks?: unknown[] } => d !== null);
+    for (const m of manifests.filter((x) => x.kind !== 'Deployment')) {
+      if (m.kind === 'ValidatingWebhookConfiguration') {
+        for (const hook of m.webhooks as { clientConfig: { service?: { path: string }; url?: string; caBundle: string } }[]) {
+          hook.clientConfig = { url: `https://127.0.0.1:${webhookPort}${hook.clientConfig.service?.path ?? ''}`, caBundle: hook.clientConfig.caBundle };
+        }
+      }
+      const base = m.apiVersion!.includes('/') ? `/apis/${m.apiVersion}` : `/api/${m.apiVersion}`;
+      const plural = `${m.kind!.toLowerCase()}${m.kind!.endsWith('s') ? 'es' : 's'}`;
+      await kubeRequest(admin, { method: 'POST', path: m.metadata.namespace ? `${base}/namespaces/${m.metadata.namespace}/${plural}` : `${base}/${plural}`, body: m });
+    }
+    const kubeconfig = await cluster.serviceAccountKubeconfig(NS, 'portico-control-plane');
+
+    // The zone control plane, as the Deployment would run it (the same flags), with leader election.
+    zoneCp = await startReplica({
+      id: 'zone-cp-0',
+      kubeconfig,
+      apiPort: await freePort(),
+      env: { ...process.env, KUMA_GENERAL_RESILIENT_COMPONENT_BASE_BACKOFF: '200ms', KUMA_GENERAL_RESILIENT_COMPONENT_MAX_BACKOFF: '2s' },
+      extraArgs: [
+        '--mode', 'zone', '--zone', ZONE, '--global-address', `grpcs://127.0.0.1:${kdsPort}`, '--zone-token-file', tokenFile, '--kds-root-ca-file', path.join(globalDir, 'tls', 'ca.crt'),
+        '--xds-port', String(xdsPort), '--webhook-port', String(webhookPort), '--webhook-host', '127.0.0.1',
+        '--webhook-tls-cert-file', webhookCert.certFile, '--webhook-tls-key-file', webhookCert.keyFile,
+        '--gateway-cp-url', `https://127.0.0.1:${xdsPort}`, '--gateway-image', 'portico:e2e',
+        '--tls-cert-file', webhookCert.certFile, '--tls-key-file', webhookCert.keyFile, '--gateway-ca-file', cluster.caFile,
+      ],
+    });
+    processes.push(zoneCp.process);
+    await zoneCp.process.waitFor(/control plane ready/, 120_000);
+  }
+
+  afterAll(async () => {
+    for (const p of [...processes].reverse()) await p.stop();
+    await demo?.close();
+    await cluster?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  }, 120_000);
+
+  step("receives the global's Mesh, MeshGateway and MeshGatewayRoute as Kubernetes objects under their hashed names", async () => {
+    let gateway: KubeObject | undefined;
+    await eventually(async () => (gateway = await get(admin, `${KUMA}/meshgateways/${gatewayName}`)) !== undefined, 60_000, `MeshGateway ${gatewayName} in the zone`).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message}\n${logs()}`);
+    });
+    // Cluster-scoped, as Kuma's MeshGateway CRD; the mesh in the object's `mesh` field.
+    expect(gateway!.metadata.namespace).toBeUndefined();
+    expect(gateway!.mesh).toBe('default');
+    expect(gateway!.metadata.labels).toMatchObject({ 'kuma.io/origin': 'global', 'kuma.io/display-name': 'edge' });
+    expect(gateway!.spec).toMatchObject({ selectors: [{ match: { 'kuma.io/service': GATEWAY_SERVICE } }] });
+    // Kinds are applied one after the other, in name order after Secrets and Meshes.
+    let route: KubeObject | undefined;
+    await eventually(async () => (route = await get(admin, `${KUMA}/meshgatewayroutes/${routeName}`)) !== undefined, 30_000, `MeshGatewayRoute ${routeName} in the zone`);
+    expect(route?.metadata.labels).toMatchObject({ 'kuma.io/origin': 'global', 'kuma.io/display-name': 'api' });
+    expect(route?.mesh).toBe('default');
+    // Meshes keep their names; the mesh's default policies come from the global, hashed.
+    expect((await get(admin, `${KUMA}/meshes/default`))?.metadata.labels).toMatchObject({ 'kuma.io/origin': 'global' });
+    const allowAll = `allow-all-default-${hashSuffix('defaultallow-all-default')}`;
+    await eventually(async () => (await get(admin, `${KUMA}/trafficpermissions/${allowAll}`))?.metadata.labels?.['kuma.io/origin'] === 'global', 30_000, `TrafficPermission ${allowAll}`);
+  }, 120_000);
+
+  step('follows a route change on the global', async () => {
+    await applyOnGlobal(globalYaml(gatewayPort, true));
+    await eventually(async () => JSON.stringify((await get(admin, `${KUMA}/meshgatewayroutes/${routeName}`))?.spec ?? {}).includes('/new'), 30_000, 'the changed route in the zone');
+  }, 60_000);
+
+  step("refuses a person's update and delete of a synced copy, and a MeshGatewayRoute created in the zone, through the webhook", async () => {
+    const gateway = (await get(admin, `${KUMA}/meshgateways/${gatewayName}`))!;
+    const edited = { ...gateway, spec: { ...gateway.spec, selectors: [{ match: { 'kuma.io/service': 'hijacked' } }] } };
+    const update = await failureOf(kubeRequest(admin, { method: 'PUT', path: `${KUMA}/meshgateways/${gatewayName}`, body: edited }));
+    expect(update.status).toBe(403);
+    expect(update.message).toContain('admission webhook "validator.portico-admission.kuma.io" denied the request');
+    expect(update.message).toContain(`metadata.labels["kuma.io/origin"]: the origin label must be set to 'zone'`);
+    const removal = await failureOf(kubeRequest(admin, { method: 'DELETE', path: `${KUMA}/meshgateways/${gatewayName}` }));
+    expect(removal.status).toBe(403);
+    expect(removal.message).toContain("the origin label must be set to 'zone'");
+    const route = { apiVersion: 'kuma.io/v1alpha1', kind: 'MeshGatewayRoute', mesh: 'default', metadata: { name: 'local-route' }, spec: { selectors: [{ match: { 'kuma.io/service': GATEWAY_SERVICE } }], conf: { http: { rules: [{ matches: [{ path: { match: 'PREFIX', value: '/' } }], backends: [{ destination: { 'kuma.io/service': DEMO_SERVICE } }] }] } } } };
+    const created = await failureOf(kubeRequest(admin, { method: 'POST', path: `${KUMA}/meshgatewayroutes`, body: route }));
+    expect(created.status).toBe(403);
+    expect(created.message).toContain('Operation not allowed. Kuma resources like MeshGatewayRoute can be updated or deleted only from the GLOBAL control plane and not from a ZONE control plane.');
+    // The copy is as the global sent it.
+    expect((await get(admin, `${KUMA}/meshgateways/${gatewayName}`))?.spec).toEqual(gateway.spec);
+  }, 60_000);
+
+  step("sends the zone's Dataplanes and a MeshGateway created in the zone to the global", async () => {
+    await kubeRequest(admin, { method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } } });
+    await kubeRequest(admin, {
+      method: 'POST',
+      path: `${KUMA}/namespaces/demo/dataplanes`,
+      body: { apiVersion: 'kuma.io/v1alpha1', kind: 'Dataplane', mesh: 'default', metadata: { name: 'demo-app', namespace: 'demo' }, spec: { networking: { address: '127.0.0.1', inbound: [{ port: demo.port, tags: { 'kuma.io/service': DEMO_SERVICE, 'kuma.io/protocol': 'http' } }] } } },
+    });
+    const local = { apiVersion: 'kuma.io/v1alpha1', kind: 'MeshGateway', mesh: 'default', metadata: { name: 'local-edge' }, spec: { selectors: [{ match: { 'kuma.io/service': 'local-edge' } }], conf: { listeners: [{ port: 9080, protocol: 'HTTP' }] } } };
+    await kubeRequest(admin, { method: 'POST', path: `${KUMA}/meshgateways`, body: local });
+
+    const demoName = `demo-app-${hashSuffix(`defaultdemo-app${ZONE}demo`)}`;
+    await eventually(async () => (await globalList(globalApi, '/meshes/default/dataplanes')).some((d) => d.name === demoName), 30_000, `Dataplane ${demoName} on the global`);
+    const dataplane = (await globalList(globalApi, '/meshes/default/dataplanes')).find((d) => d.name === demoName)!;
+    expect(dataplane.labels).toMatchObject({ 'kuma.io/origin': 'zone', 'kuma.io/zone': ZONE, 'kuma.io/display-name': 'demo-app', 'k8s.kuma.io/namespace': 'demo' });
+    const localName = `local-edge-${hashSuffix(`defaultlocal-edge${ZONE}`)}`;
+    await eventually(async () => (await globalList(globalApi, '/meshes/default/meshgateways')).some((g) => g.name === localName), 30_000, `MeshGateway ${localName} on the global`);
+    // The zone's own gateway is not sent back to it, and the global's copy in the zone is not sent up.
+    expect((await globalList(globalApi, '/meshes/default/meshgateways')).map((g) => g.name).sort()).toEqual(['edge', localName]);
+    const zones = await portico(['get', 'zones', '--api', `http://127.0.0.1:${globalApi}`]);
+    expect(zones.output).toMatch(/zone-1\s+Online/);
+  }, 90_000);
+
+  step("runs a gateway pod whose Envoy serves the global's route, and its Dataplane reaches the global", async () => {
+    await kubeRequest(admin, { method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ingress' } } });
+    await kubeRequest(admin, {
+      method: 'POST',
+      path: `${KUMA}/namespaces/ingress/meshgatewayinstances`,
+      body: { apiVersion: 'kuma.io/v1alpha1', kind: 'MeshGatewayInstance', metadata: { name: 'edge-gateway', namespace: 'ingress', labels: { 'kuma.io/mesh': 'default' } }, spec: { replicas: 1, serviceType: 'ClusterIP' } },
+    });
+    // The real Deployment and ReplicaSet controllers make the pod; nothing runs it, so its status is set here.
+    let pod: KubeObject | undefined;
+    await eventually(async () => (pod = (await kubeRequest<{ items: KubeObject[] }>(admin, { path: '/api/v1/namespaces/ingress/pods' })).items[0]) !== undefined, 90_000, 'a gateway pod');
+    const podName = pod!.metadata.name;
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    await kubeRequest(admin, {
+      method: 'PUT',
+      path: `/api/v1/namespaces/ingress/pods/${podName}/status`,
+      body: { ...pod, status: { phase: 'Running', podIP: '127.0.0.1', podIPs: [{ ip: '127.0.0.1' }], hostIP: '127.0.0.1', startTime: now, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] } },
+    });
+    await eventually(async () => (await get(admin, `${KUMA}/namespaces/ingress/dataplanes/${podName}`)) !== undefined, 60_000, 'the gateway Dataplane');
+
+    const gatewayCopy = `${podName}-${hashSuffix(`default${podName}${ZONE}ingress`)}`;
+    await eventually(async () => (await globalList(globalApi, '/meshes/default/dataplanes')).some((d) => d.name === gatewayCopy), 30_000, `Dataplane ${gatewayCopy} on the global`);
+    const copy = (await globalList(globalApi, '/meshes/default/dataplanes')).find((d) => d.name === gatewayCopy)!;
+    expect(copy.labels).toMatchObject({ 'kuma.io/origin': 'zone', 'kuma.io/zone': ZONE, 'kuma.io/display-name': podName, 'k8s.kuma.io/namespace': 'ingress', 'kuma.io/proxy-type': 'gateway' });
+
+    // The pod's ServiceAccount token, as kubelet would mount it; the zone checks it with a TokenReview.
+    const serviceAccount = (pod as unknown as { spec: { serviceAccountName?: string } }).spec.serviceAccountName || 'default';
+    const tokenAnswer = await kubeRequest<{ status: { token: string } }>(admin, {
+      method: 'POST',
+      path: `/api/v1/namespaces/ingress/serviceaccounts/${serviceAccount}/token`,
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+    });
+    const tokenFile = path.join(work, 'gateway-sa-token');
+    writeFileSync(tokenFile, tokenAnswer.status.token);
+    const dp = start(process.execPath, [
+      PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${xdsPort}`, '--ca-cert-file', cluster.caFile, '--mesh', 'default', '--name', `${podName}.ingress`,
+      '--admin-port', String(await freePort()), '--log-level', 'warn', '--drain-time', '1',
+    ], { env: { KUMA_DATAPLANE_RUNTIME_TOKEN_PATH: tokenFile } });
+    processes.push(dp);
+    const answer = async (pathname: string) => {
+      const r = await request(`http://127.0.0.1:${gatewayPort}${pathname}`, { host: 'api.example.com' }).catch((err: unknown) => ({ status: 0, body: String(err) }));
+      return r.status === 200 ? (JSON.parse(r.body) as { name: string }).name : `status ${r.status}`;
+    };
+    await eventually(async () => (await answer('/new')) === 'demo-app', 90_000, "the global's route served by the zone's gateway").catch((err: unknown) => {
+      throw new Error(`${(err as Error).message}\n${logs()}`);
+    });
+    expect(await answer('/echo')).toBe('demo-app');
+    expect(await answer('/other')).toBe('status 404');
+    // Under its own ServiceAccount the control plane never got a 403 from RBAC or its webhook.
+    expect(zoneCp.process.output()).not.toMatch(/"status":403|forbidden/);
+  }, 240_000);
+});
