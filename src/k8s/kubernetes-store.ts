@@ -161,6 +161,20 @@ export class KubernetesStore implements ResourceStore {
     return ref?.namespace === undefined ? undefined : { name: ref.name, namespace: ref.namespace };
   }
 
+  /**
+   * How multi-zone sync names this store's resources (src/kds/sync-apply.ts StoreNaming): a kind
+   * kept in namespaced objects is received into the system namespace, `<name>.<system namespace>`
+   * in the store, and sent without that suffix; other kinds keep their names.
+   */
+  syncNaming(): { toStore(kind: string, name: string): string; toWire(kind: string, name: string): string } {
+    const suffix = `.${this.options.systemNamespace ?? DEFAULT_SYSTEM_NAMESPACE}`;
+    const namespaced = (kind: string) => this.locations.get(kind as Kind)?.namespacedName === true;
+    return {
+      toStore: (kind, name) => (namespaced(kind) ? `${name}${suffix}` : name),
+      toWire: (kind, name) => (namespaced(kind) && name.endsWith(suffix) ? name.slice(0, -suffix.length) : name),
+    };
+  }
+
   /** Liveness of each kind's watcher: a readiness endpoint can report a lost API connection. */
   health(): Partial<Record<Kind, WatcherHealth>> {
     const out: Partial<Record<Kind, WatcherHealth>> = {};

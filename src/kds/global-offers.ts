@@ -10,7 +10,7 @@ import { globalSendsToZone, zoneTokenPublicKeyCopy, type DerivePublicKey } from 
 import { globalToZoneCopy } from '../multizone/synced-labels.js';
 import { descriptorFlags, type FlagsOf, type SyncFlags } from '../multizone/sync-resource.js';
 import type { SnapshotResource } from '../xds/cache/snapshot.js';
-import { syncResourceOf } from './sync-apply.js';
+import { syncResourceOf, type StoreNaming } from './sync-apply.js';
 import { buildOffer, encodedCopy, type SyncOffer } from './sync-types.js';
 
 /** One listed resource with its encoded copy. */
@@ -27,6 +27,8 @@ export interface GlobalOffersOptions {
   readonly flagsOf?: FlagsOf;
   /** `multizone.global.kds.labels.skipPrefixes`. */
   readonly skipPrefixes?: readonly string[];
+  /** The store's names, when they differ from the wire's (Kubernetes). */
+  readonly naming?: StoreNaming;
 }
 
 /** The current listing and per-zone offers built from it. */
@@ -71,7 +73,7 @@ export class GlobalOffers {
     if (!flags) return undefined;
     let sendable;
     try {
-      sendable = zoneTokenPublicKeyCopy(syncResourceOf(resource), this.options.derivePublicKey);
+      sendable = zoneTokenPublicKeyCopy(syncResourceOf(resource, this.options.naming), this.options.derivePublicKey);
     } catch {
       // A signing key that is not an RSA private key cannot be reduced to a public one: not sent.
       return undefined;
@@ -84,7 +86,7 @@ export class GlobalOffers {
     let offer = this.perZone.get(zone);
     if (!offer) {
       const context = { flagsOf: this.flagsOf, zoneEnabled: (z: string) => this.zones.get(z) };
-      const copies = this.listed.filter((l) => globalSendsToZone(syncResourceOf(l.stored), zone, context)).map((l) => l.copy);
+      const copies = this.listed.filter((l) => globalSendsToZone(syncResourceOf(l.stored, this.options.naming), zone, context)).map((l) => l.copy);
       offer = buildOffer(this.options.kinds, copies);
       this.perZone.set(zone, offer);
     }

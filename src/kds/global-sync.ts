@@ -25,6 +25,7 @@ import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse } from '../xds/serve
 import { healthServiceDefinition, syncServerDefinition } from './kds-protocol.js';
 import { GlobalOffers } from './global-offers.js';
 import { SyncReceiver } from './sync-receiver.js';
+import type { StoreNaming } from './sync-apply.js';
 import { SyncSender, type KindStats } from './sync-sender.js';
 import { globalToZoneKinds, zoneToGlobalKinds } from './sync-kinds.js';
 import { ZoneInsights } from './zone-insights.js';
@@ -51,6 +52,8 @@ export interface GlobalSyncOptions {
   readonly healthCheckIntervalMs?: number;
   /** `labels.skipPrefixes`. */
   readonly skipPrefixes?: readonly string[];
+  /** The store's names, when they differ from the wire's (Kubernetes: sync-apply.ts StoreNaming). */
+  readonly naming?: StoreNaming;
 }
 
 /** One zone connection's pair of streams. */
@@ -84,7 +87,7 @@ export class GlobalSync {
 
   constructor(private readonly options: GlobalSyncOptions) {
     this.settings = { ...DEFAULTS, ...definedOnly(options) };
-    this.offers = new GlobalOffers({ store: options.store, kinds: this.g2zKinds, derivePublicKey: options.derivePublicKey, ...(options.skipPrefixes ? { skipPrefixes: options.skipPrefixes } : {}) });
+    this.offers = new GlobalOffers({ store: options.store, kinds: this.g2zKinds, derivePublicKey: options.derivePublicKey, ...(options.skipPrefixes ? { skipPrefixes: options.skipPrefixes } : {}), ...(options.naming ? { naming: options.naming } : {}) });
     this.insights = new ZoneInsights(options.store, options.logger, this.settings.insightFlushIntervalMs);
     this.unwatch = options.store.watch((event) => {
       if (event.key.kind === 'Zone' && event.type === 'delete') void this.zoneDeleted(event.key.name);
@@ -293,6 +296,7 @@ export class GlobalSync {
       node: { id: zone },
       send: (req) => void call.write(req),
       inScope: (stored) => stored.labels?.[ORIGIN_LABEL] === 'zone' && stored.labels[ZONE_LABEL] === zone,
+      ...(this.options.naming ? { naming: this.options.naming } : {}),
       prepare: (resource) => {
         const pinned = pinToZone(resource, zone);
         if (pinned.overwritten.length > 0) this.options.logger.warn({ zone, kind: resource.kind, name: resource.name, fields: pinned.overwritten }, 'a zone sent a resource naming another zone; pinned to the zone of its stream');

@@ -14,6 +14,19 @@ import type { WriteOp } from '../core/store.js';
 import type { SyncResource } from '../multizone/sync-resource.js';
 import { canonicalJson, wireName } from './kds-protocol.js';
 
+/**
+ * How a store's names differ from the wire's. The Kubernetes store keeps some kinds in namespaced
+ * objects, named `<name>.<namespace>` in the store; what sync receives of such a kind lives in the
+ * control plane's namespace, and the namespace never travels (Kuma appends and strips
+ * `.<system namespace>` the same way). Absent: store and wire names are the same.
+ */
+export interface StoreNaming {
+  /** The store name of a received resource of `kind` named `name` on the wire. */
+  toStore(kind: string, name: string): string;
+  /** The wire name of a stored resource of `kind` named `name` in the store. */
+  toWire(kind: string, name: string): string;
+}
+
 /** A received resource, or why its envelope could not be read. */
 export type ReceivedResource =
   | { readonly ok: true; readonly wireName: string; readonly resource: SyncResource }
@@ -33,6 +46,8 @@ export interface ApplyInput {
   readonly inScope: (stored: StoredResource) => boolean;
   /** Rewrites a valid received resource before it is stored (global pins the zone). */
   readonly prepare?: (resource: SyncResource) => SyncResource;
+  /** The store's names, when they differ from the wire's. */
+  readonly naming?: StoreNaming;
 }
 
 /** One rejected resource. */
@@ -54,9 +69,10 @@ export function wireMeshOf(stored: Pick<StoredResource, 'kind' | 'mesh'>): strin
   return isGlobalKind(stored.kind) ? '' : stored.mesh;
 }
 
-/** A stored resource as sync sees it. */
-export function syncResourceOf(stored: StoredResource): SyncResource {
-  return { kind: stored.kind, mesh: wireMeshOf(stored), name: stored.name, ...(stored.labels ? { labels: stored.labels } : {}), spec: stored.spec };
+/** A stored resource as sync sees it, under its wire name. */
+export function syncResourceOf(stored: StoredResource, naming?: StoreNaming): SyncResource {
+  const name = naming ? naming.toWire(stored.kind, stored.name) : stored.name;
+  return { kind: stored.kind, mesh: wireMeshOf(stored), name, ...(stored.labels ? { labels: stored.labels } : {}), spec: stored.spec };
 }
 
 function sameLabels(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
@@ -66,15 +82,16 @@ function sameLabels(a: Readonly<Record<string, string>> | undefined, b: Readonly
 }
 
 /** The store input of a valid received resource, or its rejection. */
-function toInput(kind: ResourceKindName, resource: SyncResource): { ok: true; input: ResourceInput } | { ok: false; message: string } {
+function toInput(kind: ResourceKindName, resource: SyncResource, naming: StoreNaming | undefined): { ok: true; input: ResourceInput } | { ok: false; message: string } {
   const global = isGlobalKind(kind);
   if (global && resource.mesh !== '') return { ok: false, message: `mesh: a ${kind} belongs to no mesh, got "${resource.mesh}"` };
   if (!global && resource.mesh === '') return { ok: false, message: 'mesh: must not be empty' };
   if (resource.name === '') return { ok: false, message: 'name: must not be empty' };
-  const mesh = global ? resource.name : resource.mesh;
-  const parsed = parseSpec(kind, resource.spec, { name: resource.name, mesh });
+  const name = naming ? naming.toStore(kind, resource.name) : resource.name;
+  const mesh = global ? name : resource.mesh;
+  const parsed = parseSpec(kind, resource.spec, { name, mesh });
   if (!parsed.ok) return { ok: false, message: parsed.violations.map((v) => (v.field ? `${v.field}: ${v.message}` : v.message)).join('; ') };
-  return { ok: true, input: { kind, mesh, name: resource.name, spec: parsed.value, ...(resource.labels ? { labels: resource.labels } : {}) } };
+  return { ok: true, input: { kind, mesh, name, spec: parsed.value, ...(resource.labels ? { labels: resource.labels } : {}) } };
 }
 
 /** Plans the store changes of one response. */
@@ -87,7 +104,8 @@ export function planApply(input: ApplyInput): ApplyPlan {
     return { ops, rejected, unchanged };
   }
   const kind = input.kind;
-  const storedByWire = new Map(input.stored.map((s) => [wireName({ name: s.name, mesh: wireMeshOf(s) }), s]));
+  const toWire = (s: StoredResource) => (input.naming ? input.naming.toWire(s.kind, s.name) : s.name);
+  const storedByWire = new Map(input.stored.map((s) => [wireName({ name: toWire(s), mesh: wireMeshOf(s) }), s]));
   const keep = new Set<string>();
   for (const received of input.received) {
     keep.add(received.wireName);
@@ -100,7 +118,7 @@ export function planApply(input: ApplyInput): ApplyPlan {
       rejected.push({ name: received.wireName, message: `resource name ${received.wireName} does not match its name and mesh (${wireName(resource)})` });
       continue;
     }
-    const checked = toInput(kind, resource);
+    const checked = toInput(kind, resource, input.naming);
     if (!checked.ok) {
       rejected.push({ name: received.wireName, message: checked.message });
       continue;

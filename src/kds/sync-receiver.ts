@@ -16,7 +16,7 @@
 import { StoreUnavailableError, type ResourceStore, type WriteOp } from '../core/store.js';
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, NodeMessage } from '../xds/server/ads-service.js';
 import { decodeSyncResource } from './kds-protocol.js';
-import { planApply, wireMeshOf, type ApplyPlan, type ReceivedResource, type Rejection } from './sync-apply.js';
+import { planApply, wireMeshOf, type ApplyPlan, type ReceivedResource, type Rejection, type StoreNaming } from './sync-apply.js';
 import { wireName } from './kds-protocol.js';
 import type { StoredResource } from '../core/resource.js';
 import type { SyncResource } from '../multizone/sync-resource.js';
@@ -31,6 +31,8 @@ export interface SyncReceiverOptions {
   readonly send: (req: DeltaDiscoveryRequest) => void;
   readonly inScope: (stored: StoredResource) => boolean;
   readonly prepare?: (resource: SyncResource) => SyncResource;
+  /** The store's names, when they differ from the wire's (Kubernetes). */
+  readonly naming?: StoreNaming;
   /** The stream must end (a store failure, a response for a kind never subscribed to). */
   readonly onFailure: (reason: string, err?: unknown) => void;
   /** One response was applied (insight, logs). */
@@ -97,6 +99,7 @@ export class SyncReceiver {
       stored,
       inScope: this.options.inScope,
       ...(this.options.prepare ? { prepare: this.options.prepare } : {}),
+      ...(this.options.naming ? { naming: this.options.naming } : {}),
     });
     const refused = await this.write(plan.ops);
     if (this.closed) return;
@@ -127,18 +130,20 @@ export class SyncReceiver {
         await store.commit([op]);
       } catch (err) {
         if (err instanceof StoreUnavailableError) throw err;
-        refused.push({ name: wireNameOfOp(op), message: `not stored: ${causeChain(err)}` });
+        refused.push({ name: this.wireNameOfOp(op), message: `not stored: ${causeChain(err)}` });
       }
     }
     return refused;
   }
+
+  /** The wire name of the resource an op writes. */
+  private wireNameOfOp(op: WriteOp): string {
+    const key = op.op === 'put' ? op.resource : op.key;
+    const name = this.options.naming ? this.options.naming.toWire(key.kind, key.name) : key.name;
+    return wireName({ name, mesh: wireMeshOf(key) });
+  }
 }
 
-/** The wire name of the resource an op writes. */
-function wireNameOfOp(op: WriteOp): string {
-  const key = op.op === 'put' ? op.resource : op.key;
-  return wireName({ name: key.name, mesh: wireMeshOf(key) });
-}
 
 /** An error's message followed by its causes' (the API server's answer is usually the cause). */
 function causeChain(err: unknown): string {

@@ -19,7 +19,7 @@ import { descriptorFlags, type SyncFlags } from '../multizone/sync-resource.js';
 import type { SnapshotResource } from '../xds/cache/snapshot.js';
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse } from '../xds/server/ads-service.js';
 import { healthServiceDefinition, syncClientDefinition, type ZoneHealthCheckResponse } from './kds-protocol.js';
-import { syncResourceOf } from './sync-apply.js';
+import { syncResourceOf, type StoreNaming } from './sync-apply.js';
 import { SyncReceiver } from './sync-receiver.js';
 import { SyncSender } from './sync-sender.js';
 import { buildOffer, encodedCopy, type SyncOffer } from './sync-types.js';
@@ -63,6 +63,8 @@ export interface ZoneSyncOptions {
    * (multizone.md §4.2), as Kuma names it: `backend-1.shop` becomes `backend-1-<hash>`.
    */
   readonly objectNameOf?: (stored: StoredResource) => KubernetesObjectName | undefined;
+  /** The store's names, when they differ from the wire's (Kubernetes: sync-apply.ts StoreNaming). */
+  readonly naming?: StoreNaming;
 }
 
 /** Name and namespace of a Kubernetes object. */
@@ -111,6 +113,7 @@ class ZoneOffers {
     private readonly kinds: readonly string[],
     private readonly skipPrefixes: readonly string[] | undefined,
     private readonly objectNameOf: ZoneSyncOptions['objectNameOf'],
+    private readonly naming: StoreNaming | undefined,
   ) {}
 
   async build(): Promise<SyncOffer> {
@@ -134,7 +137,7 @@ class ZoneOffers {
   }
 
   private copyOf(stored: StoredResource): SnapshotResource | null {
-    let resource = syncResourceOf(stored);
+    let resource = syncResourceOf(stored, this.naming);
     if (!zoneSendsToGlobal(resource, descriptorFlags)) return null;
     const flags = descriptorFlags(stored.kind) as SyncFlags;
     const object = this.objectNameOf?.(stored);
@@ -182,7 +185,7 @@ export class ZoneSync {
   constructor(private readonly options: ZoneSyncOptions) {
     const defined = Object.fromEntries(Object.keys(DEFAULTS).filter((k) => options[k as keyof typeof DEFAULTS] !== undefined).map((k) => [k, options[k as keyof typeof DEFAULTS]]));
     this.settings = { ...DEFAULTS, ...defined };
-    this.offers = new ZoneOffers(options.store, options.zone, this.z2gKinds, options.skipPrefixes, options.objectNameOf);
+    this.offers = new ZoneOffers(options.store, options.zone, this.z2gKinds, options.skipPrefixes, options.objectNameOf, options.naming);
     this.unwatch = options.store.watch((event) => {
       if (this.z2gKinds.includes(event.key.kind)) this.changed();
     });
@@ -311,6 +314,7 @@ export class ZoneSync {
       kinds: this.g2zKinds,
       node: { id: this.options.zone, metadata: { features: ['hash-suffix'] } as never },
       send: (req) => void call.write(req),
+      ...(this.options.naming ? { naming: this.options.naming } : {}),
       // Only copies from global: objects created in this zone are never deleted by sync.
       inScope: (stored) => stored.labels?.[ORIGIN_LABEL] === 'global',
       onFailure: (reason, err) => {

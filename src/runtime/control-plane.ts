@@ -480,7 +480,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     defaultHost: config.xdsHost,
     serving: tls.serving,
     version: porticoVersion(),
-    ...(kubeStore ? { objectNameOf: (stored: StoredResource) => kubeStore.objectNameOf(stored) } : {}),
+    ...(kubeStore ? { objectNameOf: (stored: StoredResource) => kubeStore.objectNameOf(stored), naming: kubeStore.syncNaming() } : {}),
     leaderOnly: leaderOnlySync,
   });
   cleanups.push(() => sync.stop());

@@ -11,6 +11,7 @@ import type { ResourceStore } from '../core/store.js';
 import { GlobalSync } from '../kds/global-sync.js';
 import { startSyncPort, type SyncPort } from '../kds/sync-port.js';
 import { ZoneSync, type ZoneSyncOptions } from '../kds/zone-sync.js';
+import type { StoreNaming } from '../kds/sync-apply.js';
 import { ZoneTokens, publicKeyPem } from '../tokens/zone-token.js';
 import { DEFAULT_KDS_PORT, isFederatedZone, type MultizoneConfig } from './multizone-config.js';
 
@@ -36,6 +37,8 @@ export interface MultizoneSyncInputs {
   readonly version: string;
   /** Kubernetes zone: object names of namespaced resources, for their copies' names on global. */
   readonly objectNameOf?: ZoneSyncOptions['objectNameOf'];
+  /** Kubernetes: the store's names of namespaced kinds (src/kds/sync-apply.ts StoreNaming). */
+  readonly naming?: StoreNaming;
   /** Run the zone client only while this replica leads: it starts on `lead()` of the result. */
   readonly leaderOnly?: boolean;
 }
@@ -64,7 +67,7 @@ export async function startMultizoneSync(inputs: MultizoneSyncInputs): Promise<M
     ...(kds.nackBackoffMs !== undefined ? { nackBackoffMs: kds.nackBackoffMs } : {}),
   };
   if (multizone.mode === 'global') {
-    const global = new GlobalSync({ store, zoneTokens: new ZoneTokens(store), derivePublicKey, logger: logger.child({ component: 'kds' }), instanceId: instanceId(), ...timings });
+    const global = new GlobalSync({ store, zoneTokens: new ZoneTokens(store), derivePublicKey, logger: logger.child({ component: 'kds' }), instanceId: instanceId(), ...timings, ...(inputs.naming ? { naming: inputs.naming } : {}) });
     await global.start();
     if (kds.plaintext) logger.warn('the sync port serves plaintext: zone tokens and secrets cross the network unencrypted');
     const port = await startSyncPort({ host: kds.host ?? inputs.defaultHost, port: kds.port ?? DEFAULT_KDS_PORT, sync: global, ...(kds.plaintext ? {} : { tls: inputs.serving }) }).catch(async (err: unknown) => {
@@ -99,6 +102,7 @@ export async function startMultizoneSync(inputs: MultizoneSyncInputs): Promise<M
     ...(kds.baseBackoffMs !== undefined ? { baseBackoffMs: kds.baseBackoffMs } : {}),
     ...(kds.maxBackoffMs !== undefined ? { maxBackoffMs: kds.maxBackoffMs } : {}),
     ...(inputs.objectNameOf ? { objectNameOf: inputs.objectNameOf } : {}),
+    ...(inputs.naming ? { naming: inputs.naming } : {}),
   });
   if (kds.tlsSkipVerify) logger.warn('the global control plane\'s certificate is not verified (tlsSkipVerify)');
   if (inputs.leaderOnly) return leaderOnly(newZoneSync, logger);
