@@ -6,7 +6,12 @@
 // long-lived stream between control planes needs (docs/multizone-sync.md, "Failures"):
 // - a response that cannot be written for `sendTimeoutMs` ends the stream;
 // - a response neither ACKed nor NACKed within `ackTimeoutMs` ends the stream, so a stream that
-//   stays open but stops carrying anything (a stalled peer or proxy) is restarted, not trusted.
+//   stays open but stops carrying anything (a stalled peer or proxy) is restarted, not trusted;
+// - a NACK is partial: the receiver stores every resource of the response it does not name in the
+//   NACK (sync-apply.ts, multizone.md §3.5), unlike Envoy, which drops the whole response. The ADS
+//   rules roll the whole response back, so the resources the NACK does not name are put back as
+//   held; otherwise a later deletion of one of them would never be sent (the sender would believe
+//   the receiver never got it) and the copy would stay until the next reconnect.
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse } from '../xds/server/ads-service.js';
 import { applyDeltaRequest, buildDeltaResponse } from '../xds/server/delta-stream.js';
 import { TypeState, type NackRecord } from '../xds/server/stream-state.js';
@@ -25,6 +30,30 @@ export interface KindStats {
   responsesSent: number;
   responsesAcknowledged: number;
   responsesRejected: number;
+}
+
+type HeldEntry = ReturnType<TypeState['held']['get']>;
+
+/**
+ * What the latest response of `state` set for each name it touched, except the names a NACK
+ * `message` rejects: one line per rejected resource, `<wire name>: <reason>` (sync-receiver.ts).
+ */
+function acceptedEntries(state: TypeState, message: string): Array<[string, HeldEntry]> {
+  const last = state.last;
+  if (!last || last.nacked === true) return [];
+  const rejected = new Set(message.split('\n').map((line) => line.slice(0, Math.max(0, line.indexOf(': ')))));
+  const accepted: Array<[string, HeldEntry]> = [];
+  for (let i = 0; i < last.undo.length; i += 2) {
+    const name = last.undo[i] as string;
+    if (!rejected.has(name)) accepted.push([name, state.held.get(name)]);
+  }
+  return accepted;
+}
+
+/** Puts one name's held entry back as the accepted response had set it (undefined = removed). */
+function restoreHeld(state: TypeState, name: string, entry: HeldEntry): void {
+  if (entry === undefined) state.held.delete(name);
+  else state.held.set(name, entry);
 }
 
 /** Settings of a sender. */
@@ -79,7 +108,10 @@ export class SyncSender {
     if (this.closed) return;
     const kind = req.type_url ?? '';
     if (!this.options.kinds.includes(kind)) return;
-    const { state, outcome } = applyDeltaRequest(this.states.get(kind), kind, req, this.now());
+    const before = this.states.get(kind);
+    const accepted = req.error_detail && before?.isCurrentNonce(req.response_nonce) ? acceptedEntries(before, req.error_detail.message ?? '') : [];
+    const { state, outcome } = applyDeltaRequest(before, kind, req, this.now());
+    if (outcome.nack) for (const [name, entry] of accepted) restoreHeld(state, name, entry);
     this.states.set(kind, state);
     const stats = this.statsOf(kind);
     if (outcome.kind === 'ack' || outcome.kind === 'nack') this.sentAt.delete(kind);

@@ -5,7 +5,8 @@
 // process under that ServiceAccount, dialling the global over TLS with a zone token. Shown:
 // - the global's Mesh, MeshGateway and MeshGatewayRoute become Kubernetes objects in the zone,
 //   cluster-scoped, under their hashed names with kuma.io/origin and kuma.io/display-name;
-// - a route change on the global reaches the zone's object;
+// - a route change on the global reaches the zone's object; a copy the API server refuses (its name)
+//   is NACKed with the API server's reason, reported on the global, and the rest is stored;
 // - the zone's API server, through the webhook, refuses a person updating or deleting a synced copy
 //   ([Z1]) and creating a MeshGatewayRoute (Kuma's message), while the control plane's own writes pass;
 // - the zone's Dataplanes (one applied with kubectl, one made by the pod controller for a gateway
@@ -236,6 +237,21 @@ describe('multi-zone with a Kubernetes zone (universal global, real kube-apiserv
     await applyOnGlobal(globalYaml(gatewayPort, true));
     await eventually(async () => JSON.stringify((await get(admin, `${KUMA}/meshgatewayroutes/${routeName}`))?.spec ?? {}).includes('/new'), 30_000, 'the changed route in the zone');
   }, 60_000);
+
+  step('NACKs a copy the API server refuses (a name Kubernetes does not accept), reported on the global, and stores the rest', async () => {
+    const global = processes[0]!;
+    await applyOnGlobal(`type: MeshGateway\nmesh: default\nname: Bad_Name\nselectors:\n- match:\n    kuma.io/service: nobody\nconf:\n  listeners:\n  - port: 9999\n    protocol: HTTP\n---\ntype: MeshGateway\nmesh: default\nname: good\nselectors:\n- match:\n    kuma.io/service: nobody\nconf:\n  listeners:\n  - port: 9999\n    protocol: HTTP\n`);
+    await eventually(async () => /zone rejected resources \(NACK\)/.test(global.output()) && global.output().includes('Bad_Name'), 30_000, 'the NACK reported on the global');
+    const nack = global.output().split('\n').find((l) => l.includes('zone rejected resources (NACK)') && l.includes('Bad_Name'))!;
+    // The API server's own words reach the global: the name is no RFC 1123 subdomain.
+    expect(nack).toMatch(/not stored: .*RFC 1123/);
+    await eventually(async () => (await get(admin, `${KUMA}/meshgateways/good-${hashSuffix('defaultgood')}`)) !== undefined, 30_000, 'the valid gateway of the same response in the zone');
+    const removed = await portico(['delete', 'meshgateway', 'Bad_Name', '--mesh', 'default', '--api', `http://127.0.0.1:${globalApi}`]);
+    expect(removed.code, removed.output).toBe(0);
+    const removedGood = await portico(['delete', 'meshgateway', 'good', '--mesh', 'default', '--api', `http://127.0.0.1:${globalApi}`]);
+    expect(removedGood.code, removedGood.output).toBe(0);
+    await eventually(async () => (await get(admin, `${KUMA}/meshgateways/good-${hashSuffix('defaultgood')}`)) === undefined, 30_000, 'the deleted gateway gone from the zone');
+  }, 90_000);
 
   step("refuses a person's update and delete of a synced copy, and a MeshGatewayRoute created in the zone, through the webhook", async () => {
     const gateway = (await get(admin, `${KUMA}/meshgateways/${gatewayName}`))!;

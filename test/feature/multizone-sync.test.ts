@@ -230,6 +230,27 @@ describe('multi-zone sync over gRPC', () => {
     expect(dp!.labels).toMatchObject({ 'kuma.io/origin': 'zone', 'kuma.io/zone': 'zone-1', 'kuma.io/display-name': 'backend-1', 'k8s.kuma.io/namespace': 'shop' });
   });
 
+  it('after a NACK naming one resource, the others of that response count as held: deleting one on global reaches the zone', async () => {
+    const global = await startGlobal();
+    await global.store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: {} });
+    const zone = startZone(global, 'zone-1', await zoneToken(global, 'zone-1'));
+    await eventually(() => names(zone.store, 'Mesh'), (n) => n.length === 1);
+    // `other` is taken by a local Mesh: rejected; `third` in the same response is stored.
+    await zone.store.put({ kind: 'Mesh', mesh: 'other', name: 'other', spec: {} });
+    await global.store.commit([
+      { op: 'put', resource: { kind: 'Mesh', mesh: 'other', name: 'other', spec: {} } },
+      { op: 'put', resource: { kind: 'Mesh', mesh: 'third', name: 'third', spec: {} } },
+    ]);
+    await eventually(() => names(zone.store, 'Mesh'), (n) => n.includes('third'));
+    await eventually(
+      () => global.store.get({ kind: 'ZoneInsight', mesh: 'zone-1', name: 'zone-1' }),
+      (i) => ((i?.spec as ZoneInsightSpec | undefined)?.subscriptions?.[0]?.status?.stat?.['Mesh']?.responsesRejected ?? 0) > 0,
+    );
+    await global.store.delete({ kind: 'Mesh', mesh: 'third', name: 'third' });
+    // Sent once the NACK backoff (300 ms here) has passed.
+    expect(await eventually(() => names(zone.store, 'Mesh'), (n) => !n.includes('third'))).toEqual(['default', 'other']);
+  });
+
   it('pins zone attribution to the authenticated zone: a Dataplane claiming another zone is stored as the stream\'s', async () => {
     const global = await startGlobal();
     await global.store.put({ kind: 'Mesh', mesh: 'default', name: 'default', spec: {} });
