@@ -11,7 +11,8 @@
 //   ([Z1]) and creating a MeshGatewayRoute (Kuma's message), while the control plane's own writes pass;
 // - the zone's Dataplanes (one applied with kubectl, one made by the pod controller for a gateway
 //   pod) and a MeshGateway created in the zone reach the global, named as Kuma names them;
-// - a real Envoy for the zone's gateway pod serves the global's route to a local backend.
+// - a real Envoy for the zone's gateway pod serves the global's route to a local backend;
+// - with two replicas only the leader dials the global, and the other takes over when it dies.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +33,8 @@ const ZONE = 'zone-1';
 /** The gateway pods' service: what the MeshGatewayInstance `edge-gateway` in `ingress` serves. */
 const GATEWAY_SERVICE = 'edge-gateway_ingress_svc';
 const DEMO_SERVICE = 'demo-app_demo_svc_8080';
+/** Short reconnect delays keep the test quick; the defaults are Kuma's 5 s to 1 min. */
+const ZONE_ENV = { ...process.env, KUMA_GENERAL_RESILIENT_COMPONENT_BASE_BACKOFF: '200ms', KUMA_GENERAL_RESILIENT_COMPONENT_MAX_BACKOFF: '2s' };
 
 type KubeObject = {
   apiVersion?: string;
@@ -114,6 +117,9 @@ describe('multi-zone with a Kubernetes zone (universal global, real kube-apiserv
   let gatewayPort = 0;
   let xdsPort = 0;
   let zoneCp: Replica;
+  let zoneArgs: (xds: number, webhook: number) => string[];
+  let kubeconfig = '';
+  let webhookPortOfLeader = 0;
   const processes: Running[] = [];
   const gatewayName = `edge-${hashSuffix('defaultedge')}`;
   const routeName = `api-${hashSuffix('defaultapi')}`;
@@ -185,22 +191,18 @@ describe('multi-zone with a Kubernetes zone (universal global, real kube-apiserv
       const plural = `${m.kind!.toLowerCase()}${m.kind!.endsWith('s') ? 'es' : 's'}`;
       await kubeRequest(admin, { method: 'POST', path: m.metadata.namespace ? `${base}/namespaces/${m.metadata.namespace}/${plural}` : `${base}/${plural}`, body: m });
     }
-    const kubeconfig = await cluster.serviceAccountKubeconfig(NS, 'portico-control-plane');
+    kubeconfig = await cluster.serviceAccountKubeconfig(NS, 'portico-control-plane');
 
     // The zone control plane, as the Deployment would run it (the same flags), with leader election.
-    zoneCp = await startReplica({
-      id: 'zone-cp-0',
-      kubeconfig,
-      apiPort: await freePort(),
-      env: { ...process.env, KUMA_GENERAL_RESILIENT_COMPONENT_BASE_BACKOFF: '200ms', KUMA_GENERAL_RESILIENT_COMPONENT_MAX_BACKOFF: '2s' },
-      extraArgs: [
-        '--mode', 'zone', '--zone', ZONE, '--global-address', `grpcs://127.0.0.1:${kdsPort}`, '--zone-token-file', tokenFile, '--kds-root-ca-file', path.join(globalDir, 'tls', 'ca.crt'),
-        '--xds-port', String(xdsPort), '--webhook-port', String(webhookPort), '--webhook-host', '127.0.0.1',
-        '--webhook-tls-cert-file', webhookCert.certFile, '--webhook-tls-key-file', webhookCert.keyFile,
-        '--gateway-cp-url', `https://127.0.0.1:${xdsPort}`, '--gateway-image', 'portico:e2e',
-        '--tls-cert-file', webhookCert.certFile, '--tls-key-file', webhookCert.keyFile, '--gateway-ca-file', cluster.caFile,
-      ],
-    });
+    zoneArgs = (xds, webhook) => [
+      '--mode', 'zone', '--zone', ZONE, '--global-address', `grpcs://127.0.0.1:${kdsPort}`, '--zone-token-file', tokenFile, '--kds-root-ca-file', path.join(globalDir, 'tls', 'ca.crt'),
+      '--xds-port', String(xds), '--webhook-port', String(webhook), '--webhook-host', '127.0.0.1',
+      '--webhook-tls-cert-file', webhookCert.certFile, '--webhook-tls-key-file', webhookCert.keyFile,
+      '--gateway-cp-url', `https://127.0.0.1:${xds}`, '--gateway-image', 'portico:e2e',
+      '--tls-cert-file', webhookCert.certFile, '--tls-key-file', webhookCert.keyFile, '--gateway-ca-file', cluster.caFile,
+    ];
+    webhookPortOfLeader = webhookPort;
+    zoneCp = await startReplica({ id: 'zone-cp-0', kubeconfig, apiPort: await freePort(), env: ZONE_ENV, extraArgs: zoneArgs(xdsPort, webhookPort) });
     processes.push(zoneCp.process);
     await zoneCp.process.waitFor(/control plane ready/, 120_000);
   }
@@ -342,5 +344,32 @@ describe('multi-zone with a Kubernetes zone (universal global, real kube-apiserv
     expect(await answer('/other')).toBe('status 404');
     // Under its own ServiceAccount the control plane never got a 403 from RBAC or its webhook.
     expect(zoneCp.process.output()).not.toMatch(/"status":403|forbidden/);
+  }, 240_000);
+  step('with two replicas only the leader dials the global; when it dies the other takes over the sync', async () => {
+    const global = processes[0]!;
+    const connections = () => global.output().split('\n').filter((l) => l.includes('"msg":"zone connected"')).length;
+    const before = connections();
+    const webhookPort = await freePort();
+    const second = await startReplica({ id: 'zone-cp-1', kubeconfig, apiPort: await freePort(), env: ZONE_ENV, extraArgs: zoneArgs(await freePort(), webhookPort) });
+    processes.push(second.process);
+    await second.process.waitFor(/control plane ready/, 120_000);
+    // A follower: ready, but it neither runs the controllers nor dials the global.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(second.process.output()).not.toContain('dialling the global control plane');
+    expect(connections()).toBe(before);
+
+    zoneCp.process.proc.kill('SIGKILL');
+    await new Promise((resolve) => zoneCp.process.proc.once('exit', resolve));
+    // The API server reaches the webhook through a Service, which now routes to the live replica.
+    const config = (await kubeRequest<KubeObject & { webhooks: { clientConfig: { url: string } }[] }>(admin, { path: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/portico-validating-webhook' }));
+    for (const hook of config.webhooks) hook.clientConfig.url = hook.clientConfig.url.replace(`:${webhookPortOfLeader}/`, `:${webhookPort}/`);
+    await kubeRequest(admin, { method: 'PUT', path: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/portico-validating-webhook', body: config });
+    await second.process.waitFor(/dialling the global control plane/, 60_000);
+    await eventually(async () => connections() > before, 30_000, "the new leader's connection on the global");
+    // Changes flow again: the route loses /new in the zone.
+    await applyOnGlobal(globalYaml(gatewayPort, false));
+    await eventually(async () => !JSON.stringify((await get(admin, `${KUMA}/meshgatewayroutes/${routeName}`))?.spec ?? {}).includes('/new'), 30_000, "the route change through the new leader").catch((err: unknown) => {
+      throw new Error(`${(err as Error).message}\n${second.process.output().slice(-4000)}`);
+    });
   }, 240_000);
 });
