@@ -15,9 +15,8 @@
 // unreachable API server ends the stream.
 import { StoreUnavailableError, type ResourceStore, type WriteOp } from '../core/store.js';
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, NodeMessage } from '../xds/server/ads-service.js';
-import { decodeSyncResource } from './kds-protocol.js';
+import { decodeSyncResource, wireName } from './kds-protocol.js';
 import { planApply, wireMeshOf, type ApplyPlan, type ReceivedResource, type Rejection, type StoreNaming } from './sync-apply.js';
-import { wireName } from './kds-protocol.js';
 import type { StoredResource } from '../core/resource.js';
 import type { SyncResource } from '../multizone/sync-resource.js';
 import type { Kind } from '../core/resource.js';
@@ -143,7 +142,6 @@ export class SyncReceiver {
     return wireName({ name, mesh: wireMeshOf(key) });
   }
 }
-
 
 /** An error's message followed by its causes' (the API server's answer is usually the cause). */
 function causeChain(err: unknown): string {
