@@ -12,6 +12,9 @@
 // - the zone's Dataplanes (one applied with kubectl, one made by the pod controller for a gateway
 //   pod) and a MeshGateway created in the zone reach the global, named as Kuma names them;
 // - a real Envoy for the zone's gateway pod serves the global's route to a local backend;
+// - with PERMISSIVE mTLS turned on and a universal zone-2 joined, that gateway reaches catalog,
+//   which only zone-2 runs behind its sidecar, through zone-2's real ZoneIngress Envoy (the sidecar
+//   sees the Kubernetes gateway's SPIFFE ID), and a gateway proxy in zone-2 serves the route too;
 // - with two replicas only the leader dials the global, and the other takes over when it dies.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +25,8 @@ import { parseAllDocuments } from 'yaml';
 import { KubeApiError, kubeRequest } from '../../src/k8s/watch/kube-request.js';
 import { hashSuffix } from '../../src/multizone/hash-suffix.js';
 import { httpBackend, type Backend } from '../support/backends.js';
+import { dataplaneTokenFile } from '../support/dataplane-tokens.js';
+import { startZoneCp, zoneTokenFile, type GlobalCp, type ZoneCp } from '../support/multizone.js';
 import { CRDS } from '../support/kube/example-objects.js';
 import { startRealCluster, type RealCluster } from '../support/kube/real-cluster.js';
 import { startReplica, type Replica } from '../support/kube/replicas.js';
@@ -45,11 +50,16 @@ type KubeObject = {
   status?: unknown;
 };
 
-/** The global's resources: the gateway for the zone's gateway pods and a route to the demo app. */
-function globalYaml(gatewayPort: number, withNew: boolean): string {
+/**
+ * The global's resources: the gateway for the zone's gateway pods and a route to the demo app;
+ * `crossZone` adds PERMISSIVE mTLS and a route to catalog, which only the universal zone-2 runs.
+ */
+function globalYaml(gatewayPort: number, withNew: boolean, crossZone = false): string {
   const newRule = withNew ? `\n    - matches:\n      - path: {match: PREFIX, value: /new}\n      backends:\n      - destination: {kuma.io/service: ${DEMO_SERVICE}}` : '';
+  const catalogRule = crossZone ? `\n    - matches:\n      - path: {match: PREFIX, value: /catalog}\n      backends:\n      - destination: {kuma.io/service: catalog}` : '';
+  const mtls = crossZone ? '\nmtls:\n  enabledBackend: ca-1\n  backends:\n  - {name: ca-1, type: builtin, mode: PERMISSIVE}' : '';
   return `type: Mesh
-name: default
+name: default${mtls}
 ---
 type: MeshGateway
 mesh: default
@@ -79,7 +89,7 @@ conf:
     - matches:
       - path: {match: PREFIX, value: /echo}
       backends:
-      - destination: {kuma.io/service: ${DEMO_SERVICE}}${newRule}
+      - destination: {kuma.io/service: ${DEMO_SERVICE}}${newRule}${catalogRule}
 `;
 }
 
@@ -112,6 +122,8 @@ describe('multi-zone with a Kubernetes zone (universal global, real kube-apiserv
   let cluster: RealCluster;
   let admin: KubeConfig;
   let demo: Backend;
+  const extraBackends: Backend[] = [];
+  let kdsPort = 0;
   let work = '';
   let globalApi = 0;
   let gatewayPort = 0;
@@ -149,7 +161,8 @@ describe('multi-zone with a Kubernetes zone (universal global, real kube-apiserv
     work = mkdtempSync(path.join(os.tmpdir(), 'portico-mz-k8s-'));
     demo = await httpBackend('demo-app');
     [globalApi, gatewayPort, xdsPort] = [await freePort(), await freePort(), await freePort()];
-    const [kdsPort, webhookPort] = [await freePort(), await freePort()];
+    kdsPort = await freePort();
+    const webhookPort = await freePort();
 
     // The global: universal, embedded store, sync port over TLS with its generated certificate.
     const globalDir = path.join(work, 'global');
@@ -210,6 +223,7 @@ describe('multi-zone with a Kubernetes zone (universal global, real kube-apiserv
   afterAll(async () => {
     for (const p of [...processes].reverse()) await p.stop();
     await demo?.close();
+    for (const b of extraBackends) await b.close();
     await cluster?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
   }, 120_000);
@@ -345,6 +359,66 @@ describe('multi-zone with a Kubernetes zone (universal global, real kube-apiserv
     // Under its own ServiceAccount the control plane never got a 403 from RBAC or its webhook.
     expect(zoneCp.process.output()).not.toMatch(/"status":403|forbidden/);
   }, 240_000);
+  step("reaches catalog, which only a universal zone-2 runs, from the Kubernetes zone's gateway through zone-2's ZoneIngress over mesh mTLS", async () => {
+    // The mesh turns PERMISSIVE mTLS on: the local demo app has no sidecar, so it stays plaintext;
+    // catalog exists only behind zone-2's ingress, which routes by SNI, so it is reached with TLS.
+    await applyOnGlobal(globalYaml(gatewayPort, true, true));
+    const global: GlobalCp = { dataDir: path.join(work, 'global'), apiPort: globalApi, kdsPort };
+    const zone2: ZoneCp = { name: 'zone-2', dataDir: path.join(work, 'zone-2'), apiPort: await freePort(), xdsPort: await freePort(), tokenFile: await zoneTokenFile(global, 'zone-2', 'cp', work) };
+    const zone2Cp = startZoneCp(global, zone2, { KUMA_MULTIZONE_ZONE_INGRESS_UPDATE_INTERVAL: '200ms' });
+    processes.push(zone2Cp);
+    await zone2Cp.waitFor(/control plane ready/, 60_000);
+    const catalog = await httpBackend('catalog-zone-2');
+    extraBackends.push(catalog);
+    const catalogToken = await dataplaneTokenFile(`http://127.0.0.1:${globalApi}`, 'default', 'catalog-1', work);
+    await eventually(async () => (await globalList(zone2.apiPort, '/meshes/default/secrets')).some((x) => x.name.startsWith('dataplane-token-signing-key-default')), 30_000, "zone-2 to receive the mesh's signing key");
+    const dpRun = async (file: string, token: string, extra: string[] = []) => {
+      const proxy = start(process.execPath, [
+        PORTICO_BIN, 'dp', 'run', '--cp', `https://127.0.0.1:${zone2.xdsPort}`, '--ca-cert-file', path.join(zone2.dataDir, 'tls', 'ca.crt'), '--dataplane-file', file, '--dataplane-token-file', token,
+        ...extra, '--admin-port', String(await freePort()), '--log-level', 'warn', '--drain-time', '1',
+      ]);
+      processes.push(proxy);
+    };
+    const catalogFile = path.join(work, 'catalog-1.yaml');
+    writeFileSync(catalogFile, `type: Dataplane\nmesh: default\nname: catalog-1\nnetworking:\n  address: 127.0.0.1\n  inbound:\n  - {port: ${await freePort()}, servicePort: ${catalog.port}, serviceAddress: 127.0.0.1, tags: {kuma.io/service: catalog, kuma.io/protocol: http}}\n`);
+    await dpRun(catalogFile, catalogToken);
+    const ingressPort = await freePort();
+    const ingressFile = path.join(work, 'ingress-2.yaml');
+    writeFileSync(ingressFile, `type: ZoneIngress\nname: ingress\nnetworking: {address: 127.0.0.1, port: ${ingressPort}, advertisedAddress: 127.0.0.1, advertisedPort: ${ingressPort}}\n`);
+    await dpRun(ingressFile, await zoneTokenFile(global, 'zone-2', 'ingress', work), ['--proxy-type', 'ingress']);
+
+    // zone-2's ingress reaches the Kubernetes zone as a cluster-scoped ZoneIngress naming zone-2.
+    await eventually(
+      async () => ((await kubeRequest<{ items: KubeObject[] }>(admin, { path: `${KUMA}/zoneingresses` })).items).some((i) => (i as unknown as { spec?: { zone?: string; availableServices?: unknown[] } }).spec?.zone === 'zone-2' && ((i as unknown as { spec: { availableServices?: unknown[] } }).spec.availableServices?.length ?? 0) > 0),
+      60_000,
+      "zone-2's ZoneIngress, with its services, in the Kubernetes zone",
+    ).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message}\n${logs()}`);
+    });
+    const answer = async (pathname: string) => {
+      const r = await request(`http://127.0.0.1:${gatewayPort}${pathname}`, { host: 'api.example.com' }).catch((err: unknown) => ({ status: 0, body: String(err) }));
+      return r.status === 200 ? (JSON.parse(r.body) as { name: string; headers?: Record<string, string> }) : { name: `status ${r.status} ${r.body.slice(0, 200)}` };
+    };
+    await eventually(async () => (await answer('/catalog')).name === 'catalog-zone-2', 90_000, "zone-1's gateway to reach catalog in zone-2").catch(async (err: unknown) => {
+      throw new Error(`${(err as Error).message}\nlast: ${(await answer('/catalog')).name}\n${logs()}`);
+    });
+    // zone-2's sidecar terminated the Kubernetes gateway's own mesh TLS: the ingress passed it on.
+    expect((await answer('/catalog')).headers?.['x-forwarded-client-cert']).toContain(`URI=spiffe://default/${GATEWAY_SERVICE}`);
+    // The local backend is still served, plaintext (it has no certificate to terminate TLS with).
+    expect((await answer('/echo')).name).toBe('demo-app');
+
+    // A gateway proxy in zone-2 too, for the same MeshGateway: it serves the global's route there,
+    // catalog from its own zone.
+    const gatewayFile = path.join(work, 'gateway-2.yaml');
+    writeFileSync(gatewayFile, `type: Dataplane\nmesh: default\nname: edge-zone-2\nnetworking:\n  address: 127.0.0.2\n  gateway: {type: BUILTIN, tags: {kuma.io/service: ${GATEWAY_SERVICE}}}\n`);
+    await dpRun(gatewayFile, await dataplaneTokenFile(`http://127.0.0.1:${globalApi}`, 'default', 'edge-zone-2', work));
+    const answer2 = async (pathname: string) => {
+      const r = await request(`http://127.0.0.2:${gatewayPort}${pathname}`, { host: 'api.example.com' }).catch((err: unknown) => ({ status: 0, body: String(err) }));
+      return r.status === 200 ? (JSON.parse(r.body) as { name: string }).name : `status ${r.status}`;
+    };
+    await eventually(async () => (await answer2('/catalog')) === 'catalog-zone-2', 60_000, "zone-2's gateway to serve catalog");
+  }, 240_000);
+
   step('with two replicas only the leader dials the global; when it dies the other takes over the sync', async () => {
     const global = processes[0]!;
     const connections = () => global.output().split('\n').filter((l) => l.includes('"msg":"zone connected"')).length;
