@@ -91,3 +91,21 @@ export function advertisedEndpoint(spec: ZoneIngressSpec): { address: string; po
   const port = spec.networking?.advertisedPort ?? 0;
   return address !== '' && port !== 0 ? { address, port } : undefined;
 }
+
+/** Whether other zones route to an ingress, and why not ([Z3]: Kuma skips such an ingress silently). */
+export type IngressReachability =
+  | { readonly reachable: true; readonly address: string; readonly port: number }
+  | { readonly reachable: false; readonly reason: 'AdvertisedAddressMissing' | 'AdvertisedAddressNotIP' | 'NoAvailableServices'; readonly message: string };
+
+/**
+ * The one rule other zones apply to an ingress (docs/multizone.md, "Cross-zone endpoints"): both
+ * advertised fields set, the address an IP (EDS endpoints cannot name hosts, and names are not
+ * resolved yet), and some available service listed.
+ */
+export function ingressReachability(spec: ZoneIngressSpec): IngressReachability {
+  const at = advertisedEndpoint(spec);
+  if (!at) return { reachable: false, reason: 'AdvertisedAddressMissing', message: 'networking.advertisedAddress and networking.advertisedPort must both be set: other zones skip this ingress' };
+  if (isIP(at.address) === 0) return { reachable: false, reason: 'AdvertisedAddressNotIP', message: `networking.advertisedAddress ${JSON.stringify(at.address)} is not an IP address, and names are not resolved yet: other zones skip this ingress` };
+  if ((spec.availableServices ?? []).length === 0) return { reachable: false, reason: 'NoAvailableServices', message: 'availableServices is empty: other zones skip this ingress until its zone lists services' };
+  return { reachable: true, ...at };
+}

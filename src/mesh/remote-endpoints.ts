@@ -1,10 +1,9 @@
 // Endpoints in other zones (docs/multizone.md, "Cross-zone endpoints"): a service of a remote zone
 // is reached through that zone's ZoneIngress, at its advertised address, once for every distinct
 // address, weighted by how many instances the ingress announces. Pure.
-import { isIP } from 'node:net';
 import { SERVICE_TAG, ZONE_TAG, type Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
-import { advertisedEndpoint } from '../api/zone-ingress.js';
+import { advertisedEndpoint, ingressReachability } from '../api/zone-ingress.js';
 import { compareBytes } from '../core/byte-order.js';
 import type { TaggedEndpoint } from './endpoints.js';
 
@@ -42,8 +41,8 @@ export function remoteEndpoints(zoneIngresses: readonly StoredResource<'ZoneIngr
   for (const ingress of sorted) {
     const zone = ingress.spec.zone ?? '';
     if (zone === '' || zone === localZone) continue;
-    const at = advertisedEndpoint(ingress.spec);
-    if (!at || isIP(at.address) === 0 || (ingress.spec.availableServices ?? []).length === 0) continue;
+    const at = ingressReachability(ingress.spec);
+    if (!at.reachable) continue;
     const key = `${at.address}:${at.port}`;
     if (!byAddress.has(key)) byAddress.set(key, ingress);
   }

@@ -12,6 +12,7 @@ import type { ResourceStatuses } from './resource-status.js';
 import { dataplaneInsightRoute, type CertificateInsights } from './dataplane-insight-route.js';
 import { statusRoutes } from './status-route.js';
 import { xdsDumpRoute } from './xds-dump-route.js';
+import { zoneIngressStatusRoute } from './zone-ingress-status-route.js';
 
 /**
  * The runtime's extra routes: the xDS dump and insight of a dataplane, gateway and route statuses,
@@ -30,6 +31,7 @@ export function runtimeApiRoutes(
     xdsDumpRoute(cache),
     dataplaneInsightRoute(store, cache, certificates),
     ...statusRoutes(statuses),
+    zoneIngressStatusRoute(store),
     ...(dataplaneTokens ? [dataplaneTokenRoute(store, dataplaneTokens)] : []),
     ...(zoneTokens ? [zoneTokenRoute(new ZoneTokens(store))] : []),
   ];
