@@ -5,9 +5,10 @@ import type { Gateway } from '../ir/gateway.js';
 import type { MeshCa } from '../mesh/mesh-ca-source.js';
 import type { ConnectionPolicies } from '../mesh/connection-policies.js';
 import type { PolicyPlaces } from '../mesh/policy-status.js';
+import type { CrossZoneInput } from '../mesh/remote-endpoints.js';
 
 /** Everything one gateway dataplane's configuration is derived from; all of one mesh. */
-export interface GatewayInput {
+export interface GatewayInput extends CrossZoneInput {
   readonly mesh: StoredResource<'Mesh'>;
   /** The BUILTIN gateway dataplane being configured. */
   readonly proxy: StoredResource<'Dataplane'>;
@@ -48,13 +49,7 @@ export interface GatewayInput {
    * backend (mesh.md §4.6 "TLS readiness"); clusters of other services stay plaintext.
    */
   readonly tlsReadyServices?: ReadonlySet<string>;
-  /**
-   * Every ZoneIngress the zone knows (multizone.md §8): other zones' ingresses add remote
-   * endpoints to the clusters of an mTLS mesh. Absent: none.
-   */
-  readonly zoneIngresses?: readonly StoredResource<'ZoneIngress'>[];
-  /** The zone this control plane serves; its own ingresses are never endpoints. */
-  readonly localZone?: string;
+
   /** Every classic connection policy of the mesh, by kind (§2.16); none when absent. */
   readonly policies?: ConnectionPolicies;
   /** Every ProxyTemplate of the mesh: the one selecting the proxy finishes its configuration. */

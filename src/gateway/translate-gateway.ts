@@ -59,7 +59,7 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
   if (failed || !mtls.ok) return { failed: true, problems: problems.problems() };
   // §2.15: endpoints of the referenced services only, indexed once; with other zones' through
   // their ingresses (docs/multizone.md, "Cross-zone endpoints").
-  const endpoints = indexEndpoints(input.dataplanes, mesh, clusters.services(), remoteEndpointsOfMesh(input.mesh, input.zoneIngresses, input.localZone));
+  const endpoints = indexEndpoints(input.dataplanes, mesh, clusters.services(), remoteEndpointsOfMesh(input.mesh, input));
   const meshClusters = clusters.clusters(endpoints);
   // §2.12: TrafficTrace, and the cluster of its collector.
   const traced = gatewayTracing(input.mesh, input.trafficTraces, proxyTags);

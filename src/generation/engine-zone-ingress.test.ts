@@ -119,4 +119,16 @@ describe('GenerationEngine with zone ingresses', () => {
     await engine.regenerate();
     expect(tls()).toBeDefined();
   });
+
+  it("dials another zone's ingress that advertises a DNS name at the address the runtime resolved", async () => {
+    const named: Raw = { ...ingress('ingress-2', 'zone-2', [{ service: 'backend', instances: 2 }]), networking: { address: '10.0.0.100', port: 10001, advertisedAddress: 'lb.zone-2.example', advertisedPort: 443 } };
+    const { cache, engine } = await setUp([mesh, ...caSecrets, gateway, route, edge, named], ['default.edge-1']);
+    const [cluster] = names(cache, 'default.edge-1', TypeUrl.ClusterLoadAssignment);
+    expect(endpointsOf(cache, 'default.edge-1', cluster!)).toEqual([]);
+    expect(engine.setResolvedHosts(new Map([['lb.zone-2.example', '203.0.113.8']]))).toBe(true);
+    await engine.regenerate();
+    expect(endpointsOf(cache, 'default.edge-1', cluster!)).toEqual([{ address: '203.0.113.8', weight: 2, zone: 'zone-2' }]);
+    // The same answers again change nothing.
+    expect(engine.setResolvedHosts(new Map([['lb.zone-2.example', '203.0.113.8']]))).toBe(false);
+  });
 });

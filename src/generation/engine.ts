@@ -119,6 +119,8 @@ export class GenerationEngine {
   private readonly renewalTimer = new RenewalTimer();
   /** TLS readiness per PERMISSIVE mesh, computed once per run (generations do not issue). */
   private readonly readyThisRun = new Map<string, string[] | undefined>();
+  /** Other zones' advertised ingress names and their IPs, as the runtime last resolved them. */
+  private resolvedHosts: ReadonlyArray<readonly [string, string]> = [];
   /** PERMISSIVE meshes: the TLS-ready services the last generations saw, comma-joined. */
   private readonly readiness = new Map<string, string>();
 
@@ -157,6 +159,19 @@ export class GenerationEngine {
    */
   onFileChange(path: string): void {
     for (const identity of this.identities.values()) if (identity.files.includes(path)) identity.dirty = true;
+  }
+
+  /**
+   * The runtime resolved other zones' advertised ingress names (docs/multizone.md): when the
+   * answers moved, every gateway and sidecar regenerates on the next run, as for a remote
+   * ZoneIngress change.
+   */
+  setResolvedHosts(hosts: ReadonlyMap<string, string>): boolean {
+    const next = [...hosts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (JSON.stringify(next) === JSON.stringify(this.resolvedHosts)) return false;
+    this.resolvedHosts = next;
+    for (const identity of this.identities.values()) if (identity.latest?.dependencies?.kind !== 'ingress') identity.dirty = true;
+    return true;
   }
 
   /** Every certificate file a current generation read, sorted. */
@@ -384,6 +399,7 @@ export class GenerationEngine {
       files: [...files],
       ...(ready ? { tlsReadyServices: ready } : {}),
       ...(this.options.zone !== undefined ? { zone: this.options.zone } : {}),
+      ...(this.resolvedHosts.length > 0 ? { resolvedHosts: this.resolvedHosts } : {}),
     };
     this.stats.translations += 1;
     this.stats.translationsByKind[first.kind] += 1;

@@ -35,6 +35,8 @@ export interface GenerationRequest {
   readonly tlsReadyServices?: readonly string[];
   /** The zone this control plane serves (cross-zone endpoints, the ingress's answer). */
   readonly zone?: string;
+  /** Other zones' advertised ingress names this zone resolved, with their IP addresses. */
+  readonly resolvedHosts?: ReadonlyArray<readonly [string, string]>;
 }
 
 /** The translation facts statuses need (gateway/status.ts reads only these). */
@@ -92,6 +94,7 @@ export function sidecarInputFromMirror(mirror: ResourceMirror, request: Generati
     meshes,
     zoneIngresses: mirror.listGlobal('ZoneIngress'),
     ...(request.zone !== undefined ? { localZone: request.zone } : {}),
+    ...(request.resolvedHosts ? { resolvedHosts: new Map(request.resolvedHosts) } : {}),
     ...(request.tlsReadyServices ? { tlsReadyServices: new Set(request.tlsReadyServices) } : {}),
   };
 }
@@ -119,6 +122,7 @@ export function inputFromMirror(mirror: ResourceMirror, request: GenerationReque
     meshCas: meshCasOf(mirror, files),
     zoneIngresses: mirror.listGlobal('ZoneIngress'),
     ...(request.zone !== undefined ? { localZone: request.zone } : {}),
+    ...(request.resolvedHosts ? { resolvedHosts: new Map(request.resolvedHosts) } : {}),
     ...(request.tlsReadyServices ? { tlsReadyServices: new Set(request.tlsReadyServices) } : {}),
   };
 }

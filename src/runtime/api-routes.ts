@@ -26,12 +26,13 @@ export function runtimeApiRoutes(
   dataplaneTokens: DataplaneTokens | undefined,
   certificates?: CertificateInsights,
   zoneTokens = true,
+  resolveIngressHost?: (name: string) => string | undefined,
 ): ExtraRoute[] {
   return [
     xdsDumpRoute(cache),
     dataplaneInsightRoute(store, cache, certificates),
     ...statusRoutes(statuses),
-    zoneIngressStatusRoute(store),
+    zoneIngressStatusRoute(store, resolveIngressHost),
     ...(dataplaneTokens ? [dataplaneTokenRoute(store, dataplaneTokens)] : []),
     ...(zoneTokens ? [zoneTokenRoute(new ZoneTokens(store))] : []),
   ];

@@ -48,6 +48,7 @@ import { DEFAULT_MULTIZONE, isFederatedZone, multizoneConfigError, writeRoleOf, 
 import { startMultizoneSync, type LeaderOnlySync, type MultizoneSync } from './multizone-sync.js';
 import { porticoVersion } from '../api-server/version.js';
 import { AvailableServicesWriter } from './zone-ingress-services.js';
+import { IngressHostResolver } from './ingress-host-resolver.js';
 
 export type { MultizoneConfig } from './multizone-config.js';
 
@@ -329,7 +330,20 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     snapshots.onChange(event);
     debouncer.trigger();
   });
+  // Other zones' ingresses advertising a DNS name are dialled at the address it resolves to.
+  const ingressHosts = generates && multizone.mode === 'zone'
+    ? new IngressHostResolver({
+        store,
+        zone: multizone.zone,
+        logger: logger.child({ component: 'ingress-hosts' }),
+        onChange: (hosts) => {
+          if (snapshots.setResolvedHosts(hosts)) debouncer.trigger();
+        },
+      })
+    : undefined;
+  ingressHosts?.start();
   cleanups.push(async () => {
+    ingressHosts?.stop();
     unwatch();
     fileWatch.close();
     debouncer.cancel();
@@ -354,7 +368,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     isReady: () => started && !stopping && cache.isReady(),
     extraRoutes: [
       // Dataplane tokens are universal mode's proxy credential; Kubernetes proxies use their ServiceAccount.
-      ...runtimeApiRoutes(store, cache, statuses, config.store === 'kubernetes' ? undefined : tokens, (nodeId) => snapshots.certificates.insight(nodeId), !isFederatedZone(multizone)),
+      ...runtimeApiRoutes(store, cache, statuses, config.store === 'kubernetes' ? undefined : tokens, (nodeId) => snapshots.certificates.insight(nodeId), !isFederatedZone(multizone), ingressHosts && ((name) => ingressHosts.resolved(name))),
       ...(config.store === 'kubernetes'
         ? [
             readinessRoute({

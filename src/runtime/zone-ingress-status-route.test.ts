@@ -15,9 +15,10 @@ describe('GET /zone-ingresses/{name}/status', () => {
     const services = [{ mesh: 'default', instances: 1, tags: { 'kuma.io/service': 'backend' } }];
     await put('ready', { networking: { address: '10.0.0.1', port: 10001, advertisedAddress: '192.0.2.1', advertisedPort: 10001 }, availableServices: services });
     await put('pending', { networking: { address: '10.0.0.1', port: 10001 }, availableServices: services });
-    await put('dns', { networking: { address: '10.0.0.1', port: 10001, advertisedAddress: 'lb.example.com', advertisedPort: 443 }, availableServices: services });
+    await put('dns', { zone: 'zone-2', networking: { address: '10.0.0.1', port: 10001, advertisedAddress: 'lb.example.com', advertisedPort: 443 }, availableServices: services });
+    await put('dns-resolved', { zone: 'zone-2', networking: { address: '10.0.0.1', port: 10001, advertisedAddress: 'lb2.example.com', advertisedPort: 443 }, availableServices: services });
     await put('empty', { networking: { address: '10.0.0.1', port: 10001, advertisedAddress: '192.0.2.2', advertisedPort: 10001 } });
-    server = createApiServer({ store, logger: pino({ level: 'silent' }), isReady: () => true, extraRoutes: [zoneIngressStatusRoute(store)] });
+    server = createApiServer({ store, logger: pino({ level: 'silent' }), isReady: () => true, extraRoutes: [zoneIngressStatusRoute(store, (name) => (name === 'lb2.example.com' ? '203.0.113.9' : undefined))] });
     api = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
   });
 
@@ -35,9 +36,10 @@ describe('GET /zone-ingresses/{name}/status', () => {
     expect(await condition('ready')).toEqual([expect.objectContaining({ type: 'Reachable', status: 'True', reason: 'Advertised', message: 'other zones reach this ingress at 192.0.2.1:10001' })]);
   });
 
-  it('names the missing fields, the DNS name, or the empty service list', async () => {
+  it('names the missing fields, a DNS name this zone cannot resolve, or the empty service list', async () => {
     expect((await condition('pending'))[0]).toMatchObject({ status: 'False', reason: 'AdvertisedAddressMissing', message: expect.stringContaining('networking.advertisedAddress and networking.advertisedPort') });
-    expect((await condition('dns'))[0]).toMatchObject({ status: 'False', reason: 'AdvertisedAddressNotIP', message: expect.stringContaining('"lb.example.com"') });
+    expect((await condition('dns'))[0]).toMatchObject({ status: 'False', reason: 'AdvertisedAddressUnresolved', message: expect.stringContaining('"lb.example.com"') });
+    expect((await condition('dns-resolved'))[0]).toMatchObject({ status: 'True', message: 'other zones reach this ingress at lb2.example.com (203.0.113.9):443' });
     expect((await condition('empty'))[0]).toMatchObject({ status: 'False', reason: 'NoAvailableServices' });
   });
 

@@ -12,15 +12,21 @@ import type { ResourceStore } from '../core/store.js';
 export const ZONE_INGRESS_STATUS_PATH = '/zone-ingresses/{name}/status';
 
 /** The conditions of one ingress: `Reachable`, true or false with the reason. */
-export function zoneIngressConditions(ingress: StoredResource<'ZoneIngress'>): object[] {
-  const r = ingressReachability(ingress.spec);
+export function zoneIngressConditions(ingress: StoredResource<'ZoneIngress'>, resolve?: (name: string) => string | undefined): object[] {
+  const r = ingressReachability(ingress.spec, resolve);
   const since = ingress.modificationTime;
-  if (r.reachable) return [{ type: 'Reachable', status: 'True', reason: 'Advertised', message: `other zones reach this ingress at ${r.address}:${r.port}`, lastTransitionTime: since }];
+  if (r.reachable) {
+    const at = r.name !== undefined ? `${r.name} (${r.address}):${r.port}` : `${r.address}:${r.port}`;
+    return [{ type: 'Reachable', status: 'True', reason: 'Advertised', message: `other zones reach this ingress at ${at}`, lastTransitionTime: since }];
+  }
   return [{ type: 'Reachable', status: 'False', reason: r.reason, message: r.message, lastTransitionTime: since }];
 }
 
-/** The status route of ZoneIngresses; 404 for an ingress that does not exist. */
-export function zoneIngressStatusRoute(store: ResourceStore): ExtraRoute {
+/**
+ * The status route of ZoneIngresses; 404 for an ingress that does not exist. `resolve` answers what
+ * this zone resolved another zone's advertised name to; without it (a global) names are not checked.
+ */
+export function zoneIngressStatusRoute(store: ResourceStore, resolve?: (name: string) => string | undefined): ExtraRoute {
   return {
     method: 'GET',
     path: ZONE_INGRESS_STATUS_PATH,
@@ -29,7 +35,9 @@ export function zoneIngressStatusRoute(store: ResourceStore): ExtraRoute {
       const name = params['name'];
       const ingress = name ? await store.get({ kind: 'ZoneIngress', mesh: name, name }) : undefined;
       if (!ingress) return notFound(request.url.pathname);
-      return { status: 200, body: { conditions: zoneIngressConditions(ingress) } };
+      // An ingress of this zone is dialled by others, which resolve its name themselves.
+      const own = (ingress.spec.zone ?? '') === '';
+      return { status: 200, body: { conditions: zoneIngressConditions(ingress, own ? undefined : resolve) } };
     },
   };
 }

@@ -57,7 +57,7 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
     destination: destinationOf(o.tags ?? (o.service !== undefined ? { [SERVICE_TAG]: o.service } : {}), own),
   }));
   const localServices = new Set(destinations.filter((d) => d.destination.mesh === own).map((d) => d.destination.service));
-  const index = indexEndpoints(input.dataplanes, own, localServices, remoteEndpointsOfMesh(input.mesh, input.zoneIngresses, input.localZone));
+  const index = indexEndpoints(input.dataplanes, own, localServices, remoteEndpointsOfMesh(input.mesh, input));
   const protocols = new Map<string, ReturnType<typeof serviceProtocol>>();
   const protocolOfService = (service: string) => {
     let p = protocols.get(service);
@@ -103,7 +103,7 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
     const endpoints =
       destination.mesh === own
         ? endpointsFor(index, { ...destination.clusterTags })
-        : taggedEndpointsFor([...(input.crossMeshEndpoints?.get(destination.mesh) ?? []), ...remoteCrossMeshEndpoints(input.mesh, input.zoneIngresses, input.localZone, destination.mesh)], destination.clusterTags);
+        : taggedEndpointsFor([...(input.crossMeshEndpoints?.get(destination.mesh) ?? []), ...remoteCrossMeshEndpoints(input.mesh, input, destination.mesh)], destination.clusterTags);
     const tls = upstreamTlsOf(input, mtls, destination);
     clusters.set(destination.cluster, {
       name: destination.cluster,

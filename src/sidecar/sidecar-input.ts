@@ -2,13 +2,15 @@
 // are normalised, validated resources and are never mutated.
 import type { PolicyPlaces } from '../mesh/policy-status.js';
 import type { StoredResource } from '../core/resource.js';
+import type { CrossZoneInput } from '../mesh/remote-endpoints.js';
 import type { Sidecar } from '../ir/sidecar.js';
 import type { MeshCa } from '../mesh/mesh-ca-source.js';
 import type { TaggedEndpoint } from '../mesh/endpoints.js';
 import type { ConnectionPolicies } from '../mesh/connection-policies.js';
 
 /** Everything one sidecar's (or DELEGATED gateway's) configuration is derived from. */
-export interface SidecarInput {
+/** Other zones' ingresses (CrossZoneInput) add remote endpoints (multizone.md §8). */
+export interface SidecarInput extends CrossZoneInput {
   readonly mesh: StoredResource<'Mesh'>;
   /** The Dataplane being configured: inbounds, or a DELEGATED gateway. */
   readonly proxy: StoredResource<'Dataplane'>;
@@ -37,10 +39,7 @@ export interface SidecarInput {
   readonly proxyTemplates?: readonly StoredResource<'ProxyTemplate'>[];
   /** Every TrafficTrace of the mesh (mesh.md §4.9); none when absent. */
   readonly trafficTraces?: readonly StoredResource<'TrafficTrace'>[];
-  /** Every ZoneIngress the zone knows: other zones' add remote endpoints (multizone.md §8). */
-  readonly zoneIngresses?: readonly StoredResource<'ZoneIngress'>[];
-  /** The zone this control plane serves. */
-  readonly localZone?: string;
+
 }
 
 /** The result: the IR, or why this proxy cannot be configured (it keeps its last config). */

@@ -2,10 +2,10 @@
 // (examples/multizone/cross-zone/ is the fixture): a global and two zones; mesh "shop" with
 // STRICT mTLS, its gateway and route applied on the global. "catalog" runs only in zone-2, behind
 // a real sidecar Envoy, and zone-2 runs a real ZoneIngress Envoy registered with a zone token of
-// scope ingress. Shown: zone-2 fills the ingress's available services; the global and zone-1 hold
-// its copy naming zone-2; zone-1's gateway Envoy reaches catalog through zone-2's ingress over
-// mesh mTLS (the sidecar sees the gateway's SPIFFE ID), also for a route destination with a tag; the ingress answers a connection without
-// SNI by closing it; with the global killed -9, cross-zone traffic continues; stopping catalog's
+// scope ingress, advertising the DNS name localhost. Shown: zone-2 fills the ingress's available
+// services; the global and zone-1 hold its copy naming zone-2, and zone-1 resolves the name; zone-1's gateway Envoy reaches catalog through zone-2's ingress over
+// mesh mTLS (the sidecar sees the gateway's SPIFFE ID), also for a route destination with a tag;
+// the ingress answers a connection without SNI by closing it; with the global killed -9, cross-zone traffic continues; stopping catalog's
 // sidecar makes the route answer 503.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -120,6 +120,10 @@ describe('cross-zone traffic through a ZoneIngress (global + two universal zones
     const copy = (await list(env.zones['zone-1'].apiPort, '/zone-ingresses'))[0]!;
     expect(copy['zone']).toBe('zone-2');
     expect((copy['labels'] as Record<string, string>)['kuma.io/zone']).toBe('zone-2');
+    // It advertises a DNS name, which zone-1 resolved: the status says where zone-1 dials it.
+    await eventually(async () => (await request(`http://127.0.0.1:${env.zones['zone-1'].apiPort}/zone-ingresses/${String(copy['name'])}/status`)).body.includes('"status":"True"'), 20_000, "zone-1 to resolve the ingress's name");
+    const status = JSON.parse((await request(`http://127.0.0.1:${env.zones['zone-1'].apiPort}/zone-ingresses/${String(copy['name'])}/status`)).body) as { conditions: Array<Record<string, string>> };
+    expect(status.conditions[0]).toMatchObject({ type: 'Reachable', status: 'True', message: `other zones reach this ingress at localhost (127.0.0.1):${env.ingressPort}` });
   });
 
   it("reaches catalog, which runs only in zone-2, from zone-1's gateway through zone-2's ingress over mesh mTLS", async () => {
