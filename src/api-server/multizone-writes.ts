@@ -1,7 +1,7 @@
 // The multi-zone write rules (src/api/multizone-rules.ts) at the REST API's edge: the 405 of a
 // read-only kind, the labels a write stores, and the label violations of a write or a delete.
 import { kindDescriptor, type ResourceKindName } from '../api/resource-kinds.js';
-import { labelViolations, readOnlyDetail, stampedLabels, type WriteRole } from '../api/multizone-rules.js';
+import { labelViolations, readOnlyDetail, stampedLabels, stampedZoneTags, type WriteRole } from '../api/multizone-rules.js';
 import type { Violation } from '../api/violation.js';
 import type { ResourceInput, StoredResource } from '../core/resource.js';
 import { problem, type ApiResponse } from './problem.js';
@@ -13,11 +13,12 @@ export function readOnlyKindRefusal(role: WriteRole | undefined, kind: ResourceK
   return detail === undefined ? undefined : problem(405, 'Method not allowed', detail, instance);
 }
 
-/** `input` with the labels this role stores on it (origin, zone). */
+/** `input` with the labels this role stores on it (origin, zone), and a Dataplane's zone tags. */
 export function stamped(role: WriteRole | undefined, input: ResourceInput): ResourceInput {
   if (!role) return input;
   const labels = stampedLabels(role, input.labels);
-  return (labels && Object.keys(labels).length > 0 ? { ...input, labels } : input) as ResourceInput;
+  const spec = stampedZoneTags(role, input.kind, input.spec);
+  return { ...input, spec, ...(labels && Object.keys(labels).length > 0 ? { labels } : {}) } as ResourceInput;
 }
 
 /** Label violations of creating `input` or replacing `existing` with it. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GLOBAL_TO_ZONES, ZONE_TO_GLOBAL } from './kinds/descriptor.js';
-import { GLOBAL_READ_ONLY_DETAIL, labelViolations, readOnlyDetail, stampedLabels, ZONE_READ_ONLY_DETAIL, type WriteRole } from './multizone-rules.js';
+import { GLOBAL_READ_ONLY_DETAIL, labelViolations, readOnlyDetail, stampedLabels, stampedZoneTags, ZONE_READ_ONLY_DETAIL, type WriteRole } from './multizone-rules.js';
 
 const global: WriteRole = { mode: 'global' };
 const zone: WriteRole = { mode: 'zone', zone: 'zone-1', federated: true };
@@ -84,5 +84,25 @@ describe('stampedLabels', () => {
     expect(stampedLabels(global, undefined)).toEqual({ 'kuma.io/origin': 'global' });
     expect(stampedLabels(zone, { a: 'b' })).toEqual({ a: 'b', 'kuma.io/origin': 'zone', 'kuma.io/zone': 'zone-1' });
     expect(stampedLabels(standalone, undefined)).toBeUndefined();
+  });
+});
+
+describe('stampedZoneTags (Kuma: a zone control plane tags its Dataplanes with its zone)', () => {
+  const federated = { mode: 'zone', zone: 'zone-1', federated: true } as const;
+  const sidecar = { networking: { address: '10.0.0.1', inbound: [{ port: 8080, tags: { 'kuma.io/service': 'web', 'kuma.io/zone': 'spoofed' } }, { port: 8081, tags: { 'kuma.io/service': 'api' } }] } };
+  const gateway = { networking: { address: '10.0.0.2', gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': 'edge' } } } };
+
+  it("sets kuma.io/zone in every inbound's tags and the gateway tags, replacing a value given", () => {
+    expect(stampedZoneTags(federated, 'Dataplane', sidecar).networking.inbound.map((i) => i.tags['kuma.io/zone'])).toEqual(['zone-1', 'zone-1']);
+    expect(stampedZoneTags(federated, 'Dataplane', gateway).networking.gateway.tags).toEqual({ 'kuma.io/service': 'edge', 'kuma.io/zone': 'zone-1' });
+  });
+
+  it('leaves other kinds, a zone without a global and the global alone, and never mutates its input', () => {
+    expect(stampedZoneTags(federated, 'MeshGateway', sidecar)).toBe(sidecar);
+    expect(stampedZoneTags({ mode: 'zone', zone: 'default', federated: false }, 'Dataplane', sidecar)).toBe(sidecar);
+    expect(stampedZoneTags({ mode: 'global' }, 'Dataplane', sidecar)).toBe(sidecar);
+    expect(stampedZoneTags(undefined, 'Dataplane', sidecar)).toBe(sidecar);
+    stampedZoneTags(federated, 'Dataplane', sidecar);
+    expect(sidecar.networking.inbound[1]!.tags).toEqual({ 'kuma.io/service': 'api' });
   });
 });

@@ -2,6 +2,7 @@
 // kinds a global or a federated zone refuses outright (405), and the label rules on the kinds it
 // does accept (400 at `labels["<key>"]`). Pure functions of the control plane's role and the
 // kind's multi-zone flags, so REST, apply and later the webhook answer the same way.
+import { ZONE_TAG } from './tags.js';
 import type { MultizoneFlags } from './kinds/descriptor.js';
 import type { Violation } from './violation.js';
 
@@ -126,6 +127,28 @@ export function stampedLabels(role: WriteRole, labels: Readonly<Record<string, s
   if (!role.federated) return labels;
   if (labels?.[ORIGIN_LABEL] === 'global') return labels;
   return { ...labels, [ORIGIN_LABEL]: labels?.[ORIGIN_LABEL] ?? 'zone', [ZONE_LABEL]: labels?.[ZONE_LABEL] ?? role.zone };
+}
+
+/**
+ * A Dataplane spec as a federated zone stores it: `kuma.io/zone: <zone>` in every inbound's tags
+ * and in its gateway tags, as Kuma's zone control plane sets them, so that the proxy's identity,
+ * `x-kuma-tags` and endpoint localities name its zone (docs/multizone.md). Other roles and kinds
+ * are stored as given; a value already there is replaced, as the zone is the control plane's.
+ */
+export function stampedZoneTags<S>(role: WriteRole | undefined, kind: string, spec: S): S {
+  if (!role || role.mode !== 'zone' || !role.federated || kind !== 'Dataplane') return spec;
+  const dp = spec as { networking?: { inbound?: Array<{ tags?: Record<string, string> }>; gateway?: { tags?: Record<string, string> } } };
+  const networking = dp.networking;
+  if (!networking) return spec;
+  const withZone = (tags: Record<string, string> | undefined) => ({ ...tags, [ZONE_TAG]: role.zone });
+  return {
+    ...dp,
+    networking: {
+      ...networking,
+      ...(networking.inbound ? { inbound: networking.inbound.map((i) => ({ ...i, tags: withZone(i.tags) })) } : {}),
+      ...(networking.gateway ? { gateway: { ...networking.gateway, tags: withZone(networking.gateway.tags) } } : {}),
+    },
+  } as S;
 }
 
 function at(label: string, message: string): Violation {

@@ -420,7 +420,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       if (req.proxyType === INGRESS_PROXY_TYPE) {
         return resolveZoneIngress(store, config.store === 'kubernetes' ? { name: req.name } : req, multizone.zone, writeRoleOf(multizone));
       }
-      return resolveDataplane(store, config.store === 'kubernetes' ? { mesh: req.mesh, name: req.name } : req);
+      return resolveDataplane(store, config.store === 'kubernetes' ? { mesh: req.mesh, name: req.name } : req, writeRoleOf(multizone));
     },
   });
   // A global accepts no proxies: nothing listens on the dataplane port (Kuma's dp-server is not

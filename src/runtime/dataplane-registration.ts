@@ -2,6 +2,8 @@ import { parseResourceDocument } from '../api/resource-document.js';
 import { parseUntrustedYaml } from '../decode/untrusted-yaml.js';
 import type { StoredResource } from '../core/resource.js';
 import { ConflictError, type ResourceStore } from '../core/store.js';
+import type { WriteRole } from '../api/multizone-rules.js';
+import { stamped } from '../api-server/multizone-writes.js';
 
 /** What the bootstrap endpoint needs to know about the proxy asking for a bootstrap. */
 export type DataplaneResolution =
@@ -21,11 +23,11 @@ export interface DataplaneRequest {
  * (universal mode, like kuma-dp's `--dataplane-file`). An unchanged Dataplane is not rewritten, so
  * a restarting proxy causes no configuration push.
  */
-export async function resolveDataplane(store: ResourceStore, req: DataplaneRequest): Promise<DataplaneResolution> {
+export async function resolveDataplane(store: ResourceStore, req: DataplaneRequest, role?: WriteRole): Promise<DataplaneResolution> {
   if (!req.mesh || !req.name) return { ok: false, status: 422, message: 'mesh and name are required' };
   let dataplane: StoredResource<'Dataplane'> | undefined;
   if (req.dataplaneResource !== undefined) {
-    const registered = await register(store, req);
+    const registered = await register(store, req, role);
     if (!registered.ok) return registered;
     dataplane = registered.dataplane;
   } else {
@@ -41,6 +43,7 @@ export async function resolveDataplane(store: ResourceStore, req: DataplaneReque
 async function register(
   store: ResourceStore,
   req: DataplaneRequest,
+  role: WriteRole | undefined,
 ): Promise<{ ok: true; dataplane: StoredResource<'Dataplane'> } | Extract<DataplaneResolution, { ok: false }>> {
   const doc = parseUntrustedYaml(req.dataplaneResource ?? '');
   if (!doc.ok) return { ok: false, status: 422, message: `dataplane resource is not valid YAML or JSON: ${doc.message}` };
@@ -48,7 +51,9 @@ async function register(
   if (!parsed.ok) {
     return { ok: false, status: 422, message: parsed.violations.map((v) => `${v.field}: ${v.message}`).join('; ') };
   }
-  const r = parsed.value;
+  // Stored as a REST write of this role stores it: origin and zone labels, and on a federated
+  // zone the zone tag in the inbound and gateway tags (docs/multizone.md).
+  const r = stamped(role, parsed.value) as typeof parsed.value;
   if (r.kind !== 'Dataplane') return { ok: false, status: 422, message: `dataplane resource has kind ${r.kind}, expected Dataplane` };
   if (r.mesh !== req.mesh || r.name !== req.name) {
     return { ok: false, status: 422, message: `dataplane resource ${r.mesh}/${r.name} does not match the request ${req.mesh}/${req.name}` };

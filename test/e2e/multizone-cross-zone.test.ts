@@ -119,6 +119,9 @@ describe('cross-zone traffic through a ZoneIngress (global + two universal zones
     await eventually(async () => catalogOffered(await list(env.zones['zone-1'].apiPort, '/zone-ingresses')), 30_000, 'zone-1 to hold the ingress');
     const copy = (await list(env.zones['zone-1'].apiPort, '/zone-ingresses'))[0]!;
     expect(copy['zone']).toBe('zone-2');
+    // zone-2 offers catalog with its zone in the tags, which it stamped into the Dataplane.
+    const offered = (copy['availableServices'] as Array<{ tags: Record<string, string> }>).find((s) => s.tags['kuma.io/service'] === 'catalog');
+    expect(offered?.tags['kuma.io/zone']).toBe('zone-2');
     expect((copy['labels'] as Record<string, string>)['kuma.io/zone']).toBe('zone-2');
     // It advertises a DNS name, which zone-1 resolved: the status says where zone-1 dials it.
     await eventually(async () => (await request(`http://127.0.0.1:${env.zones['zone-1'].apiPort}/zone-ingresses/${String(copy['name'])}/status`)).body.includes('"status":"True"'), 20_000, "zone-1 to resolve the ingress's name");
@@ -134,6 +137,9 @@ describe('cross-zone traffic through a ZoneIngress (global + two universal zones
     // The sidecar in zone-2 terminated the gateway's own mesh TLS: the ingress only passed it on.
     const headers = answer.body?.['headers'] as Record<string, string>;
     expect(headers['x-forwarded-client-cert']).toContain('URI=spiffe://shop/shop-edge');
+    // zone-1 tagged its gateway with its zone, as Kuma's zone control planes do: its identity
+    // (the certificate's SANs) names it.
+    expect(headers['x-forwarded-client-cert']).toContain('URI=kuma://kuma.io/zone/zone-1');
     // A destination with a tag travels with it in the SNI, which zone-2's ingress has a chain for.
     expect((await get(env.gatewayPort, '/v2/catalog')).body?.['name']).toBe('catalog-zone-2');
   });
