@@ -285,7 +285,10 @@ export function cpRunCommand(): Command {
     .option('--leader-renew-deadline <seconds>', 'kubernetes: a leader that cannot renew for this long steps down (default 10)', secondsOption)
     .option('--leader-retry-period <seconds>', 'kubernetes: interval of Lease attempts (default 2)', secondsOption)
     .action(async (flags: CpRunFlags) => {
-      const logger = pino({ level: flags.logLevel, base: { component: 'cp' } });
+      // The root has no component: each part of the control plane names itself once, so no log
+      // line carries the key twice (docs/operations.md would list them; see runtime/control-plane.ts).
+      const root = pino({ level: flags.logLevel });
+      const logger = root.child({ component: 'cp' });
       let stopping = false;
       // The control plane never ends silently: if the event loop drains while it should be running
       // (nothing left to retry a lost API server, say), that is a bug reported as one, not exit 0.
@@ -294,7 +297,7 @@ export function cpRunCommand(): Command {
         logger.fatal('the control plane has nothing left running or retrying; exiting with an error');
         process.exit(70);
       });
-      const cpInstance = await startFromFlags(flags, logger).catch((err: unknown) => {
+      const cpInstance = await startFromFlags(flags, root).catch((err: unknown) => {
         // Retrying cannot fix this one (bad settings, a port in use): say so and exit non-zero.
         stopping = true;
         logger.fatal({ err }, 'the control plane cannot start');
@@ -332,7 +335,7 @@ function admissionOf(flags: CpRunFlags): { xdsAdmission?: { ratePerSecond: numbe
 /** Start the control plane the flags describe. */
 async function startFromFlags(flags: CpRunFlags, logger: Logger): Promise<ControlPlane> {
   const role = resolveRole(flags);
-  for (const warning of role.warnings) logger.warn(warning);
+  for (const warning of role.warnings) logger.child({ component: 'cp' }).warn(warning);
   const kubernetes = role.environment === 'kubernetes' ? await kubernetesConfig(flags, role) : undefined;
   return startControlPlane({
     ...DEFAULT_CONFIG,

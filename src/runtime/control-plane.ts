@@ -48,6 +48,7 @@ import { DEFAULT_MULTIZONE, isFederatedZone, multizoneConfigError, writeRoleOf, 
 import { startMultizoneSync, type LeaderOnlySync, type MultizoneSync } from './multizone-sync.js';
 import { porticoVersion } from '../api-server/version.js';
 import { AvailableServicesWriter } from './zone-ingress-services.js';
+import { componentLogger } from './component-logger.js';
 import { IngressHostResolver } from './ingress-host-resolver.js';
 
 export type { MultizoneConfig } from './multizone-config.js';
@@ -189,13 +190,13 @@ type KubernetesMode = typeof import('./kubernetes-mode.js');
 // The Kubernetes store is returned unopened: its first sync waits for the API server, and the
 // REST API must answer /ready meanwhile (see the header).
 async function createStore(config: ControlPlaneConfig, kube: KubernetesMode | undefined): Promise<ResourceStore> {
-  if (config.store === 'memory') return new MemoryStore({ logger: config.logger.child({ component: 'store' }) });
+  if (config.store === 'memory') return new MemoryStore({ logger: componentLogger(config.logger, 'store') });
   if (config.store === 'kubernetes') {
     const k = config.kubernetes;
     if (!k || !kube) throw new Error('the kubernetes store needs Kubernetes settings');
-    return new kube.KubernetesStore({ kubeConfig: k.kubeConfig, logger: config.logger.child({ component: 'store' }), systemNamespace: k.systemNamespace });
+    return new kube.KubernetesStore({ kubeConfig: k.kubeConfig, logger: componentLogger(config.logger, 'store'), systemNamespace: k.systemNamespace });
   }
-  return SqliteStore.open({ dataDir: config.dataDir, logger: config.logger.child({ component: 'store' }) });
+  return SqliteStore.open({ dataDir: config.dataDir, logger: componentLogger(config.logger, 'store') });
 }
 
 /** Every Kubernetes watcher's health, named `store/<Kind>` and `controllers/<path>`. */
@@ -289,14 +290,16 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
 
 async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Promise<void>>): Promise<ControlPlane> {
   const { logger } = config;
+  // The control plane's own lines; every part below names itself (component-logger.ts).
+  const cpLog = componentLogger(logger, 'cp');
   // The role first: a bad zone name or global address is a setting to fix, not something to retry.
   const multizone = config.multizone ?? DEFAULT_MULTIZONE;
   const invalid = multizoneConfigError(multizone);
   if (invalid) throw new Error(invalid);
   // Certificates first: a bad certificate file stops the start before anything is opened.
-  const tls: ControlPlaneTls = await prepareControlPlaneTls({ ...config, logger: logger.child({ component: 'tls' }) });
+  const tls: ControlPlaneTls = await prepareControlPlaneTls({ ...config, logger: componentLogger(logger, 'tls') });
   cleanups.push(async () => tls.stop());
-  if (config.tls.xdsPlaintext) logger.warn('the dataplane port serves plaintext (--xds-plaintext): tokens and secrets cross the network unencrypted');
+  if (config.tls.xdsPlaintext) cpLog.warn('the dataplane port serves plaintext (--xds-plaintext): tokens and secrets cross the network unencrypted');
   const kube: KubernetesMode | undefined = config.store === 'kubernetes' ? await import('./kubernetes-mode.js') : undefined;
   const store = await createStore(config, kube);
   const kubeStore = kube && store instanceof kube.KubernetesStore ? store : undefined;
@@ -306,7 +309,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   const snapshots = new GenerationEngine({
     store,
     cache,
-    logger: logger.child({ component: 'snapshots' }),
+    logger: componentLogger(logger, 'snapshots'),
     statuses,
     readFiles: readCertificateFiles,
     // A certificate falling due is a change like any other: it goes through the debounce.
@@ -320,7 +323,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     snapshots.onFileChange(file);
     debouncer.trigger();
   });
-  const loop = regenerationLoop(snapshots, logger, () => fileWatch.set(snapshots.watchedFiles()));
+  const loop = regenerationLoop(snapshots, componentLogger(logger, 'snapshots'), () => fileWatch.set(snapshots.watchedFiles()));
   const debouncer = new Debouncer(loop.request, config.debounceMs, config.maxDebounceMs);
   // A global serves no proxies: the Dataplanes zones send it are inventory, never translated.
   const generates = multizone.mode !== 'global';
@@ -335,7 +338,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     ? new IngressHostResolver({
         store,
         zone: multizone.zone,
-        logger: logger.child({ component: 'ingress-hosts' }),
+        logger: componentLogger(logger, 'ingress-hosts'),
         onChange: (hosts) => {
           if (snapshots.setResolvedHosts(hosts)) debouncer.trigger();
         },
@@ -361,7 +364,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   const userTokens = new UserTokens(store);
   const api: ApiServer = createApiServer({
     store,
-    logger: logger.child({ component: 'api' }),
+    logger: componentLogger(logger, 'api'),
     userTokens,
     auth: { localhostIsAdmin: config.apiAuth.localhostIsAdmin },
     role: writeRoleOf(multizone),
@@ -386,7 +389,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   const apiPort = await api.listen(config.apiPort, config.apiHost);
   cleanups.push(() => api.close());
   if (kubeStore) {
-    logger.info({ apiPort }, 'REST API listening; waiting for the first list of every kind from the Kubernetes API server (GET /ready says which)');
+    cpLog.info({ apiPort }, 'REST API listening; waiting for the first list of every kind from the Kubernetes API server (GET /ready says which)');
     // Design rule 10: ready only after every watcher completed a full list.
     await kubeStore.open();
   }
@@ -398,12 +401,12 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     tokens,
     // Zone ingresses present zone tokens of scope ingress for this zone (docs/multizone.md "Tokens").
     zoneIngresses: { tokens: new ZoneTokens(store), zone: multizone.zone },
-    logger: logger.child({ component: 'dataplane-auth' }),
+    logger: componentLogger(logger, 'dataplane-auth'),
     ...(config.kubernetes && kube ? { serviceAccounts: kube.createServiceAccountAuthenticator({ kubeConfig: config.kubernetes.kubeConfig }) } : {}),
   });
   const ads: AdsServer = createAdsServer({
     cache,
-    logger,
+    logger: componentLogger(logger, 'ads'),
     nackBackoffMs: config.nackBackoffMs,
     authentication,
     ...(config.xdsAdmission ? { admission: config.xdsAdmission } : {}),
@@ -411,7 +414,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   cleanups.push(() => ads.close());
   let servingCert = tls.serving.cert;
   const bootstrapHandler = createBootstrapHandler({
-    logger: logger.child({ component: 'bootstrap' }),
+    logger: componentLogger(logger, 'bootstrap'),
     authentication,
     servingCertificate: () => servingCert,
     // On Kubernetes the pod controller owns Dataplanes: a proxy never registers one itself.
@@ -433,7 +436,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
           port: config.xdsPort,
           adsServer: ads,
           bootstrapHandler,
-          logger,
+          logger: componentLogger(logger, 'dataplane-port'),
           ...(config.tls.xdsPlaintext ? {} : { tls: tls.serving }),
         });
   if (dataplanePort) cleanups.push(() => dataplanePort.close());
@@ -443,11 +446,11 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   // A federated zone receives its meshes' CAs and default policies from the global.
   const federated = isFederatedZone(multizone);
   if (!federated) {
-    const stopCas = await new MeshCaReconciler(store, logger.child({ component: 'mesh-ca' }), { atomic: store.atomicCommit }).start();
+    const stopCas = await new MeshCaReconciler(store, componentLogger(logger, 'mesh-ca'), { atomic: store.atomicCommit }).start();
     cleanups.push(stopCas);
   }
   // Kubernetes: Meshes come from kubectl, so their default policies are created here (mesh.md §5.5).
-  if (config.store === 'kubernetes' && !federated) cleanups.push(await new MeshDefaultsReconciler(store, logger.child({ component: 'mesh-defaults' }), config.meshDefaultPolicies ?? true).start());
+  if (config.store === 'kubernetes' && !federated) cleanups.push(await new MeshDefaultsReconciler(store, componentLogger(logger, 'mesh-defaults'), config.meshDefaultPolicies ?? true).start());
 
   // Design rule 10: nothing is answered before the first full load has produced snapshots.
   if (generates) {
@@ -458,7 +461,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
 
   // Kubernetes mode keeps least privilege: the control plane may not write Secrets, so the admin
   // token is not created there (docs/api-auth.md); loopback admin (e.g. kubectl port-forward) remains.
-  if (config.apiAuth.bootstrapAdminToken && config.store !== 'kubernetes') await bootstrapAdminToken(store, userTokens, config, logger);
+  if (config.apiAuth.bootstrapAdminToken && config.store !== 'kubernetes') await bootstrapAdminToken(store, userTokens, config, cpLog);
   const apiHttpsPort =
     config.apiHttpsPort === undefined ? undefined : await api.listenHttps(config.apiHttpsPort, config.apiHttpsHost ?? config.apiHost, tls.serving);
   // A replaced certificate file reaches both TLS listeners; open connections keep the old one.
@@ -478,8 +481,8 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
           port: k8s.webhook.port,
           tls: { cert: k8s.webhook.cert, key: k8s.webhook.key },
           mode: k8s.mode,
-          ...(await webhookMultizone(k8s, multizone, kube!, logger)),
-          logger: logger.child({ component: 'webhook' }),
+          ...(await webhookMultizone(k8s, multizone, kube!, componentLogger(logger, 'webhook'))),
+          logger: componentLogger(logger, 'webhook'),
           // A provided mesh CA is loaded and checked as a REST write checks it (mesh.md §1.2).
           checks: meshCaChecks(store, readCertificateFiles),
         })
@@ -490,7 +493,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   const sync = await startMultizoneSync({
     multizone,
     store,
-    logger,
+    logger: componentLogger(logger, 'kds'),
     defaultHost: config.xdsHost,
     serving: tls.serving,
     version: porticoVersion(),
@@ -511,7 +514,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     ingressWriter = new AvailableServicesWriter({
       store,
       zone: multizone.zone,
-      logger: logger.child({ component: 'zone-ingress-services' }),
+      logger: componentLogger(logger, 'zone-ingress-services'),
       ...(multizone.ingressUpdateIntervalMs !== undefined ? { intervalMs: multizone.ingressUpdateIntervalMs } : {}),
     }).start();
     await ingressWriter;
@@ -528,13 +531,13 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     const running = kube!.startKubernetesControllers({
       kubeConfig: k.kubeConfig,
       store,
-      logger: logger.child({ component: 'controllers' }),
+      logger: componentLogger(logger, 'controllers'),
       // Gateway pods verify the control plane by its generated CA unless the operator named one.
       gatewayPods: k.gatewayPods.caCert || !tls.caPem ? k.gatewayPods : { ...k.gatewayPods, caCert: tls.caPem },
       ...(k.zone ? { zone: k.zone } : {}),
     });
     controllers = running;
-    statusWriter = kube!.startStatusWriter({ kubeConfig: k.kubeConfig, store, statuses, logger: logger.child({ component: 'status' }) });
+    statusWriter = kube!.startStatusWriter({ kubeConfig: k.kubeConfig, store, statuses, logger: componentLogger(logger, 'status') });
     return running;
   };
   const stopLeaderWork = async (): Promise<void> => {
@@ -553,13 +556,13 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         namespace: le.namespace ?? k8s.systemNamespace,
         name: le.leaseName ?? LEADER_LEASE_NAME,
         identity: le.identity,
-        logger,
+        logger: componentLogger(logger, 'leader-election'),
         ...(le.leaseDurationMs === undefined ? {} : { leaseDurationMs: le.leaseDurationMs }),
         ...(le.renewDeadlineMs === undefined ? {} : { renewDeadlineMs: le.renewDeadlineMs }),
         ...(le.retryPeriodMs === undefined ? {} : { retryPeriodMs: le.retryPeriodMs }),
         onStartedLeading: () => {
           startLeaderWork(k8s);
-          startIngressWriter().catch((err: unknown) => logger.error({ err }, 'could not start the ZoneIngress available-services writer'));
+          startIngressWriter().catch((err: unknown) => cpLog.error({ err }, 'could not start the ZoneIngress available-services writer'));
           syncLeadership?.lead();
         },
         onStoppedLeading: async () => {
@@ -577,7 +580,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   // Without leader election (universal stores, a single Kubernetes replica) this replica leads.
   if (!election) await startIngressWriter();
   started = true;
-  logger.info({ mode: multizone.mode, zone: multizone.mode === 'zone' ? multizone.zone : undefined, apiPort, xdsPort: dataplanePort?.port, kdsPort: sync.port?.port, apiHttpsPort, webhookPort: webhook?.port }, 'control plane ready');
+  cpLog.info({ mode: multizone.mode, zone: multizone.mode === 'zone' ? multizone.zone : undefined, apiPort, xdsPort: dataplanePort?.port, kdsPort: sync.port?.port, apiHttpsPort, webhookPort: webhook?.port }, 'control plane ready');
 
   let stopped: Promise<void> | undefined;
   return {

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { componentLogger } from './component-logger.js';
 import type { ResourceStore } from '../core/store.js';
 import { GlobalSync } from '../kds/global-sync.js';
 import { startSyncPort, type SyncPort } from '../kds/sync-port.js';
@@ -67,7 +68,7 @@ export async function startMultizoneSync(inputs: MultizoneSyncInputs): Promise<M
     ...(kds.nackBackoffMs !== undefined ? { nackBackoffMs: kds.nackBackoffMs } : {}),
   };
   if (multizone.mode === 'global') {
-    const global = new GlobalSync({ store, zoneTokens: new ZoneTokens(store), derivePublicKey, logger: logger.child({ component: 'kds' }), instanceId: instanceId(), ...timings, ...(inputs.naming ? { naming: inputs.naming } : {}) });
+    const global = new GlobalSync({ store, zoneTokens: new ZoneTokens(store), derivePublicKey, logger: componentLogger(logger, 'kds'), instanceId: instanceId(), ...timings, ...(inputs.naming ? { naming: inputs.naming } : {}) });
     await global.start();
     if (kds.plaintext) logger.warn('the sync port serves plaintext: zone tokens and secrets cross the network unencrypted');
     const port = await startSyncPort({ host: kds.host ?? inputs.defaultHost, port: kds.port ?? DEFAULT_KDS_PORT, sync: global, ...(kds.plaintext ? {} : { tls: inputs.serving }) }).catch(async (err: unknown) => {
@@ -95,7 +96,7 @@ export async function startMultizoneSync(inputs: MultizoneSyncInputs): Promise<M
     token: () => readFile(tokenFile, 'utf8'),
     ...(rootCa ? { rootCa } : {}),
     ...(kds.tlsSkipVerify ? { tlsSkipVerify: true } : {}),
-    logger: logger.child({ component: 'kds' }),
+    logger: componentLogger(logger, 'kds'),
     instanceId: instanceId(),
     version: inputs.version,
     ...timings,

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataplaneTokenFile } from '../support/dataplane-tokens.js';
+import { parseUntrustedYaml } from '../../src/decode/untrusted-yaml.js';
 import { apply, list, startGlobalCp, startZoneCp, zoneTokenFile } from '../support/multizone.js';
 import { eventually, freePort, portico, PORTICO_BIN, REPO_ROOT, request, start, type Running } from '../support/processes.js';
 
@@ -208,4 +209,20 @@ describe('multi-zone end to end (global + two universal zones, real Envoy)', () 
       expect((await list(zone.apiPort, '/meshes/default/meshgatewayroutes')).length).toBe(1);
     }
   }, 90_000);
+
+  it('writes log lines with one component each and no key twice, in every control plane', async () => {
+    const cps = [env.global, ...Object.values(env.zones).map((z) => z.cp)];
+    let checked = 0;
+    for (const cp of cps) {
+      for (const line of cp.output().split('\n').filter((l) => l.startsWith('{'))) {
+        // JSON is YAML: the strict YAML reader refuses a mapping with a key twice.
+        const parsed = parseUntrustedYaml(line);
+        expect(parsed.ok, `${line}\n${parsed.ok ? '' : parsed.message}`).toBe(true);
+        expect(typeof (JSON.parse(line) as { component?: unknown }).component, line).toBe('string');
+        checked += 1;
+      }
+    }
+    // The control planes logged: starting, zones connecting, the global's restart.
+    expect(checked).toBeGreaterThan(20);
+  });
 });

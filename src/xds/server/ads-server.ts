@@ -86,7 +86,7 @@ export interface AdsServer {
 
 /** Creates the ADS server; streams serve snapshots from `options.cache`. */
 export function createAdsServer(options: AdsServerOptions): AdsServer {
-  const logger = options.logger.child({ component: 'ads' });
+  const logger = (options.logger.bindings()['component'] === undefined ? options.logger.child({ component: 'ads' }) : options.logger);
   const settings: StreamSettings = {
     nackBackoffMs: options.nackBackoffMs ?? 5000,
     maxTypeUrlsPerStream: options.maxTypeUrlsPerStream ?? 16,

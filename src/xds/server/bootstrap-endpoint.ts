@@ -64,7 +64,7 @@ export const DATAPLANE_HTTP_ROUTES: readonly { readonly method: string; readonly
 
 /** Request listener for the dataplane port's HTTP/1.1 side; anything but `POST /bootstrap` is 404/405. */
 export function createBootstrapHandler(options: BootstrapHandlerOptions): http.RequestListener {
-  const logger = options.logger.child({ component: 'bootstrap' });
+  const logger = (options.logger.bindings()['component'] === undefined ? options.logger.child({ component: 'bootstrap' }) : options.logger);
   return (req, res) => {
     handle(req, res, options, logger)
       .catch((err: unknown) => {

@@ -76,7 +76,7 @@ export function classifyFirstBytes(bytes: Buffer): ConnectionKind {
 
 /** Starts the shared ADS + bootstrap port. */
 export async function startDataplanePort(options: DataplanePortOptions): Promise<DataplanePort> {
-  const logger = options.logger.child({ component: 'dataplane-port' });
+  const logger = (options.logger.bindings()['component'] === undefined ? options.logger.child({ component: 'dataplane-port' }) : options.logger);
   // TLS is terminated before the injector, so grpc-js always sees a decrypted stream; the checked
   // injector keeps repeated authorization headers visible (repeated-authorization.ts).
   const injector = createCheckedConnectionInjector(options.adsServer.grpcServer, grpc.ServerCredentials.createInsecure());
