@@ -286,7 +286,7 @@ export function cpRunCommand(): Command {
     .option('--leader-retry-period <seconds>', 'kubernetes: interval of Lease attempts (default 2)', secondsOption)
     .action(async (flags: CpRunFlags) => {
       // The root has no component: each part of the control plane names itself once, so no log
-      // line carries the key twice (docs/operations.md would list them; see runtime/control-plane.ts).
+      // line carries the key twice (runtime/component-logger.ts).
       const root = pino({ level: flags.logLevel });
       const logger = root.child({ component: 'cp' });
       let stopping = false;
