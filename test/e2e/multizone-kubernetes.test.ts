@@ -272,12 +272,18 @@ describe('multi-zone with a Kubernetes zone (universal global, real kube-apiserv
   }, 90_000);
 
   step("refuses a person's update and delete of a synced copy, and a MeshGatewayRoute created in the zone, through the webhook", async () => {
-    const gateway = (await get(admin, `${KUMA}/meshgateways/${gatewayName}`))!;
-    const edited = { ...gateway, spec: { ...gateway.spec, selectors: [{ match: { 'kuma.io/service': 'hijacked' } }] } };
-    const update = await failureOf(kubeRequest(admin, { method: 'PUT', path: `${KUMA}/meshgateways/${gatewayName}`, body: edited }));
-    expect(update.status).toBe(403);
-    expect(update.message).toContain('admission webhook "validator.portico-admission.kuma.io" denied the request');
-    expect(update.message).toContain(`metadata.labels["kuma.io/origin"]: the origin label must be set to 'zone'`);
+    // The zone's status writer may bump the object's resourceVersion between the read and the
+    // write (409 Conflict); read again until the API server asks the webhook.
+    const before = (await get(admin, `${KUMA}/meshgateways/${gatewayName}`))!;
+    let update: KubeApiError | undefined;
+    for (let attempt = 0; attempt < 10 && (update === undefined || update.status === 409); attempt++) {
+      const gateway = (await get(admin, `${KUMA}/meshgateways/${gatewayName}`))!;
+      const edited = { ...gateway, spec: { ...gateway.spec, selectors: [{ match: { 'kuma.io/service': 'hijacked' } }] } };
+      update = await failureOf(kubeRequest(admin, { method: 'PUT', path: `${KUMA}/meshgateways/${gatewayName}`, body: edited }));
+    }
+    expect(update!.status).toBe(403);
+    expect(update!.message).toContain('admission webhook "validator.portico-admission.kuma.io" denied the request');
+    expect(update!.message).toContain(`metadata.labels["kuma.io/origin"]: the origin label must be set to 'zone'`);
     const removal = await failureOf(kubeRequest(admin, { method: 'DELETE', path: `${KUMA}/meshgateways/${gatewayName}` }));
     expect(removal.status).toBe(403);
     expect(removal.message).toContain("the origin label must be set to 'zone'");
@@ -286,7 +292,7 @@ describe('multi-zone with a Kubernetes zone (universal global, real kube-apiserv
     expect(created.status).toBe(403);
     expect(created.message).toContain('Operation not allowed. Kuma resources like MeshGatewayRoute can be updated or deleted only from the GLOBAL control plane and not from a ZONE control plane.');
     // The copy is as the global sent it.
-    expect((await get(admin, `${KUMA}/meshgateways/${gatewayName}`))?.spec).toEqual(gateway.spec);
+    expect((await get(admin, `${KUMA}/meshgateways/${gatewayName}`))?.spec).toEqual(before.spec);
   }, 60_000);
 
   step("sends the zone's Dataplanes and a MeshGateway created in the zone to the global", async () => {
