@@ -14,8 +14,8 @@ import { generateGatewayIdentity, type SharedConfig } from './gateway-generation
 import type { GenerationKind, ResourceMirror } from './resource-mirror.js';
 import type { SidecarDependencies } from '../sidecar/sidecar-dependencies.js';
 import type { SidecarInput } from '../sidecar/sidecar-input.js';
-import { generateSidecar } from './sidecar-generation.js';
-import { generateIngress } from './ingress-generation.js';
+import { generateSidecar, type SidecarGeneration } from './sidecar-generation.js';
+import { generateIngress, type IngressGeneration } from './ingress-generation.js';
 import type { IngressDependencies } from '../ingress/ingress-dependencies.js';
 import type { IngressInput } from '../ingress/translate-ingress.js';
 import { crossMeshEndpoints } from '../gateway/cross-mesh-endpoints.js';
@@ -170,30 +170,25 @@ export class LeasedGeneration {
   private runSidecar(request: GenerationRequest): GenerationOutcome {
     const input = sidecarInputFromMirror(this.mirror, request);
     if (!input) return { thrown: `proxy ${request.mesh}/${request.proxy} is not in the mirror` };
-    try {
-      const generation = generateSidecar(input, this.cache);
-      this.keep(request.identity, generation.lease);
-      return {
-        dependencies: generation.dependencies,
-        ...(generation.config ? { config: generation.config } : {}),
-        ...(generation.error !== undefined ? { error: generation.error, problems: generation.problems ?? [] } : {}),
-        ...(generation.policyPlaces ? { policyPlaces: generation.policyPlaces } : {}),
-      };
-    } catch (err) {
-      return { thrown: (err as Error).message };
-    }
+    return this.runOwn(request, () => generateSidecar(input, this.cache));
   }
 
   private runIngress(request: GenerationRequest): GenerationOutcome {
     const input = ingressInputFromMirror(this.mirror, request);
     if (!input) return { thrown: `zone ingress ${request.proxy} is not in the mirror` };
+    return this.runOwn(request, () => generateIngress(input, this.cache));
+  }
+
+  /** A sidecar's or an ingress's generation (their listeners bind their own addresses) as an outcome. */
+  private runOwn(request: GenerationRequest, generate: () => SidecarGeneration | IngressGeneration): GenerationOutcome {
     try {
-      const generation = generateIngress(input, this.cache);
+      const generation = generate();
       this.keep(request.identity, generation.lease);
       return {
         dependencies: generation.dependencies,
         ...(generation.config ? { config: generation.config } : {}),
         ...(generation.error !== undefined ? { error: generation.error, problems: generation.problems ?? [] } : {}),
+        ...('policyPlaces' in generation && generation.policyPlaces ? { policyPlaces: generation.policyPlaces } : {}),
       };
     } catch (err) {
       return { thrown: (err as Error).message };

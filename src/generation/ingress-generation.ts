@@ -7,7 +7,7 @@ import type { SnapshotProblem } from '../xds/cache/consistency.js';
 import { buildIngressResources } from '../xds/translator/translate-ingress.js';
 import type { EnvoyResources } from '../xds/translator/translate.js';
 import { ownListenersConfig } from './own-listeners-config.js';
-import { CacheLease, type EncodeCache } from './encode-cache.js';
+import type { CacheLease, EncodeCache } from './encode-cache.js';
 import type { SharedConfig } from './gateway-generation.js';
 
 /** The outcome of generating one ingress. */
@@ -24,15 +24,8 @@ export interface IngressGeneration {
 export function generateIngress(input: IngressInput, cache: EncodeCache, options: { readonly keepResources?: boolean } = {}): IngressGeneration {
   const dependencies = ingressDependencies(input.ingress);
   const resources = buildIngressResources(translateIngress(input));
-  const lease = new CacheLease();
-  try {
-    const kept = options.keepResources ? { resources } : {};
-    const encoded = ownListenersConfig(resources, cache, lease);
-    if ('error' in encoded) return { dependencies, error: encoded.error, problems: encoded.problems, ...kept };
-    const config = encoded.config;
-    return { dependencies, config, lease, ...kept };
-  } catch (err) {
-    cache.release(lease);
-    throw err;
-  }
+  const kept = options.keepResources ? { resources } : {};
+  const encoded = ownListenersConfig(resources, cache);
+  if ('error' in encoded) return { dependencies, error: encoded.error, problems: encoded.problems, ...kept };
+  return { dependencies, config: encoded.config, lease: encoded.lease, ...kept };
 }

@@ -11,7 +11,7 @@ import type { SnapshotProblem } from '../xds/cache/consistency.js';
 import { buildSidecarResources } from '../xds/translator/translate-sidecar.js';
 import type { EnvoyResources } from '../xds/translator/translate.js';
 import { ownListenersConfig } from './own-listeners-config.js';
-import { CacheLease, type EncodeCache } from './encode-cache.js';
+import type { CacheLease, EncodeCache } from './encode-cache.js';
 import { finishWithProxyTemplate } from './proxy-template-step.js';
 import type { SharedConfig } from './gateway-generation.js';
 
@@ -33,21 +33,11 @@ export function generateSidecar(input: SidecarInput, cache: EncodeCache, options
   const dependencies = sidecarDependencies(input);
   const translation = translateSidecar(input);
   if (!translation.sidecar) return { dependencies, error: translation.error ?? 'sidecar translation failed' };
-  const lease = new CacheLease();
-  try {
-    const finished = finishWithProxyTemplate(buildSidecarResources(translation.sidecar), input.proxy, input.proxyTemplates, 'sidecar');
-    if (!finished.ok) {
-      cache.release(lease);
-      return { dependencies, error: finished.message };
-    }
-    const resources = finished.resources;
-    const kept = { ...(options.keepResources ? { resources } : {}), ...(translation.policyPlaces ? { policyPlaces: translation.policyPlaces } : {}) };
-    const encoded = ownListenersConfig(resources, cache, lease, translation.sidecar.mtls?.identitySecret);
-    if ('error' in encoded) return { dependencies, error: encoded.error, problems: encoded.problems, ...kept };
-    const config = encoded.config;
-    return { dependencies, config, lease, ...kept };
-  } catch (err) {
-    cache.release(lease);
-    throw err;
-  }
+  const finished = finishWithProxyTemplate(buildSidecarResources(translation.sidecar), input.proxy, input.proxyTemplates, 'sidecar');
+  if (!finished.ok) return { dependencies, error: finished.message };
+  const resources = finished.resources;
+  const kept = { ...(options.keepResources ? { resources } : {}), ...(translation.policyPlaces ? { policyPlaces: translation.policyPlaces } : {}) };
+  const encoded = ownListenersConfig(resources, cache, translation.sidecar.mtls?.identitySecret);
+  if ('error' in encoded) return { dependencies, error: encoded.error, problems: encoded.problems, ...kept };
+  return { dependencies, config: encoded.config, lease: encoded.lease, ...kept };
 }
