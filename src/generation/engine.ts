@@ -170,8 +170,17 @@ export class GenerationEngine {
     const next = [...hosts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (JSON.stringify(next) === JSON.stringify(this.resolvedHosts)) return false;
     this.resolvedHosts = next;
-    for (const identity of this.identities.values()) if (identity.latest?.dependencies?.kind !== 'ingress') identity.dirty = true;
+    for (const identity of this.identities.values()) if (this.readsRemoteZones(identity)) identity.dirty = true;
     return true;
+  }
+
+  /**
+   * Whether an identity's configuration reads other zones' ingresses: gateways and sidecars of an
+   * mTLS mesh (remote endpoints exist only there, as the remote ingress routes by SNI).
+   */
+  private readsRemoteZones(identity: IdentityState): boolean {
+    if (identity.latest?.dependencies?.kind === 'ingress') return false;
+    return this.mirror.get('Mesh', identity.mesh, identity.mesh)?.spec.mtls?.enabledBackend !== undefined;
   }
 
   /** Every certificate file a current generation read, sorted. */
@@ -278,8 +287,8 @@ export class GenerationEngine {
   /**
    * A ZoneIngress changed. This zone's own is a proxy to (re)select; another zone's is a route
    * there, whose addresses and services reach every cluster of an mTLS mesh (remote endpoints,
-   * and the weight of local ones), so every gateway and sidecar regenerates: ingresses change
-   * rarely, as the zones rewrite them only when their services change.
+   * and the weight of local ones), so every gateway and sidecar of such a mesh regenerates:
+   * ingresses change rarely, as the zones rewrite them only when their services change.
    */
   private applyIngressChange(name: string, previous: StoredResource | undefined, current: StoredResource | undefined, reselect: Set<string>): void {
     const local = (r: StoredResource | undefined) => isLocalIngress(r, this.options.zone);
@@ -289,7 +298,7 @@ export class GenerationEngine {
       const deps = identity.latest?.dependencies;
       if (deps?.kind === 'ingress') {
         if ((previous && dependsOn(deps, previous)) || (current && dependsOn(deps, current))) identity.dirty = true;
-      } else if (remote(previous) || remote(current)) identity.dirty = true;
+      } else if ((remote(previous) || remote(current)) && this.readsRemoteZones(identity)) identity.dirty = true;
     }
   }
 

@@ -45,11 +45,14 @@ const EMPTY: readonly never[] = Object.freeze([]);
 /** Mesh -> kind -> resources; meshes themselves are the `Mesh` bucket of their own name. */
 export class ResourceMirror {
   private readonly meshes = new Map<string, Map<GenerationKind, KindBucket<GenerationKind>>>();
+  /** listGlobal's answers, until a resource of the kind changes (every generation asks). */
+  private readonly globalLists = new Map<GenerationKind, readonly StoredResource[]>();
 
   /** Applies one committed change; returns the resource it replaced or removed, if any. */
   apply(event: ChangeEvent): StoredResource | undefined {
     const { kind, mesh, name } = event.key;
     if (!isGenerationKind(kind)) return undefined;
+    this.globalLists.delete(kind);
     const previous = this.get(kind, mesh, name);
     if (event.type === 'put') this.bucket(kind, mesh, true).set(event.resource as StoredResource<GenerationKind>);
     else this.bucket(kind, mesh, false)?.delete(name);
@@ -58,6 +61,7 @@ export class ResourceMirror {
 
   /** Replaces the content of one kind with a full listing (the first load). */
   load<K extends GenerationKind>(kind: K, resources: readonly StoredResource<K>[]): void {
+    this.globalLists.delete(kind);
     for (const buckets of this.meshes.values()) buckets.delete(kind);
     for (const r of resources) this.bucket(kind, r.mesh, true).set(r);
   }
@@ -82,12 +86,17 @@ export class ResourceMirror {
    * sorted by name.
    */
   listGlobal<K extends GenerationKind>(kind: K): readonly StoredResource<K>[] {
-    const all: StoredResource<K>[] = [];
-    for (const buckets of this.meshes.values()) {
-      const bucket = buckets.get(kind) as KindBucket<K> | undefined;
-      if (bucket) all.push(...bucket.byName.values());
+    let list = this.globalLists.get(kind);
+    if (!list) {
+      const all: StoredResource[] = [];
+      for (const buckets of this.meshes.values()) {
+        const bucket = buckets.get(kind);
+        if (bucket) all.push(...bucket.byName.values());
+      }
+      list = Object.freeze(all.sort(compareByMeshName));
+      this.globalLists.set(kind, list);
     }
-    return all.sort(compareByMeshName);
+    return list as readonly StoredResource<K>[];
   }
 
   /** Names of the meshes that exist (have a Mesh resource), sorted. */
