@@ -96,8 +96,7 @@ const MESH_TAG = 'kuma.io/mesh';
  * tags (without `kuma.io/mesh`), weighted by instances. Only for a client mesh with mTLS on.
  */
 export function remoteCrossMeshEndpoints(clientMesh: StoredResource<'Mesh'>, crossZone: CrossZoneInput, otherMesh: string): TaggedEndpoint[] {
-  const remote = remoteEndpointsOfMesh(clientMesh, crossZone);
-  if (remote.addresses === 0) return [];
+  if ((crossZone.zoneIngresses ?? []).length === 0 || !clientMesh.spec.mtls?.enabledBackend) return [];
   const { byService } = remoteEndpoints(crossZone, otherMesh);
   return [...byService.values()].flat().filter((e) => e.tags[MESH_TAG] === otherMesh).map((e) => {
     const { [MESH_TAG]: _mesh, ...tags } = e.tags;
