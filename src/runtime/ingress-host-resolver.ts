@@ -8,7 +8,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
-import type { ResourceStore } from '../core/store.js';
+import { StoreUnavailableError, type ResourceStore } from '../core/store.js';
 
 /** Looks a name up: every address, as node:dns/promises `lookup(name, {all: true})` answers. */
 export type HostLookup = (name: string) => Promise<Array<{ address: string; family: number }>>;
@@ -92,7 +92,9 @@ export class IngressHostResolver {
     const { logger, lookup = defaultLookup, now = Date.now, keepFailedMs = 300_000 } = this.options;
     const before = this.serialised();
     const names = await this.names().catch((err: unknown) => {
-      logger.warn({ err }, 'cannot list ZoneIngresses to resolve their advertised names');
+      // A Kubernetes store refuses reads until its first sync, whose events start another round.
+      if (err instanceof StoreUnavailableError) logger.debug({ reason: err.message }, 'ZoneIngresses not readable yet');
+      else logger.warn({ err }, 'cannot list ZoneIngresses to resolve their advertised names');
       return undefined;
     });
     if (!names) return;

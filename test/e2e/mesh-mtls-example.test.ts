@@ -68,12 +68,12 @@ describe('the mTLS example: a cross-mesh gateway, a delegated gateway and sideca
   it("reaches it through the delegated gateway's outbound, with the delegated gateway's identity", async () => {
     await eventually(async () => (await via(33033, '/from-kong')).status === 200, 30_000, 'traffic through the delegated gateway');
     expect(lastCaller()).toMatch(/URI=spiffe:\/\/mesh-a\/kong(;|$)/);
-  });
+  }, 60_000);
 
   it("reaches it through the gateway's plain HTTP listener", async () => {
     await eventually(async () => (await via(8080, '/from-outside')).status === 200, 30_000, 'traffic through the HTTP listener');
     expect(lastCaller()).toMatch(/URI=spiffe:\/\/mesh-a\/edge(;|$)/);
-  });
+  }, 60_000);
 
   it('breaks when mesh-b turns mTLS off, and recovers when it turns it back on', async () => {
     const on = meshB();
@@ -81,5 +81,5 @@ describe('the mTLS example: a cross-mesh gateway, a delegated gateway and sideca
     await eventually(async () => (await crossMesh()).status !== 200, 30_000, 'the call failing without mesh-b mTLS');
     await put(on);
     await eventually(async () => (await crossMesh()).status === 200, 30_000, 'the call working again');
-  });
+  }, 90_000);
 });

@@ -1,7 +1,7 @@
 // Child processes for end-to-end tests: the portico CLI (control plane, dp run, apply), echo
 // backends, and plain HTTP requests through Envoy. Everything binds 127.0.0.x only.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -87,7 +87,51 @@ export function portico(args: readonly string[], input?: string): Promise<{ code
 }
 
 /** A TCP port that was free a moment ago on `host` (the OS chose it). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
+// Ports for servers that a test's child processes bind. Asking the OS for port 0 would pick from
+// the ephemeral range, which every process's outgoing connections also draw from, so between the
+// probe and the child's bind a connection could take the port (EADDRINUSE seen in CI). Ports are
+// therefore picked below that range, from a slice of it that belongs to this vitest worker (so
+// parallel test files never pick the same one), and never handed out twice by this process.
+const EPHEMERAL_LOW = (() => {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+})();
+const PORT_FLOOR = 12000;
+const PORT_SLICES = 16;
+const handedOut = new Set<number>();
+
+function workerSlice(): { low: number; size: number } {
+  const size = Math.floor((EPHEMERAL_LOW - PORT_FLOOR) / PORT_SLICES);
+  const worker = Number(process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? 1);
+  return { low: PORT_FLOOR + ((Math.max(worker, 1) - 1) % PORT_SLICES) * size, size };
+}
+
+function bindable(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
+  });
+}
+
+/** A port that nothing listens on now and that no outgoing connection will take (see above). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const { low, size } = workerSlice();
+  if (size < 64) return osPickedPort(host);
+  if (handedOut.size >= size) handedOut.clear();
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = low + Math.floor(Math.random() * size);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (await bindable(port, host)) return port;
+  }
+  return osPickedPort(host);
+}
+
+function osPickedPort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
