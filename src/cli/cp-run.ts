@@ -9,6 +9,7 @@ import { DEFAULT_MULTIZONE, type KdsConfig, type MultizoneConfig } from '../runt
 import { DP_AUTH_ENV, type DataplaneAuthType } from '../runtime/dataplane-authentication.js';
 import { defaultAdmission } from '../xds/server/flow-control.js';
 import { parseGoDuration } from '../api/go-duration.js';
+import { addPostgresOptions, postgresSettings, type PostgresFlags } from './postgres-options.js';
 
 /** Longest a graceful stop may take before the process exits anyway (Kuma's default). */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -31,8 +32,10 @@ function positiveIntegerOption(value: string): number {
   return n;
 }
 
-function storeOption(value: string): 'memory' | 'embedded' {
-  if (value !== 'memory' && value !== 'embedded') throw new InvalidArgumentError('must be memory or embedded');
+// `kubernetes` is what Kuma's Kubernetes deployments set KUMA_STORE_TYPE to; it only agrees with
+// --environment kubernetes, which picks the Kubernetes store by itself.
+function storeOption(value: string): CpRunFlags['store'] {
+  if (value !== 'memory' && value !== 'embedded' && value !== 'postgres' && value !== 'kubernetes') throw new InvalidArgumentError('must be embedded, postgres or memory');
   return value;
 }
 
@@ -62,7 +65,7 @@ function oneOf<T extends string>(values: readonly T[]): (value: string) => T {
   };
 }
 
-interface CpRunFlags extends RoleFlags {
+interface CpRunFlags extends RoleFlags, PostgresFlags {
   kubeconfig?: string;
   systemNamespace: string;
   webhookPort?: number;
@@ -77,7 +80,7 @@ interface CpRunFlags extends RoleFlags {
   leaderLeaseDuration?: number;
   leaderRenewDeadline?: number;
   leaderRetryPeriod?: number;
-  store: 'memory' | 'embedded';
+  store: 'memory' | 'embedded' | 'postgres' | 'kubernetes';
   dataDir: string;
   apiPort: number;
   apiHttpsPort: number;
@@ -189,9 +192,13 @@ function collect(value: string, previous: string[]): string[] {
 /** `portico cp run`: the universal-mode control plane (REST API, xDS + bootstrap, store). */
 export function cpRunCommand(): Command {
   const cp = new Command('cp').description('control plane commands');
-  cp.command('run')
-    .description('run the control plane: REST API, ADS and bootstrap server, resource store')
-    .option('--store <type>', 'resource store: embedded (SQLite) or memory', storeOption, DEFAULT_CONFIG.store)
+  addPostgresOptions(cp.command('run').description('run the control plane: REST API, ADS and bootstrap server, resource store'))
+    .addOption(
+      new Option('--store <type>', 'resource store: embedded (SQLite, one replica), postgres (several replicas; --postgres-*) or memory')
+        .argParser(storeOption)
+        .env('KUMA_STORE_TYPE')
+        .default(DEFAULT_CONFIG.store),
+    )
     .option('--data-dir <dir>', 'directory of the embedded store', DEFAULT_CONFIG.dataDir)
     .option('--api-port <port>', 'REST API port', portOption, DEFAULT_CONFIG.apiPort)
     .option('--api-https-port <port>', 'REST API over HTTPS with the control plane certificate (Kuma\'s port)', portOption, 5682)
@@ -337,10 +344,12 @@ async function startFromFlags(flags: CpRunFlags, logger: Logger): Promise<Contro
   const role = resolveRole(flags);
   for (const warning of role.warnings) logger.child({ component: 'cp' }).warn(warning);
   const kubernetes = role.environment === 'kubernetes' ? await kubernetesConfig(flags, role) : undefined;
+  if (flags.store === 'kubernetes' && !kubernetes) throw new Error('store kubernetes needs --environment kubernetes (KUMA_ENVIRONMENT); universal mode takes embedded, postgres or memory');
   return startControlPlane({
     ...DEFAULT_CONFIG,
-    store: kubernetes ? 'kubernetes' : flags.store,
+    store: kubernetes ? 'kubernetes' : (flags.store as 'memory' | 'embedded' | 'postgres'),
     ...(kubernetes ? { kubernetes } : {}),
+    ...(!kubernetes && flags.store === 'postgres' ? { postgres: postgresSettings(flags) } : {}),
     dataDir: path.resolve(flags.dataDir),
     apiPort: flags.apiPort,
     apiHttpsPort: flags.apiHttpsPort,

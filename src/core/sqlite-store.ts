@@ -11,13 +11,13 @@ import { SQL, type ResourceRow, type UpsertResult } from './resource-sql.js';
 import { configureConnection, migrate } from './sqlite-schema.js';
 import { ChangeFanOut } from './store-events.js';
 import {
-  assertValidKey,
   buildStored,
   decodeJson,
   describeKey,
-  encodeResource,
+  encodeOp,
   frozenKey,
   preconditionConflict,
+  type EncodedOp,
   type EncodedResource,
 } from './stored-resource.js';
 import {
@@ -47,11 +47,6 @@ export interface SqliteStoreOptions {
   /** How long a call waits for another connection's lock before failing. */
   readonly busyTimeoutMs?: number;
 }
-
-// A write op after validation and encoding, ready to run inside the transaction.
-type EncodedOp =
-  | { readonly op: 'put'; readonly resource: EncodedResource; readonly options: WriteOptions | undefined }
-  | { readonly op: 'delete'; readonly key: ResourceKey; readonly expectedVersion: string | undefined };
 
 interface Applied {
   readonly stored: StoredResource[];
@@ -246,17 +241,6 @@ function prepareStatements(db: Database.Database): Statements {
     upsert: db.prepare(SQL.upsert),
     delete: db.prepare(SQL.delete),
   };
-}
-
-function encodeOp(op: WriteOp): EncodedOp {
-  if (op.op === 'put') {
-    assertValidKey(op.resource);
-    return { op: 'put', resource: encodeResource(op.resource), options: op.options };
-  }
-  assertValidKey(op.key);
-  // mustCreate means nothing for a delete; only expectedVersion is checked.
-  const key = { kind: op.key.kind, mesh: op.key.mesh, name: op.key.name };
-  return { op: 'delete', key, expectedVersion: op.options?.expectedVersion };
 }
 
 function rowToStored(row: ResourceRow): StoredResource {

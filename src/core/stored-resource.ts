@@ -124,3 +124,19 @@ export function compareByMeshName(a: ResourceKey, b: ResourceKey): number {
   return compareBytes(a.mesh, b.mesh) || compareBytes(a.name, b.name);
 }
 
+/** A write op after validation and encoding, ready for a persistent store's transaction. */
+export type EncodedOp =
+  | { readonly op: 'put'; readonly resource: EncodedResource; readonly options: WriteOptions | undefined }
+  | { readonly op: 'delete'; readonly key: ResourceKey; readonly expectedVersion: string | undefined };
+
+/** Validates and encodes one op; throws on an invalid key before any store is touched. */
+export function encodeOp(op: WriteOp): EncodedOp {
+  if (op.op === 'put') {
+    assertValidKey(op.resource);
+    return { op: 'put', resource: encodeResource(op.resource), options: op.options };
+  }
+  assertValidKey(op.key);
+  // mustCreate means nothing for a delete; only expectedVersion is checked.
+  const key = { kind: op.key.kind, mesh: op.key.mesh, name: op.key.name };
+  return { op: 'delete', key, expectedVersion: op.options?.expectedVersion };
+}

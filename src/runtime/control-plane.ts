@@ -90,7 +90,9 @@ export const LEADER_LEASE_NAME = 'portico-control-plane-leader';
 
 /** Settings of one control-plane process. */
 export interface ControlPlaneConfig {
-  readonly store: 'memory' | 'embedded' | 'kubernetes';
+  readonly store: 'memory' | 'embedded' | 'postgres' | 'kubernetes';
+  /** Required when `store` is `postgres` (docs/postgres-store.md). */
+  readonly postgres?: PostgresSettings;
   /** Required when `store` is `kubernetes`. */
   readonly kubernetes?: KubernetesModeConfig;
   /** Where the embedded store keeps `portico.db`. */
@@ -127,6 +129,12 @@ export interface ControlPlaneConfig {
   /** Global or zone (multizone.md §1, §11); default: a zone named `default` without a global. */
   readonly multizone?: MultizoneConfig;
   readonly logger: Logger;
+}
+
+/** Where the Postgres store connects (pg's client options) and its pool size. */
+export interface PostgresSettings {
+  readonly connection: import('pg').ClientConfig;
+  readonly maxConnections: number;
 }
 
 /** REST API authentication settings of `cp run`. */
@@ -195,6 +203,12 @@ async function createStore(config: ControlPlaneConfig, kube: KubernetesMode | un
     const k = config.kubernetes;
     if (!k || !kube) throw new Error('the kubernetes store needs Kubernetes settings');
     return new kube.KubernetesStore({ kubeConfig: k.kubeConfig, logger: componentLogger(config.logger, 'store'), systemNamespace: k.systemNamespace });
+  }
+  if (config.store === 'postgres') {
+    if (!config.postgres) throw new Error('the postgres store needs connection settings');
+    // Loaded only here: the pg driver stays out of every other start.
+    const { PostgresStore } = await import('../core/postgres-store.js');
+    return PostgresStore.open({ connection: config.postgres.connection, maxConnections: config.postgres.maxConnections, logger: componentLogger(config.logger, 'store') });
   }
   return SqliteStore.open({ dataDir: config.dataDir, logger: componentLogger(config.logger, 'store') });
 }

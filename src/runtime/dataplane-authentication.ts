@@ -32,7 +32,7 @@ export const DP_AUTH_ENV = 'KUMA_DP_SERVER_AUTHN_DP_PROXY_TYPE';
 
 /** What the control plane's mode asks for, resolved to the seam's value. */
 export function dataplaneAuthentication(options: {
-  readonly store: 'memory' | 'embedded' | 'kubernetes';
+  readonly store: 'memory' | 'embedded' | 'postgres' | 'kubernetes';
   readonly type: DataplaneAuthType;
   readonly resources: ResourceStore;
   readonly tokens: DataplaneTokens;

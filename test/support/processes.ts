@@ -86,7 +86,6 @@ export function portico(args: readonly string[], input?: string): Promise<{ code
   return new Promise((resolve) => r.proc.once('exit', (code) => resolve({ code: code ?? 1, output: r.output() })));
 }
 
-/** A TCP port that was free a moment ago on `host` (the OS chose it). */
 // Ports for servers that a test's child processes bind. Asking the OS for port 0 would pick from
 // the ephemeral range, which every process's outgoing connections also draw from, so between the
 // probe and the child's bind a connection could take the port (EADDRINUSE seen in CI). Ports are
