@@ -10,5 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     maxWorkers: 2,
+    // Control planes that tests start inherit this: their diagnostics port is any free one, not
+    // 5680, so that several run at once.
+    env: { KUMA_DIAGNOSTICS_SERVER_PORT: '0' },
   },
 });

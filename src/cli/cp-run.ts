@@ -87,6 +87,8 @@ interface CpRunFlags extends RoleFlags, PostgresFlags {
   apiHttpsHost?: string;
   xdsPort: number;
   apiHost: string;
+  diagnosticsPort: number;
+  diagnosticsHost?: string;
   xdsHost: string;
   xdsPlaintext: boolean;
   tlsCertFile?: string;
@@ -205,6 +207,8 @@ export function cpRunCommand(): Command {
     .option('--api-https-host <host>', 'HTTPS REST API bind address (default: --api-host)')
     .option('--xds-port <port>', 'dataplane port: ADS (gRPC) and POST /bootstrap', portOption, DEFAULT_CONFIG.xdsPort)
     .option('--api-host <host>', 'REST API bind address', DEFAULT_CONFIG.apiHost)
+    .addOption(new Option('--diagnostics-port <port>', 'diagnostics port: /metrics (Prometheus), /ready, /healthy').argParser(portOption).env('KUMA_DIAGNOSTICS_SERVER_PORT').default(5680))
+    .option('--diagnostics-host <host>', 'diagnostics bind address (default: --api-host)')
     .option('--xds-host <host>', 'dataplane port bind address', DEFAULT_CONFIG.xdsHost)
     .option('--xds-plaintext', 'serve the dataplane port without TLS (not for production: tokens and secrets travel unencrypted)', false)
     .addOption(new Option('--tls-cert-file <file>', 'serving certificate (PEM) of the dataplane port and HTTPS API; default: generated in <data-dir>/tls').env('KUMA_GENERAL_TLS_CERT_FILE'))
@@ -357,6 +361,8 @@ async function startFromFlags(flags: CpRunFlags, logger: Logger): Promise<Contro
     xdsPort: flags.xdsPort,
     apiHost: flags.apiHost,
     xdsHost: flags.xdsHost,
+    diagnosticsPort: flags.diagnosticsPort,
+    ...(flags.diagnosticsHost ? { diagnosticsHost: flags.diagnosticsHost } : {}),
     apiAuth: { localhostIsAdmin: flags.localhostIsAdmin, bootstrapAdminToken: flags.bootstrapAdminToken },
     tls: {
       xdsPlaintext: flags.xdsPlaintext,

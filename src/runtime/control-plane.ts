@@ -32,6 +32,7 @@ import { INGRESS_PROXY_TYPE } from '../xds/server/bootstrap-request.js';
 import { ZoneTokens } from '../tokens/zone-token.js';
 import { runtimeApiRoutes } from './api-routes.js';
 import { readinessRoute } from './readiness-route.js';
+import type { ControlPlaneMetrics } from './metrics.js';
 import type { LeaderElection } from '../k8s/leader-election.js';
 import { meshCaChecks } from './mesh-ca-checks.js';
 import { MeshDefaultsReconciler } from './mesh-defaults-reconciler.js';
@@ -105,6 +106,10 @@ export interface ControlPlaneConfig {
   readonly apiHttpsHost?: string;
   readonly xdsHost: string;
   readonly xdsPort: number;
+  /** Diagnostics port: /metrics, /ready, /healthy (Kuma's 5680); absent = not served. */
+  readonly diagnosticsPort?: number;
+  /** Bind address of the diagnostics port (default `apiHost`). */
+  readonly diagnosticsHost?: string;
   /** Quiet period before a batch of store changes is pushed (Istio's 100 ms default). */
   readonly debounceMs: number;
   /** Longest a change waits under a continuous stream of changes (Istio's 10 s default). */
@@ -186,6 +191,8 @@ export interface ControlPlane {
   readonly controllers?: KubernetesControllers;
   /** Kubernetes mode: the admission webhook's port, when served. */
   readonly webhookPort?: number;
+  /** The diagnostics port (/metrics, /ready, /healthy), when served. */
+  readonly diagnosticsPort?: number;
   /** Recompute pending changes now (tests and benchmarks; normal pushes are debounced). */
   flush(): Promise<void>;
   /** Readiness goes false, streams close, servers stop, the store closes. Idempotent. */
@@ -225,15 +232,16 @@ function watcherHealth(store: KubernetesStore | undefined, controllers: Kubernet
  * Serialises regenerations: one at a time, and one more if changes arrived meanwhile. `after`
  * runs after each (the certificate file watch follows what generations read).
  */
-function regenerationLoop(snapshots: GenerationEngine, logger: Logger, after: () => void): { request: () => void; settle: () => Promise<void> } {
+function regenerationLoop(snapshots: GenerationEngine, logger: Logger, after: (seconds: number) => void): { request: () => void; settle: () => Promise<void>; pending: () => number } {
   let running: Promise<void> | undefined;
   let again = false;
   const run = async (): Promise<void> => {
     do {
       again = false;
       try {
+        const began = performance.now();
         await snapshots.regenerate();
-        after();
+        after((performance.now() - began) / 1000);
       } catch (err) {
         logger.error({ err }, 'snapshot generation failed; proxies keep their last good config');
       }
@@ -246,7 +254,7 @@ function regenerationLoop(snapshots: GenerationEngine, logger: Logger, after: ()
     }
     running = run().finally(() => (running = undefined));
   };
-  return { request, settle: async () => { while (running) await running; } };
+  return { request, settle: async () => { while (running) await running; }, pending: () => (again ? 1 : 0) };
 }
 
 /**
@@ -337,7 +345,11 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     snapshots.onFileChange(file);
     debouncer.trigger();
   });
-  const loop = regenerationLoop(snapshots, componentLogger(logger, 'snapshots'), () => fileWatch.set(snapshots.watchedFiles()));
+  let metrics: ControlPlaneMetrics | undefined;
+  const loop = regenerationLoop(snapshots, componentLogger(logger, 'snapshots'), (seconds) => {
+    fileWatch.set(snapshots.watchedFiles());
+    metrics?.observeGeneration(seconds);
+  });
   const debouncer = new Debouncer(loop.request, config.debounceMs, config.maxDebounceMs);
   // A global serves no proxies: the Dataplanes zones send it are inventory, never translated.
   const generates = multizone.mode !== 'global';
@@ -402,6 +414,32 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   });
   const apiPort = await api.listen(config.apiPort, config.apiHost);
   cleanups.push(() => api.close());
+  let diagnosticsPort: number | undefined;
+  if (config.diagnosticsPort !== undefined) {
+    // prom-client loads only where metrics are served.
+    const [{ createMetrics }, { startDiagnosticsServer }] = await Promise.all([import('./metrics.js'), import('./diagnostics-server.js')]);
+    const feed = storeFeed(store);
+    metrics = createMetrics({
+      delivery: cache.delivery,
+      generation: snapshots.stats,
+      pendingRegenerations: loop.pending,
+      ...(kubeStore ? { watchers: () => watcherHealth(kubeStore, controllers) } : {}),
+      ...(feed ? { storeFeed: feed } : {}),
+      ...(config.kubernetes?.leaderElection ? { leader: () => election?.isLeader() ?? false } : {}),
+    });
+    const diagnostics = await startDiagnosticsServer({
+      host: config.diagnosticsHost ?? config.apiHost,
+      port: config.diagnosticsPort,
+      metrics,
+      logger: componentLogger(logger, 'diagnostics'),
+      notReady: () => notReadyReasons({ started: started && !stopping && cache.isReady(), watchers: kubeStore ? watcherHealth(kubeStore, controllers) : {}, feed }),
+    });
+    diagnosticsPort = diagnostics.port;
+    cleanups.push(async () => {
+      await diagnostics.close();
+      metrics?.stop();
+    });
+  }
   if (kubeStore) {
     cpLog.info({ apiPort }, 'REST API listening; waiting for the first list of every kind from the Kubernetes API server (GET /ready says which)');
     // Design rule 10: ready only after every watcher completed a full list.
@@ -594,7 +632,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   // Without leader election (universal stores, a single Kubernetes replica) this replica leads.
   if (!election) await startIngressWriter();
   started = true;
-  cpLog.info({ mode: multizone.mode, zone: multizone.mode === 'zone' ? multizone.zone : undefined, apiPort, xdsPort: dataplanePort?.port, kdsPort: sync.port?.port, apiHttpsPort, webhookPort: webhook?.port }, 'control plane ready');
+  cpLog.info({ mode: multizone.mode, zone: multizone.mode === 'zone' ? multizone.zone : undefined, apiPort, xdsPort: dataplanePort?.port, kdsPort: sync.port?.port, apiHttpsPort, webhookPort: webhook?.port, diagnosticsPort }, 'control plane ready');
 
   let stopped: Promise<void> | undefined;
   return {
@@ -613,6 +651,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       return controllers;
     },
     ...(webhook ? { webhookPort: webhook.port } : {}),
+    ...(diagnosticsPort !== undefined ? { diagnosticsPort } : {}),
     async flush() {
       debouncer.flush();
       await loop.settle();
@@ -641,4 +680,26 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       return stopped;
     },
   };
+}
+
+// The Postgres store's feed state, for stores that have one.
+function storeFeed(store: ResourceStore): (() => boolean) | undefined {
+  const withFeed = store as Partial<{ feedStatus(): { listening: boolean } }>;
+  return typeof withFeed.feedStatus === 'function' ? () => withFeed.feedStatus!().listening : undefined;
+}
+
+/**
+ * Why the diagnostics port's /ready answers 503 (docs/operations.md): still starting or stopping,
+ * a Kubernetes watcher not synced or failing, or the Postgres store's change feed down. Stricter
+ * than the REST API's /ready in Kubernetes mode, which stays ready while it serves a cached view.
+ */
+function notReadyReasons(state: { started: boolean; watchers: Readonly<Record<string, { synced: boolean; healthy: boolean }>>; feed: (() => boolean) | undefined }): string[] {
+  const reasons: string[] = [];
+  if (!state.started) reasons.push('starting or stopping');
+  for (const [name, health] of Object.entries(state.watchers).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!health.synced) reasons.push(`watcher ${name}: first list not complete`);
+    else if (!health.healthy) reasons.push(`watcher ${name}: failing`);
+  }
+  if (state.feed && !state.feed()) reasons.push('store: Postgres change feed disconnected');
+  return reasons;
 }

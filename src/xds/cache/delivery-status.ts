@@ -61,6 +61,15 @@ export interface AckEvent {
   readonly typeUrl: string;
   readonly version: string;
   readonly at: Date;
+  /** When the last response of this type was sent to the node (what the ACK answers, normally). */
+  readonly sentAt?: Date;
+}
+
+/** Totals since start over every node, by type (the metrics read them). */
+export interface DeliveryTotals {
+  /** Open ADS streams right now. */
+  readonly activeStreams: number;
+  readonly byType: ReadonlyMap<string, { readonly sent: number; readonly acks: number; readonly nacks: number }>;
 }
 
 /** Emitted when a proxy NACKs a response. */
@@ -81,6 +90,9 @@ export class DeliveryStatus {
   private readonly nodes = new Map<string, MutableNode>();
   private readonly ackListeners = new Set<(event: AckEvent) => void>();
   private readonly nackListeners = new Set<(event: NackEvent) => void>();
+  // Unlike the per-node counts, these survive forget(): metrics counters never go down.
+  private activeStreams = 0;
+  private readonly typeTotals = new Map<string, { sent: number; acks: number; nacks: number }>();
 
   /** `now` is injectable so tests can control timestamps. */
   constructor(private readonly now: () => Date = () => new Date()) {}
@@ -90,11 +102,13 @@ export class DeliveryStatus {
     const node = this.node(nodeId);
     node.connectedStreams += 1;
     node.lastConnectedAt = this.now();
+    this.activeStreams += 1;
   }
 
   /** A stream of the node ended, for whatever reason. */
   streamClosed(nodeId: string): void {
     const node = this.node(nodeId);
+    if (node.connectedStreams > 0) this.activeStreams -= 1;
     node.connectedStreams = Math.max(0, node.connectedStreams - 1);
     node.lastDisconnectedAt = this.now();
   }
@@ -103,6 +117,7 @@ export class DeliveryStatus {
   recordSent(nodeId: string, typeUrl: string, version: string): void {
     const sends = (this.nodes.get(nodeId)?.types.get(typeUrl)?.sends ?? 0) + 1;
     this.update(nodeId, typeUrl, { sentVersion: version, sentAt: this.now(), sends });
+    this.total(typeUrl).sent += 1;
   }
 
   /**
@@ -116,7 +131,9 @@ export class DeliveryStatus {
     const cleared = nack !== undefined && nack.version !== version;
     const acks = (previous?.acks ?? 0) + 1;
     this.update(nodeId, typeUrl, { ackedVersion: version, ackedAt: at, acks, ...(cleared ? { lastNack: undefined } : {}) });
-    for (const listener of this.ackListeners) listener({ nodeId, typeUrl, version, at });
+    this.total(typeUrl).acks += 1;
+    const sentAt = previous?.sentAt;
+    for (const listener of this.ackListeners) listener({ nodeId, typeUrl, version, at, ...(sentAt ? { sentAt } : {}) });
   }
 
   /** The node NACKed `rejected`, a response of `typeUrl`. */
@@ -131,6 +148,7 @@ export class DeliveryStatus {
       count,
     };
     this.update(nodeId, typeUrl, { lastNack: nack, nacks: count });
+    this.total(typeUrl).nacks += 1;
     for (const listener of this.nackListeners) listener({ nodeId, typeUrl, ...nack });
   }
 
@@ -155,8 +173,20 @@ export class DeliveryStatus {
     return () => this.nackListeners.delete(listener);
   }
 
+  /** Totals since start (the metrics read them). */
+  totals(): DeliveryTotals {
+    return { activeStreams: this.activeStreams, byType: this.typeTotals };
+  }
+
+  private total(typeUrl: string): { sent: number; acks: number; nacks: number } {
+    let total = this.typeTotals.get(typeUrl);
+    if (!total) this.typeTotals.set(typeUrl, (total = { sent: 0, acks: 0, nacks: 0 }));
+    return total;
+  }
+
   /** Drops a node's state (its Dataplane was deleted). */
   forget(nodeId: string): void {
+    this.activeStreams -= this.nodes.get(nodeId)?.connectedStreams ?? 0;
     this.nodes.delete(nodeId);
   }
 
