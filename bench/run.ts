@@ -12,6 +12,7 @@ import { benchGenerationManyGateways, benchGenerationOneGateway, benchGeneration
 import { benchScale, type ScaleOptions } from './scale.js';
 import { benchMultizoneResync, benchMultizoneRouteChange } from './multizone.js';
 import { benchIngressServices } from './ingress-services.js';
+import { benchPostgresStore } from './postgres-store.js';
 import { writeResults, type BenchResult, type Summary } from './harness.js';
 
 const SCALE_CHANGES = Number(process.env['BENCH_SCALE_CHANGES'] ?? 5);
@@ -47,6 +48,8 @@ const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<Ben
   { id: 'multizone-route-change', run: () => benchMultizoneRouteChange(100, 20) },
   { id: 'multizone-resync-10000', run: () => benchMultizoneResync(10_000) },
   { id: 'ingress-services-10000', run: () => benchIngressServices(10_000) },
+  // Issue 13: the Postgres store shared by replicas (bench/postgres-store.ts).
+  { id: 'postgres-store-3-replicas', run: () => benchPostgresStore(300, 3) },
   // Scale (bench/scale.ts): the control plane in its own process, simulated Envoys in workers.
   ...SCALE_SCENARIOS.map((s) => ({ id: s.id, run: () => benchScale(s.id, s) })),
 ];

@@ -32,6 +32,7 @@ import { INGRESS_PROXY_TYPE } from '../xds/server/bootstrap-request.js';
 import { ZoneTokens } from '../tokens/zone-token.js';
 import { runtimeApiRoutes } from './api-routes.js';
 import { readinessRoute } from './readiness-route.js';
+import { logLevelRoutes } from './log-level-route.js';
 import type { ControlPlaneMetrics } from './metrics.js';
 import type { LeaderElection } from '../k8s/leader-election.js';
 import { meshCaChecks } from './mesh-ca-checks.js';
@@ -396,6 +397,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     role: writeRoleOf(multizone),
     isReady: () => started && !stopping && cache.isReady(),
     extraRoutes: [
+      ...logLevelRoutes(logger, cpLog),
       // Dataplane tokens are universal mode's proxy credential; Kubernetes proxies use their ServiceAccount.
       ...runtimeApiRoutes(store, cache, statuses, config.store === 'kubernetes' ? undefined : tokens, (nodeId) => snapshots.certificates.insight(nodeId), !isFederatedZone(multizone), ingressHosts && ((name) => ingressHosts.resolved(name))),
       ...(config.store === 'kubernetes'

@@ -91,4 +91,29 @@ describe('the diagnostics port', () => {
     envoy.close();
     await expect.poll(async () => sample(await metrics(cp), 'xds_streams_active'), { timeout: 5_000 }).toBe(0);
   });
+
+  it('changes the log level of every component at runtime, for admins only, and logs the change', async () => {
+    const lines: string[] = [];
+    const root = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, logger: root });
+    running.push(cp);
+    const url = `http://127.0.0.1:${cp.apiPort}/log-level`;
+    const set = (body: string) => fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body });
+    expect(await (await fetch(url)).json()).toEqual({ level: 'info' });
+    const bad = await set('{"level":"verbose"}');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('"field":"level"');
+    expect((await set('{"level":"debug"}')).status).toBe(200);
+    expect(await (await fetch(url)).json()).toEqual({ level: 'debug' });
+    expect(lines.some((l) => l.includes('"msg":"log level changed"') && l.includes('"from":"info"') && l.includes('"to":"debug"'))).toBe(true);
+    // The API's logger (created at start, before the change) now writes its debug lines: a refused request.
+    const before = lines.length;
+    expect((await fetch(`http://127.0.0.1:${cp.apiPort}/meshes`, { headers: { authorization: 'Bearer not-a-token' } })).status).toBe(401);
+    expect(lines.slice(before).some((l) => l.includes('"level":20') && l.includes('"component":"api"') && l.includes('request refused'))).toBe(true);
+
+    const remote = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, apiAuth: { localhostIsAdmin: false, bootstrapAdminToken: false }, logger });
+    running.push(remote);
+    const refused = await fetch(`http://127.0.0.1:${remote.apiPort}/log-level`, { method: 'PUT', body: '{"level":"debug"}' });
+    expect(refused.status).toBe(401);
+  });
 });
