@@ -69,6 +69,14 @@ describe('gateway.md examples parse cleanly', () => {
     expect([r.kind, r.mesh, r.name]).toEqual(['Mesh', 'default', 'default']);
     expect(r.kind === 'Mesh' && r.spec.mtls?.backends?.[0]?.conf).toEqual({ caCert: { RSAbits: 2048, expiration: '10y' } });
   });
+
+  it("ignores the output-only fields kumactl 2.x sends back on apply (kri, times), as Kuma's server does", () => {
+    const doc = { type: 'MeshGateway', mesh: 'default', name: 'edge', kri: 'kri_mgw_default___edge_', creationTime: '2025-01-01T00:00:00Z', modificationTime: '2025-01-01T00:00:00Z', ...GATEWAY_SPEC };
+    const r = parsed(doc);
+    expect([r.kind, r.name]).toEqual(['MeshGateway', 'edge']);
+    expect(JSON.stringify(r.spec)).not.toContain('kri');
+    expect(violationsOf({ ...doc, krii: 'typo' })).toEqual([expect.objectContaining({ field: 'krii' })]);
+  });
 });
 
 describe('document forms', () => {

@@ -59,8 +59,12 @@ export const MAX_NAME_LENGTH = 253;
 const NAME = /^[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$/;
 const NAME_MESSAGE = 'must consist of alphanumeric characters, ".", "-" or "_", and start and end with an alphanumeric character';
 
-/** Output-only fields of Kuma's universal form, accepted and ignored so that `get` output applies. */
-const UNIVERSAL_IGNORED = ['creationTime', 'modificationTime'];
+/**
+ * Output-only fields of Kuma's universal form, accepted and ignored so that `get` output applies:
+ * the times, and `kri` (the resource identifier Kuma 2.11+ prints, which kumactl 2.x sends back
+ * on apply and Kuma's server ignores).
+ */
+export const UNIVERSAL_IGNORED: readonly string[] = ['creationTime', 'modificationTime', 'kri'];
 
 const LABELS_SCHEMA = mapOf(text());
 
