@@ -56,6 +56,8 @@ describe('router', () => {
     const res = await call(router, 'GET', '/');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ product: 'Portico', version: '9.9.9' });
+    // What kumactl config control-planes add compares with its own product name.
+    expect(res.body).toMatchObject({ tagline: 'Kuma', basedOnKuma: '2.x' });
   });
 
   it('answers /ready with 200 only when ready', async () => {

@@ -150,8 +150,11 @@ function pathSegments(pathname: string): string[] | undefined {
 }
 
 /** GET / in the shape of Kuma's index endpoint. */
+// kumactl (`config control-planes add`) accepts a control plane whose `tagline` is its product,
+// "Kuma"; `product` says what actually answers, so people and Portico's own tools can tell
+// (docs/differences-from-kuma.md, "The API index").
 function rootInfo(version: string): Record<string, string> {
-  return { product: 'Portico', tagline: 'Portico', version, basedOnKuma: '2.x', hostname: hostname() };
+  return { product: 'Portico', tagline: 'Kuma', version, basedOnKuma: '2.x', hostname: hostname() };
 }
 
 /** GET /ready: 200 once the store is loaded, 503 before (and again during shutdown). */
