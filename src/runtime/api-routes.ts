@@ -9,7 +9,7 @@ import type { DataplaneTokens } from '../tokens/dataplane-token.js';
 import { ZoneTokens } from '../tokens/zone-token.js';
 import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
 import type { ResourceStatuses } from './resource-status.js';
-import { dataplaneInsightRoute, type CertificateInsights } from './dataplane-insight-route.js';
+import { dataplaneInsightListRoutes, dataplaneInsightRoute, type CertificateInsights } from './dataplane-insight-route.js';
 import { statusRoutes } from './status-route.js';
 import { xdsDumpRoute } from './xds-dump-route.js';
 import { zoneIngressStatusRoute } from './zone-ingress-status-route.js';
@@ -31,6 +31,7 @@ export function runtimeApiRoutes(
   return [
     xdsDumpRoute(cache),
     dataplaneInsightRoute(store, cache, certificates),
+    ...dataplaneInsightListRoutes(store, cache, certificates),
     ...statusRoutes(statuses),
     zoneIngressStatusRoute(store, resolveIngressHost),
     ...(dataplaneTokens ? [dataplaneTokenRoute(store, dataplaneTokens)] : []),

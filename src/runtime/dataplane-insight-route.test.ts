@@ -5,7 +5,7 @@ import { MemoryStore } from '../core/memory-store.js';
 import { TypeUrl } from '../xds/cache/resource-types.js';
 import { DeliveryStatus } from '../xds/cache/delivery-status.js';
 import { SnapshotCache } from '../xds/cache/snapshot-cache.js';
-import { dataplaneInsightRoute } from './dataplane-insight-route.js';
+import { dataplaneInsightListRoutes, dataplaneInsightRoute } from './dataplane-insight-route.js';
 
 const DETAIL = "Error adding/updating route config: invalid regex '/(?=a)b': invalid perl operator: (?=";
 
@@ -32,7 +32,7 @@ describe('GET /meshes/{mesh}/dataplanes+insights/{name}', () => {
     d.recordAck('default.gw-1', TypeUrl.Cluster, 'c1'); // :03
     d.recordSent('default.gw-1', TypeUrl.RouteConfiguration, 'r1'); // :04
     d.recordNack('default.gw-1', TypeUrl.RouteConfiguration, { version: 'r1', nonce: 'n7', message: DETAIL, resources: ['edge:HTTP:8080:*'] }); // :05
-    server = createApiServer({ store, logger: pino({ level: 'silent' }), isReady: () => true, extraRoutes: [dataplaneInsightRoute(store, cache)] });
+    server = createApiServer({ store, logger: pino({ level: 'silent' }), isReady: () => true, extraRoutes: [dataplaneInsightRoute(store, cache), ...dataplaneInsightListRoutes(store, cache)] });
     api = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
   });
 
@@ -84,5 +84,20 @@ describe('GET /meshes/{mesh}/dataplanes+insights/{name}', () => {
     expect(idle['dataplaneInsight']).toEqual({ subscriptions: [] });
     expect((await fetch(`${api}/meshes/default/dataplanes+insights/nobody`)).status).toBe(404);
     expect((await fetch(`${api}/meshes/other/dataplanes+insights/gw-1`)).status).toBe(404);
+  });
+
+  it("lists a mesh's overviews, paged, at Kuma's path (kumactl inspect dataplanes) and at _overview", async () => {
+    for (const path of ['/meshes/default/dataplanes+insights', '/meshes/default/dataplanes/_overview']) {
+      const all = (await (await fetch(`${api}${path}`)).json()) as { total: number; items: { name: string; dataplaneInsight: { subscriptions: unknown[] } }[]; next: string | null };
+      expect(all.total).toBe(2);
+      expect(all.items.map((i) => [i.name, i.dataplaneInsight.subscriptions.length])).toEqual([['gw-1', 1], ['gw-idle', 0]]);
+      expect(all.next).toBeNull();
+      const first = (await (await fetch(`${api}${path}?size=1`)).json()) as { items: { name: string }[]; next: string | null };
+      expect(first.items.map((i) => i.name)).toEqual(['gw-1']);
+      expect(first.next).toContain('offset=1');
+    }
+    const other = (await (await fetch(`${api}/meshes/other/dataplanes+insights`)).json()) as { total: number };
+    expect(other.total).toBe(0);
+    expect((await fetch(`${api}/meshes/default/dataplanes+insights?size=0`)).status).toBe(400);
   });
 });

@@ -4,7 +4,8 @@
 // reason (docs/status.md). Delivery state is kept per proxy, not per stream, so there is one
 // subscription: the proxy's current or last connection.
 import type { CertificateInsight } from '../generation/workload-certificates.js';
-import { notFound, type ApiResponse } from '../api-server/problem.js';
+import { badRequest, notFound, type ApiResponse } from '../api-server/problem.js';
+import { pageOf, parsePaging } from '../api-server/paging.js';
 import type { ApiRequest } from '../api-server/resources.js';
 import { toUniversal } from '../api-server/resource-form.js';
 import type { ExtraRoute } from '../api-server/router.js';
@@ -18,6 +19,8 @@ import { envoyTypeName } from './resource-status.js';
 
 /** The route's path; `{mesh}` and `{name}` each stand for one path segment. */
 export const DATAPLANE_INSIGHT_PATH = '/meshes/{mesh}/dataplanes+insights/{name}';
+/** The list of a mesh's overviews: Kuma's path, which `kumactl inspect dataplanes` reads, and its newer alias. */
+export const DATAPLANE_INSIGHT_LIST_PATHS = ['/meshes/{mesh}/dataplanes+insights', '/meshes/{mesh}/dataplanes/_overview'] as const;
 
 /** One type's delivery as served: Kuma's DiscoveryServiceStats counters plus versions and the NACK. */
 export interface TypeInsight {
@@ -51,6 +54,28 @@ export interface SubscriptionInsight {
 /** The extra REST route; 404 when the path does not name a Dataplane of the store. */
 export function dataplaneInsightRoute(store: ResourceStore, cache: SnapshotCache, certificates: CertificateInsights = () => undefined): ExtraRoute {
   return { method: 'GET', path: DATAPLANE_INSIGHT_PATH, access: 'authenticated', handler: async (request, params) => insightOf(store, cache, certificates, request, params) };
+}
+
+/**
+ * The overviews of a mesh's Dataplanes, paged as every list of the API (`size`, `offset`, `next`).
+ * Kuma's filters (`gateway`, `tag`, ...) are not applied: every Dataplane of the mesh is listed.
+ */
+export function dataplaneInsightListRoutes(store: ResourceStore, cache: SnapshotCache, certificates: CertificateInsights = () => undefined): ExtraRoute[] {
+  return DATAPLANE_INSIGHT_LIST_PATHS.map((path) => ({
+    method: 'GET',
+    path,
+    access: 'authenticated' as const,
+    handler: async (request: ApiRequest, params: Readonly<Record<string, string>>): Promise<ApiResponse> => {
+      const paging = parsePaging(request.url.searchParams);
+      if (!paging.ok) return badRequest(request.url.pathname, 'invalid paging parameters', paging.violations);
+      const dataplanes = await store.list('Dataplane', { mesh: params['mesh'] ?? '' });
+      const overviews = dataplanes.map((dp) => {
+        const nodeId = proxyNodeId(dp.mesh, dp.name);
+        return dataplaneOverview(dp, cache.delivery.status(nodeId), certificates(nodeId));
+      });
+      return { status: 200, body: pageOf(overviews, paging.value, request.url) };
+    },
+  }));
 }
 
 /** A proxy's certificate facts by node id (the engine's workload certificates). */
