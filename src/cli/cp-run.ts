@@ -290,11 +290,11 @@ export function cpRunCommand(): Command {
     .option('--gateway-image <image>', 'kubernetes: image of gateway pods', 'portico:0.1.0')
     .option('--gateway-cp-url <url>', 'kubernetes: control plane URL given to gateway pods (port 5678)')
     .option('--gateway-ca-file <file>', 'kubernetes: CA certificate given to gateway pods (default: the generated control plane CA)')
-    .option('--no-leader-election', 'kubernetes: run the controllers without holding the leader Lease (a single replica only)')
-    .option('--leader-election-id <id>', 'kubernetes: this replica\'s identity in the leader Lease (default: $POD_NAME, else hostname-pid)')
-    .option('--leader-lease-duration <seconds>', 'kubernetes: leader Lease duration (default 15)', secondsOption)
-    .option('--leader-renew-deadline <seconds>', 'kubernetes: a leader that cannot renew for this long steps down (default 10)', secondsOption)
-    .option('--leader-retry-period <seconds>', 'kubernetes: interval of Lease attempts (default 2)', secondsOption)
+    .option('--no-leader-election', 'kubernetes and postgres stores: run the once-only work without electing a leader (a single replica only)')
+    .option('--leader-election-id <id>', 'kubernetes and postgres stores: this replica\'s identity in the leader lease (default: $POD_NAME, else hostname-pid)')
+    .option('--leader-lease-duration <seconds>', 'kubernetes and postgres stores: leader lease duration (default 15)', secondsOption)
+    .option('--leader-renew-deadline <seconds>', 'kubernetes and postgres stores: a leader that cannot renew for this long steps down (default 10)', secondsOption)
+    .option('--leader-retry-period <seconds>', 'kubernetes and postgres stores: interval of lease attempts (default 2)', secondsOption)
     .action(async (flags: CpRunFlags) => {
       // The root has no component: each part of the control plane names itself once, so no log
       // line carries the key twice (runtime/component-logger.ts).
@@ -353,7 +353,9 @@ async function startFromFlags(flags: CpRunFlags, logger: Logger): Promise<Contro
     ...DEFAULT_CONFIG,
     store: kubernetes ? 'kubernetes' : (flags.store as 'memory' | 'embedded' | 'postgres'),
     ...(kubernetes ? { kubernetes } : {}),
-    ...(!kubernetes && flags.store === 'postgres' ? { postgres: postgresSettings(flags) } : {}),
+    ...(!kubernetes && flags.store === 'postgres'
+      ? { postgres: { ...postgresSettings(flags), ...(flags.leaderElection ? { leaderElection: leaderElectionSettings(flags) } : {}) } }
+      : {}),
     dataDir: path.resolve(flags.dataDir),
     apiPort: flags.apiPort,
     apiHttpsPort: flags.apiHttpsPort,

@@ -5,7 +5,7 @@
 import type pg from 'pg';
 
 /** The schema version this code reads and writes. */
-export const PG_SCHEMA_VERSION = 1;
+export const PG_SCHEMA_VERSION = 2;
 
 /** The channel writers NOTIFY (payload: the committed revision) and replicas LISTEN on. */
 export const CHANGES_CHANNEL = 'portico_resource_changes';
@@ -46,6 +46,18 @@ const MIGRATIONS: readonly (readonly string[])[] = [
       creation_time TEXT NOT NULL,
       modification_time TEXT NOT NULL,
       PRIMARY KEY (revision, seq)
+    )`,
+  ],
+  [
+    // Leader election of the replicas (postgres-leader-election.ts). Times are the server's, so
+    // the replicas' clocks never have to agree.
+    `CREATE TABLE leader_lease (
+      name TEXT COLLATE "C" PRIMARY KEY,
+      holder TEXT NOT NULL,
+      acquired_at TIMESTAMPTZ NOT NULL,
+      renewed_at TIMESTAMPTZ NOT NULL,
+      expires_at TIMESTAMPTZ NOT NULL,
+      transitions INTEGER NOT NULL
     )`,
   ],
 ];

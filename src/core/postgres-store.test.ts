@@ -35,7 +35,7 @@ async function query(sql: string, params: unknown[] = []): Promise<pg.QueryResul
 
 // Every test of the contract starts from an empty database, migrated afresh.
 async function emptyDatabase(): Promise<void> {
-  await query('DROP TABLE IF EXISTS resources, resource_changes, store_revision, schema_version');
+  await query('DROP TABLE IF EXISTS resources, resource_changes, store_revision, leader_lease, schema_version');
 }
 
 const opened: PostgresStore[] = [];

@@ -141,6 +141,8 @@ export interface ControlPlaneConfig {
 export interface PostgresSettings {
   readonly connection: import('pg').ClientConfig;
   readonly maxConnections: number;
+  /** The replicas' leader election over the same database (default: on, Kubernetes' timings). */
+  readonly leaderElection?: LeaderElectionSettings;
 }
 
 /** REST API authentication settings of `cp run`. */
@@ -427,7 +429,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       pendingRegenerations: loop.pending,
       ...(kubeStore ? { watchers: () => watcherHealth(kubeStore, controllers) } : {}),
       ...(feed ? { storeFeed: feed } : {}),
-      ...(config.kubernetes?.leaderElection ? { leader: () => election?.isLeader() ?? false } : {}),
+      ...(config.kubernetes?.leaderElection || config.postgres?.leaderElection ? { leader: () => election?.isLeader() ?? false } : {}),
     });
     const diagnostics = await startDiagnosticsServer({
       host: config.diagnosticsHost ?? config.apiHost,
@@ -543,7 +545,8 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       : undefined;
   if (webhook) cleanups.push(() => webhook.close());
   // A federated Kubernetes zone with several replicas dials the global only from the leader.
-  const leaderOnlySync = isFederatedZone(multizone) && config.store === 'kubernetes' && config.kubernetes?.leaderElection !== undefined;
+  const postgresElection = config.store === 'postgres' ? config.postgres?.leaderElection : undefined;
+  const leaderOnlySync = isFederatedZone(multizone) && ((config.store === 'kubernetes' && config.kubernetes?.leaderElection !== undefined) || postgresElection !== undefined);
   const sync = await startMultizoneSync({
     multizone,
     store,
@@ -631,7 +634,31 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       await startLeaderWork(k8s).synced;
     }
   }
-  // Without leader election (universal stores, a single Kubernetes replica) this replica leads.
+  if (postgresElection && config.postgres) {
+    // Replicas on one Postgres store: the leader dials the global and writes ingress services.
+    const { startPostgresLeaderElection } = await import('./postgres-leader-election.js');
+    const le = postgresElection;
+    election = startPostgresLeaderElection({
+      connection: config.postgres.connection,
+      name: le.leaseName ?? LEADER_LEASE_NAME,
+      identity: le.identity,
+      logger: componentLogger(logger, 'leader-election'),
+      ...(le.leaseDurationMs === undefined ? {} : { leaseDurationMs: le.leaseDurationMs }),
+      ...(le.renewDeadlineMs === undefined ? {} : { renewDeadlineMs: le.renewDeadlineMs }),
+      ...(le.retryPeriodMs === undefined ? {} : { retryPeriodMs: le.retryPeriodMs }),
+      onStartedLeading: () => {
+        startIngressWriter().catch((err: unknown) => cpLog.error({ err }, 'could not start the ZoneIngress available-services writer'));
+        syncLeadership?.lead();
+      },
+      onStoppedLeading: async () => {
+        await syncLeadership?.stepDown();
+        await stopIngressWork();
+      },
+    });
+    const running = election;
+    cleanups.push(() => running.stop());
+  }
+  // Without leader election (the embedded and memory stores, a single Kubernetes replica) this replica leads.
   if (!election) await startIngressWriter();
   started = true;
   cpLog.info({ mode: multizone.mode, zone: multizone.mode === 'zone' ? multizone.zone : undefined, apiPort, xdsPort: dataplanePort?.port, kdsPort: sync.port?.port, apiHttpsPort, webhookPort: webhook?.port, diagnosticsPort }, 'control plane ready');

@@ -36,9 +36,9 @@ function storeEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   };
 }
 
-async function replica(env: NodeJS.ProcessEnv = storeEnv()): Promise<{ process: Running; api: string }> {
+async function replica(env: NodeJS.ProcessEnv = storeEnv(), extraArgs: string[] = []): Promise<{ process: Running; api: string }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'portico-pg-cp-'));
-  const p = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--data-dir', dataDir, '--api-port', '0', '--api-https-port', '0', '--xds-port', '0'], { env });
+  const p = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--data-dir', dataDir, '--api-port', '0', '--api-https-port', '0', '--xds-port', '0', ...extraArgs], { env });
   running.push(p);
   const ready = await p.waitFor(/"apiPort":(\d+),"xdsPort":(\d+)/, 30_000);
   return { process: p, api: `http://127.0.0.1:${ready[1]}` };
@@ -80,6 +80,24 @@ describe('cp run --store postgres', () => {
     expect(await gatewayPort(b.api, 'gw-19')).toBe(10_019);
     for (const p of running) expect(p.output()).not.toContain(decodeURIComponent(new URL(db.url).password));
   }, 90_000);
+
+  it('elects one leader among three replicas; with the leader killed -9, another leads within the lease duration', async () => {
+    const timings = ['--leader-lease-duration', '3', '--leader-renew-deadline', '2', '--leader-retry-period', '0.25'];
+    const replicas = await Promise.all(['r1', 'r2', 'r3'].map((id) => replica(storeEnv(), ['--leader-election-id', id, ...timings])));
+    const leads = (r: { process: Running }) => r.process.output().includes('"msg":"became the leader"');
+    await eventually(async () => replicas.filter(leads).length === 1, 10_000, 'one leader');
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(replicas.filter(leads)).toHaveLength(1);
+    const leader = replicas.find(leads)!;
+    leader.process.proc.kill('SIGKILL');
+    const killedAt = Date.now();
+    const rest = replicas.filter((r) => r !== leader);
+    await eventually(async () => rest.some(leads), 10_000, 'a new leader');
+    const failoverMs = Date.now() - killedAt;
+    console.log(`leader killed -9 -> new leader: ${failoverMs} ms (lease 3 s)`);
+    expect(failoverMs).toBeLessThan(3_000 + 1_500);
+    expect(rest.filter(leads)).toHaveLength(1);
+  }, 60_000);
 
   it('stops at start on a wrong password, naming the server and never the password', async () => {
     const p = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--data-dir', mkdtempSync(path.join(os.tmpdir(), 'portico-pg-cp-')), '--api-port', '0', '--api-https-port', '0', '--xds-port', '0'], {

@@ -1,0 +1,136 @@
+// Leader election of control-plane replicas that share a Postgres store (docs/postgres-store.md,
+// "Leader"): one row of `leader_lease` per election, taken and renewed with one conditional upsert,
+// so two candidates can never both hold it. Expiry is decided by the database's clock (`now()`),
+// never by comparing the replicas' clocks. The shape follows the Kubernetes Lease election
+// (src/k8s/leader-election.ts): every `retryPeriodMs` a candidate tries to take or renew the lease
+// for `leaseDurationMs`; a leader that has not renewed for `renewDeadlineMs` (< the duration) steps
+// down before anyone else may take over; stop() releases a held lease at once.
+import type { Logger } from 'pino';
+import pg from 'pg';
+import { DEFAULT_LEADER_ELECTION, type LeaderElection } from '../k8s/leader-election.js';
+
+/** Options of startPostgresLeaderElection. */
+export interface PostgresLeaderElectionOptions {
+  readonly connection: pg.ClientConfig;
+  /** Name of the lease row. */
+  readonly name: string;
+  /** This replica's identity, unique among the candidates. */
+  readonly identity: string;
+  readonly logger: Logger;
+  readonly leaseDurationMs?: number;
+  readonly renewDeadlineMs?: number;
+  readonly retryPeriodMs?: number;
+  readonly onStartedLeading: () => void;
+  readonly onStoppedLeading: () => Promise<void> | void;
+}
+
+// Takes the lease when free, expired or already ours; RETURNING says whether it is ours now.
+const TAKE = `INSERT INTO leader_lease (name, holder, acquired_at, renewed_at, expires_at, transitions)
+  VALUES ($1, $2, now(), now(), now() + $3 * interval '1 millisecond', 0)
+  ON CONFLICT (name) DO UPDATE SET
+    holder = excluded.holder,
+    acquired_at = CASE WHEN leader_lease.holder = excluded.holder THEN leader_lease.acquired_at ELSE now() END,
+    renewed_at = now(),
+    expires_at = excluded.expires_at,
+    transitions = leader_lease.transitions + CASE WHEN leader_lease.holder = excluded.holder THEN 0 ELSE 1 END
+  WHERE leader_lease.holder = excluded.holder OR leader_lease.expires_at < now()
+  RETURNING holder`;
+const HOLDER = 'SELECT holder FROM leader_lease WHERE name = $1 AND expires_at >= now()';
+const RELEASE = 'UPDATE leader_lease SET expires_at = now() - interval \'1 millisecond\' WHERE name = $1 AND holder = $2';
+
+/** Starts campaigning; the store must have migrated the schema (PostgresStore.open did). */
+export function startPostgresLeaderElection(options: PostgresLeaderElectionOptions): LeaderElection {
+  return new PostgresElector(options);
+}
+
+class PostgresElector implements LeaderElection {
+  private readonly pool: pg.Pool;
+  private readonly logger: Logger;
+  private readonly leaseDurationMs: number;
+  private readonly renewDeadlineMs: number;
+  private readonly retryPeriodMs: number;
+  private leading = false;
+  private stopped = false;
+  private lastHolder = '';
+  private renewedAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private lastError = '';
+
+  constructor(private readonly options: PostgresLeaderElectionOptions) {
+    this.logger = options.logger.child({ module: 'leader-election', lease: options.name, identity: options.identity });
+    this.leaseDurationMs = options.leaseDurationMs ?? DEFAULT_LEADER_ELECTION.leaseDurationMs;
+    this.renewDeadlineMs = options.renewDeadlineMs ?? DEFAULT_LEADER_ELECTION.renewDeadlineMs;
+    this.retryPeriodMs = options.retryPeriodMs ?? DEFAULT_LEADER_ELECTION.retryPeriodMs;
+    if (!(this.renewDeadlineMs < this.leaseDurationMs)) throw new Error('leader election: the renew deadline must be shorter than the lease duration');
+    this.pool = new pg.Pool({ ...options.connection, max: 1 });
+    this.pool.on('error', (err) => this.logger.warn({ reason: err.message }, 'the leader election connection broke; it reconnects'));
+    this.schedule(0);
+  }
+
+  isLeader(): boolean {
+    return this.leading;
+  }
+
+  holder(): string {
+    return this.leading ? this.options.identity : this.lastHolder;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return this.running;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    if (this.leading) {
+      await this.stepDown('stopping');
+      await this.pool.query(RELEASE, [this.options.name, this.options.identity]).catch((err: unknown) => this.logger.warn({ reason: (err as Error).message }, 'could not release the lease; it expires on its own'));
+    }
+    await this.pool.end().catch(() => undefined);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.round().finally(() => this.schedule(this.retryPeriodMs));
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async round(): Promise<void> {
+    try {
+      const { rows } = await this.pool.query<{ holder: string }>(TAKE, [this.options.name, this.options.identity, this.leaseDurationMs]);
+      this.lastError = '';
+      if (rows.length > 0) {
+        this.renewedAt = Date.now();
+        if (!this.leading && !this.stopped) {
+          this.leading = true;
+          this.logger.info('became the leader');
+          this.options.onStartedLeading();
+        }
+        return;
+      }
+      const current = await this.pool.query<{ holder: string }>(HOLDER, [this.options.name]);
+      const holder = current.rows[0]?.holder ?? '';
+      if (holder !== this.lastHolder) this.logger.info({ holder }, 'another replica leads');
+      this.lastHolder = holder;
+      if (this.leading) await this.stepDown(`the lease is held by ${holder}`);
+    } catch (err) {
+      const reason = (err as Error).message;
+      if (reason !== this.lastError) this.logger.warn({ reason }, 'cannot reach the lease');
+      this.lastError = reason;
+      // Give up leadership before the lease can expire and be taken by another replica.
+      if (this.leading && Date.now() - this.renewedAt >= this.renewDeadlineMs) await this.stepDown('could not renew the lease within the renew deadline');
+    }
+  }
+
+  private async stepDown(reason: string): Promise<void> {
+    if (!this.leading) return;
+    this.leading = false;
+    this.logger.warn({ reason }, 'stopped leading');
+    try {
+      await this.options.onStoppedLeading();
+    } catch (err) {
+      this.logger.error({ err }, 'stepping down failed');
+    }
+  }
+}
