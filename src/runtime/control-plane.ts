@@ -614,9 +614,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         name: le.leaseName ?? LEADER_LEASE_NAME,
         identity: le.identity,
         logger: componentLogger(logger, 'leader-election'),
-        ...(le.leaseDurationMs === undefined ? {} : { leaseDurationMs: le.leaseDurationMs }),
-        ...(le.renewDeadlineMs === undefined ? {} : { renewDeadlineMs: le.renewDeadlineMs }),
-        ...(le.retryPeriodMs === undefined ? {} : { retryPeriodMs: le.retryPeriodMs }),
+        ...electionTimings(le),
         onStartedLeading: () => {
           startLeaderWork(k8s);
           startIngressWriter().catch((err: unknown) => cpLog.error({ err }, 'could not start the ZoneIngress available-services writer'));
@@ -643,9 +641,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       name: le.leaseName ?? LEADER_LEASE_NAME,
       identity: le.identity,
       logger: componentLogger(logger, 'leader-election'),
-      ...(le.leaseDurationMs === undefined ? {} : { leaseDurationMs: le.leaseDurationMs }),
-      ...(le.renewDeadlineMs === undefined ? {} : { renewDeadlineMs: le.renewDeadlineMs }),
-      ...(le.retryPeriodMs === undefined ? {} : { retryPeriodMs: le.retryPeriodMs }),
+      ...electionTimings(le),
       onStartedLeading: () => {
         startIngressWriter().catch((err: unknown) => cpLog.error({ err }, 'could not start the ZoneIngress available-services writer'));
         syncLeadership?.lead();
@@ -731,4 +727,13 @@ function notReadyReasons(state: { started: boolean; watchers: Readonly<Record<st
   }
   if (state.feed && !state.feed()) reasons.push('store: Postgres change feed disconnected');
   return reasons;
+}
+
+// The timings an election was given; the rest keep the elector's defaults.
+function electionTimings(le: LeaderElectionSettings): { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number } {
+  return {
+    ...(le.leaseDurationMs === undefined ? {} : { leaseDurationMs: le.leaseDurationMs }),
+    ...(le.renewDeadlineMs === undefined ? {} : { renewDeadlineMs: le.renewDeadlineMs }),
+    ...(le.retryPeriodMs === undefined ? {} : { retryPeriodMs: le.retryPeriodMs }),
+  };
 }

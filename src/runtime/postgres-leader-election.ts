@@ -7,22 +7,10 @@
 // down before anyone else may take over; stop() releases a held lease at once.
 import type { Logger } from 'pino';
 import pg from 'pg';
-import { DEFAULT_LEADER_ELECTION, type LeaderElection } from '../k8s/leader-election.js';
+import { DEFAULT_LEADER_ELECTION, type LeaderElection, type LeaderElectionOptions } from '../k8s/leader-election.js';
 
-/** Options of startPostgresLeaderElection. */
-export interface PostgresLeaderElectionOptions {
-  readonly connection: pg.ClientConfig;
-  /** Name of the lease row. */
-  readonly name: string;
-  /** This replica's identity, unique among the candidates. */
-  readonly identity: string;
-  readonly logger: Logger;
-  readonly leaseDurationMs?: number;
-  readonly renewDeadlineMs?: number;
-  readonly retryPeriodMs?: number;
-  readonly onStartedLeading: () => void;
-  readonly onStoppedLeading: () => Promise<void> | void;
-}
+/** Options of startPostgresLeaderElection: the Kubernetes election's, with a connection for the Lease. */
+export type PostgresLeaderElectionOptions = Omit<LeaderElectionOptions, 'kubeConfig' | 'namespace'> & { readonly connection: pg.ClientConfig };
 
 // Takes the lease when free, expired or already ours; RETURNING says whether it is ours now.
 const TAKE = `INSERT INTO leader_lease (name, holder, acquired_at, renewed_at, expires_at, transitions)
