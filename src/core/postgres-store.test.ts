@@ -190,4 +190,24 @@ describe('PostgresStore with several replicas on one database', () => {
     const b = await open();
     expect((await b.list('Mesh')).map((r) => r.name)).toEqual(['B', 'a', 'a-1', 'b']);
   });
+
+  it('never logs secret data or the password, at trace level, through writes, the feed, a lost connection and a reload', async () => {
+    await emptyDatabase();
+    const lines: string[] = [];
+    const traced = pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) });
+    const canary = 'canary-7f3e9a-secret-value';
+    const a = await open({ logger: traced, retainRevisions: 10 });
+    const b = await open({ logger: traced, reconnectDelayMs: 1_500, pollIntervalMs: 60_000 });
+    await a.put(mesh('default'));
+    await a.put({ kind: 'Secret', mesh: 'default', name: 'canary', spec: { data: Buffer.from(canary).toString('base64') } });
+    await eventually(async () => (await b.get({ kind: 'Secret', mesh: 'default', name: 'canary' })) !== undefined, 5_000, 'the Secret reaching b');
+    await query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'");
+    for (let i = 0; i < 120; i++) await a.put({ kind: 'Secret', mesh: 'default', name: 'canary', spec: { data: Buffer.from(`${canary}-${i}`).toString('base64') } });
+    await eventually(async () => b.feedStatus().revision === a.feedStatus().revision, 15_000, 'b reloading');
+    const log = lines.join('');
+    expect(log).toContain('reloading every resource'); // the paths above did log
+    expect(log).not.toContain(canary);
+    expect(log).not.toContain(Buffer.from(canary).toString('base64').slice(0, 16));
+    expect(log).not.toContain(decodeURIComponent(new URL(db.url).password));
+  }, 30_000);
 });
