@@ -1,18 +1,10 @@
 // The `portico` command: builds the commander program and turns every outcome into an exit
 // code. Commands report user errors themselves (`Error: ...` on stderr, code 1); commander's own
 // usage errors are printed by commander; anything thrown is printed as one line, without a stack.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { porticoVersion } from '../api-server/version.js';
-import { applyCommand } from './apply.js';
-import { cpRunCommand } from './cp-run.js';
-import { deleteCommand } from './delete.js';
-import { translateCommand } from './translate.js';
-import { installCommand } from './install.js';
-import { dpRunCommand } from './dp-run.js';
-import { getCommand } from './get.js';
-import { inspectCommand } from './inspect.js';
-import { adminTokenCommand, generateCommand } from './generate.js';
-import { printError, processIo, type CliIo } from './output.js';
+import { COMMANDS, requestedCommand } from './command-table.js';
+import { printError, processIo, type CliIo } from './io.js';
 
 /** Where the CLI finds the API when neither --api nor PORTICO_API_URL is given (Kuma's port). */
 export const DEFAULT_API_URL = 'http://127.0.0.1:5681';
@@ -23,7 +15,7 @@ export const DEFAULT_API_URL = 'http://127.0.0.1:5681';
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let code = 0;
-  const program = buildProgram(io, (c) => {
+  const program = await buildProgram(argv.slice(2), io, (c) => {
     code = c;
   });
   try {
@@ -36,8 +28,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
 }
 
-/** The program with every subcommand; `done` receives the exit code of the command that ran. */
-function buildProgram(io: CliIo, done: (code: number) => void): Command {
+/**
+ * The program. Only the subcommand `args` name is loaded; every other one is listed from the
+ * command table (for `portico --help`) without importing it, which keeps start-up fast.
+ * `done` receives the exit code of the command that ran.
+ */
+async function buildProgram(args: readonly string[], io: CliIo, done: (code: number) => void): Promise<Command> {
   const program = new Command('portico')
     .description('Portico: an Envoy xDS control plane for Kuma mesh gateways')
     .version(porticoVersion())
@@ -48,17 +44,14 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
     )
     // Read by api-connection.ts, which also looks at PORTICO_API_TOKEN and the config file.
     .addOption(new Option('--api-token <token>', 'user token for the API (else PORTICO_API_TOKEN, then the config file)'))
-    .addOption(new Option('--api-ca-cert-file <file>', "CA (PEM) the HTTPS API's certificate is verified by (the control plane logs the path of its generated CA)").env('PORTICO_API_CA_CERT_FILE'))
-    .addCommand(applyCommand(io, done))
-    .addCommand(getCommand(io, done))
-    .addCommand(deleteCommand(io, done))
-    .addCommand(inspectCommand(io, done))
-    .addCommand(generateCommand(io, done))
-    .addCommand(adminTokenCommand(io, done))
-    .addCommand(translateCommand(io, done))
-    .addCommand(installCommand())
-    .addCommand(cpRunCommand())
-    .addCommand(dpRunCommand());
+    .addOption(new Option('--api-ca-cert-file <file>', "CA (PEM) the HTTPS API's certificate is verified by (the control plane logs the path of its generated CA)").env('PORTICO_API_CA_CERT_FILE'));
+  const requested = requestedCommand(args);
+  for (const entry of COMMANDS) {
+    program.addCommand(entry === requested ? await entry.load(io, done) : new Command(entry.name).description(entry.description));
+  }
+  // The listing shows each command as the table describes it, loaded or not.
+  const standard = new Help();
+  program.configureHelp({ subcommandTerm: (cmd) => COMMANDS.find((c) => c.name === cmd.name())?.term ?? standard.subcommandTerm(cmd) });
   applySettings(program, io);
   return program;
 }

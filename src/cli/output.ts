@@ -7,7 +7,6 @@ import { text } from '../api/kinds/columns.js';
 import type { UniversalItem } from '../api/kinds/descriptor.js';
 import { kindDescriptor } from '../api/resource-kinds.js';
 import type { Kind } from '../core/resource.js';
-import { readInputStream } from './input-file.js';
 
 /** Output formats of `portico get`. */
 export const OUTPUT_FORMATS = ['table', 'yaml', 'json'] as const;
@@ -69,38 +68,4 @@ function columnsOf(kind: Kind, joined: readonly Column[]): readonly Column[] {
   return [...(descriptor.scope === 'mesh' ? [MESH] : []), NAME, ...joined, ...descriptor.columns, AGE];
 }
 
-/** Where the CLI writes and reads; tests replace it to capture output and feed stdin. */
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  /** The whole of standard input (for `apply -f -`), up to the input size limit. */
-  readonly readStdin: () => Promise<string>;
-  readonly now: () => Date;
-  /**
-   * Environment the API settings are read from (PORTICO_API_TOKEN, XDG_CONFIG_HOME, HOME);
-   * absent means none, so a test never picks up the developer's token or config file.
-   */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-}
-
-/** The real process streams. */
-export function processIo(): CliIo {
-  return {
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
-    readStdin: () => readInputStream(process.stdin),
-    now: () => new Date(),
-    env: process.env,
-  };
-}
-
-/** Print a user-facing error the one way the CLI does: `Error: <message>` on stderr. */
-export function printError(io: CliIo, message: string): void {
-  io.stderr(`Error: ${message}\n`);
-}
-
-/** Print an error and return exit code 1. */
-export function failWith(io: CliIo, message: string): number {
-  printError(io, message);
-  return 1;
-}
+export { failWith, printError, processIo, type CliIo } from './io.js';
