@@ -60,6 +60,9 @@ function expectInvariants(input: ControlPlaneManifestsInput, manifests: readonly
 
   // Every Service port lands on a container port; the webhook configuration calls a Service port.
   const containerPorts = container.ports.map((p: Obj) => p.containerPort);
+  // Metrics: the diagnostics port (bound on --api-host, 0.0.0.0 here), announced to Prometheus.
+  expect(container.ports).toContainEqual({ name: 'diagnostics', containerPort: 5680, protocol: 'TCP' });
+  expect(deployment.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '5680', 'prometheus.io/path': '/metrics' });
   for (const port of service.spec.ports) expect(containerPorts).toContain(port.targetPort);
   const webhooks = find(manifests, 'ValidatingWebhookConfiguration').webhooks as Obj[];
   for (const w of webhooks) {

@@ -23,7 +23,7 @@ export const WEBHOOK_TLS_SECRET = 'portico-webhook-tls';
 /** Where the webhook Secret is mounted in the control plane container. */
 export const WEBHOOK_TLS_DIR = '/var/run/secrets/portico/webhook';
 /** Container ports: dataplanes (ADS + bootstrap), REST API, admission webhook (HTTPS). */
-export const CONTROL_PLANE_PORTS = { xds: 5678, api: 5681, webhook: 5443 } as const;
+export const CONTROL_PLANE_PORTS = { xds: 5678, diagnostics: 5680, api: 5681, webhook: 5443 } as const;
 /** Service port of the admission webhook (the API server calls HTTPS on 443 by default). */
 export const WEBHOOK_SERVICE_PORT = 443;
 /** Pod template annotation: hash of the serving certificate, so a new certificate rolls the pods. */
@@ -273,7 +273,16 @@ export function desiredControlPlaneDeployment(namespace: string, input: ControlP
       replicas: input.replicas ?? 1,
       selector: { matchLabels: commonLabels() },
       template: {
-        metadata: { labels: commonLabels(), annotations: { [WEBHOOK_CERT_CHECKSUM_ANNOTATION]: certChecksum } },
+        metadata: {
+          labels: commonLabels(),
+          // Prometheus' conventional pod annotations point at the diagnostics port (docs/operations.md).
+          annotations: {
+            [WEBHOOK_CERT_CHECKSUM_ANNOTATION]: certChecksum,
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(CONTROL_PLANE_PORTS.diagnostics),
+            'prometheus.io/path': '/metrics',
+          },
+        },
         spec: {
           serviceAccountName: CONTROL_PLANE_NAME,
           securityContext: {
@@ -309,6 +318,7 @@ function controlPlaneContainer(namespace: string, image: string, multizone: Inst
     ports: [
       { name: 'xds', containerPort: CONTROL_PLANE_PORTS.xds, protocol: 'TCP' },
       { name: 'api', containerPort: CONTROL_PLANE_PORTS.api, protocol: 'TCP' },
+      { name: 'diagnostics', containerPort: CONTROL_PLANE_PORTS.diagnostics, protocol: 'TCP' },
       { name: 'webhook', containerPort: CONTROL_PLANE_PORTS.webhook, protocol: 'TCP' },
       ...(multizone?.mode === 'global' ? [{ name: 'kds', containerPort: KDS_PORT, protocol: 'TCP' }] : []),
     ],
