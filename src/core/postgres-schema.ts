@@ -5,7 +5,7 @@
 import type pg from 'pg';
 
 /** The schema version this code reads and writes. */
-export const PG_SCHEMA_VERSION = 2;
+export const PG_SCHEMA_VERSION = 3;
 
 /** The channel writers NOTIFY (payload: the committed revision) and replicas LISTEN on. */
 export const CHANGES_CHANNEL = 'portico_resource_changes';
@@ -58,6 +58,22 @@ const MIGRATIONS: readonly (readonly string[])[] = [
       renewed_at TIMESTAMPTZ NOT NULL,
       expires_at TIMESTAMPTZ NOT NULL,
       transitions INTEGER NOT NULL
+    )`,
+  ],
+  [
+    // Delivery state the replicas share (runtime/postgres-delivery-board.ts): one heartbeat row per
+    // replica, whose revision grows with every publication that changed an entry, so a reader
+    // re-reads only the replicas that changed; and one summary per proxy a replica serves.
+    `CREATE TABLE delivery_replicas (
+      replica TEXT COLLATE "C" PRIMARY KEY,
+      heartbeat_at TIMESTAMPTZ NOT NULL,
+      revision BIGINT NOT NULL
+    )`,
+    `CREATE TABLE proxy_delivery (
+      replica TEXT COLLATE "C" NOT NULL REFERENCES delivery_replicas (replica) ON DELETE CASCADE,
+      node_id TEXT COLLATE "C" NOT NULL,
+      delivery TEXT NOT NULL,
+      PRIMARY KEY (replica, node_id)
     )`,
   ],
 ];

@@ -5,6 +5,7 @@
 // because that sync waits for the API server as long as it takes: meanwhile /ready answers 503 and
 // says which watchers are waiting.
 import path from 'node:path';
+import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { KubernetesStore } from '../k8s/kubernetes-store.js';
@@ -41,6 +42,7 @@ import { MeshCaReconciler } from './mesh-ca-secrets.js';
 import { meshCompanions } from './mesh-companions.js';
 import type { WatcherHealth } from '../k8s/watch/resource-watcher.js';
 import { cacheDelivery, ResourceStatuses } from './resource-status.js';
+import type { SharedDelivery } from './shared-delivery.js';
 import { Debouncer } from './debounce.js';
 import { GenerationEngine } from '../generation/engine.js';
 import { readCertificateFiles } from './certificate-files.js';
@@ -330,7 +332,11 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   const kubeStore = kube && store instanceof kube.KubernetesStore ? store : undefined;
   cleanups.push(() => store.close());
   const cache = new SnapshotCache();
-  const statuses = new ResourceStatuses({ delivery: cacheDelivery(cache) });
+  // Replicas on one Postgres store share their proxies' delivery, so a status read from any replica
+  // counts every replica's proxies (docs/postgres-store.md "Several replicas").
+  const shared = config.store === 'postgres' && config.postgres ? await startSharedDelivery(config.postgres, cache, componentLogger(logger, 'delivery')) : undefined;
+  if (shared) cleanups.push(() => shared.stop());
+  const statuses = new ResourceStatuses({ delivery: shared?.lookup() ?? cacheDelivery(cache) });
   const snapshots = new GenerationEngine({
     store,
     cache,
@@ -687,6 +693,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         await sync.stop();
         // A leader steps down and releases the Lease, so another replica takes over at once.
         await election?.stop();
+        await shared?.stop();
         await stopIngressWork();
         await stopLeaderWork();
         await webhook?.close();
@@ -705,6 +712,13 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       return stopped;
     },
   };
+}
+
+/** This replica's delivery on the shared board, under its leader-election identity (or host and pid). */
+async function startSharedDelivery(settings: PostgresSettings, cache: SnapshotCache, logger: Logger): Promise<SharedDelivery> {
+  const { startPostgresSharedDelivery } = await import('./postgres-delivery-board.js');
+  const replica = settings.leaderElection?.identity ?? `${hostname()}-${process.pid}`;
+  return startPostgresSharedDelivery(settings.connection, replica, cache, logger);
 }
 
 // The Postgres store's feed state, for stores that have one.

@@ -123,22 +123,24 @@ const ALWAYS_SUBSCRIBED: readonly string[] = [TypeUrl.Cluster, TypeUrl.Listener]
  *   version is not the current configuration's (its replacement is on its way after the backoff).
  */
 export function cacheDelivery(cache: SnapshotCache): DeliveryLookup {
-  return (mesh, proxy) => {
-    const nodeId = proxyNodeId(mesh, proxy);
-    // Held snapshots only: a proxy with no stream may have none built, and statuses must not build them.
-    const snapshot = cache.peek(nodeId);
-    const node = cache.delivery.status(nodeId);
-    const connected = (node?.connectedStreams ?? 0) > 0;
-    if (snapshot === undefined || node === undefined) return { connected, acked: false };
-    const byType = new Map(node.types.map((t) => [t.typeUrl, t]));
-    const fullTypesAcked = ALWAYS_SUBSCRIBED.every((typeUrl) => {
-      const t = byType.get(typeUrl);
-      return t !== undefined && (t.ackedVersion === snapshotType(snapshot, typeUrl).version || rejectsCurrent(t, snapshot));
-    });
-    const nothingPending = node.types.every((t) => settled(t, snapshot) || rejectsCurrent(t, snapshot));
-    const rejected = node.types.filter((t) => rejectsCurrent(t, snapshot)).map(rejectionOf);
-    return { connected, acked: fullTypesAcked && nothingPending, ...(rejected.length > 0 ? { rejected } : {}) };
-  };
+  return (mesh, proxy) => nodeDelivery(cache, proxyNodeId(mesh, proxy));
+}
+
+/** One proxy's delivery state by node id, as cacheDelivery describes it. */
+export function nodeDelivery(cache: SnapshotCache, nodeId: string): ProxyDelivery {
+  // Held snapshots only: a proxy with no stream may have none built, and statuses must not build them.
+  const snapshot = cache.peek(nodeId);
+  const node = cache.delivery.status(nodeId);
+  const connected = (node?.connectedStreams ?? 0) > 0;
+  if (snapshot === undefined || node === undefined) return { connected, acked: false };
+  const byType = new Map(node.types.map((t) => [t.typeUrl, t]));
+  const fullTypesAcked = ALWAYS_SUBSCRIBED.every((typeUrl) => {
+    const t = byType.get(typeUrl);
+    return t !== undefined && (t.ackedVersion === snapshotType(snapshot, typeUrl).version || rejectsCurrent(t, snapshot));
+  });
+  const nothingPending = node.types.every((t) => settled(t, snapshot) || rejectsCurrent(t, snapshot));
+  const rejected = node.types.filter((t) => rejectsCurrent(t, snapshot)).map(rejectionOf);
+  return { connected, acked: fullTypesAcked && nothingPending, ...(rejected.length > 0 ? { rejected } : {}) };
 }
 
 /** Nothing of the type is in flight, or the proxy runs the snapshot's version anyway. */

@@ -90,6 +90,7 @@ export class DeliveryStatus {
   private readonly nodes = new Map<string, MutableNode>();
   private readonly ackListeners = new Set<(event: AckEvent) => void>();
   private readonly nackListeners = new Set<(event: NackEvent) => void>();
+  private readonly changeListeners = new Set<(nodeId: string) => void>();
   // Unlike the per-node counts, these survive forget(): metrics counters never go down.
   private activeStreams = 0;
   private readonly typeTotals = new Map<string, { sent: number; acks: number; nacks: number }>();
@@ -103,6 +104,7 @@ export class DeliveryStatus {
     node.connectedStreams += 1;
     node.lastConnectedAt = this.now();
     this.activeStreams += 1;
+    this.changed(nodeId);
   }
 
   /** A stream of the node ended, for whatever reason. */
@@ -111,6 +113,7 @@ export class DeliveryStatus {
     if (node.connectedStreams > 0) this.activeStreams -= 1;
     node.connectedStreams = Math.max(0, node.connectedStreams - 1);
     node.lastDisconnectedAt = this.now();
+    this.changed(nodeId);
   }
 
   /** A response of `typeUrl` with `version` was written to the node. */
@@ -173,6 +176,23 @@ export class DeliveryStatus {
     return () => this.nackListeners.delete(listener);
   }
 
+  /**
+   * Listen for any change of a node's state (a stream opened or closed, a response sent, an ACK,
+   * a NACK, the node forgotten); returns the unsubscribe function. Called after the change, with
+   * the node id only: a listener reads `status()` when it needs the state. Must not throw.
+   */
+  onChange(listener: (nodeId: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Node ids with an open ADS stream right now, in no particular order. */
+  connectedNodeIds(): string[] {
+    const ids: string[] = [];
+    for (const [nodeId, node] of this.nodes) if (node.connectedStreams > 0) ids.push(nodeId);
+    return ids;
+  }
+
   /** Totals since start (the metrics read them). */
   totals(): DeliveryTotals {
     return { activeStreams: this.activeStreams, byType: this.typeTotals };
@@ -188,6 +208,11 @@ export class DeliveryStatus {
   forget(nodeId: string): void {
     this.activeStreams -= this.nodes.get(nodeId)?.connectedStreams ?? 0;
     this.nodes.delete(nodeId);
+    this.changed(nodeId);
+  }
+
+  private changed(nodeId: string): void {
+    for (const listener of this.changeListeners) listener(nodeId);
   }
 
   private node(nodeId: string): MutableNode {
@@ -205,6 +230,7 @@ export class DeliveryStatus {
     const next: Record<string, unknown> = { ...(types.get(typeUrl) ?? { typeUrl }), ...patch };
     for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
     types.set(typeUrl, next as unknown as TypeDelivery);
+    this.changed(nodeId);
   }
 }
 
