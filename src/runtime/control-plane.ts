@@ -43,6 +43,8 @@ import { meshCompanions } from './mesh-companions.js';
 import type { WatcherHealth } from '../k8s/watch/resource-watcher.js';
 import { cacheDelivery, ResourceStatuses } from './resource-status.js';
 import type { SharedDelivery } from './shared-delivery.js';
+import { trackChangeToAck, type ChangeToAck } from './change-to-ack.js';
+import { instrumentStore, type StoreObserver } from './store-timing.js';
 import { Debouncer } from './debounce.js';
 import { GenerationEngine } from '../generation/engine.js';
 import { readCertificateFiles } from './certificate-files.js';
@@ -237,7 +239,7 @@ function watcherHealth(store: KubernetesStore | undefined, controllers: Kubernet
  * Serialises regenerations: one at a time, and one more if changes arrived meanwhile. `after`
  * runs after each (the certificate file watch follows what generations read).
  */
-function regenerationLoop(snapshots: GenerationEngine, logger: Logger, after: (seconds: number) => void): { request: () => void; settle: () => Promise<void>; pending: () => number } {
+function regenerationLoop(snapshots: GenerationEngine, logger: Logger, hooks: { before: () => void; after: (seconds: number) => void }): { request: () => void; settle: () => Promise<void>; pending: () => number } {
   let running: Promise<void> | undefined;
   let again = false;
   const run = async (): Promise<void> => {
@@ -245,8 +247,9 @@ function regenerationLoop(snapshots: GenerationEngine, logger: Logger, after: (s
       again = false;
       try {
         const began = performance.now();
+        hooks.before();
         await snapshots.regenerate();
-        after((performance.now() - began) / 1000);
+        hooks.after((performance.now() - began) / 1000);
       } catch (err) {
         logger.error({ err }, 'snapshot generation failed; proxies keep their last good config');
       }
@@ -329,6 +332,9 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   if (config.tls.xdsPlaintext) cpLog.warn('the dataplane port serves plaintext (--xds-plaintext): tokens and secrets cross the network unencrypted');
   const kube: KubernetesMode | undefined = config.store === 'kubernetes' ? await import('./kubernetes-mode.js') : undefined;
   const store = await createStore(config, kube);
+  // Timed from the start; observed once metrics are served.
+  let storeObserver: StoreObserver | undefined;
+  instrumentStore(store, () => storeObserver);
   const kubeStore = kube && store instanceof kube.KubernetesStore ? store : undefined;
   cleanups.push(() => store.close());
   const cache = new SnapshotCache();
@@ -344,7 +350,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     statuses,
     readFiles: readCertificateFiles,
     // A certificate falling due is a change like any other: it goes through the debounce.
-    onRenewalDue: () => debouncer.trigger(),
+    onRenewalDue: () => triggerChange(),
     ...(config.generationWorkerThreshold !== undefined ? { workerThreshold: config.generationWorkerThreshold } : {}),
     // Its own ZoneIngresses get proxies; other zones' are routes there (docs/multizone.md).
     zone: multizone.zone,
@@ -352,21 +358,32 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   // Replaced certificate files regenerate the identities that read them (docs/generation.md).
   const fileWatch = new CertificateFileWatch((file) => {
     snapshots.onFileChange(file);
-    debouncer.trigger();
+    triggerChange();
   });
   let metrics: ControlPlaneMetrics | undefined;
-  const loop = regenerationLoop(snapshots, componentLogger(logger, 'snapshots'), (seconds) => {
-    fileWatch.set(snapshots.watchedFiles());
-    metrics?.observeGeneration(seconds);
+  // Present while metrics are served: change-to-ACK times need the change and generation times.
+  let changeToAck: ChangeToAck | undefined;
+  const loop = regenerationLoop(snapshots, componentLogger(logger, 'snapshots'), {
+    before: () => changeToAck?.generationStarting(),
+    after: (seconds) => {
+      changeToAck?.generationDone();
+      fileWatch.set(snapshots.watchedFiles());
+      metrics?.observeGeneration(seconds);
+    },
   });
   const debouncer = new Debouncer(loop.request, config.debounceMs, config.maxDebounceMs);
+  // Every change that may alter a proxy's config goes through here: the debounce, and its time.
+  const triggerChange = (): void => {
+    changeToAck?.changed();
+    debouncer.trigger();
+  };
   // A global serves no proxies: the Dataplanes zones send it are inventory, never translated.
   const generates = multizone.mode !== 'global';
   const unwatch = store.watch((event) => {
     // GlobalSecrets (token signing keys) never reach a proxy's config.
     if (event.key.kind === 'GlobalSecret' || !generates) return;
     snapshots.onChange(event);
-    debouncer.trigger();
+    triggerChange();
   });
   // Other zones' ingresses advertising a DNS name are dialled at the address it resolves to.
   const ingressHosts = generates && multizone.mode === 'zone'
@@ -375,7 +392,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         zone: multizone.zone,
         logger: componentLogger(logger, 'ingress-hosts'),
         onChange: (hosts) => {
-          if (snapshots.setResolvedHosts(hosts)) debouncer.trigger();
+          if (snapshots.setResolvedHosts(hosts)) triggerChange();
         },
       })
     : undefined;
@@ -425,6 +442,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   const apiPort = await api.listen(config.apiPort, config.apiHost);
   cleanups.push(() => api.close());
   let diagnosticsPort: number | undefined;
+  let stopDiagnostics = async (): Promise<void> => {};
   if (config.diagnosticsPort !== undefined) {
     // prom-client loads only where metrics are served.
     const [{ createMetrics }, { startDiagnosticsServer }] = await Promise.all([import('./metrics.js'), import('./diagnostics-server.js')]);
@@ -437,6 +455,9 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       ...(feed ? { storeFeed: feed } : {}),
       ...(config.kubernetes?.leaderElection || config.postgres?.leaderElection ? { leader: () => election?.isLeader() ?? false } : {}),
     });
+    storeObserver = metrics.observeStoreOperation;
+    const tracking = trackChangeToAck(cache, (typeUrl, seconds) => metrics?.observeChangeToAck(typeUrl, seconds));
+    changeToAck = tracking.tracker;
     const diagnostics = await startDiagnosticsServer({
       host: config.diagnosticsHost ?? config.apiHost,
       port: config.diagnosticsPort,
@@ -445,10 +466,12 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       notReady: () => notReadyReasons({ started: started && !stopping && cache.isReady(), watchers: kubeStore ? watcherHealth(kubeStore, controllers) : {}, feed }),
     });
     diagnosticsPort = diagnostics.port;
-    cleanups.push(async () => {
+    stopDiagnostics = async () => {
+      tracking.stop();
       await diagnostics.close();
       metrics?.stop();
-    });
+    };
+    cleanups.push(stopDiagnostics);
   }
   if (kubeStore) {
     cpLog.info({ apiPort }, 'REST API listening; waiting for the first list of every kind from the Kubernetes API server (GET /ready says which)');
@@ -704,6 +727,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         await dataplanePort?.close();
         await ads.close();
         await api.close();
+        await stopDiagnostics();
         await loop.settle();
         await snapshots.close();
         cache.close();

@@ -25,6 +25,10 @@ export interface ControlPlaneMetrics {
   readonly registry: client.Registry;
   /** One regeneration took `seconds`. */
   observeGeneration(seconds: number): void;
+  /** A proxy ACKed a type `seconds` after the change that produced it (change-to-ack.ts). */
+  observeChangeToAck(typeUrl: string, seconds: number): void;
+  /** One store operation (store-timing.ts). */
+  observeStoreOperation(operation: string, kind: string, seconds: number, ok: boolean): void;
   stop(): void;
 }
 
@@ -76,6 +80,20 @@ export function createMetrics(sources: MetricsSources): ControlPlaneMetrics {
   });
   const stopAcks = sources.delivery.onAck((event) => {
     if (event.sentAt) ackLatency.observe({ type_url: event.typeUrl }, Math.max(0, event.at.getTime() - event.sentAt.getTime()) / 1000);
+  });
+  const changeToAck = new client.Histogram({
+    name: 'portico_xds_change_to_ack_seconds',
+    help: 'Time from a change reaching the control plane to a proxy ACKing the configuration it produced, per proxy and type',
+    labelNames: ['type_url'] as const,
+    buckets: SECONDS_BUCKETS,
+    registers,
+  });
+  const storeOperations = new client.Histogram({
+    name: 'portico_store_operation_seconds',
+    help: 'Time of one resource store operation, by operation, resource type and result',
+    labelNames: ['operation', 'resource_type', 'result'] as const,
+    buckets: SECONDS_BUCKETS,
+    registers,
   });
   const generation = new client.Histogram({ name: 'xds_generation', help: 'Time of one regeneration of every changed proxy, in seconds', buckets: SECONDS_BUCKETS, registers });
   new client.Counter({
@@ -133,6 +151,8 @@ export function createMetrics(sources: MetricsSources): ControlPlaneMetrics {
   return {
     registry,
     observeGeneration: (seconds) => generation.observe(seconds),
+    observeChangeToAck: (typeUrl, seconds) => changeToAck.observe({ type_url: typeUrl }, seconds),
+    observeStoreOperation: (operation, kind, seconds, ok) => storeOperations.observe({ operation, resource_type: kind, result: ok ? 'ok' : 'error' }, seconds),
     stop: () => {
       stopAcks();
       registry.clear();

@@ -78,6 +78,9 @@ describe('the diagnostics port', () => {
     expect(sample(text, 'xds_generation_count')).toBeGreaterThanOrEqual(2);
     expect(sample(text, 'xds_generation_errors')).toBe(0);
     expect(sample(text, 'portico_regeneration_pending')).toBe(0);
+    // Every PUT above went through the store, timed.
+    const routePuts = text.match(/^portico_store_operation_seconds_count\{(?=[^}]*operation="put")(?=[^}]*resource_type="MeshGatewayRoute")(?=[^}]*result="ok")[^}]*\} (\d+)$/m);
+    expect(Number(routePuts?.[1])).toBeGreaterThanOrEqual(2);
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d/m);
 
@@ -87,6 +90,16 @@ describe('the diagnostics port', () => {
     expect((await fetch(`${base}/healthy`)).status).toBe(200);
     expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);
     expect((await fetch(`${base}/config`)).status).toBe(404);
+
+    // Change-to-ACK: the NACKed version is never counted; the next change, ACKed, is, once per type it changed.
+    // (A labelled series appears with its first observation.)
+    expect(sample(text, `portico_xds_change_to_ack_seconds_count{${rds}}`) ?? 0).toBe(0);
+    await put(cp, '/meshes/default/meshgatewayroutes/api', route('/v3'));
+    await cp.flush();
+    await expect.poll(async () => sample(await metrics(cp), `portico_xds_change_to_ack_seconds_count{${rds}}`), { timeout: 5_000 }).toBe(1);
+    const after = await metrics(cp);
+    expect(sample(after, `portico_xds_change_to_ack_seconds_sum{${rds}}`)).toBeGreaterThan(0);
+    expect(sample(after, `portico_xds_change_to_ack_seconds_count{type_url="${TypeUrl.Listener}"}`) ?? 0).toBe(0);
 
     envoy.close();
     await expect.poll(async () => sample(await metrics(cp), 'xds_streams_active'), { timeout: 5_000 }).toBe(0);

@@ -13,6 +13,9 @@ import { DeliveryStatus } from './delivery-status.js';
 /** Called when what `current(nodeId)` returns may have changed. Must not throw. */
 export type SnapshotListener = () => void;
 
+/** Called when a node's snapshot is replaced by `set`; `previous` is undefined for its first. */
+export type PublishListener = (nodeId: string, snapshot: Snapshot, previous: Snapshot | undefined) => void;
+
 /** Builds a node's snapshot on demand; undefined when the node has none. Must not throw. */
 export type SnapshotProvider = (nodeId: string) => Snapshot | undefined;
 
@@ -29,6 +32,7 @@ export class SnapshotCache {
   readonly delivery: DeliveryStatus;
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly listeners = new Map<string, Set<SnapshotListener>>();
+  private readonly publishListeners = new Set<PublishListener>();
   private ready = false;
   private provider: SnapshotProvider | undefined;
   /** Node -> when its last watcher left, for nodes holding a snapshot and no watcher. */
@@ -53,9 +57,20 @@ export class SnapshotCache {
    * the object a node already has is a no-op, so unchanged proxies get no work.
    */
   set(nodeId: string, snapshot: Snapshot): void {
-    if (this.snapshots.get(nodeId) === snapshot) return;
+    const previous = this.snapshots.get(nodeId);
+    if (previous === snapshot) return;
     this.snapshots.set(nodeId, snapshot);
+    for (const listener of this.publishListeners) listener(nodeId, snapshot, previous);
     this.notify(nodeId);
+  }
+
+  /**
+   * Listen for snapshots published with `set` (not those the provider builds on demand); the
+   * listener gets the node's previous snapshot too. Returns the unsubscribe function.
+   */
+  onPublish(listener: PublishListener): () => void {
+    this.publishListeners.add(listener);
+    return () => this.publishListeners.delete(listener);
   }
 
   /** The node's snapshot, ready or not (built by the provider when not held). */
