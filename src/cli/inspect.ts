@@ -33,6 +33,10 @@ const OVERVIEW_KINDS: readonly string[] = ['Dataplane', 'Mesh', 'MeshGateway', '
 /** What the command's help and errors list. */
 const ACCEPTED = `dataplanes, meshes, meshgateways, meshgatewayroutes, or a policy kind: ${INSPECTABLE.join(', ')}`;
 
+/** What `portico --help` and `portico inspect --help` say (command-table.ts repeats it). */
+export const INSPECT_DESCRIPTION =
+  'show dataplanes, meshes, gateways and routes with their status (connected, acknowledged, last NACK, conditions), what applies to a dataplane, or where a connection policy applies';
+
 /** The `inspect` command; `done` receives the exit code. */
 export function inspectCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('inspect')
@@ -47,10 +51,6 @@ export function inspectCommand(io: CliIo, done: (code: number) => void): Command
       done(await runInspect(io, connection.client, kind, name, options));
     });
 }
-
-/** What `portico --help` and `portico inspect --help` say (command-table.ts repeats it). */
-export const INSPECT_DESCRIPTION =
-  'show dataplanes, meshes, gateways and routes with their status (connected, acknowledged, last NACK, conditions), what applies to a dataplane, or where a connection policy applies';
 
 /** Run `inspect` and return the exit code. */
 export async function runInspect(io: CliIo, client: ApiClient, kind: string, name: string | undefined, options: { mesh: string; output: OutputFormat }): Promise<number> {
