@@ -42,6 +42,7 @@ describe('dataplane cells', () => {
     expect(ackedCell(overview('a', SYNCED))).toBe('in sync');
     expect(ackedCell(overview('b', REJECTING))).toBe('rejected (rds), pending (cds)');
     expect(ackedCell(overview('c'))).toBe('-');
+    expect(ackedCell(overview('d', { connected: true, status: { total: {} } }))).toBe('nothing sent');
   });
 
   it('show the last NACK with a shortened reason', () => {

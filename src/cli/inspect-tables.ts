@@ -43,14 +43,17 @@ export function connectedCell(overview: Item): string {
 /**
  * Whether the proxy runs what it was last sent: `in sync` when every type's ACKed version is its
  * sent version, else `rejected (rds)` for types whose last NACK is of the sent version and
- * `pending (cds)` for types sent and not answered yet. `-` without a record.
+ * `pending (cds)` for types sent and not answered yet; `nothing sent` before the first response.
+ * `-` without a record.
  */
 export function ackedCell(overview: Item): string {
   const sub = subscription(overview);
   if (sub === undefined) return '-';
+  const types = typeEntries(sub);
+  if (types.length === 0) return 'nothing sent';
   const rejected: string[] = [];
   const pending: string[] = [];
-  for (const [type, entry] of typeEntries(sub)) {
+  for (const [type, entry] of types) {
     const sent = entry['sentVersion'];
     if (sent === undefined || entry['acknowledgedVersion'] === sent) continue;
     if (at(entry, 'lastNack', 'version') === sent) rejected.push(type);
