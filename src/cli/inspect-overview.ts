@@ -7,6 +7,7 @@ import { formatFailure, segment, type ApiClient } from './api-client.js';
 import { describeResource } from './get.js';
 import { formatDataplanePolicies, formatDataplanes, formatGateways, formatMeshes, formatRoutes, type Item } from './inspect-tables.js';
 import { formatJson, formatYaml, printError, type CliIo, type OutputFormat } from './output.js';
+import { fetchAllPages } from './paged-list.js';
 
 /** The kinds with an overview, and where their lists are. */
 const OVERVIEWS = {
@@ -23,9 +24,6 @@ export type OverviewKind = keyof typeof OVERVIEWS;
 export function hasOverview(kind: string): kind is OverviewKind {
   return Object.hasOwn(OVERVIEWS, kind);
 }
-
-/** Largest page the API serves: one request for any ordinary mesh. */
-const PAGE_SIZE = 1000;
 
 /** Options of `inspect`. */
 export interface InspectOptions {
@@ -81,17 +79,8 @@ async function dataplanePolicies(io: CliIo, client: ApiClient, type: ResourceKin
 
 /** Every item of a paged list; undefined after printing why not (404: the mesh does not exist). */
 async function fetchAll(io: CliIo, client: ApiClient, path: string): Promise<Item[] | undefined> {
-  const items: Item[] = [];
-  let next: string | null = client.url(`${path}?size=${PAGE_SIZE}`);
-  while (next !== null) {
-    const result = await client.getUrl(next);
-    if (!result.ok) {
-      printError(io, result.status === 404 ? `${path}: not found (is the mesh name right?)` : formatFailure(result));
-      return undefined;
-    }
-    const page = result.body as { items?: unknown; next?: unknown };
-    items.push(...(Array.isArray(page.items) ? (page.items as Item[]) : []));
-    next = typeof page.next === 'string' ? page.next : null;
-  }
-  return items;
+  const result = await fetchAllPages(client, path);
+  if (result.ok) return result.items;
+  printError(io, result.status === 404 ? `${path}: not found (is the mesh name right?)` : formatFailure(result));
+  return undefined;
 }

@@ -8,9 +8,7 @@ import type { ResourceKind } from '../api/resource-kinds.js';
 import { segment, type ApiClient } from './api-client.js';
 import { conditionCell, connectedCell, type Item } from './inspect-tables.js';
 import type { Column, UniversalItem } from './output.js';
-
-/** Largest page the API serves. */
-const PAGE_SIZE = 1000;
+import { fetchAllPages } from './paged-list.js';
 
 /** What each kind appends: where its overview is and how a cell reads an overview item. */
 const STATUS_COLUMNS: Readonly<Record<string, { readonly header: string; readonly plural: string; readonly cell: (overview: Item) => string }>> = {
@@ -23,21 +21,7 @@ const STATUS_COLUMNS: Readonly<Record<string, { readonly header: string; readonl
 export async function statusColumns(client: ApiClient, type: ResourceKind, mesh: string): Promise<Column[]> {
   const spec = STATUS_COLUMNS[type.kind];
   if (spec === undefined) return [];
-  const overviews = await fetchOverviews(client, `/meshes/${segment(mesh)}/${spec.plural}/_overview`);
-  const byName = new Map(overviews.map((o) => [o['name'], spec.cell(o)] as const));
+  const overviews = await fetchAllPages(client, `/meshes/${segment(mesh)}/${spec.plural}/_overview`);
+  const byName = new Map((overviews.ok ? overviews.items : []).map((o) => [o['name'], spec.cell(o)] as const));
   return [{ header: spec.header, cell: (item: UniversalItem) => byName.get(item['name']) ?? '-' }];
-}
-
-/** Every overview item, or none when the server does not answer with them. */
-async function fetchOverviews(client: ApiClient, path: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let next: string | null = client.url(`${path}?size=${PAGE_SIZE}`);
-  while (next !== null) {
-    const result = await client.getUrl(next);
-    if (!result.ok) return [];
-    const page = result.body as { items?: unknown; next?: unknown };
-    items.push(...(Array.isArray(page.items) ? (page.items as Item[]) : []));
-    next = typeof page.next === 'string' ? page.next : null;
-  }
-  return items;
 }
