@@ -35,8 +35,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'inspect',
-    term: 'inspect [options] <kind> <name>',
-    description: 'show which proxies and which clusters, routes and outbounds a connection policy applies to, and what won where it did not',
+    term: 'inspect [options] <kind> [name]',
+    description:
+      'show dataplanes, meshes, gateways and routes with their status (connected, acknowledged, last NACK, conditions), what applies to a dataplane, or where a connection policy applies',
     load: async (io, done) => (await import('./inspect.js')).inspectCommand(io, done),
   },
   { name: 'generate', term: 'generate', description: 'generate tokens', load: async (io, done) => (await import('./generate.js')).generateCommand(io, done) },

@@ -1,11 +1,13 @@
 // `portico get <kind> [name] -m MESH -o table|yaml|json [--reveal]`. A list is fetched page by
 // page until `next` is null, so the output is complete however many resources there are. Secret
-// data is shown only for one named resource with --reveal (the API's disclosure rules).
+// data is shown only for one named resource with --reveal (the API's disclosure rules). Tables of
+// dataplanes, meshgateways and meshgatewayroutes end with a status column (status-columns.ts).
 import { Command, Option } from 'commander';
 import { findKind, kindDescriptor, RESOURCE_KINDS, type ResourceKind } from '../api/resource-kinds.js';
 import { zoneOnline, type ZoneInsightSpec } from '../api/zone-insight.js';
 import { ApiClient, formatFailure, segment } from './api-client.js';
 import { apiClientFor } from './api-connection.js';
+import { statusColumns } from './status-columns.js';
 import {
   formatJson,
   formatTable,
@@ -97,7 +99,7 @@ async function getOne(io: CliIo, client: ApiClient, type: ResourceKind, name: st
   }
   const joined = await joinedColumns(io, client, type);
   if (!joined) return 1;
-  io.stdout(formatTable(type.kind, [item], io.now(), joined));
+  io.stdout(formatTable(type.kind, [item], io.now(), joined, await statusColumns(client, type, options.mesh)));
   return 0;
 }
 
@@ -111,7 +113,7 @@ async function getList(io: CliIo, client: ApiClient, type: ResourceKind, options
   }
   const joined = await joinedColumns(io, client, type);
   if (!joined) return 1;
-  io.stdout(formatTable(type.kind, items, io.now(), joined));
+  io.stdout(formatTable(type.kind, items, io.now(), joined, await statusColumns(client, type, options.mesh)));
   return 0;
 }
 

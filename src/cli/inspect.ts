@@ -1,10 +1,12 @@
-// `portico inspect <kind> <name> -m MESH [-o table|yaml|json]`: where a connection policy applies
-// and where it lost, from `GET /meshes/{mesh}/{plural}/{name}/status` (runtime/status-route.ts).
-// The table has one line per place of each proxy the policy's sources match: `applied`, or
-// `lost to <winner>`; a proxy matched as a source but with no destination the policy selects
-// gets one line saying so. Proxies its sources do not match are counted in the header only.
+// `portico inspect <kind> [name] -m MESH [-o table|yaml|json]`. For a connection policy kind (a
+// name is then required): where the policy applies and where it lost, from
+// `GET /meshes/{mesh}/{plural}/{name}/status` (runtime/status-route.ts). The table has one line
+// per place of each proxy the policy's sources match: `applied`, or `lost to <winner>`; a proxy
+// matched as a source but with no destination the policy selects gets one line saying so. Proxies
+// its sources do not match are counted in the header only. For dataplanes, meshes, meshgateways
+// and meshgatewayroutes: status tables from the inspect API (inspect-overview.ts, loaded then).
 import { Command, Option } from 'commander';
-import { RESOURCE_KINDS } from '../api/resource-kinds.js';
+import { RESOURCE_KINDS, type ResourceKind } from '../api/resource-kinds.js';
 import { isConnectionPolicyKind } from '../mesh/connection-policies.js';
 import { ApiClient, formatFailure, segment } from './api-client.js';
 import { apiClientFor } from './api-connection.js';
@@ -22,18 +24,28 @@ interface PolicyStatusBody {
   }[];
 }
 
-/** Kinds `inspect` accepts, as users type them. */
+/** Policy kinds `inspect` accepts, as users type them. */
 const INSPECTABLE = RESOURCE_KINDS.filter((k) => isConnectionPolicyKind(k.kind)).map((k) => k.plural);
+
+/** Kinds with an overview table (inspect-overview.ts); listed here so that module loads only when used. */
+const OVERVIEW_KINDS: readonly string[] = ['Dataplane', 'Mesh', 'MeshGateway', 'MeshGatewayRoute'];
+
+/** What the command's help and errors list. */
+const ACCEPTED = `dataplanes, meshes, meshgateways, meshgatewayroutes, or a policy kind: ${INSPECTABLE.join(', ')}`;
+
+/** What `portico --help` and `portico inspect --help` say (command-table.ts repeats it). */
+export const INSPECT_DESCRIPTION =
+  'show dataplanes, meshes, gateways and routes with their status (connected, acknowledged, last NACK, conditions), what applies to a dataplane, or where a connection policy applies';
 
 /** The `inspect` command; `done` receives the exit code. */
 export function inspectCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('inspect')
-    .description('show which proxies and which clusters, routes and outbounds a connection policy applies to, and what won where it did not')
-    .argument('<kind>', `policy kind (${INSPECTABLE.join(', ')}, or singular)`)
-    .argument('<name>', 'name of the policy')
-    .option('-m, --mesh <mesh>', 'mesh of the policy', DEFAULT_MESH)
+    .description(INSPECT_DESCRIPTION)
+    .argument('<kind>', `${ACCEPTED} (or singular)`)
+    .argument('[name]', 'one resource; for a policy kind, required; for a dataplane, what applies to its proxy')
+    .option('-m, --mesh <mesh>', 'mesh of the resources (not used for meshes)', DEFAULT_MESH)
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
-    .action(async (kind: string, name: string, options: { mesh: string; output: OutputFormat }, command: Command) => {
+    .action(async (kind: string, name: string | undefined, options: { mesh: string; output: OutputFormat }, command: Command) => {
       const connection = apiClientFor(command, io);
       if (!connection.ok) return done(failWith(io, connection.message));
       done(await runInspect(io, connection.client, kind, name, options));
@@ -41,10 +53,20 @@ export function inspectCommand(io: CliIo, done: (code: number) => void): Command
 }
 
 /** Run `inspect` and return the exit code. */
-export async function runInspect(io: CliIo, client: ApiClient, kind: string, name: string, options: { mesh: string; output: OutputFormat }): Promise<number> {
+export async function runInspect(io: CliIo, client: ApiClient, kind: string, name: string | undefined, options: { mesh: string; output: OutputFormat }): Promise<number> {
   const type = resolveType(io, kind);
   if (!type) return 1;
-  if (!isConnectionPolicyKind(type.kind)) return failWith(io, `inspect shows connection policies only: ${INSPECTABLE.join(', ')}`);
+  if (OVERVIEW_KINDS.includes(type.kind)) {
+    const overview = await import('./inspect-overview.js');
+    if (overview.hasOverview(type.kind)) return overview.runOverviewInspect(io, client, type, type.kind, name, options);
+  }
+  if (!isConnectionPolicyKind(type.kind)) return failWith(io, `inspect shows ${ACCEPTED}`);
+  if (name === undefined) return failWith(io, `inspect ${type.plural} needs the name of one ${type.singular}`);
+  return runPolicyInspect(io, client, type, name, options);
+}
+
+/** Where one connection policy applies. */
+async function runPolicyInspect(io: CliIo, client: ApiClient, type: ResourceKind, name: string, options: { mesh: string; output: OutputFormat }): Promise<number> {
   const result = await client.get(`${collectionPath(type, options.mesh)}/${segment(name)}/status`);
   if (!result.ok) {
     printError(io, result.status === 404 ? `${describeResource(type, name, options.mesh)} not found (or not generated yet)` : formatFailure(result));

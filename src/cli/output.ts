@@ -38,10 +38,11 @@ export function formatJson(value: unknown): string {
 /**
  * A table of items of one kind, with kind-specific columns; `now` makes AGE testable. `joined`
  * columns come right after NAME: facts the CLI read from other resources (a Zone's STATUS from its
- * ZoneInsight).
+ * ZoneInsight). `trailing` columns come after AGE: status read from the inspect API, appended
+ * last so that scripts reading the older columns by position keep working.
  */
-export function formatTable(kind: Kind, items: readonly UniversalItem[], now: Date, joined: readonly Column[] = []): string {
-  const columns = columnsOf(kind, joined).filter((c) => !c.optional || items.some((item) => c.cell(item, now) !== '-'));
+export function formatTable(kind: Kind, items: readonly UniversalItem[], now: Date, joined: readonly Column[] = [], trailing: readonly Column[] = []): string {
+  const columns = [...columnsOf(kind, joined), ...trailing].filter((c) => !c.optional || items.some((item) => c.cell(item, now) !== '-'));
   const rows = [columns.map((c) => c.header), ...items.map((item) => columns.map((c) => c.cell(item, now)))];
   const widths = columns.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('   ').trimEnd()).join('\n') + '\n';

@@ -47,6 +47,7 @@ import { collectRejections, rejectedMessage, rejectionOfRoute, type Attribution,
 
 export * from './status-conditions.js';
 export type { RejectedConfig } from './status-rejections.js';
+export type { RouteReach } from './status-bindings.js';
 
 /** The last generation's outcome for one BUILTIN gateway dataplane. */
 export interface ProxyTranslation {
@@ -124,6 +125,16 @@ export function computeStatuses(input: StatusInput, clock: StatusClock): Map<str
   return out;
 }
 
+/**
+ * Where each MeshGatewayRoute of `input.mesh` is bound, by route name: the same reach the route
+ * statuses are computed from, for views that list a gateway proxy's routes (the inspect API).
+ */
+export function routeReachOf(input: Omit<StatusInput, 'delivery'>): Map<string, RouteReach> {
+  const gateways = input.gateways.filter((g) => g.mesh === input.mesh);
+  const routes = routesInBindingOrder(input.routes, input.mesh);
+  return routeReach(routes, servingProxies(input, gateways, uniqueProxies(input.translations)));
+}
+
 /** One entry per proxy name (the first given), ascending name. */
 function uniqueProxies(translations: readonly ProxyTranslation[]): ProxyTranslation[] {
   const byName = new Map<string, ProxyTranslation>();
@@ -147,7 +158,7 @@ function problemsByResource(proxies: readonly ProxyTranslation[]): Map<string, s
 
 /** The proxies whose Dataplane and selected MeshGateway both exist in the input. */
 function servingProxies(
-  input: StatusInput,
+  input: Omit<StatusInput, 'delivery'>,
   gateways: readonly StoredResource<'MeshGateway'>[],
   proxies: readonly ProxyTranslation[],
 ): ServingProxy[] {

@@ -14,6 +14,7 @@ import {
   type RejectedConfig,
   type ResourceStatus,
   type StatusInput,
+  type StatusMap,
 } from '../gateway/status.js';
 import type { TypeDelivery } from '../xds/cache/delivery-status.js';
 import { protoNameOf, TypeUrl } from '../xds/cache/resource-types.js';
@@ -85,6 +86,15 @@ export class ResourceStatuses {
   }
 
   /**
+   * Every current MeshGateway and MeshGatewayRoute status of a mesh, by statusKey, after one
+   * refresh: a view listing many resources reads them all at the cost of one `get`.
+   */
+  all(mesh: string): StatusMap | undefined {
+    this.refresh(mesh);
+    return this.meshes.get(mesh)?.statuses;
+  }
+
+  /**
    * Where a connection policy applies and where it lost (mesh/policy-status.ts), computed now from
    * the last generation's facts; undefined when the facts do not hold the policy (unknown, or
    * created since).
@@ -95,6 +105,20 @@ export class ResourceStatuses {
     const policies = facts.policies ?? {};
     const policy = (policies[kind] as readonly StoredResource[] | undefined)?.find((p) => p.name === name);
     return policy && policyStatus(kind, policy, policies, facts.policyPlaces ?? []);
+  }
+
+  /**
+   * What the last generation of `mesh` found (its gateways, routes, Dataplanes, gateway proxies and
+   * policy places), for the inspect views; undefined before the mesh's first generation and on a
+   * control plane that generates nothing (a global).
+   */
+  facts(mesh: string): StatusFacts | undefined {
+    return this.meshes.get(mesh)?.facts;
+  }
+
+  /** A proxy's delivery state now, by the rule Programmed counts with (cacheDelivery). */
+  delivery(mesh: string, proxy: string): ProxyDelivery {
+    return this.options.delivery(mesh, proxy);
   }
 
   /** Compute unless the facts are the entry's own and delivery did not change. */

@@ -159,7 +159,9 @@ describe('connection policy status over the REST API and portico inspect', () =>
     expect(JSON.parse(json.stdout)).toMatchObject({ proxies: { matched: 1 } });
     const missing = await cli(cp, ['inspect', 'timeouts', 'nope']);
     expect(missing).toMatchObject({ code: 1, stderr: 'Error: timeout "nope" in mesh "default" not found (or not generated yet)\n' });
-    const wrongKind = await cli(cp, ['inspect', 'meshgateways', 'edge']);
-    expect(wrongKind).toMatchObject({ code: 1, stderr: `Error: inspect shows connection policies only: ${CONNECTION_POLICY_KINDS.map((k) => findKind(k)?.plural).join(', ')}\n` });
+    const wrongKind = await cli(cp, ['inspect', 'proxytemplates', 'edge']);
+    const policyKinds = CONNECTION_POLICY_KINDS.map((k) => findKind(k)?.plural).join(', ');
+    expect(wrongKind).toMatchObject({ code: 1, stderr: `Error: inspect shows dataplanes, meshes, meshgateways, meshgatewayroutes, or a policy kind: ${policyKinds}\n` });
+    expect(await cli(cp, ['inspect', 'timeouts'])).toMatchObject({ code: 1, stderr: 'Error: inspect timeouts needs the name of one timeout\n' });
   });
 });

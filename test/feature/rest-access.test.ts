@@ -97,7 +97,21 @@ describe('the route table', () => {
     expect(api.routes.length).toBeGreaterThan(RESOURCE_KINDS.length * 4);
     for (const route of api.routes) expect(ACCESS_LEVELS, name(route)).toContain(route.access);
     const names = api.routes.map(name);
-    for (const expected of ['POST /apply', 'POST /tokens/user', 'POST /tokens/dataplane', 'GET /meshes/{mesh}/dataplanes/{name}/xds', 'PUT /global-secrets/{name}', 'GET /meshes/{mesh}/secrets/{name}']) {
+    for (const expected of [
+      'POST /apply',
+      'POST /tokens/user',
+      'POST /tokens/dataplane',
+      'GET /meshes/{mesh}/dataplanes/{name}/xds',
+      'GET /meshes/{mesh}/dataplanes/{name}/policies',
+      'GET /meshes/{mesh}/dataplanes/{name}/stats',
+      'GET /mesh-insights',
+      'GET /mesh-insights/{mesh}',
+      'GET /meshes/_overview',
+      'GET /meshes/{mesh}/meshgateways/_overview',
+      'GET /meshes/{mesh}/meshgatewayroutes/_overview',
+      'PUT /global-secrets/{name}',
+      'GET /meshes/{mesh}/secrets/{name}',
+    ]) {
       expect(names).toContain(expected);
     }
   });
@@ -106,8 +120,8 @@ describe('the route table', () => {
     expect(api.routes.filter((r) => r.access === 'public').map(name)).toEqual(PUBLIC_ALLOWLIST);
   });
 
-  it('makes every write, secret route, the xDS dump and token generation admin-only', () => {
-    const mustBeAdmin = api.routes.filter((r) => r.method !== 'GET' || /secrets|\/xds$/.test(r.path));
+  it("makes every write, secret route, the xDS dump, the Envoy admin views and token generation admin-only", () => {
+    const mustBeAdmin = api.routes.filter((r) => r.method !== 'GET' || /secrets|\/(xds|stats|clusters)$/.test(r.path));
     expect(mustBeAdmin.length).toBeGreaterThan(10);
     for (const route of mustBeAdmin) expect(route.access, name(route)).toBe('admin');
   });
