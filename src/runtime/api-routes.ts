@@ -7,6 +7,7 @@ import { zoneTokenRoute } from '../api-server/zone-token-route.js';
 import type { ResourceStore } from '../core/store.js';
 import type { DataplaneTokens } from '../tokens/dataplane-token.js';
 import { ZoneTokens } from '../tokens/zone-token.js';
+import type { DeliveryRecords } from '../xds/cache/delivery-status.js';
 import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
 import type { ResourceStatuses } from './resource-status.js';
 import { dataplaneInsightListRoutes, dataplaneInsightRoute, type CertificateInsights } from './dataplane-insight-route.js';
@@ -18,29 +19,35 @@ import { statusRoutes } from './status-route.js';
 import { xdsDumpRoute } from './xds-dump-route.js';
 import { zoneIngressStatusRoute } from './zone-ingress-status-route.js';
 
+/** What the runtime's routes need besides the store, the cache and the statuses. */
+export interface RuntimeRouteOptions {
+  /** Universal mode: dataplane token issuing (POST /tokens/dataplane). */
+  readonly dataplaneTokens?: DataplaneTokens;
+  readonly certificates?: CertificateInsights;
+  /** Zone token issuing (default on): a federated zone does not issue them, its global does. */
+  readonly zoneTokens?: boolean;
+  readonly resolveIngressHost?: (name: string) => string | undefined;
+  /** Delivery records of proxies (default: this replica's; shared ones with several replicas). */
+  readonly records?: DeliveryRecords;
+}
+
 /**
  * The runtime's extra routes: the xDS dump, insight and policies of a dataplane (its Envoy admin
- * views answer 501), mesh insights, gateway and route statuses and overviews,
- * dataplane token issuing when `dataplaneTokens` is given (universal mode), and zone token issuing
- * unless `zoneTokens` is false: a federated zone does not issue them, its global does.
+ * views answer 501), mesh insights, gateway and route statuses and overviews, dataplane token
+ * issuing when `dataplaneTokens` is given (universal mode), and zone token issuing unless
+ * `zoneTokens` is false.
  */
-export function runtimeApiRoutes(
-  store: ResourceStore,
-  cache: SnapshotCache,
-  statuses: ResourceStatuses,
-  dataplaneTokens: DataplaneTokens | undefined,
-  certificates?: CertificateInsights,
-  zoneTokens = true,
-  resolveIngressHost?: (name: string) => string | undefined,
-): ExtraRoute[] {
+export function runtimeApiRoutes(store: ResourceStore, cache: SnapshotCache, statuses: ResourceStatuses, options: RuntimeRouteOptions = {}): ExtraRoute[] {
+  const { dataplaneTokens, certificates, zoneTokens = true, resolveIngressHost } = options;
+  const records = options.records ?? ((nodeId: string) => cache.delivery.status(nodeId));
   return [
     xdsDumpRoute(cache),
-    dataplaneInsightRoute(store, cache, certificates),
-    ...dataplaneInsightListRoutes(store, cache, certificates),
+    dataplaneInsightRoute(store, records, certificates),
+    ...dataplaneInsightListRoutes(store, records, certificates),
     dataplanePoliciesRoute(store, statuses),
     ...envoyAdminRoutes(store),
-    ...meshInsightRoutes(store, cache, certificates),
-    ...gatewayOverviewRoutes(store, cache, statuses),
+    ...meshInsightRoutes(store, records, certificates),
+    ...gatewayOverviewRoutes(store, records, statuses),
     ...statusRoutes(statuses),
     zoneIngressStatusRoute(store, resolveIngressHost),
     ...(dataplaneTokens ? [dataplaneTokenRoute(store, dataplaneTokens)] : []),

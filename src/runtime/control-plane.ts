@@ -424,7 +424,13 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     extraRoutes: [
       ...logLevelRoutes(logger, cpLog),
       // Dataplane tokens are universal mode's proxy credential; Kubernetes proxies use their ServiceAccount.
-      ...runtimeApiRoutes(store, cache, statuses, config.store === 'kubernetes' ? undefined : tokens, (nodeId) => snapshots.certificates.insight(nodeId), !isFederatedZone(multizone), ingressHosts && ((name) => ingressHosts.resolved(name))),
+      ...runtimeApiRoutes(store, cache, statuses, {
+        ...(config.store === 'kubernetes' ? {} : { dataplaneTokens: tokens }),
+        certificates: (nodeId) => snapshots.certificates.insight(nodeId),
+        zoneTokens: !isFederatedZone(multizone),
+        ...(ingressHosts ? { resolveIngressHost: (name: string) => ingressHosts.resolved(name) } : {}),
+        ...(shared ? { records: (nodeId: string) => shared.records(nodeId) } : {}),
+      }),
       ...(config.store === 'kubernetes'
         ? [
             readinessRoute({

@@ -32,7 +32,7 @@ describe('GET /meshes/{mesh}/dataplanes+insights/{name}', () => {
     d.recordAck('default.gw-1', TypeUrl.Cluster, 'c1'); // :03
     d.recordSent('default.gw-1', TypeUrl.RouteConfiguration, 'r1'); // :04
     d.recordNack('default.gw-1', TypeUrl.RouteConfiguration, { version: 'r1', nonce: 'n7', message: DETAIL, resources: ['edge:HTTP:8080:*'] }); // :05
-    server = createApiServer({ store, logger: pino({ level: 'silent' }), isReady: () => true, extraRoutes: [dataplaneInsightRoute(store, cache), ...dataplaneInsightListRoutes(store, cache)] });
+    server = createApiServer({ store, logger: pino({ level: 'silent' }), isReady: () => true, extraRoutes: [dataplaneInsightRoute(store, (id) => cache.delivery.status(id)), ...dataplaneInsightListRoutes(store, (id) => cache.delivery.status(id))] });
     api = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
   });
 

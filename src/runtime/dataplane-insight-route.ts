@@ -11,9 +11,8 @@ import { toUniversal } from '../api-server/resource-form.js';
 import type { ExtraRoute } from '../api-server/router.js';
 import type { StoredResource } from '../core/resource.js';
 import type { ResourceStore } from '../core/store.js';
-import type { NodeDelivery, TypeDelivery } from '../xds/cache/delivery-status.js';
+import type { DeliveryRecords, NodeDelivery, TypeDelivery } from '../xds/cache/delivery-status.js';
 import { shortTypeName } from '../xds/cache/resource-types.js';
-import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
 import { proxyNodeId } from '../xds/server/proxy-id.js';
 import { envoyTypeName } from './resource-status.js';
 
@@ -52,15 +51,15 @@ export interface SubscriptionInsight {
 }
 
 /** The extra REST route; 404 when the path does not name a Dataplane of the store. */
-export function dataplaneInsightRoute(store: ResourceStore, cache: SnapshotCache, certificates: CertificateInsights = () => undefined): ExtraRoute {
-  return { method: 'GET', path: DATAPLANE_INSIGHT_PATH, access: 'authenticated', handler: async (request, params) => insightOf(store, cache, certificates, request, params) };
+export function dataplaneInsightRoute(store: ResourceStore, records: DeliveryRecords, certificates: CertificateInsights = () => undefined): ExtraRoute {
+  return { method: 'GET', path: DATAPLANE_INSIGHT_PATH, access: 'authenticated', handler: async (request, params) => insightOf(store, records, certificates, request, params) };
 }
 
 /**
  * The overviews of a mesh's Dataplanes, paged as every list of the API (`size`, `offset`, `next`).
  * Kuma's filters (`gateway`, `tag`, ...) are not applied: every Dataplane of the mesh is listed.
  */
-export function dataplaneInsightListRoutes(store: ResourceStore, cache: SnapshotCache, certificates: CertificateInsights = () => undefined): ExtraRoute[] {
+export function dataplaneInsightListRoutes(store: ResourceStore, records: DeliveryRecords, certificates: CertificateInsights = () => undefined): ExtraRoute[] {
   return DATAPLANE_INSIGHT_LIST_PATHS.map((path) => ({
     method: 'GET',
     path,
@@ -71,7 +70,7 @@ export function dataplaneInsightListRoutes(store: ResourceStore, cache: Snapshot
       const dataplanes = await store.list('Dataplane', { mesh: params['mesh'] ?? '' });
       const overviews = dataplanes.map((dp) => {
         const nodeId = proxyNodeId(dp.mesh, dp.name);
-        return dataplaneOverview(dp, cache.delivery.status(nodeId), certificates(nodeId));
+        return dataplaneOverview(dp, records(nodeId), certificates(nodeId));
       });
       return { status: 200, body: pageOf(overviews, paging.value, request.url) };
     },
@@ -82,13 +81,13 @@ export function dataplaneInsightListRoutes(store: ResourceStore, cache: Snapshot
 export type CertificateInsights = (nodeId: string) => CertificateInsight | undefined;
 
 // The router decoded `{mesh}` and `{name}` into `params`.
-async function insightOf(store: ResourceStore, cache: SnapshotCache, certificates: CertificateInsights, request: ApiRequest, params: Readonly<Record<string, string>>): Promise<ApiResponse> {
+async function insightOf(store: ResourceStore, records: DeliveryRecords, certificates: CertificateInsights, request: ApiRequest, params: Readonly<Record<string, string>>): Promise<ApiResponse> {
   const pathname = request.url.pathname;
   const { mesh, name } = params;
   const dataplane = mesh && name ? await store.get({ kind: 'Dataplane', mesh, name }) : undefined;
   if (!dataplane) return notFound(pathname);
   const nodeId = proxyNodeId(dataplane.mesh, dataplane.name);
-  return { status: 200, body: dataplaneOverview(dataplane, cache.delivery.status(nodeId), certificates(nodeId)) };
+  return { status: 200, body: dataplaneOverview(dataplane, records(nodeId), certificates(nodeId)) };
 }
 
 /**

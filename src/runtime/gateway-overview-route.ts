@@ -10,7 +10,7 @@ import type { ExtraRoute } from '../api-server/router.js';
 import type { ResourceStore } from '../core/store.js';
 import type { ProxyDelivery, StatusMap } from '../gateway/status.js';
 import type { MeshStatusFacts } from '../generation/status-facts.js';
-import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
+import type { DeliveryRecords } from '../xds/cache/delivery-status.js';
 import { proxyNodeId } from '../xds/server/proxy-id.js';
 import { gatewayOverviews, routeOverviews, type GatewayOverviewInput } from './gateway-overview.js';
 
@@ -29,19 +29,19 @@ export const GATEWAY_OVERVIEW_PATH = '/meshes/{mesh}/meshgateways/_overview';
 export const ROUTE_OVERVIEW_PATH = '/meshes/{mesh}/meshgatewayroutes/_overview';
 
 /** The gateway and route overview routes. */
-export function gatewayOverviewRoutes(store: ResourceStore, cache: SnapshotCache, source: InspectSource): ExtraRoute[] {
+export function gatewayOverviewRoutes(store: ResourceStore, records: DeliveryRecords, source: InspectSource): ExtraRoute[] {
   const route = (path: string, kind: OverviewKind): ExtraRoute => ({
     method: 'GET',
     path,
     access: 'authenticated',
-    handler: async (request, params) => answer(store, cache, source, request, params['mesh'] ?? '', kind),
+    handler: async (request, params) => answer(store, records, source, request, params['mesh'] ?? '', kind),
   });
   return [route(GATEWAY_OVERVIEW_PATH, 'MeshGateway'), route(ROUTE_OVERVIEW_PATH, 'MeshGatewayRoute')];
 }
 
 async function answer(
   store: ResourceStore,
-  cache: SnapshotCache,
+  records: DeliveryRecords,
   source: InspectSource,
   request: ApiRequest,
   mesh: string,
@@ -58,7 +58,7 @@ async function answer(
     routes: kind === 'MeshGatewayRoute' ? (page.items as GatewayOverviewInput['routes']) : [],
     facts: source.facts(mesh),
     statuses: source.all(mesh),
-    proxy: (name) => ({ delivery: source.delivery(mesh, name), node: cache.delivery.status(proxyNodeId(mesh, name)) }),
+    proxy: (name) => ({ delivery: source.delivery(mesh, name), node: records(proxyNodeId(mesh, name)) }),
   };
   const items = kind === 'MeshGateway' ? gatewayOverviews(input) : routeOverviews(input);
   return { status: 200, body: { ...page, items } };

@@ -8,7 +8,7 @@ import type { ApiRequest } from '../api-server/resources.js';
 import type { ExtraRoute } from '../api-server/router.js';
 import type { Kind, StoredResource } from '../core/resource.js';
 import type { ResourceStore } from '../core/store.js';
-import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
+import type { DeliveryRecords } from '../xds/cache/delivery-status.js';
 import { proxyNodeId } from '../xds/server/proxy-id.js';
 import type { CertificateInsights } from './dataplane-insight-route.js';
 import { MESH_POLICY_KINDS, meshInsight, type MeshInsight } from './mesh-insight.js';
@@ -19,12 +19,12 @@ export const MESH_INSIGHT_LIST_PATHS = ['/mesh-insights', '/meshes/_overview'] a
 export const MESH_INSIGHT_PATH = '/mesh-insights/{mesh}';
 
 /** The list routes and the one-mesh route. */
-export function meshInsightRoutes(store: ResourceStore, cache: SnapshotCache, certificates: CertificateInsights = () => undefined): ExtraRoute[] {
+export function meshInsightRoutes(store: ResourceStore, records: DeliveryRecords, certificates: CertificateInsights = () => undefined): ExtraRoute[] {
   const list: ExtraRoute[] = MESH_INSIGHT_LIST_PATHS.map((path) => ({
     method: 'GET',
     path,
     access: 'authenticated',
-    handler: async (request: ApiRequest) => listInsights(store, cache, certificates, request),
+    handler: async (request: ApiRequest) => listInsights(store, records, certificates, request),
   }));
   const one: ExtraRoute = {
     method: 'GET',
@@ -33,20 +33,20 @@ export function meshInsightRoutes(store: ResourceStore, cache: SnapshotCache, ce
     handler: async (request, params) => {
       const mesh = params['mesh'] ? await store.get({ kind: 'Mesh', mesh: params['mesh'], name: params['mesh'] }) : undefined;
       if (mesh === undefined) return notFound(request.url.pathname);
-      const [insight] = await insightsOf(store, cache, certificates, [mesh], mesh.name);
+      const [insight] = await insightsOf(store, records, certificates, [mesh], mesh.name);
       return { status: 200, body: insight };
     },
   };
   return [...list, one];
 }
 
-async function listInsights(store: ResourceStore, cache: SnapshotCache, certificates: CertificateInsights, request: ApiRequest): Promise<ApiResponse> {
+async function listInsights(store: ResourceStore, records: DeliveryRecords, certificates: CertificateInsights, request: ApiRequest): Promise<ApiResponse> {
   const paging = parsePaging(request.url.searchParams);
   if (!paging.ok) return badRequest(request.url.pathname, 'invalid paging parameters', paging.violations);
   // Only the page's meshes are computed; the store's list order is the page order.
   const meshes = await store.list('Mesh');
   const page = pageOf(meshes, paging.value, request.url);
-  const insights = await insightsOf(store, cache, certificates, page.items, page.items.length === 1 ? page.items[0]!.name : undefined);
+  const insights = await insightsOf(store, records, certificates, page.items, page.items.length === 1 ? page.items[0]!.name : undefined);
   return { status: 200, body: { ...page, items: insights } };
 }
 
@@ -54,13 +54,13 @@ async function listInsights(store: ResourceStore, cache: SnapshotCache, certific
  * The insights of `meshes`, in their order. `only` names the one mesh asked for, so the store is
  * asked for that mesh's resources instead of every mesh's.
  */
-async function insightsOf(store: ResourceStore, cache: SnapshotCache, certificates: CertificateInsights, meshes: readonly StoredResource<'Mesh'>[], only: string | undefined): Promise<MeshInsight[]> {
+async function insightsOf(store: ResourceStore, records: DeliveryRecords, certificates: CertificateInsights, meshes: readonly StoredResource<'Mesh'>[], only: string | undefined): Promise<MeshInsight[]> {
   if (meshes.length === 0) return [];
   const options = only === undefined ? undefined : { mesh: only };
   const dataplanes = await store.list('Dataplane', options);
   const externalServices = await store.list('ExternalService', options);
   const policies = await Promise.all(MESH_POLICY_KINDS.map(async (kind) => [kind, await store.list(kind, options)] as const));
-  const connected = (dp: StoredResource<'Dataplane'>) => (cache.delivery.status(proxyNodeId(dp.mesh, dp.name))?.connectedStreams ?? 0) > 0;
+  const connected = (dp: StoredResource<'Dataplane'>) => (records(proxyNodeId(dp.mesh, dp.name))?.connectedStreams ?? 0) > 0;
   const issuedBackend = (dp: StoredResource<'Dataplane'>) => certificates(proxyNodeId(dp.mesh, dp.name))?.issuedBackend;
   const dataplanesBy = byMesh(dataplanes);
   const externalBy = byMesh(externalServices);

@@ -5,10 +5,9 @@
 // replica only when its revision moved: a steady mesh costs one small query per tick.
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { ProxyDelivery } from '../gateway/status.js';
 import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
 import { nodeDelivery } from './resource-status.js';
-import { preferred, SharedDelivery, type DeliveryBoard, type DeliveryPublication, type LocalDelivery } from './shared-delivery.js';
+import { preferred, SharedDelivery, sharedProxyFromJson, sharedProxyToJson, type DeliveryBoard, type DeliveryPublication, type LocalDelivery, type SharedProxy } from './shared-delivery.js';
 
 /** A replica silent this long is removed from the board with its entries (they were long ignored). */
 const FORGET_AFTER = "interval '1 hour'";
@@ -36,7 +35,7 @@ export interface PostgresDeliveryBoardOptions {
 /** The board over one connection of its own (a publication is one short transaction per tick). */
 export class PostgresDeliveryBoard implements DeliveryBoard {
   private readonly pool: pg.Pool;
-  private readonly cached = new Map<string, { revision: string; entries: ReadonlyMap<string, ProxyDelivery> }>();
+  private readonly cached = new Map<string, { revision: string; entries: ReadonlyMap<string, SharedProxy> }>();
 
   constructor(options: PostgresDeliveryBoardOptions) {
     this.pool = new pg.Pool({ ...options.connection, max: 1 });
@@ -52,7 +51,7 @@ export class PostgresDeliveryBoard implements DeliveryBoard {
       await client.query(HEARTBEAT, [replica, changed ? 1 : 0]);
       if (publication.upserts.size > 0) {
         const ids = [...publication.upserts.keys()];
-        await client.query(UPSERT, [replica, ids, ids.map((id) => JSON.stringify(publication.upserts.get(id)))]);
+        await client.query(UPSERT, [replica, ids, ids.map((id) => sharedProxyToJson(publication.upserts.get(id)!))]);
       }
       if (publication.removals.length > 0) await client.query(REMOVE, [replica, publication.removals]);
       await client.query(FORGET);
@@ -65,16 +64,16 @@ export class PostgresDeliveryBoard implements DeliveryBoard {
     }
   }
 
-  async readOthers(replica: string, staleAfterMs: number): Promise<ReadonlyMap<string, ProxyDelivery>> {
+  async readOthers(replica: string, staleAfterMs: number): Promise<ReadonlyMap<string, SharedProxy>> {
     const { rows } = await this.pool.query<{ replica: string; revision: string }>(LIVE, [replica, staleAfterMs]);
     const live = new Set(rows.map((r) => r.replica));
     for (const name of [...this.cached.keys()]) if (!live.has(name)) this.cached.delete(name);
-    const merged = new Map<string, ProxyDelivery>();
+    const merged = new Map<string, SharedProxy>();
     for (const row of rows) {
       let entry = this.cached.get(row.replica);
       if (entry?.revision !== row.revision) {
         const read = await this.pool.query<{ node_id: string; delivery: string }>(ENTRIES, [row.replica]);
-        entry = { revision: row.revision, entries: new Map(read.rows.map((r) => [r.node_id, JSON.parse(r.delivery) as ProxyDelivery])) };
+        entry = { revision: row.revision, entries: new Map(read.rows.map((r) => [r.node_id, sharedProxyFromJson(r.delivery)])) };
         this.cached.set(row.replica, entry);
       }
       for (const [nodeId, delivery] of entry.entries) merged.set(nodeId, preferred(merged.get(nodeId), delivery));
@@ -99,6 +98,7 @@ export function startPostgresSharedDelivery(connection: pg.ClientConfig, replica
   const board = new PostgresDeliveryBoard({ connection });
   const local: LocalDelivery = {
     summary: (nodeId) => nodeDelivery(cache, nodeId),
+    records: (nodeId) => cache.delivery.status(nodeId),
     connectedNodeIds: () => cache.delivery.connectedNodeIds(),
     onChange: (listener) => cache.delivery.onChange(listener),
   };

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/postgres.js';
 import { PostgresStore } from '../core/postgres-store.js';
 import type { ProxyDelivery } from '../gateway/status.js';
+import type { NodeDelivery } from '../xds/cache/delivery-status.js';
 import { PostgresDeliveryBoard } from './postgres-delivery-board.js';
-import { MemoryDeliveryBoard, preferred, SharedDelivery, type DeliveryBoard, type DeliveryPublication, type LocalDelivery } from './shared-delivery.js';
+import { MemoryDeliveryBoard, preferred, SharedDelivery, sharedProxyFromJson, sharedProxyToJson, type DeliveryBoard, type DeliveryPublication, type LocalDelivery, type SharedProxy } from './shared-delivery.js';
 
 const logger = pino({ level: 'silent' });
 const ACKED: ProxyDelivery = { connected: true, acked: true };
@@ -17,7 +18,12 @@ const REJECTED: ProxyDelivery = { connected: true, acked: true, rejected: [{ typ
 const GONE: ProxyDelivery = { connected: false, acked: false };
 
 function publication(upserts: Record<string, ProxyDelivery>, removals: string[] = []): DeliveryPublication {
-  return { upserts: new Map(Object.entries(upserts)), removals };
+  return { upserts: new Map(Object.entries(upserts).map(([id, delivery]) => [id, { delivery }])), removals };
+}
+
+/** The summaries of a board read. */
+function summaries(read: ReadonlyMap<string, SharedProxy>): Record<string, ProxyDelivery> {
+  return Object.fromEntries([...read].map(([id, entry]) => [id, entry.delivery]));
 }
 
 let db: TestDatabase;
@@ -65,14 +71,14 @@ describe.each(boards)('the $name delivery board', ({ make }) => {
     const [a, b] = [`a-${Math.random()}`, `b-${Math.random()}`];
     await board.publish(a, publication({ 'default.gw-1': ACKED, 'default.gw-2': PENDING }));
     await board.publish(b, publication({ 'default.gw-3': REJECTED }));
-    expect(Object.fromEntries(await board.readOthers(b, 60_000))).toEqual({ 'default.gw-1': ACKED, 'default.gw-2': PENDING });
-    expect(Object.fromEntries(await board.readOthers(a, 60_000))).toEqual({ 'default.gw-3': REJECTED });
+    expect(summaries(await board.readOthers(b, 60_000))).toEqual({ 'default.gw-1': ACKED, 'default.gw-2': PENDING });
+    expect(summaries(await board.readOthers(a, 60_000))).toEqual({ 'default.gw-3': REJECTED });
 
     await board.publish(a, publication({ 'default.gw-2': ACKED }, ['default.gw-1']));
-    expect(Object.fromEntries(await board.readOthers(b, 60_000))).toEqual({ 'default.gw-2': ACKED });
+    expect(summaries(await board.readOthers(b, 60_000))).toEqual({ 'default.gw-2': ACKED });
     // A heartbeat without changes keeps the entries.
     await board.publish(a, publication({}));
-    expect(Object.fromEntries(await board.readOthers(b, 60_000))).toEqual({ 'default.gw-2': ACKED });
+    expect(summaries(await board.readOthers(b, 60_000))).toEqual({ 'default.gw-2': ACKED });
     await board.withdraw(a);
     await board.withdraw(b);
     await board.close();
@@ -100,19 +106,37 @@ describe.each(boards)('the $name delivery board', ({ make }) => {
     const [a, b, reader] = [`a-${Math.random()}`, `b-${Math.random()}`, `r-${Math.random()}`];
     await board.publish(a, publication({ 'default.moving': PENDING }));
     await board.publish(b, publication({ 'default.moving': ACKED }));
-    expect((await board.readOthers(reader, 60_000)).get('default.moving')).toEqual(ACKED);
+    expect((await board.readOthers(reader, 60_000)).get('default.moving')?.delivery).toEqual(ACKED);
     await board.withdraw(a);
     await board.withdraw(b);
     await board.close();
   });
 });
 
+describe('sharedProxyFromJson', () => {
+  it('reads back what sharedProxyToJson wrote, dates included', () => {
+    const at = new Date('2026-12-05T07:00:00.123Z');
+    const entry: SharedProxy = {
+      delivery: REJECTED,
+      node: {
+        nodeId: 'default.gw-1',
+        connectedStreams: 1,
+        lastConnectedAt: at,
+        types: [{ typeUrl: 't', sentVersion: 'v2', sentAt: at, ackedVersion: 'v1', ackedAt: at, sends: 2, acks: 1, nacks: 1, lastNack: { version: 'v2', nonce: '7', message: 'bad', resources: ['r'], at, count: 1 } }],
+      },
+    };
+    expect(sharedProxyFromJson(sharedProxyToJson(entry))).toEqual(entry);
+    expect(sharedProxyFromJson(sharedProxyToJson({ delivery: ACKED }))).toEqual({ delivery: ACKED });
+  });
+});
+
 describe('preferred', () => {
   it('ranks connected over not, then ACKed over not, and keeps the first on a tie', () => {
-    expect(preferred(GONE, PENDING)).toBe(PENDING);
-    expect(preferred(PENDING, ACKED)).toBe(ACKED);
-    expect(preferred(ACKED, REJECTED)).toBe(ACKED);
-    expect(preferred(undefined, GONE)).toBe(GONE);
+    const [gone, pending, acked, rejected] = [GONE, PENDING, ACKED, REJECTED].map((delivery) => ({ delivery }));
+    expect(preferred(gone, pending!)).toBe(pending);
+    expect(preferred(pending, acked!)).toBe(acked);
+    expect(preferred(acked, rejected!)).toBe(acked);
+    expect(preferred(undefined, gone!)).toBe(gone);
   });
 });
 
@@ -127,6 +151,10 @@ class FakeLocal implements LocalDelivery {
   }
   summary(nodeId: string): ProxyDelivery {
     return this.nodes.get(nodeId) ?? GONE;
+  }
+  records(nodeId: string): NodeDelivery | undefined {
+    const d = this.nodes.get(nodeId);
+    return d && { nodeId, connectedStreams: d.connected ? 1 : 0, lastConnectedAt: new Date(0), types: [] };
   }
   connectedNodeIds(): string[] {
     return [...this.nodes].filter(([, d]) => d.connected).map(([id]) => id);
@@ -163,6 +191,9 @@ describe('SharedDelivery', () => {
     expect(a.lookup()('default', 'gw-2')).toEqual(ACKED);
     expect(b.lookup()('default', 'gw-1')).toEqual(PENDING);
     expect(b.lookup()('default', 'gw-3')).toEqual(GONE);
+    // The records the inspect views read come from the board too.
+    expect(b.records('default.gw-1')?.connectedStreams).toBe(1);
+    expect(b.records('default.gw-3')).toBeUndefined();
 
     // The ACK on a reaches b at the next ticks; a answers from its records at once.
     la.set('default.gw-1', ACKED);
@@ -190,6 +221,7 @@ describe('SharedDelivery', () => {
     local.set('default.gw-2', ACKED);
     await shared.tick();
     expect([...board.publications.at(-1)!.upserts.keys()]).toEqual(['default.gw-1', 'default.gw-2']);
+    expect(board.publications.at(-1)!.upserts.get('default.gw-1')?.node?.connectedStreams).toBe(1);
     await shared.tick();
     expect(board.publications.at(-1)!.upserts.size).toBe(0);
     // A change event that leaves the summary as it was publishes nothing.
@@ -202,8 +234,8 @@ describe('SharedDelivery', () => {
     await shared.tick();
     board.failing = false;
     await shared.tick();
-    expect(Object.fromEntries(board.publications.at(-1)!.upserts)).toEqual({ 'default.gw-1': ACKED });
-    expect(Object.fromEntries(await board.readOthers('reader', 60_000))).toEqual({ 'default.gw-1': ACKED, 'default.gw-2': ACKED });
+    expect(summaries(board.publications.at(-1)!.upserts)).toEqual({ 'default.gw-1': ACKED });
+    expect(summaries(await board.readOthers('reader', 60_000))).toEqual({ 'default.gw-1': ACKED, 'default.gw-2': ACKED });
     await shared.stop();
     expect((await board.readOthers('reader', 60_000)).size).toBe(0);
   });

@@ -11,13 +11,23 @@
 // disconnected until they reconnect to a live replica, which then publishes them.
 import type { Logger } from 'pino';
 import type { ProxyDelivery } from '../gateway/status.js';
+import type { NodeDelivery } from '../xds/cache/delivery-status.js';
 import type { DeliveryLookup } from './resource-status.js';
 import { proxyNodeId } from '../xds/server/proxy-id.js';
+
+/**
+ * What the board holds of one proxy: the summary statuses read, and the records the inspect
+ * views read (per-type versions, counters, the last NACK, connection times).
+ */
+export interface SharedProxy {
+  readonly delivery: ProxyDelivery;
+  readonly node?: NodeDelivery;
+}
 
 /** What one replica tells the board in one tick. */
 export interface DeliveryPublication {
   /** Entries that are new or changed since the replica's last publication. */
-  readonly upserts: ReadonlyMap<string, ProxyDelivery>;
+  readonly upserts: ReadonlyMap<string, SharedProxy>;
   /** Node ids the replica no longer serves. */
   readonly removals: readonly string[];
 }
@@ -34,7 +44,7 @@ export interface DeliveryBoard {
    * `staleAfterMs`, by node id; where two live replicas report one node (a proxy moving between
    * them), a connected entry wins over a disconnected one and an ACKed one over the rest.
    */
-  readOthers(replica: string, staleAfterMs: number): Promise<ReadonlyMap<string, ProxyDelivery>>;
+  readOthers(replica: string, staleAfterMs: number): Promise<ReadonlyMap<string, SharedProxy>>;
   /** Remove the replica's entries and heartbeat (a clean stop: its proxies are gone at once). */
   withdraw(replica: string): Promise<void>;
   close(): Promise<void>;
@@ -44,6 +54,8 @@ export interface DeliveryBoard {
 export interface LocalDelivery {
   /** The node's summary on this replica (resource-status.ts nodeDelivery). */
   summary(nodeId: string): ProxyDelivery;
+  /** The node's records on this replica (DeliveryStatus.status). */
+  records(nodeId: string): NodeDelivery | undefined;
   /** Nodes with an open stream on this replica. */
   connectedNodeIds(): Iterable<string>;
   /** Subscribe to changes of a node's local state; returns the unsubscribe function. */
@@ -78,7 +90,7 @@ export class SharedDelivery {
   /** What the board holds for this replica, as last published. */
   private readonly published = new Map<string, string>();
   private readonly dirty = new Set<string>();
-  private others: ReadonlyMap<string, ProxyDelivery> = new Map();
+  private others: ReadonlyMap<string, SharedProxy> = new Map();
   private readonly unsubscribe: () => void;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -109,7 +121,14 @@ export class SharedDelivery {
   delivery(nodeId: string): ProxyDelivery {
     const local = this.options.local.summary(nodeId);
     if (local.connected) return local;
-    return this.others.get(nodeId) ?? local;
+    return this.others.get(nodeId)?.delivery ?? local;
+  }
+
+  /** A node's records: this replica's while the proxy is connected here, else the board's. */
+  records(nodeId: string): NodeDelivery | undefined {
+    const local = this.options.local.records(nodeId);
+    if ((local?.connectedStreams ?? 0) > 0) return local;
+    return this.others.get(nodeId)?.node ?? local;
   }
 
   /** Publish and read once (the timer calls it; tests call it directly). */
@@ -160,15 +179,17 @@ export class SharedDelivery {
       for (const nodeId of this.options.local.connectedNodeIds()) candidates.add(nodeId);
       for (const nodeId of this.published.keys()) candidates.add(nodeId);
     }
-    const upserts = new Map<string, ProxyDelivery>();
+    const upserts = new Map<string, SharedProxy>();
     const removals: string[] = [];
     for (const nodeId of [...candidates].sort()) {
-      const summary = this.options.local.summary(nodeId);
-      if (!summary.connected) {
+      const delivery = this.options.local.summary(nodeId);
+      if (!delivery.connected) {
         if (this.published.has(nodeId)) removals.push(nodeId);
         continue;
       }
-      if (this.published.get(nodeId) !== JSON.stringify(summary)) upserts.set(nodeId, summary);
+      const node = this.options.local.records(nodeId);
+      const entry: SharedProxy = node === undefined ? { delivery } : { delivery, node };
+      if (this.published.get(nodeId) !== JSON.stringify(entry)) upserts.set(nodeId, entry);
     }
     return { upserts, removals };
   }
@@ -184,20 +205,20 @@ export class SharedDelivery {
 
 /** The board in memory: replicas of one process (tests), with an injectable clock. */
 export class MemoryDeliveryBoard implements DeliveryBoard {
-  private readonly replicas = new Map<string, { heartbeatAt: number; entries: Map<string, ProxyDelivery> }>();
+  private readonly replicas = new Map<string, { heartbeatAt: number; entries: Map<string, SharedProxy> }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
   async publish(replica: string, publication: DeliveryPublication): Promise<void> {
-    const entry = this.replicas.get(replica) ?? { heartbeatAt: 0, entries: new Map<string, ProxyDelivery>() };
+    const entry = this.replicas.get(replica) ?? { heartbeatAt: 0, entries: new Map<string, SharedProxy>() };
     for (const [nodeId, delivery] of publication.upserts) entry.entries.set(nodeId, delivery);
     for (const nodeId of publication.removals) entry.entries.delete(nodeId);
     entry.heartbeatAt = this.now();
     this.replicas.set(replica, entry);
   }
 
-  async readOthers(replica: string, staleAfterMs: number): Promise<ReadonlyMap<string, ProxyDelivery>> {
-    const merged = new Map<string, ProxyDelivery>();
+  async readOthers(replica: string, staleAfterMs: number): Promise<ReadonlyMap<string, SharedProxy>> {
+    const merged = new Map<string, SharedProxy>();
     for (const [name, entry] of [...this.replicas].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (name === replica || this.now() - entry.heartbeatAt > staleAfterMs) continue;
       for (const [nodeId, delivery] of entry.entries) merged.set(nodeId, preferred(merged.get(nodeId), delivery));
@@ -213,8 +234,32 @@ export class MemoryDeliveryBoard implements DeliveryBoard {
 }
 
 /** Of two reports of one node: connected over not, then ACKed over not, else the first. */
-export function preferred(a: ProxyDelivery | undefined, b: ProxyDelivery): ProxyDelivery {
+export function preferred(a: SharedProxy | undefined, b: SharedProxy): SharedProxy {
   if (a === undefined) return b;
-  const rank = (d: ProxyDelivery) => (d.connected ? 2 : 0) + (d.acked ? 1 : 0);
+  const rank = ({ delivery: d }: SharedProxy) => (d.connected ? 2 : 0) + (d.acked ? 1 : 0);
   return rank(b) > rank(a) ? b : a;
+}
+
+/** The JSON text of an entry (dates as ISO strings, as JSON.stringify writes them). */
+export function sharedProxyToJson(entry: SharedProxy): string {
+  return JSON.stringify(entry);
+}
+
+/** An entry read back: the records' dates revived. */
+export function sharedProxyFromJson(text: string): SharedProxy {
+  const parsed = JSON.parse(text) as { delivery: ProxyDelivery; node?: Record<string, unknown> & { types: Record<string, unknown>[] } };
+  if (parsed.node === undefined) return { delivery: parsed.delivery };
+  const date = (v: unknown) => (typeof v === 'string' ? new Date(v) : undefined);
+  const dated = (o: Record<string, unknown>, keys: readonly string[]) => {
+    const out: Record<string, unknown> = { ...o };
+    for (const k of keys) if (out[k] !== undefined) out[k] = date(out[k]);
+    return out;
+  };
+  const node = dated(parsed.node, ['lastConnectedAt', 'lastDisconnectedAt']);
+  node.types = parsed.node.types.map((t) => {
+    const type = dated(t, ['sentAt', 'ackedAt']);
+    if (t.lastNack !== undefined) type.lastNack = dated(t.lastNack as Record<string, unknown>, ['at']);
+    return type;
+  });
+  return { delivery: parsed.delivery, node: node as unknown as NodeDelivery };
 }

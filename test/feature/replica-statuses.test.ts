@@ -96,6 +96,15 @@ describe('statuses across replicas on one Postgres store', () => {
       await expect.poll(async () => (await status(cp))?.proxies, { timeout: 15_000 }).toEqual({ selected: 3, connected: 3, acknowledged: 3, rejected: 0 });
     }
     expect((await status(c))?.conditions.find((x) => x.type === 'Programmed')).toMatchObject({ status: 'True' });
+    // The inspect views too: replica a shows gw-2 (served by b) connected with its versions, and
+    // counts every gateway proxy online in the mesh insight.
+    type Overview = { dataplaneInsight: { subscriptions: { connected: boolean; status: Record<string, { acknowledgedVersion?: string }> }[] } };
+    const overview = (await (await fetch(`http://127.0.0.1:${a.apiPort}/meshes/default/dataplanes+insights/gw-2`)).json()) as Overview;
+    expect(overview.dataplaneInsight.subscriptions[0]).toMatchObject({ connected: true });
+    expect(overview.dataplaneInsight.subscriptions[0]?.status['lds']?.acknowledgedVersion).toMatch(/\S/);
+    type Insight = { dataplanesByType: { gateway: { online: number; total: number } } };
+    const insight = (await (await fetch(`http://127.0.0.1:${a.apiPort}/mesh-insights/default`)).json()) as Insight;
+    expect(insight.dataplanesByType.gateway).toMatchObject({ online: 3, total: 3 });
 
     // gw-1, on replica a, rejects the next RouteConfiguration; replica c reports it.
     gw1.nackNext(TypeUrl.RouteConfiguration, DETAIL);

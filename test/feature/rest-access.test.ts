@@ -49,7 +49,7 @@ beforeAll(async () => {
     store,
     logger,
     isReady: () => true,
-    extraRoutes: runtimeApiRoutes(store, cache, new ResourceStatuses({ delivery: cacheDelivery(cache) }), new DataplaneTokens(store)),
+    extraRoutes: runtimeApiRoutes(store, cache, new ResourceStatuses({ delivery: cacheDelivery(cache) }), { dataplaneTokens: new DataplaneTokens(store) }),
     userTokens: tokens,
     auth: { localhostIsAdmin: true, isLoopbackPeer: (address) => address === '127.0.0.1' || address === '::ffff:127.0.0.1' },
   });

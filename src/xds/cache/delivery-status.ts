@@ -55,6 +55,9 @@ export interface NodeDelivery {
   readonly types: readonly TypeDelivery[];
 }
 
+/** A node's delivery records by node id: this replica's, or shared by several (runtime/shared-delivery.ts). */
+export type DeliveryRecords = (nodeId: string) => NodeDelivery | undefined;
+
 /** Emitted when a proxy ACKs a response; `version` is the type version that response carried. */
 export interface AckEvent {
   readonly nodeId: string;
