@@ -1,4 +1,4 @@
-// gateway.md §4.4 (gateway dataplanes) and the basic sidecar checks, exact fields and messages.
+// docs/gateway.md §4.4 (gateway dataplanes) and the basic sidecar checks, exact fields and messages.
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from './resource-kinds.js';
 import type { Violation } from './violation.js';

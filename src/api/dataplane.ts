@@ -34,7 +34,7 @@ export interface DataplaneOutbound {
   readonly backendRef?: Readonly<Record<string, unknown>>;
 }
 
-/** `networking.gateway` of a gateway Dataplane (gateway.md §1.3). */
+/** `networking.gateway` of a gateway Dataplane (docs/gateway.md §1.3). */
 export interface DataplaneGateway {
   readonly type: GatewayType;
   readonly tags: Tags;

@@ -1,7 +1,7 @@
 // Write-time checks of the certificates a TLS-terminating listener carries inline (robustness.md
 // §4.1 row 23). `inline` and `inlineString` sources are fully known when the MeshGateway is
 // written, so a bad bundle is a 400 instead of a generation failure later. `secret` and `file`
-// sources may not exist yet; the gateway layer checks them at generation time (gateway.md §4.6).
+// sources may not exist yet; the gateway layer checks them at generation time (docs/gateway.md §4.6).
 
 import { fieldPath, indexPath } from './field-path.js';
 import type { DataSource, MeshGatewayListener } from './mesh-gateway.js';
@@ -47,7 +47,7 @@ function inlinePem(source: DataSource): { scope: InlineScope; pem: string } | un
 }
 
 /**
- * The SDS secret name `cert.<rsa|ecdsa>:<scope>:<id>` (gateway.md §2.13; ir/names.ts makes the
+ * The SDS secret name `cert.<rsa|ecdsa>:<scope>:<id>` (docs/gateway.md §2.13; ir/names.ts makes the
  * real one, which src/api may not import). An inline source's id is its hostname group, and on
  * TLS and HTTPS ports each listener's effective hostname is its own group (§2.6).
  */

@@ -1,4 +1,4 @@
-// gateway.md §1.4 (spec, defaults) and §4.5 (webhook rules) for MeshGatewayInstance.
+// docs/gateway.md §1.4 (spec, defaults) and §4.5 (webhook rules) for MeshGatewayInstance.
 import { describe, expect, it } from 'vitest';
 import { parseMeshGatewayInstanceSpec } from './mesh-gateway-instance.js';
 import type { Violation } from './violation.js';

@@ -1,4 +1,4 @@
-// gateway.md §4.3: one row per MeshGatewayRoute rule, each with its exact field and message.
+// docs/gateway.md §4.3: one row per MeshGatewayRoute rule, each with its exact field and message.
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from './resource-kinds.js';
 import type { Violation } from './violation.js';

@@ -42,7 +42,7 @@ export interface HeaderFilter {
   readonly remove: readonly string[];
 }
 
-/** A weighted backend; `weight` is undefined when the user omitted it (gateway.md D1). */
+/** A weighted backend; `weight` is undefined when the user omitted it (docs/gateway.md D1). */
 export interface Backend {
   readonly weight?: number;
   readonly destination: Tags;

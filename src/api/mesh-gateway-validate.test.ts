@@ -1,4 +1,4 @@
-// gateway.md §4.2: one row per MeshGateway rule, each with its exact field and message.
+// docs/gateway.md §4.2: one row per MeshGateway rule, each with its exact field and message.
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from './resource-kinds.js';
 import type { Violation } from './violation.js';

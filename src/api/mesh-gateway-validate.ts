@@ -1,4 +1,4 @@
-// Semantic checks of a decoded MeshGateway, with the exact fields and messages of gateway.md §4.2,
+// Semantic checks of a decoded MeshGateway, with the exact fields and messages of docs/gateway.md §4.2,
 // plus the certificate checks knowable at write time (listener-certificates-validate.ts).
 
 import { fieldPath, indexPath } from './field-path.js';
@@ -52,7 +52,7 @@ function validateListener(l: MeshGatewayListener, path: string): Violation[] {
 }
 
 // A cross-mesh listener's TLS is the mesh mTLS, so user TLS must be absent; a cross-mesh
-// listener whose protocol is already rejected reports only that (gateway.md §4.2 note, D8).
+// listener whose protocol is already rejected reports only that (docs/gateway.md §4.2 note, D8).
 function validateListenerTls(l: MeshGatewayListener, path: string): Violation[] {
   const tls = l.tls;
   if (l.crossMesh) {

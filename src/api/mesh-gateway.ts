@@ -30,7 +30,7 @@ export interface DataSource {
   readonly inlineString?: string;
 }
 
-/** TLS settings of a listener (gateway.md §1.1). */
+/** TLS settings of a listener (docs/gateway.md §1.1). */
 export interface ListenerTls {
   readonly mode: TlsMode;
   readonly certificates: readonly DataSource[];

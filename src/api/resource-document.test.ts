@@ -28,7 +28,7 @@ const GATEWAY_SPEC = {
 /** Every stored kind, as the unknown-kind message lists them (the list itself is checked in resource-kinds.test.ts). */
 const KNOWN_KINDS = `must be one of ${RESOURCE_KIND_NAMES.map((k) => JSON.stringify(k)).join(', ')}`;
 
-describe('gateway.md examples parse cleanly', () => {
+describe('docs/gateway.md examples parse cleanly', () => {
   it('parses the §1.1 MeshGateway in universal form', () => {
     const r = parsed(fixture('mesh-gateway-edge.yaml'));
     expect(r.kind).toBe('MeshGateway');

@@ -1,4 +1,4 @@
-// gateway.md §4.1: the tag-map rules, exercised through the resources that carry tag maps.
+// docs/gateway.md §4.1: the tag-map rules, exercised through the resources that carry tag maps.
 import { describe, expect, it } from 'vitest';
 import { parseSpec, type ResourceKindName } from './resource-kinds.js';
 import type { Violation } from './violation.js';

@@ -1,4 +1,4 @@
-// Tag map and selector checks of gateway.md §4.1, shared by every resource kind. Keys are checked
+// Tag map and selector checks of docs/gateway.md §4.1, shared by every resource kind. Keys are checked
 // in document order so that violations follow the user's manifest.
 
 import { indexPath, keyPath } from './field-path.js';

@@ -1,4 +1,4 @@
-// Certificate data sources (gateway.md §1.1 TLS config, §2.13): where a listener's PEM bundle
+// Certificate data sources (docs/gateway.md §1.1 TLS config, §2.13): where a listener's PEM bundle
 // comes from and the scope/id its SDS secret is named by. Reading files is the runtime's job
 // (this layer does no I/O), so it asks referencedCertificateFiles which paths to read and passes
 // their content or read error in GatewayInput.files.
@@ -9,7 +9,7 @@ import type { CertificateScope } from '../ir/names.js';
 import { compareBytes } from '../core/byte-order.js';
 import type { CertificateFile } from './gateway-input.js';
 
-/** Cause prefix of every source that cannot be loaded (gateway.md §4.6). */
+/** Cause prefix of every source that cannot be loaded (docs/gateway.md §4.6). */
 export const CERTIFICATE_LOAD_FAILED = 'failed to generate TLS certificate';
 
 /** What loading sources reads: the mesh's Secrets by name and the files the runtime read. */

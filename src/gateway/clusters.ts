@@ -1,4 +1,4 @@
-// Clusters (gateway.md §2.15): one per distinct cluster name over every forward and mirror
+// Clusters (docs/gateway.md §2.15): one per distinct cluster name over every forward and mirror
 // destination of every host; the name depends on the destination and the listener's merged tags.
 // A destination whose service is a usable ExternalService gets an external cluster under the same
 // name rules (mesh/external-services.ts); every other one a mesh cluster.
@@ -154,7 +154,7 @@ export class ClusterRegistry {
   }
 
   /**
-   * False for an external cluster (gateway.md §2.9): its route items get no `x-kuma-tags`. The
+   * False for an external cluster (docs/gateway.md §2.9): its route items get no `x-kuma-tags`. The
    * unresolved backend and unknown names count as mesh clusters.
    */
   isMeshCluster(name: string): boolean {

@@ -1,4 +1,4 @@
-// Listener collapsing (gateway.md §2.4): MeshGateway listeners grouped by port, each port one
+// Listener collapsing (docs/gateway.md §2.4): MeshGateway listeners grouped by port, each port one
 // Envoy listener taking protocol, cross-mesh flag and resources from its first listener.
 import type { ListenerProtocol, MeshGatewayListener } from '../api/mesh-gateway.js';
 import type { Tags } from '../api/tags.js';

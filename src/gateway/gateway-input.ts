@@ -19,7 +19,7 @@ export interface GatewayInput extends CrossZoneInput {
   /** Every Dataplane of the mesh (the source of endpoints). */
   readonly dataplanes: readonly StoredResource<'Dataplane'>[];
   /**
-   * Every ExternalService of the mesh (gateway.md §2.15): a destination whose service one of them
+   * Every ExternalService of the mesh (docs/gateway.md §2.15): a destination whose service one of them
    * has gets an external cluster. Absent: none.
    */
   readonly externalServices?: readonly StoredResource<'ExternalService'>[];
@@ -29,7 +29,7 @@ export interface GatewayInput extends CrossZoneInput {
    */
   readonly trafficPermissions?: readonly StoredResource<'TrafficPermission'>[];
   /**
-   * Every Secret of the mesh: `secret:` certificate sources name one (gateway.md §2.13), and so may
+   * Every Secret of the mesh: `secret:` certificate sources name one (docs/gateway.md §2.13), and so may
    * an ExternalService's TLS data sources.
    */
   readonly secrets: readonly StoredResource<'Secret'>[];
@@ -74,7 +74,7 @@ export interface TranslationProblem {
 export interface GatewayTranslation {
   readonly gateway?: Gateway;
   /**
-   * True when a generation-time error (gateway.md §4.6: a certificate that cannot be loaded or
+   * True when a generation-time error (docs/gateway.md §4.6: a certificate that cannot be loaded or
    * parsed, a TLS listener without a mode, a cross-mesh listener without mTLS) makes the whole
    * gateway ungeneratable. There is then no `gateway`: rather than serve a partial configuration,
    * the proxies keep their last accepted one (robustness.md §2 rule 3); `problems` says why.

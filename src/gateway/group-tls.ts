@@ -1,4 +1,4 @@
-// TLS of one HTTPS or TLS hostname group (gateway.md §2.6, §2.13, §2.14, §4.6): the mode and,
+// TLS of one HTTPS or TLS hostname group (docs/gateway.md §2.6, §2.13, §2.14, §4.6): the mode and,
 // when terminating, the certificates of the group's first listener, loaded, parsed and named.
 // Every problem here is a generation-time error: it fails the whole gateway, never one group.
 import { parseCertificateBundle, type CertificateBundle } from '../api/pem.js';

@@ -1,4 +1,4 @@
-// Host name comparisons of gateway.md §2.6 and §2.7: wildcard matching on label boundaries and
+// Host name comparisons of docs/gateway.md §2.6 and §2.7: wildcard matching on label boundaries and
 // the two orders (filter chains by exactness, virtual hosts by descending bytes).
 import { compareBytes } from '../core/byte-order.js';
 

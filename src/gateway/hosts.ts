@@ -1,4 +1,4 @@
-// Hosts and hostname groups (gateway.md §2.6): one host per listener, grouped per filter chain,
+// Hosts and hostname groups (docs/gateway.md §2.6): one host per listener, grouped per filter chain,
 // then the wildcard host's hostname routes redistributed to the hosts they name.
 import type { ListenerProtocol } from '../api/mesh-gateway.js';
 import type { Tags } from '../api/tags.js';

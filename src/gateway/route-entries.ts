@@ -1,4 +1,4 @@
-// Route entry generation (gateway.md §2.7 steps 2-3): one entry per HTTP rule with its filters
+// Route entry generation (docs/gateway.md §2.7 steps 2-3): one entry per HTTP rule with its filters
 // applied, copied once per match (OR expansion). Prefix normalisation (step 4) and ordering
 // (§2.8) follow in their own modules.
 import type { Backend, HeaderFilter, HttpFilter, HttpMatch, HttpMethod, HttpRule, PathRewrite as ApiPathRewrite } from '../api/mesh-gateway-route.js';
@@ -46,7 +46,7 @@ export interface EntryContext {
   readonly routePolicies: (forwards: readonly Forward[], mirrorCluster: string | undefined) => RoutePolicies | undefined;
 }
 
-/** Redirect status codes Envoy can express (gateway.md §2.9, D9). */
+/** Redirect status codes Envoy can express (docs/gateway.md §2.9, D9). */
 const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
 
 /** Entries of every rule of an HTTP route, in rule order then match order (generation order). */

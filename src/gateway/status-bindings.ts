@@ -1,6 +1,6 @@
 // The facts route statuses are made of, computed with the translation's own steps so that a
 // status can never disagree with what the proxies are sent: which proxies' listeners bind a route
-// (gateway.md §2.3-§2.5) and which of its destinations have no endpoint (§2.15).
+// (docs/gateway.md §2.3-§2.5) and which of its destinations have no endpoint (§2.15).
 import type { ListenerProtocol } from '../api/mesh-gateway.js';
 import { SERVICE_TAG, type Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';

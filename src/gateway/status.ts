@@ -5,7 +5,7 @@
 //
 // The design follows Gateway API:
 // - MeshGateway `Accepted`: True/Accepted, or False/Invalid listing the translation problems
-//   attributed to it (a skipped listener, or a generation-time error of gateway.md §4.6).
+//   attributed to it (a skipped listener, or a generation-time error of docs/gateway.md §4.6).
 // - MeshGatewayRoute `Accepted`: True/Accepted; False/NotBound when no listener of any gateway
 //   proxy binds it (§2.5); False/Invalid listing its translation problems (skipped rules, ...).
 // - MeshGatewayRoute `ResolvedRefs`: True, or False/BackendNotFound naming each destination no
@@ -52,7 +52,7 @@ export type { RejectedConfig } from './status-rejections.js';
 export interface ProxyTranslation {
   /** Dataplane name. */
   readonly proxy: string;
-  /** The MeshGateway selected for it (gateway.md §2.2); undefined when none. */
+  /** The MeshGateway selected for it (docs/gateway.md §2.2); undefined when none. */
   readonly gateway?: string;
   /** The translation its configuration came from; absent when translating threw. */
   readonly translation?: GatewayTranslation;

@@ -1,4 +1,4 @@
-// resources -> ir.Gateway for one gateway dataplane (gateway.md §2.1). Pure: no I/O, no clock,
+// resources -> ir.Gateway for one gateway dataplane (docs/gateway.md §2.1). Pure: no I/O, no clock,
 // inputs never mutated, output sorted. Reads as the ordered steps of the reference.
 import { SERVICE_TAG } from '../api/tags.js';
 import type { ResourceKey, StoredResource } from '../core/resource.js';
@@ -22,7 +22,7 @@ import { translateHttpPort } from './translate-http-port.js';
 import { translateTcpPort } from './translate-tcp-port.js';
 import { GatewayAccessLogs, gatewayTracing } from './observability.js';
 
-/** Cross-mesh listeners need the mesh identity and CA (gateway.md §2.17, §4.6). */
+/** Cross-mesh listeners need the mesh identity and CA (docs/gateway.md §2.17, §4.6). */
 const CROSS_MESH_NEEDS_MTLS = 'mTLS must be enabled for crossMesh-enabled MeshGateways';
 
 /**

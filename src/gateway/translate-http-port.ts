@@ -1,4 +1,4 @@
-// One HTTP or HTTPS port (gateway.md §2.5-§2.10, §2.13): bind routes per listener, build hosts
+// One HTTP or HTTPS port (docs/gateway.md §2.5-§2.10, §2.13): bind routes per listener, build hosts
 // and hostname groups (one `*` group on HTTP, one per SNI name on HTTPS), and a route table of
 // virtual hosts per group. HTTPS groups also carry their TLS termination.
 import type { HostnameGroup, Listener } from '../ir/gateway.js';

@@ -1,4 +1,4 @@
-// One TCP or TLS port (gateway.md §2.5, §2.6, §2.14): bind `tcp` routes per listener, build hosts
+// One TCP or TLS port (docs/gateway.md §2.5, §2.6, §2.14): bind `tcp` routes per listener, build hosts
 // and hostname groups (one `*` group on TCP, one per SNI name on TLS), and the forwards of every
 // bound TCP rule of each group. TLS groups also carry their passthrough or termination.
 import type { Forward, HostnameGroup, Listener } from '../ir/gateway.js';

@@ -272,7 +272,7 @@ export class GenerationEngine {
     } else if (kind === 'Dataplane') {
       if (isConfiguredProxy(previous) || isConfiguredProxy(current)) reselect.add(nodeIdOf(mesh, name));
     } else if (kind === 'MeshGateway') {
-      // Selection may move any gateway proxy of the mesh (gateway.md §2.2).
+      // Selection may move any gateway proxy of the mesh (docs/gateway.md §2.2).
       for (const p of this.proxies.values()) if (p.mesh === mesh) reselect.add(nodeIdOf(p.mesh, p.name));
     }
     for (const identity of this.identities.values()) {
@@ -521,7 +521,7 @@ export class GenerationEngine {
     this.stats.errors += 1;
     if (outcome.thrown !== undefined) logger.error({ err: outcome.thrown, identity: identity.key }, 'gateway translation failed; proxies keep their last good config');
     else if (outcome.error !== undefined) logger.error({ reason: outcome.error, identity: identity.key }, 'generation failed; proxies keep their last good config');
-    // gateway.md §4.6: generation fails and the proxies keep their last accepted config.
+    // docs/gateway.md §4.6: generation fails and the proxies keep their last accepted config.
     else logger.error({ identity: identity.key, problems: outcome.translation?.problems.length }, 'gateway generation failed; proxies keep their last good config');
   }
 

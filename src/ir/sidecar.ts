@@ -113,7 +113,7 @@ export interface Outbound {
 
 /**
  * An EDS cluster towards one destination (mesh.md §4.6, §4.7, §8), or an external cluster when
- * `external` is set (gateway.md §2.15).
+ * `external` is set (docs/gateway.md §2.15).
  */
 export interface OutboundCluster {
   readonly name: string;

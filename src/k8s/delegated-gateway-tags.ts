@@ -1,4 +1,4 @@
-// The gateway tags of a delegated gateway pod (gateway.md §3.4): the tags its first inbound would
+// The gateway tags of a delegated gateway pod (docs/gateway.md §3.4): the tags its first inbound would
 // have had as a sidecar, or the service-less fallback, or the `provided` form. Pure.
 import type { V1OwnerReference, V1Pod, V1Service, V1ServicePort } from '@kubernetes/client-node';
 

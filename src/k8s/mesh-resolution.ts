@@ -1,4 +1,4 @@
-// Which mesh a Kubernetes object belongs to (gateway.md §1.4), shared by every controller that
+// Which mesh a Kubernetes object belongs to (docs/gateway.md §1.4), shared by every controller that
 // turns an object into a mesh-scoped resource. Pure: the caller reads the object and its namespace.
 
 /** Label (and deprecated annotation) that names an object's mesh. */

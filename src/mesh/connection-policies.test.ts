@@ -1,4 +1,4 @@
-// gateway.md §2.16: connection policy matching, one table per rule. Policies are plain objects in
+// docs/gateway.md §2.16: connection policy matching, one table per rule. Policies are plain objects in
 // the shape of stored resources; only name, creation time and selectors matter.
 import { describe, expect, it } from 'vitest';
 import type { Tags } from '../api/tags.js';

@@ -1,4 +1,4 @@
-// Mesh endpoints (gateway.md §2.15, mesh.md §4.7): healthy inbounds of the mesh's sidecar
+// Mesh endpoints (docs/gateway.md §2.15, mesh.md §4.7): healthy inbounds of the mesh's sidecar
 // dataplanes, indexed by service once per translation so that clusters never scan every
 // dataplane.
 import type { DataplaneInbound } from '../api/dataplane.js';

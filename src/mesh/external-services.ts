@@ -1,4 +1,4 @@
-// Which ExternalServices a proxy may reach and what they become as endpoints (gateway.md §2.9,
+// Which ExternalServices a proxy may reach and what they become as endpoints (docs/gateway.md §2.9,
 // §2.15, §2.16; mesh.md §9). Shared by gateways and sidecars. Pure: the TLS data sources are read
 // from the mesh's Secrets handed in, never from a store or a file.
 //
@@ -76,7 +76,7 @@ export function secretsByName(mesh: string, secrets: readonly StoredResource<'Se
   return new Map(secrets.filter((s) => s.mesh === mesh).map((s) => [s.name, s] as const));
 }
 
-/** Allowed by the mesh's TrafficPermissions, or the mesh has none (gateway.md §2.16). */
+/** Allowed by the mesh's TrafficPermissions, or the mesh has none (docs/gateway.md §2.16). */
 function permitted(es: ExternalService, sources: ExternalServiceSources): boolean {
   if (sources.trafficPermissions.length === 0) return true;
   const policy = selectTrafficPermission(sources.trafficPermissions, es.spec.tags);

@@ -1,6 +1,6 @@
 // Where each connection policy kind lands, for every proxy type: the winners of one destination
 // become cluster settings, the route-level choice among a route's destinations becomes route
-// settings (gateway.md §2.16). One line per kind and place; the kinds' own files say what they set.
+// settings (docs/gateway.md §2.16). One line per kind and place; the kinds' own files say what they set.
 import type { StoredResource } from '../core/resource.js';
 import type { ClusterPolicies, OutboundPolicies, RoutePolicies, TcpProxyPolicies } from '../ir/policies.js';
 import { CONNECTION_POLICY_KINDS, routeLevelPolicy, type ConnectionPolicyKind, type DestinationWinner, type MatchablePolicy, type PolicyWinners } from './connection-policies.js';

@@ -62,7 +62,7 @@ export interface KubernetesModeConfig {
   readonly kubeConfig: KubeConfig;
   /** Where the control plane runs and mesh Secrets live. */
   readonly systemNamespace: string;
-  /** Global control planes run no gateway controllers (gateway.md §3.1). */
+  /** Global control planes run no gateway controllers (docs/gateway.md §3.1). */
   readonly mode: 'zone' | 'global' | 'standalone';
   readonly zone?: string;
   readonly gatewayPods: GatewayPodSettings;

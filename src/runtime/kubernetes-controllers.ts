@@ -1,6 +1,6 @@
 // Kubernetes-mode controllers wired to their triggers: watchers over Pods, Services, Deployments,
 // Namespaces and MeshGatewayInstances, plus MeshGateway changes from the store, feed one work
-// queue per controller (gateway.md §3.1-§3.5). Only zone (and standalone) control planes run them.
+// queue per controller (docs/gateway.md §3.1-§3.5). Only zone (and standalone) control planes run them.
 import type { KubeConfig, V1Deployment, V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { StoredResource } from '../core/resource.js';

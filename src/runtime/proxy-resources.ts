@@ -141,7 +141,7 @@ function generateWithContext(input: GatewayInput, address: string): IdentityGene
   }
 }
 
-/** Why generation failed (gateway.md §4.6), one problem per line. */
+/** Why generation failed (docs/gateway.md §4.6), one problem per line. */
 function failureMessage(proxy: StoredResource<'Dataplane'>, problems: readonly TranslationProblem[]): string {
   const lines = problems.map((p) => `  ${describeKey(p.resource)}: ${p.message}`);
   return [`generating the configuration of ${describeKey(proxy)} failed; a running control plane keeps its last config:`, ...lines].join('\n');

@@ -74,7 +74,7 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
   const external = sidecarExternalServices(input);
   const outbounds: Outbound[] = [];
   const clusters = new Map<string, OutboundCluster>();
-  // The proxy is the source of every outbound's policies (gateway.md §2.16 with the dataplane as source).
+  // The proxy is the source of every outbound's policies (docs/gateway.md §2.16 with the dataplane as source).
   const sources = new SourcePolicies(input.policies ?? {}, matchesAny(proxyTagSets(input.proxy)));
   for (const { outbound, destination } of destinations) {
     // A usable ExternalService of the own mesh is reached directly, its protocol from its own tag.

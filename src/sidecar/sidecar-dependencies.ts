@@ -56,7 +56,7 @@ export function sidecarDependsOn(deps: SidecarDependencies, resource: StoredReso
       return deps.secrets.has(resource.name);
     case 'ProxyTemplate':
       return proxyTemplateMayConcern(resource as StoredResource<'ProxyTemplate'>, deps.proxyTags ?? []);
-    // An outbound's service may become, or stop being, external (gateway.md §2.15).
+    // An outbound's service may become, or stop being, external (docs/gateway.md §2.15).
     case 'ExternalService':
       return deps.services.has((resource as StoredResource<'ExternalService'>).spec.tags[SERVICE_TAG] ?? '');
     case 'Dataplane': {

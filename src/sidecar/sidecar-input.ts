@@ -20,7 +20,7 @@ export interface SidecarInput extends CrossZoneInput {
   readonly trafficPermissions: readonly StoredResource<'TrafficPermission'>[];
   /**
    * Every ExternalService of the mesh: an outbound whose service one of them has reaches it
-   * directly (gateway.md §2.15, mesh.md §9). Absent: none.
+   * directly (docs/gateway.md §2.15, mesh.md §9). Absent: none.
    */
   readonly externalServices?: readonly StoredResource<'ExternalService'>[];
   /** Every Secret of the mesh: ExternalService TLS data sources may name one. Absent: none. */

@@ -1,4 +1,4 @@
-// ExternalService end to end with real Envoys and real traffic (gateway.md §2.9, §2.15, §2.16;
+// ExternalService end to end with real Envoys and real traffic (docs/gateway.md §2.9, §2.15, §2.16;
 // mesh.md §9): a builtin gateway routes to a plain HTTP server outside the mesh (reached by DNS
 // name, STRICT_DNS) and to a TLS server that Envoy dials with TLS origination: the SNI is the
 // ExternalService's serverName and the server certificate is verified against its caCert, so the

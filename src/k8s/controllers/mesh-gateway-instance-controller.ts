@@ -1,4 +1,4 @@
-// The MeshGatewayInstance controller (gateway.md §3.1, §3.2): for each instance, the gateway
+// The MeshGatewayInstance controller (docs/gateway.md §3.1, §3.2): for each instance, the gateway
 // Service and Deployment that run its builtin gateway pods, and the instance's Ready status.
 // Zone control planes only. The lead wires triggers: instance events, events of owned Services
 // and Deployments (instanceKeyForOwned) and MeshGateway changes (instanceKeysForMeshGateway).

@@ -1,4 +1,4 @@
-// The service-upstream annotations (gateway.md §3.5): Services of injected namespaces get
+// The service-upstream annotations (docs/gateway.md §3.5): Services of injected namespaces get
 // `ingress.kubernetes.io/service-upstream` and `nginx.ingress.kubernetes.io/service-upstream`, so
 // Kong and NGINX ingress controllers running as delegated gateways send traffic to the Service's
 // cluster IP, where the sidecar's outbound interception and mesh routing apply, instead of to pod

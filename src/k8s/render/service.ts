@@ -1,4 +1,4 @@
-// The gateway Service of a MeshGatewayInstance (gateway.md §3.2 step 3). The result is both the
+// The gateway Service of a MeshGatewayInstance (docs/gateway.md §3.2 step 3). The result is both the
 // body of a create and of a merge patch: it holds exactly the fields the controller owns, already
 // merged with what the existing Service carries where §3.2 says existing values survive.
 

@@ -1,4 +1,4 @@
-// One mesh cluster (gateway.md §2.15): EDS over ADS, round robin, with the upstream protocol in
+// One mesh cluster (docs/gateway.md §2.15): EDS over ADS, round robin, with the upstream protocol in
 // typed_extension_protocol_options. Without a Timeout policy the connect timeout is the 5s default
 // and the upstream HTTP idle timeout is 0s, i.e. disabled (§2.16, §5.4).
 import type * as ir from '../../ir/gateway.js';

@@ -1,4 +1,4 @@
-// The filter chains of one listener by protocol (gateway.md §2.12-§2.14). The IR fixes the
+// The filter chains of one listener by protocol (docs/gateway.md §2.12-§2.14). The IR fixes the
 // chain order (§2.6 group order); this keeps it and checks the shape each protocol needs, so
 // impossible IR fails here with the listener's name rather than as an Envoy NACK.
 import type * as ir from '../../ir/gateway.js';

@@ -89,7 +89,7 @@ function externalProtocolOptions(protocol: ir.SidecarProtocol, timeouts: Cluster
   };
 }
 
-/** The EDS cluster of one destination, or its external cluster (gateway.md §2.15). */
+/** The EDS cluster of one destination, or its external cluster (docs/gateway.md §2.15). */
 export function buildOutboundCluster(cluster: ir.OutboundCluster): object {
   const timeouts = cluster.policies?.timeouts ?? DEFAULT_CLUSTER_TIMEOUTS;
   if (cluster.external) {

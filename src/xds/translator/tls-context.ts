@@ -1,4 +1,4 @@
-// Downstream TLS termination of HTTPS and TLS filter chains (gateway.md §2.13, §2.14). Which
+// Downstream TLS termination of HTTPS and TLS filter chains (docs/gateway.md §2.13, §2.14). Which
 // groups terminate TLS is decided here once, for both the listener and the SDS secrets, so that
 // every secret a listener references is emitted and no secret is emitted unreferenced.
 import type * as ir from '../../ir/gateway.js';
