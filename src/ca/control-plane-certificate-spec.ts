@@ -23,7 +23,7 @@ export interface SubjectAltNameInputs {
 }
 
 const DAY_MS = 86_400_000;
-/** Lifetime of the generated CA (xds-server.md §18: 10 years). */
+/** Lifetime of the generated CA (docs/xds-server.md §18: 10 years). */
 export const CA_LIFETIME_MS = 3650 * DAY_MS;
 /** Lifetime of the generated serving certificate; it is renewed long before it ends. */
 export const SERVING_LIFETIME_MS = 365 * DAY_MS;

@@ -1,7 +1,7 @@
 // The URIs a workload certificate carries (mesh.md §2.2): one SPIFFE ID per service the proxy
 // serves, then a `kuma://<tag>/<value>` URI per identity tag value, which is what lets a
 // TrafficPermission source name tags other than the service (§5.3). The CA computes them from
-// the Dataplane it is issuing for; it never takes a SAN from the proxy (xds-server.md §18).
+// the Dataplane it is issuing for; it never takes a SAN from the proxy (docs/xds-server.md §18).
 
 /** The tag naming a service. */
 const SERVICE_TAG = 'kuma.io/service';

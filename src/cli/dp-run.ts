@@ -104,7 +104,7 @@ function readToken(opts: DpRunOptions, readFile: (p: string) => string): string 
   return token;
 }
 
-/** Statuses the agent does not retry: the request itself is wrong (xds-server.md §16). */
+/** Statuses the agent does not retry: the request itself is wrong (docs/xds-server.md §16). */
 const FINAL_STATUSES = new Set([400, 401, 403, 422]);
 
 /**

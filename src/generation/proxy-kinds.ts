@@ -7,7 +7,7 @@ import { sidecarDependsOn } from '../sidecar/sidecar-dependencies.js';
 import { isSidecarProxy } from '../sidecar/translate-sidecar.js';
 import type { GenerationOutcome } from './generator.js';
 
-/** Node id of a proxy (xds-server.md §3): `<mesh>.<name>`. */
+/** Node id of a proxy (docs/xds-server.md §3): `<mesh>.<name>`. */
 export function nodeIdOf(mesh: string, name: string): string {
   return `${mesh}.${name}`;
 }

@@ -115,7 +115,7 @@ export interface ControlPlaneConfig {
   readonly debounceMs: number;
   /** Longest a change waits under a continuous stream of changes (Istio's 10 s default). */
   readonly maxDebounceMs: number;
-  /** Delay before changed content follows a NACK (5 s, xds-server.md §14 rule 7). */
+  /** Delay before changed content follows a NACK (5 s, docs/xds-server.md §14 rule 7). */
   readonly nackBackoffMs: number;
   /** REST API authentication (docs/api-auth.md). */
   readonly apiAuth: ApiAuthConfig;

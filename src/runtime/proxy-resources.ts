@@ -148,7 +148,7 @@ function failureMessage(proxy: StoredResource<'Dataplane'>, problems: readonly T
 }
 
 /**
- * The pre-publish check the control plane runs (xds-server.md §14 rule 8) failed: an inconsistent
+ * The pre-publish check the control plane runs (docs/xds-server.md §14 rule 8) failed: an inconsistent
  * snapshot is never served, so printing it would show something no proxy ever gets.
  */
 function consistencyMessage(proxy: StoredResource<'Dataplane'>, problems: readonly SnapshotProblem[]): string {

@@ -1,4 +1,4 @@
-// Pre-publish consistency check (xds-server.md §14 rule 8). A snapshot with problems is not
+// Pre-publish consistency check (docs/xds-server.md §14 rule 8). A snapshot with problems is not
 // published: the proxies keep their last good snapshot (rule 9). The references come from the
 // caller, who built the Envoy objects and therefore knows which names each one points at; the
 // check itself never decodes bytes.

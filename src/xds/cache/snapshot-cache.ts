@@ -1,4 +1,4 @@
-// Snapshots by node id plus the readiness gate (xds-server.md §14 rules 1, 2 and 10). The cache
+// Snapshots by node id plus the readiness gate (docs/xds-server.md §14 rules 1, 2 and 10). The cache
 // only stores and notifies: streams own their per-proxy state and read snapshots through
 // `current()`, which hides everything until `setReady()` — so a proxy that connects before the
 // store's first full load is accepted but answered nothing, and can never receive an empty LDS/CDS

@@ -1,4 +1,4 @@
-// Immutable per-config-identity snapshots (xds-server.md §14 rules 1-4). Callers encode each
+// Immutable per-config-identity snapshots (docs/xds-server.md §14 rules 1-4). Callers encode each
 // resource once (deterministically); the snapshot hashes the bytes into versions and pre-builds
 // the `Any` wrapper, so every stream assembles responses from the same objects and bytes. One
 // Snapshot object may be set for many proxies (replicas of a gateway share it).

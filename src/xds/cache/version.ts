@@ -1,4 +1,4 @@
-// Content-hash versions (xds-server.md §14 rule 3). No counters: a restarted control plane with
+// Content-hash versions (docs/xds-server.md §14 rule 3). No counters: a restarted control plane with
 // unchanged config computes the same versions, so reconnecting proxies are not re-sent anything
 // (§13 item 9). Every version is 16 hex characters (64 bits) to keep delta
 // `initial_resource_versions` and SotW name lists small (§15).

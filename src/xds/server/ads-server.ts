@@ -1,5 +1,5 @@
 // The ADS gRPC server: both AggregatedDiscoveryService methods on one grpc-js Server, with the
-// server options of xds-server.md §15, stream admission (§14 rule 6, see flow-control.ts) and
+// server options of docs/xds-server.md §15, stream admission (§14 rule 6, see flow-control.ts) and
 // shutdown. It does not bind a port itself: dataplane-port.ts injects connections (one port for ADS
 // and /bootstrap), and `listen()` exists for tools that want a plain gRPC port.
 import os from 'node:os';

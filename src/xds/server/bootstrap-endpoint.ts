@@ -1,4 +1,4 @@
-// `POST /bootstrap` (xds-server.md §16): validate the request, let the runtime resolve the
+// `POST /bootstrap` (docs/xds-server.md §16): validate the request, let the runtime resolve the
 // Dataplane (register the inline one or find the stored one), and answer the Envoy bootstrap as
 // YAML (`text/x-yaml`, `kuma-bootstrap-version: 3`) or, with `Accept: application/json`, as
 // `{bootstrap, kumaSidecarConfiguration}`. The caller is authenticated (proxy-authentication.ts)

@@ -1,4 +1,4 @@
-// The Envoy bootstrap a dataplane receives from `POST /bootstrap` (xds-server.md §16; gateway
+// The Envoy bootstrap a dataplane receives from `POST /bootstrap` (docs/xds-server.md §16; gateway
 // specifics from docs/gateway.md §2.19). Built as a plain object in Envoy's proto3 JSON shape with
 // proto field names, then serialised to YAML; the tests encode it as
 // envoy.config.bootstrap.v3.Bootstrap and reject unknown fields.

@@ -1,4 +1,4 @@
-// The dataplane-facing port (xds-server.md §16 "One port"): ADS (gRPC over HTTP/2) and
+// The dataplane-facing port (docs/xds-server.md §16 "One port"): ADS (gRPC over HTTP/2) and
 // `POST /bootstrap` (HTTP/1.1) share one TCP port. Each connection is classified by peeking at its
 // first bytes — the HTTP/2 client preface goes to grpc-js through a connection injector, anything
 // else to a node:http server — and the peeked bytes are pushed back before handing it over.
@@ -54,7 +54,7 @@ export interface DataplanePort {
   close(): Promise<void>;
 }
 
-/** Oldest TLS version accepted (xds-server.md §16). */
+/** Oldest TLS version accepted (docs/xds-server.md §16). */
 export const MIN_TLS_VERSION = 'TLSv1.2';
 /** ALPN protocols offered, in server preference order. */
 export const ALPN_PROTOCOLS: readonly string[] = ['h2', 'http/1.1'];

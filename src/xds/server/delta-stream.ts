@@ -1,4 +1,4 @@
-// Incremental (delta) protocol rules (xds-server.md §5, §6, §8, §11). Subscription changes are
+// Incremental (delta) protocol rules (docs/xds-server.md §5, §6, §8, §11). Subscription changes are
 // applied whatever the nonce says; the nonce only pairs an ACK/NACK with a response (§13 item 2).
 // Pure functions over TypeState; the driver (ads-stream.ts) owns I/O, ordering and timers.
 import type { SnapshotResource } from '../cache/snapshot.js';

@@ -1,4 +1,4 @@
-// Make-before-break cleanup for one stream (xds-server.md §10 step 6), the simple correct
+// Make-before-break cleanup for one stream (docs/xds-server.md §10 step 6), the simple correct
 // version: when a snapshot drops CDS or EDS resources the client holds, the stream keeps serving
 // them — SotW CDS still lists them, delta does not announce them as removed — until LDS and RDS
 // are settled (every listener and route configuration of the snapshot ACKed at its current

@@ -1,4 +1,4 @@
-// State-of-the-world protocol rules (xds-server.md §5-§8): request classification, legacy
+// State-of-the-world protocol rules (docs/xds-server.md §5-§8): request classification, legacy
 // wildcard, and response building from snapshot bytes. Pure functions over TypeState; the stream
 // driver (ads-stream.ts) owns I/O, ordering and timers.
 import type { SnapshotResource } from '../cache/snapshot.js';

@@ -1,4 +1,4 @@
-// Per-(stream, type URL) state (xds-server.md §14 rule 1): subscription, what the client is
+// Per-(stream, type URL) state (docs/xds-server.md §14 rule 1): subscription, what the client is
 // believed to hold, the latest nonce, ACK and NACK bookkeeping. Shared by the SotW and delta
 // protocols; snapshots are only read. "Held" is updated when a response is committed (before it is
 // written) and rolled back entry by entry when that response is NACKed, so after a NACK the state

@@ -65,7 +65,7 @@ function buildProtocolOptions(protocol: ir.UpstreamProtocol, timeouts: ClusterTi
 
 /**
  * The CDS Cluster of one mesh cluster. No `service_name` in the EDS config: the assignment is
- * named like the cluster, which is what Envoy asks for then (xds-server.md §12). An external
+ * named like the cluster, which is what Envoy asks for then (docs/xds-server.md §12). An external
  * cluster has the same timeouts, buffer limit and protocol options, but its endpoints inline and
  * the ExternalServices' own TLS instead of EDS and mesh mTLS (§2.15).
  */
