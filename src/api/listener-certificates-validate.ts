@@ -1,4 +1,4 @@
-// Write-time checks of the certificates a TLS-terminating listener carries inline (robustness.md
+// Write-time checks of the certificates a TLS-terminating listener carries inline (docs/robustness.md
 // §4.1 row 23). `inline` and `inlineString` sources are fully known when the MeshGateway is
 // written, so a bad bundle is a 400 instead of a generation failure later. `secret` and `file`
 // sources may not exist yet; the gateway layer checks them at generation time (docs/gateway.md §4.6).

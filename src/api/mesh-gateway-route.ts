@@ -91,7 +91,7 @@ export interface MeshGatewayRouteSpec {
   };
 }
 
-/** Most rules one route may declare (robustness.md §4.1 row 21). */
+/** Most rules one route may declare (docs/robustness.md §4.1 row 21). */
 export const MAX_RULES = 1_000;
 
 const PATH_MATCH = enumeration({ EXACT: 0, PREFIX: 1, REGEX: 2 });

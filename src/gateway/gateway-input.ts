@@ -77,7 +77,7 @@ export interface GatewayTranslation {
    * True when a generation-time error (docs/gateway.md §4.6: a certificate that cannot be loaded or
    * parsed, a TLS listener without a mode, a cross-mesh listener without mTLS) makes the whole
    * gateway ungeneratable. There is then no `gateway`: rather than serve a partial configuration,
-   * the proxies keep their last accepted one (robustness.md §2 rule 3); `problems` says why.
+   * the proxies keep their last accepted one (docs/robustness.md §2 rule 3); `problems` says why.
    */
   readonly failed?: boolean;
   /** In the order found, without duplicates. */

@@ -1,4 +1,4 @@
-// The status vocabulary of MeshGateway and MeshGatewayRoute (robustness.md §1): condition types,
+// The status vocabulary of MeshGateway and MeshGatewayRoute (docs/robustness.md §1): condition types,
 // reasons and the condition shape, modelled on Gateway API conditions so that the Kubernetes
 // status writers can copy them verbatim. Building a condition keeps `lastTransitionTime` from the
 // previous condition of the same type while its status is unchanged, as Kubernetes conventions ask.

@@ -1,4 +1,4 @@
-// Status conditions of MeshGateways and MeshGatewayRoutes (robustness.md §1, §3.4), which Kuma
+// Status conditions of MeshGateways and MeshGatewayRoutes (docs/robustness.md §1, §3.4), which Kuma
 // never had. Pure: the runtime passes one mesh's resources, the outcome of the last generation per
 // gateway proxy, what each proxy acknowledged, the clock value and the previous statuses; the same
 // input gives the same output. The REST API serves the result; Kubernetes status writers will too.

@@ -13,7 +13,7 @@
 // - The event loop is yielded to between identities and between batches of replicas, so REST and
 //   ADS stay responsive while a large mesh regenerates.
 //
-// Failure semantics (robustness.md §2 rule 3): a translation that fails, throws or is inconsistent
+// Failure semantics (docs/robustness.md §2 rule 3): a translation that fails, throws or is inconsistent
 // leaves the identity on its last good configuration (its proxies keep their snapshots) and counts
 // an error; other identities are unaffected.
 import type { Logger } from 'pino';
@@ -444,7 +444,7 @@ export class GenerationEngine {
 
   /**
    * Issues, a few at a time, the certificates the watched ones among `nodeIds` lack. A proxy whose
-   * certificate cannot be issued is not published and keeps what it has (robustness.md §3.5).
+   * certificate cannot be issued is not published and keeps what it has (docs/robustness.md §3.5).
    */
   private async issueCertificates(nodeIds: readonly string[]): Promise<void> {
     const wanted = nodeIds.filter(this.watched);

@@ -1,5 +1,5 @@
 // The admission decision, pure: which requests are Portico's, and the verdict on each. Objects
-// are checked by the validators the REST API uses (docs/gateway.md §4, robustness.md §3.4: one
+// are checked by the validators the REST API uses (docs/gateway.md §4, docs/robustness.md §3.4: one
 // validator for REST, the webhook and file loading), through the same conversion the Kubernetes
 // store applies when it reads them, so an admitted object is always one the store accepts.
 //

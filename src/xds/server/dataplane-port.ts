@@ -48,7 +48,7 @@ export interface DataplanePort {
   readonly tls: boolean;
   /** Connections whose TLS handshake failed (plaintext on the TLS port, timeouts, rejected certificates). */
   readonly tlsHandshakeFailures: number;
-  /** Serves `next` to new connections; open connections keep theirs (robustness S6). No-op on plaintext. */
+  /** Serves `next` to new connections; open connections keep theirs (docs/robustness.md S6). No-op on plaintext. */
   setCertificate(next: DataplanePortCertificate): void;
   /** Stops accepting, closes HTTP and injected gRPC connections. */
   close(): Promise<void>;
