@@ -136,7 +136,7 @@ async function deleteZone(store: ResourceStore, request: ApiRequest, key: Resour
 /**
  * A Mesh goes only when nothing of the user's is left in it; what the control plane created with
  * it (its builtin CA Secrets, its default `allow-all-<mesh>` TrafficPermission) goes in the same
- * commit (Kuma deletes them through the owner reference, mesh.md §1.3, §5.5).
+ * commit (Kuma deletes them through the owner reference, docs/mesh-mtls.md §1.3, §5.5).
  */
 async function deleteMesh(store: ResourceStore, request: ApiRequest, key: ResourceKey): Promise<ApiResponse> {
   const instance = request.url.pathname;

@@ -1,4 +1,4 @@
-// mesh.md §5.1: TrafficPermission validation, one row per rule with its exact field and message.
+// docs/mesh-mtls.md §5.1: TrafficPermission validation, one row per rule with its exact field and message.
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from './resource-kinds.js';
 import type { Violation } from './violation.js';

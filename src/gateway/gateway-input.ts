@@ -46,7 +46,7 @@ export interface GatewayInput extends CrossZoneInput {
   readonly meshCas?: ReadonlyMap<string, MeshCa>;
   /**
    * PERMISSIVE meshes: services every Dataplane of which holds a certificate of the enabled
-   * backend (mesh.md §4.6 "TLS readiness"); clusters of other services stay plaintext.
+   * backend (docs/mesh-mtls.md §4.6 "TLS readiness"); clusters of other services stay plaintext.
    */
   readonly tlsReadyServices?: ReadonlySet<string>;
 

@@ -77,7 +77,7 @@ export interface GenerationEngineOptions {
   readonly certificates?: WorkloadCertificates;
   /**
    * Called when the engine needs another run without a store change: a workload certificate fell
-   * due (the run reissues it, mesh.md §1.6), or new certificates made services TLS ready.
+   * due (the run reissues it, docs/mesh-mtls.md §1.6), or new certificates made services TLS ready.
    */
   readonly onRenewalDue?: () => void;
   /**
@@ -457,7 +457,7 @@ export class GenerationEngine {
   }
 
   /**
-   * New certificates may make services TLS ready (mesh.md §4.6): in PERMISSIVE meshes whose
+   * New certificates may make services TLS ready (docs/mesh-mtls.md §4.6): in PERMISSIVE meshes whose
    * readiness moved, every identity regenerates on the next run, which the runtime is asked for.
    */
   private refreshReadiness(meshes: ReadonlySet<string>): void {

@@ -18,7 +18,7 @@ export function splitNodeId(nodeId: string): [string, string] {
   return [nodeId.slice(0, dot), nodeId.slice(dot + 1)];
 }
 
-/** A Dataplane the engine configures: a BUILTIN gateway, or a sidecar (mesh.md §4, §7). */
+/** A Dataplane the engine configures: a BUILTIN gateway, or a sidecar (docs/mesh-mtls.md §4, §7). */
 export function isConfiguredProxy(resource: StoredResource | undefined): resource is StoredResource<'Dataplane'> {
   if (resource?.kind !== 'Dataplane') return false;
   const networking = (resource as StoredResource<'Dataplane'>).spec.networking;

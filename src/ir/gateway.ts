@@ -23,7 +23,7 @@ export interface Gateway {
   readonly clusters: readonly Cluster[];
   /** Connection limits by listener name (RTDS layer `gateway.listeners`); empty when none. */
   readonly connectionLimits: Readonly<Record<string, number>>;
-  /** Mesh mTLS (docs/gateway.md §1.5, mesh.md §6); absent when the mesh has mTLS off. */
+  /** Mesh mTLS (docs/gateway.md §1.5, docs/mesh-mtls.md §6); absent when the mesh has mTLS off. */
   readonly mtls?: GatewayMtls;
   /** Tracing of every connection manager, from the TrafficTrace selecting the proxy; absent when none. */
   readonly tracing?: Tracing;

@@ -49,7 +49,7 @@ export function meshCaSecretName(mesh: string): string {
   return `mesh_ca:secret:${mesh}`;
 }
 
-/** The SPIFFE ID of a service, `spiffe://<mesh>/<service>`: what an upstream must present (mesh.md §2.3). */
+/** The SPIFFE ID of a service, `spiffe://<mesh>/<service>`: what an upstream must present (docs/mesh-mtls.md §2.3). */
 export function serviceSpiffeId(mesh: string, service: string): string {
   return `spiffe://${mesh}/${service}`;
 }

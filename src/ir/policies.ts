@@ -1,4 +1,4 @@
-// What classic connection policies set (docs/gateway.md §2.16, mesh.md §4.9), in domain words, for
+// What classic connection policies set (docs/gateway.md §2.16, docs/mesh-mtls.md §4.9), in domain words, for
 // every proxy type. Each section is absent when no policy of its kind applies; the xDS translator
 // then writes Kuma's defaults. Durations are milliseconds.
 
@@ -128,7 +128,7 @@ export interface RoutePolicies {
   readonly fault?: RouteFault;
 }
 
-/** Settings of a sidecar outbound listener that come from a Timeout (mesh.md §4.9). */
+/** Settings of a sidecar outbound listener that come from a Timeout (docs/mesh-mtls.md §4.9). */
 export interface ListenerTimeouts {
   /** tcp_proxy idle timeout (TCP destinations). */
   readonly tcpIdleTimeoutMs: number;

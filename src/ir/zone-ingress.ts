@@ -6,7 +6,7 @@ import type { Endpoint, Tags } from './gateway.js';
 
 /** One SNI the ingress forwards, and where to. */
 export interface IngressChain {
-  /** `<service>{k=v,...,mesh=<mesh>}` (mesh.md §4.6). */
+  /** `<service>{k=v,...,mesh=<mesh>}` (docs/mesh-mtls.md §4.6). */
   readonly sni: string;
   /** `<mesh>:<service>`. */
   readonly cluster: string;

@@ -1,4 +1,4 @@
-// Mesh endpoints (docs/gateway.md §2.15, mesh.md §4.7): healthy inbounds of the mesh's sidecar
+// Mesh endpoints (docs/gateway.md §2.15, docs/mesh-mtls.md §4.7): healthy inbounds of the mesh's sidecar
 // dataplanes, indexed by service once per translation so that clusters never scan every
 // dataplane.
 import type { DataplaneInbound } from '../api/dataplane.js';
@@ -83,7 +83,7 @@ export function endpointsFor(index: EndpointIndex, destination: Tags): Endpoint[
   return list.filter((e) => selectorMatches(destination, e.inboundTags)).map((e) => e.endpoint);
 }
 
-/** An endpoint with all its tags, `kuma.io/service` included (cross-mesh gateway listeners, mesh.md §8). */
+/** An endpoint with all its tags, `kuma.io/service` included (cross-mesh gateway listeners, docs/mesh-mtls.md §8). */
 export interface TaggedEndpoint {
   readonly address: string;
   readonly port: number;

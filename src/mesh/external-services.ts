@@ -1,10 +1,10 @@
 // Which ExternalServices a proxy may reach and what they become as endpoints (docs/gateway.md §2.9,
-// §2.15, §2.16; mesh.md §9). Shared by gateways and sidecars. Pure: the TLS data sources are read
+// §2.15, §2.16; docs/mesh-mtls.md §9). Shared by gateways and sidecars. Pure: the TLS data sources are read
 // from the mesh's Secrets handed in, never from a store or a file.
 //
 // Usable ExternalServices: every ExternalService of the mesh while the mesh has no
 // TrafficPermission. Once it has one, only those whose TrafficPermission (the one policy selected
-// for the ExternalService's tags, as for an inbound, mesh.md §5.2) has a source selector matching
+// for the ExternalService's tags, as for an inbound, docs/mesh-mtls.md §5.2) has a source selector matching
 // the proxy (a gateway's dataplane tags, any inbound of a sidecar). This does not depend on mTLS.
 // An ExternalService whose TLS data source cannot be loaded is unusable too; the caller reports it.
 //

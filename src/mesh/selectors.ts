@@ -1,4 +1,4 @@
-// Tag selectors as docs/gateway.md and mesh.md use them: subset tests with `*` (docs/gateway.md §2.2, §2.5) and selector ranks.
+// Tag selectors as docs/gateway.md and docs/mesh-mtls.md use them: subset tests with `*` (docs/gateway.md §2.2, §2.5) and selector ranks.
 import type { Selector, Tags } from '../api/tags.js';
 
 /** Rank of a matching selector: exact-valued tags and `*`-valued tags (docs/gateway.md §2.2). */

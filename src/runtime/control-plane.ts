@@ -505,7 +505,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     const stopCas = await new MeshCaReconciler(store, componentLogger(logger, 'mesh-ca'), { atomic: store.atomicCommit }).start();
     cleanups.push(stopCas);
   }
-  // Kubernetes: Meshes come from kubectl, so their default policies are created here (mesh.md §5.5).
+  // Kubernetes: Meshes come from kubectl, so their default policies are created here (docs/mesh-mtls.md §5.5).
   if (config.store === 'kubernetes' && !federated) cleanups.push(await new MeshDefaultsReconciler(store, componentLogger(logger, 'mesh-defaults'), config.meshDefaultPolicies ?? true).start());
 
   // Design rule 10: nothing is answered before the first full load has produced snapshots.
@@ -539,7 +539,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
           mode: k8s.mode,
           ...(await webhookMultizone(k8s, multizone, kube!, componentLogger(logger, 'webhook'))),
           logger: componentLogger(logger, 'webhook'),
-          // A provided mesh CA is loaded and checked as a REST write checks it (mesh.md §1.2).
+          // A provided mesh CA is loaded and checked as a REST write checks it (docs/mesh-mtls.md §1.2).
           checks: meshCaChecks(store, readCertificateFiles),
         })
       : undefined;

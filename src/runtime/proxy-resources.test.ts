@@ -111,7 +111,7 @@ describe('proxyEnvoyResources', () => {
       ok: false,
       message: 'dataplane "edge-2" not found in mesh "default"',
     });
-    // A sidecar gets the sidecar profile (mesh.md §4).
+    // A sidecar gets the sidecar profile (docs/mesh-mtls.md §4).
     const sidecar = proxyEnvoyResources(resources, 'default', 'echo-a', NO_FILES);
     expect(sidecar.ok && sidecar.resources.listeners.map((l) => l.name)).toEqual(['inbound:127.0.0.1:8081']);
   });

@@ -66,7 +66,7 @@ export function sidecarDependsOn(deps: SidecarDependencies, resource: StoredReso
     }
     default:
       // A connection policy may start or stop winning for any outbound, a TrafficTrace for the
-      // proxy (mesh.md §4.9).
+      // proxy (docs/mesh-mtls.md §4.9).
       return isConnectionPolicyKind(resource.kind) || resource.kind === 'TrafficTrace';
   }
 }

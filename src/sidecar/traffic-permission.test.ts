@@ -1,4 +1,4 @@
-// mesh.md §5.2 (which TrafficPermission applies to an inbound) and §5.3 (its principals).
+// docs/mesh-mtls.md §5.2 (which TrafficPermission applies to an inbound) and §5.3 (its principals).
 import { describe, expect, it } from 'vitest';
 import type { Tags } from '../api/tags.js';
 import { inboundRbac, selectTrafficPermission, sourcePrincipals, type TrafficPermission } from './traffic-permission.js';

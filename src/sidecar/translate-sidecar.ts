@@ -1,4 +1,4 @@
-// resources -> ir.Sidecar for one Dataplane with inbounds, or a DELEGATED gateway (mesh.md §4, §7).
+// resources -> ir.Sidecar for one Dataplane with inbounds, or a DELEGATED gateway (docs/mesh-mtls.md §4, §7).
 // Pure: no I/O, no clock, inputs never mutated, output sorted. Reads as the ordered steps of the
 // reference.
 import { SERVICE_TAG } from '../api/tags.js';
@@ -12,7 +12,7 @@ import { proxyTagSets, sidecarPolicyPlaces, translateOutbounds } from './outboun
 import { selectTrafficTrace, tracingOf } from '../mesh/traffic-trace-effects.js';
 import type { SidecarInput, SidecarTranslation } from './sidecar-input.js';
 
-/** Whether a Dataplane gets the sidecar profile: inbounds, or a DELEGATED gateway (mesh.md §7). */
+/** Whether a Dataplane gets the sidecar profile: inbounds, or a DELEGATED gateway (docs/mesh-mtls.md §7). */
 export function isSidecarProxy(networking: { readonly gateway?: { readonly type?: string }; readonly inbound?: readonly unknown[] }): boolean {
   if (networking.gateway) return networking.gateway.type !== 'BUILTIN';
   return (networking.inbound ?? []).length > 0;
@@ -63,7 +63,7 @@ function usesKumaTagsOnGrpc(input: SidecarInput): boolean {
 }
 
 /**
- * The proxy's identity tags (mesh.md §2.1) as a tag map with multiple values comma-joined, sorted:
+ * The proxy's identity tags (docs/mesh-mtls.md §2.1) as a tag map with multiple values comma-joined, sorted:
  * the union of its inbounds' tags, or its gateway tags.
  */
 export function identityTags(input: SidecarInput): Map<string, string[]> {
@@ -71,7 +71,7 @@ export function identityTags(input: SidecarInput): Map<string, string[]> {
 }
 
 /**
- * A Dataplane's identity tags (mesh.md §2.1): every value of every tag of its inbounds, or of its
+ * A Dataplane's identity tags (docs/mesh-mtls.md §2.1): every value of every tag of its inbounds, or of its
  * gateway tags (BUILTIN and DELEGATED), values sorted.
  */
 export function dataplaneIdentityTags(proxy: StoredResource<'Dataplane'>): Map<string, string[]> {

@@ -1,4 +1,4 @@
-// TrafficPermission end to end with real Envoys and real traffic (mesh.md §5): in a STRICT mesh
+// TrafficPermission end to end with real Envoys and real traffic (docs/mesh-mtls.md §5): in a STRICT mesh
 // the client application calls its sidecar's outbound, which speaks mesh mTLS to the backend's
 // sidecar. The backend's inbound admits only the sources of its one TrafficPermission, checked by
 // network RBAC against the client's certificate. Removing the allowing policy cuts the caller off
@@ -65,7 +65,7 @@ describe('TrafficPermission on sidecars in an mTLS mesh, with real Envoys', () =
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'portico-traffic-permission-'));
     cp = await startTestControlPlane();
-    // Creating the Mesh creates allow-all-default with it (mesh.md §5.5).
+    // Creating the Mesh creates allow-all-default with it (docs/mesh-mtls.md §5.5).
     await send('PUT', api('/meshes/default'), mesh('STRICT'));
     backend = await httpBackend('backend');
     outboundPort = await freePort();

@@ -143,7 +143,7 @@ describe('control plane RBAC', () => {
     expect(deletable).toEqual(['dataplanes']);
     const writable = all.filter((r) => r.verbs.some((v) => ['create', 'update', 'patch'].includes(v))).flatMap((r) => r.resources);
     for (const kind of ['meshgateways', 'meshgatewayroutes', 'meshgatewayinstances']) expect(writable).not.toContain(kind);
-    // mesh.md §5.5: the defaults label on Meshes (update only) and the default policies (create only).
+    // docs/mesh-mtls.md §5.5: the defaults label on Meshes (update only) and the default policies (create only).
     expect(all.filter((r) => r.resources.includes('meshes') && r.verbs.some((v) => v !== 'get' && v !== 'list' && v !== 'watch'))).toEqual([{ apiGroups: ['kuma.io'], resources: ['meshes'], verbs: ['update'] }]);
     expect(all.filter((r) => r.resources.includes('trafficpermissions') && r.verbs.includes('create'))).toEqual([{ apiGroups: ['kuma.io'], resources: ['circuitbreakers', 'retries', 'timeouts', 'trafficpermissions'], verbs: ['create'] }]);
   });

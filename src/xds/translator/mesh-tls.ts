@@ -1,4 +1,4 @@
-// Mesh mTLS in Envoy terms (docs/gateway.md §2.15, §2.17; mesh.md §2.3, §3): the UpstreamTlsContext of
+// Mesh mTLS in Envoy terms (docs/gateway.md §2.15, §2.17; docs/mesh-mtls.md §2.3, §3): the UpstreamTlsContext of
 // a mesh cluster, the DownstreamTlsContext of a cross-mesh chain, and the SDS secrets carrying a
 // proxy's identity and the CA bundles. ALPN `kuma` marks mesh mTLS on the wire.
 import type * as ir from '../../ir/gateway.js';
