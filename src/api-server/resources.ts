@@ -114,7 +114,7 @@ export async function deleteResource(
 }
 
 /**
- * A Zone goes only while its control plane is offline, as its ZoneInsight records (multizone.md
+ * A Zone goes only while its control plane is offline, as its ZoneInsight records (docs/multizone.md
  * §6); the insight goes with it. The copies the zone owns are not removed yet: sync creates them.
  */
 async function deleteZone(store: ResourceStore, request: ApiRequest, key: ResourceKey): Promise<ApiResponse> {

@@ -1,4 +1,4 @@
-// multizone.md §2's table, kind by kind: every stored kind declares its flags, and they say what
+// docs/multizone.md §2's table, kind by kind: every stored kind declares its flags, and they say what
 // the table says (directions, name kept or hashed) and what §5.1 derives from them.
 import { describe, expect, it } from 'vitest';
 import type { MultizoneFlags } from './kinds/descriptor.js';
@@ -39,7 +39,7 @@ function normalised(flags: MultizoneFlags): Row {
   return { syncedAcrossZones: false, keepName: false, insight: false, ...flags };
 }
 
-describe('multi-zone flags of every kind (multizone.md §2)', () => {
+describe('multi-zone flags of every kind (docs/multizone.md §2)', () => {
   it('the table covers exactly the stored kinds', () => {
     expect(Object.keys(TABLE).sort()).toEqual(RESOURCE_KINDS.map((k) => k.kind).sort());
   });

@@ -1,4 +1,4 @@
-// Where a resource may be written in a multi-zone deployment (multizone.md §5.1, §5.2): which
+// Where a resource may be written in a multi-zone deployment (docs/multizone.md §5.1, §5.2): which
 // kinds a global or a federated zone refuses outright (405), and the label rules on the kinds it
 // does accept (400 at `labels["<key>"]`). Pure functions of the control plane's role and the
 // kind's multi-zone flags, so REST, apply and later the webhook answer the same way.
@@ -59,7 +59,7 @@ export interface LabelledWrite {
   readonly previous?: Readonly<Record<string, string>>;
 }
 
-/** The 400 violations of a write on a writable kind (multizone.md §5.2 and [Z1] of §13.3). */
+/** The 400 violations of a write on a writable kind (docs/multizone.md §5.2 and [Z1] of §13.3). */
 export function labelViolations(role: WriteRole, write: LabelledWrite): Violation[] {
   const violations: Violation[] = [];
   const origin = write.labels[ORIGIN_LABEL];

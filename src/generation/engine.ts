@@ -82,7 +82,7 @@ export interface GenerationEngineOptions {
   readonly onRenewalDue?: () => void;
   /**
    * The zone this control plane serves: its own ZoneIngresses get proxies, other zones' are
-   * routes to those zones (multizone.md §7, §8). Absent: only ingresses with an empty `zone`.
+   * routes to those zones (docs/multizone.md §7, §8). Absent: only ingresses with an empty `zone`.
    */
   readonly zone?: string;
 }

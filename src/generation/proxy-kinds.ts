@@ -37,7 +37,7 @@ export function isIngressNodeId(nodeId: string): boolean {
 
 /**
  * A ZoneIngress this zone serves: its own (`zone` empty or this zone's name), never a copy of
- * another zone's, which is only a route to that zone (multizone.md §7, §8).
+ * another zone's, which is only a route to that zone (docs/multizone.md §7, §8).
  */
 export function isLocalIngress(resource: StoredResource | undefined, localZone: string | undefined): resource is StoredResource<'ZoneIngress'> {
   if (resource?.kind !== 'ZoneIngress') return false;

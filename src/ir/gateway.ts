@@ -229,7 +229,7 @@ export interface Endpoint {
   /**
    * EDS load-balancing weight; absent means 1. A remote zone's ingress weighs as many as the
    * instances behind it, and local endpoints as many as the remote ingress addresses
-   * (multizone.md §8).
+   * (docs/multizone.md §8).
    */
   readonly weight?: number;
 }

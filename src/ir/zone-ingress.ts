@@ -1,4 +1,4 @@
-// The zone ingress IR (multizone.md §7.3): the Envoy configuration of one ZoneIngress proxy, in
+// The zone ingress IR (docs/multizone.md §7.3): the Envoy configuration of one ZoneIngress proxy, in
 // domain words, ordered and named. Produced by src/ingress (pure), consumed by
 // src/xds/translator/translate-ingress.ts (pure). The ingress passes TLS through untouched: it
 // reads only the SNI, so it holds no certificate and terminates nothing.

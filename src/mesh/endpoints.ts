@@ -23,7 +23,7 @@ export type EndpointIndex = ReadonlyMap<string, readonly IndexedEndpoint[]>;
  * Index the healthy inbounds of every non-gateway dataplane of `mesh`
  * whose service is in `services`. Address: the inbound's, else the dataplane's advertised
  * address, else its address; port: the inbound (proxy) port, not the service port.
- * With `remote` endpoints (other zones' ingresses, multizone.md §8), those of the services are
+ * With `remote` endpoints (other zones' ingresses, docs/multizone.md §8), those of the services are
  * added with their instance counts as weights, and every local endpoint weighs as many as the
  * remote ingress addresses.
  */

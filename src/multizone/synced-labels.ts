@@ -1,4 +1,4 @@
-// Names and labels of synced copies (multizone.md §4.2), and the labels a zone computes for what
+// Names and labels of synced copies (docs/multizone.md §4.2), and the labels a zone computes for what
 // is created in it. The receiving side tells global copies from its own objects by these labels
 // alone (which copies a full sync may delete, which objects are read-only), so every copy leaves
 // the sender carrying its origin.

@@ -132,7 +132,7 @@ export interface ControlPlaneConfig {
    * src/api/mesh-default-policies.ts). Default true.
    */
   readonly meshDefaultPolicies?: boolean;
-  /** Global or zone (multizone.md §1, §11); default: a zone named `default` without a global. */
+  /** Global or zone (docs/multizone.md §1, §11); default: a zone named `default` without a global. */
   readonly multizone?: MultizoneConfig;
   readonly logger: Logger;
 }
@@ -174,7 +174,7 @@ export interface ControlPlane {
   readonly apiPort: number;
   /** The HTTPS API's port, when served. */
   readonly apiHttpsPort?: number;
-  /** The dataplane port's number; absent on a global, which accepts no proxies (multizone.md §1). */
+  /** The dataplane port's number; absent on a global, which accepts no proxies (docs/multizone.md §1). */
   readonly xdsPort?: number;
   /** The dataplane port (TLS state, handshake failure count); absent on a global. */
   readonly dataplanePort?: DataplanePort;
@@ -278,7 +278,7 @@ async function bootstrapAdminToken(store: ResourceStore, tokens: UserTokens, con
 }
 
 /**
- * The admission webhook's multi-zone rules on a global or a federated zone (multizone.md §5): the
+ * The admission webhook's multi-zone rules on a global or a federated zone (docs/multizone.md §5): the
  * role, and the users they do not bind: this control plane as the API server knows it (asked with a
  * SelfSubjectReview; the ServiceAccount `install control-plane` creates if that fails), and the
  * cluster's garbage collector and namespace controller.

@@ -9,7 +9,7 @@ import type { TaggedEndpoint } from '../mesh/endpoints.js';
 import type { ConnectionPolicies } from '../mesh/connection-policies.js';
 
 /** Everything one sidecar's (or DELEGATED gateway's) configuration is derived from. */
-/** Other zones' ingresses (CrossZoneInput) add remote endpoints (multizone.md §8). */
+/** Other zones' ingresses (CrossZoneInput) add remote endpoints (docs/multizone.md §8). */
 export interface SidecarInput extends CrossZoneInput {
   readonly mesh: StoredResource<'Mesh'>;
   /** The Dataplane being configured: inbounds, or a DELEGATED gateway. */

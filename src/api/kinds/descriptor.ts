@@ -78,7 +78,7 @@ export interface SpecContext {
 }
 
 /**
- * How a kind travels between a global control plane and its zones (multizone.md §2), Kuma's type
+ * How a kind travels between a global control plane and its zones (docs/multizone.md §2), Kuma's type
  * flags as data: sync directions and API writability (§5.1) both derive from them.
  */
 export interface MultizoneFlags {
@@ -110,7 +110,7 @@ export const BOTH_WAYS: MultizoneFlags = { providedByGlobal: true, providedByZon
 /** Secret, GlobalSecret: written on either side, sent to zones under their own name, never back up. */
 export const SECRET_FLAGS: MultizoneFlags = { providedByGlobal: true, providedByZone: true, globalToZones: true, zoneToGlobal: false, keepName: true };
 
-/** Zone, ZoneInsight: made on global and on a zone, never synced (multizone.md §2). */
+/** Zone, ZoneInsight: made on global and on a zone, never synced (docs/multizone.md §2). */
 export const LOCAL_TO_EACH: MultizoneFlags = { providedByGlobal: true, providedByZone: true, globalToZones: false, zoneToGlobal: false };
 
 /** Facts about one kind Portico stores, declared as data (Kuma's resource-type descriptors). */
@@ -152,7 +152,7 @@ export interface ResourceKindDescriptor<K extends string = string, S = unknown> 
   readonly kubernetes: CrdForm | SecretForm;
   /** Kind-specific columns of `portico get` tables. */
   readonly columns: readonly TableColumn[];
-  /** Multi-zone sync and writability (multizone.md §2); absent: not synced, writable everywhere. */
+  /** Multi-zone sync and writability (docs/multizone.md §2); absent: not synced, writable everywhere. */
   readonly multizone?: MultizoneFlags;
 }
 

@@ -186,7 +186,7 @@ describe('control plane install for a multi-zone role', () => {
     expect(flagValue(args, '--kds-root-ca-file')).toBe(`${ZONE_TOKEN_DIR}/ca.crt`);
     expect(container.volumeMounts).toContainEqual({ name: 'zone-token', mountPath: ZONE_TOKEN_DIR, readOnly: true });
     expect(find(manifests, 'Deployment').spec.template.spec.volumes).toContainEqual({ name: 'zone-token', secret: { secretName: ZONE_TOKEN_SECRET, defaultMode: 0o440 } });
-    // Deletes go to the webhook, which refuses deleting global's copies (multizone.md §5).
+    // Deletes go to the webhook, which refuses deleting global's copies (docs/multizone.md §5).
     for (const hook of find(manifests, 'ValidatingWebhookConfiguration').webhooks as Obj[]) expect(hook.rules[0].operations).toEqual(['CREATE', 'UPDATE', 'DELETE']);
   });
 

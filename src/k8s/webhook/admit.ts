@@ -4,7 +4,7 @@
 // store applies when it reads them, so an admitted object is always one the store accepts.
 //
 // In a multi-zone deployment the webhook also enforces where each kind may be written
-// (multizone.md §5): a federated zone refuses kinds only global provides and changes to copies
+// (docs/multizone.md §5): a federated zone refuses kinds only global provides and changes to copies
 // global sent ([Z1]), a global refuses kinds only zones provide (Dataplanes), with the label rules
 // the REST API applies (src/api/multizone-rules.ts). Those rules bind users, not the control plane:
 // its own writes (the synced copies themselves) and the cluster's garbage collector pass. Deletes
@@ -47,7 +47,7 @@ export interface MultizoneAdmission {
 }
 
 /**
- * Kuma's denial of a kind this control plane does not provide (multizone.md §5.3), word for word:
+ * Kuma's denial of a kind this control plane does not provide (docs/multizone.md §5.3), word for word:
  * `Operation not allowed. Kuma resources like MeshGatewayRoute can be updated or deleted only from
  * the GLOBAL control plane and not from a ZONE control plane.`
  */

@@ -1,4 +1,4 @@
-// Kuma's flags for the kinds of multizone.md §2's table, as a fixture: the filters are tested
+// Kuma's flags for the kinds of docs/multizone.md §2's table, as a fixture: the filters are tested
 // against the reference table itself, independent of which descriptors carry flags yet.
 import { flagsFromTable, type SyncFlags } from '../sync-resource.js';
 
