@@ -114,8 +114,8 @@ export async function deleteResource(
 }
 
 /**
- * A Zone goes only while its control plane is offline, as its ZoneInsight records (docs/multizone.md
- * §6); the insight goes with it. The copies the zone owns are not removed yet: sync creates them.
+ * A Zone goes only while its control plane is offline, as its ZoneInsight records
+ * (docs/multizone.md §6); the insight goes with it. The copies the zone owns are not removed yet: sync creates them.
  */
 async function deleteZone(store: ResourceStore, request: ApiRequest, key: ResourceKey): Promise<ApiResponse> {
   const instance = request.url.pathname;

@@ -52,7 +52,7 @@ export interface DataplaneSpec {
     readonly gateway?: DataplaneGateway;
     readonly transparentProxying?: Readonly<Record<string, unknown>>;
     readonly admin?: { readonly port?: number };
-    /** Declared to be rejected on gateways (§4.4); not otherwise used. */
+    /** Declared to be rejected on gateways (docs/gateway.md §4.4); not otherwise used. */
     readonly listeners?: readonly unknown[];
   };
   readonly probes?: Readonly<Record<string, unknown>>;

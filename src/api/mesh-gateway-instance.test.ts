@@ -32,7 +32,7 @@ describe('MeshGatewayInstance', () => {
   });
 
   it.each<[string, unknown, Violation[]]>([
-    ['kuma.io/service in tags (§4.5)', { tags: { 'kuma.io/service': 'x' } }, [{ field: 'tags', message: '"kuma.io/service" must not be defined' }]],
+    ['kuma.io/service in tags (docs/gateway.md §4.5)', { tags: { 'kuma.io/service': 'x' } }, [{ field: 'tags', message: '"kuma.io/service" must not be defined' }]],
     [
       'an invalid tag value',
       { tags: { team: 'a/b' } },

@@ -23,7 +23,7 @@ const HOST_REWRITE = { rewrite: { hostToBackendHostname: true } };
 const REDIRECT = { redirect: { status_code: 301 } };
 const SVC_MISSING = 'mandatory tag "kuma.io/service" is missing';
 
-describe('§4.3 MeshGatewayRoute', () => {
+describe('docs/gateway.md §4.3 MeshGatewayRoute', () => {
   it.each<[string, unknown, Violation[]]>([
     ['no selectors', { selectors: [], conf: { tcp: { rules: [{ backends: BACKENDS }] } } }, [{ field: 'selectors', message: 'must have at least one element' }]],
     [

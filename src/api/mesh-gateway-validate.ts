@@ -75,7 +75,7 @@ function validateListenerTls(l: MeshGatewayListener, path: string): Violation[] 
   }
 }
 
-// Listeners sharing a port become one Envoy listener (§2.4), so they must agree on protocol,
+// Listeners sharing a port become one Envoy listener (docs/gateway.md §2.4), so they must agree on protocol,
 // differ in hostname and agree on the connection limit. Reported per listener, in list order.
 function validatePortSharing(listeners: readonly MeshGatewayListener[]): Violation[] {
   const byPort = new Map<number, MeshGatewayListener[]>();

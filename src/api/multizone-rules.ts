@@ -15,7 +15,7 @@ export const MESH_LABEL = 'kuma.io/mesh';
 /** Label holding a synced copy's name as written by the user. */
 export const DISPLAY_NAME_LABEL = 'kuma.io/display-name';
 
-/** Labels that, once set, a write may neither remove nor change (§5.2). */
+/** Labels that, once set, a write may neither remove nor change (docs/multizone.md §5.2). */
 const IMMUTABLE_LABELS = [ORIGIN_LABEL, ZONE_LABEL, DISPLAY_NAME_LABEL] as const;
 
 /**
@@ -119,7 +119,7 @@ function immutableViolations(previous: Readonly<Record<string, string>>, next: R
 
 /**
  * Labels a write stores: on global an absent origin becomes `global`; on a federated zone an
- * absent origin becomes `zone` and an absent zone label the CP's zone (§4.2), so that sync can
+ * absent origin becomes `zone` and an absent zone label the CP's zone (docs/multizone.md §4.2), so that sync can
  * tell where every object came from. A zone without global stores labels as given.
  */
 export function stampedLabels(role: WriteRole, labels: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> | undefined {

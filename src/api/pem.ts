@@ -71,7 +71,7 @@ export function parseCertificateBundle(pem: string): Result<CertificateBundle> {
   });
 }
 
-/** `secret[i]`, the path §4.6 gives a violation about the i-th block. */
+/** `secret[i]`, the path docs/gateway.md §4.6 gives a violation about the i-th block. */
 function blockPath(index: number): string {
   return `secret[${index}]`;
 }

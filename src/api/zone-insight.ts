@@ -1,5 +1,5 @@
 // ZoneInsight: what the global records about a zone's streams (docs/multizone.md §6), same name as the
-// Zone. Only the control plane writes it (insight kinds are read-only to users, §5.1); nothing
+// Zone. Only the control plane writes it (insight kinds are read-only to users, docs/multizone.md §5.1); nothing
 // writes it yet, since sync does not exist. Field names are Kuma's JSON names
 // (api/system/v1alpha1/zone_insight.proto); times are RFC 3339 strings.
 

@@ -1,6 +1,6 @@
 // The URIs a workload certificate carries (docs/mesh-mtls.md §2.2): one SPIFFE ID per service the proxy
 // serves, then a `kuma://<tag>/<value>` URI per identity tag value, which is what lets a
-// TrafficPermission source name tags other than the service (§5.3). The CA computes them from
+// TrafficPermission source name tags other than the service (docs/mesh-mtls.md §5.3). The CA computes them from
 // the Dataplane it is issuing for; it never takes a SAN from the proxy (docs/xds-server.md §18).
 
 /** The tag naming a service. */

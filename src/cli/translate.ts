@@ -27,8 +27,8 @@ export interface TranslateOptions {
 
 /**
  * Every resource gets this creation time. A running control plane gives all resources of one
- * `portico apply` the same instant, so equal-rank MeshGateways then tie-break by name (docs/gateway.md
- * §2.2) exactly as they do here; a clock would make the output differ between runs.
+ * `portico apply` the same instant, so equal-rank MeshGateways then tie-break by name
+ * (docs/gateway.md §2.2) exactly as they do here; a clock would make the output differ between runs.
  */
 const OFFLINE_TIME = '1970-01-01T00:00:00.000Z';
 

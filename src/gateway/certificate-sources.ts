@@ -28,8 +28,8 @@ export interface LoadedSource {
 
 /**
  * True when a listener's certificates are read: a TLS-terminating HTTPS or TLS listener. `tls`
- * on HTTP and TCP listeners is ignored (§4.6), PASSTHROUGH needs no key, and a cross-mesh
- * listener uses the mesh identity instead (§2.17).
+ * on HTTP and TCP listeners is ignored (docs/gateway.md §4.6), PASSTHROUGH needs no key, and a cross-mesh
+ * listener uses the mesh identity instead (docs/gateway.md §2.17).
  */
 export function readsCertificates(listener: MeshGatewayListener): boolean {
   if (listener.crossMesh || (listener.protocol !== 'HTTPS' && listener.protocol !== 'TLS')) return false;
@@ -60,7 +60,7 @@ export function certificateSources(
 }
 
 /**
- * The PEM text of one source and its secret name parts, or the §4.6 error when it cannot be
+ * The PEM text of one source and its secret name parts, or the docs/gateway.md §4.6 error when it cannot be
  * loaded. Inline sources are named after the hostname group that uses them, so the same bytes
  * on two groups give two secrets.
  */

@@ -75,7 +75,7 @@ function externalUpstreamProtocol(external: ExternalCluster, routeProtocol: 'htt
 
 /**
  * Collects the clusters a translation refers to; names are hashed once per destination and tag set.
- * It also matches the mesh's connection policies (§2.16): each cluster is one destination seen from
+ * It also matches the mesh's connection policies (docs/gateway.md §2.16): each cluster is one destination seen from
  * one listener, so its policies are chosen when it is registered.
  */
 export class ClusterRegistry {
@@ -192,7 +192,7 @@ export class ClusterRegistry {
 
   /**
    * The route settings of a route forwarding to `forwards` and mirroring to `mirror` (cluster
-   * names as registered): one policy per kind among their winners (§2.16 step 3). Equal choices
+   * names as registered): one policy per kind among their winners (docs/gateway.md §2.16 step 3). Equal choices
    * give the same value, so that routes forwarding alike can share their action.
    */
   routePolicies(forwards: readonly { readonly cluster: string }[], mirror?: string): RoutePolicies | undefined {
@@ -208,7 +208,7 @@ export class ClusterRegistry {
     return this.routeSettings.get(key);
   }
 
-  /** The tcp_proxy settings of a TCP or TLS chain forwarding to `forwards`: one policy per kind among their winners (§2.14). */
+  /** The tcp_proxy settings of a TCP or TLS chain forwarding to `forwards`: one policy per kind among their winners (docs/gateway.md §2.14). */
   tcpProxyPolicies(forwards: readonly { readonly cluster: string }[]): TcpProxyPolicies | undefined {
     if (!this.hasPolicies) return undefined;
     return tcpProxyPolicies(routeLevelWinners(this.destinationsOf(forwards.map((f) => f.cluster))));

@@ -25,7 +25,7 @@ export interface GatewayInput extends CrossZoneInput {
   readonly externalServices?: readonly StoredResource<'ExternalService'>[];
   /**
    * Every TrafficPermission of the mesh: once there is one, an ExternalService is usable only when
-   * its TrafficPermission admits the gateway (§2.16). Absent: none.
+   * its TrafficPermission admits the gateway (docs/gateway.md §2.16). Absent: none.
    */
   readonly trafficPermissions?: readonly StoredResource<'TrafficPermission'>[];
   /**
@@ -36,7 +36,7 @@ export interface GatewayInput extends CrossZoneInput {
   /**
    * Certificate files by path, read by the runtime before translating (this layer does no I/O):
    * at least every path referencedCertificateFiles returns for the mesh's MeshGateways. A read
-   * failure is passed as `error` and fails generation with that cause (§4.6).
+   * failure is passed as `error` and fails generation with that cause (docs/gateway.md §4.6).
    */
   readonly files: ReadonlyMap<string, CertificateFile>;
   /**
@@ -50,11 +50,11 @@ export interface GatewayInput extends CrossZoneInput {
    */
   readonly tlsReadyServices?: ReadonlySet<string>;
 
-  /** Every classic connection policy of the mesh, by kind (§2.16); none when absent. */
+  /** Every classic connection policy of the mesh, by kind (docs/gateway.md §2.16); none when absent. */
   readonly policies?: ConnectionPolicies;
   /** Every ProxyTemplate of the mesh: the one selecting the proxy finishes its configuration. */
   readonly proxyTemplates?: readonly StoredResource<'ProxyTemplate'>[];
-  /** Every TrafficTrace of the mesh (§2.12); none when absent. */
+  /** Every TrafficTrace of the mesh (docs/gateway.md §2.12); none when absent. */
   readonly trafficTraces?: readonly StoredResource<'TrafficTrace'>[];
 }
 

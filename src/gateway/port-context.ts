@@ -14,7 +14,7 @@ export interface PortContext extends HostContext {
   gatewayProblem(message: string): void;
   /** Report a generation-time error (docs/gateway.md §4.6): the translation then fails as a whole. */
   readonly fail: FailGeneration;
-  /** The access log of a chain whose first listener has merged tags `tags` (TrafficLog, §2.16). */
+  /** The access log of a chain whose first listener has merged tags `tags` (TrafficLog, docs/gateway.md §2.16). */
   accessLog(tags: Tags, protocol: 'http' | 'tcp'): AccessLog | undefined;
 }
 

@@ -82,7 +82,7 @@ describe('filters (docs/gateway.md §2.7 step 2, §2.9)', () => {
     );
     const mirrors = entries.map((e) => (e.action.kind === 'forward' ? e.action.mirror : undefined));
     expect(mirrors).toEqual([{ cluster: 'c:m', percentage: 12.5 }, { cluster: 'c:tiny', percentage: 0.001 }, undefined]);
-    // Every mirror destination that survives the filters yields a cluster, 0% included (§2.15).
+    // Every mirror destination that survives the filters yields a cluster, 0% included (docs/gateway.md §2.15).
     expect(ctx.clusters).toContain('c:zero');
     expect(ctx.clusters).not.toContain('c:old');
   });

@@ -7,9 +7,9 @@
 // - MeshGateway `Accepted`: True/Accepted, or False/Invalid listing the translation problems
 //   attributed to it (a skipped listener, or a generation-time error of docs/gateway.md §4.6).
 // - MeshGatewayRoute `Accepted`: True/Accepted; False/NotBound when no listener of any gateway
-//   proxy binds it (§2.5); False/Invalid listing its translation problems (skipped rules, ...).
+//   proxy binds it (docs/gateway.md §2.5); False/Invalid listing its translation problems (skipped rules, ...).
 // - MeshGatewayRoute `ResolvedRefs`: True, or False/BackendNotFound naming each destination no
-//   healthy Dataplane serves, `kuma.io/unresolved-backend` included (§2.15).
+//   healthy Dataplane serves, `kuma.io/unresolved-backend` included (docs/gateway.md §2.15).
 // - `Programmed` (both): over the proxies the resource reaches, False/Invalid when generation
 //   failed for any (they keep their last good config), False/NoProxies when there are none,
 //   False/Rejected when any rejected (NACKed) the current config, with Envoy's reason (for a

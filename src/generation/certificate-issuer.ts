@@ -1,5 +1,5 @@
-// What the engine needs to issue a proxy's workload certificate, read from its mirror (docs/mesh-mtls.md
-// §1.6, §2.2, §4.6): the mesh CA and settings certificates are issued with, a proxy's issue
+// What the engine needs to issue a proxy's workload certificate, read from its mirror
+// (docs/mesh-mtls.md §1.6, §2.2, §4.6): the mesh CA and settings certificates are issued with, a proxy's issue
 // request, the files a CA is read from, and which services of a PERMISSIVE mesh are TLS ready.
 // Pure over the mirror; issuing itself is workload-certificates.ts.
 import { parseMeshDuration } from '../api/mesh-duration.js';

@@ -21,7 +21,7 @@ export function listenerName(gateway: string, protocol: string, port: number): s
   return `${gateway}:${protocol}:${port}`;
 }
 
-/** `<listener>:<hostname>`: `<listener>:*` for HTTP ports, one per SNI group on HTTPS (§2.10). */
+/** `<listener>:<hostname>`: `<listener>:*` for HTTP ports, one per SNI group on HTTPS (docs/gateway.md §2.10). */
 export function routeTableName(listener: string, hostname: string): string {
   return `${listener}:${hostname}`;
 }

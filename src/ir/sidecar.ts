@@ -54,7 +54,7 @@ export interface InboundTls {
   readonly identitySecret: string;
   /**
    * The network RBAC of the TLS chain (docs/mesh-mtls.md §5.3): the inbound's one TrafficPermission, or
-   * deny all when none selects it. Plaintext chains (PERMISSIVE) have none (§5.4).
+   * deny all when none selects it. Plaintext chains (PERMISSIVE) have none (docs/mesh-mtls.md §5.4).
    */
   readonly rbac: InboundRbac;
 }

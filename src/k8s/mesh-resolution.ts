@@ -41,7 +41,7 @@ export function resolveMeshWithSource(object: MeshMetadataSource, namespace: Mes
   return { mesh: DEFAULT_MESH, source: 'default' };
 }
 
-/** The mesh of `object` in `namespace` (§1.4), without its source. */
+/** The mesh of `object` in `namespace` (docs/gateway.md §1.4), without its source. */
 export function resolveMesh(object: MeshMetadataSource, namespace: MeshMetadataSource | undefined): string {
   return resolveMeshWithSource(object, namespace).mesh;
 }

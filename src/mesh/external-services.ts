@@ -1,5 +1,5 @@
-// Which ExternalServices a proxy may reach and what they become as endpoints (docs/gateway.md §2.9,
-// §2.15, §2.16; docs/mesh-mtls.md §9). Shared by gateways and sidecars. Pure: the TLS data sources are read
+// Which ExternalServices a proxy may reach and what they become as endpoints
+// (docs/gateway.md §2.9, §2.15, §2.16; docs/mesh-mtls.md §9). Shared by gateways and sidecars. Pure: the TLS data sources are read
 // from the mesh's Secrets handed in, never from a store or a file.
 //
 // Usable ExternalServices: every ExternalService of the mesh while the mesh has no
@@ -106,7 +106,7 @@ export function externalProtocols(cluster: ExternalCluster): (string | undefined
   return cluster.endpoints.map((e) => e.tags[PROTOCOL_TAG]);
 }
 
-/** True when a service has any usable ExternalService (it is an external service, §2.15). */
+/** True when a service has any usable ExternalService (it is an external service, docs/gateway.md §2.15). */
 export function isExternalService(index: ExternalServiceIndex, service: string): boolean {
   return index.byService.has(service);
 }

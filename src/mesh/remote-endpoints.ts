@@ -81,7 +81,7 @@ export function remoteServicesOf(ingress: StoredResource<'ZoneIngress'>, mesh: s
   return (ingress.spec.availableServices ?? []).filter((e) => e.mesh === mesh).map((e) => e.tags[SERVICE_TAG] ?? '');
 }
 
-/** What a proxy of `mesh` reaches in other zones: nothing while the mesh has mTLS off (§8 step 2). */
+/** What a proxy of `mesh` reaches in other zones: nothing while the mesh has mTLS off (docs/multizone.md §8 step 2). */
 export function remoteEndpointsOfMesh(mesh: StoredResource<'Mesh'>, crossZone: CrossZoneInput): RemoteEndpoints {
   if ((crossZone.zoneIngresses ?? []).length === 0 || !mesh.spec.mtls?.enabledBackend) return NO_REMOTE_ENDPOINTS;
   return remoteEndpoints(crossZone, mesh.name);

@@ -49,7 +49,7 @@ export function sidecarDependsOn(deps: SidecarDependencies, resource: StoredReso
   switch (resource.kind) {
     case 'Mesh':
       return true;
-    // Any TrafficPermission of the mesh may become, or stop being, the one of an inbound (§5.2).
+    // Any TrafficPermission of the mesh may become, or stop being, the one of an inbound (docs/mesh-mtls.md §5.2).
     case 'TrafficPermission':
       return true;
     case 'Secret':

@@ -6,7 +6,8 @@
 //   checkout;
 // - every `docs/X.md §N` names a file that exists and a section heading that exists in it, and
 //   every further `§M` on the same line, which continues that citation, does too;
-// - a bare `§N` inside a docs/ page names a section of that page;
+// - a bare `§N` inside a docs/ page names a section of that page, and outside docs/ a `§N` always
+//   follows its page on the same line (an RFC keeps its own numbering);
 // - every decision tag cited anywhere has its heading in docs/decisions.md.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -96,7 +97,11 @@ describe('citations of documents', () => {
       for (const s of sections) {
         const before = tokens.filter((t) => t.at < s.at).at(-1);
         const doc = before?.doc ?? self;
-        if (doc === undefined) continue; // a section of something else (a test's own numbering), not a citation of a docs page
+        if (doc === undefined) {
+          // Outside docs/ a section means nothing without its page; only other standards keep their own.
+          if (!/RFC \d+ $/.test(line.slice(0, s.at))) broken.push(`${file}:${n}: §${s.id} names no docs page before it on its line`);
+          continue;
+        }
         const known = sectionsOf(doc);
         if (known && !known.has(s.id)) broken.push(`${file}:${n}: docs/${doc} has no §${s.id}`);
       }

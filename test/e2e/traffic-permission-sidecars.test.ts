@@ -99,7 +99,7 @@ describe('TrafficPermission on sidecars in an mTLS mesh, with real Envoys', () =
   });
 
   it('an exact policy replaces allow-all for the backend; its extra source tag must be in the client certificate', async () => {
-    // Exact beats wildcard (§5.2): only version v2 clients may reach backend now; client-1 is v1.
+    // Exact beats wildcard (docs/mesh-mtls.md §5.2): only version v2 clients may reach backend now; client-1 is v1.
     await putPermission('clients-to-backend', [{ 'kuma.io/service': 'client', version: 'v2' }], 'backend');
     await eventually(refused, 30_000, 'client v1 refused by the exact policy for backend despite allow-all');
     // kuma://version/v1 and spiffe://default/client are both in client-1's certificate.

@@ -79,7 +79,7 @@ export interface SpecContext {
 
 /**
  * How a kind travels between a global control plane and its zones (docs/multizone.md §2), Kuma's type
- * flags as data: sync directions and API writability (§5.1) both derive from them.
+ * flags as data: sync directions and API writability (docs/multizone.md §5.1) both derive from them.
  */
 export interface MultizoneFlags {
   /** Created on global (writable there). */
@@ -92,9 +92,9 @@ export interface MultizoneFlags {
   readonly zoneToGlobal: boolean;
   /** Re-sent by global to the other zones (ZoneIngress). */
   readonly syncedAcrossZones?: boolean;
-  /** Synced copies keep their name (Mesh, Secret, GlobalSecret): no hash suffix (§4.1). */
+  /** Synced copies keep their name (Mesh, Secret, GlobalSecret): no hash suffix (docs/multizone.md §4.1). */
   readonly keepName?: boolean;
-  /** Written only by the control plane (insights): read-only to users on every role (§5.1). */
+  /** Written only by the control plane (insights): read-only to users on every role (docs/multizone.md §5.1). */
   readonly insight?: boolean;
 }
 

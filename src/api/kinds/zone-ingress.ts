@@ -42,6 +42,6 @@ export const ZONE_INGRESS = defineResourceKind({
     // Why other zones skip an ingress, where Kuma says nothing ([Z3]).
     { header: 'REACHABLE', cell: (i) => reachableCell(i as ZoneIngressSpec) },
   ],
-  // Kuma's flags: made in zones, sent to global, which forwards each to the other zones (§2).
+  // Kuma's flags: made in zones, sent to global, which forwards each to the other zones (docs/multizone.md §2).
   multizone: { ...ZONE_TO_GLOBAL, syncedAcrossZones: true },
 });

@@ -65,7 +65,7 @@ export class MeshGatewayInstanceController {
     this.logger = options.logger.child({ controller: 'mesh-gateway-instance' });
   }
 
-  /** Brings instance `namespace/name`'s Service, Deployment and status in line (§3.2 steps 1-5). */
+  /** Brings instance `namespace/name`'s Service, Deployment and status in line (docs/gateway.md §3.2 steps 1-5). */
   async reconcile(namespace: string, name: string): Promise<void> {
     const what = `MeshGatewayInstance ${namespace}/${name}`;
     const object = await this.step(`read ${what}`, () =>

@@ -21,7 +21,7 @@ export const SIDECAR_INJECTION_LABEL = 'kuma.io/sidecar-injection';
 
 const UPSTREAM_ANNOTATIONS = [INGRESS_SERVICE_UPSTREAM_ANNOTATION, NGINX_SERVICE_UPSTREAM_ANNOTATION] as const;
 
-/** Whether the Service of §3.5 should carry the annotations; `namespace` is the Service's Namespace. */
+/** Whether the Service of docs/gateway.md §3.5 should carry the annotations; `namespace` is the Service's Namespace. */
 export function wantsServiceUpstream(service: V1Service, namespace: V1Namespace | undefined): boolean {
   const annotations = service.metadata?.annotations ?? {};
   return (

@@ -43,7 +43,7 @@ export function isServedType(typeUrl: string): typeUrl is ServedTypeUrl {
   return Object.prototype.hasOwnProperty.call(SHORT_NAMES, typeUrl);
 }
 
-/** LDS and CDS: a SotW response carries the full set, and absence means deletion (§7, §8). */
+/** LDS and CDS: a SotW response carries the full set, and absence means deletion (docs/xds-server.md §7, §8). */
 export function isFullStateType(typeUrl: string): boolean {
   return typeUrl === TypeUrl.Listener || typeUrl === TypeUrl.Cluster;
 }

@@ -4,7 +4,7 @@
 // store's first full load is accepted but answered nothing, and can never receive an empty LDS/CDS
 // that would wipe its config.
 //
-// Snapshots of proxies nobody watches need not exist (§14 rule 2): a producer may `invalidate()` a
+// Snapshots of proxies nobody watches need not exist (docs/xds-server.md §14 rule 2): a producer may `invalidate()` a
 // node instead of setting it, and the cache then asks its provider when the snapshot is read; a
 // snapshot whose node has had no watcher for the idle grace period is dropped the same way.
 import type { Snapshot } from './snapshot.js';

@@ -156,7 +156,7 @@ async function authenticate(request: BootstrapRequest, authentication: ProxyAuth
   throw new HttpError(REFUSAL_STATUS[verdict.code], verdict.message);
 }
 
-/** `node.metadata` keys of §16 that apply; absent inputs are left out. */
+/** `node.metadata` keys of docs/xds-server.md §16 that apply; absent inputs are left out. */
 export function nodeMetadata(r: BootstrapRequest): Record<string, unknown> {
   const entries: Array<[string, unknown]> = [
     ['dataplane.admin.port', String(r.adminPort ?? DEFAULT_ADMIN_PORT)],

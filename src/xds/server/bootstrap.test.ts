@@ -137,7 +137,7 @@ describe('parseBootstrapRequest', () => {
     expect(parseBootstrapRequest([])).toEqual({ ok: false, message: 'request body must be a JSON object' });
   });
 
-  it('maps the request onto the node metadata keys of §16', () => {
+  it('maps the request onto the node metadata keys of docs/xds-server.md §16', () => {
     const parsed = parseBootstrapRequest({
       mesh: 'default',
       name: 'gw-1',

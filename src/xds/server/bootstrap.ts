@@ -46,7 +46,7 @@ export interface BootstrapParams {
   /** Memory limit reported by the dataplane; enables the fixed_heap overload actions. */
   readonly maxHeapSizeBytes?: number;
   readonly globalDownstreamMaxConnections?: number;
-  /** `node.metadata`; keys as in §16 (`dataplane.admin.port`, `dataplane.resource`, ...). */
+  /** `node.metadata`; keys as in docs/xds-server.md §16 (`dataplane.admin.port`, `dataplane.resource`, ...). */
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 

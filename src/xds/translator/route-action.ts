@@ -10,7 +10,7 @@ import { buildRetryPolicy } from './retry-policy.js';
 export const KUMA_TAGS_HEADER = 'x-kuma-tags';
 
 /**
- * Route idle timeout; fixed, never from a policy (§2.16). One frozen object shared by every route:
+ * Route idle timeout; fixed, never from a policy (docs/gateway.md §2.16). One frozen object shared by every route:
  * built resources are never mutated, and a table of 20,000 routes need not build 20,000 copies.
  */
 const ROUTE_IDLE_TIMEOUT = Object.freeze(durationOf(5));

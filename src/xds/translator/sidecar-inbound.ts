@@ -44,7 +44,7 @@ function inboundFilters(inbound: ir.Inbound, tracing: Tracing | undefined): obje
       timeouts: { idleSeconds: INBOUND_IDLE_SECONDS, streamIdleSeconds: INBOUND_STREAM_IDLE_SECONDS },
       routeConfig,
       policyFilters: policyFilters(inbound.policies),
-      // The application sees the caller's SPIFFE ID, never a header the caller sent (§2.4).
+      // The application sees the caller's SPIFFE ID, never a header the caller sent (docs/mesh-mtls.md §2.4).
       extra: { forward_client_cert_details: 'SANITIZE_SET', set_current_client_cert_details: { uri: true } },
       ...(tracing ? { tracing } : {}),
     }),
@@ -105,7 +105,7 @@ function buildInboundTls(tls: ir.InboundTls): object {
 
 /**
  * The filter chains of an inbound by mesh state (docs/mesh-mtls.md §4.4). Only the chain with the mesh's
- * TLS context checks TrafficPermission (RBAC first, §5.4): PERMISSIVE's plaintext and foreign-TLS
+ * TLS context checks TrafficPermission (RBAC first, docs/mesh-mtls.md §5.4): PERMISSIVE's plaintext and foreign-TLS
  * chains cannot know the client's identity, so they admit everyone, as in Kuma.
  */
 function inboundChains(inbound: ir.Inbound, tracing: Tracing | undefined): object[] {

@@ -27,7 +27,7 @@ function checkCertificates(listener: ir.Listener, group: ir.HostnameGroup, certi
 
 /**
  * The certificates a hostname group terminates TLS with, or undefined when Envoy does not
- * terminate TLS for it (HTTP and TCP ports, whose `tls` is ignored per §4.6; TLS passthrough).
+ * terminate TLS for it (HTTP and TCP ports, whose `tls` is ignored per docs/gateway.md §4.6; TLS passthrough).
  * Throws on IR the gateway layer must never produce: an HTTPS or TLS group without TLS settings,
  * passthrough on HTTPS, or termination without certificates.
  */
