@@ -1,5 +1,5 @@
 // resources -> ir.Gateway for one gateway dataplane (docs/gateway.md §2.1). Pure: no I/O, no clock,
-// inputs never mutated, output sorted. Reads as the ordered steps of the reference.
+// inputs never mutated, output sorted. Reads as the ordered steps of that section.
 import { SERVICE_TAG } from '../api/tags.js';
 import type { ResourceKey, StoredResource } from '../core/resource.js';
 import type { Gateway, Listener } from '../ir/gateway.js';
