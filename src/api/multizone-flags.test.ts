@@ -29,7 +29,8 @@ const TABLE: Record<string, Row> = {
   Dataplane: { providedByGlobal: false, providedByZone: true, globalToZones: false, zoneToGlobal: true, syncedAcrossZones: false, keepName: false, insight: false },
   Secret: secretLike,
   GlobalSecret: secretLike,
-  // docs/multizone.md §2 says "provided by both" but §5.1 lists Zone as writable on the global only; Portico follows §5.1.
+  // Kuma flags Zone "provided by both", but its write rules let only the global write it; Portico
+  // follows the write rules (docs/multizone.md §2, §5.1).
   Zone: { ...localToEach, providedByZone: false },
   ZoneInsight: { ...localToEach, insight: true },
   ZoneIngress: { providedByGlobal: false, providedByZone: true, globalToZones: false, zoneToGlobal: true, syncedAcrossZones: true, keepName: false, insight: false },
