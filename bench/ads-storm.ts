@@ -1,4 +1,4 @@
-// Many ADS streams against one in-process server (xds-server.md §20 S6, and the per-stream memory
+// Many ADS streams against one in-process server (docs/xds-server.md §20 S6, and the per-stream memory
 // of issue 9): the server runs in this process on 127.0.0.1 (plain gRPC), the simulated proxies run
 // in a forked child so their memory and CPU are not counted as the server's. Every proxy has its
 // own connection (like Envoy), subscribes CDS, EDS, LDS and RDS of a ~60-resource snapshot, ACKs

@@ -9,7 +9,7 @@
 //   with N Timeout policies, a realistic mix (timeoutPolicy below). Figures: the cold generation;
 //   a Mesh change, which regenerates every gateway, so the three cases differ only by the
 //   policies' cost; and, with policies, a change of one policy (which also regenerates every
-//   gateway: gateway.md §2.16 choices may move anywhere). Medians of 5.
+//   gateway: docs/gateway.md §2.16 choices may move anywhere). Medians of 5.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { MemoryStore } from '../src/core/memory-store.js';

@@ -1,4 +1,4 @@
-// Change-to-ACK (xds-server.md §20 S3, K = 1 real Envoy): time from a REST PUT of a route change
+// Change-to-ACK (docs/xds-server.md §20 S3, K = 1 real Envoy): time from a REST PUT of a route change
 // to the real Envoy's ACK of the new route configuration, as recorded by the server's delivery
 // status. Runs the control plane in-process (embedded store, real gRPC, real HTTP) and Envoy
 // through `portico dp run`, exactly as a user would.

@@ -1,4 +1,4 @@
-// S1/S2 of xds-server.md §20: translation + encoding time and encoded size for one gateway with
+// S1/S2 of docs/xds-server.md §20: translation + encoding time and encoded size for one gateway with
 // 1,000 routes (the goal: < 50 ms for translate + encode). The pure steps are also timed apart
 // (issue 9): translateOnly (resources -> IR), buildOnly (IR -> Envoy objects, no encoding) and
 // both together, so that a change to one step shows in its own figure.

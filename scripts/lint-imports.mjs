@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Enforces the import table of architecture.md §3: which src/ module may import which, and which
+// Enforces the import table of docs/architecture.md §3: which src/ module may import which, and which
 // third-party packages are off limits per module. Run by `npm run lint` inside `npm test`, so a
 // wrong arrow fails CI. Test files (*.test.ts) follow the rules of the module they sit in.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -16,7 +16,7 @@ const ALLOWED = {
   mesh: ['api', 'core', 'ir'],
   gateway: ['api', 'core', 'ir', 'mesh'],
   sidecar: ['api', 'core', 'ir', 'mesh'],
-  // ingress: the zone ingress proxy's translation (multizone.md §7.3).
+  // ingress: the zone ingress proxy's translation (docs/multizone.md §7.3).
   ingress: ['api', 'core', 'ir', 'mesh', 'gateway'],
   'xds/envoy': ['ir'],
   'xds/translator': ['ir', 'xds/envoy'],
@@ -28,7 +28,7 @@ const ALLOWED = {
   k8s: ['api', 'core', 'ir', 'gateway', 'k8s/render', 'ca', 'http', 'decode'],
   // kds: the sync service reuses the xDS server's delta rules and response encoder (issue 12).
   kds: ['api', 'core', 'multizone', 'tokens', 'xds/server', 'xds/cache', 'xds/envoy'],
-  // multizone: pure naming, labels and filters of synced copies (multizone.md §2, §4).
+  // multizone: pure naming, labels and filters of synced copies (docs/multizone.md §2, §4).
   multizone: ['api', 'core'],
   tokens: ['api', 'core'],
   'api-server': ['api', 'core', 'tokens', 'http', 'decode'],
@@ -96,7 +96,7 @@ for (const file of walk(SRC)) {
   }
 }
 if (errors.length > 0) {
-  process.stderr.write(`import rules of architecture.md §3 violated:\n  ${errors.join('\n  ')}\n`);
+  process.stderr.write(`import rules of docs/architecture.md §3 violated:\n  ${errors.join('\n  ')}\n`);
   process.exit(1);
 }
 process.stdout.write('imports: ok\n');

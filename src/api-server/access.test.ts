@@ -1,4 +1,4 @@
-// The access decision as a table (robustness S8 at unit level): loopback admin on and off, every
+// The access decision as a table (docs/robustness.md S8 at unit level): loopback admin on and off, every
 // proxy and browser header, no token, a bad, expired or revoked token, and member versus admin
 // tokens at each access level. Tokens are real ones from a real signing key.
 import { pino } from 'pino';

@@ -16,7 +16,7 @@ import type { ApiRequest } from './resources.js';
 import { NO_COMPANIONS, type WriteCompanions } from './write-companions.js';
 import { NO_CHECKS, type WriteChecks } from './write-checks.js';
 
-/** Most documents one apply may carry (robustness design rule 7: bounded names per request). */
+/** Most documents one apply may carry (docs/robustness.md §2 rule 7: bounded names per request). */
 export const MAX_APPLY_ITEMS = 1000;
 
 /** What apply did to one resource. */

@@ -32,7 +32,7 @@ function documentMarkers(text: string): number {
   return count;
 }
 
-/** Largest request body accepted, checked while reading (robustness §4.1 row 3). */
+/** Largest request body accepted, checked while reading (docs/robustness.md §4.1 row 3). */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 /**

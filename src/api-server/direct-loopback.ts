@@ -1,4 +1,4 @@
-// When a request counts as coming straight from the control-plane machine (robustness S8). Kuma
+// When a request counts as coming straight from the control-plane machine (docs/robustness.md S8). Kuma
 // treats loopback callers as admin so an operator on the machine needs no token; but a reverse
 // proxy on the same machine, or a browser page the operator has open, also connects over
 // loopback and must not inherit that. So a request is "direct loopback" only when:

@@ -1,4 +1,4 @@
-// The Secret disclosure rules of disclosure.ts, through the router, and robustness.md S7 (no
+// The Secret disclosure rules of disclosure.ts, through the router, and docs/robustness.md S7 (no
 // Secret data in any log line) through the real HTTP server with trace logging.
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

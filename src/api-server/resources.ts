@@ -114,8 +114,8 @@ export async function deleteResource(
 }
 
 /**
- * A Zone goes only while its control plane is offline, as its ZoneInsight records (multizone.md
- * §6); the insight goes with it. The copies the zone owns are not removed yet: sync creates them.
+ * A Zone goes only while its control plane is offline, as its ZoneInsight records
+ * (docs/multizone.md §6); the insight goes with it. The copies the zone owns are not removed yet: sync creates them.
  */
 async function deleteZone(store: ResourceStore, request: ApiRequest, key: ResourceKey): Promise<ApiResponse> {
   const instance = request.url.pathname;
@@ -136,7 +136,7 @@ async function deleteZone(store: ResourceStore, request: ApiRequest, key: Resour
 /**
  * A Mesh goes only when nothing of the user's is left in it; what the control plane created with
  * it (its builtin CA Secrets, its default `allow-all-<mesh>` TrafficPermission) goes in the same
- * commit (Kuma deletes them through the owner reference, mesh.md §1.3, §5.5).
+ * commit (Kuma deletes them through the owner reference, docs/mesh-mtls.md §1.3, §5.5).
  */
 async function deleteMesh(store: ResourceStore, request: ApiRequest, key: ResourceKey): Promise<ApiResponse> {
   const instance = request.url.pathname;

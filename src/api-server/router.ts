@@ -44,7 +44,7 @@ export interface RouterOptions {
   readonly companions?: WriteCompanions;
   /** Checks of a write that read the store or the disk (a provided mesh CA); none by default. */
   readonly checks?: WriteChecks;
-  /** Multi-zone write rules (multizone.md §5); absent = every kind writable, labels as given. */
+  /** Multi-zone write rules (docs/multizone.md §5); absent = every kind writable, labels as given. */
   readonly role?: WriteRole;
 }
 

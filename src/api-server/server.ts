@@ -34,7 +34,7 @@ export interface ApiServerOptions {
   readonly auth?: AuthSettings;
   /** Issues user tokens (POST /tokens/user) and validates bearer tokens. */
   readonly userTokens?: UserTokens;
-  /** Multi-zone write rules of a global or a federated zone (multizone.md §5). */
+  /** Multi-zone write rules of a global or a federated zone (docs/multizone.md §5). */
   readonly role?: WriteRole;
 }
 

@@ -1,6 +1,6 @@
 // Resources that a write brings along: writing a Mesh with a builtin CA backend also creates the
 // CA's two Secrets, and creating a Mesh creates its default TrafficPermission, in the same commit,
-// so that the answer to the PUT already finds them (mesh.md §1.3, §5.5). The runtime supplies the
+// so that the answer to the PUT already finds them (docs/mesh-mtls.md §1.3, §5.5). The runtime supplies the
 // function (making a CA needs the ca module, which this layer may not import); the write paths
 // only add what it returns to their commit.
 import type { ResourceInput, StoredResource } from '../core/resource.js';

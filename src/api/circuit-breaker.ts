@@ -1,4 +1,4 @@
-// CircuitBreaker (classic, gateway.md §1.6, §2.16): connection and request limits towards a
+// CircuitBreaker (classic, docs/gateway.md §1.6, §2.16): connection and request limits towards a
 // destination service (Envoy circuit breaker thresholds) and the detectors that eject misbehaving
 // endpoints (Envoy outlier detection). Durations are kept as written.
 import { connectionPolicySchema, type ConnectionPolicySpec } from './connection-policy.js';

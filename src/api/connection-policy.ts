@@ -1,4 +1,4 @@
-// The shape Kuma's classic connection policies share (gateway.md §1.6, §2.16): `sources[]` and
+// The shape Kuma's classic connection policies share (docs/gateway.md §1.6, §2.16): `sources[]` and
 // `destinations[]` tag selectors plus a kind-specific `conf`. Each kind declares its conf schema
 // and checks once; the spec schema, the selector checks and the policy durations come from here.
 import { SELECTORS_SCHEMA } from './common-schemas.js';

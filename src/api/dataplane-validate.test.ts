@@ -1,4 +1,4 @@
-// gateway.md §4.4 (gateway dataplanes) and the basic sidecar checks, exact fields and messages.
+// docs/gateway.md §4.4 (gateway dataplanes) and the basic sidecar checks, exact fields and messages.
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from './resource-kinds.js';
 import type { Violation } from './violation.js';
@@ -17,7 +17,7 @@ const gateway = (type: string | number, networking: Obj = {}, top: Obj = {}) => 
 });
 const sidecar = (inbound: Obj) => ({ networking: { address: '10.0.0.1', inbound: [inbound] } });
 
-describe('§4.4 Dataplane gateway', () => {
+describe('docs/gateway.md §4.4 Dataplane gateway', () => {
   it.each<[string, unknown, Violation[]]>([
     ['BUILTIN with inbounds', gateway('BUILTIN', { inbound: [INBOUND] }), [{ field: 'networking.inbound', message: 'inbound cannot be defined for builtin gateways' }]],
     ['BUILTIN with outbounds', gateway(1, { outbound: [OUTBOUND] }), [{ field: 'networking.outbound', message: 'outbound cannot be defined for builtin gateways' }]],

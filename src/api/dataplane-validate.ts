@@ -1,4 +1,4 @@
-// Semantic checks of a decoded Dataplane: the gateway rows of gateway.md §4.4 plus the basic
+// Semantic checks of a decoded Dataplane: the gateway rows of docs/gateway.md §4.4 plus the basic
 // sidecar checks Portico needs before it can use inbounds as backends.
 
 import type { DataplaneInbound, DataplaneOutbound, DataplaneSpec } from './dataplane.js';
@@ -39,7 +39,7 @@ function validateOutbound(ob: DataplaneOutbound, path: string): Violation[] {
 }
 
 // Gateways get their whole Envoy configuration from the gateway resources (BUILTIN) or act as an
-// outbound-only sidecar (DELEGATED), so sidecar-only sections are rejected (gateway.md §1.3).
+// outbound-only sidecar (DELEGATED), so sidecar-only sections are rejected (docs/gateway.md §1.3).
 function validateGateway(spec: DataplaneSpec): Violation[] {
   const n = spec.networking;
   const gateway = n.gateway;

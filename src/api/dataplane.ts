@@ -34,7 +34,7 @@ export interface DataplaneOutbound {
   readonly backendRef?: Readonly<Record<string, unknown>>;
 }
 
-/** `networking.gateway` of a gateway Dataplane (gateway.md §1.3). */
+/** `networking.gateway` of a gateway Dataplane (docs/gateway.md §1.3). */
 export interface DataplaneGateway {
   readonly type: GatewayType;
   readonly tags: Tags;
@@ -52,7 +52,7 @@ export interface DataplaneSpec {
     readonly gateway?: DataplaneGateway;
     readonly transparentProxying?: Readonly<Record<string, unknown>>;
     readonly admin?: { readonly port?: number };
-    /** Declared to be rejected on gateways (§4.4); not otherwise used. */
+    /** Declared to be rejected on gateways (docs/gateway.md §4.4); not otherwise used. */
     readonly listeners?: readonly unknown[];
   };
   readonly probes?: Readonly<Record<string, unknown>>;

@@ -1,4 +1,4 @@
-// ExternalService (Kuma 2.x, gateway.md §2.15, mesh.md §9): a service outside the mesh, reached at
+// ExternalService (Kuma 2.x, docs/gateway.md §2.15, docs/mesh-mtls.md §9): a service outside the mesh, reached at
 // `networking.address` by the proxies that name its `kuma.io/service` (gateway route backends,
 // sidecar outbounds), optionally over TLS that the proxy originates. Certificates are Kuma
 // DataSources, read from the mesh's Secrets when configuration is generated.

@@ -1,4 +1,4 @@
-// FaultInjection validation with Kuma's fields and messages (gateway.md §1.6).
+// FaultInjection validation with Kuma's fields and messages (docs/gateway.md §1.6).
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from './resource-kinds.js';
 import type { Violation } from './violation.js';

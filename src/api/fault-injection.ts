@@ -1,4 +1,4 @@
-// FaultInjection (classic, gateway.md §1.6, §2.16 [D7]): delays, aborts and response bandwidth
+// FaultInjection (classic, docs/gateway.md §1.6, §2.16 [D7]): delays, aborts and response bandwidth
 // limits injected into the HTTP requests from the sources to the destinations.
 import { connectionPolicySchema, type ConnectionPolicySpec } from './connection-policy.js';
 import { double, field, object, text, uint32, type ObjectSchema } from './schema.js';

@@ -1,4 +1,4 @@
-// HealthCheck (classic, gateway.md §1.6, §2.16): active health checking of a destination's
+// HealthCheck (classic, docs/gateway.md §1.6, §2.16): active health checking of a destination's
 // endpoints by the source proxies, TCP or HTTP. Durations are kept as written; `tcp` payloads are
 // protobuf BytesValues, base64 on the wire as protojson writes them.
 import { connectionPolicySchema, type ConnectionPolicySpec } from './connection-policy.js';

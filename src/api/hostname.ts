@@ -1,4 +1,4 @@
-// Listener hostname syntax of gateway.md §4.2: `*` alone, or lowercase DNS labels optionally
+// Listener hostname syntax of docs/gateway.md §4.2: `*` alone, or lowercase DNS labels optionally
 // preceded by `*.` (a wildcard only as the whole leftmost label).
 
 import type { Violation } from './violation.js';

@@ -1,4 +1,4 @@
-// Write-time checks of inline listener certificates (robustness.md §4.1 row 23), through the
+// Write-time checks of inline listener certificates (docs/robustness.md §4.1 row 23), through the
 // MeshGateway parser so decode and semantic violations are seen together as a user sees them.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

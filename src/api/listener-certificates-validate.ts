@@ -1,7 +1,7 @@
-// Write-time checks of the certificates a TLS-terminating listener carries inline (robustness.md
-// §4.1 row 23). `inline` and `inlineString` sources are fully known when the MeshGateway is
+// Write-time checks of the certificates a TLS-terminating listener carries inline
+// (docs/robustness.md §4.1 row 23). `inline` and `inlineString` sources are fully known when the MeshGateway is
 // written, so a bad bundle is a 400 instead of a generation failure later. `secret` and `file`
-// sources may not exist yet; the gateway layer checks them at generation time (gateway.md §4.6).
+// sources may not exist yet; the gateway layer checks them at generation time (docs/gateway.md §4.6).
 
 import { fieldPath, indexPath } from './field-path.js';
 import type { DataSource, MeshGatewayListener } from './mesh-gateway.js';
@@ -47,16 +47,16 @@ function inlinePem(source: DataSource): { scope: InlineScope; pem: string } | un
 }
 
 /**
- * The SDS secret name `cert.<rsa|ecdsa>:<scope>:<id>` (gateway.md §2.13; ir/names.ts makes the
+ * The SDS secret name `cert.<rsa|ecdsa>:<scope>:<id>` (docs/gateway.md §2.13; ir/names.ts makes the
  * real one, which src/api may not import). An inline source's id is its hostname group, and on
- * TLS and HTTPS ports each listener's effective hostname is its own group (§2.6).
+ * TLS and HTTPS ports each listener's effective hostname is its own group (docs/gateway.md §2.6).
  */
 function secretName(keyType: TlsKeyType, scope: InlineScope, hostname: string): string {
   return `cert.${keyType}:${scope}:${hostname}`;
 }
 
 // Envoy takes at most one certificate per key type in a chain. Two sources with the same name is
-// §4.6's case; `inline` and `inlineString` of one key type name two secrets but clash all the same.
+// docs/gateway.md §4.6's case; `inline` and `inlineString` of one key type name two secrets but clash all the same.
 function duplicateMessage(name: string, earlier: string, keyType: TlsKeyType): string {
   if (name === earlier) return `duplicate TLS certificate ${JSON.stringify(name)}`;
   return `duplicate TLS certificate ${JSON.stringify(name)}: ${JSON.stringify(earlier)} also holds an ${keyType.toUpperCase()} key`;

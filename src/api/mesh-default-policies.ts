@@ -1,4 +1,4 @@
-// The policies a new Mesh comes with (mesh.md §5.5, gateway.md §2.16 "No policies"), one data
+// The policies a new Mesh comes with (docs/mesh-mtls.md §5.5, docs/gateway.md §2.16 "No policies"), one data
 // entry each: Kuma 2.0-2.5's `allow-all-<mesh>` TrafficPermission, so that turning mTLS on does
 // not cut every connection of the mesh, and the classic `timeout-all-<mesh>`, `retry-all-<mesh>`
 // and `circuit-breaker-all-<mesh>`, so that a user who moves from Kuma keeps its timeouts,

@@ -1,6 +1,6 @@
 // Durations inside a Mesh's mTLS settings (`dpCert.rotation.expiration`, `caCert.expiration`) as
 // Kuma writes them: a whole number and one unit, `y` (365 days), `w`, `d`, `h`, `m`, `s` or `ms`,
-// or `0` alone. Compound values such as `1d12h` are invalid, as in Kuma (mesh.md §1.1).
+// or `0` alone. Compound values such as `1d12h` are invalid, as in Kuma (docs/mesh-mtls.md §1.1).
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ms: 1,

@@ -1,5 +1,5 @@
 // Semantic checks of a decoded MeshGatewayInstance spec: the admission webhook rules of
-// gateway.md §4.5, plus the shape of `resources`, which the decoder keeps as written.
+// docs/gateway.md §4.5, plus the shape of `resources`, which the decoder keeps as written.
 
 import { fieldPath, indexPath, keyPath } from './field-path.js';
 import type { MeshGatewayInstanceSpec } from './mesh-gateway-instance.js';
@@ -20,7 +20,7 @@ export function validateMeshGatewayInstance(spec: MeshGatewayInstanceSpec): Viol
 }
 
 // The instance's dataplanes carry these tags, so they follow the dataplane value rules; the
-// service tag is generated from the instance name and namespace (gateway.md §3.2 step 2).
+// service tag is generated from the instance name and namespace (docs/gateway.md §3.2 step 2).
 function validateInstanceTags(spec: MeshGatewayInstanceSpec): Violation[] {
   const out = validateTagSet(spec.tags, 'tags', { values: 'dataplane' });
   if (Object.hasOwn(spec.tags, SERVICE_TAG)) out.push({ field: 'tags', message: `"${SERVICE_TAG}" must not be defined` });

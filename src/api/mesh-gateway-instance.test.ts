@@ -1,4 +1,4 @@
-// gateway.md §1.4 (spec, defaults) and §4.5 (webhook rules) for MeshGatewayInstance.
+// docs/gateway.md §1.4 (spec, defaults) and §4.5 (webhook rules) for MeshGatewayInstance.
 import { describe, expect, it } from 'vitest';
 import { parseMeshGatewayInstanceSpec } from './mesh-gateway-instance.js';
 import type { Violation } from './violation.js';
@@ -32,7 +32,7 @@ describe('MeshGatewayInstance', () => {
   });
 
   it.each<[string, unknown, Violation[]]>([
-    ['kuma.io/service in tags (§4.5)', { tags: { 'kuma.io/service': 'x' } }, [{ field: 'tags', message: '"kuma.io/service" must not be defined' }]],
+    ['kuma.io/service in tags (docs/gateway.md §4.5)', { tags: { 'kuma.io/service': 'x' } }, [{ field: 'tags', message: '"kuma.io/service" must not be defined' }]],
     [
       'an invalid tag value',
       { tags: { team: 'a/b' } },

@@ -1,4 +1,4 @@
-// MeshGatewayInstance: the Kubernetes-only resource that runs gateway pods (gateway.md §1.4).
+// MeshGatewayInstance: the Kubernetes-only resource that runs gateway pods (docs/gateway.md §1.4).
 // Unlike the other kinds it is a Kubernetes Go-type shape, not a protobuf message: every field has
 // one spelling (`snakeCase: false`), enums are plain strings and the defaults are API defaults that
 // the generated CRD applies too. The status schemas here describe what the controller writes.
@@ -97,7 +97,7 @@ export interface LoadBalancerStatus {
   }[];
 }
 
-/** Status of a MeshGatewayInstance (gateway.md §1.4, §3.2 step 5). */
+/** Status of a MeshGatewayInstance (docs/gateway.md §1.4, §3.2 step 5). */
 export interface MeshGatewayInstanceStatus {
   readonly loadBalancer?: LoadBalancerStatus;
   readonly conditions?: readonly Condition[];
@@ -105,7 +105,7 @@ export interface MeshGatewayInstanceStatus {
 
 /** The only condition type of a MeshGatewayInstance. */
 export const READY_CONDITION = 'Ready';
-/** Reasons of the Ready condition (gateway.md §3.2). */
+/** Reasons of the Ready condition (docs/gateway.md §3.2). */
 export const READY_REASONS = {
   ready: 'Ready',
   noGatewayMatched: 'NoGatewayMatched',
@@ -264,7 +264,7 @@ export const MESH_GATEWAY_INSTANCE_STATUS_SCHEMA: ObjectSchema = object(
   KUBERNETES,
 );
 
-/** Decodes and validates a MeshGatewayInstance spec (the admission webhook's check, gateway.md §4.5). */
+/** Decodes and validates a MeshGatewayInstance spec (the admission webhook's check, docs/gateway.md §4.5). */
 export function parseMeshGatewayInstanceSpec(raw: unknown): Result<MeshGatewayInstanceSpec> {
   const decoded = decode(MESH_GATEWAY_INSTANCE_SPEC_SCHEMA, raw ?? {});
   const spec = decoded.value as MeshGatewayInstanceSpec;

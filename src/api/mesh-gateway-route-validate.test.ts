@@ -1,4 +1,4 @@
-// gateway.md §4.3: one row per MeshGatewayRoute rule, each with its exact field and message.
+// docs/gateway.md §4.3: one row per MeshGatewayRoute rule, each with its exact field and message.
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from './resource-kinds.js';
 import type { Violation } from './violation.js';
@@ -23,7 +23,7 @@ const HOST_REWRITE = { rewrite: { hostToBackendHostname: true } };
 const REDIRECT = { redirect: { status_code: 301 } };
 const SVC_MISSING = 'mandatory tag "kuma.io/service" is missing';
 
-describe('§4.3 MeshGatewayRoute', () => {
+describe('docs/gateway.md §4.3 MeshGatewayRoute', () => {
   it.each<[string, unknown, Violation[]]>([
     ['no selectors', { selectors: [], conf: { tcp: { rules: [{ backends: BACKENDS }] } } }, [{ field: 'selectors', message: 'must have at least one element' }]],
     [

@@ -1,5 +1,5 @@
 // Semantic checks of a decoded MeshGatewayRoute, with the exact fields and messages of
-// gateway.md §4.3, including Kuma's quirks kept on purpose: path violations sit at
+// docs/gateway.md §4.3, including Kuma's quirks kept on purpose: path violations sit at
 // `matches[j].value`, and filter indices skip host-rewrite filters. Regexes Envoy's RE2 would
 // refuse are Portico's own check (docs/regex.md) and sit at their real path (`path.value`).
 
@@ -28,7 +28,7 @@ export function validateMeshGatewayRoute(spec: MeshGatewayRouteSpec): Violation[
   return out;
 }
 
-// TCP rules get only the structural checks (gateway.md §4.3, last bullet).
+// TCP rules get only the structural checks (docs/gateway.md §4.3, last bullet).
 function validateTcpRules(rules: readonly TcpRule[], path: string): Violation[] {
   if (rules.length === 0) return [{ field: path, message: 'cannot be empty' }];
   return rules.flatMap((r, i) =>
@@ -168,7 +168,7 @@ function validateMirror(mirror: NonNullable<HttpFilter['mirror']>, path: string)
   return out;
 }
 
-// 300, 304, 305 and 306 are not redirects Envoy can send (gateway.md D9).
+// 300, 304, 305 and 306 are not redirects Envoy can send (docs/gateway.md D9).
 const NON_REDIRECT_CODES: ReadonlySet<number> = new Set([300, 304, 305, 306]);
 
 function validateRedirect(redirect: NonNullable<HttpFilter['redirect']>, path: string): Violation[] {

@@ -42,7 +42,7 @@ export interface HeaderFilter {
   readonly remove: readonly string[];
 }
 
-/** A weighted backend; `weight` is undefined when the user omitted it (gateway.md D1). */
+/** A weighted backend; `weight` is undefined when the user omitted it (docs/gateway.md D1). */
 export interface Backend {
   readonly weight?: number;
   readonly destination: Tags;
@@ -91,7 +91,7 @@ export interface MeshGatewayRouteSpec {
   };
 }
 
-/** Most rules one route may declare (robustness.md §4.1 row 21). */
+/** Most rules one route may declare (docs/robustness.md §4.1 row 21). */
 export const MAX_RULES = 1_000;
 
 const PATH_MATCH = enumeration({ EXACT: 0, PREFIX: 1, REGEX: 2 });

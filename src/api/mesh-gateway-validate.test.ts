@@ -1,4 +1,4 @@
-// gateway.md §4.2: one row per MeshGateway rule, each with its exact field and message.
+// docs/gateway.md §4.2: one row per MeshGateway rule, each with its exact field and message.
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from './resource-kinds.js';
 import type { Violation } from './violation.js';
@@ -14,7 +14,7 @@ const gateway = (...listeners: Record<string, unknown>[]) => ({ selectors: SELEC
 const http = (extra: Record<string, unknown> = {}) => ({ port: 80, protocol: 'HTTP', ...extra });
 const L0 = 'conf.listeners[0]';
 
-describe('§4.2 MeshGateway', () => {
+describe('docs/gateway.md §4.2 MeshGateway', () => {
   it.each<[string, unknown, Violation[]]>([
     ['no selectors', { selectors: [], conf: { listeners: [http()] } }, [{ field: 'selectors', message: 'must have at least one element' }]],
     [
@@ -131,7 +131,7 @@ describe('§4.2 MeshGateway', () => {
     ['a wildcard hostname', gateway(http({ hostname: '*.example.com' }))],
     ['a hostname of exactly 253 characters', gateway(http({ hostname: `${'a'.repeat(63)}.`.repeat(3) + 'a'.repeat(61) }))],
     ['TLS PASSTHROUGH', gateway(http({ protocol: 'TLS', tls: { mode: 'PASSTHROUGH' } }))],
-    ['TLS listener without tls (a generation-time error, §4.6)', gateway(http({ protocol: 'TLS' }))],
+    ['TLS listener without tls (a generation-time error, docs/gateway.md §4.6)', gateway(http({ protocol: 'TLS' }))],
     ['a cross-mesh HTTP listener with empty tls', gateway(http({ crossMesh: true, tls: {} }))],
     ['two certificates', gateway(http({ protocol: 'HTTPS', tls: { mode: 'TERMINATE', certificates: [{ secret: 'rsa' }, { file: '/ec.pem' }] } }))],
     [

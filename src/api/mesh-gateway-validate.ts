@@ -1,4 +1,4 @@
-// Semantic checks of a decoded MeshGateway, with the exact fields and messages of gateway.md §4.2,
+// Semantic checks of a decoded MeshGateway, with the exact fields and messages of docs/gateway.md §4.2,
 // plus the certificate checks knowable at write time (listener-certificates-validate.ts).
 
 import { fieldPath, indexPath } from './field-path.js';
@@ -52,7 +52,7 @@ function validateListener(l: MeshGatewayListener, path: string): Violation[] {
 }
 
 // A cross-mesh listener's TLS is the mesh mTLS, so user TLS must be absent; a cross-mesh
-// listener whose protocol is already rejected reports only that (gateway.md §4.2 note, D8).
+// listener whose protocol is already rejected reports only that (docs/gateway.md §4.2 note, D8).
 function validateListenerTls(l: MeshGatewayListener, path: string): Violation[] {
   const tls = l.tls;
   if (l.crossMesh) {
@@ -75,7 +75,7 @@ function validateListenerTls(l: MeshGatewayListener, path: string): Violation[] 
   }
 }
 
-// Listeners sharing a port become one Envoy listener (§2.4), so they must agree on protocol,
+// Listeners sharing a port become one Envoy listener (docs/gateway.md §2.4), so they must agree on protocol,
 // differ in hostname and agree on the connection limit. Reported per listener, in list order.
 function validatePortSharing(listeners: readonly MeshGatewayListener[]): Violation[] {
   const byPort = new Map<number, MeshGatewayListener[]>();

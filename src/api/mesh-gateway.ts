@@ -30,7 +30,7 @@ export interface DataSource {
   readonly inlineString?: string;
 }
 
-/** TLS settings of a listener (gateway.md §1.1). */
+/** TLS settings of a listener (docs/gateway.md §1.1). */
 export interface ListenerTls {
   readonly mode: TlsMode;
   readonly certificates: readonly DataSource[];
@@ -57,7 +57,7 @@ export interface MeshGatewaySpec {
   readonly conf?: { readonly listeners: readonly MeshGatewayListener[] };
 }
 
-/** Most listeners one MeshGateway may declare (robustness.md §4.1 row 21). */
+/** Most listeners one MeshGateway may declare (docs/robustness.md §4.1 row 21). */
 export const MAX_LISTENERS = 500;
 
 /** Protocol numbers as in Kuma's proto; 2 (formerly UDP) is reserved. */

@@ -11,7 +11,7 @@ function violationsOf(spec: unknown, name = 'default'): readonly Violation[] {
 
 const BUILTIN = { name: 'ca-1', type: 'builtin' };
 
-describe('Mesh validation (mesh.md §1.2)', () => {
+describe('Mesh validation (docs/mesh-mtls.md §1.2)', () => {
   it.each<[string, unknown, Violation[]]>([
     [
       'two backends',

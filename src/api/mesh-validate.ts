@@ -1,4 +1,4 @@
-// Semantic checks of a Mesh (mesh.md §1.2): the resource checks and the CA backends' own checks
+// Semantic checks of a Mesh (docs/mesh-mtls.md §1.2): the resource checks and the CA backends' own checks
 // that need nothing but the resource. Checks that load CA material (a provided CA's certificate
 // and key) need the store and run where the write happens. Messages and paths are Kuma's, except
 // the builtin backend's name, reported at `mtls.backends[i].name` instead of Kuma's doubled path
@@ -107,7 +107,7 @@ function builtinViolations(backend: MeshMtlsBackend, path: string, mesh: string)
   return violations;
 }
 
-/** A builtin CA's settings, with Kuma's defaults (mesh.md §1.3). */
+/** A builtin CA's settings, with Kuma's defaults (docs/mesh-mtls.md §1.3). */
 export interface BuiltinCaSettings {
   readonly rsaBits: number;
   readonly lifetimeMs: number;

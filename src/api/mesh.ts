@@ -5,7 +5,7 @@
 import { MESH_LOGGING_SCHEMA, MESH_TRACING_SCHEMA, type MeshLogging, type MeshTracing } from './mesh-observability.js';
 import { bool, enumeration, field, freeform, listOf, object, text, type ObjectSchema } from './schema.js';
 
-/** The builtin or provided CA backend of a mesh (gateway.md §1.5). */
+/** The builtin or provided CA backend of a mesh (docs/gateway.md §1.5). */
 export interface MeshMtlsBackend {
   readonly name: string;
   readonly type: string;

@@ -1,5 +1,5 @@
-// multizone.md §2's table, kind by kind: every stored kind declares its flags, and they say what
-// the table says (directions, name kept or hashed) and what §5.1 derives from them.
+// docs/multizone.md §2's table, kind by kind: every stored kind declares its flags, and they say what
+// the table says (directions, name kept or hashed) and what docs/multizone.md §5.1 derives from them.
 import { describe, expect, it } from 'vitest';
 import type { MultizoneFlags } from './kinds/descriptor.js';
 import { RESOURCE_KINDS, KUBERNETES_ONLY_KINDS } from './resource-kinds.js';
@@ -10,7 +10,7 @@ const globalToZones: Row = { providedByGlobal: true, providedByZone: false, glob
 const secretLike: Row = { providedByGlobal: true, providedByZone: true, globalToZones: true, zoneToGlobal: false, syncedAcrossZones: false, keepName: true, insight: false };
 const localToEach: Row = { providedByGlobal: true, providedByZone: true, globalToZones: false, zoneToGlobal: false, syncedAcrossZones: false, keepName: false, insight: false };
 
-/** §2, one row per stored kind. */
+/** docs/multizone.md §2, one row per stored kind. */
 const TABLE: Record<string, Row> = {
   Mesh: { ...globalToZones, keepName: true },
   TrafficPermission: globalToZones,
@@ -29,7 +29,8 @@ const TABLE: Record<string, Row> = {
   Dataplane: { providedByGlobal: false, providedByZone: true, globalToZones: false, zoneToGlobal: true, syncedAcrossZones: false, keepName: false, insight: false },
   Secret: secretLike,
   GlobalSecret: secretLike,
-  // §2 says "provided by both" but §5.1 lists Zone as writable on the global only; Portico follows §5.1.
+  // Kuma flags Zone "provided by both", but its write rules let only the global write it; Portico
+  // follows the write rules (docs/multizone.md §2, §5.1).
   Zone: { ...localToEach, providedByZone: false },
   ZoneInsight: { ...localToEach, insight: true },
   ZoneIngress: { providedByGlobal: false, providedByZone: true, globalToZones: false, zoneToGlobal: true, syncedAcrossZones: true, keepName: false, insight: false },
@@ -39,7 +40,7 @@ function normalised(flags: MultizoneFlags): Row {
   return { syncedAcrossZones: false, keepName: false, insight: false, ...flags };
 }
 
-describe('multi-zone flags of every kind (multizone.md §2)', () => {
+describe('multi-zone flags of every kind (docs/multizone.md §2)', () => {
   it('the table covers exactly the stored kinds', () => {
     expect(Object.keys(TABLE).sort()).toEqual(RESOURCE_KINDS.map((k) => k.kind).sort());
   });
@@ -55,7 +56,7 @@ describe('multi-zone flags of every kind (multizone.md §2)', () => {
     for (const kind of KUBERNETES_ONLY_KINDS) expect('multizone' in kind ? kind.multizone : undefined).toBeUndefined();
   });
 
-  it('§5.1: writable on global and on a federated zone as the flags derive', () => {
+  it('docs/multizone.md §5.1: writable on global and on a federated zone as the flags derive', () => {
     const global = { mode: 'global' } as const;
     const zone = { mode: 'zone', zone: 'zone-1', federated: true } as const;
     const writable = (role: typeof global | typeof zone) =>

@@ -6,7 +6,7 @@ const global: WriteRole = { mode: 'global' };
 const zone: WriteRole = { mode: 'zone', zone: 'zone-1', federated: true };
 const standalone: WriteRole = { mode: 'zone', zone: 'default', federated: false };
 
-describe('readOnlyDetail (multizone.md §5.1)', () => {
+describe('readOnlyDetail (docs/multizone.md §5.1)', () => {
   it("answers Kuma's texts, trailing newline included", () => {
     expect(readOnlyDetail(global, ZONE_TO_GLOBAL)).toBe(GLOBAL_READ_ONLY_DETAIL);
     expect(GLOBAL_READ_ONLY_DETAIL).toMatch(/^On global control plane you can not modify dataplane resources .*zone control plane\.\n$/);
@@ -21,7 +21,7 @@ describe('readOnlyDetail (multizone.md §5.1)', () => {
   });
 });
 
-describe('labelViolations (multizone.md §5.2)', () => {
+describe('labelViolations (docs/multizone.md §5.2)', () => {
   const create = (labels: Record<string, string>, name = 'x') => ({ operation: 'create' as const, mesh: 'default', name, labels });
 
   it('refuses an unknown origin everywhere', () => {

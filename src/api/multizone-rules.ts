@@ -1,4 +1,4 @@
-// Where a resource may be written in a multi-zone deployment (multizone.md §5.1, §5.2): which
+// Where a resource may be written in a multi-zone deployment (docs/multizone.md §5.1, §5.2): which
 // kinds a global or a federated zone refuses outright (405), and the label rules on the kinds it
 // does accept (400 at `labels["<key>"]`). Pure functions of the control plane's role and the
 // kind's multi-zone flags, so REST, apply and later the webhook answer the same way.
@@ -15,7 +15,7 @@ export const MESH_LABEL = 'kuma.io/mesh';
 /** Label holding a synced copy's name as written by the user. */
 export const DISPLAY_NAME_LABEL = 'kuma.io/display-name';
 
-/** Labels that, once set, a write may neither remove nor change (§5.2). */
+/** Labels that, once set, a write may neither remove nor change (docs/multizone.md §5.2). */
 const IMMUTABLE_LABELS = [ORIGIN_LABEL, ZONE_LABEL, DISPLAY_NAME_LABEL] as const;
 
 /**
@@ -59,7 +59,7 @@ export interface LabelledWrite {
   readonly previous?: Readonly<Record<string, string>>;
 }
 
-/** The 400 violations of a write on a writable kind (multizone.md §5.2 and [Z1] of §13.3). */
+/** The 400 violations of a write on a writable kind (docs/multizone.md §5.2 and [Z1] of §13.3). */
 export function labelViolations(role: WriteRole, write: LabelledWrite): Violation[] {
   const violations: Violation[] = [];
   const origin = write.labels[ORIGIN_LABEL];
@@ -119,7 +119,7 @@ function immutableViolations(previous: Readonly<Record<string, string>>, next: R
 
 /**
  * Labels a write stores: on global an absent origin becomes `global`; on a federated zone an
- * absent origin becomes `zone` and an absent zone label the CP's zone (§4.2), so that sync can
+ * absent origin becomes `zone` and an absent zone label the CP's zone (docs/multizone.md §4.2), so that sync can
  * tell where every object came from. A zone without global stores labels as given.
  */
 export function stampedLabels(role: WriteRole, labels: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> | undefined {

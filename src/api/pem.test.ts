@@ -1,4 +1,4 @@
-// gateway.md §2.13 and §4.6: one row per PEM bundle rule. Fixtures come from testdata/pem
+// docs/gateway.md §2.13 and §4.6: one row per PEM bundle rule. Fixtures come from testdata/pem
 // (generate.sh, 100-year certificates).
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// PEM certificate bundles of TLS listeners (gateway.md §2.13, §4.6): exactly one private key
+// PEM certificate bundles of TLS listeners (docs/gateway.md §2.13, §4.6): exactly one private key
 // (RSA or ECDSA) and at least one certificate, the server certificate first. Pure: used by the
 // MeshGateway validator for inline sources and by the gateway layer at generation time.
 // Messages never quote block content: a bundle holds a private key.
@@ -71,7 +71,7 @@ export function parseCertificateBundle(pem: string): Result<CertificateBundle> {
   });
 }
 
-/** `secret[i]`, the path §4.6 gives a violation about the i-th block. */
+/** `secret[i]`, the path docs/gateway.md §4.6 gives a violation about the i-th block. */
 function blockPath(index: number): string {
   return `secret[${index}]`;
 }

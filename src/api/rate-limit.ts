@@ -1,4 +1,4 @@
-// RateLimit (classic, gateway.md §1.6, §2.16): a local token bucket of HTTP requests from the
+// RateLimit (classic, docs/gateway.md §1.6, §2.16): a local token bucket of HTTP requests from the
 // sources to the destinations, with the status and headers of a limited request's answer.
 import { connectionPolicySchema, type ConnectionPolicySpec } from './connection-policy.js';
 import { bool, field, listOf, object, text, uint32, type ObjectSchema } from './schema.js';

@@ -28,8 +28,8 @@ const GATEWAY_SPEC = {
 /** Every stored kind, as the unknown-kind message lists them (the list itself is checked in resource-kinds.test.ts). */
 const KNOWN_KINDS = `must be one of ${RESOURCE_KIND_NAMES.map((k) => JSON.stringify(k)).join(', ')}`;
 
-describe('gateway.md examples parse cleanly', () => {
-  it('parses the §1.1 MeshGateway in universal form', () => {
+describe('docs/gateway.md examples parse cleanly', () => {
+  it('parses the docs/gateway.md §1.1 MeshGateway in universal form', () => {
     const r = parsed(fixture('mesh-gateway-edge.yaml'));
     expect(r.kind).toBe('MeshGateway');
     if (r.kind !== 'MeshGateway') return;
@@ -45,13 +45,13 @@ describe('gateway.md examples parse cleanly', () => {
     });
   });
 
-  it('parses the §1.1 MeshGateway in Kubernetes form to the same resource', () => {
+  it('parses the docs/gateway.md §1.1 MeshGateway in Kubernetes form to the same resource', () => {
     const k8s = parsed(fixture('mesh-gateway-edge.k8s.yaml'));
     const universal = parsed(fixture('mesh-gateway-edge.yaml'));
     expect(k8s).toEqual({ ...universal, labels: { team: 'platform' } });
   });
 
-  it('parses the §1.2 MeshGatewayRoute with snake_case filters normalised', () => {
+  it('parses the docs/gateway.md §1.2 MeshGatewayRoute with snake_case filters normalised', () => {
     const r = parsed(fixture('mesh-gateway-route-shop.yaml'));
     if (r.kind !== 'MeshGatewayRoute') throw new Error(`kind ${r.kind}`);
     const rules = r.spec.conf.http?.rules ?? [];
@@ -59,12 +59,12 @@ describe('gateway.md examples parse cleanly', () => {
     expect(rules[1]?.filters).toEqual([{ redirect: { scheme: 'https', hostname: 'shop.example.com', statusCode: 301 } }]);
   });
 
-  it('parses the §1.3 gateway Dataplane', () => {
+  it('parses the docs/gateway.md §1.3 gateway Dataplane', () => {
     const r = parsed(fixture('dataplane-gateway.yaml'));
     expect(r.kind === 'Dataplane' && r.spec.networking.gateway).toEqual({ type: 'BUILTIN', tags: { 'kuma.io/service': 'edge-gateway' } });
   });
 
-  it('parses the §1.5 Mesh, ignoring output-only timestamps, with mesh equal to its name', () => {
+  it('parses the docs/gateway.md §1.5 Mesh, ignoring output-only timestamps, with mesh equal to its name', () => {
     const r = parsed(fixture('mesh-mtls.yaml'));
     expect([r.kind, r.mesh, r.name]).toEqual(['Mesh', 'default', 'default']);
     expect(r.kind === 'Mesh' && r.spec.mtls?.backends?.[0]?.conf).toEqual({ caCert: { RSAbits: 2048, expiration: '10y' } });

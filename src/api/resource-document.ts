@@ -5,7 +5,7 @@
 //   Kubernetes Secret: {apiVersion: v1, kind: Secret, type: system.kuma.io/secret,
 //                       metadata: {name, labels: {kuma.io/mesh}}, data: {value: <base64>}}
 //
-// Spec violations carry paths relative to the spec in both forms (gateway.md §4.1 paths have no
+// Spec violations carry paths relative to the spec in both forms (docs/gateway.md §4.1 paths have no
 // `spec.` prefix); violations about the document itself name the document field (`metadata.name`).
 
 import { keyPath } from './field-path.js';

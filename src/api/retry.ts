@@ -1,4 +1,4 @@
-// Retry (classic, gateway.md §1.6, §2.16): how a source retries requests to a destination
+// Retry (classic, docs/gateway.md §1.6, §2.16): how a source retries requests to a destination
 // service, per protocol family: HTTP (http and http2 destinations [D6]), gRPC, and TCP connect
 // attempts. Durations are kept as written; enum values are Kuma's names.
 import { connectionPolicySchema, type ConnectionPolicySpec } from './connection-policy.js';

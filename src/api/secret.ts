@@ -1,7 +1,7 @@
 // Secret: opaque bytes in a mesh, in Kuma's universal shape `{type: Secret, mesh, name, data}`.
 // Certificate sources (`tls.certificates[].secret`) name one. The content is not interpreted at
 // write time: Kuma secrets hold any data, and whether it is a valid PEM bundle is decided by
-// the gateway that uses it (gateway.md §4.6).
+// the gateway that uses it (docs/gateway.md §4.6).
 
 import { bytes, field, object, type ObjectSchema } from './schema.js';
 import type { Violation } from './violation.js';

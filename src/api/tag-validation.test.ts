@@ -1,4 +1,4 @@
-// gateway.md §4.1: the tag-map rules, exercised through the resources that carry tag maps.
+// docs/gateway.md §4.1: the tag-map rules, exercised through the resources that carry tag maps.
 import { describe, expect, it } from 'vitest';
 import { parseSpec, type ResourceKindName } from './resource-kinds.js';
 import type { Violation } from './violation.js';
@@ -25,7 +25,7 @@ const NAME_CHARS = 'tag name must consist of alphanumeric characters, dots, dash
 const SELECTOR_VALUE_CHARS = 'tag value must consist of alphanumeric characters, dots, dashes, slashes and underscores or be "*"';
 const DATAPLANE_VALUE_CHARS = 'tag value must consist of alphanumeric characters, dots, dashes and underscores';
 
-describe('§4.1 tag maps', () => {
+describe('docs/gateway.md §4.1 tag maps', () => {
   it.each<[string, ResourceKindName, unknown, Violation[]]>([
     [
       'empty key reported at the map',

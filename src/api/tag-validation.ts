@@ -1,4 +1,4 @@
-// Tag map and selector checks of gateway.md §4.1, shared by every resource kind. Keys are checked
+// Tag map and selector checks of docs/gateway.md §4.1, shared by every resource kind. Keys are checked
 // in document order so that violations follow the user's manifest.
 
 import { indexPath, keyPath } from './field-path.js';
@@ -61,7 +61,7 @@ function validateTag(key: string, value: string, path: string, rule: TagValueRul
 
 /**
  * Checks a list of selectors: at least one selector, each a non-empty match naming a service
- * unless `requireService` is false (TrafficPermission sources and destinations, mesh.md §5.1).
+ * unless `requireService` is false (TrafficPermission sources and destinations, docs/mesh-mtls.md §5.1).
  */
 export function validateSelectors(selectors: readonly Selector[], path: string, options: SelectorRules = {}): Violation[] {
   if (selectors.length === 0) return [{ field: path, message: 'must have at least one element' }];

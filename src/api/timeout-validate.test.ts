@@ -1,4 +1,4 @@
-// Timeout validation with Kuma's fields and messages (gateway.md §1.6).
+// Timeout validation with Kuma's fields and messages (docs/gateway.md §1.6).
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICIES } from './mesh-default-policies.js';
 import { parseSpec } from './resource-kinds.js';

@@ -1,4 +1,4 @@
-// Timeout (classic, gateway.md §1.6, §2.16; mesh.md §4.9): connect, idle, request and stream
+// Timeout (classic, docs/gateway.md §1.6, §2.16; docs/mesh-mtls.md §4.9): connect, idle, request and stream
 // timeouts between a source and a destination service. Durations are kept as written.
 import { connectionPolicySchema, type ConnectionPolicySpec } from './connection-policy.js';
 import { field, object, text, type ObjectSchema } from './schema.js';

@@ -1,4 +1,4 @@
-// TrafficLog (classic, gateway.md §1.6, §2.16; mesh.md §4.9): which traffic between sources and
+// TrafficLog (classic, docs/gateway.md §1.6, §2.16; docs/mesh-mtls.md §4.9): which traffic between sources and
 // destination services is access-logged, and to which of the mesh's logging backends.
 import { connectionPolicySchema, type ConnectionPolicySpec } from './connection-policy.js';
 import { field, object, text, type ObjectSchema } from './schema.js';

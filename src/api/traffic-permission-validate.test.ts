@@ -1,4 +1,4 @@
-// mesh.md §5.1: TrafficPermission validation, one row per rule with its exact field and message.
+// docs/mesh-mtls.md §5.1: TrafficPermission validation, one row per rule with its exact field and message.
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from './resource-kinds.js';
 import type { Violation } from './violation.js';
@@ -11,7 +11,7 @@ function violationsOf(spec: unknown): readonly Violation[] {
 const WEB = [{ match: { 'kuma.io/service': 'web' } }];
 const BACKEND = [{ match: { 'kuma.io/service': 'backend' } }];
 
-describe('§5.1 TrafficPermission', () => {
+describe('docs/mesh-mtls.md §5.1 TrafficPermission', () => {
   it('accepts selectors without kuma.io/service, and `*` values', () => {
     expect(violationsOf({ sources: [{ match: { version: 'v1', 'kuma.io/zone': 'east' } }], destinations: [{ match: { 'kuma.io/service': '*' } }] })).toEqual([]);
   });

@@ -1,4 +1,4 @@
-// Semantic checks of a decoded TrafficPermission, with Kuma's fields and messages (mesh.md §5.1):
+// Semantic checks of a decoded TrafficPermission, with Kuma's fields and messages (docs/mesh-mtls.md §5.1):
 // each list needs a selector, each selector a tag; `kuma.io/service` is not required.
 import { validateSelectors } from './tag-validation.js';
 import type { TrafficPermissionSpec } from './traffic-permission.js';

@@ -1,4 +1,4 @@
-// TrafficPermission (classic, mesh.md §5.1): which clients may open connections to which
+// TrafficPermission (classic, docs/mesh-mtls.md §5.1): which clients may open connections to which
 // inbounds of an mTLS mesh. Sources and destinations are tag selectors; only destinations choose
 // the policy of an inbound, sources become the principals it admits (src/sidecar).
 import { SELECTORS_SCHEMA } from './common-schemas.js';

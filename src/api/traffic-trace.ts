@@ -1,4 +1,4 @@
-// TrafficTrace (classic, gateway.md §1.6, §2.12): which proxies trace the HTTP requests they
+// TrafficTrace (classic, docs/gateway.md §1.6, §2.12): which proxies trace the HTTP requests they
 // handle, and to which of the mesh's tracing backends. Unlike connection policies it selects
 // proxies only (`selectors[]`), matched against a proxy's tags.
 import { SELECTORS_SCHEMA } from './common-schemas.js';

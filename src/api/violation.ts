@@ -2,7 +2,7 @@
 export interface Violation {
   /** Field path in Kuma's notation: `.name` for fields, `[i]` for list items, `["key"]` for map keys. */
   readonly field: string;
-  /** Stable, user-facing message (gateway.md §4 gives the exact strings). */
+  /** Stable, user-facing message (docs/gateway.md §4 gives the exact strings). */
   readonly message: string;
 }
 

@@ -4,7 +4,7 @@ import { advertisedEndpoint, validateZoneIngress, type ZoneIngressSpec } from '.
 
 const base: ZoneIngressSpec = { networking: { address: '192.168.0.10', port: 10001, advertisedAddress: '34.1.2.3', advertisedPort: 10001 } };
 
-describe('validateZoneIngress (multizone.md §7.1, Kuma messages)', () => {
+describe('validateZoneIngress (docs/multizone.md §7.1, Kuma messages)', () => {
   const cases: Array<{ what: string; spec: ZoneIngressSpec; violations: Array<{ field: string; message: string }> }> = [
     { what: 'a complete ingress', spec: base, violations: [] },
     { what: 'no advertised address or port (a load balancer still pending)', spec: { networking: { address: '10.0.0.1', port: 10001 } }, violations: [] },

@@ -1,4 +1,4 @@
-// ZoneIngress: the proxy through which other zones reach a zone's services (multizone.md §7), in
+// ZoneIngress: the proxy through which other zones reach a zone's services (docs/multizone.md §7), in
 // Kuma's universal shape. One ZoneIngress serves every mesh of its zone. Its `availableServices`
 // are written by the zone control plane, never by users; `zone` is empty in the ingress's own zone
 // and names the origin zone in the global's and the other zones' copies.
@@ -85,7 +85,7 @@ export function validateZoneIngress(spec: ZoneIngressSpec): Violation[] {
   return out;
 }
 
-/** Whether other zones can dial the ingress: both advertised fields are set (multizone.md §8 step 3). */
+/** Whether other zones can dial the ingress: both advertised fields are set (docs/multizone.md §8 step 3). */
 export function advertisedEndpoint(spec: ZoneIngressSpec): { address: string; port: number } | undefined {
   const address = spec.networking?.advertisedAddress ?? '';
   const port = spec.networking?.advertisedPort ?? 0;

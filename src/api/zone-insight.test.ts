@@ -1,4 +1,4 @@
-// zoneOnline as multizone.md §6 defines it, and the shapes Zone and ZoneInsight accept.
+// zoneOnline as docs/multizone.md §6 defines it, and the shapes Zone and ZoneInsight accept.
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from './resource-kinds.js';
 import { zoneOnline } from './zone-insight.js';
@@ -6,7 +6,7 @@ import { zoneOnline } from './zone-insight.js';
 const T1 = '2026-12-03T10:00:00Z';
 const T2 = '2026-12-03T10:05:00Z';
 
-describe('zoneOnline (multizone.md §6)', () => {
+describe('zoneOnline (docs/multizone.md §6)', () => {
   it('is offline without an insight or without subscriptions', () => {
     expect(zoneOnline(undefined)).toBe(false);
     expect(zoneOnline({})).toBe(false);

@@ -1,5 +1,5 @@
-// ZoneInsight: what the global records about a zone's streams (multizone.md §6), same name as the
-// Zone. Only the control plane writes it (insight kinds are read-only to users, §5.1); nothing
+// ZoneInsight: what the global records about a zone's streams (docs/multizone.md §6), same name as the
+// Zone. Only the control plane writes it (insight kinds are read-only to users, docs/multizone.md §5.1); nothing
 // writes it yet, since sync does not exist. Field names are Kuma's JSON names
 // (api/system/v1alpha1/zone_insight.proto); times are RFC 3339 strings.
 
@@ -116,7 +116,7 @@ function hasTime(value: string | undefined): boolean {
   return value !== undefined && value !== '';
 }
 
-/** Kuma's refusal to delete a Zone whose control plane is connected (multizone.md §6). */
+/** Kuma's refusal to delete a Zone whose control plane is connected (docs/multizone.md §6). */
 export const ZONE_ONLINE_DELETE_MESSAGE = 'unable to delete Zone, Zone CP is still connected, please shut it down first';
 
 /** Violations of deleting the Zone this insight belongs to: none once the zone is offline. */

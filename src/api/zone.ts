@@ -1,4 +1,4 @@
-// Zone: one zone control plane as the global knows it (multizone.md §6), in Kuma's universal shape
+// Zone: one zone control plane as the global knows it (docs/multizone.md §6), in Kuma's universal shape
 // `{type: Zone, name, enabled}`. `enabled: false` only stops global re-sending the zone's
 // synced-across-zones resources to other zones; an absent `enabled` means enabled.
 

@@ -23,11 +23,11 @@ export interface SubjectAltNameInputs {
 }
 
 const DAY_MS = 86_400_000;
-/** Lifetime of the generated CA (xds-server.md §18: 10 years). */
+/** Lifetime of the generated CA (docs/xds-server.md §18: 10 years). */
 export const CA_LIFETIME_MS = 3650 * DAY_MS;
 /** Lifetime of the generated serving certificate; it is renewed long before it ends. */
 export const SERVING_LIFETIME_MS = 365 * DAY_MS;
-/** A serving certificate is replaced once this share of its lifetime has elapsed (as workload certificates, §18). */
+/** A serving certificate is replaced once this share of its lifetime has elapsed (as workload certificates, docs/xds-server.md §18). */
 export const RENEW_AT_LIFETIME_FRACTION = 0.8;
 /** Certificates start this much before now, so a proxy whose clock runs behind accepts them. */
 export const CLOCK_SKEW_MS = 3_600_000;

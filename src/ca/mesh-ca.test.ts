@@ -21,7 +21,7 @@ describe('builtin mesh CA', () => {
     ca = { certPem: root.certPem, key: createPrivateKey(root.keyPem) };
   });
 
-  it('creates a self-signed CA with the subject, URI, key size and lifetime of mesh.md §1.3', () => {
+  it('creates a self-signed CA with the subject, URI, key size and lifetime of docs/mesh-mtls.md §1.3', () => {
     const cert = new X509Certificate(root.certPem);
     expect(cert.subject.split('\n')).toEqual(['O=Kuma', 'OU=Mesh', 'CN=default']);
     expect(cert.issuer).toBe(cert.subject);
@@ -35,7 +35,7 @@ describe('builtin mesh CA', () => {
     expect(BigInt(`0x${cert.serialNumber}`)).toBeGreaterThan(0n);
   });
 
-  it('issues a workload certificate with exactly the URIs of mesh.md §2.2, signed by the CA', async () => {
+  it('issues a workload certificate with exactly the URIs of docs/mesh-mtls.md §2.2, signed by the CA', async () => {
     const tags = new Map([
       ['kuma.io/service', ['backend']],
       ['kuma.io/protocol', ['http']],

@@ -1,4 +1,4 @@
-// A mesh's certificate authority (mesh.md §1.3, §1.4, §2.2): the builtin root, created once per
+// A mesh's certificate authority (docs/mesh-mtls.md §1.3, §1.4, §2.2): the builtin root, created once per
 // backend and kept in the store, and the workload certificates the control plane issues with it.
 // Keys come from node:crypto on the thread pool; certificates are laid out by forge and signed
 // natively (x509.ts). Nothing here touches the store or the clock: callers pass `now`.
@@ -23,7 +23,7 @@ export interface CaMaterial {
   readonly key: KeyObject;
 }
 
-/** A new builtin root for `mesh`: PEM certificate and PKCS#8 key (mesh.md §1.3). */
+/** A new builtin root for `mesh`: PEM certificate and PKCS#8 key (docs/mesh-mtls.md §1.3). */
 export async function createBuiltinCa(mesh: string, options: { readonly rsaBits: number; readonly lifetimeMs: number; readonly now: Date }): Promise<{ certPem: string; keyPem: string }> {
   const keys = await newKeyPair(options.rsaBits);
   const cert = newCertificate(keys.forgePublic, new Date(options.now.getTime() - NOT_BEFORE_SKEW_MS), new Date(options.now.getTime() + options.lifetimeMs));
@@ -55,7 +55,7 @@ export interface WorkloadCertificate {
 
 /**
  * A new workload certificate for `uris` (workload-identity.ts), signed by the first certificate of
- * `ca` (mesh.md §2.2): a new RSA 2048 key, empty subject, the URIs as SANs, server and client
+ * `ca` (docs/mesh-mtls.md §2.2): a new RSA 2048 key, empty subject, the URIs as SANs, server and client
  * authentication, the leaf only.
  */
 export async function issueWorkloadCertificate(ca: CaMaterial, uris: readonly string[], options: { readonly lifetimeMs: number; readonly now: Date }): Promise<WorkloadCertificate> {

@@ -17,7 +17,7 @@ function openssl(name: string, extensions: string[]): { cert: string; key: strin
   return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
 }
 
-describe('checkProvidedCa (mesh.md §1.2)', () => {
+describe('checkProvidedCa (docs/mesh-mtls.md §1.2)', () => {
   it('accepts a CA made as the builtin one is', async () => {
     const ca = await createBuiltinCa('m', { rsaBits: 2048, lifetimeMs: 86_400_000, now: new Date() });
     expect(checkProvidedCa(ca.certPem, ca.keyPem)).toEqual([]);

@@ -1,4 +1,4 @@
-// The checks of a provided CA's material (mesh.md §1.2, Kuma's provided CA validator): the
+// The checks of a provided CA's material (docs/mesh-mtls.md §1.2, Kuma's provided CA validator): the
 // certificate and key form a pair, and every certificate of the bundle may sign workload
 // certificates as X509-SVID requires (a CA, with keyCertSign, without keyAgreement). Messages are
 // Kuma's; paths are relative to the backend's `conf`.

@@ -1,6 +1,6 @@
 // The serving certificate and key the control plane's TLS listeners present, read from files, and
 // a watcher that notices when the files are replaced (a renewed generated certificate or one an
-// operator rotated), so listeners switch to it without a restart (robustness S6). The watcher
+// operator rotated), so listeners switch to it without a restart (docs/robustness.md S6). The watcher
 // polls: fs.watch misses atomic renames on some file systems and Kubernetes Secret volumes
 // swap a symlink, while a poll of two small files is cheap and always sees the new content.
 import { createHash } from 'node:crypto';

@@ -1,12 +1,12 @@
-// The URIs a workload certificate carries (mesh.md §2.2): one SPIFFE ID per service the proxy
+// The URIs a workload certificate carries (docs/mesh-mtls.md §2.2): one SPIFFE ID per service the proxy
 // serves, then a `kuma://<tag>/<value>` URI per identity tag value, which is what lets a
-// TrafficPermission source name tags other than the service (§5.3). The CA computes them from
-// the Dataplane it is issuing for; it never takes a SAN from the proxy (xds-server.md §18).
+// TrafficPermission source name tags other than the service (docs/mesh-mtls.md §5.3). The CA computes them from
+// the Dataplane it is issuing for; it never takes a SAN from the proxy (docs/xds-server.md §18).
 
 /** The tag naming a service. */
 const SERVICE_TAG = 'kuma.io/service';
 
-/** A proxy's identity tags: every value each tag has across its inbounds or gateway (mesh.md §2.1). */
+/** A proxy's identity tags: every value each tag has across its inbounds or gateway (docs/mesh-mtls.md §2.1). */
 export type IdentityTags = ReadonlyMap<string, readonly string[]>;
 
 /** A SPIFFE trust domain as Portico allows it: the mesh name, lower case. */

@@ -1,4 +1,4 @@
-// The X.509 building blocks every certificate Portico makes is built from (xds-server.md §18):
+// The X.509 building blocks every certificate Portico makes is built from (docs/xds-server.md §18):
 // keys come from node:crypto (native and fast), node-forge builds the certificate structures
 // (node:crypto cannot create certificates), node:crypto signs them, and node:crypto's
 // X509Certificate parses and verifies them. forge never generates a key and never signs: its

@@ -104,7 +104,7 @@ function readToken(opts: DpRunOptions, readFile: (p: string) => string): string 
   return token;
 }
 
-/** Statuses the agent does not retry: the request itself is wrong (xds-server.md §16). */
+/** Statuses the agent does not retry: the request itself is wrong (docs/xds-server.md §16). */
 const FINAL_STATUSES = new Set([400, 401, 403, 422]);
 
 /**
@@ -142,7 +142,7 @@ class FinalError extends Error {}
 /**
  * Answers kubelet probes: `GET /ready` on `<address>:<admin port>` is forwarded to Envoy's admin
  * `/ready` on 127.0.0.1, and nothing else is. The gateway Deployment probes the admin port on the
- * pod IP (gateway.md §3.2), while the admin interface itself must stay on loopback (it can stop
+ * pod IP (docs/gateway.md §3.2), while the admin interface itself must stay on loopback (it can stop
  * Envoy and dump secrets), so this forwards exactly one read-only path.
  */
 export function startReadyResponder(address: string, adminPort: number): Promise<http.Server> {
@@ -208,7 +208,7 @@ export async function runEnvoy(envoyBin: string, bootstrapYaml: string, opts: Dp
 }
 
 /**
- * Defaults from the environment a gateway pod gets from its Deployment (gateway.md §3.2 keeps
+ * Defaults from the environment a gateway pod gets from its Deployment (docs/gateway.md §3.2 keeps
  * Kuma's variable names): control plane URL, mesh, and the Dataplane name `<pod>.<namespace>`
  * (Kubernetes-mode resource names). Flags win over the environment.
  */
@@ -235,7 +235,7 @@ export function environmentDefaults(env: NodeJS.ProcessEnv = process.env): {
     drainTime: drain ? Number(drain[1]) : undefined,
     readyAddress: env.INSTANCE_IP || undefined,
     caCertFile: env.KUMA_CONTROL_PLANE_CA_CERT_FILE || undefined,
-    // Gateway pods get the CA itself (gateway.md §3.2), not a file.
+    // Gateway pods get the CA itself (docs/gateway.md §3.2), not a file.
     caCert: env.KUMA_CONTROL_PLANE_CA_CERT || undefined,
     dataplaneTokenFile: env.KUMA_DATAPLANE_RUNTIME_TOKEN_PATH || undefined,
     dataplaneToken: env.KUMA_DATAPLANE_RUNTIME_TOKEN || undefined,

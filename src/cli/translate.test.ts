@@ -63,7 +63,7 @@ describe('portico translate', () => {
     return p;
   }
 
-  it("prints a sidecar's resources: its inbound listener and local cluster (mesh.md §4)", async () => {
+  it("prints a sidecar's resources: its inbound listener and local cluster (docs/mesh-mtls.md §4)", async () => {
     const { code, stdout, stderr } = await run(['-f', MESH, '--dataplane', 'default/echo-a']);
     expect(stderr).toBe('');
     expect(code).toBe(0);

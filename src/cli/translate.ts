@@ -27,8 +27,8 @@ export interface TranslateOptions {
 
 /**
  * Every resource gets this creation time. A running control plane gives all resources of one
- * `portico apply` the same instant, so equal-rank MeshGateways then tie-break by name (gateway.md
- * §2.2) exactly as they do here; a clock would make the output differ between runs.
+ * `portico apply` the same instant, so equal-rank MeshGateways then tie-break by name
+ * (docs/gateway.md §2.2) exactly as they do here; a clock would make the output differ between runs.
  */
 const OFFLINE_TIME = '1970-01-01T00:00:00.000Z';
 
@@ -170,7 +170,7 @@ function stored(resource: ParsedResource): StoredResource {
 /**
  * The certificate files the mesh's MeshGateways name, read exactly as the control plane reads
  * them (same size cap; a relative path is relative to the working directory). A read error is
- * passed on, not thrown: the translation reports it as the gateway.md §4.6 error it is.
+ * passed on, not thrown: the translation reports it as the docs/gateway.md §4.6 error it is.
  */
 function certificateFiles(resources: readonly StoredResource[], mesh: string): Promise<ReadonlyMap<string, CertificateFile>> {
   const gateways = resources.filter((r): r is StoredResource<'MeshGateway'> => r.kind === 'MeshGateway' && r.mesh === mesh);

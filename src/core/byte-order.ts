@@ -1,4 +1,4 @@
-// Orderings in gateway.md are defined on bytes (Go strings). JavaScript compares UTF-16 code
+// Orderings in docs/gateway.md are defined on bytes (Go strings). JavaScript compares UTF-16 code
 // units, which differs from UTF-8 byte order only when a surrogate pair meets a code unit in
 // U+E000..U+FFFF; these helpers compare by code point, which is exactly UTF-8 byte order.
 

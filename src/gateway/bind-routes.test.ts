@@ -13,7 +13,7 @@ function route(name: string, kind: 'http' | 'tcp', ...selectors: Record<string, 
 
 const LISTENER_TAGS = { 'kuma.io/service': 'edge', port: 'http/80', env: 'prod' };
 
-describe('route binding (gateway.md §2.5)', () => {
+describe('route binding (docs/gateway.md §2.5)', () => {
   it('binds routes any of whose selectors is a subset of the merged tags, * accepting any value', () => {
     const routes = [
       route('subset', 'http', { 'kuma.io/service': 'edge', port: 'http/80' }),

@@ -1,4 +1,4 @@
-// Route binding (gateway.md §2.5): which MeshGatewayRoutes a listener serves.
+// Route binding (docs/gateway.md §2.5): which MeshGatewayRoutes a listener serves.
 import type { ListenerProtocol } from '../api/mesh-gateway.js';
 import type { Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';

@@ -1,4 +1,4 @@
-// Certificate data sources (gateway.md §1.1 TLS config, §2.13): where a listener's PEM bundle
+// Certificate data sources (docs/gateway.md §1.1 TLS config, §2.13): where a listener's PEM bundle
 // comes from and the scope/id its SDS secret is named by. Reading files is the runtime's job
 // (this layer does no I/O), so it asks referencedCertificateFiles which paths to read and passes
 // their content or read error in GatewayInput.files.
@@ -9,7 +9,7 @@ import type { CertificateScope } from '../ir/names.js';
 import { compareBytes } from '../core/byte-order.js';
 import type { CertificateFile } from './gateway-input.js';
 
-/** Cause prefix of every source that cannot be loaded (gateway.md §4.6). */
+/** Cause prefix of every source that cannot be loaded (docs/gateway.md §4.6). */
 export const CERTIFICATE_LOAD_FAILED = 'failed to generate TLS certificate';
 
 /** What loading sources reads: the mesh's Secrets by name and the files the runtime read. */
@@ -28,8 +28,8 @@ export interface LoadedSource {
 
 /**
  * True when a listener's certificates are read: a TLS-terminating HTTPS or TLS listener. `tls`
- * on HTTP and TCP listeners is ignored (§4.6), PASSTHROUGH needs no key, and a cross-mesh
- * listener uses the mesh identity instead (§2.17).
+ * on HTTP and TCP listeners is ignored (docs/gateway.md §4.6), PASSTHROUGH needs no key, and a cross-mesh
+ * listener uses the mesh identity instead (docs/gateway.md §2.17).
  */
 export function readsCertificates(listener: MeshGatewayListener): boolean {
   if (listener.crossMesh || (listener.protocol !== 'HTTPS' && listener.protocol !== 'TLS')) return false;
@@ -60,7 +60,7 @@ export function certificateSources(
 }
 
 /**
- * The PEM text of one source and its secret name parts, or the §4.6 error when it cannot be
+ * The PEM text of one source and its secret name parts, or the docs/gateway.md §4.6 error when it cannot be
  * loaded. Inline sources are named after the hostname group that uses them, so the same bytes
  * on two groups give two secrets.
  */

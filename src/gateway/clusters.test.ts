@@ -8,7 +8,7 @@ import { storedResource } from './testdata/load-case.js';
 const LISTENER = { 'kuma.io/service': 'gw', port: 'http/80' };
 const KEY = tagsKey(LISTENER);
 
-describe('upstreamProtocol (gateway.md §2.15)', () => {
+describe('upstreamProtocol (docs/gateway.md §2.15)', () => {
   it.each([
     ['http', 'tcp', 'http'],
     ['http2', 'http', 'http2'],
@@ -41,7 +41,7 @@ describe('ClusterRegistry', () => {
   });
 });
 
-describe('endpoints (gateway.md §2.15)', () => {
+describe('endpoints (docs/gateway.md §2.15)', () => {
   const dp = (name: string, networking: Record<string, unknown>) => storedResource<'Dataplane'>({ type: 'Dataplane', name, networking });
   const dataplanes = [
     dp('b', { address: '10.0.0.2', advertisedAddress: '1.1.1.1', inbound: [{ port: 80, servicePort: 8080, tags: { 'kuma.io/service': 'shop', version: 'v2' } }] }),

@@ -1,4 +1,4 @@
-// Clusters (gateway.md §2.15): one per distinct cluster name over every forward and mirror
+// Clusters (docs/gateway.md §2.15): one per distinct cluster name over every forward and mirror
 // destination of every host; the name depends on the destination and the listener's merged tags.
 // A destination whose service is a usable ExternalService gets an external cluster under the same
 // name rules (mesh/external-services.ts); every other one a mesh cluster.
@@ -75,7 +75,7 @@ function externalUpstreamProtocol(external: ExternalCluster, routeProtocol: 'htt
 
 /**
  * Collects the clusters a translation refers to; names are hashed once per destination and tag set.
- * It also matches the mesh's connection policies (§2.16): each cluster is one destination seen from
+ * It also matches the mesh's connection policies (docs/gateway.md §2.16): each cluster is one destination seen from
  * one listener, so its policies are chosen when it is registered.
  */
 export class ClusterRegistry {
@@ -154,7 +154,7 @@ export class ClusterRegistry {
   }
 
   /**
-   * False for an external cluster (gateway.md §2.9): its route items get no `x-kuma-tags`. The
+   * False for an external cluster (docs/gateway.md §2.9): its route items get no `x-kuma-tags`. The
    * unresolved backend and unknown names count as mesh clusters.
    */
   isMeshCluster(name: string): boolean {
@@ -192,7 +192,7 @@ export class ClusterRegistry {
 
   /**
    * The route settings of a route forwarding to `forwards` and mirroring to `mirror` (cluster
-   * names as registered): one policy per kind among their winners (§2.16 step 3). Equal choices
+   * names as registered): one policy per kind among their winners (docs/gateway.md §2.16 step 3). Equal choices
    * give the same value, so that routes forwarding alike can share their action.
    */
   routePolicies(forwards: readonly { readonly cluster: string }[], mirror?: string): RoutePolicies | undefined {
@@ -208,7 +208,7 @@ export class ClusterRegistry {
     return this.routeSettings.get(key);
   }
 
-  /** The tcp_proxy settings of a TCP or TLS chain forwarding to `forwards`: one policy per kind among their winners (§2.14). */
+  /** The tcp_proxy settings of a TCP or TLS chain forwarding to `forwards`: one policy per kind among their winners (docs/gateway.md §2.14). */
   tcpProxyPolicies(forwards: readonly { readonly cluster: string }[]): TcpProxyPolicies | undefined {
     if (!this.hasPolicies) return undefined;
     return tcpProxyPolicies(routeLevelWinners(this.destinationsOf(forwards.map((f) => f.cluster))));

@@ -3,7 +3,7 @@ import { collapseListeners } from './collapse-listeners.js';
 import { mergeListenerTags } from './listener-tags.js';
 import { storedResource } from './testdata/load-case.js';
 
-describe('mergeListenerTags (gateway.md §2.3)', () => {
+describe('mergeListenerTags (docs/gateway.md §2.3)', () => {
   it('overlays dataplane, gateway and listener tags, the later source winning', () => {
     const gw = storedResource<'MeshGateway'>({
       type: 'MeshGateway',
@@ -22,7 +22,7 @@ describe('mergeListenerTags (gateway.md §2.3)', () => {
   });
 });
 
-describe('collapseListeners (gateway.md §2.4)', () => {
+describe('collapseListeners (docs/gateway.md §2.4)', () => {
   const gw = storedResource<'MeshGateway'>({
     type: 'MeshGateway',
     name: 'edge',

@@ -1,4 +1,4 @@
-// Listener collapsing (gateway.md §2.4): MeshGateway listeners grouped by port, each port one
+// Listener collapsing (docs/gateway.md §2.4): MeshGateway listeners grouped by port, each port one
 // Envoy listener taking protocol, cross-mesh flag and resources from its first listener.
 import type { ListenerProtocol, MeshGatewayListener } from '../api/mesh-gateway.js';
 import type { Tags } from '../api/tags.js';
@@ -13,7 +13,7 @@ export interface ListenerView {
   readonly listener: MeshGatewayListener;
   /** Effective hostname: `*` when the listener has none. */
   readonly hostname: string;
-  /** Merged tags (§2.3). */
+  /** Merged tags (docs/gateway.md §2.3). */
   readonly tags: Tags;
 }
 
@@ -52,7 +52,7 @@ export function collapseListeners(gateway: StoredResource<'MeshGateway'>, proxyT
 /** The port's first listener decides protocol, cross-mesh and resources (validation keeps them consistent). */
 function collapsePort(gateway: string, port: number, listeners: ListenerView[]): CollapsedPort {
   const first = (listeners[0] as ListenerView).listener;
-  // A cross-mesh listener speaks TLS but is named HTTP, which its protocol already is (§2.4, D8).
+  // A cross-mesh listener speaks TLS but is named HTTP, which its protocol already is (docs/gateway.md §2.4, D8).
   return {
     port,
     protocol: first.protocol,

@@ -1,5 +1,5 @@
-// The endpoints other meshes reach a mesh's cross-mesh gateway listeners at (mesh.md §8, gateway.md
-// §2.17): for every BUILTIN gateway Dataplane of the mesh served by a MeshGateway with cross-mesh
+// The endpoints other meshes reach a mesh's cross-mesh gateway listeners at (docs/mesh-mtls.md §8,
+// docs/gateway.md §2.17): for every BUILTIN gateway Dataplane of the mesh served by a MeshGateway with cross-mesh
 // listeners, one endpoint per such listener, at the Dataplane's `networking.address` (not its
 // advertised address, as in Kuma) and the listener's port, tagged with the listener's merged tags
 // (Dataplane gateway tags, MeshGateway tags, listener tags).

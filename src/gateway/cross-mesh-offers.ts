@@ -1,5 +1,5 @@
 // What a zone's ZoneIngress offers for cross-mesh gateways (docs/multizone.md "Available services",
-// docs/mesh-mtls.md "Sidecars"): one
+// docs/mesh-mtls.md §8): one
 // tag set per cross-mesh listener of every BUILTIN gateway Dataplane, the listener's merged tags
 // (Dataplane gateway tags, MeshGateway tags, listener tags) under `kuma.io/mesh: <mesh>`, so
 // sidecars of other meshes in other zones find the gateway through the ingress. The same
@@ -8,7 +8,7 @@ import type { Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
 import { crossMeshEndpoints } from './cross-mesh-endpoints.js';
 
-/** The tag a cross-mesh destination names its mesh with (docs/mesh-mtls.md "Sidecars"). */
+/** The tag a cross-mesh destination names its mesh with (docs/mesh-mtls.md §8). */
 const MESH_TAG = 'kuma.io/mesh';
 
 /** One cross-mesh listener of one gateway Dataplane, as the ingress offers it. */

@@ -23,7 +23,7 @@ describe('effective weights [D1]', () => {
   });
 });
 
-describe('collapseForwards (gateway.md §2.9)', () => {
+describe('collapseForwards (docs/gateway.md §2.9)', () => {
   it('gives one mesh-cluster forward per cluster, ascending name, the last weight winning', () => {
     expect(
       collapseForwards([

@@ -1,4 +1,4 @@
-// Backend weights and weighted forwards (gateway.md §1.2 "Backend weights", §2.9, D1).
+// Backend weights and weighted forwards (docs/gateway.md §1.2 "Backend weights", §2.9, D1).
 import type { Backend } from '../api/mesh-gateway-route.js';
 import type { Tags } from '../api/tags.js';
 import type { Forward, ForwardAction } from '../ir/gateway.js';
@@ -22,7 +22,7 @@ export function effectiveWeights(backends: readonly Backend[]): number[] {
 
 /**
  * The forwards of a rule: one per backend with its effective weight and cluster (`clusterFor`,
- * asked in backend order; `isMeshCluster` says whether it gets `x-kuma-tags`, gateway.md §2.9),
+ * asked in backend order; `isMeshCluster` says whether it gets `x-kuma-tags`, docs/gateway.md §2.9),
  * collapsed as collapseForwards does. Every forwarding rule comes through
  * here, so the list is built once and collapsed in place, without the weight list and copy.
  */

@@ -1,4 +1,4 @@
-// Which store changes regenerate a gateway because of ExternalServices (gateway.md §2.15, §2.16):
+// Which store changes regenerate a gateway because of ExternalServices (docs/gateway.md §2.15, §2.16):
 // the ExternalServices of its destinations' services, their TLS Secrets, and, once one of them
 // exists, every TrafficPermission of the mesh.
 import { readFileSync } from 'node:fs';

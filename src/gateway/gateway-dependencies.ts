@@ -19,24 +19,24 @@ import { externalServiceSecrets } from '../mesh/external-services.js';
 export interface GatewayDependencies {
   readonly kind?: 'gateway';
   readonly mesh: string;
-  /** The selected MeshGateway (§2.2); undefined when none selects the proxy. */
+  /** The selected MeshGateway (docs/gateway.md §2.2); undefined when none selects the proxy. */
   readonly gateway?: string;
-  /** Merged tags of every listener (§2.3): a route whose selectors match one of them may bind (§2.5). */
+  /** Merged tags of every listener (docs/gateway.md §2.3): a route whose selectors match one of them may bind (§2.5). */
   readonly listenerTags: readonly Tags[];
-  /** Services of every cluster: endpoints come from the Dataplanes serving them (§2.15). */
+  /** Services of every cluster: endpoints come from the Dataplanes serving them (docs/gateway.md §2.15). */
   readonly services: ReadonlySet<string>;
   /**
-   * Secrets named by `secret:` certificate sources (§2.13), the mesh CA's Secrets (§1.5) and the
-   * TLS data sources of the mesh's ExternalServices (§2.15).
+   * Secrets named by `secret:` certificate sources (docs/gateway.md §2.13), the mesh CA's Secrets (§1.5) and the
+   * TLS data sources of the mesh's ExternalServices (docs/gateway.md §2.15).
    */
   readonly secrets: ReadonlySet<string>;
   /**
    * Some ExternalService of the mesh has the service of a cluster: a TrafficPermission may then
-   * make it usable or unusable for the gateway (§2.16).
+   * make it usable or unusable for the gateway (docs/gateway.md §2.16).
    */
   readonly externalServices?: boolean;
   /**
-   * Cross-mesh listeners read every mTLS mesh's CA (`mesh_ca:secret:all`, §2.17): a Mesh or Secret
+   * Cross-mesh listeners read every mTLS mesh's CA (`mesh_ca:secret:all`, docs/gateway.md §2.17): a Mesh or Secret
    * of any other mesh may change the translation.
    */
   readonly crossMesh?: boolean;
@@ -92,15 +92,15 @@ export function gatewayDependsOn(deps: GatewayDependencies, resource: StoredReso
       return deps.secrets.has(resource.name);
     case 'ProxyTemplate':
       return proxyTemplateMayConcern(resource as StoredResource<'ProxyTemplate'>, deps.proxyTags ?? []);
-    // One of the gateway's destinations may become, or stop being, external (§2.15).
+    // One of the gateway's destinations may become, or stop being, external (docs/gateway.md §2.15).
     case 'ExternalService':
       return servicesHave(deps.services, (resource as StoredResource<'ExternalService'>).spec.tags[SERVICE_TAG]);
-    // Usability of the ExternalServices the gateway's destinations name (§2.16).
+    // Usability of the ExternalServices the gateway's destinations name (docs/gateway.md §2.16).
     case 'TrafficPermission':
       return deps.externalServices === true;
     default:
-      // A connection policy may start or stop winning for any listener and destination (§2.16),
-      // a TrafficTrace for the proxy (§2.12).
+      // A connection policy may start or stop winning for any listener and destination (docs/gateway.md §2.16),
+      // a TrafficTrace for the proxy (docs/gateway.md §2.12).
       return isConnectionPolicyKind(resource.kind) || resource.kind === 'TrafficTrace';
   }
 }

@@ -19,24 +19,24 @@ export interface GatewayInput extends CrossZoneInput {
   /** Every Dataplane of the mesh (the source of endpoints). */
   readonly dataplanes: readonly StoredResource<'Dataplane'>[];
   /**
-   * Every ExternalService of the mesh (gateway.md §2.15): a destination whose service one of them
+   * Every ExternalService of the mesh (docs/gateway.md §2.15): a destination whose service one of them
    * has gets an external cluster. Absent: none.
    */
   readonly externalServices?: readonly StoredResource<'ExternalService'>[];
   /**
    * Every TrafficPermission of the mesh: once there is one, an ExternalService is usable only when
-   * its TrafficPermission admits the gateway (§2.16). Absent: none.
+   * its TrafficPermission admits the gateway (docs/gateway.md §2.16). Absent: none.
    */
   readonly trafficPermissions?: readonly StoredResource<'TrafficPermission'>[];
   /**
-   * Every Secret of the mesh: `secret:` certificate sources name one (gateway.md §2.13), and so may
+   * Every Secret of the mesh: `secret:` certificate sources name one (docs/gateway.md §2.13), and so may
    * an ExternalService's TLS data sources.
    */
   readonly secrets: readonly StoredResource<'Secret'>[];
   /**
    * Certificate files by path, read by the runtime before translating (this layer does no I/O):
    * at least every path referencedCertificateFiles returns for the mesh's MeshGateways. A read
-   * failure is passed as `error` and fails generation with that cause (§4.6).
+   * failure is passed as `error` and fails generation with that cause (docs/gateway.md §4.6).
    */
   readonly files: ReadonlyMap<string, CertificateFile>;
   /**
@@ -46,15 +46,15 @@ export interface GatewayInput extends CrossZoneInput {
   readonly meshCas?: ReadonlyMap<string, MeshCa>;
   /**
    * PERMISSIVE meshes: services every Dataplane of which holds a certificate of the enabled
-   * backend (mesh.md §4.6 "TLS readiness"); clusters of other services stay plaintext.
+   * backend (docs/mesh-mtls.md §4.6 "TLS readiness"); clusters of other services stay plaintext.
    */
   readonly tlsReadyServices?: ReadonlySet<string>;
 
-  /** Every classic connection policy of the mesh, by kind (§2.16); none when absent. */
+  /** Every classic connection policy of the mesh, by kind (docs/gateway.md §2.16); none when absent. */
   readonly policies?: ConnectionPolicies;
   /** Every ProxyTemplate of the mesh: the one selecting the proxy finishes its configuration. */
   readonly proxyTemplates?: readonly StoredResource<'ProxyTemplate'>[];
-  /** Every TrafficTrace of the mesh (§2.12); none when absent. */
+  /** Every TrafficTrace of the mesh (docs/gateway.md §2.12); none when absent. */
   readonly trafficTraces?: readonly StoredResource<'TrafficTrace'>[];
 }
 
@@ -74,10 +74,10 @@ export interface TranslationProblem {
 export interface GatewayTranslation {
   readonly gateway?: Gateway;
   /**
-   * True when a generation-time error (gateway.md §4.6: a certificate that cannot be loaded or
+   * True when a generation-time error (docs/gateway.md §4.6: a certificate that cannot be loaded or
    * parsed, a TLS listener without a mode, a cross-mesh listener without mTLS) makes the whole
    * gateway ungeneratable. There is then no `gateway`: rather than serve a partial configuration,
-   * the proxies keep their last accepted one (robustness.md §2 rule 3); `problems` says why.
+   * the proxies keep their last accepted one (docs/robustness.md §2 rule 3); `problems` says why.
    */
   readonly failed?: boolean;
   /** In the order found, without duplicates. */

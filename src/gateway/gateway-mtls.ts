@@ -1,8 +1,8 @@
-// What mesh mTLS changes for a builtin gateway (gateway.md §1.5, §2.15, §2.17; mesh.md §6): the
+// What mesh mTLS changes for a builtin gateway (docs/gateway.md §1.5, §2.15, §2.17; docs/mesh-mtls.md §6): the
 // proxy's identity secret, the CA bundles its TLS contexts validate with, and upstream mTLS on
 // mesh clusters. The CA material itself is resolved by the caller (mesh/mesh-ca-source.ts) and
 // passed in; a mesh with mTLS on whose CA cannot be had fails generation, so the proxies keep
-// their last configuration rather than fall back to plaintext (mesh.md M4).
+// their last configuration rather than fall back to plaintext (docs/mesh-mtls.md M4).
 import type { CaBundle, Cluster, GatewayMtls } from '../ir/gateway.js';
 import { ALL_MESHES_CA_SECRET_NAME } from '../ir/names.js';
 import { caBundle, ownMeshMtls, upstreamMeshTls, withNewline } from '../mesh/mesh-mtls.js';
@@ -36,7 +36,7 @@ export function gatewayMtls(input: GatewayInput, crossMesh: boolean): GatewayMtl
 
 /**
  * `mesh_ca:secret:all`: the CAs of every other mesh with mTLS on, by mesh name, then the own
- * mesh's (gateway.md §2.17). Another mesh whose CA cannot be had fails the generation: a bundle
+ * mesh's (docs/gateway.md §2.17). Another mesh whose CA cannot be had fails the generation: a bundle
  * silently missing a mesh would refuse that mesh's clients with no trace of why.
  */
 function allMeshesBundle(mesh: string, cas: ReadonlyMap<string, MeshCa>): { ok: true; pem: string } | { ok: false; message: string } {

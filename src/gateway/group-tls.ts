@@ -1,4 +1,4 @@
-// TLS of one HTTPS or TLS hostname group (gateway.md §2.6, §2.13, §2.14, §4.6): the mode and,
+// TLS of one HTTPS or TLS hostname group (docs/gateway.md §2.6, §2.13, §2.14, §4.6): the mode and,
 // when terminating, the certificates of the group's first listener, loaded, parsed and named.
 // Every problem here is a generation-time error: it fails the whole gateway, never one group.
 import { parseCertificateBundle, type CertificateBundle } from '../api/pem.js';
@@ -45,7 +45,7 @@ export class CertificateRegistry {
 }
 
 /**
- * The TLS of a group, from `first`, the listener that created it (§2.6). TERMINATE resolves every
+ * The TLS of a group, from `first`, the listener that created it (docs/gateway.md §2.6). TERMINATE resolves every
  * certificate source; PASSTHROUGH resolves none (routing uses the SNI only). Undefined after
  * reporting through `fail` when the group cannot be generated.
  */
@@ -114,7 +114,7 @@ function resolveCertificates(
 
 /**
  * Why `certificate` cannot join the chain, if it cannot. Two sources of one chain giving one
- * secret name is §4.6's case. A chain holds at most one key of each type (§1.1: with two
+ * secret name is docs/gateway.md §4.6's case. A chain holds at most one key of each type (§1.1: with two
  * sources, one RSA and one ECDSA), worded as the MeshGateway validator words it for inline
  * sources. And one name must not carry different PEM elsewhere in the gateway: two inline
  * sources on ports sharing a hostname would otherwise overwrite each other's Secret.

@@ -1,4 +1,4 @@
-// MIME-style canonical header names for `set` and `add` header filters (gateway.md §2.9), the
+// MIME-style canonical header names for `set` and `add` header filters (docs/gateway.md §2.9), the
 // way Go's textproto canonicalises them, because Kuma writes names through that function.
 
 /** HTTP token characters besides letters and digits (RFC 9110 tchar). */

@@ -1,4 +1,4 @@
-// Host name comparisons of gateway.md §2.6 and §2.7: wildcard matching on label boundaries and
+// Host name comparisons of docs/gateway.md §2.6 and §2.7: wildcard matching on label boundaries and
 // the two orders (filter chains by exactness, virtual hosts by descending bytes).
 import { compareBytes } from '../core/byte-order.js';
 
@@ -8,7 +8,7 @@ export function isWildcard(name: string): boolean {
 }
 
 /**
- * §2.7 step 1: equal names match, and a wildcard `*.D` matches a name whose trailing labels equal
+ * docs/gateway.md §2.7 step 1: equal names match, and a wildcard `*.D` matches a name whose trailing labels equal
  * D's labels, in either direction (`*.com` matches `*.example.com`; `*.example.com` matches
  * neither `example.com` nor `foo.examples.com`). `*` alone is a wildcard with no further labels,
  * so it matches every name.
@@ -31,7 +31,7 @@ function labelCount(name: string): number {
 }
 
 /**
- * Group (filter chain) order, §2.6: non-wildcards first; among wildcards more labels first (`*`
+ * Group (filter chain) order, docs/gateway.md §2.6: non-wildcards first; among wildcards more labels first (`*`
  * last); otherwise ascending byte order.
  */
 export function compareGroupOrder(a: string, b: string): number {
@@ -45,7 +45,7 @@ export function compareGroupOrder(a: string, b: string): number {
   return compareBytes(a, b);
 }
 
-/** Virtual host order, §2.6: descending byte order, so exact names precede wildcards and `*` is last. */
+/** Virtual host order, docs/gateway.md §2.6: descending byte order, so exact names precede wildcards and `*` is last. */
 export function compareVirtualHostOrder(a: string, b: string): number {
   return compareBytes(b, a);
 }

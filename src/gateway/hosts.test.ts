@@ -17,7 +17,7 @@ function layout(hosts: readonly Host[]): Record<string, string[]> {
   return Object.fromEntries(hosts.map((h) => [h.hostname, h.routes.map((r) => r.name)]));
 }
 
-describe('hostname matching (gateway.md §2.7 step 1)', () => {
+describe('hostname matching (docs/gateway.md §2.7 step 1)', () => {
   it.each([
     ['foo.example.com', 'foo.example.com', true],
     ['*.example.com', 'foo.example.com', true],
@@ -41,7 +41,7 @@ describe('hostname matching (gateway.md §2.7 step 1)', () => {
   });
 });
 
-describe('group and virtual host order (gateway.md §2.6)', () => {
+describe('group and virtual host order (docs/gateway.md §2.6)', () => {
   it('orders filter chains: exact names, then wildcards with more labels first, then bytes', () => {
     const names = ['*', '*.com', 'foo.example.com', '*.example.com', 'bar.example.com', '*.a.example.com', '*.b.example.com'];
     expect([...names].sort(compareGroupOrder)).toEqual([
@@ -67,7 +67,7 @@ describe('group and virtual host order (gateway.md §2.6)', () => {
   });
 });
 
-describe('redistributing wildcard routes (gateway.md §2.6)', () => {
+describe('redistributing wildcard routes (docs/gateway.md §2.6)', () => {
   it('leaves groups without a * host alone (duplicates still removed)', () => {
     const r = route('r');
     expect(layout(redistributeWildcardRoutes([host('a.example.com', [r, r])]))).toEqual({ 'a.example.com': ['r'] });

@@ -1,4 +1,4 @@
-// Hosts and hostname groups (gateway.md §2.6): one host per listener, grouped per filter chain,
+// Hosts and hostname groups (docs/gateway.md §2.6): one host per listener, grouped per filter chain,
 // then the wildcard host's hostname routes redistributed to the hosts they name.
 import type { ListenerProtocol } from '../api/mesh-gateway.js';
 import type { Tags } from '../api/tags.js';
@@ -12,7 +12,7 @@ export interface Host {
   /** Merged tags of the listener (an implicit host copies the `*` host's). */
   readonly tags: Tags;
   readonly routes: readonly GatewayRoute[];
-  /** Created by redistribution for a route hostname no listener serves (§2.6 step 2). */
+  /** Created by redistribution for a route hostname no listener serves (docs/gateway.md §2.6 step 2). */
   readonly implicit: boolean;
 }
 
@@ -31,7 +31,7 @@ export function listenerHost(view: ListenerView, routes: readonly GatewayRoute[]
   return { hostname: view.hostname, tags: view.tags, routes, implicit: false };
 }
 
-/** Group a port's hosts by key, in group order (§2.6), then redistribute wildcard routes per group. */
+/** Group a port's hosts by key, in group order (docs/gateway.md §2.6), then redistribute wildcard routes per group. */
 export function groupHosts(protocol: ListenerProtocol, views: readonly ListenerView[], hosts: readonly Host[]): HostGroup[] {
   const bySni = protocol === 'HTTPS' || protocol === 'TLS';
   const groups = new Map<string, { first: ListenerView; hosts: Host[] }>();
@@ -60,7 +60,7 @@ interface WorkingHost {
 }
 
 /**
- * §2.6 redistribution, for a group holding a host `*` (W): 1. W keeps its hostname-less routes;
+ * docs/gateway.md §2.6 redistribution, for a group holding a host `*` (W): 1. W keeps its hostname-less routes;
  * 2. each other route of W goes to the host of each of its hostnames, creating implicit hosts
  * (copies of W without routes); 3. a route naming `*.S` also goes to every host named `*.S` or
  * ending in `.S`, once all implicit hosts exist [D4]; 4. implicit hosts then get W's
@@ -137,7 +137,7 @@ function dedupeRoutes(host: Host | WorkingHost): Host {
 }
 
 /**
- * §2.7 step 1: the routes a host keeps. The host `*` keeps all; another host keeps routes without
+ * docs/gateway.md §2.7 step 1: the routes a host keeps. The host `*` keeps all; another host keeps routes without
  * hostnames and routes with a hostname matching its name.
  */
 export function routesForHost(host: Host): GatewayRoute[] {

@@ -1,4 +1,4 @@
-// Merged listener tags (gateway.md §2.3): the tags routes and policies select a listener by.
+// Merged listener tags (docs/gateway.md §2.3): the tags routes and policies select a listener by.
 import type { Tags } from '../api/tags.js';
 import type { MeshGatewayListener } from '../api/mesh-gateway.js';
 
@@ -11,7 +11,7 @@ export function mergeListenerTags(proxyTags: Tags, gatewayTags: Tags, listener: 
   return { ...proxyTags, ...gatewayTags, ...listener.tags };
 }
 
-/** The effective hostname of a listener: its hostname, or `*` when empty (gateway.md §1.1). */
+/** The effective hostname of a listener: its hostname, or `*` when empty (docs/gateway.md §1.1). */
 export function effectiveHostname(listener: MeshGatewayListener): string {
   return listener.hostname === '' ? '*' : listener.hostname;
 }

@@ -1,4 +1,4 @@
-// TrafficLog and TrafficTrace on a builtin gateway (gateway.md §2.12, §2.14, §2.16): each chain's
+// TrafficLog and TrafficTrace on a builtin gateway (docs/gateway.md §2.12, §2.14, §2.16): each chain's
 // access log comes from the TrafficLog that wins for the chain's listener as source and the
 // implicit pass-through destination `*`; the proxy's TrafficTrace traces every connection
 // manager, and its collector becomes a cluster of the gateway.

@@ -12,9 +12,9 @@ export interface PortContext extends HostContext {
   readonly certificates: CertificateRegistry;
   /** Report a problem with the MeshGateway that leaves the rest of it usable. */
   gatewayProblem(message: string): void;
-  /** Report a generation-time error (gateway.md §4.6): the translation then fails as a whole. */
+  /** Report a generation-time error (docs/gateway.md §4.6): the translation then fails as a whole. */
   readonly fail: FailGeneration;
-  /** The access log of a chain whose first listener has merged tags `tags` (TrafficLog, §2.16). */
+  /** The access log of a chain whose first listener has merged tags `tags` (TrafficLog, docs/gateway.md §2.16). */
   accessLog(tags: Tags, protocol: 'http' | 'tcp'): AccessLog | undefined;
 }
 

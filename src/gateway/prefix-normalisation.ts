@@ -1,4 +1,4 @@
-// Path-segment prefixes (gateway.md §2.7 step 4). Envoy compares prefixes byte by byte, so
+// Path-segment prefixes (docs/gateway.md §2.7 step 4). Envoy compares prefixes byte by byte, so
 // `/api` would also match `/apix`; each prefix entry becomes `E/` plus, where needed, an exact
 // copy on E, so that PREFIX means "whole path segments".
 import type { ForwardAction, PathRewrite, RedirectAction } from '../ir/gateway.js';

@@ -36,7 +36,7 @@ function view(e: Entry): string {
   return `${e.path.kind} ${e.path.value}${rw}`;
 }
 
-describe('OR expansion (gateway.md §2.7 step 3)', () => {
+describe('OR expansion (docs/gateway.md §2.7 step 3)', () => {
   it('copies the rule once per match; no path gives prefix /, method kept apart', () => {
     const entries = routeEntries(
       httpRoute([
@@ -69,7 +69,7 @@ describe('OR expansion (gateway.md §2.7 step 3)', () => {
   });
 });
 
-describe('filters (gateway.md §2.7 step 2, §2.9)', () => {
+describe('filters (docs/gateway.md §2.7 step 2, §2.9)', () => {
   it('keeps mirror percentages as numbers, a later mirror replacing an earlier one, 0% adding none', () => {
     const ctx = context();
     const entries = routeEntries(
@@ -82,7 +82,7 @@ describe('filters (gateway.md §2.7 step 2, §2.9)', () => {
     );
     const mirrors = entries.map((e) => (e.action.kind === 'forward' ? e.action.mirror : undefined));
     expect(mirrors).toEqual([{ cluster: 'c:m', percentage: 12.5 }, { cluster: 'c:tiny', percentage: 0.001 }, undefined]);
-    // Every mirror destination that survives the filters yields a cluster, 0% included (§2.15).
+    // Every mirror destination that survives the filters yields a cluster, 0% included (docs/gateway.md §2.15).
     expect(ctx.clusters).toContain('c:zero');
     expect(ctx.clusters).not.toContain('c:old');
   });
@@ -133,7 +133,7 @@ describe('filters (gateway.md §2.7 step 2, §2.9)', () => {
   });
 });
 
-describe('MIME header canonicalisation (gateway.md §2.9)', () => {
+describe('MIME header canonicalisation (docs/gateway.md §2.9)', () => {
   it.each([
     ['x-request-ID', 'X-Request-Id'],
     ['CONTENT-TYPE', 'Content-Type'],
@@ -148,7 +148,7 @@ describe('MIME header canonicalisation (gateway.md §2.9)', () => {
   });
 });
 
-describe('path-segment prefixes (gateway.md §2.7 step 4, the table)', () => {
+describe('path-segment prefixes (docs/gateway.md §2.7 step 4, the table)', () => {
   /** Entries of one host holding the given rules. */
   function normalised(rules: unknown[]): string[] {
     const route = httpRoute(rules);

@@ -1,6 +1,6 @@
-// Route entry generation (gateway.md §2.7 steps 2-3): one entry per HTTP rule with its filters
+// Route entry generation (docs/gateway.md §2.7 steps 2-3): one entry per HTTP rule with its filters
 // applied, copied once per match (OR expansion). Prefix normalisation (step 4) and ordering
-// (§2.8) follow in their own modules.
+// (docs/gateway.md §2.8) follow in their own modules.
 import type { Backend, HeaderFilter, HttpFilter, HttpMatch, HttpMethod, HttpRule, PathRewrite as ApiPathRewrite } from '../api/mesh-gateway-route.js';
 import type { Tags } from '../api/tags.js';
 import type {
@@ -42,11 +42,11 @@ export interface EntryContext {
   problem(route: GatewayRoute, message: string): void;
   /** The host's shared plain forward actions. */
   readonly plainForwards: PlainForwards;
-  /** Route settings of the route-level policies of these forwards and mirror (§2.16 step 3). */
+  /** Route settings of the route-level policies of these forwards and mirror (docs/gateway.md §2.16 step 3). */
   readonly routePolicies: (forwards: readonly Forward[], mirrorCluster: string | undefined) => RoutePolicies | undefined;
 }
 
-/** Redirect status codes Envoy can express (gateway.md §2.9, D9). */
+/** Redirect status codes Envoy can express (docs/gateway.md §2.9, D9). */
 const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
 
 /** Entries of every rule of an HTTP route, in rule order then match order (generation order). */
@@ -149,7 +149,7 @@ function forwardAction(
   const forwards = backendForwards(backends, ctx.clusterFor, ctx.isMeshCluster);
   const rewritePath = applied.rewrite && pathRewrite(applied.rewrite);
   const mirror = applied.mirror;
-  // Every mirror destination yields a cluster (§2.15), but only a positive percentage mirrors (§2.9).
+  // Every mirror destination yields a cluster (docs/gateway.md §2.15), but only a positive percentage mirrors (§2.9).
   const mirrorCluster = mirror && ctx.clusterFor(mirror.backend.destination);
   const percentage = mirror?.percentage ?? 0;
   const autoHostRewrite = applied.rewrite?.hostToBackendHostname === true;
@@ -187,7 +187,7 @@ const NO_HEADER_MUTATION: { readonly mutation: HeaderMutation } = Object.freeze(
   mutation: Object.freeze({ add: Object.freeze([]), remove: Object.freeze([]) }),
 });
 
-/** Request `set` names that become `host_rewrite_literal` instead of a header (§2.9). */
+/** Request `set` names that become `host_rewrite_literal` instead of a header (docs/gateway.md §2.9). */
 const HOST_HEADER_NAMES = new Set(['Host', 'host', ':authority']);
 
 /**
@@ -219,10 +219,10 @@ function headerMutation(
 /** The conditions of a match without header or query conditions, shared like NO_HEADER_MUTATION. */
 const NO_CONDITIONS: readonly never[] = Object.freeze([]);
 
-/** Order of header condition kinds in Envoy output (§2.9). */
+/** Order of header condition kinds in Envoy output (docs/gateway.md §2.9). */
 const HEADER_KIND_ORDER = { EXACT: 0, REGEX: 1, PRESENT: 2, ABSENT: 3 } as const;
 
-/** §2.7 step 3: one match's conditions with the rule's template; a match without a path gets prefix `/`. */
+/** docs/gateway.md §2.7 step 3: one match's conditions with the rule's template; a match without a path gets prefix `/`. */
 function entryFor(m: HttpMatch, template: RuleTemplate): Entry {
   const path: PathMatch = m.path
     ? { kind: m.path.match === 'EXACT' ? 'exact' : m.path.match === 'PREFIX' ? 'prefix' : 'regex', value: m.path.value }

@@ -26,7 +26,7 @@ function order(entries: Entry[]): string[] {
   return sortEntries(entries).map((e) => (e.action.kind === 'forward' ? (e.action.forwards[0]?.cluster ?? '') : ''));
 }
 
-describe('route ordering (gateway.md §2.8)', () => {
+describe('route ordering (docs/gateway.md §2.8)', () => {
   it('1. exact paths first, longer first', () => {
     expect(order([entry('p', prefix('/aaaaaa/')), entry('short', exact('/a')), entry('long', exact('/abc'))])).toEqual(['long', 'short', 'p']);
   });

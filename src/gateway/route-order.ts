@@ -1,4 +1,4 @@
-// Route ordering (gateway.md §2.8): most specific first with a stable sort over generation
+// Route ordering (docs/gateway.md §2.8): most specific first with a stable sort over generation
 // order [D10], because Envoy takes the first route that matches.
 import { compareBytes, utf8Length } from '../core/byte-order.js';
 import type { Entry } from './route-entries.js';

@@ -19,7 +19,7 @@ function gateway(name: string, selectors: Record<string, string>[], more: Partia
 
 const TAGS = { 'kuma.io/service': 'edge', zone: 'east', team: 'a' };
 
-describe('selectGateway (gateway.md §2.2)', () => {
+describe('selectGateway (docs/gateway.md §2.2)', () => {
   it('requires every selector tag, with * accepting any value', () => {
     expect(selectGateway(proxy(TAGS), [gateway('g', [{ 'kuma.io/service': 'edge', zone: 'west' }])])).toBeUndefined();
     expect(selectGateway(proxy(TAGS), [gateway('g', [{ 'kuma.io/service': 'edge', missing: '*' }])])).toBeUndefined();

@@ -1,4 +1,4 @@
-// Gateway selection (gateway.md §2.2) and the configuration identity derived from it: which
+// Gateway selection (docs/gateway.md §2.2) and the configuration identity derived from it: which
 // MeshGateway a gateway dataplane serves decides its whole configuration.
 import type { Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
@@ -13,7 +13,7 @@ export function proxyGatewayTags(proxy: StoredResource<'Dataplane'>): Tags {
 
 /**
  * The MeshGateway a BUILTIN gateway dataplane serves, or undefined. A selector is tested against
- * each inbound's tags first and then the gateway tags (gateway.md §1.3).
+ * each inbound's tags first and then the gateway tags (docs/gateway.md §1.3).
  */
 export function selectGateway(
   proxy: StoredResource<'Dataplane'>,

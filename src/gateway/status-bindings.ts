@@ -1,6 +1,6 @@
 // The facts route statuses are made of, computed with the translation's own steps so that a
 // status can never disagree with what the proxies are sent: which proxies' listeners bind a route
-// (gateway.md §2.3-§2.5) and which of its destinations have no endpoint (§2.15).
+// (docs/gateway.md §2.3-§2.5) and which of its destinations have no endpoint (§2.15).
 import type { ListenerProtocol } from '../api/mesh-gateway.js';
 import { SERVICE_TAG, type Tags } from '../api/tags.js';
 import type { StoredResource } from '../core/resource.js';
@@ -37,7 +37,7 @@ export interface RouteReach {
 
 /**
  * The reach of every route, by route name. Binding is evaluated per proxy because merged
- * listener tags include the dataplane's own gateway tags (§2.3); replicas with equal gateway and
+ * listener tags include the dataplane's own gateway tags (docs/gateway.md §2.3); replicas with equal gateway and
  * tags share one evaluation.
  */
 export function routeReach(routes: readonly GatewayRoute[], proxies: readonly ServingProxy[]): Map<string, RouteReach> {
@@ -124,7 +124,7 @@ export function routeDestinations(route: GatewayRoute): Tags[] {
 /**
  * The destinations of each route that no healthy Dataplane inbound serves, by route name, using
  * the same endpoint selection as EDS. The unresolved backend never has endpoints: it gets no
- * cluster (§2.15).
+ * cluster (docs/gateway.md §2.15).
  */
 export function unservedDestinations(
   routes: readonly GatewayRoute[],

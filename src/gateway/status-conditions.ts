@@ -1,4 +1,4 @@
-// The status vocabulary of MeshGateway and MeshGatewayRoute (robustness.md §1): condition types,
+// The status vocabulary of MeshGateway and MeshGatewayRoute (docs/robustness.md §1): condition types,
 // reasons and the condition shape, modelled on Gateway API conditions so that the Kubernetes
 // status writers can copy them verbatim. Building a condition keeps `lastTransitionTime` from the
 // previous condition of the same type while its status is unchanged, as Kubernetes conventions ask.
@@ -13,9 +13,9 @@ export const CONDITION_PROGRAMMED = 'Programmed';
 
 /** Accepted True: valid and translated without problems. */
 export const REASON_ACCEPTED = 'Accepted';
-/** Accepted False: translation found problems (parts skipped), or generation failed (gateway.md §4.6). */
+/** Accepted False: translation found problems (parts skipped), or generation failed (docs/gateway.md §4.6). */
 export const REASON_INVALID = 'Invalid';
-/** Accepted False on a route: no listener of any gateway proxy binds it (gateway.md §2.5). */
+/** Accepted False on a route: no listener of any gateway proxy binds it (docs/gateway.md §2.5). */
 export const REASON_NOT_BOUND = 'NotBound';
 /** ResolvedRefs True: every destination has an endpoint. */
 export const REASON_RESOLVED_REFS = 'ResolvedRefs';

@@ -141,7 +141,7 @@ describe('MeshGateway conditions', () => {
       programmed: ['True', 'Programmed', '1/1 proxies acknowledged the current configuration'],
     },
     {
-      name: 'generation failed (gateway.md §4.6): proxies keep their last good config',
+      name: 'generation failed (docs/gateway.md §4.6): proxies keep their last good config',
       statusInput: () =>
         input({ dataplanes: [gw1, gw2] }, 'all-acked', [
           { proxy: 'gw-1', gateway: 'edge', translation: failed('mTLS must be enabled for crossMesh-enabled MeshGateways') },
@@ -225,7 +225,7 @@ describe('MeshGatewayRoute conditions', () => {
     expect(s.proxies).toEqual({ selected: 1, connected: 1, acknowledged: 1, rejected: 0 });
   });
 
-  it('a tcp route selecting only an HTTP listener is NotBound (gateway.md §2.5) and reaches no proxy', () => {
+  it('a tcp route selecting only an HTTP listener is NotBound (docs/gateway.md §2.5) and reaches no proxy', () => {
     const db = tcpRoute('db', { 'kuma.io/service': 'edge' }, ['echo']);
     const s = status(computeStatuses(input({ dataplanes: [gw1, ECHO], routes: [WEB, db] }), { now: T1 }), 'MeshGatewayRoute', 'db');
     expect(summary(s, CONDITION_ACCEPTED)).toEqual([

@@ -1,15 +1,15 @@
-// Status conditions of MeshGateways and MeshGatewayRoutes (robustness.md §1, §3.4), which Kuma
+// Status conditions of MeshGateways and MeshGatewayRoutes (docs/robustness.md §1, §3.4), which Kuma
 // never had. Pure: the runtime passes one mesh's resources, the outcome of the last generation per
 // gateway proxy, what each proxy acknowledged, the clock value and the previous statuses; the same
 // input gives the same output. The REST API serves the result; Kubernetes status writers will too.
 //
 // The design follows Gateway API:
 // - MeshGateway `Accepted`: True/Accepted, or False/Invalid listing the translation problems
-//   attributed to it (a skipped listener, or a generation-time error of gateway.md §4.6).
+//   attributed to it (a skipped listener, or a generation-time error of docs/gateway.md §4.6).
 // - MeshGatewayRoute `Accepted`: True/Accepted; False/NotBound when no listener of any gateway
-//   proxy binds it (§2.5); False/Invalid listing its translation problems (skipped rules, ...).
+//   proxy binds it (docs/gateway.md §2.5); False/Invalid listing its translation problems (skipped rules, ...).
 // - MeshGatewayRoute `ResolvedRefs`: True, or False/BackendNotFound naming each destination no
-//   healthy Dataplane serves, `kuma.io/unresolved-backend` included (§2.15).
+//   healthy Dataplane serves, `kuma.io/unresolved-backend` included (docs/gateway.md §2.15).
 // - `Programmed` (both): over the proxies the resource reaches, False/Invalid when generation
 //   failed for any (they keep their last good config), False/NoProxies when there are none,
 //   False/Rejected when any rejected (NACKed) the current config, with Envoy's reason (for a
@@ -53,7 +53,7 @@ export type { RouteReach } from './status-bindings.js';
 export interface ProxyTranslation {
   /** Dataplane name. */
   readonly proxy: string;
-  /** The MeshGateway selected for it (gateway.md §2.2); undefined when none. */
+  /** The MeshGateway selected for it (docs/gateway.md §2.2); undefined when none. */
   readonly gateway?: string;
   /** The translation its configuration came from; absent when translating threw. */
   readonly translation?: GatewayTranslation;

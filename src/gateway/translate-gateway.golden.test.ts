@@ -36,7 +36,7 @@ function strictlyAscending<T>(items: readonly T[], compare: (a: T, b: T) => numb
   return items.every((item, i) => i === 0 || compare(items[i - 1] as T, item) < 0);
 }
 
-/** The group shape each protocol needs (gateway.md §2.6, §2.10, §2.13, §2.14). */
+/** The group shape each protocol needs (docs/gateway.md §2.6, §2.10, §2.13, §2.14). */
 function expectGroupShapes(listener: Listener, clusters: ReadonlySet<string>): void {
   const groups = listener.hostnameGroups;
   const single = listener.protocol === 'HTTP' || listener.protocol === 'TCP';

@@ -1,5 +1,5 @@
-// resources -> ir.Gateway for one gateway dataplane (gateway.md §2.1). Pure: no I/O, no clock,
-// inputs never mutated, output sorted. Reads as the ordered steps of the reference.
+// resources -> ir.Gateway for one gateway dataplane (docs/gateway.md §2.1). Pure: no I/O, no clock,
+// inputs never mutated, output sorted. Reads as the ordered steps of that section.
 import { SERVICE_TAG } from '../api/tags.js';
 import type { ResourceKey, StoredResource } from '../core/resource.js';
 import type { Gateway, Listener } from '../ir/gateway.js';
@@ -22,28 +22,28 @@ import { translateHttpPort } from './translate-http-port.js';
 import { translateTcpPort } from './translate-tcp-port.js';
 import { GatewayAccessLogs, gatewayTracing } from './observability.js';
 
-/** Cross-mesh listeners need the mesh identity and CA (gateway.md §2.17, §4.6). */
+/** Cross-mesh listeners need the mesh identity and CA (docs/gateway.md §2.17, §4.6). */
 const CROSS_MESH_NEEDS_MTLS = 'mTLS must be enabled for crossMesh-enabled MeshGateways';
 
 /**
  * Translate the mesh's resources into the IR of one gateway dataplane. A generation-time error
- * (§4.6) in any port fails the whole translation: every port is still translated so that all
+ * (docs/gateway.md §4.6) in any port fails the whole translation: every port is still translated so that all
  * problems are reported at once, but no IR is returned and the proxies keep their last config.
  */
 export function translateGateway(input: GatewayInput): GatewayTranslation {
-  // §2.2: no selected MeshGateway means no gateway configuration at all.
+  // docs/gateway.md §2.2: no selected MeshGateway means no gateway configuration at all.
   const selected = selectGateway(input.proxy, input.gateways);
   if (selected === undefined) return { problems: [] };
   const problems = new ProblemLog();
   const mesh = input.mesh.name;
   const proxyTags = proxyGatewayTags(input.proxy);
-  // §2.3, §2.4: merged tags per listener, listeners collapsed per port (ascending port).
+  // docs/gateway.md §2.3, §2.4: merged tags per listener, listeners collapsed per port (ascending port).
   const ports = collapseListeners(selected, proxyTags);
-  // §2.5: routes are bound in ascending name order.
+  // docs/gateway.md §2.5: routes are bound in ascending name order.
   const routes = routesInBindingOrder(input.routes, mesh);
-  // §2.6-§2.14 per port; clusters are registered as destinations are resolved, certificates as
+  // docs/gateway.md §2.6-§2.14 per port; clusters are registered as destinations are resolved, certificates as
   // HTTPS and TLS groups are built.
-  // §2.15, §2.16: the ExternalServices this gateway may reach, which make their services external.
+  // docs/gateway.md §2.15, §2.16: the ExternalServices this gateway may reach, which make their services external.
   const external = gatewayExternalServices(input, proxyTags, problems);
   const clusters = new ClusterRegistry(external, input.policies);
   const certificates = new CertificateRegistry(certificateSources(mesh, input.secrets, input.files));
@@ -53,15 +53,15 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
   const listeners = ports
     .filter((port) => portGeneratable(port, input.mesh, ctx))
     .map((port) => translatePort(port, routes, ctx));
-  // §1.5, §2.17: the identity and CAs of an mTLS mesh; without its CA nothing is generated.
+  // docs/gateway.md §1.5, §2.17: the identity and CAs of an mTLS mesh; without its CA nothing is generated.
   const mtls = gatewayMtls(input, listeners.some((l) => l.crossMesh));
   if (!mtls.ok) ctx.fail(mtls.message);
   if (failed || !mtls.ok) return { failed: true, problems: problems.problems() };
-  // §2.15: endpoints of the referenced services only, indexed once; with other zones' through
+  // docs/gateway.md §2.15: endpoints of the referenced services only, indexed once; with other zones' through
   // their ingresses (docs/multizone.md, "Cross-zone endpoints").
   const endpoints = indexEndpoints(input.dataplanes, mesh, clusters.services(), remoteEndpointsOfMesh(input.mesh, input));
   const meshClusters = clusters.clusters(endpoints);
-  // §2.12: TrafficTrace, and the cluster of its collector.
+  // docs/gateway.md §2.12: TrafficTrace, and the cluster of its collector.
   const traced = gatewayTracing(input.mesh, input.trafficTraces, proxyTags);
   const gateway: Gateway = {
     mesh,
@@ -70,7 +70,7 @@ export function translateGateway(input: GatewayInput): GatewayTranslation {
     proxyTags: canonicalTags(proxyTags),
     listeners,
     clusters: mtls.upstream ? meshClusters.map(mtls.upstream) : meshClusters,
-    // §2.11: one RTDS key per port with a positive limit, whatever its protocol.
+    // docs/gateway.md §2.11: one RTDS key per port with a positive limit, whatever its protocol.
     connectionLimits: connectionLimits(ports),
     ...(mtls.mtls ? { mtls: mtls.mtls } : {}),
     ...(traced ? { tracing: traced.tracing } : {}),
@@ -121,7 +121,7 @@ function portContext(
 
 /**
  * False, after failing the generation, for a port that cannot be generated before looking at its
- * listeners: a cross-mesh port in a mesh without mTLS (§2.17), or a protocol validation rejects.
+ * listeners: a cross-mesh port in a mesh without mTLS (docs/gateway.md §2.17), or a protocol validation rejects.
  */
 function portGeneratable(port: CollapsedPort, mesh: StoredResource<'Mesh'>, ctx: PortContext): boolean {
   if (port.protocol === 'NONE') {

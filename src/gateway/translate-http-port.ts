@@ -1,4 +1,4 @@
-// One HTTP or HTTPS port (gateway.md §2.5-§2.10, §2.13): bind routes per listener, build hosts
+// One HTTP or HTTPS port (docs/gateway.md §2.5-§2.10, §2.13): bind routes per listener, build hosts
 // and hostname groups (one `*` group on HTTP, one per SNI name on HTTPS), and a route table of
 // virtual hosts per group. HTTPS groups also carry their TLS termination.
 import type { HostnameGroup, Listener } from '../ir/gateway.js';
@@ -13,7 +13,7 @@ import { virtualHost } from './virtual-hosts.js';
 
 /**
  * The Envoy listener of an HTTP or HTTPS port. Routes must be in binding (ascending name) order.
- * Virtual hosts require TLS on HTTPS and cross-mesh ports (§2.6, §2.17).
+ * Virtual hosts require TLS on HTTPS and cross-mesh ports (docs/gateway.md §2.6, §2.17).
  */
 export function translateHttpPort(port: CollapsedPort, routes: readonly GatewayRoute[], ctx: PortContext): Listener {
   const views = uniqueHostnames(port, ctx);
@@ -23,7 +23,7 @@ export function translateHttpPort(port: CollapsedPort, routes: readonly GatewayR
   return { name: port.name, port: port.port, protocol, crossMesh: port.crossMesh, hostnameGroups };
 }
 
-/** One group's filter chain: TLS on HTTPS, and its own route table `<listener>:<hostname>` (§2.10). */
+/** One group's filter chain: TLS on HTTPS, and its own route table `<listener>:<hostname>` (docs/gateway.md §2.10). */
 function httpGroup(port: CollapsedPort, group: HostGroup, ctx: PortContext): HostnameGroup {
   const https = port.protocol === 'HTTPS';
   const tls = https ? groupTls('HTTPS', group.first, group.key, ctx.certificates, ctx.fail) : undefined;

@@ -30,7 +30,7 @@ const TAGS_A = { 'kuma.io/service': 'gw', l: 'a' };
 const TAGS_B = { 'kuma.io/service': 'gw', l: 'b' };
 const host = (tags: Record<string, string>, routes: StoredResource<'MeshGatewayRoute'>[]): Host => ({ hostname: '*', tags, routes, implicit: false });
 
-describe('groupForwards (gateway.md §2.14)', () => {
+describe('groupForwards (docs/gateway.md §2.14)', () => {
   it('gives one forward per backend of every rule of every host, with effective weights, by cluster name', () => {
     const problems: string[] = [];
     const ctx = context(problems);

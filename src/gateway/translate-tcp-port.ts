@@ -1,4 +1,4 @@
-// One TCP or TLS port (gateway.md §2.5, §2.6, §2.14): bind `tcp` routes per listener, build hosts
+// One TCP or TLS port (docs/gateway.md §2.5, §2.6, §2.14): bind `tcp` routes per listener, build hosts
 // and hostname groups (one `*` group on TCP, one per SNI name on TLS), and the forwards of every
 // bound TCP rule of each group. TLS groups also carry their passthrough or termination.
 import type { Forward, HostnameGroup, Listener } from '../ir/gateway.js';
@@ -25,7 +25,7 @@ export function translateTcpPort(port: CollapsedPort, routes: readonly GatewayRo
 function tcpGroup(port: CollapsedPort, group: HostGroup, ctx: PortContext): HostnameGroup {
   const tls = port.protocol === 'TLS' ? groupTls('TLS', group.first, group.key, ctx.certificates, ctx.fail) : undefined;
   const tcpForwards = groupForwards(group.hosts, ctx);
-  // One Retry for the whole chain, chosen among all its destinations (§2.14, §2.16 step 3).
+  // One Retry for the whole chain, chosen among all its destinations (docs/gateway.md §2.14, §2.16 step 3).
   const tcpPolicies = ctx.clusters.tcpProxyPolicies(tcpForwards);
   const accessLog = ctx.accessLog(group.first.tags, 'tcp');
   return { hostname: group.key, ...(tls ? { tls } : {}), tcpForwards, ...(tcpPolicies ? { tcpPolicies } : {}), ...(accessLog ? { accessLog } : {}) };
@@ -40,7 +40,7 @@ export function groupForwards(hosts: readonly Host[], ctx: PortContext): Forward
   const forwards: Forward[] = [];
   for (const host of hosts) {
     const hostKey = tagsKey(host.tags);
-    // TCP routes have no hostnames, so every route of a host applies to it (§2.6 step 1, §2.7).
+    // TCP routes have no hostnames, so every route of a host applies to it (docs/gateway.md §2.6 step 1, §2.7).
     for (const route of host.routes) {
       for (const rule of route.spec.conf.tcp?.rules ?? []) {
         const weights = effectiveWeights(rule.backends);

@@ -1,4 +1,4 @@
-// Virtual hosts (gateway.md §2.6 shape, §2.7 steps 1-4, §2.8): a host's routes filtered by
+// Virtual hosts (docs/gateway.md §2.6 shape, §2.7 steps 1-4, §2.8): a host's routes filtered by
 // hostname, expanded into entries, prefix-normalised, ordered and turned into IR routes.
 import type { Route, VirtualHost } from '../ir/gateway.js';
 import type { GatewayRoute } from './bind-routes.js';

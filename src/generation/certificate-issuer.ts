@@ -1,5 +1,5 @@
-// What the engine needs to issue a proxy's workload certificate, read from its mirror (mesh.md
-// §1.6, §2.2, §4.6): the mesh CA and settings certificates are issued with, a proxy's issue
+// What the engine needs to issue a proxy's workload certificate, read from its mirror
+// (docs/mesh-mtls.md §1.6, §2.2, §4.6): the mesh CA and settings certificates are issued with, a proxy's issue
 // request, the files a CA is read from, and which services of a PERMISSIVE mesh are TLS ready.
 // Pure over the mirror; issuing itself is workload-certificates.ts.
 import { parseMeshDuration } from '../api/mesh-duration.js';
@@ -22,7 +22,7 @@ export interface Issuer {
   readonly settings: string;
 }
 
-/** Workload certificate lifetime when the backend sets none (mesh.md §2.2: 24 h). */
+/** Workload certificate lifetime when the backend sets none (docs/mesh-mtls.md §2.2: 24 h). */
 const DEFAULT_WORKLOAD_LIFETIME_MS = 24 * 3_600_000;
 
 /** What certificates of `mesh` are issued from; undefined when its CA cannot be had. */
@@ -50,7 +50,7 @@ export function meshCaFilesOf(mirror: ResourceMirror): string[] {
 }
 
 /**
- * PERMISSIVE meshes: the services every sidecar of which holds a certificate (mesh.md §4.6 "TLS
+ * PERMISSIVE meshes: the services every sidecar of which holds a certificate (docs/mesh-mtls.md §4.6 "TLS
  * readiness", from this control plane's issuance records: `issued` by node id); undefined for
  * other meshes, where it does not matter. A service other zones' ingresses offer is ready unless
  * one of its local sidecars lacks a certificate: its remote endpoints are reached only by mesh

@@ -1,5 +1,5 @@
 // Envoy objects -> encoded snapshot types through the content cache, for every proxy type: each
-// resource list given becomes its type; EDS versions mix in the CDS version (xds-server.md §9),
+// resource list given becomes its type; EDS versions mix in the CDS version (docs/xds-server.md §9),
 // which is why CDS is built first.
 import { TypeUrl } from '../xds/cache/resource-types.js';
 import { buildSnapshotType, type SnapshotType } from '../xds/cache/snapshot.js';

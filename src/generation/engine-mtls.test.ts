@@ -1,4 +1,4 @@
-// The engine in mTLS meshes (mesh.md §1.6, §6): every gateway proxy gets its own workload
+// The engine in mTLS meshes (docs/mesh-mtls.md §1.6, §6): every gateway proxy gets its own workload
 // certificate over SDS, issued from the mesh CA, renewed when due or when its inputs change.
 import { X509Certificate } from 'node:crypto';
 import { pino } from 'pino';

@@ -1,4 +1,4 @@
-// The engine with zone ingresses (multizone.md §7, §8): this zone's ZoneIngress is a proxy of its
+// The engine with zone ingresses (docs/multizone.md §7, §8): this zone's ZoneIngress is a proxy of its
 // own, regenerated when the services behind it change; another zone's is a route there, whose
 // change reaches the clusters of gateways in mTLS meshes as remote endpoints.
 import { pino } from 'pino';

@@ -13,7 +13,7 @@
 // - The event loop is yielded to between identities and between batches of replicas, so REST and
 //   ADS stay responsive while a large mesh regenerates.
 //
-// Failure semantics (robustness.md §2 rule 3): a translation that fails, throws or is inconsistent
+// Failure semantics (docs/robustness.md §2 rule 3): a translation that fails, throws or is inconsistent
 // leaves the identity on its last good configuration (its proxies keep their snapshots) and counts
 // an error; other identities are unaffected.
 import type { Logger } from 'pino';
@@ -77,12 +77,12 @@ export interface GenerationEngineOptions {
   readonly certificates?: WorkloadCertificates;
   /**
    * Called when the engine needs another run without a store change: a workload certificate fell
-   * due (the run reissues it, mesh.md §1.6), or new certificates made services TLS ready.
+   * due (the run reissues it, docs/mesh-mtls.md §1.6), or new certificates made services TLS ready.
    */
   readonly onRenewalDue?: () => void;
   /**
    * The zone this control plane serves: its own ZoneIngresses get proxies, other zones' are
-   * routes to those zones (multizone.md §7, §8). Absent: only ingresses with an empty `zone`.
+   * routes to those zones (docs/multizone.md §7, §8). Absent: only ingresses with an empty `zone`.
    */
   readonly zone?: string;
 }
@@ -272,7 +272,7 @@ export class GenerationEngine {
     } else if (kind === 'Dataplane') {
       if (isConfiguredProxy(previous) || isConfiguredProxy(current)) reselect.add(nodeIdOf(mesh, name));
     } else if (kind === 'MeshGateway') {
-      // Selection may move any gateway proxy of the mesh (gateway.md §2.2).
+      // Selection may move any gateway proxy of the mesh (docs/gateway.md §2.2).
       for (const p of this.proxies.values()) if (p.mesh === mesh) reselect.add(nodeIdOf(p.mesh, p.name));
     }
     for (const identity of this.identities.values()) {
@@ -444,7 +444,7 @@ export class GenerationEngine {
 
   /**
    * Issues, a few at a time, the certificates the watched ones among `nodeIds` lack. A proxy whose
-   * certificate cannot be issued is not published and keeps what it has (robustness.md §3.5).
+   * certificate cannot be issued is not published and keeps what it has (docs/robustness.md §3.5).
    */
   private async issueCertificates(nodeIds: readonly string[]): Promise<void> {
     const wanted = nodeIds.filter(this.watched);
@@ -457,7 +457,7 @@ export class GenerationEngine {
   }
 
   /**
-   * New certificates may make services TLS ready (mesh.md §4.6): in PERMISSIVE meshes whose
+   * New certificates may make services TLS ready (docs/mesh-mtls.md §4.6): in PERMISSIVE meshes whose
    * readiness moved, every identity regenerates on the next run, which the runtime is asked for.
    */
   private refreshReadiness(meshes: ReadonlySet<string>): void {
@@ -521,7 +521,7 @@ export class GenerationEngine {
     this.stats.errors += 1;
     if (outcome.thrown !== undefined) logger.error({ err: outcome.thrown, identity: identity.key }, 'gateway translation failed; proxies keep their last good config');
     else if (outcome.error !== undefined) logger.error({ reason: outcome.error, identity: identity.key }, 'generation failed; proxies keep their last good config');
-    // gateway.md §4.6: generation fails and the proxies keep their last accepted config.
+    // docs/gateway.md §4.6: generation fails and the proxies keep their last accepted config.
     else logger.error({ identity: identity.key, problems: outcome.translation?.problems.length }, 'gateway generation failed; proxies keep their last good config');
   }
 

@@ -99,7 +99,7 @@ function placeholderIdentity(name: string): VersionedResource {
 
 /**
  * Generate the configuration of the identity `input.proxy` belongs to. Pure apart from the encode
- * cache. A translation failure (gateway.md §4.6) or an inconsistent result gives no config; a
+ * cache. A translation failure (docs/gateway.md §4.6) or an inconsistent result gives no config; a
  * builder or encoder bug throws.
  */
 export function generateGatewayIdentity(input: GatewayInput, cache: EncodeCache, options: GenerateOptions): IdentityGeneration {

@@ -1,4 +1,4 @@
-// One zone ingress's configuration (multizone.md §7.3): translate (src/ingress) -> Envoy objects
+// One zone ingress's configuration (docs/multizone.md §7.3): translate (src/ingress) -> Envoy objects
 // (src/xds/translator) -> encode (through the content cache) -> snapshot types -> consistency
 // check. An ingress is its own identity, like a sidecar: its listener binds its own address.
 import { ingressDependencies, type IngressDependencies } from '../ingress/ingress-dependencies.js';

@@ -7,7 +7,7 @@ import { sidecarDependsOn } from '../sidecar/sidecar-dependencies.js';
 import { isSidecarProxy } from '../sidecar/translate-sidecar.js';
 import type { GenerationOutcome } from './generator.js';
 
-/** Node id of a proxy (xds-server.md §3): `<mesh>.<name>`. */
+/** Node id of a proxy (docs/xds-server.md §3): `<mesh>.<name>`. */
 export function nodeIdOf(mesh: string, name: string): string {
   return `${mesh}.${name}`;
 }
@@ -18,7 +18,7 @@ export function splitNodeId(nodeId: string): [string, string] {
   return [nodeId.slice(0, dot), nodeId.slice(dot + 1)];
 }
 
-/** A Dataplane the engine configures: a BUILTIN gateway, or a sidecar (mesh.md §4, §7). */
+/** A Dataplane the engine configures: a BUILTIN gateway, or a sidecar (docs/mesh-mtls.md §4, §7). */
 export function isConfiguredProxy(resource: StoredResource | undefined): resource is StoredResource<'Dataplane'> {
   if (resource?.kind !== 'Dataplane') return false;
   const networking = (resource as StoredResource<'Dataplane'>).spec.networking;
@@ -37,7 +37,7 @@ export function isIngressNodeId(nodeId: string): boolean {
 
 /**
  * A ZoneIngress this zone serves: its own (`zone` empty or this zone's name), never a copy of
- * another zone's, which is only a route to that zone (multizone.md §7, §8).
+ * another zone's, which is only a route to that zone (docs/multizone.md §7, §8).
  */
 export function isLocalIngress(resource: StoredResource | undefined, localZone: string | undefined): resource is StoredResource<'ZoneIngress'> {
   if (resource?.kind !== 'ZoneIngress') return false;

@@ -1,4 +1,4 @@
-// One sidecar's configuration (mesh.md §4): translate (src/sidecar) -> Envoy objects
+// One sidecar's configuration (docs/mesh-mtls.md §4): translate (src/sidecar) -> Envoy objects
 // (src/xds/translator) -> encode (through the content cache) -> snapshot types -> consistency
 // check. A sidecar is its own identity: its listeners bind its own addresses, so the LDS type is
 // part of the configuration and nothing is spliced per replica. Its certificate is added per

@@ -1,5 +1,5 @@
-// The workload certificates the control plane has issued, one per proxy (mesh.md §1.6, §2.2;
-// xds-server.md §18). A certificate is reissued when 80 % of its lifetime has passed, or when what
+// The workload certificates the control plane has issued, one per proxy (docs/mesh-mtls.md §1.6, §2.2;
+// docs/xds-server.md §18). A certificate is reissued when 80 % of its lifetime has passed, or when what
 // it was issued from changes: the proxy's URIs (its identity tags), the mesh CA, or the mesh's
 // mTLS settings (folded into one fingerprint). Certificates live in memory only, like Kuma's: a
 // restarted control plane issues new ones. Keys are generated on the thread pool (ca/x509.ts) and

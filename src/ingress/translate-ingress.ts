@@ -1,4 +1,4 @@
-// resources -> ir.ZoneIngressProxy (multizone.md §7.3): what one zone ingress forwards, by SNI, to
+// resources -> ir.ZoneIngressProxy (docs/multizone.md §7.3): what one zone ingress forwards, by SNI, to
 // which of the zone's inbounds. Pure: no I/O, inputs never mutated, output sorted. The steps:
 //   1. each available service of each mesh, with every destination of that service the mesh's
 //      gateway routes name, plus the match-all destination, gives one SNI (duplicates dropped);

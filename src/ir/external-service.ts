@@ -1,4 +1,4 @@
-// The IR of an external cluster (gateway.md §2.15 "External cluster"): a cluster whose endpoints
+// The IR of an external cluster (docs/gateway.md §2.15 "External cluster"): a cluster whose endpoints
 // are ExternalServices reached directly, resolved by Envoy (STRICT_DNS) or given as IPs (STATIC),
 // delivered inline in the cluster rather than over EDS. Shared by gateways and sidecars. Plain,
 // readonly, JSON-serialisable data.

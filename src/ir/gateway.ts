@@ -23,7 +23,7 @@ export interface Gateway {
   readonly clusters: readonly Cluster[];
   /** Connection limits by listener name (RTDS layer `gateway.listeners`); empty when none. */
   readonly connectionLimits: Readonly<Record<string, number>>;
-  /** Mesh mTLS (gateway.md §1.5, mesh.md §6); absent when the mesh has mTLS off. */
+  /** Mesh mTLS (docs/gateway.md §1.5, docs/mesh-mtls.md §6); absent when the mesh has mTLS off. */
   readonly mtls?: GatewayMtls;
   /** Tracing of every connection manager, from the TrafficTrace selecting the proxy; absent when none. */
   readonly tracing?: Tracing;
@@ -51,7 +51,7 @@ export interface GatewayMtls {
   readonly caBundles: readonly CaBundle[];
 }
 
-/** Upstream mTLS of a mesh cluster (gateway.md §2.15). */
+/** Upstream mTLS of a mesh cluster (docs/gateway.md §2.15). */
 export interface UpstreamTls {
   /** `<service>{k=v,...,mesh=<mesh>}`. */
   readonly sni: string;
@@ -66,14 +66,14 @@ export interface UpstreamTls {
 /** Listener protocol after collapsing a port. */
 export type Protocol = 'HTTP' | 'HTTPS' | 'TCP' | 'TLS';
 
-/** One Envoy listener: all MeshGateway listeners of one port collapsed (gateway.md §2.4). */
+/** One Envoy listener: all MeshGateway listeners of one port collapsed (docs/gateway.md §2.4). */
 export interface Listener {
   /** `<gateway>:<PROTOCOL>:<port>`. */
   readonly name: string;
   readonly port: number;
   readonly protocol: Protocol;
   readonly crossMesh: boolean;
-  /** Filter chains in gateway.md §2.6 group order. HTTP and TCP ports have exactly one. */
+  /** Filter chains in docs/gateway.md §2.6 group order. HTTP and TCP ports have exactly one. */
   readonly hostnameGroups: readonly HostnameGroup[];
 }
 
@@ -111,7 +111,7 @@ export interface HostnameGroup {
   readonly accessLog?: AccessLog;
 }
 
-/** One RouteConfiguration (gateway.md §2.10). */
+/** One RouteConfiguration (docs/gateway.md §2.10). */
 export interface RouteTable {
   /** `<listener>:*` for HTTP ports, `<listener>:<hostname>` for HTTPS groups. */
   readonly name: string;
@@ -188,7 +188,7 @@ export interface ForwardAction {
   readonly hostRewriteLiteral?: string;
   readonly autoHostRewrite: boolean;
   readonly mirror?: { readonly cluster: string; readonly percentage: number };
-  /** Route settings of the route-level policies (gateway.md §2.16 step 3); absent when none applies. */
+  /** Route settings of the route-level policies (docs/gateway.md §2.16 step 3); absent when none applies. */
   readonly policies?: RoutePolicies;
 }
 
@@ -229,14 +229,14 @@ export interface Endpoint {
   /**
    * EDS load-balancing weight; absent means 1. A remote zone's ingress weighs as many as the
    * instances behind it, and local endpoints as many as the remote ingress addresses
-   * (multizone.md §8).
+   * (docs/multizone.md §8).
    */
   readonly weight?: number;
 }
 
 /** One cluster: a mesh cluster (EDS), or an external cluster when `external` is set. */
 export interface Cluster {
-  /** `<service>-<hash>` or the bare service (gateway.md §2.15). */
+  /** `<service>-<hash>` or the bare service (docs/gateway.md §2.15). */
   readonly name: string;
   readonly service: string;
   /** The destination tags the cluster was made for (mTLS SNI `<service>{k=v,...,mesh=<mesh>}`). */
@@ -248,6 +248,6 @@ export interface Cluster {
   readonly upstreamTls?: UpstreamTls;
   /** Settings of the policies that won for this destination and listener; absent when none. */
   readonly policies?: ClusterPolicies;
-  /** ExternalServices reached directly (gateway.md §2.15): no EDS, no mesh mTLS, no `x-kuma-tags`. */
+  /** ExternalServices reached directly (docs/gateway.md §2.15): no EDS, no mesh mTLS, no `x-kuma-tags`. */
   readonly external?: ExternalCluster;
 }

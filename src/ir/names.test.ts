@@ -13,7 +13,7 @@ import {
   routeTableName,
 } from './names.js';
 
-describe('clusterName (gateway.md §2.15)', () => {
+describe('clusterName (docs/gateway.md §2.15)', () => {
   it('reproduces the worked example', () => {
     const name = clusterName({ 'kuma.io/service': 'echo-service' }, { 'kuma.io/service': 'gateway-default', port: 'http/8080' });
     expect(name).toBe('echo-service-9f149ed9e14091ca');

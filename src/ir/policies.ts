@@ -1,4 +1,4 @@
-// What classic connection policies set (gateway.md §2.16, mesh.md §4.9), in domain words, for
+// What classic connection policies set (docs/gateway.md §2.16, docs/mesh-mtls.md §4.9), in domain words, for
 // every proxy type. Each section is absent when no policy of its kind applies; the xDS translator
 // then writes Kuma's defaults. Durations are milliseconds.
 
@@ -26,7 +26,7 @@ export interface ConsecutiveDetector {
 
 /**
  * Outlier detection of a cluster (a CircuitBreaker's detectors). A present detector is enforced
- * at 100 %, an absent one is written with enforcement 0 (gateway.md §2.16).
+ * at 100 %, an absent one is written with enforcement 0 (docs/gateway.md §2.16).
  */
 export interface OutlierDetection {
   readonly intervalMs?: number;
@@ -101,7 +101,7 @@ export interface RouteFault {
   readonly responseBandwidth?: { readonly kbps: number; readonly percentage: number };
 }
 
-/** A route's retry policy (gateway.md §2.16 "Retry protocol"), converted for Envoy's retry_policy. */
+/** A route's retry policy (docs/gateway.md §2.16 "Retry protocol"), converted for Envoy's retry_policy. */
 export interface RetryPolicy {
   /** Envoy's comma-separated retry conditions. */
   readonly retryOn: string;
@@ -128,7 +128,7 @@ export interface RoutePolicies {
   readonly fault?: RouteFault;
 }
 
-/** Settings of a sidecar outbound listener that come from a Timeout (mesh.md §4.9). */
+/** Settings of a sidecar outbound listener that come from a Timeout (docs/mesh-mtls.md §4.9). */
 export interface ListenerTimeouts {
   /** tcp_proxy idle timeout (TCP destinations). */
   readonly tcpIdleTimeoutMs: number;

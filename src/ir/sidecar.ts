@@ -1,12 +1,12 @@
-// The sidecar IR (mesh.md §4): everything one ordinary Dataplane's proxy needs, in domain words,
+// The sidecar IR (docs/mesh-mtls.md §4): everything one ordinary Dataplane's proxy needs, in domain words,
 // already ordered and named. Plain, readonly, JSON-serialisable data. Produced by src/sidecar
 // (pure), consumed by src/xds/translator/sidecar-*.ts (pure). A DELEGATED gateway is a sidecar
-// without inbounds (mesh.md §7).
+// without inbounds (docs/mesh-mtls.md §7).
 import type { ExternalCluster } from './external-service.js';
 import type { CaBundle, Endpoint, Tags, UpstreamTls } from './gateway.js';
 import type { ClusterPolicies, CollectorCluster, InboundPolicies, OutboundPolicies, Tracing } from './policies.js';
 
-/** Protocol of an inbound or an outbound, as Kuma infers it (mesh.md §4.2, §4.5). */
+/** Protocol of an inbound or an outbound, as Kuma infers it (docs/mesh-mtls.md §4.2, §4.5). */
 export type SidecarProtocol = 'http' | 'http2' | 'grpc' | 'tcp';
 
 /** One sidecar's configuration. */
@@ -28,7 +28,7 @@ export interface Sidecar {
   readonly mtls?: SidecarMtls;
   /**
    * True when the mesh has a RateLimit or FaultInjection: gRPC outbounds then send `x-kuma-tags`
-   * too, so that the destination's inbound can recognise the caller (mesh.md §4.5).
+   * too, so that the destination's inbound can recognise the caller (docs/mesh-mtls.md §4.5).
    */
   readonly grpcKumaTags?: true;
   /** Tracing of every inbound and outbound connection manager (TrafficTrace); absent when none. */
@@ -45,7 +45,7 @@ export interface SidecarMtls {
   readonly caBundles: readonly CaBundle[];
 }
 
-/** Mesh mTLS on an inbound listener (mesh.md §4.4). */
+/** Mesh mTLS on an inbound listener (docs/mesh-mtls.md §4.4). */
 export interface InboundTls {
   readonly mode: 'STRICT' | 'PERMISSIVE';
   /** `spiffe://<mesh>/`: the prefix every client certificate must have a URI SAN under. */
@@ -53,8 +53,8 @@ export interface InboundTls {
   readonly caSecret: string;
   readonly identitySecret: string;
   /**
-   * The network RBAC of the TLS chain (mesh.md §5.3): the inbound's one TrafficPermission, or
-   * deny all when none selects it. Plaintext chains (PERMISSIVE) have none (§5.4).
+   * The network RBAC of the TLS chain (docs/mesh-mtls.md §5.3): the inbound's one TrafficPermission, or
+   * deny all when none selects it. Plaintext chains (PERMISSIVE) have none (docs/mesh-mtls.md §5.4).
    */
   readonly rbac: InboundRbac;
 }
@@ -67,7 +67,7 @@ export interface InboundRbac {
   readonly sources: readonly (readonly string[])[];
 }
 
-/** One inbound listener (mesh.md §4.4). */
+/** One inbound listener (docs/mesh-mtls.md §4.4). */
 export interface Inbound {
   /** `inbound:<address>:<port>`. */
   readonly name: string;
@@ -86,7 +86,7 @@ export interface Inbound {
   readonly policies?: InboundPolicies;
 }
 
-/** The static cluster of a workload port (mesh.md §4.3). */
+/** The static cluster of a workload port (docs/mesh-mtls.md §4.3). */
 export interface LocalCluster {
   /** `localhost:<workload port>`. */
   readonly name: string;
@@ -95,7 +95,7 @@ export interface LocalCluster {
   readonly protocol: SidecarProtocol;
 }
 
-/** One outbound listener (mesh.md §4.5). */
+/** One outbound listener (docs/mesh-mtls.md §4.5). */
 export interface Outbound {
   /** `outbound:<address>:<port>`. */
   readonly name: string;
@@ -112,8 +112,8 @@ export interface Outbound {
 }
 
 /**
- * An EDS cluster towards one destination (mesh.md §4.6, §4.7, §8), or an external cluster when
- * `external` is set (gateway.md §2.15).
+ * An EDS cluster towards one destination (docs/mesh-mtls.md §4.6, §4.7, §8), or an external cluster when
+ * `external` is set (docs/gateway.md §2.15).
  */
 export interface OutboundCluster {
   readonly name: string;

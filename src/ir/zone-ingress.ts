@@ -1,4 +1,4 @@
-// The zone ingress IR (multizone.md §7.3): the Envoy configuration of one ZoneIngress proxy, in
+// The zone ingress IR (docs/multizone.md §7.3): the Envoy configuration of one ZoneIngress proxy, in
 // domain words, ordered and named. Produced by src/ingress (pure), consumed by
 // src/xds/translator/translate-ingress.ts (pure). The ingress passes TLS through untouched: it
 // reads only the SNI, so it holds no certificate and terminates nothing.
@@ -6,7 +6,7 @@ import type { Endpoint, Tags } from './gateway.js';
 
 /** One SNI the ingress forwards, and where to. */
 export interface IngressChain {
-  /** `<service>{k=v,...,mesh=<mesh>}` (mesh.md §4.6). */
+  /** `<service>{k=v,...,mesh=<mesh>}` (docs/mesh-mtls.md §4.6). */
   readonly sni: string;
   /** `<mesh>:<service>`. */
   readonly cluster: string;

@@ -1,4 +1,4 @@
-// crds/ must hold exactly what the schemas generate today (architecture.md §2). Runs in
+// crds/ must hold exactly what the schemas generate today (docs/architecture.md §2). Runs in
 // `npm test` and alone in `npm run check`; the fix is always `npm run gen`.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

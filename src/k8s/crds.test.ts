@@ -93,7 +93,7 @@ describe('desiredCrds', () => {
     for (const c of crds) expect(c.spec.versions[0]?.additionalPrinterColumns.at(-1)?.name).toBe('Age');
   });
 
-  it('gives MeshGatewayInstance the defaults and bounds of gateway.md §1.4', () => {
+  it('gives MeshGatewayInstance the defaults and bounds of docs/gateway.md §1.4', () => {
     const spec = rootSchema('MeshGatewayInstance').properties?.['spec']?.properties ?? {};
     expect(spec['replicas']).toMatchObject({ type: 'integer', format: 'int32', default: 1, minimum: 1 });
     expect(spec['serviceType']).toMatchObject({ type: 'string', default: 'LoadBalancer', enum: ['LoadBalancer', 'ClusterIP', 'NodePort'] });

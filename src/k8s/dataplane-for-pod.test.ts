@@ -48,7 +48,7 @@ const tagsOf = (r: DataplaneForPod): unknown => (r && 'dataplane' in r ? r.datap
 const APP = { app: 'web' };
 const HTTP_PORT: V1ServicePort = { name: 'http', port: 80, targetPort: 8080 as never, protocol: 'TCP' };
 
-describe('desiredDataplaneForPod: builtin gateway pods (gateway.md §3.3)', () => {
+describe('desiredDataplaneForPod: builtin gateway pods (docs/gateway.md §3.3)', () => {
   it('builds the whole Dataplane: name, namespace, mesh, labels, owner, address, tags plus zone', () => {
     const result = desiredDataplaneForPod(
       pod({ labels: { 'kuma.io/mesh': 'prod' }, annotations: builtin('{"kuma.io/service":"edge_demo_svc","team":"a"}'), serviceAccountName: 'edge' }),
@@ -108,7 +108,7 @@ describe('desiredDataplaneForPod: builtin gateway pods (gateway.md §3.3)', () =
   });
 });
 
-describe('desiredDataplaneForPod: delegated gateway pods (gateway.md §3.4)', () => {
+describe('desiredDataplaneForPod: delegated gateway pods (docs/gateway.md §3.4)', () => {
   const enabled = { 'kuma.io/gateway': 'enabled' };
   const deploymentOwned: PodInput = {
     labels: { app: 'web', 'pod-template-hash': '7d9f', empty: '' },

@@ -1,4 +1,4 @@
-// The Dataplane a gateway pod should have (gateway.md §3.3 builtin, §3.4 delegated). Pure: the pod
+// The Dataplane a gateway pod should have (docs/gateway.md §3.3 builtin, §3.4 delegated). Pure: the pod
 // controller reads the pod, its namespace and Services, and writes what this returns.
 import type { V1Namespace, V1OwnerReference, V1Pod, V1Service } from '@kubernetes/client-node';
 

@@ -1,4 +1,4 @@
-// The gateway tags of a delegated gateway pod (gateway.md §3.4): the tags its first inbound would
+// The gateway tags of a delegated gateway pod (docs/gateway.md §3.4): the tags its first inbound would
 // have had as a sidecar, or the service-less fallback, or the `provided` form. Pure.
 import type { V1OwnerReference, V1Pod, V1Service, V1ServicePort } from '@kubernetes/client-node';
 
@@ -12,7 +12,7 @@ export const KUBE_SERVICE_TAG = 'k8s.kuma.io/service-name';
 export const KUBE_PORT_TAG = 'k8s.kuma.io/service-port';
 /** Tag: the pod of a service-less dataplane. */
 export const INSTANCE_TAG = 'kuma.io/instance';
-/** Tag of `provided` delegated gateways; really `kuma.io/service-name`, not `kuma.io/service` (§5.4). */
+/** Tag of `provided` delegated gateways; really `kuma.io/service-name`, not `kuma.io/service` (docs/gateway.md §5.4). */
 export const PROVIDED_SERVICE_TAG = 'kuma.io/service-name';
 /** Annotation that keeps a Service out of the mesh. */
 export const IGNORE_ANNOTATION = 'kuma.io/ignore';
@@ -151,7 +151,7 @@ function servicelessTags(pod: V1Pod, zone: string | undefined): Record<string, s
   return tags;
 }
 
-/** Gateway tags of a `kuma.io/gateway: enabled` pod (§3.4). */
+/** Gateway tags of a `kuma.io/gateway: enabled` pod (docs/gateway.md §3.4). */
 export function enabledGatewayTags(pod: V1Pod, services: readonly V1Service[], zone: string | undefined): DelegatedTags {
   return tagsForFirstService(pod, services, zone) ?? { tags: servicelessTags(pod, zone) };
 }

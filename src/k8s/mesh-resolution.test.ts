@@ -4,7 +4,7 @@ import { resolveMeshWithSource, type MeshMetadataSource } from './mesh-resolutio
 
 const obj = (labels?: Record<string, string>, annotations?: Record<string, string>): MeshMetadataSource => ({ metadata: { labels, annotations } });
 
-describe('resolveMeshWithSource (gateway.md §1.4)', () => {
+describe('resolveMeshWithSource (docs/gateway.md §1.4)', () => {
   it.each([
     ['object label wins over everything', obj({ 'kuma.io/mesh': 'a' }, { 'kuma.io/mesh': 'b' }), obj({ 'kuma.io/mesh': 'c' }, { 'kuma.io/mesh': 'd' }), 'a', 'object-label'],
     ['object annotation (deprecated) before the namespace', obj({}, { 'kuma.io/mesh': 'b' }), obj({ 'kuma.io/mesh': 'c' }), 'b', 'object-annotation'],

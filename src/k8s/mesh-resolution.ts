@@ -1,4 +1,4 @@
-// Which mesh a Kubernetes object belongs to (gateway.md §1.4), shared by every controller that
+// Which mesh a Kubernetes object belongs to (docs/gateway.md §1.4), shared by every controller that
 // turns an object into a mesh-scoped resource. Pure: the caller reads the object and its namespace.
 
 /** Label (and deprecated annotation) that names an object's mesh. */
@@ -41,7 +41,7 @@ export function resolveMeshWithSource(object: MeshMetadataSource, namespace: Mes
   return { mesh: DEFAULT_MESH, source: 'default' };
 }
 
-/** The mesh of `object` in `namespace` (§1.4), without its source. */
+/** The mesh of `object` in `namespace` (docs/gateway.md §1.4), without its source. */
 export function resolveMesh(object: MeshMetadataSource, namespace: MeshMetadataSource | undefined): string {
   return resolveMeshWithSource(object, namespace).mesh;
 }

@@ -1,4 +1,4 @@
-// The global side of multi-zone sync (docs/multizone-sync.md): the KdsSync and GlobalKds services a
+// The global side of multi-zone sync (docs/multizone.md §3): the KdsSync and GlobalKds services a
 // zone dials on port 5685. Every call is authenticated before anything is exchanged: the zone's
 // token (scope `cp`) must verify and name the zone the call claims in `client-id`; from then on the
 // zone is the token's, whatever the payload says. Per connection:
@@ -30,7 +30,7 @@ import { SyncSender, type KindStats } from './sync-sender.js';
 import { globalToZoneKinds, zoneToGlobalKinds } from './sync-kinds.js';
 import { ZoneInsights } from './zone-insights.js';
 
-/** Settings of the global side (multizone.md §11 names the Kuma keys). */
+/** Settings of the global side (docs/multizone.md §11 names the Kuma keys). */
 export interface GlobalSyncOptions {
   readonly store: ResourceStore;
   readonly zoneTokens: ZoneTokens;

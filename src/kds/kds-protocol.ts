@@ -2,7 +2,7 @@
 // Envoy's delta discovery messages (what the streams carry). Each synced resource travels as an
 // Any of `portico.kds.v1.Resource`: name, mesh, labels and the spec as canonical JSON, so every
 // kind goes through one envelope and is decoded and validated by the same code as a REST write
-// (docs/multizone-sync.md, "The sync protocol").
+// (docs/multizone.md §3.1).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

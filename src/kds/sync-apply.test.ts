@@ -11,7 +11,7 @@ const received = (name: string, spec: unknown = {}, labels: Record<string, strin
 });
 const fromGlobal = (s: StoredResource): boolean => s.labels?.['kuma.io/origin'] === 'global';
 
-describe('planApply (docs/multizone-sync.md, "Receiving")', () => {
+describe('planApply (docs/multizone.md §3.5)', () => {
   it('a complete set creates, updates, deletes stale copies in scope and leaves local objects alone', () => {
     const plan = planApply({
       kind: 'Mesh',

@@ -1,4 +1,4 @@
-// How one received response changes the receiver's store (multizone.md §3.3, §3.5), as a pure
+// How one received response changes the receiver's store (docs/multizone.md §3.3, §3.5), as a pure
 // plan: which puts and deletes to commit, and which resources to reject in the NACK. Rules:
 // - each resource is decoded and validated like a REST write; an invalid one is rejected with its
 //   field paths and the others of the response are still stored;

@@ -1,6 +1,6 @@
 // The global's sync port (5685): a gRPC server with the sync services, TLS by default with the
 // control plane's serving certificate (Kuma's default), keepalive both ways every 15 s and 10 MiB
-// messages (multizone.md §3.2).
+// messages (docs/multizone.md §3.2).
 import * as grpc from '@grpc/grpc-js';
 import type { GlobalSync } from './global-sync.js';
 

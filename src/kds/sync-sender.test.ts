@@ -1,4 +1,4 @@
-// The sending side's failure rules (docs/multizone-sync.md, "Connections and failures"): rejected
+// The sending side's failure rules (docs/multizone.md §3.6, §10): rejected
 // content is never resent and changed content waits out the NACK backoff; a response nobody
 // answers, or one that cannot be written, ends the stream.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

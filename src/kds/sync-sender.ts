@@ -3,12 +3,12 @@
 // offer with the ADS server's delta rules (xds/server/delta-stream.ts): the first response per
 // kind is the complete set, later ones carry changes and explicit removals, a NACKed content is
 // never resent and changed content waits out the NACK backoff. Around them it adds what a
-// long-lived stream between control planes needs (docs/multizone-sync.md, "Failures"):
+// long-lived stream between control planes needs (docs/multizone.md §3.6, §10):
 // - a response that cannot be written for `sendTimeoutMs` ends the stream;
 // - a response neither ACKed nor NACKed within `ackTimeoutMs` ends the stream, so a stream that
 //   stays open but stops carrying anything (a stalled peer or proxy) is restarted, not trusted;
 // - a NACK is partial: the receiver stores every resource of the response it does not name in the
-//   NACK (sync-apply.ts, multizone.md §3.5), unlike Envoy, which drops the whole response. The ADS
+//   NACK (sync-apply.ts, docs/multizone.md §3.5), unlike Envoy, which drops the whole response. The ADS
 //   rules roll the whole response back, so the resources the NACK does not name are put back as
 //   held; otherwise a later deletion of one of them would never be sent (the sender would believe
 //   the receiver never got it) and the copy would stay until the next reconnect.

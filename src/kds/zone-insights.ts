@@ -1,4 +1,4 @@
-// The global's record of each zone's connections (ZoneInsight, multizone.md §6): one subscription
+// The global's record of each zone's connections (ZoneInsight, docs/multizone.md §6): one subscription
 // per connection with connect and disconnect times, the zone's version and configuration, whether
 // it presented a token and per-kind counters; the newest stream of each kind; the last health
 // check. Opening and closing are written at once (they decide online/offline); counters are

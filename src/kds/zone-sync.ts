@@ -1,4 +1,4 @@
-// The zone side of multi-zone sync (docs/multizone-sync.md): a federated zone dials its global,
+// The zone side of multi-zone sync (docs/multizone.md §3): a federated zone dials its global,
 // opens GlobalToZoneSync (receiving what global sends, reconciling only copies labelled
 // `kuma.io/origin: global`, so nothing created locally is ever deleted by sync) and
 // ZoneToGlobalSync (sending its own Dataplanes and other zone-provided kinds), both over one
@@ -25,7 +25,7 @@ import { SyncSender } from './sync-sender.js';
 import { buildOffer, encodedCopy, type SyncOffer } from './sync-types.js';
 import { globalToZoneKinds, zoneToGlobalKinds } from './sync-kinds.js';
 
-/** Settings of the zone side (multizone.md §11 names the Kuma keys). */
+/** Settings of the zone side (docs/multizone.md §11 names the Kuma keys). */
 export interface ZoneSyncOptions {
   readonly store: ResourceStore;
   readonly zone: string;
@@ -60,7 +60,7 @@ export interface ZoneSyncOptions {
    * A Kubernetes zone: the object name and namespace of a stored resource that lives in a
    * namespaced object (store name `<name>.<namespace>`), undefined for any other. Its copy for
    * global is then named from the object name, with `k8s.kuma.io/namespace` in labels and hash
-   * (multizone.md §4.2), as Kuma names it: `backend-1.shop` becomes `backend-1-<hash>`.
+   * (docs/multizone.md §4.2), as Kuma names it: `backend-1.shop` becomes `backend-1-<hash>`.
    */
   readonly objectNameOf?: (stored: StoredResource) => KubernetesObjectName | undefined;
   /** The store's names, when they differ from the wire's (Kubernetes: sync-apply.ts StoreNaming). */

@@ -1,4 +1,4 @@
-// What a CircuitBreaker sets on a cluster (gateway.md §2.16).
+// What a CircuitBreaker sets on a cluster (docs/gateway.md §2.16).
 import { describe, expect, it } from 'vitest';
 import type { CircuitBreakerSpec } from '../api/circuit-breaker.js';
 import { clusterCircuitBreaker } from './circuit-breaker-effects.js';

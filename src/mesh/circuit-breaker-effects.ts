@@ -1,4 +1,4 @@
-// What a CircuitBreaker sets on a cluster (gateway.md §2.16, mesh.md §4.9): thresholds when it
+// What a CircuitBreaker sets on a cluster (docs/gateway.md §2.16, docs/mesh-mtls.md §4.9): thresholds when it
 // has any, and outlier detection whenever it matches, with absent detectors not enforced.
 import { policyDurationMs } from '../api/connection-policy.js';
 import type { CircuitBreakerSpec } from '../api/circuit-breaker.js';

@@ -1,4 +1,4 @@
-// gateway.md §2.16: connection policy matching, one table per rule. Policies are plain objects in
+// docs/gateway.md §2.16: connection policy matching, one table per rule. Policies are plain objects in
 // the shape of stored resources; only name, creation time and selectors matter.
 import { describe, expect, it } from 'vitest';
 import type { Tags } from '../api/tags.js';
@@ -22,7 +22,7 @@ function winnerFor(policies: MatchablePolicy[], source: Tags, destination: Tags)
   return destinationWinner(sourceCandidates(policies, matchesTags(source)), destination)?.name;
 }
 
-describe('§2.16 step 1: source selectors against the listener tags', () => {
+describe('docs/gateway.md §2.16 step 1: source selectors against the listener tags', () => {
   it.each<[string, MatchablePolicy[], string | undefined]>([
     ['a wildcard source matches', [policy('all', 1, [ANY], [ANY])], 'all'],
     ['a source naming another service does not', [policy('other', 1, [{ 'kuma.io/service': 'other' }], [ANY])], undefined],
@@ -43,7 +43,7 @@ describe('§2.16 step 1: source selectors against the listener tags', () => {
   });
 });
 
-describe('§2.16 step 2: the destination winner', () => {
+describe('docs/gateway.md §2.16 step 2: the destination winner', () => {
   it.each<[string, MatchablePolicy[], Tags, string | undefined]>([
     ['no destination matches', [policy('p', 1, [ANY], [{ 'kuma.io/service': 'api' }])], SHOP, undefined],
     ['an exact destination beats a wildcard one', [policy('exact', 1, [ANY], [SHOP]), policy('wild', 2, [ANY], [ANY])], SHOP, 'exact'],
@@ -69,7 +69,7 @@ describe('§2.16 step 2: the destination winner', () => {
   });
 });
 
-describe('§2.16 step 3: one policy for a route over several destinations', () => {
+describe('docs/gateway.md §2.16 step 3: one policy for a route over several destinations', () => {
   const API = { 'kuma.io/service': 'api' };
   const all = policy('all', 1, [ANY], [ANY]);
   const shopOld = policy('shop-old', 1, [ANY], [SHOP]);

@@ -1,4 +1,4 @@
-// Matching of Kuma's classic connection policies (gateway.md §2.16), shared by every proxy type:
+// Matching of Kuma's classic connection policies (docs/gateway.md §2.16), shared by every proxy type:
 // a policy is a candidate for a source when one of its `sources[]` selectors matches it, the
 // candidate whose destination selector matches a destination best wins there, and settings that
 // belong to a whole route pick one policy among its destinations' winners. Pure and deterministic.

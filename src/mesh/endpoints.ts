@@ -1,4 +1,4 @@
-// Mesh endpoints (gateway.md §2.15, mesh.md §4.7): healthy inbounds of the mesh's sidecar
+// Mesh endpoints (docs/gateway.md §2.15, docs/mesh-mtls.md §4.7): healthy inbounds of the mesh's sidecar
 // dataplanes, indexed by service once per translation so that clusters never scan every
 // dataplane.
 import type { DataplaneInbound } from '../api/dataplane.js';
@@ -23,7 +23,7 @@ export type EndpointIndex = ReadonlyMap<string, readonly IndexedEndpoint[]>;
  * Index the healthy inbounds of every non-gateway dataplane of `mesh`
  * whose service is in `services`. Address: the inbound's, else the dataplane's advertised
  * address, else its address; port: the inbound (proxy) port, not the service port.
- * With `remote` endpoints (other zones' ingresses, multizone.md §8), those of the services are
+ * With `remote` endpoints (other zones' ingresses, docs/multizone.md §8), those of the services are
  * added with their instance counts as weights, and every local endpoint weighs as many as the
  * remote ingress addresses.
  */
@@ -83,7 +83,7 @@ export function endpointsFor(index: EndpointIndex, destination: Tags): Endpoint[
   return list.filter((e) => selectorMatches(destination, e.inboundTags)).map((e) => e.endpoint);
 }
 
-/** An endpoint with all its tags, `kuma.io/service` included (cross-mesh gateway listeners, mesh.md §8). */
+/** An endpoint with all its tags, `kuma.io/service` included (cross-mesh gateway listeners, docs/mesh-mtls.md §8). */
 export interface TaggedEndpoint {
   readonly address: string;
   readonly port: number;

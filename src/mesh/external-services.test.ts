@@ -1,4 +1,4 @@
-// Which ExternalServices a proxy may use and what they become (gateway.md §2.15, §2.16): one test
+// Which ExternalServices a proxy may use and what they become (docs/gateway.md §2.15, §2.16): one test
 // per rule of mesh/external-services.ts.
 import { describe, expect, it } from 'vitest';
 import type { ExternalServiceSpec } from '../api/external-service.js';

@@ -1,10 +1,10 @@
-// Which ExternalServices a proxy may reach and what they become as endpoints (gateway.md §2.9,
-// §2.15, §2.16; mesh.md §9). Shared by gateways and sidecars. Pure: the TLS data sources are read
+// Which ExternalServices a proxy may reach and what they become as endpoints
+// (docs/gateway.md §2.9, §2.15, §2.16; docs/mesh-mtls.md §9). Shared by gateways and sidecars. Pure: the TLS data sources are read
 // from the mesh's Secrets handed in, never from a store or a file.
 //
 // Usable ExternalServices: every ExternalService of the mesh while the mesh has no
 // TrafficPermission. Once it has one, only those whose TrafficPermission (the one policy selected
-// for the ExternalService's tags, as for an inbound, mesh.md §5.2) has a source selector matching
+// for the ExternalService's tags, as for an inbound, docs/mesh-mtls.md §5.2) has a source selector matching
 // the proxy (a gateway's dataplane tags, any inbound of a sidecar). This does not depend on mTLS.
 // An ExternalService whose TLS data source cannot be loaded is unusable too; the caller reports it.
 //
@@ -76,7 +76,7 @@ export function secretsByName(mesh: string, secrets: readonly StoredResource<'Se
   return new Map(secrets.filter((s) => s.mesh === mesh).map((s) => [s.name, s] as const));
 }
 
-/** Allowed by the mesh's TrafficPermissions, or the mesh has none (gateway.md §2.16). */
+/** Allowed by the mesh's TrafficPermissions, or the mesh has none (docs/gateway.md §2.16). */
 function permitted(es: ExternalService, sources: ExternalServiceSources): boolean {
   if (sources.trafficPermissions.length === 0) return true;
   const policy = selectTrafficPermission(sources.trafficPermissions, es.spec.tags);
@@ -106,7 +106,7 @@ export function externalProtocols(cluster: ExternalCluster): (string | undefined
   return cluster.endpoints.map((e) => e.tags[PROTOCOL_TAG]);
 }
 
-/** True when a service has any usable ExternalService (it is an external service, §2.15). */
+/** True when a service has any usable ExternalService (it is an external service, docs/gateway.md §2.15). */
 export function isExternalService(index: ExternalServiceIndex, service: string): boolean {
   return index.byService.has(service);
 }

@@ -1,4 +1,4 @@
-// FaultInjection conversions (gateway.md §2.16): bandwidth units to kbps, each fault only when set.
+// FaultInjection conversions (docs/gateway.md §2.16): bandwidth units to kbps, each fault only when set.
 import { describe, expect, it } from 'vitest';
 import { bandwidthKbps, routeFault } from './fault-injection-effects.js';
 

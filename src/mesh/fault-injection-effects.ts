@@ -1,4 +1,4 @@
-// What a FaultInjection sets where it lands (gateway.md §2.16 [D7]): the faults of the routes
+// What a FaultInjection sets where it lands (docs/gateway.md §2.16 [D7]): the faults of the routes
 // whose route-level FaultInjection it is, on gateways, and of HTTP inbounds on sidecars.
 import { policyDurationMs } from '../api/connection-policy.js';
 import { BANDWIDTH } from '../api/fault-injection-validate.js';

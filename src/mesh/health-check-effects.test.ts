@@ -1,4 +1,4 @@
-// HealthCheck conversions (gateway.md §2.16): durations in ms, payloads base64 to hex, optional
+// HealthCheck conversions (docs/gateway.md §2.16): durations in ms, payloads base64 to hex, optional
 // settings only when written.
 import { describe, expect, it } from 'vitest';
 import { clusterHealthCheck, hexOf } from './health-check-effects.js';

@@ -1,4 +1,4 @@
-// What a HealthCheck sets where it lands (gateway.md §2.16): the active health check of the
+// What a HealthCheck sets where it lands (docs/gateway.md §2.16): the active health check of the
 // clusters of its destination, for gateways and sidecar outbounds alike. TCP payloads become hex
 // text, which is how Envoy's text payloads are written (Kuma converts them the same way).
 import { decodeBase64 } from '../api/base64.js';

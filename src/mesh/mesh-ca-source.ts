@@ -1,4 +1,4 @@
-// Where a mesh's CA material comes from (mesh.md §1.3, §1.4): the two builtin Secrets of the
+// Where a mesh's CA material comes from (docs/mesh-mtls.md §1.3, §1.4): the two builtin Secrets of the
 // enabled backend, or a provided backend's data sources (a mesh Secret, a file, inline base64 or
 // an inline string). Pure: files are read by the runtime beforehand, like certificate files.
 import { builtinCaCertSecretName, builtinCaKeySecretName, enabledMtlsBackend } from '../api/mesh-validate.js';

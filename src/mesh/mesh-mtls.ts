@@ -1,4 +1,4 @@
-// Mesh mTLS facts shared by every proxy type (mesh.md §2.3, §3, §4.6): the own mesh's CA bundle,
+// Mesh mTLS facts shared by every proxy type (docs/mesh-mtls.md §2.3, §3, §4.6): the own mesh's CA bundle,
 // other meshes' bundles, and the upstream TLS of a mesh destination. The CAs themselves are
 // resolved by the caller (mesh-ca-source.ts) and passed in.
 import { enabledMtlsBackend } from '../api/mesh-validate.js';
@@ -35,7 +35,7 @@ export function withNewline(pem: string): string {
 
 /**
  * The UpstreamTlsContext facts of a destination `service` with cluster tags `tags` in
- * `upstreamMesh`, called from a proxy of `localMesh` (mesh.md §4.6): SNI with the upstream mesh,
+ * `upstreamMesh`, called from a proxy of `localMesh` (docs/mesh-mtls.md §4.6): SNI with the upstream mesh,
  * the exact SPIFFE ID in the upstream mesh, that mesh's CA, the caller's own identity.
  */
 export function upstreamMeshTls(localMesh: string, upstreamMesh: string, service: string, tags: Tags): UpstreamTls {

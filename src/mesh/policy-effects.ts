@@ -1,6 +1,6 @@
 // Where each connection policy kind lands, for every proxy type: the winners of one destination
 // become cluster settings, the route-level choice among a route's destinations becomes route
-// settings (gateway.md §2.16). One line per kind and place; the kinds' own files say what they set.
+// settings (docs/gateway.md §2.16). One line per kind and place; the kinds' own files say what they set.
 import type { StoredResource } from '../core/resource.js';
 import type { ClusterPolicies, OutboundPolicies, RoutePolicies, TcpProxyPolicies } from '../ir/policies.js';
 import { CONNECTION_POLICY_KINDS, routeLevelPolicy, type ConnectionPolicyKind, type DestinationWinner, type MatchablePolicy, type PolicyWinners } from './connection-policies.js';
@@ -40,7 +40,7 @@ export function routePolicies(chosen: PolicyWinners, protocol: RetryProtocol = '
   });
 }
 
-/** The settings of a gateway TCP or TLS chain's tcp_proxy from its chosen policies (§2.14). */
+/** The settings of a gateway TCP or TLS chain's tcp_proxy from its chosen policies (docs/gateway.md §2.14). */
 export function tcpProxyPolicies(chosen: PolicyWinners): TcpProxyPolicies | undefined {
   return tcpProxyRetry(chosen.Retry?.spec);
 }
@@ -65,12 +65,12 @@ export interface RouteDestination {
 }
 
 /**
- * Kinds whose route-level choice looks at forward destinations only, never at the mirror (§5.4:
+ * Kinds whose route-level choice looks at forward destinations only, never at the mirror (docs/gateway.md §5.4:
  * RateLimit and FaultInjection).
  */
 export const FORWARD_ONLY_KINDS: ReadonlySet<ConnectionPolicyKind> = new Set<ConnectionPolicyKind>(['RateLimit', 'FaultInjection']);
 
-/** Step 3 of §2.16 for every kind: one policy per kind for a route with these destinations. */
+/** Step 3 of docs/gateway.md §2.16 for every kind: one policy per kind for a route with these destinations. */
 export function routeLevelWinners(forwards: readonly RouteDestination[], mirrors: readonly RouteDestination[] = []): PolicyWinners {
   const out: Partial<Record<ConnectionPolicyKind, StoredResource<ConnectionPolicyKind>>> = {};
   for (const kind of CONNECTION_POLICY_KINDS) {

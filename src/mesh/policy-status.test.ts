@@ -1,5 +1,5 @@
 // Policy statuses (issue 11 item 7): where a policy won and where it lost, from recorded places and
-// the §2.16 matcher. Places are built by hand here; test/feature/policy-status.test.ts covers what
+// the docs/gateway.md §2.16 matcher. Places are built by hand here; test/feature/policy-status.test.ts covers what
 // generation records, over the REST API and the CLI.
 import { describe, expect, it } from 'vitest';
 import type { Tags } from '../api/tags.js';
@@ -79,7 +79,7 @@ describe('policyStatus', () => {
           proxy: 'edge-1',
           type: 'gateway',
           // The more specific `shop` wins the shop cluster; the split route chooses among its
-          // destinations' winners the one counted under `*` (§2.16 step 3).
+          // destinations' winners the one counted under `*` (docs/gateway.md §2.16 step 3).
           applied: [
             { type: 'cluster', name: 'api-b' },
             { type: 'route', name: 'edge:HTTP:8080:* * prefix /split' },

@@ -1,6 +1,6 @@
 // Which ProxyTemplate finishes a proxy's configuration (docs/policies.md "ProxyTemplate"). Kuma
 // picks one per dataplane: among the templates of its mesh with a selector matching one of the
-// dataplane's tag sets, the best selector rank wins (gateway.md §2.2 ranks), then the most
+// dataplane's tag sets, the best selector rank wins (docs/gateway.md §2.2 ranks), then the most
 // recently created template, then the smaller name [D10]. A BUILTIN gateway is matched by its
 // gateway tags; a sidecar by any inbound's tags (and a DELEGATED gateway by its gateway tags).
 import type { Tags } from '../api/tags.js';

@@ -1,4 +1,4 @@
-// RateLimit conversions (gateway.md §2.16): the bucket, the limited answer, nothing without http.
+// RateLimit conversions (docs/gateway.md §2.16): the bucket, the limited answer, nothing without http.
 import { describe, expect, it } from 'vitest';
 import { routeRateLimit } from './rate-limit-effects.js';
 

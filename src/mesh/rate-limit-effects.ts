@@ -1,4 +1,4 @@
-// What a RateLimit sets where it lands (gateway.md §2.16): a local token bucket on the routes
+// What a RateLimit sets where it lands (docs/gateway.md §2.16): a local token bucket on the routes
 // whose route-level RateLimit it is, on gateways, and on HTTP inbounds on sidecars.
 import { policyDurationMs } from '../api/connection-policy.js';
 import type { RateLimitSpec } from '../api/rate-limit.js';

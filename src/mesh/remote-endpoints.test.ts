@@ -9,7 +9,7 @@ function ingress(name: string, spec: ZoneIngressSpec): StoredResource<'ZoneIngre
 const at = (address: string, port = 10001) => ({ address: '10.0.0.1', port: 10001, advertisedAddress: address, advertisedPort: port });
 const backend = (instances: number, extra: Record<string, string> = {}) => ({ mesh: 'default', instances, tags: { 'kuma.io/service': 'backend', ...extra } });
 
-describe('remoteEndpoints (multizone.md §8)', () => {
+describe('remoteEndpoints (docs/multizone.md §8)', () => {
   it('one endpoint per available service of the mesh, weighted by instances, in the remote zone', () => {
     const r = remoteEndpoints({ zoneIngresses: [ingress('i2', { zone: 'zone-2', networking: at('198.51.100.2'), availableServices: [backend(2, { version: 'v1' }), { mesh: 'other', instances: 4, tags: { 'kuma.io/service': 'x' } }] })], localZone: 'zone-1' }, 'default');
     expect(r.addresses).toBe(1);

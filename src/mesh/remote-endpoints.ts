@@ -41,7 +41,7 @@ export interface CrossZoneInput {
 export const NO_REMOTE_ENDPOINTS: RemoteEndpoints = { byService: new Map(), addresses: 0 };
 
 /**
- * The remote endpoints of `mesh` for a proxy in `localZone` (multizone.md §8 steps 1-5):
+ * The remote endpoints of `mesh` for a proxy in `localZone` (docs/multizone.md §8 steps 1-5):
  * ingresses of other zones (their `zone` set and not ours), with an advertised address (an IP, or
  * a name this zone resolved) and port;
  * ingresses sharing one advertised address (replicas behind a load balancer) count once, and only
@@ -81,7 +81,7 @@ export function remoteServicesOf(ingress: StoredResource<'ZoneIngress'>, mesh: s
   return (ingress.spec.availableServices ?? []).filter((e) => e.mesh === mesh).map((e) => e.tags[SERVICE_TAG] ?? '');
 }
 
-/** What a proxy of `mesh` reaches in other zones: nothing while the mesh has mTLS off (§8 step 2). */
+/** What a proxy of `mesh` reaches in other zones: nothing while the mesh has mTLS off (docs/multizone.md §8 step 2). */
 export function remoteEndpointsOfMesh(mesh: StoredResource<'Mesh'>, crossZone: CrossZoneInput): RemoteEndpoints {
   if ((crossZone.zoneIngresses ?? []).length === 0 || !mesh.spec.mtls?.enabledBackend) return NO_REMOTE_ENDPOINTS;
   return remoteEndpoints(crossZone, mesh.name);
@@ -91,7 +91,7 @@ export function remoteEndpointsOfMesh(mesh: StoredResource<'Mesh'>, crossZone: C
 const MESH_TAG = 'kuma.io/mesh';
 
 /**
- * Cross-mesh gateway listeners of `otherMesh` that other zones' ingresses offer (multizone.md §9),
+ * Cross-mesh gateway listeners of `otherMesh` that other zones' ingresses offer (docs/multizone.md §9),
  * as endpoints for a client of another mesh: the ingress's advertised address, the listener's
  * tags (without `kuma.io/mesh`), weighted by instances. Only for a client mesh with mTLS on.
  */

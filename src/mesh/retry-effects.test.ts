@@ -1,4 +1,4 @@
-// The retry protocol inference (gateway.md §2.16 "Retry protocol", [D6]) and Kuma's retry_on
+// The retry protocol inference (docs/gateway.md §2.16 "Retry protocol", [D6]) and Kuma's retry_on
 // conversions, table-driven.
 import { describe, expect, it } from 'vitest';
 import type { RetrySpec } from '../api/retry.js';

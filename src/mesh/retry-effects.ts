@@ -1,4 +1,4 @@
-// What a Retry sets where it lands (gateway.md §2.16 "Retry protocol", [D6]; mesh.md §4.9): a
+// What a Retry sets where it lands (docs/gateway.md §2.16 "Retry protocol", [D6]; docs/mesh-mtls.md §4.9): a
 // route retry policy for the protocol the route's destinations speak, and the tcp_proxy's connect
 // attempts. The protocol inference and the retry_on conversions are Kuma's.
 import { policyDurationMs } from '../api/connection-policy.js';

@@ -1,7 +1,7 @@
-// Tag selectors as gateway.md and mesh.md use them: subset tests with `*` (gateway.md §2.2, §2.5) and selector ranks.
+// Tag selectors as docs/gateway.md and docs/mesh-mtls.md use them: subset tests with `*` (docs/gateway.md §2.2, §2.5) and selector ranks.
 import type { Selector, Tags } from '../api/tags.js';
 
-/** Rank of a matching selector: exact-valued tags and `*`-valued tags (gateway.md §2.2). */
+/** Rank of a matching selector: exact-valued tags and `*`-valued tags (docs/gateway.md §2.2). */
 export interface SelectorRank {
   readonly exact: number;
   readonly wildcard: number;

@@ -1,4 +1,4 @@
-// What a Timeout sets where it lands (gateway.md §2.16, mesh.md §4.9), for every proxy type.
+// What a Timeout sets where it lands (docs/gateway.md §2.16, docs/mesh-mtls.md §4.9), for every proxy type.
 import { policyDurationMs } from '../api/connection-policy.js';
 import type { TimeoutSpec } from '../api/timeout.js';
 import type { ClusterTimeouts, ListenerTimeouts, RoutePolicies } from '../ir/policies.js';

@@ -1,4 +1,4 @@
-// What a TrafficLog sets where it lands (gateway.md §2.12, §2.14, §2.16; mesh.md §4.9): an access
+// What a TrafficLog sets where it lands (docs/gateway.md §2.12, §2.14, §2.16; docs/mesh-mtls.md §4.9): an access
 // log in Kuma's default format (or the backend's own), with Kuma's placeholders replaced, written
 // to the backend's file or sent to its TCP collector. For every proxy type.
 import type { LoggingBackend, MeshLogging } from '../api/mesh-observability.js';

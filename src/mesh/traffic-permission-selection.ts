@@ -1,5 +1,5 @@
-// Which one TrafficPermission applies to a set of destination tags (mesh.md §5.2): a sidecar
-// inbound's tags, or an ExternalService's tags (gateway.md §2.16). Exactly one policy: the one
+// Which one TrafficPermission applies to a set of destination tags (docs/mesh-mtls.md §5.2): a sidecar
+// inbound's tags, or an ExternalService's tags (docs/gateway.md §2.16). Exactly one policy: the one
 // owning the best-ranked matching destination selector; permissions do not add up. Pure. Moved
 // here from src/sidecar when gateways, too, needed it for ExternalServices.
 import type { Tags } from '../api/tags.js';

@@ -1,4 +1,4 @@
-// Which TrafficTrace applies to a proxy and what it sets (gateway.md §2.12; mesh.md §4.9): the
+// Which TrafficTrace applies to a proxy and what it sets (docs/gateway.md §2.12; docs/mesh-mtls.md §4.9): the
 // policy whose selector matches one of the proxy's tag sets best (then the newest, then the
 // smaller name [D10]), turned into Zipkin tracing of the proxy's connection managers through the
 // cluster `tracing:<backend name>`. Datadog backends are accepted and have no effect.

@@ -19,7 +19,7 @@ export interface OfferedTags {
 
 /**
  * Whether a Dataplane was made in zone `zone`: not a copy received from global or another zone.
- * Labels are the only record of origin (docs/multizone-sync.md): `kuma.io/origin: global` or a
+ * Labels are the only record of origin (docs/multizone.md §4.2): `kuma.io/origin: global` or a
  * `kuma.io/zone` naming another zone is a copy; no labels at all is a Dataplane made here before
  * labelling existed, or on a zone without a global, which stores labels as given.
  */

@@ -13,7 +13,7 @@ describe('fnv1a64', () => {
 });
 
 describe('safeEncode', () => {
-  it('maps hex digits as Kubernetes does (multizone.md §4.1 step 4)', () => {
+  it('maps hex digits as Kubernetes does (docs/multizone.md §4.1 step 4)', () => {
     const map = Object.fromEntries([...'0123456789abcdef'].map((c) => [c, safeEncode(c)]));
     expect(map).toEqual({
       '0': '4', '1': '5', '2': '6', '3': '7', '4': '8', '5': '9', '6': 'b', '7': 'c',
@@ -26,7 +26,7 @@ describe('safeEncode', () => {
   });
 });
 
-describe('syncedName (multizone.md §4.1 table)', () => {
+describe('syncedName (docs/multizone.md §4.1 table)', () => {
   it.each<{ what: string; res: HashedResource; input: string; name: string }>([
     { what: 'global MeshTimeout', res: { mesh: 'default', name: 'default-timeout-global' }, input: 'defaultdefault-timeout-global', name: 'default-timeout-global-54dbd4c66zwbcf9c' },
     {

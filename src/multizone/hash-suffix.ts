@@ -1,4 +1,4 @@
-// The name a synced copy gets on the receiving side (multizone.md §4.1): `<display name>-<suffix>`,
+// The name a synced copy gets on the receiving side (docs/multizone.md §4.1): `<display name>-<suffix>`,
 // where the suffix is a hash of mesh, display name, zone and namespace. Names, not only behaviour,
 // must match Kuma: users read them in `portico get`, and Envoy listener and route names derive from
 // them, so the hash, the encoding and the truncation are Kuma's exactly.
@@ -102,7 +102,7 @@ export function truncateUtf8(text: string, maxBytes: number): string {
 }
 
 /**
- * The synced name (multizone.md §4.1): the display name cut to 236 bytes, `-`, then the suffix
+ * The synced name (docs/multizone.md §4.1): the display name cut to 236 bytes, `-`, then the suffix
  * of the hash input. The hash always covers the whole display name, so two long names sharing
  * their first 236 bytes still get different suffixes.
  */

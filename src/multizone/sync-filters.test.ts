@@ -24,7 +24,7 @@ function res(kind: string, name: string, opts: { mesh?: string; o?: string; z?: 
 const ZONES: Record<string, boolean> = { 'zone-1': true, 'zone-2': true, 'zone-off': false };
 const context = { flagsOf: referenceFlags, zoneEnabled: (z: string) => ZONES[z] };
 
-describe('globalSendsToZone (multizone.md §2, global → zone)', () => {
+describe('globalSendsToZone (docs/multizone.md §2, global → zone)', () => {
   it.each([
     // Global-originated objects of global→zones kinds.
     { what: 'global TrafficPermission, no origin label', r: res('TrafficPermission', 'allow'), to: 'zone-1', sent: true },
@@ -74,7 +74,7 @@ describe('globalSendsToZone (multizone.md §2, global → zone)', () => {
   });
 });
 
-describe('zoneSendsToGlobal (multizone.md §2, zone → global)', () => {
+describe('zoneSendsToGlobal (docs/multizone.md §2, zone → global)', () => {
   it.each([
     { what: 'local Dataplane, no origin label', r: res('Dataplane', 'backend-1'), sent: true },
     { what: 'local Dataplane, origin zone', r: res('Dataplane', 'backend-1', { o: 'zone', z: 'zone-1' }), sent: true },
@@ -120,7 +120,7 @@ describe('zoneTokenPublicKeyCopy', () => {
   });
 });
 
-describe('snapshots (multizone.md §2 "Tests should show")', () => {
+describe('snapshots (docs/multizone.md §2 "Tests should show")', () => {
   const onGlobal: SyncResource[] = [
     { ...res('TrafficPermission', 'allow-all'), spec: { sources: [] } },
     res('Mesh', 'default', { mesh: '' }),

@@ -1,4 +1,4 @@
-// What each side of a multi-zone deployment sends (multizone.md §2): pure decisions over one
+// What each side of a multi-zone deployment sends (docs/multizone.md §2): pure decisions over one
 // resource, the kind's flags and the Zone resources, and the snapshot a stream sends, built from
 // them and from the copies of synced-labels.ts. No store, no crypto: the caller lists, and passes
 // in how to derive a public key.

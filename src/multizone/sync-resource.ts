@@ -10,7 +10,7 @@ export interface SyncResource {
   readonly kind: string;
   /**
    * Mesh of a mesh-scoped resource; empty for kinds outside any mesh (the store keys those with
-   * mesh = name, the sync protocol and the hash with an empty mesh, multizone.md §3.3, §4.1).
+   * mesh = name, the sync protocol and the hash with an empty mesh, docs/multizone.md §3.3, §4.1).
    */
   readonly mesh: string;
   readonly name: string;

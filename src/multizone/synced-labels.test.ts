@@ -5,7 +5,7 @@ import { REFERENCE_FLAGS } from './testdata/reference-flags.js';
 
 const F = REFERENCE_FLAGS;
 
-describe('globalToZoneCopy (multizone.md §4.2, global → zone)', () => {
+describe('globalToZoneCopy (docs/multizone.md §4.2, global → zone)', () => {
   it('renames, marks the origin and records the display name', () => {
     const gw: SyncResource = { kind: 'MeshGateway', mesh: 'default', name: 'edge', labels: { team: 'a' }, spec: { x: 1 }, status: { ok: true } };
     expect(globalToZoneCopy(gw, F.MeshGateway!)).toEqual({
@@ -50,7 +50,7 @@ describe('globalToZoneCopy (multizone.md §4.2, global → zone)', () => {
   });
 });
 
-describe('zoneToGlobalCopy (multizone.md §4.2, zone → global)', () => {
+describe('zoneToGlobalCopy (docs/multizone.md §4.2, zone → global)', () => {
   it('stamps origin and zone, hashes the zone into the name, records the display name', () => {
     const dp: SyncResource = { kind: 'Dataplane', mesh: 'default', name: 'backend-1', labels: { 'kuma.io/origin': 'zone', app: 'b' }, spec: {}, status: { s: 1 } };
     expect(zoneToGlobalCopy(dp, F.Dataplane!, { zone: 'zone-1' })).toEqual({

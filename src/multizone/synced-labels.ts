@@ -1,4 +1,4 @@
-// Names and labels of synced copies (multizone.md §4.2), and the labels a zone computes for what
+// Names and labels of synced copies (docs/multizone.md §4.2), and the labels a zone computes for what
 // is created in it. The receiving side tells global copies from its own objects by these labels
 // alone (which copies a full sync may delete, which objects are read-only), so every copy leaves
 // the sender carrying its origin.
@@ -34,7 +34,7 @@ function sorted(labels: Labels): Labels {
 
 /**
  * Renames a copy unless its kind keeps names, recording the original in `kuma.io/display-name`.
- * The hash reads the labels as they will be sent, so a zone copy hashes its zone (§4.1).
+ * The hash reads the labels as they will be sent, so a zone copy hashes its zone (docs/multizone.md §4.1).
  */
 function renamed(resource: SyncResource, labels: Record<string, string>, flags: SyncFlags): { name: string; labels: Labels } {
   if (flags.keepName) return { name: resource.name, labels: sorted(labels) };
@@ -94,7 +94,7 @@ export function zeroSubscriptionGenerations(spec: unknown): unknown {
  * The copy of a zone resource sent to global: local bookkeeping and skipped labels removed,
  * `kuma.io/origin: zone`, `kuma.io/zone: <zone>`, the namespace on Kubernetes, then renamed with a
  * hash that includes the zone (and namespace), so equal names from two zones never collide.
- * Global pins the zone again on receipt (§3.5); setting it here keeps names stable.
+ * Global pins the zone again on receipt (docs/multizone.md §3.5); setting it here keeps names stable.
  */
 export function zoneToGlobalCopy(resource: SyncResource, flags: SyncFlags, options: ZoneToGlobalOptions): SyncResource {
   const labels = withoutPrefixes(resource.labels ?? {}, [DELETION_GRACE_LABEL, ...(options.skipPrefixes ?? [])]);

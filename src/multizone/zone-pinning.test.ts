@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pinToZone } from './zone-pinning.js';
 
-describe('pinToZone (multizone.md §3.5, §12): the zone comes from the stream', () => {
+describe('pinToZone (docs/multizone.md §3.5, §12): the zone comes from the stream', () => {
   it('overwrites the zone and origin labels and reports a differing claim', () => {
     const pinned = pinToZone({ kind: 'MeshGateway', mesh: 'default', name: 'edge', labels: { 'kuma.io/zone': 'zone-2', team: 'a' }, spec: {} }, 'zone-1');
     expect(pinned.resource.labels).toEqual({ 'kuma.io/zone': 'zone-1', 'kuma.io/origin': 'zone', team: 'a' });

@@ -1,4 +1,4 @@
-// What global does to every resource a zone sends before storing it (multizone.md §3.5, §12): the
+// What global does to every resource a zone sends before storing it (docs/multizone.md §3.5, §12): the
 // zone comes from the authenticated stream, never from the payload. Labels `kuma.io/zone` and
 // `kuma.io/origin` are overwritten, and so is every place inside a spec that names a zone: a
 // ZoneIngress's `zone` and its available services' `kuma.io/zone` tags, a Dataplane's inbound and

@@ -1,4 +1,4 @@
-// Certificate files named by MeshGateways (`file:` sources, gateway.md §2.13) have no store
+// Certificate files named by MeshGateways (`file:` sources, docs/gateway.md §2.13) have no store
 // events, so a replaced file would otherwise wait for some unrelated change of its gateway. The
 // runtime polls exactly the files current generations read (GenerationEngine.watchedFiles) and
 // tells the engine when one changes. Polling (fs.watchFile) rather than fs.watch: mounted secrets

@@ -66,7 +66,7 @@ export interface KubernetesModeConfig {
   readonly kubeConfig: KubeConfig;
   /** Where the control plane runs and mesh Secrets live. */
   readonly systemNamespace: string;
-  /** Global control planes run no gateway controllers (gateway.md §3.1). */
+  /** Global control planes run no gateway controllers (docs/gateway.md §3.1). */
   readonly mode: 'zone' | 'global' | 'standalone';
   readonly zone?: string;
   readonly gatewayPods: GatewayPodSettings;
@@ -119,7 +119,7 @@ export interface ControlPlaneConfig {
   readonly debounceMs: number;
   /** Longest a change waits under a continuous stream of changes (Istio's 10 s default). */
   readonly maxDebounceMs: number;
-  /** Delay before changed content follows a NACK (5 s, xds-server.md §14 rule 7). */
+  /** Delay before changed content follows a NACK (5 s, docs/xds-server.md §14 rule 7). */
   readonly nackBackoffMs: number;
   /** REST API authentication (docs/api-auth.md). */
   readonly apiAuth: ApiAuthConfig;
@@ -136,7 +136,7 @@ export interface ControlPlaneConfig {
    * src/api/mesh-default-policies.ts). Default true.
    */
   readonly meshDefaultPolicies?: boolean;
-  /** Global or zone (multizone.md §1, §11); default: a zone named `default` without a global. */
+  /** Global or zone (docs/multizone.md §1, §11); default: a zone named `default` without a global. */
   readonly multizone?: MultizoneConfig;
   readonly logger: Logger;
 }
@@ -178,7 +178,7 @@ export interface ControlPlane {
   readonly apiPort: number;
   /** The HTTPS API's port, when served. */
   readonly apiHttpsPort?: number;
-  /** The dataplane port's number; absent on a global, which accepts no proxies (multizone.md §1). */
+  /** The dataplane port's number; absent on a global, which accepts no proxies (docs/multizone.md §1). */
   readonly xdsPort?: number;
   /** The dataplane port (TLS state, handshake failure count); absent on a global. */
   readonly dataplanePort?: DataplanePort;
@@ -283,7 +283,7 @@ async function bootstrapAdminToken(store: ResourceStore, tokens: UserTokens, con
 }
 
 /**
- * The admission webhook's multi-zone rules on a global or a federated zone (multizone.md §5): the
+ * The admission webhook's multi-zone rules on a global or a federated zone (docs/multizone.md §5): the
  * role, and the users they do not bind: this control plane as the API server knows it (asked with a
  * SelfSubjectReview; the ServiceAccount `install control-plane` creates if that fails), and the
  * cluster's garbage collector and namespace controller.
@@ -540,7 +540,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     const stopCas = await new MeshCaReconciler(store, componentLogger(logger, 'mesh-ca'), { atomic: store.atomicCommit }).start();
     cleanups.push(stopCas);
   }
-  // Kubernetes: Meshes come from kubectl, so their default policies are created here (mesh.md §5.5).
+  // Kubernetes: Meshes come from kubectl, so their default policies are created here (docs/mesh-mtls.md §5.5).
   if (config.store === 'kubernetes' && !federated) cleanups.push(await new MeshDefaultsReconciler(store, componentLogger(logger, 'mesh-defaults'), config.meshDefaultPolicies ?? true).start());
 
   // Design rule 10: nothing is answered before the first full load has produced snapshots.
@@ -574,7 +574,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
           mode: k8s.mode,
           ...(await webhookMultizone(k8s, multizone, kube!, componentLogger(logger, 'webhook'))),
           logger: componentLogger(logger, 'webhook'),
-          // A provided mesh CA is loaded and checked as a REST write checks it (mesh.md §1.2).
+          // A provided mesh CA is loaded and checked as a REST write checks it (docs/mesh-mtls.md §1.2).
           checks: meshCaChecks(store, readCertificateFiles),
         })
       : undefined;

@@ -1,6 +1,6 @@
 // Kubernetes-mode controllers wired to their triggers: watchers over Pods, Services, Deployments,
 // Namespaces and MeshGatewayInstances, plus MeshGateway changes from the store, feed one work
-// queue per controller (gateway.md §3.1-§3.5). Only zone (and standalone) control planes run them.
+// queue per controller (docs/gateway.md §3.1-§3.5). Only zone (and standalone) control planes run them.
 import type { KubeConfig, V1Deployment, V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { StoredResource } from '../core/resource.js';
@@ -80,7 +80,7 @@ export function startKubernetesControllers(options: KubernetesControllerOptions)
   const upstreamQueue = queueFor('service-upstream', logger, (ns, n) => upstreamController.reconcile(ns, n));
   const queues = [instanceQueue, podQueue, upstreamQueue];
 
-  // §3.1: an instance reconciles on its own changes and on those of the objects it owns.
+  // docs/gateway.md §3.1: an instance reconciles on its own changes and on those of the objects it owns.
   const instanceKey = (obj: V1Service | V1Deployment) => {
     const key = instanceKeyForOwned(obj);
     if (key) instanceQueue.add(key);
@@ -105,7 +105,7 @@ export function startKubernetesControllers(options: KubernetesControllerOptions)
     for (const key of instanceKeysForMeshGateway(previous, current)) instanceQueue.add(key);
   });
 
-  // §3.3/§3.4: pods become Dataplanes; Services and namespaces change their tags and mesh.
+  // docs/gateway.md §3.3/§3.4: pods become Dataplanes; Services and namespaces change their tags and mesh.
   pods.on('add', (p) => podQueue.add(keyOf(p)));
   pods.on('update', (p) => podQueue.add(keyOf(p)));
   const podsOfService = (s: V1Service) => podKeysForService(s, pods.list()).forEach((k) => podQueue.add(k));
@@ -117,7 +117,7 @@ export function startKubernetesControllers(options: KubernetesControllerOptions)
   services.on('delete', podsOfService);
   namespaces.on('update', (ns) => podKeysForNamespace(ns, pods.list()).forEach((k) => podQueue.add(k)));
 
-  // §3.5: the service-upstream annotation, on create and update only.
+  // docs/gateway.md §3.5: the service-upstream annotation, on create and update only.
   for (const event of ['add', 'update'] as const) {
     services.on(event, (s: V1Service) => {
       const key = serviceUpstreamKeyForEvent(event, s);

@@ -8,7 +8,7 @@ import { meshCaChecks } from './mesh-ca-checks.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
-describe('provided mesh CA checks on write (mesh.md §1.2)', () => {
+describe('provided mesh CA checks on write (docs/mesh-mtls.md §1.2)', () => {
   it('refuses, storing nothing, a Mesh whose provided CA cannot be loaded or is no key pair; accepts a good one', async () => {
     const store = new MemoryStore();
     const router = createRouter({ store, logger: pino({ level: 'silent' }), isReady: () => true, version: '1', checks: meshCaChecks(store, async () => new Map()) });

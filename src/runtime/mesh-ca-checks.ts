@@ -1,4 +1,4 @@
-// The write-time checks of a provided mesh CA (mesh.md §1.2): its certificate and key are loaded
+// The write-time checks of a provided mesh CA (docs/mesh-mtls.md §1.2): its certificate and key are loaded
 // from their sources as the control plane will load them (a Secret of the mesh, a file on this
 // host, inline) and checked as a pair that may sign workload certificates. `skipValidation: true`
 // skips them, as in Kuma. A Secret written in the same apply batch is not seen yet: write it first.

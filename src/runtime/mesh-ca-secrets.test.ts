@@ -34,7 +34,7 @@ describe('builtin CA secrets', () => {
     const cert = new X509Certificate(certPem!);
     expect(cert.subject.split('\n')).toEqual(['O=Kuma', 'OU=Mesh', 'CN=prod']);
     expect(cert.checkPrivateKey(createPrivateKey(keyPem!))).toBe(true);
-    // A changed conf has no effect on an existing CA (mesh.md §1.3).
+    // A changed conf has no effect on an existing CA (docs/mesh-mtls.md §1.3).
     const versions = (await store.list('Secret', { mesh: 'prod' })).map((s) => s.version);
     expect((await request(router, 'PUT', '/meshes/prod', meshWith({ caCert: { RSAbits: 4096 } }))).status).toBe(200);
     expect((await store.list('Secret', { mesh: 'prod' })).map((s) => s.version)).toEqual(versions);

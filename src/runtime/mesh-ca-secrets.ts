@@ -1,4 +1,4 @@
-// The builtin CA's material in the store (mesh.md §1.3): two Secrets per builtin backend,
+// The builtin CA's material in the store (docs/mesh-mtls.md §1.3): two Secrets per builtin backend,
 // `<mesh>.ca-builtin-cert-<backend>` and `<mesh>.ca-builtin-key-<backend>`, created once, for every
 // builtin backend whether enabled or not, and never regenerated. They are created with the Mesh
 // write that declares the backend (REST PUT and apply, through mesh-companions.ts) and, for Meshes

@@ -1,4 +1,4 @@
-// A new Mesh's default policies (mesh.md §5.5), over the REST API with the runtime's write
+// A new Mesh's default policies (docs/mesh-mtls.md §5.5), over the REST API with the runtime's write
 // companions: created in the Mesh's commit, skipped on request, never re-created, and gone with
 // the Mesh without keeping it in use.
 import { DEFAULT_POLICIES } from '../api/mesh-default-policies.js';

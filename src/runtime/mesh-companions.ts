@@ -1,6 +1,6 @@
 // What a Mesh write brings along in its commit (src/api-server/write-companions.ts): the builtin
-// CA Secrets it declares and the store lacks (on every write, mesh.md §1.3), and, only when the
-// write creates the Mesh, its default policies (§5.5; src/api/mesh-default-policies.ts), unless
+// CA Secrets it declares and the store lacks (on every write, docs/mesh-mtls.md §1.3), and, only when the
+// write creates the Mesh, its default policies (docs/mesh-mtls.md §5.5; src/api/mesh-default-policies.ts), unless
 // the control plane runs with them turned off. Defaults are never re-created on a later write: a
 // user who deleted `allow-all-<mesh>` meant it.
 import { initialPolicies } from '../api/mesh-default-policies.js';

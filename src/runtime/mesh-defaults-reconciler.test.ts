@@ -5,7 +5,7 @@ import { MESH_DEFAULTS_GENERATED_LABEL, MeshDefaultsReconciler } from './mesh-de
 
 const silent = pino({ level: 'silent' });
 
-describe('MeshDefaultsReconciler (Kubernetes-created meshes, mesh.md §5.5)', () => {
+describe('MeshDefaultsReconciler (Kubernetes-created meshes, docs/mesh-mtls.md §5.5)', () => {
   it('creates allow-all-<mesh> once, marks the Mesh, and never brings back a deleted default', async () => {
     const store = new MemoryStore();
     await store.put({ kind: 'Mesh', mesh: 'a', name: 'a', spec: {} });

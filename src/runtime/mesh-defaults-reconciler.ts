@@ -1,4 +1,4 @@
-// Default policies of Meshes created with kubectl (Kubernetes mode; mesh.md §5.5): the REST API
+// Default policies of Meshes created with kubectl (Kubernetes mode; docs/mesh-mtls.md §5.5): the REST API
 // creates `allow-all-<mesh>` in the commit that creates the Mesh, but on Kubernetes nothing
 // passes through Portico when a Mesh is created. As Kuma's mesh-defaults controller does, this
 // creates the defaults once per Mesh and then marks the Mesh with a label, so that a default the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MULTIZONE, isFederatedZone, multizoneConfigError, writeRoleOf } from './multizone-config.js';
 
-describe('multizoneConfigError (multizone.md §1)', () => {
+describe('multizoneConfigError (docs/multizone.md §1)', () => {
   it.each([
     [{ mode: 'zone', zone: '' }, 'Name is mandatory'],
     [{ mode: 'zone', zone: 'zone_1' }, 'Zone name zone_1 has to be a valid DNS name'],

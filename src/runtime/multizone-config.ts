@@ -1,4 +1,4 @@
-// The multi-zone role of a control plane (multizone.md §1, §11): global, or a zone with a name and,
+// The multi-zone role of a control plane (docs/multizone.md §1, §11): global, or a zone with a name and,
 // when federated, the address of its global. Checked at startup with Kuma's messages, so a bad
 // name or scheme stops the process before anything listens.
 import type { WriteRole } from '../api/multizone-rules.js';
@@ -11,7 +11,7 @@ export interface MultizoneConfig {
   readonly zone: string;
   /** `KUMA_MULTIZONE_ZONE_GLOBAL_ADDRESS`: `grpc(s)://host:port` of the global; a zone with it is federated. */
   readonly globalAddress?: string;
-  /** The sync service's settings (docs/multizone-sync.md); defaults when absent. */
+  /** The sync service's settings (docs/multizone.md §3, §11); defaults when absent. */
   readonly kds?: KdsConfig;
   /**
    * Zone: how often the ZoneIngresses' available services are recomputed and written
@@ -85,7 +85,7 @@ export function isFederatedZone(config: MultizoneConfig): boolean {
   return config.mode === 'zone' && config.zone !== '' && (config.globalAddress ?? '') !== '';
 }
 
-/** The write rules this role applies in the REST API (multizone.md §5). */
+/** The write rules this role applies in the REST API (docs/multizone.md §5). */
 export function writeRoleOf(config: MultizoneConfig): WriteRole {
   return config.mode === 'global' ? { mode: 'global' } : { mode: 'zone', zone: config.zone, federated: isFederatedZone(config) };
 }

@@ -1,8 +1,8 @@
-// Starts the multi-zone sync that a control plane's role calls for (docs/multizone-sync.md): on a
+// Starts the multi-zone sync that a control plane's role calls for (docs/multizone.md §3): on a
 // global, the sync services on port 5685 (TLS with the control plane's certificate unless told
 // otherwise); on a federated zone, the client that dials the global with the zone token. A zone
 // without a global runs neither. A federated zone with several replicas (Kubernetes with leader
-// election) runs the client only on the replica holding the leader Lease (multizone.md §1): two
+// election) runs the client only on the replica holding the leader Lease (docs/multizone.md §1): two
 // clients of one zone would both write what global sends and both offer the zone's objects.
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';

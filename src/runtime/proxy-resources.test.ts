@@ -111,7 +111,7 @@ describe('proxyEnvoyResources', () => {
       ok: false,
       message: 'dataplane "edge-2" not found in mesh "default"',
     });
-    // A sidecar gets the sidecar profile (mesh.md §4).
+    // A sidecar gets the sidecar profile (docs/mesh-mtls.md §4).
     const sidecar = proxyEnvoyResources(resources, 'default', 'echo-a', NO_FILES);
     expect(sidecar.ok && sidecar.resources.listeners.map((l) => l.name)).toEqual(['inbound:127.0.0.1:8081']);
   });
@@ -132,7 +132,7 @@ describe('a new mesh with its default policies (docs/policies.md)', () => {
     return [...example(), ...defaults];
   };
 
-  it("gives the gateway Kuma's timeouts (gateway.md §2.16): connect 5s, upstream idle 3600s, route timeout 15s", () => {
+  it("gives the gateway Kuma's timeouts (docs/gateway.md §2.16): connect 5s, upstream idle 3600s, route timeout 15s", () => {
     const result = proxyEnvoyResources(withDefaults(), 'default', 'edge-gateway-1', NO_FILES);
     if (!result.ok) throw new Error(result.message);
     const clusters = (result.resources.clusters as unknown as { resource: { name: string; connect_timeout: unknown; typed_extension_protocol_options?: unknown } }[]).map((c) => c.resource);

@@ -141,14 +141,14 @@ function generateWithContext(input: GatewayInput, address: string): IdentityGene
   }
 }
 
-/** Why generation failed (gateway.md §4.6), one problem per line. */
+/** Why generation failed (docs/gateway.md §4.6), one problem per line. */
 function failureMessage(proxy: StoredResource<'Dataplane'>, problems: readonly TranslationProblem[]): string {
   const lines = problems.map((p) => `  ${describeKey(p.resource)}: ${p.message}`);
   return [`generating the configuration of ${describeKey(proxy)} failed; a running control plane keeps its last config:`, ...lines].join('\n');
 }
 
 /**
- * The pre-publish check the control plane runs (xds-server.md §14 rule 8) failed: an inconsistent
+ * The pre-publish check the control plane runs (docs/xds-server.md §14 rule 8) failed: an inconsistent
  * snapshot is never served, so printing it would show something no proxy ever gets.
  */
 function consistencyMessage(proxy: StoredResource<'Dataplane'>, problems: readonly SnapshotProblem[]): string {

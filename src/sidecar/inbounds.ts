@@ -1,4 +1,4 @@
-// Inbound listeners and local clusters (mesh.md §4.2-§4.4): where each inbound listens, which
+// Inbound listeners and local clusters (docs/mesh-mtls.md §4.2-§4.4): where each inbound listens, which
 // workload port it forwards to, and the mTLS of its chains. Two inbounds forwarding one workload
 // port to different addresses cannot share `localhost:<port>`: Kuma silently keeps the later
 // address; Portico refuses to generate (difference M5).
@@ -24,7 +24,7 @@ export function localClusterName(port: number): string {
 
 /**
  * The inbounds of a Dataplane and their local clusters, or why they conflict. With mTLS on, each
- * inbound's TLS chain admits the sources of its one TrafficPermission (mesh.md §5); HTTP-based
+ * inbound's TLS chain admits the sources of its one TrafficPermission (docs/mesh-mtls.md §5); HTTP-based
  * inbounds carry the FaultInjections and RateLimits selecting them.
  */
 export function translateInbounds(
@@ -37,7 +37,7 @@ export function translateInbounds(
   const inbounds: Inbound[] = [];
   const locals = new Map<string, LocalCluster & { index: number }>();
   for (const [index, inbound] of (networking.inbound ?? []).entries()) {
-    // Ignored inbounds keep the identity but get no listener (mesh.md §4.8).
+    // Ignored inbounds keep the identity but get no listener (docs/mesh-mtls.md §4.8).
     if (inbound.state === 'Ignored') continue;
     const address = inbound.address ?? networking.address;
     const workloadAddress = inbound.serviceAddress ?? address;

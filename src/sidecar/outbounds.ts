@@ -1,4 +1,4 @@
-// Outbound listeners and their EDS clusters (mesh.md §4.5-§4.7, §8). Every outbound has one
+// Outbound listeners and their EDS clusters (docs/mesh-mtls.md §4.5-§4.7, §8). Every outbound has one
 // destination, equal to its tags (Kuma's classic generator with the default `route-all`). The
 // cluster is named after those tags (`<service>` or `<service>-<hash>`, `_<mesh>` appended for
 // another mesh), outbounds with equal tags share it, and its protocol is inferred from the
@@ -22,7 +22,7 @@ import type { DestinationPlace, PolicyPlaces } from '../mesh/policy-status.js';
 import { serviceProtocol } from './service-protocol.js';
 import type { SidecarInput } from './sidecar-input.js';
 
-/** The tag naming the mesh of a cross-mesh destination (mesh.md §8). */
+/** The tag naming the mesh of a cross-mesh destination (docs/mesh-mtls.md §8). */
 export const MESH_TAG = 'kuma.io/mesh';
 
 /** Default address of an outbound listener. */
@@ -74,12 +74,12 @@ export function translateOutbounds(input: SidecarInput, mtls: OwnMeshMtls | unde
   const external = sidecarExternalServices(input);
   const outbounds: Outbound[] = [];
   const clusters = new Map<string, OutboundCluster>();
-  // The proxy is the source of every outbound's policies (gateway.md §2.16 with the dataplane as source).
+  // The proxy is the source of every outbound's policies (docs/gateway.md §2.16 with the dataplane as source).
   const sources = new SourcePolicies(input.policies ?? {}, matchesAny(proxyTagSets(input.proxy)));
   for (const { outbound, destination } of destinations) {
     // A usable ExternalService of the own mesh is reached directly, its protocol from its own tag.
     const externalCluster = destination.mesh === own ? externalClusterFor(external, destination.clusterTags) : undefined;
-    // The protocol comes from the own mesh's endpoints of a service of that name (mesh.md §8).
+    // The protocol comes from the own mesh's endpoints of a service of that name (docs/mesh-mtls.md §8).
     const protocol = externalCluster ? serviceProtocol(externalProtocols(externalCluster)) : protocolOfService(destination.service);
     const address = outbound.address ?? DEFAULT_OUTBOUND_ADDRESS;
     const winners = sources.empty() ? {} : sources.winners(destination.clusterTags);
@@ -137,7 +137,7 @@ function sidecarExternalServices(input: SidecarInput): ExternalServiceIndex {
 
 /**
  * mTLS towards a destination when both meshes have it on, unless the upstream mesh is PERMISSIVE
- * and the service is not TLS ready yet (mesh.md §4.6).
+ * and the service is not TLS ready yet (docs/mesh-mtls.md §4.6).
  */
 function upstreamTlsOf(input: SidecarInput, mtls: OwnMeshMtls | undefined, destination: Destination) {
   if (!mtls) return undefined;
@@ -150,7 +150,7 @@ function upstreamTlsOf(input: SidecarInput, mtls: OwnMeshMtls | undefined, desti
 }
 
 /**
- * The access log of an outbound (mesh.md §4.9): Kuma logs the traffic of the proxy's service
+ * The access log of an outbound (docs/mesh-mtls.md §4.9): Kuma logs the traffic of the proxy's service
  * (its first inbound's, or its gateway's) to the outbound's service, from the proxy's address.
  */
 function outboundAccessLog(input: SidecarInput, spec: TrafficLogSpec, service: string, protocol: string): AccessLog | undefined {

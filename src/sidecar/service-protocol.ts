@@ -1,6 +1,6 @@
-// Protocols of inbounds and services (mesh.md §4.2, §4.5): a `kuma.io/protocol` value read case-
+// Protocols of inbounds and services (docs/mesh-mtls.md §4.2, §4.5): a `kuma.io/protocol` value read case-
 // insensitively, anything else TCP; a service's protocol is its endpoints' protocols reduced
-// pairwise to the first protocol both stacks share (gateway.md §2.16), TCP when any is missing.
+// pairwise to the first protocol both stacks share (docs/gateway.md §2.16), TCP when any is missing.
 import type { SidecarProtocol } from '../ir/sidecar.js';
 
 /** The protocols each protocol can also be carried as, most specific first. */

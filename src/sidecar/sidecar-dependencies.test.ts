@@ -1,5 +1,5 @@
 // Which store changes regenerate a sidecar: here, that any TrafficPermission of its own mesh does
-// (mesh.md §5.2: any one may become, or stop being, the policy of one of its inbounds).
+// (docs/mesh-mtls.md §5.2: any one may become, or stop being, the policy of one of its inbounds).
 import { describe, expect, it } from 'vitest';
 import type { StoredResource } from '../core/resource.js';
 import { sidecarDependencies, sidecarDependsOn } from './sidecar-dependencies.js';

@@ -49,14 +49,14 @@ export function sidecarDependsOn(deps: SidecarDependencies, resource: StoredReso
   switch (resource.kind) {
     case 'Mesh':
       return true;
-    // Any TrafficPermission of the mesh may become, or stop being, the one of an inbound (§5.2).
+    // Any TrafficPermission of the mesh may become, or stop being, the one of an inbound (docs/mesh-mtls.md §5.2).
     case 'TrafficPermission':
       return true;
     case 'Secret':
       return deps.secrets.has(resource.name);
     case 'ProxyTemplate':
       return proxyTemplateMayConcern(resource as StoredResource<'ProxyTemplate'>, deps.proxyTags ?? []);
-    // An outbound's service may become, or stop being, external (gateway.md §2.15).
+    // An outbound's service may become, or stop being, external (docs/gateway.md §2.15).
     case 'ExternalService':
       return deps.services.has((resource as StoredResource<'ExternalService'>).spec.tags[SERVICE_TAG] ?? '');
     case 'Dataplane': {
@@ -66,7 +66,7 @@ export function sidecarDependsOn(deps: SidecarDependencies, resource: StoredReso
     }
     default:
       // A connection policy may start or stop winning for any outbound, a TrafficTrace for the
-      // proxy (mesh.md §4.9).
+      // proxy (docs/mesh-mtls.md §4.9).
       return isConnectionPolicyKind(resource.kind) || resource.kind === 'TrafficTrace';
   }
 }

@@ -1,4 +1,4 @@
-// mesh.md §5.2 (which TrafficPermission applies to an inbound) and §5.3 (its principals).
+// docs/mesh-mtls.md §5.2 (which TrafficPermission applies to an inbound) and §5.3 (its principals).
 import { describe, expect, it } from 'vitest';
 import type { Tags } from '../api/tags.js';
 import { inboundRbac, selectTrafficPermission, sourcePrincipals, type TrafficPermission } from './traffic-permission.js';
@@ -21,7 +21,7 @@ function policy(name: string, destinations: Tags[], sources: Tags[] = [{ 'kuma.i
 const BACKEND: Tags = { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'http', version: 'v1' };
 const ALLOW_ALL = policy('allow-all-default', [{ 'kuma.io/service': '*' }]);
 
-describe('§5.2 selectTrafficPermission', () => {
+describe('docs/mesh-mtls.md §5.2 selectTrafficPermission', () => {
   it('selects nothing when no destination matches', () => {
     expect(selectTrafficPermission([policy('web-only', [{ 'kuma.io/service': 'web' }])], BACKEND)).toBeUndefined();
     expect(selectTrafficPermission([], BACKEND)).toBeUndefined();
@@ -63,7 +63,7 @@ describe('§5.2 selectTrafficPermission', () => {
   });
 });
 
-describe('§5.3 sourcePrincipals', () => {
+describe('docs/mesh-mtls.md §5.3 sourcePrincipals', () => {
   it('gives the SPIFFE ID of an exact service', () => {
     expect(sourcePrincipals('default', { match: { 'kuma.io/service': 'web' } })).toEqual(['spiffe://default/web']);
   });
@@ -79,7 +79,7 @@ describe('§5.3 sourcePrincipals', () => {
   });
 });
 
-describe('§5.3 inboundRbac', () => {
+describe('docs/mesh-mtls.md §5.3 inboundRbac', () => {
   it('denies all when no policy selects the inbound', () => {
     expect(inboundRbac('default', [], BACKEND)).toEqual({ sources: [] });
   });

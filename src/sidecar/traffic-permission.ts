@@ -1,4 +1,4 @@
-// Which TrafficPermission applies to an inbound, and whom it admits (mesh.md §5.2, §5.3). Exactly
+// Which TrafficPermission applies to an inbound, and whom it admits (docs/mesh-mtls.md §5.2, §5.3). Exactly
 // one policy per inbound: permissions do not add up, so an exact `backend` destination next to an
 // `allow-all` wildcard makes the exact one the only policy of `backend`. Pure.
 import { SERVICE_TAG, type Selector, type Tags } from '../api/tags.js';

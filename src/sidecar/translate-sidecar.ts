@@ -1,4 +1,4 @@
-// resources -> ir.Sidecar for one Dataplane with inbounds, or a DELEGATED gateway (mesh.md §4, §7).
+// resources -> ir.Sidecar for one Dataplane with inbounds, or a DELEGATED gateway (docs/mesh-mtls.md §4, §7).
 // Pure: no I/O, no clock, inputs never mutated, output sorted. Reads as the ordered steps of the
 // reference.
 import { SERVICE_TAG } from '../api/tags.js';
@@ -12,7 +12,7 @@ import { proxyTagSets, sidecarPolicyPlaces, translateOutbounds } from './outboun
 import { selectTrafficTrace, tracingOf } from '../mesh/traffic-trace-effects.js';
 import type { SidecarInput, SidecarTranslation } from './sidecar-input.js';
 
-/** Whether a Dataplane gets the sidecar profile: inbounds, or a DELEGATED gateway (mesh.md §7). */
+/** Whether a Dataplane gets the sidecar profile: inbounds, or a DELEGATED gateway (docs/mesh-mtls.md §7). */
 export function isSidecarProxy(networking: { readonly gateway?: { readonly type?: string }; readonly inbound?: readonly unknown[] }): boolean {
   if (networking.gateway) return networking.gateway.type !== 'BUILTIN';
   return (networking.inbound ?? []).length > 0;
@@ -21,17 +21,17 @@ export function isSidecarProxy(networking: { readonly gateway?: { readonly type?
 /** Translate one sidecar; see the file header. */
 export function translateSidecar(input: SidecarInput): SidecarTranslation {
   const mesh = input.mesh.name;
-  // §1, §3: the mesh's mTLS; on without a usable CA, nothing is generated (M4).
+  // docs/mesh-mtls.md §1, §3: the mesh's mTLS; on without a usable CA, nothing is generated (M4).
   const mtls = ownMeshMtls(input.mesh, input.meshCas);
   if (mtls && 'error' in mtls) return { error: mtls.error };
-  // §4.2-§4.4, §5: inbounds, their RBAC and the local clusters they forward to; a DELEGATED
+  // docs/mesh-mtls.md §4.2-§4.4, §5: inbounds, their RBAC and the local clusters they forward to; a DELEGATED
   // gateway has none.
   const gateway = input.proxy.spec.networking.gateway;
   const inbound = gateway ? { inbounds: [], localClusters: [] } : translateInbounds(input.proxy, mtls, input.trafficPermissions, input.policies);
   if ('error' in inbound) return { error: inbound.error };
-  // §4.5-§4.7, §8: outbound listeners, their clusters and endpoints.
+  // docs/mesh-mtls.md §4.5-§4.7, §8: outbound listeners, their clusters and endpoints.
   const { outbounds, clusters } = translateOutbounds(input, mtls);
-  // §3: the own CA, and the CA of every other mesh an mTLS cluster validates with.
+  // docs/mesh-mtls.md §3: the own CA, and the CA of every other mesh an mTLS cluster validates with.
   const bundles = new Map<string, CaBundle>(mtls ? [[mtls.bundle.secretName, mtls.bundle]] : []);
   for (const cluster of clusters) {
     if (!cluster.upstreamTls || bundles.has(cluster.upstreamTls.caSecret)) continue;
@@ -39,7 +39,7 @@ export function translateSidecar(input: SidecarInput): SidecarTranslation {
     if (!ca?.ok) return { error: `outbound ${cluster.name} needs the CA of mesh ${JSON.stringify(cluster.mesh)}, which is unavailable: ${ca?.message ?? 'mTLS is off there'}` };
     bundles.set(meshCaSecretName(cluster.mesh), caBundle(meshCaSecretName(cluster.mesh), ca.certPem));
   }
-  // §4.9: the proxy's TrafficTrace traces its inbound and outbound connection managers.
+  // docs/mesh-mtls.md §4.9: the proxy's TrafficTrace traces its inbound and outbound connection managers.
   const traced = input.trafficTraces && input.trafficTraces.length > 0 ? tracingOf(selectTrafficTrace(input.trafficTraces, proxyTagSets(input.proxy)), input.mesh.spec.tracing) : undefined;
   const sidecar: Sidecar = {
     mesh,
@@ -63,7 +63,7 @@ function usesKumaTagsOnGrpc(input: SidecarInput): boolean {
 }
 
 /**
- * The proxy's identity tags (mesh.md §2.1) as a tag map with multiple values comma-joined, sorted:
+ * The proxy's identity tags (docs/mesh-mtls.md §2.1) as a tag map with multiple values comma-joined, sorted:
  * the union of its inbounds' tags, or its gateway tags.
  */
 export function identityTags(input: SidecarInput): Map<string, string[]> {
@@ -71,7 +71,7 @@ export function identityTags(input: SidecarInput): Map<string, string[]> {
 }
 
 /**
- * A Dataplane's identity tags (mesh.md §2.1): every value of every tag of its inbounds, or of its
+ * A Dataplane's identity tags (docs/mesh-mtls.md §2.1): every value of every tag of its inbounds, or of its
  * gateway tags (BUILTIN and DELEGATED), values sorted.
  */
 export function dataplaneIdentityTags(proxy: StoredResource<'Dataplane'>): Map<string, string[]> {

@@ -1,6 +1,6 @@
 // Dataplane tokens at unit level: the issue request (REST body and CLI flags), the claims that
 // come back from validation, offline issuing with a key file, and the binding checks against a
-// Dataplane — one table row per message of xds-server.md §17.
+// Dataplane — one table row per message of docs/xds-server.md §17.
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../core/memory-store.js';

@@ -2,7 +2,7 @@
 // (tag -> allowed values, optional) and `Type` (proxy type) in a TokenFamily JWT signed by the
 // mesh's own keys. This file issues them (from the store's keys, or offline from a key file),
 // validates them for a mesh, and holds the binding checks against a Dataplane, each with Kuma's
-// exact message (xds-server.md §17).
+// exact message (docs/xds-server.md §17).
 import type { Violation } from '../api/violation.js';
 import type { ResourceStore } from '../core/store.js';
 import { parseDuration } from './duration.js';

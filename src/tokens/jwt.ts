@@ -7,7 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 
-/** The only algorithm accepted (xds-server.md §17: RS256 only). */
+/** The only algorithm accepted (docs/xds-server.md §17: RS256 only). */
 export const TOKEN_ALGORITHM = 'RS256';
 
 /** Longest token accepted, in bytes; a real one is under 2 KiB. */

@@ -34,7 +34,7 @@ export function dataplaneSigningKeys(mesh: string): SigningKeyScope {
 /** Scope of zone-token signing keys (GlobalSecrets `zone-token-signing-key-<N>`, on the global control plane). */
 export const ZONE_SIGNING_KEYS: SigningKeyScope = { kind: 'GlobalSecret', prefix: 'zone-token-signing-key' };
 
-/** Prefix of the public halves of zone-token keys, the only ones a zone holds (multizone.md §2). */
+/** Prefix of the public halves of zone-token keys, the only ones a zone holds (docs/multizone.md §2). */
 export const ZONE_SIGNING_PUBLIC_KEY_PREFIX = 'zone-token-signing-public-key';
 
 /** Scope of user-token signing keys (GlobalSecrets `user-token-signing-key-<N>`). */

@@ -1,4 +1,4 @@
-// Token issuing and validation (robustness.md S1 at unit level): every way a token can be wrong
+// Token issuing and validation (docs/robustness.md S1 at unit level): every way a token can be wrong
 // is refused with its own message, and rotation and revocation work through the store.
 import { createHmac, createPublicKey, createPrivateKey } from 'node:crypto';
 import { pino } from 'pino';

@@ -1,4 +1,4 @@
-// Zone tokens (docs/tokens.md, multizone.md §12): issued with the global's private keys, verified
+// Zone tokens (docs/tokens.md, docs/multizone.md §12): issued with the global's private keys, verified
 // with those or with the public halves a zone holds, for one zone and one scope; every refusal
 // has its reason, and bad input of any shape is a refusal, never an exception.
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';

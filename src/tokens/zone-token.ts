@@ -1,4 +1,4 @@
-// Zone tokens (docs/tokens.md, multizone.md §12): the credential a zone control plane (scope `cp`),
+// Zone tokens (docs/tokens.md, docs/multizone.md §12): the credential a zone control plane (scope `cp`),
 // a ZoneIngress (`ingress`) or a ZoneEgress (`egress`) presents to prove which zone it belongs
 // to. Kuma's claims `Zone` and `Scope` in a TokenFamily JWT signed by the global's GlobalSecrets
 // `zone-token-signing-key-<N>` and revoked through `zone-token-revocations`. Zones never hold the
@@ -233,7 +233,7 @@ export function publicKeyPem(privateKeyPem: string | Buffer): string {
 }
 
 /**
- * What a zone receives in place of the global's `zone-token-signing-key-<N>` (multizone.md §2):
+ * What a zone receives in place of the global's `zone-token-signing-key-<N>` (docs/multizone.md §2):
  * GlobalSecret `zone-token-signing-public-key-<N>` holding only the public key. Undefined for a
  * secret that is not a zone-token signing key; throws when its data is not an RSA private key.
  */

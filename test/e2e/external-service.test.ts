@@ -1,5 +1,5 @@
-// ExternalService end to end with real Envoys and real traffic (gateway.md §2.9, §2.15, §2.16;
-// mesh.md §9): a builtin gateway routes to a plain HTTP server outside the mesh (reached by DNS
+// ExternalService end to end with real Envoys and real traffic (docs/gateway.md §2.9, §2.15, §2.16;
+// docs/mesh-mtls.md §9): a builtin gateway routes to a plain HTTP server outside the mesh (reached by DNS
 // name, STRICT_DNS) and to a TLS server that Envoy dials with TLS origination: the SNI is the
 // ExternalService's serverName and the server certificate is verified against its caCert, so the
 // same server behind an ExternalService trusting another CA is refused. A sidecar's outbound
@@ -75,7 +75,7 @@ describe('ExternalService with real Envoys and real traffic', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'portico-external-service-'));
     cp = await startTestControlPlane();
-    // Creating the Mesh creates allow-all-default with it (mesh.md §5.5): TrafficPermissions exist.
+    // Creating the Mesh creates allow-all-default with it (docs/mesh-mtls.md §5.5): TrafficPermissions exist.
     await put({ type: 'Mesh', name: 'default' });
     const tls = await testTls();
     const otherCa = await generateTestTls();
@@ -153,7 +153,7 @@ describe('ExternalService with real Envoys and real traffic', () => {
   });
 
   it('a TrafficPermission that admits neither the gateway nor the sidecar makes the ExternalService unreachable; changing it restores it', { timeout: 150_000 }, async () => {
-    // Exact beats allow-all (mesh.md §5.2): this becomes the ExternalService's one policy.
+    // Exact beats allow-all (docs/mesh-mtls.md §5.2): this becomes the ExternalService's one policy.
     await plainPermission(['billing']);
     await eventually(async () => (await status(viaGateway('/plain'))) === 503 && (await status(viaOutbound())) === 503, 30_000, 'the ExternalService unreachable for both');
     const served = plain.seen.length;

@@ -206,7 +206,7 @@ describe('Kubernetes mode against a real kube-apiserver', () => {
     const cert = secrets.find((s) => s.metadata.name === 'secure.ca-builtin-cert-ca-1') as unknown as { type: string; data: { value: string } };
     expect(cert.type).toBe('system.kuma.io/secret');
     expect(Buffer.from(cert.data.value, 'base64').toString()).toContain('BEGIN CERTIFICATE');
-    // The default policies, created once and marked on the Mesh (mesh.md §5.5).
+    // The default policies, created once and marked on the Mesh (docs/mesh-mtls.md §5.5).
     await eventually(async () => (await get(admin, `${KUMA}/trafficpermissions/allow-all-secure`)) !== undefined, 60_000, 'allow-all-secure');
     await eventually(async () => (await get(admin, `${KUMA}/meshes/secure`))?.metadata.labels?.['kuma.io/mesh-defaults-generated'] === 'true', 60_000, 'the defaults label');
     // The label is set once every default exists: timeout-all-<mesh>, through the RBAC rule for it.

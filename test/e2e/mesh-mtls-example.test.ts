@@ -1,5 +1,5 @@
 // End to end with real Envoys on the example examples/universal/mtls/ (its fixed ports replaced by
-// free ones; mesh.md §7, §8, gateway.md §2.17): an application in mesh-b calls its sidecar's
+// free ones; docs/mesh-mtls.md §7, §8, docs/gateway.md §2.17): an application in mesh-b calls its sidecar's
 // outbound tagged `kuma.io/mesh: mesh-a`; the sidecar speaks mTLS with mesh-b's identity to
 // mesh-a's cross-mesh gateway listener, whose route forwards over mesh-a's mTLS to the orders
 // sidecar. A plain client standing in for Kong goes through the delegated gateway's outbound, and an

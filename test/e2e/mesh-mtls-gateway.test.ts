@@ -1,5 +1,5 @@
-// End to end with the real Envoy: a builtin gateway in a STRICT mTLS mesh (mesh.md §6, gateway.md
-// §2.15, §2.17). The backends are TLS servers standing in for mesh sidecars: they require a client
+// End to end with the real Envoy: a builtin gateway in a STRICT mTLS mesh (docs/mesh-mtls.md §6,
+// docs/gateway.md §2.15, §2.17). The backends are TLS servers standing in for mesh sidecars: they require a client
 // certificate from the mesh CA and answer with the caller's certificate URIs. The gateway reaches
 // a backend with its own SPIFFE identity, refuses a backend presenting another service's identity,
 // and its cross-mesh listener serves a client of another mTLS mesh while refusing one without a

@@ -1,4 +1,4 @@
-// End to end with real Envoys (mesh.md §1.6): turning mTLS on for a live mesh the recommended way
+// End to end with real Envoys (docs/mesh-mtls.md §1.6): turning mTLS on for a live mesh the recommended way
 // (PERMISSIVE first, then STRICT) and certificate renewal. With a 1-minute dpCert lifetime the
 // certificates are renewed at 80 % of it (48 s) and requests sent all along never fail.
 import { mkdtempSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// End to end with real Envoys and real traffic (mesh.md §2.4, §4, §1.6): an application calls
+// End to end with real Envoys and real traffic (docs/mesh-mtls.md §2.4, §4, §1.6): an application calls
 // its sidecar's outbound, which speaks mesh mTLS to the backend's sidecar, which hands the request
 // to the backend application with the caller's SPIFFE ID in x-forwarded-client-cert. In STRICT a
 // plaintext client dialling the backend's inbound directly is refused; in PERMISSIVE it is served;
@@ -49,7 +49,7 @@ describe('sidecars in an mTLS mesh, with real Envoys', () => {
       inbound: [{ port: await freePort(), servicePort: await freePort(), serviceAddress: '127.0.0.1', tags: { 'kuma.io/service': 'client', version: 'v1' } }],
       outbound: [{ port: outboundPort, tags: { 'kuma.io/service': 'backend' } }],
     });
-    // A delegated gateway (mesh.md §7): the proxy beside Kong gets only the outbound side.
+    // A delegated gateway (docs/mesh-mtls.md §7): the proxy beside Kong gets only the outbound side.
     delegatedOutboundPort = await freePort();
     await runSidecar('kong-1', {
       address: '127.0.0.1',

@@ -1,5 +1,5 @@
 // End to end with the real Envoy and real traffic through a builtin gateway: HealthCheck,
-// FaultInjection and RateLimit policies (gateway.md §2.16 [D7]) change what clients see, and
+// FaultInjection and RateLimit policies (docs/gateway.md §2.16 [D7]) change what clients see, and
 // changing or deleting a policy changes it back with nothing restarted. A sidecar's HTTP inbound
 // applies FaultInjection and RateLimit to the callers their sources name, recognised by the
 // x-kuma-tags a caller's proxy sends (here written by the test, as a calling proxy would). Each

@@ -1,5 +1,5 @@
 // End to end with the real Envoy: Retry and CircuitBreaker policies on a builtin gateway
-// (gateway.md §2.16), observed through traffic. A Retry turns a flaky backend's 503s into a 200;
+// (docs/gateway.md §2.16), observed through traffic. A Retry turns a flaky backend's 503s into a 200;
 // a CircuitBreaker's thresholds overflow concurrent slow requests to 503; its consecutive-5xx
 // detector ejects a failing endpoint so that traffic moves to the healthy one. Changing or
 // deleting a policy changes behaviour while the same Envoy keeps running. Each step waits for

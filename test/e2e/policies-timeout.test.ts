@@ -1,4 +1,4 @@
-// End to end with the real Envoy: the Timeout policy (gateway.md §2.16, mesh.md §4.9) observed
+// End to end with the real Envoy: the Timeout policy (docs/gateway.md §2.16, docs/mesh-mtls.md §4.9) observed
 // through traffic, not config. A gateway route to a slow backend answers 504 once the request
 // timeout of the winning Timeout passes, 200 when a changed policy allows longer, and 200 again
 // once the policy is deleted; a sidecar's TCP outbound closes a connection idle longer than the

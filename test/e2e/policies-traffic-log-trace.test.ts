@@ -1,5 +1,5 @@
-// End to end with the real Envoy: TrafficLog and TrafficTrace on a builtin gateway (gateway.md
-// §2.12, §2.14, §2.16; docs/policies.md). The Mesh declares a file and a TCP logging backend and
+// End to end with the real Envoy: TrafficLog and TrafficTrace on a builtin gateway
+// (docs/gateway.md §2.12, §2.14, §2.16; docs/policies.md). The Mesh declares a file and a TCP logging backend and
 // a Zipkin tracing backend; the collectors run in the test (a TCP server collecting lines, which
 // the dataplane agent's access log sink feeds, and a Zipkin v2 span receiver). Each request through the gateway writes one line in Kuma's
 // default format to the file, then, once the policy names the TCP backend, to the collector; a TCP

@@ -1,4 +1,4 @@
-// TrafficPermission end to end with real Envoys and real traffic (mesh.md §5): in a STRICT mesh
+// TrafficPermission end to end with real Envoys and real traffic (docs/mesh-mtls.md §5): in a STRICT mesh
 // the client application calls its sidecar's outbound, which speaks mesh mTLS to the backend's
 // sidecar. The backend's inbound admits only the sources of its one TrafficPermission, checked by
 // network RBAC against the client's certificate. Removing the allowing policy cuts the caller off
@@ -65,7 +65,7 @@ describe('TrafficPermission on sidecars in an mTLS mesh, with real Envoys', () =
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'portico-traffic-permission-'));
     cp = await startTestControlPlane();
-    // Creating the Mesh creates allow-all-default with it (mesh.md §5.5).
+    // Creating the Mesh creates allow-all-default with it (docs/mesh-mtls.md §5.5).
     await send('PUT', api('/meshes/default'), mesh('STRICT'));
     backend = await httpBackend('backend');
     outboundPort = await freePort();
@@ -99,7 +99,7 @@ describe('TrafficPermission on sidecars in an mTLS mesh, with real Envoys', () =
   });
 
   it('an exact policy replaces allow-all for the backend; its extra source tag must be in the client certificate', async () => {
-    // Exact beats wildcard (§5.2): only version v2 clients may reach backend now; client-1 is v1.
+    // Exact beats wildcard (docs/mesh-mtls.md §5.2): only version v2 clients may reach backend now; client-1 is v1.
     await putPermission('clients-to-backend', [{ 'kuma.io/service': 'client', version: 'v2' }], 'backend');
     await eventually(refused, 30_000, 'client v1 refused by the exact policy for backend despite allow-all');
     // kuma://version/v1 and spiffe://default/client are both in client-1's certificate.

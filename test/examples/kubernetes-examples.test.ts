@@ -100,7 +100,7 @@ describe('examples/kubernetes', () => {
 
     it('routes foo.example.com/ on 8080 to the demo app endpoint', async () => {
       const instance = one('MeshGatewayInstance');
-      // The Dataplane the pod controller writes for a gateway pod (gateway.md §3.3).
+      // The Dataplane the pod controller writes for a gateway pod (docs/gateway.md §3.3).
       const gatewayPod = {
         apiVersion: 'kuma.io/v1alpha1',
         kind: 'Dataplane',

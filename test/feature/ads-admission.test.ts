@@ -1,4 +1,4 @@
-// New-stream admission over real gRPC on 127.0.0.1 (xds-server.md §14 rule 6 as changed by issue
+// New-stream admission over real gRPC on 127.0.0.1 (docs/xds-server.md §14 rule 6 as changed by issue
 // 9): a refused stream is told when to retry and costs no authentication, and with the default
 // settings a storm of 1,000 proxies opened at once is served — the proxies honour the pushback.
 import { afterEach, describe, expect, it } from 'vitest';

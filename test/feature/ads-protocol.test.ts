@@ -1,4 +1,4 @@
-// ADS behaviour shared by SotW and delta, over real gRPC on 127.0.0.1 (xds-server.md §4-§10).
+// ADS behaviour shared by SotW and delta, over real gRPC on 127.0.0.1 (docs/xds-server.md §4-§10).
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAdsHarness } from '../support/ads-harness.js';
 import type { AdsHarness } from '../support/ads-harness.js';

@@ -1,4 +1,4 @@
-// Reconnects, stale nonces and subscription changes (xds-server.md §5, §11, §13 items 2, 6, 10).
+// Reconnects, stale nonces and subscription changes (docs/xds-server.md §5, §11, §13 items 2, 6, 10).
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAdsHarness } from '../support/ads-harness.js';
 import type { AdsHarness } from '../support/ads-harness.js';

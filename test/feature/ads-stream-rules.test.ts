@@ -1,5 +1,5 @@
 // Stream-level rules: identity, validation, readiness gate, shared snapshots, fresh-stream ordering,
-// authentication hook (xds-server.md §1, §3, §10, §14 rules 2 and 10, §17).
+// authentication hook (docs/xds-server.md §1, §3, §10, §14 rules 2 and 10, §17).
 import { afterEach, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import { startAdsHarness } from '../support/ads-harness.js';

@@ -1,4 +1,4 @@
-// One row per limit of docs/limits.md (robustness V1 style): a real REST API on loopback answers
+// One row per limit of docs/limits.md (docs/robustness.md V1 style): a real REST API on loopback answers
 // each over-limit body with its status, message and field path, and the store is unchanged.
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// POST /bootstrap over HTTP/1.1 on the same TLS port as ADS (xds-server.md §16), verified by the
+// POST /bootstrap over HTTP/1.1 on the same TLS port as ADS (docs/xds-server.md §16), verified by the
 // control plane's CA, and the TLS it puts into the bootstrap's ads_cluster.
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';

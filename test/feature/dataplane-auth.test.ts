@@ -1,5 +1,5 @@
 // Dataplane authentication on a real control plane (memory store, default settings), over real
-// gRPC and HTTP on loopback (docs/dataplane-auth.md, robustness.md S1-S4, S7):
+// gRPC and HTTP on loopback (docs/dataplane-auth.md, docs/robustness.md S1-S4, S7):
 // - S1: every bad credential is UNAUTHENTICATED with its own message and no resource is sent;
 // - S2: a valid token used for another proxy, a node change mid-stream, a token bound to tags the
 //   Dataplane lacks, and /bootstrap overwrites of someone else's Dataplane are refused, and the

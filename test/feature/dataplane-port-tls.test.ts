@@ -1,4 +1,4 @@
-// The dataplane port over TLS (docs/tls.md; robustness.md §4.2 row 32 and S6): ALPN routes h2 to
+// The dataplane port over TLS (docs/tls.md; docs/robustness.md §4.2 row 32 and S6): ALPN routes h2 to
 // gRPC and http/1.1 to /bootstrap, a client without ALPN is classified by the HTTP/2 preface, a
 // plaintext client is refused and counted without harming anyone else, and a new certificate is
 // served to new connections while open streams stay up.

@@ -1,5 +1,5 @@
 // The fake Kubernetes API server, exercised only through the real @kubernetes/client-node, so that
-// Kubernetes-mode tests can trust it (robustness.md §5 "Kubernetes mode").
+// Kubernetes-mode tests can trust it (docs/robustness.md §5 "Kubernetes mode").
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';

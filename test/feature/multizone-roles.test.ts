@@ -1,4 +1,4 @@
-// The multi-zone roles over real HTTP (multizone.md §1, §5): a global refuses the kinds zones
+// The multi-zone roles over real HTTP (docs/multizone.md §1, §5): a global refuses the kinds zones
 // provide and accepts no proxies, a federated zone refuses the kinds global provides and the
 // copies global sent [Z1], both with Kuma's 405 texts and 400 label violations. The zone's global is
 // unreachable here: the rules hold whether or not sync is connected (multizone-sync.test.ts).

@@ -1,4 +1,4 @@
-// Multi-zone sync over real gRPC on loopback (docs/multizone-sync.md): a global's sync services and
+// Multi-zone sync over real gRPC on loopback (docs/multizone.md §3): a global's sync services and
 // zone clients with in-memory stores. Shows: global resources reach a zone under their synced
 // names and labels; zone Dataplanes reach global pinned to the zone; the first response per kind
 // replaces what the zone held (stale copies deleted, local objects kept); zone tokens are required

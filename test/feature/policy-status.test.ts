@@ -92,8 +92,8 @@ describe('connection policy status over the REST API and portico inspect', () =>
     expect(edge.type).toBe('gateway');
     expect(edge.applied.map((p) => p.type)).toEqual(['cluster', 'route', 'route']);
     expect(edge.applied[0]!.name).toMatch(/^api-[0-9a-f]+$/);
-    // The split rule (two Envoy routes, gateway.md prefix normalisation): its destinations' winners
-    // are both candidates; the one counted under `*` wins (§2.16 step 3).
+    // The split rule (two Envoy routes, docs/gateway.md prefix normalisation): its destinations' winners
+    // are both candidates; the one counted under `*` wins (docs/gateway.md §2.16 step 3).
     expect(edge.applied.slice(1).map((p) => p.name)).toEqual(['edge:HTTP:8080:* * exact /split', 'edge:HTTP:8080:* * prefix /split/']);
     expect(edge.lost).toEqual([{ type: 'cluster', name: expect.stringMatching(/^shop-[0-9a-f]+$/), winner: 'edge-to-shop' }]);
     const web = body.items.find((i) => i.proxy === 'web-1')!;

@@ -1,4 +1,4 @@
-// robustness S3, S7 and S8 for the REST API, over real HTTP on loopback. Every route is taken
+// docs/robustness.md S3, S7 and S8 for the REST API, over real HTTP on loopback. Every route is taken
 // from the server's own route table (the runtime's extra routes included, through the same list
 // the control plane uses), so a new route is checked without anyone adding it here.
 //

@@ -34,7 +34,7 @@ async function availableServices(cp: ControlPlane): Promise<unknown> {
   return (await send(cp, 'GET', '/zone-ingresses/ingress-1')).body['availableServices'];
 }
 
-/** The reference's case, on a control plane whose mesh `default` exists. */
+/** The example of docs/multizone.md §7.2 (backend, two healthy instances), on a control plane whose mesh `default` exists. */
 async function showsBackend(cp: ControlPlane): Promise<void> {
   await put(cp, '/zone-ingresses/ingress-1', { type: 'ZoneIngress', name: 'ingress-1', networking: { address: '192.168.0.10', port: 10001, advertisedAddress: '34.1.2.3', advertisedPort: 10001 } });
   await put(cp, '/meshes/default/dataplanes/backend-1', backend('backend-1'));

@@ -1,4 +1,4 @@
-// Zone tokens over a real control plane (docs/tokens.md, multizone.md §12): POST /tokens/zone is
+// Zone tokens over a real control plane (docs/tokens.md, docs/multizone.md §12): POST /tokens/zone is
 // admin only; `portico generate zone-token` asks it (online) or signs with the key file (offline);
 // the tokens verify for their zone and scope on the global (private key) and in a zone that holds
 // only the public key secret; neither tokens nor key material reach a log line or a list.

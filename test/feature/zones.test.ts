@@ -1,4 +1,4 @@
-// Zone and ZoneInsight over real HTTP (multizone.md §6): a Zone is written by users on a global and
+// Zone and ZoneInsight over real HTTP (docs/multizone.md §6): a Zone is written by users on a global and
 // on a zone without a global, a ZoneInsight by nobody but the control plane, and a Zone whose
 // insight says it is online cannot be deleted. Nothing writes insights yet (sync does not exist),
 // so the tests write them straight into the store as the control plane will.

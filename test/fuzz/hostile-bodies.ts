@@ -1,4 +1,4 @@
-// Generators of hostile request bodies for the wire fuzz test (robustness V3). fast-check draws a
+// Generators of hostile request bodies for the wire fuzz test (docs/robustness.md V3). fast-check draws a
 // small descriptor per case; the body itself is built only when the case is sent, so 10,000
 // cases, some of them megabytes long, never sit in memory together.
 import fc from 'fast-check';

@@ -1,4 +1,4 @@
-// Wire fuzzing (robustness V3): thousands of generated hostile bodies sent over real HTTP on
+// Wire fuzzing (docs/robustness.md V3): thousands of generated hostile bodies sent over real HTTP on
 // loopback to a control plane running as a child process, so that a crash is seen as an exit.
 // Every answer must be a 2xx or 4xx with an error body (JSON on the REST API; the plain text
 // Kuma agents read on /bootstrap), no 5xx, no crash, and the child's peak RSS stays bounded.

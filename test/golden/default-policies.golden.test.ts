@@ -1,4 +1,4 @@
-// Side by side with Kuma (issue 11, gateway.md §2.16 "No policies"): a new mesh's gateway output
+// Side by side with Kuma (issue 11, docs/gateway.md §2.16 "No policies"): a new mesh's gateway output
 // with the default policies Portico creates with every Mesh. Kuma 2.x, run on the same manifests
 // with the same Envoy, gives every gateway route `timeout: 15s` and 5 retries on
 // gateway-error,connect-failure,refused-stream of 16 s each, every cluster thresholds of 1,024 and

@@ -1,4 +1,4 @@
-// Golden tests of the sidecar profile (mesh.md §4, §7, §8), both layers in one file per case:
+// Golden tests of the sidecar profile (docs/mesh-mtls.md §4, §7, §8), both layers in one file per case:
 // resources -> ir.Sidecar (src/sidecar) and ir -> Envoy resources (src/xds/translator). Each case
 // is test/golden/sidecar/<case>.in.yaml in the gateway cases' format (`proxy:` and `resources:`,
 // PEM fixtures from src/gateway/testdata/pem); the output holds the IR and every xDS type, or the

@@ -1,4 +1,4 @@
-// Golden tests of the zone ingress proxy (multizone.md §7.3), both layers in one file per case:
+// Golden tests of the zone ingress proxy (docs/multizone.md §7.3), both layers in one file per case:
 // resources -> ir.ZoneIngressProxy (src/ingress) and ir -> Envoy resources (src/xds/translator).
 // Each case is test/golden/zone-ingress/<case>.in.yaml: `ingress:` (the ZoneIngress's name),
 // `localZone:` and `resources:` in the gateway cases' format. Every case's resources must verify

@@ -1,4 +1,4 @@
-// CircuitBreaker: a classic connection policy (gateway.md §1.6). `circuit-breakers` over REST and
+// CircuitBreaker: a classic connection policy (docs/gateway.md §1.6). `circuit-breakers` over REST and
 // in kumactl, `circuitbreakers` as a CRD.
 import { CIRCUIT_BREAKER_SPEC_SCHEMA } from '../circuit-breaker.js';
 import { validateCircuitBreaker } from '../circuit-breaker-validate.js';

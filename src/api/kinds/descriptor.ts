@@ -78,8 +78,8 @@ export interface SpecContext {
 }
 
 /**
- * How a kind travels between a global control plane and its zones (multizone.md §2), Kuma's type
- * flags as data: sync directions and API writability (§5.1) both derive from them.
+ * How a kind travels between a global control plane and its zones (docs/multizone.md §2), Kuma's type
+ * flags as data: sync directions and API writability (docs/multizone.md §5.1) both derive from them.
  */
 export interface MultizoneFlags {
   /** Created on global (writable there). */
@@ -92,9 +92,9 @@ export interface MultizoneFlags {
   readonly zoneToGlobal: boolean;
   /** Re-sent by global to the other zones (ZoneIngress). */
   readonly syncedAcrossZones?: boolean;
-  /** Synced copies keep their name (Mesh, Secret, GlobalSecret): no hash suffix (§4.1). */
+  /** Synced copies keep their name (Mesh, Secret, GlobalSecret): no hash suffix (docs/multizone.md §4.1). */
   readonly keepName?: boolean;
-  /** Written only by the control plane (insights): read-only to users on every role (§5.1). */
+  /** Written only by the control plane (insights): read-only to users on every role (docs/multizone.md §5.1). */
   readonly insight?: boolean;
 }
 
@@ -110,7 +110,7 @@ export const BOTH_WAYS: MultizoneFlags = { providedByGlobal: true, providedByZon
 /** Secret, GlobalSecret: written on either side, sent to zones under their own name, never back up. */
 export const SECRET_FLAGS: MultizoneFlags = { providedByGlobal: true, providedByZone: true, globalToZones: true, zoneToGlobal: false, keepName: true };
 
-/** Zone, ZoneInsight: made on global and on a zone, never synced (multizone.md §2). */
+/** Zone, ZoneInsight: made on global and on a zone, never synced (docs/multizone.md §2). */
 export const LOCAL_TO_EACH: MultizoneFlags = { providedByGlobal: true, providedByZone: true, globalToZones: false, zoneToGlobal: false };
 
 /** Facts about one kind Portico stores, declared as data (Kuma's resource-type descriptors). */
@@ -152,7 +152,7 @@ export interface ResourceKindDescriptor<K extends string = string, S = unknown> 
   readonly kubernetes: CrdForm | SecretForm;
   /** Kind-specific columns of `portico get` tables. */
   readonly columns: readonly TableColumn[];
-  /** Multi-zone sync and writability (multizone.md §2); absent: not synced, writable everywhere. */
+  /** Multi-zone sync and writability (docs/multizone.md §2); absent: not synced, writable everywhere. */
   readonly multizone?: MultizoneFlags;
 }
 

@@ -1,5 +1,5 @@
 // ExternalService: a service outside the mesh that gateways and sidecars reach by its
-// `kuma.io/service` (gateway.md §2.15, mesh.md §9). Kuma names it `external-services` over REST and
+// `kuma.io/service` (docs/gateway.md §2.15, docs/mesh-mtls.md §9). Kuma names it `external-services` over REST and
 // in kumactl, `externalservices` as a CRD; like Kuma's policies it is cluster-scoped on Kubernetes
 // with its mesh in a top-level `mesh` field.
 import { EXTERNAL_SERVICE_SPEC_SCHEMA } from '../external-service.js';

@@ -1,4 +1,4 @@
-// FaultInjection: a classic connection policy (gateway.md §1.6). `fault-injections` over REST and
+// FaultInjection: a classic connection policy (docs/gateway.md §1.6). `fault-injections` over REST and
 // in kumactl, `faultinjections` as a CRD.
 import { FAULT_INJECTION_SPEC_SCHEMA } from '../fault-injection.js';
 import { validateFaultInjection } from '../fault-injection-validate.js';

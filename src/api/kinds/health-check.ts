@@ -1,4 +1,4 @@
-// HealthCheck: a classic connection policy (gateway.md §1.6). `health-checks` over REST and in
+// HealthCheck: a classic connection policy (docs/gateway.md §1.6). `health-checks` over REST and in
 // kumactl, `healthchecks` as a CRD.
 import { HEALTH_CHECK_SPEC_SCHEMA } from '../health-check.js';
 import { validateHealthCheck } from '../health-check-validate.js';

@@ -1,4 +1,4 @@
-// RateLimit: a classic connection policy (gateway.md §1.6). `rate-limits` over REST and in
+// RateLimit: a classic connection policy (docs/gateway.md §1.6). `rate-limits` over REST and in
 // kumactl, `ratelimits` as a CRD.
 import { RATE_LIMIT_SPEC_SCHEMA } from '../rate-limit.js';
 import { validateRateLimit } from '../rate-limit-validate.js';

@@ -1,4 +1,4 @@
-// Retry: a classic connection policy (gateway.md §1.6). `retries` over REST and in kumactl,
+// Retry: a classic connection policy (docs/gateway.md §1.6). `retries` over REST and in kumactl,
 // `retries` as a CRD.
 import { RETRY_SPEC_SCHEMA } from '../retry.js';
 import { validateRetry } from '../retry-validate.js';

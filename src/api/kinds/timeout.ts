@@ -1,4 +1,4 @@
-// Timeout: a classic connection policy (gateway.md §1.6). `timeouts` over REST and in kumactl,
+// Timeout: a classic connection policy (docs/gateway.md §1.6). `timeouts` over REST and in kumactl,
 // `timeouts` as a CRD.
 import { TIMEOUT_SPEC_SCHEMA } from '../timeout.js';
 import { validateTimeout } from '../timeout-validate.js';

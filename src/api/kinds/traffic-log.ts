@@ -1,4 +1,4 @@
-// TrafficLog: a classic connection policy (gateway.md §1.6). `traffic-logs` over REST and in
+// TrafficLog: a classic connection policy (docs/gateway.md §1.6). `traffic-logs` over REST and in
 // kumactl, `trafficlogs` as a CRD.
 import { TRAFFIC_LOG_SPEC_SCHEMA } from '../traffic-log.js';
 import { validateTrafficLog } from '../traffic-log-validate.js';

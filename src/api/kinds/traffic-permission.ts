@@ -1,4 +1,4 @@
-// TrafficPermission: which clients of an mTLS mesh may connect to which inbounds (mesh.md §5).
+// TrafficPermission: which clients of an mTLS mesh may connect to which inbounds (docs/mesh-mtls.md §5).
 // Kuma's policies are `traffic-permissions` over REST and in kumactl, `trafficpermissions` as a CRD.
 import { TRAFFIC_PERMISSION_SPEC_SCHEMA } from '../traffic-permission.js';
 import { validateTrafficPermission } from '../traffic-permission-validate.js';

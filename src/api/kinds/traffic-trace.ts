@@ -1,4 +1,4 @@
-// TrafficTrace: a classic proxy policy (gateway.md §1.6). `traffic-traces` over REST and in
+// TrafficTrace: a classic proxy policy (docs/gateway.md §1.6). `traffic-traces` over REST and in
 // kumactl, `traffictraces` as a CRD; listed with MESH, NAME and AGE like the connection policies.
 import { TRAFFIC_TRACE_SPEC_SCHEMA } from '../traffic-trace.js';
 import { validateTrafficTrace } from '../traffic-trace-validate.js';

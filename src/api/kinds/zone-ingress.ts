@@ -1,4 +1,4 @@
-// ZoneIngress: a zone's entry for cross-zone traffic (multizone.md §7). Global-scoped: one ingress
+// ZoneIngress: a zone's entry for cross-zone traffic (docs/multizone.md §7). Global-scoped: one ingress
 // serves every mesh of its zone. Made in a zone, reported to the global and forwarded by it to the
 // other zones, which route to it (docs/multizone.md, "ZoneIngress").
 import { ingressReachability, validateZoneIngress, ZONE_INGRESS_SPEC_SCHEMA, type ZoneIngressSpec } from '../zone-ingress.js';
@@ -42,6 +42,6 @@ export const ZONE_INGRESS = defineResourceKind({
     // Why other zones skip an ingress, where Kuma says nothing ([Z3]).
     { header: 'REACHABLE', cell: (i) => reachableCell(i as ZoneIngressSpec) },
   ],
-  // Kuma's flags: made in zones, sent to global, which forwards each to the other zones (§2).
+  // Kuma's flags: made in zones, sent to global, which forwards each to the other zones (docs/multizone.md §2).
   multizone: { ...ZONE_TO_GLOBAL, syncedAcrossZones: true },
 });

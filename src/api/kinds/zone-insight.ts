@@ -1,4 +1,4 @@
-// ZoneInsight: the global's record of a zone's streams (multizone.md §6), same name as its Zone.
+// ZoneInsight: the global's record of a zone's streams (docs/multizone.md §6), same name as its Zone.
 // Written only by the control plane: read-only to users everywhere.
 import { validateZoneInsight, ZONE_INSIGHT_SPEC_SCHEMA, zoneOnline, type ZoneInsightSpec } from '../zone-insight.js';
 import { AGE_PRINTER_COLUMN } from './columns.js';

@@ -1,4 +1,4 @@
-// Creates or merge-patches the gateway Deployment (gateway.md §3.2 step 4).
+// Creates or merge-patches the gateway Deployment (docs/gateway.md §3.2 step 4).
 import type { KubeConfig } from '@kubernetes/client-node';
 
 import type { DesiredDeployment } from '../render/deployment.js';

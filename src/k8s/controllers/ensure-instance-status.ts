@@ -1,4 +1,4 @@
-// Writes a MeshGatewayInstance's status through the status subresource (gateway.md §3.2 step 5).
+// Writes a MeshGatewayInstance's status through the status subresource (docs/gateway.md §3.2 step 5).
 import { MESH_GATEWAY_INSTANCE } from '../../api/kinds/mesh-gateway-instance.js';
 import type { MeshGatewayInstanceStatus } from '../../api/mesh-gateway-instance.js';
 import { CRD_GROUP, CRD_VERSION } from '../crds.js';

@@ -1,4 +1,4 @@
-// Creates or merge-patches the gateway Service (gateway.md §3.2 step 3).
+// Creates or merge-patches the gateway Service (docs/gateway.md §3.2 step 3).
 import type { KubeConfig } from '@kubernetes/client-node';
 
 import type { Service } from '../render/kube-objects.js';

@@ -1,4 +1,4 @@
-// Which MeshGatewayInstances to reconcile for a watched event (gateway.md §3.1). Pure.
+// Which MeshGatewayInstances to reconcile for a watched event (docs/gateway.md §3.1). Pure.
 import type { Selector } from '../../api/tags.js';
 import { SERVICE_TAG } from '../../api/tags.js';
 import type { ObjectMeta } from '../render/kube-objects.js';

@@ -1,6 +1,6 @@
 // JSON merge patches through client-node's typed clients. The shared raw path (watch/kube-request)
 // sends only GET, POST, PUT and DELETE, and the MeshGatewayInstance controller must merge-patch
-// (gateway.md §3.2). Answers are turned back into plain JSON, and failures into KubeApiError, so
+// (docs/gateway.md §3.2). Answers are turned back into plain JSON, and failures into KubeApiError, so
 // callers see the same shapes as on the raw path.
 import {
   ApiException,

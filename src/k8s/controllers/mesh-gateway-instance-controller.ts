@@ -1,4 +1,4 @@
-// The MeshGatewayInstance controller (gateway.md §3.1, §3.2): for each instance, the gateway
+// The MeshGatewayInstance controller (docs/gateway.md §3.1, §3.2): for each instance, the gateway
 // Service and Deployment that run its builtin gateway pods, and the instance's Ready status.
 // Zone control planes only. The lead wires triggers: instance events, events of owned Services
 // and Deployments (instanceKeyForOwned) and MeshGateway changes (instanceKeysForMeshGateway).
@@ -65,7 +65,7 @@ export class MeshGatewayInstanceController {
     this.logger = options.logger.child({ controller: 'mesh-gateway-instance' });
   }
 
-  /** Brings instance `namespace/name`'s Service, Deployment and status in line (§3.2 steps 1-5). */
+  /** Brings instance `namespace/name`'s Service, Deployment and status in line (docs/gateway.md §3.2 steps 1-5). */
   async reconcile(namespace: string, name: string): Promise<void> {
     const what = `MeshGatewayInstance ${namespace}/${name}`;
     const object = await this.step(`read ${what}`, () =>

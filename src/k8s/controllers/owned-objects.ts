@@ -1,4 +1,4 @@
-// Finding the Service and Deployment a MeshGatewayInstance controls (gateway.md §3.1): objects of
+// Finding the Service and Deployment a MeshGatewayInstance controls (docs/gateway.md §3.1): objects of
 // the instance's namespace whose controller owner reference names the instance (kind
 // MeshGatewayInstance, API version kuma.io/v1alpha1). The name is what identifies the owner, as in
 // Kuma's owner index, so a re-created instance adopts the objects its predecessor left behind.

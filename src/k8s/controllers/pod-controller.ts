@@ -1,4 +1,4 @@
-// Gateway pods become Dataplanes (gateway.md §3.3, §3.4). The Dataplane is named after the pod,
+// Gateway pods become Dataplanes (docs/gateway.md §3.3, §3.4). The Dataplane is named after the pod,
 // lives in its namespace and has the pod as controller owner, so the garbage collector removes it
 // with the pod: this controller never deletes one itself.
 //

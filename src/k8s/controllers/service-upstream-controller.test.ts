@@ -33,7 +33,7 @@ const service = (namespace: string, name: string): Obj => api.get({ apiVersion: 
 const meta = (obj: Obj): Obj => obj['metadata'] as Obj;
 const serviceWrites = (): number => api.countRequests({ method: 'PUT', path: /^\/api\/v1\/namespaces\/[^/]+\/services\// });
 
-describe('ServiceUpstreamController against the fake API server (gateway.md §3.5)', () => {
+describe('ServiceUpstreamController against the fake API server (docs/gateway.md §3.5)', () => {
   it('annotates a Service of an injected namespace with a full update, keeping everything else', async () => {
     seedService('mesh', 'web', { owner: 'team-a' });
     const before = service('mesh', 'web');

@@ -1,4 +1,4 @@
-// The service-upstream annotations (gateway.md §3.5): Services of injected namespaces get
+// The service-upstream annotations (docs/gateway.md §3.5): Services of injected namespaces get
 // `ingress.kubernetes.io/service-upstream` and `nginx.ingress.kubernetes.io/service-upstream`, so
 // Kong and NGINX ingress controllers running as delegated gateways send traffic to the Service's
 // cluster IP, where the sidecar's outbound interception and mesh routing apply, instead of to pod
@@ -21,7 +21,7 @@ export const SIDECAR_INJECTION_LABEL = 'kuma.io/sidecar-injection';
 
 const UPSTREAM_ANNOTATIONS = [INGRESS_SERVICE_UPSTREAM_ANNOTATION, NGINX_SERVICE_UPSTREAM_ANNOTATION] as const;
 
-/** Whether the Service of §3.5 should carry the annotations; `namespace` is the Service's Namespace. */
+/** Whether the Service of docs/gateway.md §3.5 should carry the annotations; `namespace` is the Service's Namespace. */
 export function wantsServiceUpstream(service: V1Service, namespace: V1Namespace | undefined): boolean {
   const annotations = service.metadata?.annotations ?? {};
   return (

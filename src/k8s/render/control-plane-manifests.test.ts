@@ -143,7 +143,7 @@ describe('control plane RBAC', () => {
     expect(deletable).toEqual(['dataplanes']);
     const writable = all.filter((r) => r.verbs.some((v) => ['create', 'update', 'patch'].includes(v))).flatMap((r) => r.resources);
     for (const kind of ['meshgateways', 'meshgatewayroutes', 'meshgatewayinstances']) expect(writable).not.toContain(kind);
-    // mesh.md §5.5: the defaults label on Meshes (update only) and the default policies (create only).
+    // docs/mesh-mtls.md §5.5: the defaults label on Meshes (update only) and the default policies (create only).
     expect(all.filter((r) => r.resources.includes('meshes') && r.verbs.some((v) => v !== 'get' && v !== 'list' && v !== 'watch'))).toEqual([{ apiGroups: ['kuma.io'], resources: ['meshes'], verbs: ['update'] }]);
     expect(all.filter((r) => r.resources.includes('trafficpermissions') && r.verbs.includes('create'))).toEqual([{ apiGroups: ['kuma.io'], resources: ['circuitbreakers', 'retries', 'timeouts', 'trafficpermissions'], verbs: ['create'] }]);
   });
@@ -186,7 +186,7 @@ describe('control plane install for a multi-zone role', () => {
     expect(flagValue(args, '--kds-root-ca-file')).toBe(`${ZONE_TOKEN_DIR}/ca.crt`);
     expect(container.volumeMounts).toContainEqual({ name: 'zone-token', mountPath: ZONE_TOKEN_DIR, readOnly: true });
     expect(find(manifests, 'Deployment').spec.template.spec.volumes).toContainEqual({ name: 'zone-token', secret: { secretName: ZONE_TOKEN_SECRET, defaultMode: 0o440 } });
-    // Deletes go to the webhook, which refuses deleting global's copies (multizone.md §5).
+    // Deletes go to the webhook, which refuses deleting global's copies (docs/multizone.md §5).
     for (const hook of find(manifests, 'ValidatingWebhookConfiguration').webhooks as Obj[]) expect(hook.rules[0].operations).toEqual(['CREATE', 'UPDATE', 'DELETE']);
   });
 

@@ -91,7 +91,7 @@ export const CLUSTER_RULES: readonly PolicyRule[] = [
   { apiGroups: [KUMA_GROUP], resources: CRD_KINDS.filter((k) => !WRITTEN_KINDS.has(k.kind)).map((k) => k.plural).sort(), verbs: READ },
   { apiGroups: [KUMA_GROUP], resources: CRD_KINDS.filter((k) => WRITTEN_KINDS.has(k.kind)).map((k) => k.plural).sort(), verbs: [...READ, 'create', 'update', 'patch', 'delete'] },
   // Kubernetes-created Meshes get their default policies from the control plane, which then
-  // labels the Mesh so that a deleted default stays deleted (mesh.md §5.5, docs/policies.md).
+  // labels the Mesh so that a deleted default stays deleted (docs/mesh-mtls.md §5.5, docs/policies.md).
   { apiGroups: [KUMA_GROUP], resources: ['meshes'], verbs: ['update'] },
   { apiGroups: [KUMA_GROUP], resources: CRD_KINDS.filter((k) => DEFAULT_POLICY_KINDS.includes(k.kind as ResourceKindName)).map((k) => k.plural).sort(), verbs: ['create'] },
   {

@@ -1,4 +1,4 @@
-// The gateway Deployment of a MeshGatewayInstance (gateway.md §3.2 step 4). The pod template is
+// The gateway Deployment of a MeshGatewayInstance (docs/gateway.md §3.2 step 4). The pod template is
 // owned whole by the controller, as Kuma replaces it on every reconcile; only the existing
 // template annotations survive (they carry `kubectl rollout restart` stamps).
 
@@ -54,7 +54,7 @@ export function desiredPodTemplate(input: GatewayInstanceRenderInput): PodTempla
     [MESH_LABEL]: input.mesh,
     ...template?.metadata?.labels,
   };
-  // gateway.md §3.2 lists the existing template annotations after the generated ones, so that
+  // docs/gateway.md §3.2 lists the existing template annotations after the generated ones, so that
   // rollout-restart stamps survive; read literally, that would also keep a stale `kuma.io/tags`
   // forever and a `spec.tags` change would never reach the pods. The two controller-owned keys are
   // therefore re-asserted after the existing annotations (the user's template still wins last).

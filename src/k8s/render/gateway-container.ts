@@ -1,4 +1,4 @@
-// The `kuma-gateway` container of a builtin gateway pod (gateway.md §3.2 step 4).
+// The `kuma-gateway` container of a builtin gateway pod (docs/gateway.md §3.2 step 4).
 //
 // Portico's gateway image runs `portico dp run`, not `kuma-dp`. The arguments and environment are
 // nevertheless Kuma's, name for name: the Portico agent reads the KUMA_* variables (and accepts
@@ -11,7 +11,7 @@ import type { Container, EnvVar, Probe, StringMap } from './kube-objects.js';
 
 /** Name of the gateway container. */
 export const GATEWAY_CONTAINER = 'kuma-gateway';
-/** The gateway container's command in the Portico image (its args are gateway.md §3.2's). */
+/** The gateway container's command in the Portico image (its args are docs/gateway.md §3.2's). */
 export const GATEWAY_COMMAND: readonly string[] = ['portico', 'dp'];
 /** Instance annotation: the proxy's worker thread count. */
 export const CONCURRENCY_ANNOTATION = 'kuma.io/sidecar-concurrency';

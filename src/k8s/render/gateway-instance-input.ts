@@ -1,6 +1,6 @@
 // What the MeshGatewayInstance renderers need, gathered by the controller into plain data: the
 // instance, its resolved mesh and tags, the selected MeshGateway's ports, the objects that exist
-// today (for the merge rules of gateway.md §3.2) and the control plane's pod settings.
+// today (for the merge rules of docs/gateway.md §3.2) and the control plane's pod settings.
 
 import { KUMA_API_VERSION } from '../../api/kinds/descriptor.js';
 import { MESH_GATEWAY_INSTANCE } from '../../api/kinds/mesh-gateway-instance.js';
@@ -98,7 +98,7 @@ export function instanceServiceTag(name: string, namespace: string): string {
   return `${name}_${namespace}_svc`;
 }
 
-/** Instance tags (gateway.md §3.2 step 2): `spec.tags` plus the generated `kuma.io/service`. */
+/** Instance tags (docs/gateway.md §3.2 step 2): `spec.tags` plus the generated `kuma.io/service`. */
 export function instanceTags(name: string, namespace: string, specTags: Tags): Tags {
   return { ...specTags, [SERVICE_TAG]: instanceServiceTag(name, namespace) };
 }

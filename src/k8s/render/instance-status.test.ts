@@ -12,7 +12,7 @@ const available = (status?: string): Deployment => ({
   status: { conditions: status === undefined ? [] : [{ type: 'Progressing', status: 'True' }, { type: 'Available', status }] },
 });
 
-describe('readyState (gateway.md §3.2 step 5)', () => {
+describe('readyState (docs/gateway.md §3.2 step 5)', () => {
   const cases: [string, Partial<InstanceStatusInput>, string, string][] = [
     ['no gateway', { gatewayMatched: false, service: withIngress, deployment: available('True') }, 'False', 'NoGatewayMatched'],
     ['deployment Available False', { service: withIngress, deployment: available('False') }, 'False', 'DeploymentNotAvailable'],

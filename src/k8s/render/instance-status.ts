@@ -1,4 +1,4 @@
-// The status of a MeshGatewayInstance (gateway.md §3.2 step 5): one `Ready` condition combining
+// The status of a MeshGatewayInstance (docs/gateway.md §3.2 step 5): one `Ready` condition combining
 // the gateway selection, the Deployment's availability and the Service's address, plus a copy of
 // the Service's load balancer status.
 
@@ -51,7 +51,7 @@ export function desiredInstanceStatus(input: InstanceStatusInput): MeshGatewayIn
   return { loadBalancer: loadBalancerOf(input.service), conditions };
 }
 
-/** The Ready condition's state, in the order of gateway.md §3.2 step 5. */
+/** The Ready condition's state, in the order of docs/gateway.md §3.2 step 5. */
 export function readyState(input: Pick<InstanceStatusInput, 'mesh' | 'gatewayMatched' | 'service' | 'deployment'>): ReadyState {
   if (!input.gatewayMatched) {
     return {

@@ -1,6 +1,6 @@
-// The gateway Service of a MeshGatewayInstance (gateway.md §3.2 step 3). The result is both the
+// The gateway Service of a MeshGatewayInstance (docs/gateway.md §3.2 step 3). The result is both the
 // body of a create and of a merge patch: it holds exactly the fields the controller owns, already
-// merged with what the existing Service carries where §3.2 says existing values survive.
+// merged with what the existing Service carries where docs/gateway.md §3.2 says existing values survive.
 
 import { instanceOwnerReference, withOwnerReference, type GatewayInstanceRenderInput } from './gateway-instance-input.js';
 import type { Service, ServicePort, StringMap } from './kube-objects.js';

@@ -74,7 +74,7 @@ export interface WebhookConfigurationInput {
   readonly port: number;
   /**
    * A global or federated zone: deletes are sent too, so the webhook can refuse deleting what the
-   * control plane's role does not own (multizone.md §5). Elsewhere deletes are always allowed and
+   * control plane's role does not own (docs/multizone.md §5). Elsewhere deletes are always allowed and
    * the API server need not ask (nor depend on the webhook being up to delete).
    */
   readonly checkDeletes?: boolean;

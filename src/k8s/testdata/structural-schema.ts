@@ -1,5 +1,5 @@
 // Test support: what a Kubernetes API server would say about a generated CRD schema and about
-// objects validated against it. No API server binary is available (robustness.md §5), so this
+// objects validated against it. No API server binary is available (docs/robustness.md §5), so this
 // re-states the rules the generated schemas rely on:
 //   - structuralProblems: the structural-schema rules of apiextensions.k8s.io/v1 (type everywhere
 //     except int-or-string and preserve-unknown-fields nodes; int-or-string's fixed anyOf; no

@@ -1,6 +1,6 @@
 // The list half of list+watch: one complete, consistent list of a collection, or an error. Never
 // a partial result: pages are followed to the end, and any failure on the way fails the whole
-// list, which the watcher then retries while it keeps serving what it had (robustness.md §3.5).
+// list, which the watcher then retries while it keeps serving what it had (docs/robustness.md §3.5).
 import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import { KubeApiError, kubeRequest } from './kube-request.js';
 

@@ -1,4 +1,4 @@
-// A list+watch of one Kubernetes collection that stays alive on its own (robustness.md §3.5).
+// A list+watch of one Kubernetes collection that stays alive on its own (docs/robustness.md §3.5).
 //
 // It drives client-node's ListWatch (what makeInformer builds), one instance per "session", and
 // works around what that informer does not do:

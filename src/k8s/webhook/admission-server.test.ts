@@ -1,6 +1,6 @@
 // The admission server over real HTTPS on 127.0.0.1:0, with the test CA (testdata/, made by
 // generate.sh) trusted by the client: AdmissionReview in, AdmissionReview out, denials with every
-// violation (gateway.md §4), the global-mode rule (§4.5), and the body limits.
+// violation (docs/gateway.md §4), the global-mode rule (§4.5), and the body limits.
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';

@@ -42,7 +42,7 @@ export interface AdmissionServerOptions {
   readonly maxBodyBytes?: number;
   /**
    * Checks an admitted object needs the store or the disk for (a provided mesh CA's certificate
-   * and key, mesh.md §1.2); their violations deny it like the pure checks'.
+   * and key, docs/mesh-mtls.md §1.2); their violations deny it like the pure checks'.
    */
   readonly checks?: (input: ResourceInput) => Promise<Violation[]>;
 }

@@ -1,4 +1,4 @@
-// The multi-zone write rules in the admission webhook (multizone.md §5, [Z1] of §13.3): what a
+// The multi-zone write rules in the admission webhook (docs/multizone.md §5, [Z1] of §13.3): what a
 // federated zone and a global refuse from users, with Kuma's messages, and that the control plane's
 // own writes and the garbage collector pass.
 import { describe, expect, it } from 'vitest';

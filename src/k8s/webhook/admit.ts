@@ -1,10 +1,10 @@
 // The admission decision, pure: which requests are Portico's, and the verdict on each. Objects
-// are checked by the validators the REST API uses (gateway.md §4, robustness.md §3.4: one
+// are checked by the validators the REST API uses (docs/gateway.md §4, docs/robustness.md §3.4: one
 // validator for REST, the webhook and file loading), through the same conversion the Kubernetes
 // store applies when it reads them, so an admitted object is always one the store accepts.
 //
 // In a multi-zone deployment the webhook also enforces where each kind may be written
-// (multizone.md §5): a federated zone refuses kinds only global provides and changes to copies
+// (docs/multizone.md §5): a federated zone refuses kinds only global provides and changes to copies
 // global sent ([Z1]), a global refuses kinds only zones provide (Dataplanes), with the label rules
 // the REST API applies (src/api/multizone-rules.ts). Those rules bind users, not the control plane:
 // its own writes (the synced copies themselves) and the cluster's garbage collector pass. Deletes
@@ -23,7 +23,7 @@ import { violationsMessage, type AdmissionRequest, type AdmissionVerdict } from 
 /** Role of the control plane, which decides where MeshGatewayInstances may be created. */
 export type ControlPlaneMode = 'zone' | 'global' | 'standalone';
 
-/** gateway.md §4.5: instances run pods, which only zones do. Kept word for word from Kuma. */
+/** docs/gateway.md §4.5: instances run pods, which only zones do. Kept word for word from Kuma. */
 export const GLOBAL_INSTANCE_CREATION_MESSAGE =
   "Operation not allowed. Kuma resources like MeshGatewayInstance can be created only from the 'zone' control plane and not from a 'global' control plane.";
 
@@ -47,7 +47,7 @@ export interface MultizoneAdmission {
 }
 
 /**
- * Kuma's denial of a kind this control plane does not provide (multizone.md §5.3), word for word:
+ * Kuma's denial of a kind this control plane does not provide (docs/multizone.md §5.3), word for word:
  * `Operation not allowed. Kuma resources like MeshGatewayRoute can be updated or deleted only from
  * the GLOBAL control plane and not from a ZONE control plane.`
  */
@@ -135,7 +135,7 @@ function transitionViolations(location: KindLocation, oldObject: Readonly<Record
   return previous.ok ? updateViolations(next.kind, previous.value.spec as never, next.spec as never) : [];
 }
 
-// Spec paths stay relative to spec, as the REST API reports them (gateway.md §4.1).
+// Spec paths stay relative to spec, as the REST API reports them (docs/gateway.md §4.1).
 function specViolations(descriptor: KubernetesOnlyKindDescriptor, object: Readonly<Record<string, unknown>>): readonly Violation[] {
   const parsed = descriptor.parse(object['spec']);
   return parsed.ok ? [] : parsed.violations;

@@ -1,4 +1,4 @@
-// Pre-publish consistency check (xds-server.md §14 rule 8). A snapshot with problems is not
+// Pre-publish consistency check (docs/xds-server.md §14 rule 8). A snapshot with problems is not
 // published: the proxies keep their last good snapshot (rule 9). The references come from the
 // caller, who built the Envoy objects and therefore knows which names each one points at; the
 // check itself never decodes bytes.
@@ -9,7 +9,7 @@ import { PUSH_ORDER, TypeUrl, shortTypeName } from './resource-types.js';
 /** Cluster name routes use for a backend that could not be resolved; it need not exist in CDS. */
 export const UNRESOLVED_BACKEND_CLUSTER = 'kuma.io/unresolved-backend';
 
-/** Default size budget per type: 4 MiB, the receive limit of non-Envoy gRPC xDS clients (§15). */
+/** Default size budget per type: 4 MiB, the receive limit of non-Envoy gRPC xDS clients (docs/xds-server.md §15). */
 export const DEFAULT_MAX_TYPE_BYTES = 4 * 1024 * 1024;
 
 /** Parent → child names, as stated by whoever encoded the snapshot's resources. */

@@ -1,5 +1,5 @@
-// What each proxy was sent, ACKed and NACKed, per type (xds-server.md §14 rule 7, robustness.md
-// §3.3). The xDS server records; the runtime reads it for dataplane insights and metrics, and the
+// What each proxy was sent, ACKed and NACKed, per type (docs/xds-server.md §14 rule 7,
+// docs/robustness.md §3.3). The xDS server records; the runtime reads it for dataplane insights and metrics, and the
 // benchmark listens for ACK events (REST change → ACK of the new version). State is per node id,
 // not per stream: it outlives reconnects so a NACK stays visible. A type's last NACK is cleared
 // when the proxy ACKs another version of that type: it then runs a configuration it accepted.

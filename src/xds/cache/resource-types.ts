@@ -1,6 +1,6 @@
-// The six xDS resource types Portico serves (xds-server.md §1) as the cache and server see them.
+// The six xDS resource types Portico serves (docs/xds-server.md §1) as the cache and server see them.
 // The type URLs themselves are made once, in xds/envoy/type-urls.ts; the push order below is the
-// make-before-break order of xds-server.md §10 and every component that sends several types
+// make-before-break order of docs/xds-server.md §10 and every component that sends several types
 // iterates it.
 import { TYPE_URL, TYPE_URL_PREFIX } from '../envoy/type-urls.js';
 
@@ -19,7 +19,7 @@ export const TypeUrl = {
 /** One of the served type URLs. */
 export type ServedTypeUrl = (typeof TypeUrl)[keyof typeof TypeUrl];
 
-/** Served types in push order: CDS → EDS → LDS → RDS → SDS → RTDS (xds-server.md §10). */
+/** Served types in push order: CDS → EDS → LDS → RDS → SDS → RTDS (docs/xds-server.md §10). */
 export const PUSH_ORDER: readonly ServedTypeUrl[] = [
   TypeUrl.Cluster,
   TypeUrl.ClusterLoadAssignment,
@@ -43,7 +43,7 @@ export function isServedType(typeUrl: string): typeUrl is ServedTypeUrl {
   return Object.prototype.hasOwnProperty.call(SHORT_NAMES, typeUrl);
 }
 
-/** LDS and CDS: a SotW response carries the full set, and absence means deletion (§7, §8). */
+/** LDS and CDS: a SotW response carries the full set, and absence means deletion (docs/xds-server.md §7, §8). */
 export function isFullStateType(typeUrl: string): boolean {
   return typeUrl === TypeUrl.Listener || typeUrl === TypeUrl.Cluster;
 }

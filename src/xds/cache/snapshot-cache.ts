@@ -1,10 +1,10 @@
-// Snapshots by node id plus the readiness gate (xds-server.md §14 rules 1, 2 and 10). The cache
+// Snapshots by node id plus the readiness gate (docs/xds-server.md §14 rules 1, 2 and 10). The cache
 // only stores and notifies: streams own their per-proxy state and read snapshots through
 // `current()`, which hides everything until `setReady()` — so a proxy that connects before the
 // store's first full load is accepted but answered nothing, and can never receive an empty LDS/CDS
 // that would wipe its config.
 //
-// Snapshots of proxies nobody watches need not exist (§14 rule 2): a producer may `invalidate()` a
+// Snapshots of proxies nobody watches need not exist (docs/xds-server.md §14 rule 2): a producer may `invalidate()` a
 // node instead of setting it, and the cache then asks its provider when the snapshot is read; a
 // snapshot whose node has had no watcher for the idle grace period is dropped the same way.
 import type { Snapshot } from './snapshot.js';

@@ -1,4 +1,4 @@
-// Immutable per-config-identity snapshots (xds-server.md §14 rules 1-4). Callers encode each
+// Immutable per-config-identity snapshots (docs/xds-server.md §14 rules 1-4). Callers encode each
 // resource once (deterministically); the snapshot hashes the bytes into versions and pre-builds
 // the `Any` wrapper, so every stream assembles responses from the same objects and bytes. One
 // Snapshot object may be set for many proxies (replicas of a gateway share it).
@@ -69,7 +69,7 @@ export interface VersionedResource extends EncodedResource {
 
 /**
  * Builds a snapshot from encoded resources. CDS is hashed first because EDS versions mix in the
- * CDS type version (§9). Types absent from the input are empty.
+ * CDS type version (docs/xds-server.md §9). Types absent from the input are empty.
  */
 export function buildSnapshot(input: SnapshotInput): Snapshot {
   const types = new Map<string, SnapshotType>();
@@ -96,7 +96,7 @@ export function composeSnapshot(types: ReadonlyMap<string, SnapshotType>): Snaps
   return Object.freeze({ version, types: sorted });
 }
 
-/** All resources of one type, sorted by name, versions hashed (with `mixIn` for EDS, §9). */
+/** All resources of one type, sorted by name, versions hashed (with `mixIn` for EDS, docs/xds-server.md §9). */
 export function buildSnapshotType(typeUrl: string, resources: ReadonlyArray<VersionedResource>, mixIn?: string): SnapshotType {
   const byName = new Map<string, SnapshotResource>();
   const duplicates = new Set<string>();

@@ -1,7 +1,7 @@
-// Content-hash versions (xds-server.md §14 rule 3). No counters: a restarted control plane with
+// Content-hash versions (docs/xds-server.md §14 rule 3). No counters: a restarted control plane with
 // unchanged config computes the same versions, so reconnecting proxies are not re-sent anything
-// (§13 item 9). Every version is 16 hex characters (64 bits) to keep delta
-// `initial_resource_versions` and SotW name lists small (§15).
+// (docs/xds-server.md §13 item 9). Every version is 16 hex characters (64 bits) to keep delta
+// `initial_resource_versions` and SotW name lists small (docs/xds-server.md §15).
 import { createHash } from 'node:crypto';
 
 /** Version of a type with no resources; distinct from every hash so SotW clients see removals. */
@@ -12,7 +12,7 @@ const VERSION_HEX_CHARS = 16;
 /**
  * Version of one resource: the first 16 hex chars of SHA-256 over its deterministic encoding.
  * `mixIn` (the CDS type version, for EDS) is hashed in front of the bytes so that any CDS change
- * yields new EDS versions and Envoy's updated clusters finish warming (§9).
+ * yields new EDS versions and Envoy's updated clusters finish warming (docs/xds-server.md §9).
  */
 export function resourceVersion(bytes: Uint8Array, mixIn?: string): string {
   const hash = createHash('sha256');

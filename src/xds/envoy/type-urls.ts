@@ -5,7 +5,7 @@
 /** The prefix every Envoy type URL carries. */
 export const TYPE_URL_PREFIX = 'type.googleapis.com/';
 
-/** Full proto names of the six xDS resource types Portico serves (xds-server.md §1). */
+/** Full proto names of the six xDS resource types Portico serves (docs/xds-server.md §1). */
 export const RESOURCE_TYPE_NAME = {
   listener: 'envoy.config.listener.v3.Listener',
   routeConfiguration: 'envoy.config.route.v3.RouteConfiguration',

@@ -1,5 +1,5 @@
 // The ADS gRPC server: both AggregatedDiscoveryService methods on one grpc-js Server, with the
-// server options of xds-server.md §15, stream admission (§14 rule 6, see flow-control.ts) and
+// server options of docs/xds-server.md §15, stream admission (§14 rule 6, see flow-control.ts) and
 // shutdown. It does not bind a port itself: dataplane-port.ts injects connections (one port for ADS
 // and /bootstrap), and `listen()` exists for tools that want a plain gRPC port.
 import os from 'node:os';
@@ -19,7 +19,7 @@ import { FirstPushQueue, Semaphore, TokenBucket, defaultAdmission, defaultPushCo
 const MIB = 1024 * 1024;
 
 /**
- * grpc-js server options (§15). grpc-js does not police client pings, so the permit/min-interval
+ * grpc-js server options (docs/xds-server.md §15). grpc-js does not police client pings, so the permit/min-interval
  * options document intent for Envoy's keepalive settings rather than change grpc-js behaviour;
  * `max_session_memory` is in MB (Node's http2 unit).
  */
@@ -48,7 +48,7 @@ export interface AdsServerOptions {
   readonly logger: Logger;
   /** How every stream is authenticated, on its first message (no default: secure or explicit). */
   readonly authentication: ProxyAuthentication;
-  /** Delay before changed content is sent after a NACK (default 5000 ms, §14 rule 7). */
+  /** Delay before changed content is sent after a NACK (default 5000 ms, docs/xds-server.md §14 rule 7). */
   readonly nackBackoffMs?: number;
   /** Distinct type URLs a stream may use (default 16). */
   readonly maxTypeUrlsPerStream?: number;

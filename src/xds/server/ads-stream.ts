@@ -1,7 +1,7 @@
 // One ADS stream, SotW or delta (the protocol is plugged in). Responsibilities, in the order a
-// stream meets them: pin and authenticate the node on the first message (§3, §17); validate every
+// stream meets them: pin and authenticate the node on the first message (docs/xds-server.md §3, §17); validate every
 // request; apply it to per-type state; push from the node's current snapshot in make-before-break
-// order (§10) with at most one pending response per type (computed at write time, so a newer
+// order (docs/xds-server.md §10) with at most one pending response per type (computed at write time, so a newer
 // snapshot replaces an unsent one); honour write back-pressure; remove clusters only after the
 // routes that used them are gone (retention.ts). Every failure closes this stream only.
 //
@@ -159,7 +159,7 @@ export class AdsStream<Req extends CommonRequest, Res> {
     if (this.protocol.nameCount(req) > this.deps.settings.maxNamesPerRequest) {
       return this.close(grpc.status.INVALID_ARGUMENT, `a request may name at most ${this.deps.settings.maxNamesPerRequest} resources`);
     }
-    // Types Portico does not serve get no response and leave the stream intact (§1).
+    // Types Portico does not serve get no response and leave the stream intact (docs/xds-server.md §1).
     if (!isServedType(typeUrl)) return;
     const { state, outcome } = this.protocol.apply(this.types.get(typeUrl), typeUrl, this.canonicalNames(req, typeUrl), this.deps.settings.now());
     this.types.set(typeUrl, state);

@@ -1,4 +1,4 @@
-// `POST /bootstrap` (xds-server.md §16): validate the request, let the runtime resolve the
+// `POST /bootstrap` (docs/xds-server.md §16): validate the request, let the runtime resolve the
 // Dataplane (register the inline one or find the stored one), and answer the Envoy bootstrap as
 // YAML (`text/x-yaml`, `kuma-bootstrap-version: 3`) or, with `Accept: application/json`, as
 // `{bootstrap, kumaSidecarConfiguration}`. The caller is authenticated (proxy-authentication.ts)
@@ -156,7 +156,7 @@ async function authenticate(request: BootstrapRequest, authentication: ProxyAuth
   throw new HttpError(REFUSAL_STATUS[verdict.code], verdict.message);
 }
 
-/** `node.metadata` keys of §16 that apply; absent inputs are left out. */
+/** `node.metadata` keys of docs/xds-server.md §16 that apply; absent inputs are left out. */
 export function nodeMetadata(r: BootstrapRequest): Record<string, unknown> {
   const entries: Array<[string, unknown]> = [
     ['dataplane.admin.port', String(r.adminPort ?? DEFAULT_ADMIN_PORT)],

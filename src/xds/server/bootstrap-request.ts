@@ -1,4 +1,4 @@
-// The JSON body of `POST /bootstrap` (Kuma's BootstrapRequest, xds-server.md §16) and its
+// The JSON body of `POST /bootstrap` (Kuma's BootstrapRequest, docs/xds-server.md §16) and its
 // validation. Every problem is a 422 for the agent (it does not retry), so this collects all of
 // them in one message. Unknown fields are ignored: newer agents may send more.
 import { parseUntrustedYaml } from '../../decode/untrusted-yaml.js';

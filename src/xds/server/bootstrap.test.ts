@@ -70,7 +70,7 @@ describe('buildBootstrap', () => {
     expect(Object.keys(cluster.typed_extension_protocol_options)).toEqual(['envoy.extensions.upstreams.http.v3.HttpProtocolOptions']);
   });
 
-  it('gives BUILTIN gateways the runtime layers and the overload manager of gateway.md §2.19', () => {
+  it('gives BUILTIN gateways the runtime layers and the overload manager of docs/gateway.md §2.19', () => {
     const decoded = roundTrip(buildBootstrap(params));
     const [kuma, rtds] = decoded.layered_runtime.layers;
     expect(kuma.name).toBe('kuma');
@@ -137,7 +137,7 @@ describe('parseBootstrapRequest', () => {
     expect(parseBootstrapRequest([])).toEqual({ ok: false, message: 'request body must be a JSON object' });
   });
 
-  it('maps the request onto the node metadata keys of §16', () => {
+  it('maps the request onto the node metadata keys of docs/xds-server.md §16', () => {
     const parsed = parseBootstrapRequest({
       mesh: 'default',
       name: 'gw-1',

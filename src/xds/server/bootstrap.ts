@@ -1,5 +1,5 @@
-// The Envoy bootstrap a dataplane receives from `POST /bootstrap` (xds-server.md §16; gateway
-// specifics from gateway.md §2.19). Built as a plain object in Envoy's proto3 JSON shape with
+// The Envoy bootstrap a dataplane receives from `POST /bootstrap` (docs/xds-server.md §16; gateway
+// specifics from docs/gateway.md §2.19). Built as a plain object in Envoy's proto3 JSON shape with
 // proto field names, then serialised to YAML; the tests encode it as
 // envoy.config.bootstrap.v3.Bootstrap and reject unknown fields.
 //
@@ -23,7 +23,7 @@ export const DEFAULT_ADMIN_PORT = 9901;
 /** Name of the static cluster that reaches the control plane. */
 export const ADS_CLUSTER_NAME = 'ads_cluster';
 
-/** RTDS layer (and Runtime resource) that carries gateway listener limits (gateway.md §2.11). */
+/** RTDS layer (and Runtime resource) that carries gateway listener limits (docs/gateway.md §2.11). */
 export const GATEWAY_RUNTIME_LAYER = 'gateway.listeners';
 
 /** Everything that goes into one bootstrap. */
@@ -46,7 +46,7 @@ export interface BootstrapParams {
   /** Memory limit reported by the dataplane; enables the fixed_heap overload actions. */
   readonly maxHeapSizeBytes?: number;
   readonly globalDownstreamMaxConnections?: number;
-  /** `node.metadata`; keys as in §16 (`dataplane.admin.port`, `dataplane.resource`, ...). */
+  /** `node.metadata`; keys as in docs/xds-server.md §16 (`dataplane.admin.port`, `dataplane.resource`, ...). */
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 
@@ -139,7 +139,7 @@ function adsTransportSocket(host: string, xdsTls: XdsTls): Record<string, unknow
   };
 }
 
-/** Static layer `kuma` (RE2 limits), then the RTDS layer for listener limits (gateway.md §2.19). */
+/** Static layer `kuma` (RE2 limits), then the RTDS layer for listener limits (docs/gateway.md §2.19). */
 function gatewayRuntime(): Record<string, unknown> {
   return {
     layers: [

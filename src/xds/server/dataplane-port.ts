@@ -1,4 +1,4 @@
-// The dataplane-facing port (xds-server.md §16 "One port"): ADS (gRPC over HTTP/2) and
+// The dataplane-facing port (docs/xds-server.md §16 "One port"): ADS (gRPC over HTTP/2) and
 // `POST /bootstrap` (HTTP/1.1) share one TCP port. Each connection is classified by peeking at its
 // first bytes — the HTTP/2 client preface goes to grpc-js through a connection injector, anything
 // else to a node:http server — and the peeked bytes are pushed back before handing it over.
@@ -48,13 +48,13 @@ export interface DataplanePort {
   readonly tls: boolean;
   /** Connections whose TLS handshake failed (plaintext on the TLS port, timeouts, rejected certificates). */
   readonly tlsHandshakeFailures: number;
-  /** Serves `next` to new connections; open connections keep theirs (robustness S6). No-op on plaintext. */
+  /** Serves `next` to new connections; open connections keep theirs (docs/robustness.md S6). No-op on plaintext. */
   setCertificate(next: DataplanePortCertificate): void;
   /** Stops accepting, closes HTTP and injected gRPC connections. */
   close(): Promise<void>;
 }
 
-/** Oldest TLS version accepted (xds-server.md §16). */
+/** Oldest TLS version accepted (docs/xds-server.md §16). */
 export const MIN_TLS_VERSION = 'TLSv1.2';
 /** ALPN protocols offered, in server preference order. */
 export const ALPN_PROTOCOLS: readonly string[] = ['h2', 'http/1.1'];

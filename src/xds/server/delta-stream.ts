@@ -1,5 +1,5 @@
-// Incremental (delta) protocol rules (xds-server.md §5, §6, §8, §11). Subscription changes are
-// applied whatever the nonce says; the nonce only pairs an ACK/NACK with a response (§13 item 2).
+// Incremental (delta) protocol rules (docs/xds-server.md §5, §6, §8, §11). Subscription changes are
+// applied whatever the nonce says; the nonce only pairs an ACK/NACK with a response (docs/xds-server.md §13 item 2).
 // Pure functions over TypeState; the driver (ads-stream.ts) owns I/O, ordering and timers.
 import type { SnapshotResource } from '../cache/snapshot.js';
 import { digestStrings } from '../cache/version.js';
@@ -35,7 +35,7 @@ export function applyDeltaRequest(
     return { state, outcome: { kind: 'first', needsResponse: true } };
   }
   const state = existing;
-  // Unsubscribing a name while subscribed to `*` needs an answer: is it still covered? (§11)
+  // Unsubscribing a name while subscribed to `*` needs an answer: is it still covered? (docs/xds-server.md §11)
   const subscribed = subscribeNames(state, subscribe, true);
   const grew = unsubscribeNames(state, unsubscribe) || subscribed;
   if (!req.response_nonce) return { state, outcome: { kind: 'update', needsResponse: grew } };
@@ -49,7 +49,7 @@ export function applyDeltaRequest(
 
 /**
  * Adds names to the subscription (`*` = wildcard). After the first request a subscribed name is
- * forgotten from `held` so it is sent again: the client may have dropped it (§11).
+ * forgotten from `held` so it is sent again: the client may have dropped it (docs/xds-server.md §11).
  */
 function subscribeNames(state: TypeState, names: readonly string[], resend: boolean): boolean {
   if (names.length > 0) state.legacyWildcardAllowed = false;
@@ -63,7 +63,7 @@ function subscribeNames(state: TypeState, names: readonly string[], resend: bool
 
 /**
  * Removes names from the subscription; phantom names are ignored. Forgetting the held version
- * makes the next computation re-send the name when the wildcard still covers it (§11); returns
+ * makes the next computation re-send the name when the wildcard still covers it (docs/xds-server.md §11); returns
  * whether such an answer is due.
  */
 function unsubscribeNames(state: TypeState, names: readonly string[]): boolean {

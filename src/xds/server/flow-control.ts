@@ -1,4 +1,4 @@
-// Bounded work for the xDS server (xds-server.md §14 rule 6, with the deviation described at
+// Bounded work for the xDS server (docs/xds-server.md §14 rule 6, with the deviation described at
 // `defaultAdmission`). Three pieces:
 // - a token bucket admits new streams; a refused stream is told when a token will be free for it
 //   (RESOURCE_EXHAUSTED plus `grpc-retry-pushback-ms`), so a reconnect storm is spread over time;
@@ -25,7 +25,7 @@ export interface AdmissionSettings {
  * seconds' worth — 300/s and a burst of 600 on the 2-core machine, so 1,000 proxies reconnecting
  * at once are all admitted within about 1.5 s.
  *
- * This deviates from xds-server.md §14 rule 6, which takes Istio's `min(15 + 5 × cores, 100)` for
+ * This deviates from docs/xds-server.md §14 rule 6, which takes Istio's `min(15 + 5 × cores, 100)` for
  * admission too: 25/s here, and 1,000 proxies needed 40 s or more. That formula bounds concurrent
  * pushes; admitting a stream is cheap once its first push waits in the FirstPushQueue, so the
  * bucket only bounds connection, authentication and request decoding work. Measured with

@@ -1,4 +1,4 @@
-// The one credential check of the dataplane port (xds-server.md §17, docs/dataplane-auth.md): both
+// The one credential check of the dataplane port (docs/xds-server.md §17, docs/dataplane-auth.md): both
 // ADS methods and `POST /bootstrap` ask the same question — may the holder of this credential act
 // as proxy `<mesh>.<name>`, and (bootstrap) register this Dataplane? — before a byte of config is
 // sent. The answer comes from a function the runtime injects, so this module knows nothing about

@@ -1,4 +1,4 @@
-// Proxy identity from the xDS node id (xds-server.md §3, §17): `<mesh>.<name>`, split at the
+// Proxy identity from the xDS node id (docs/xds-server.md §3, §17): `<mesh>.<name>`, split at the
 // first dot (a name may contain dots, a mesh may not). A zone ingress belongs to no mesh: its
 // node id is `.<name>`, an empty mesh (Kuma's form; docs/multizone.md "Zone ingresses"), and its
 // ProxyId has `mesh: ''`. Nothing else may have an empty mesh, so that is what marks one.

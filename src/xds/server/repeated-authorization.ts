@@ -1,7 +1,7 @@
 // Node's HTTP/2 keeps only the first value of headers it treats as single-valued — `authorization`
 // among them — and silently drops the others; grpc-js builds call metadata from what is left. A
 // request with two `authorization` values would then look like one carrying the first, and
-// xds-server.md §17 requires it to be refused ("exactly 1"). The raw header list of the stream
+// docs/xds-server.md §17 requires it to be refused ("exactly 1"). The raw header list of the stream
 // still has every value, so this puts the repeated ones back before grpc-js reads the headers.
 //
 // grpc-js does not expose the HTTP/2 server behind a connection injector; it is found in the

@@ -1,10 +1,10 @@
-// Make-before-break cleanup for one stream (xds-server.md §10 step 6), the simple correct
+// Make-before-break cleanup for one stream (docs/xds-server.md §10 step 6), the simple correct
 // version: when a snapshot drops CDS or EDS resources the client holds, the stream keeps serving
 // them — SotW CDS still lists them, delta does not announce them as removed — until LDS and RDS
 // are settled (every listener and route configuration of the snapshot ACKed at its current
 // version), i.e. until the routes that used them are gone. Then CDS is pushed without them, and the
 // retained EDS names are forgotten silently so no EDS is ever sent for a cluster that was just
-// removed (§13 item 11): Envoy drops those assignments together with their clusters.
+// removed (docs/xds-server.md §13 item 11): Envoy drops those assignments together with their clusters.
 import { snapshotType } from '../cache/snapshot.js';
 import type { Snapshot, SnapshotResource } from '../cache/snapshot.js';
 import { TypeUrl } from '../cache/resource-types.js';

@@ -28,7 +28,7 @@ function step(state: TypeState | undefined, typeUrl: string, req: DiscoveryReque
   return { state: s, outcome, result, sent };
 }
 
-describe('SotW request classification (xds-server.md §5 table)', () => {
+describe('SotW request classification (docs/xds-server.md §5 table)', () => {
   const sent = (): TypeState => {
     const s = new TypeState(TypeUrl.RouteConfiguration);
     s.commit({ nonce: 'n-current', version: 'v1', key: 'k', undo: [] });
@@ -47,7 +47,7 @@ describe('SotW request classification (xds-server.md §5 table)', () => {
   });
 });
 
-describe('legacy wildcard (xds-server.md §6)', () => {
+describe('legacy wildcard (docs/xds-server.md §6)', () => {
   it('[] = wildcard; ["*","A"] = wildcard plus A; ["A"] = A only; [] afterwards = nothing', () => {
     const s = new TypeState(TypeUrl.Cluster);
     setSotwNames(s, []);

@@ -1,4 +1,4 @@
-// State-of-the-world protocol rules (xds-server.md §5-§8): request classification, legacy
+// State-of-the-world protocol rules (docs/xds-server.md §5-§8): request classification, legacy
 // wildcard, and response building from snapshot bytes. Pure functions over TypeState; the stream
 // driver (ads-stream.ts) owns I/O, ordering and timers.
 import type { SnapshotResource } from '../cache/snapshot.js';
@@ -9,7 +9,7 @@ import type { HeldResource, RequestKind, RequestOutcome, TypeView } from './stre
 import type { AdsProtocol, BuildContext, BuildResult } from './protocol.js';
 
 /**
- * Classifies a SotW request per the table of §5. `first` = no state for the type on this stream
+ * Classifies a SotW request per the table of docs/xds-server.md §5. `first` = no state for the type on this stream
  * (whatever nonce it carries: nonces never survive a reconnect); `stale` = not the latest nonce.
  */
 export function classifySotwRequest(state: TypeState | undefined, req: DiscoveryRequest): RequestKind {
@@ -43,7 +43,7 @@ export function applySotwRequest(
 }
 
 /**
- * Replaces the subscription with `names` (legacy wildcard rules of §6). Names that left the
+ * Replaces the subscription with `names` (legacy wildcard rules of docs/xds-server.md §6). Names that left the
  * subscription are forgotten; names that joined are forgotten too, so they are sent again even if
  * this stream sent them before. Returns whether the subscription grew.
  */
@@ -79,8 +79,8 @@ export function selectResources(state: TypeState, view: TypeView): SnapshotResou
 
 /**
  * Builds the SotW response due for a type, or none. LDS/CDS: the full selected set whenever it
- * differs from what the client holds (an empty set deletes everything, §8). Other types: only the
- * selected resources whose version the client does not hold (§13 item 13); nothing when none.
+ * differs from what the client holds (an empty set deletes everything, docs/xds-server.md §8). Other types: only the
+ * selected resources whose version the client does not hold (docs/xds-server.md §13 item 13); nothing when none.
  */
 export function buildSotwResponse(state: TypeState, view: TypeView, ctx: BuildContext): BuildResult<DiscoveryResponse> {
   const selected = selectResources(state, view);

@@ -1,4 +1,4 @@
-// Per-(stream, type URL) state (xds-server.md §14 rule 1): subscription, what the client is
+// Per-(stream, type URL) state (docs/xds-server.md §14 rule 1): subscription, what the client is
 // believed to hold, the latest nonce, ACK and NACK bookkeeping. Shared by the SotW and delta
 // protocols; snapshots are only read. "Held" is updated when a response is committed (before it is
 // written) and rolled back entry by entry when that response is NACKed, so after a NACK the state
@@ -54,7 +54,7 @@ export interface SentResponse {
   readonly nacked?: boolean;
 }
 
-/** How a request was classified (SotW table of §5; delta shares the ACK/NACK part). */
+/** How a request was classified (SotW table of docs/xds-server.md §5; delta shares the ACK/NACK part). */
 export type RequestKind = 'first' | 'stale' | 'ack' | 'nack' | 'update';
 
 /** Result of applying one request to a type state. */
@@ -68,7 +68,7 @@ export interface RequestOutcome {
   readonly nack?: NackRecord;
 }
 
-/** Whether to send a computed response now (NACK rules of §14 rule 7). */
+/** Whether to send a computed response now (NACK rules of docs/xds-server.md §14 rule 7). */
 export type SendDecision = { readonly kind: 'send' } | { readonly kind: 'suppress' } | { readonly kind: 'defer'; readonly until: number };
 
 /** The state of one type URL on one stream. */
@@ -79,7 +79,7 @@ export class TypeState {
   readonly explicit = new Set<string>();
   /** Subscribed to everything (explicit `*` or legacy wildcard). */
   wildcard = false;
-  /** Until the client names anything, an empty SotW list (or first delta request) means `*` (§6). */
+  /** Until the client names anything, an empty SotW list (or first delta request) means `*` (docs/xds-server.md §6). */
   legacyWildcardAllowed = true;
   /** Name → what the client is believed to hold. */
   readonly held = new HeldResources();

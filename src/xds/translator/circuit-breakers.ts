@@ -1,4 +1,4 @@
-// A CircuitBreaker's cluster fields (gateway.md §2.16), shared by gateway and sidecar clusters:
+// A CircuitBreaker's cluster fields (docs/gateway.md §2.16), shared by gateway and sidecar clusters:
 // `circuit_breakers` with one DEFAULT-priority threshold set, and `outlier_detection` whose
 // absent detectors are written with their enforcement at 0 (Envoy enforces some by default).
 import type { ClusterCircuitBreaker, OutlierDetection } from '../../ir/policies.js';

@@ -1,6 +1,6 @@
-// One mesh cluster (gateway.md §2.15): EDS over ADS, round robin, with the upstream protocol in
+// One mesh cluster (docs/gateway.md §2.15): EDS over ADS, round robin, with the upstream protocol in
 // typed_extension_protocol_options. Without a Timeout policy the connect timeout is the 5s default
-// and the upstream HTTP idle timeout is 0s, i.e. disabled (§2.16, §5.4).
+// and the upstream HTTP idle timeout is 0s, i.e. disabled (docs/gateway.md §2.16, §5.4).
 import type * as ir from '../../ir/gateway.js';
 import type { ClusterTimeouts } from '../../ir/policies.js';
 import { durationOfMillis } from '../envoy/duration.js';
@@ -65,9 +65,9 @@ function buildProtocolOptions(protocol: ir.UpstreamProtocol, timeouts: ClusterTi
 
 /**
  * The CDS Cluster of one mesh cluster. No `service_name` in the EDS config: the assignment is
- * named like the cluster, which is what Envoy asks for then (xds-server.md §12). An external
+ * named like the cluster, which is what Envoy asks for then (docs/xds-server.md §12). An external
  * cluster has the same timeouts, buffer limit and protocol options, but its endpoints inline and
- * the ExternalServices' own TLS instead of EDS and mesh mTLS (§2.15).
+ * the ExternalServices' own TLS instead of EDS and mesh mTLS (docs/gateway.md §2.15).
  */
 export function buildCluster(cluster: ir.Cluster): object {
   const timeouts = cluster.policies?.timeouts ?? DEFAULT_TIMEOUTS;

@@ -1,4 +1,4 @@
-// The ClusterLoadAssignment of one mesh cluster (gateway.md §2.15, endpoints). Endpoint tags go
+// The ClusterLoadAssignment of one mesh cluster (docs/gateway.md §2.15, endpoints). Endpoint tags go
 // into metadata twice: `envoy.lb` for subset load balancing and `envoy.transport_socket_match`
 // for transport socket selection; both are Structs of string values.
 import type * as ir from '../../ir/gateway.js';

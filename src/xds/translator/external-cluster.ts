@@ -1,4 +1,4 @@
-// The parts of an external cluster (gateway.md §2.15) that replace EDS and mesh mTLS: the discovery
+// The parts of an external cluster (docs/gateway.md §2.15) that replace EDS and mesh mTLS: the discovery
 // type, the inline load assignment and one transport socket match per TLS ExternalService. Shared
 // by gateway and sidecar clusters, which add their own timeouts and protocol options.
 import type * as ir from '../../ir/external-service.js';

@@ -1,4 +1,4 @@
-// The SNI match of HTTPS and TLS filter chains (gateway.md §2.13, §2.14). The TLS inspector
+// The SNI match of HTTPS and TLS filter chains (docs/gateway.md §2.13, §2.14). The TLS inspector
 // listener filter supplies both the transport protocol and the server name it matches on.
 
 /** Hostname group key that matches any server name, and connections sending none. */

@@ -1,5 +1,5 @@
-// The filter chains of one listener by protocol (gateway.md §2.12-§2.14). The IR fixes the
-// chain order (§2.6 group order); this keeps it and checks the shape each protocol needs, so
+// The filter chains of one listener by protocol (docs/gateway.md §2.12-§2.14). The IR fixes the
+// chain order (docs/gateway.md §2.6 group order); this keeps it and checks the shape each protocol needs, so
 // impossible IR fails here with the listener's name rather than as an Envoy NACK.
 import type * as ir from '../../ir/gateway.js';
 import { buildSniFilterChainMatch } from './filter-chain-match.js';
@@ -89,7 +89,7 @@ function buildTcpFilterChains(listener: ir.Listener, gw: ir.Gateway): object[] {
 }
 
 /**
- * A cross-mesh port (§2.17): one chain for mesh mTLS clients (ALPN `kuma`), matching no server
+ * A cross-mesh port (docs/gateway.md §2.17): one chain for mesh mTLS clients (ALPN `kuma`), matching no server
  * name since clients of other meshes send a service SNI, terminating TLS with the gateway's
  * identity and accepting any mTLS mesh's client certificate. Without mesh mTLS in the IR it
  * throws rather than emit a listener that accepts unauthenticated traffic.

@@ -1,4 +1,4 @@
-// Header additions and removals of routes and virtual hosts (gateway.md §2.9, header filters).
+// Header additions and removals of routes and virtual hosts (docs/gateway.md §2.9, header filters).
 // The IR lists sets before adds, names already canonicalised; this keeps that order.
 import type * as ir from '../../ir/gateway.js';
 

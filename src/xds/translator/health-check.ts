@@ -1,4 +1,4 @@
-// The active health check of a cluster (gateway.md §2.16 HealthCheck), for gateway and sidecar
+// The active health check of a cluster (docs/gateway.md §2.16 HealthCheck), for gateway and sidecar
 // clusters alike: `health_checks[]` with Kuma's field mapping, plus the panic settings the policy
 // puts in `common_lb_config`. An HTTP check needs `http` and an HTTP-based cluster; everything
 // else is a TCP check (connect only, or with the policy's payloads).

@@ -1,4 +1,4 @@
-// The HttpConnectionManager of every HTTP filter chain (gateway.md §2.12). All values are fixed
+// The HttpConnectionManager of every HTTP filter chain (docs/gateway.md §2.12). All values are fixed
 // except the stat prefix, the route table name, and the access log and tracing of TrafficLog and
 // TrafficTrace: timeouts here never come from policies.
 import { durationOf } from '../envoy/duration.js';

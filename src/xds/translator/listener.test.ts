@@ -80,7 +80,7 @@ describe('buildListener', () => {
     ]);
   });
 
-  it('ignores `tls` on HTTP and TCP ports (gateway.md §4.6)', () => {
+  it('ignores `tls` on HTTP and TCP ports (docs/gateway.md §4.6)', () => {
     const http = chainsOf(buildListener(listener('HTTP', [{ ...HTTP_GROUP, tls: TERMINATE }]), '10.0.0.1', GW));
     const tcp = chainsOf(buildListener(listener('TCP', [{ hostname: '*', tls: TERMINATE }]), '10.0.0.1', GW));
     expect(http.map((c) => Object.keys(c))).toEqual([['filters']]);
@@ -112,7 +112,7 @@ describe('buildListener', () => {
 });
 
 describe('HTTP filters', () => {
-  it('run local rate limit, fault, gzip, then the terminal router (gateway.md §2.12)', () => {
+  it('run local rate limit, fault, gzip, then the terminal router (docs/gateway.md §2.12)', () => {
     expect(HTTP_FILTERS.map((f) => f.name)).toEqual(['envoy.filters.http.local_ratelimit', 'envoy.filters.http.fault', 'gzip-compress', 'envoy.filters.http.router']);
   });
 });

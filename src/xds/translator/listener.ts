@@ -1,4 +1,4 @@
-// One Envoy Listener per gateway port (gateway.md §2.11). The bind address is a parameter, not
+// One Envoy Listener per gateway port (docs/gateway.md §2.11). The bind address is a parameter, not
 // part of the IR, so replicas of one gateway share every other resource and differ only here.
 import type * as ir from '../../ir/gateway.js';
 import { anyOf } from '../envoy/type-urls.js';
@@ -14,7 +14,7 @@ const CONNECTION_BUFFER_LIMIT_BYTES = 32768;
  * The listener filters of a port. TLS inspection holds every new connection until the client's
  * first bytes arrive, so a plain TCP port gets none: there the server may speak first (MySQL,
  * SMTP, FTP, SSH), and nothing routes on SNI anyway. This differs from Kuma on purpose
- * (docs/differences-from-kuma.md). HTTP ports keep it, as Kuma does (gateway.md §5.4); HTTPS and
+ * (docs/differences-from-kuma.md). HTTP ports keep it, as Kuma does (docs/gateway.md §5.4); HTTPS and
  * TLS ports need it for their SNI filter chains.
  */
 function listenerFilters(protocol: ir.Protocol): { listener_filters?: object[] } {

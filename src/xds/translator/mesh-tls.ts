@@ -1,4 +1,4 @@
-// Mesh mTLS in Envoy terms (gateway.md §2.15, §2.17; mesh.md §2.3, §3): the UpstreamTlsContext of
+// Mesh mTLS in Envoy terms (docs/gateway.md §2.15, §2.17; docs/mesh-mtls.md §2.3, §3): the UpstreamTlsContext of
 // a mesh cluster, the DownstreamTlsContext of a cross-mesh chain, and the SDS secrets carrying a
 // proxy's identity and the CA bundles. ALPN `kuma` marks mesh mTLS on the wire.
 import type * as ir from '../../ir/gateway.js';
@@ -35,7 +35,7 @@ export function buildUpstreamMeshTls(tls: ir.UpstreamTls): object {
 }
 
 /**
- * The `transport_socket` of a cross-mesh chain (gateway.md §2.17): a client certificate from any
+ * The `transport_socket` of a cross-mesh chain (docs/gateway.md §2.17): a client certificate from any
  * mTLS mesh's CA is required, with no SAN check.
  */
 export function buildCrossMeshDownstreamTls(identitySecret: string, caSecret: string): object {

@@ -1,7 +1,7 @@
-// The network RBAC filter of an inbound's mesh TLS chain (mesh.md §5.3): the inbound's one
+// The network RBAC filter of an inbound's mesh TLS chain (docs/mesh-mtls.md §5.3): the inbound's one
 // TrafficPermission as an ALLOW policy. It runs first in the chain, so a client that is not
 // admitted is disconnected before any byte reaches the connection manager or tcp_proxy; its
-// caller's sidecar then answers 503 (§5.6).
+// caller's sidecar then answers 503 (docs/mesh-mtls.md §5.6).
 import type * as ir from '../../ir/sidecar.js';
 import { anyOf } from '../envoy/type-urls.js';
 import { statPrefixOf } from './http-connection-manager.js';

@@ -1,5 +1,5 @@
 // What each built Envoy resource refers to by name, read back from the built objects, for the
-// pre-publish consistency check (xds-server.md §14 rule 8). Reading the objects instead of the IR
+// pre-publish consistency check (docs/xds-server.md §14 rule 8). Reading the objects instead of the IR
 // checks what will really be sent: a builder that forgets a cluster is caught here.
 import { ACCESS_LOG_SINK_CLUSTER } from './access-log.js';
 import type { EnvoyResources, NamedResource } from './translate.js';

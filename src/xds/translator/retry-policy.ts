@@ -1,4 +1,4 @@
-// Envoy's RetryPolicy from a Retry's route settings (gateway.md §2.16): on gateway routes and on
+// Envoy's RetryPolicy from a Retry's route settings (docs/gateway.md §2.16): on gateway routes and on
 // a sidecar outbound's virtual host.
 import type { RetryPolicy } from '../../ir/policies.js';
 import { durationOfMillis } from '../envoy/duration.js';

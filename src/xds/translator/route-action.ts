@@ -1,4 +1,4 @@
-// The action of one gateway route (gateway.md §2.9): forward to weighted clusters, redirect, or
+// The action of one gateway route (docs/gateway.md §2.9): forward to weighted clusters, redirect, or
 // answer directly. Each builder returns the fields to spread into the Route, because Envoy puts
 // the three actions in one oneof (`route`, `redirect`, `direct_response`).
 import type * as ir from '../../ir/gateway.js';
@@ -10,7 +10,7 @@ import { buildRetryPolicy } from './retry-policy.js';
 export const KUMA_TAGS_HEADER = 'x-kuma-tags';
 
 /**
- * Route idle timeout; fixed, never from a policy (§2.16). One frozen object shared by every route:
+ * Route idle timeout; fixed, never from a policy (docs/gateway.md §2.16). One frozen object shared by every route:
  * built resources are never mutated, and a table of 20,000 routes need not build 20,000 copies.
  */
 const ROUTE_IDLE_TIMEOUT = Object.freeze(durationOf(5));
@@ -93,7 +93,7 @@ function buildMirror(mirror: ir.ForwardAction['mirror']): object {
 }
 
 /**
- * Route fields of the route-level policies (gateway.md §2.16): `timeout` from a Timeout's request
+ * Route fields of the route-level policies (docs/gateway.md §2.16): `timeout` from a Timeout's request
  * timeout and `retry_policy` from a Retry, each left out when none applies.
  */
 export function buildRoutePolicies(policies: RoutePolicies | undefined): object {

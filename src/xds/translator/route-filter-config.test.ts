@@ -1,4 +1,4 @@
-// Per-route filter configs (gateway.md §2.16): Envoy's status names and percentages.
+// Per-route filter configs (docs/gateway.md §2.16): Envoy's status names and percentages.
 import { describe, expect, it } from 'vitest';
 import { buildHttpFault, buildLocalRateLimit, buildRouteFilterConfigs, statusCodeName } from './route-filter-config.js';
 

@@ -1,4 +1,4 @@
-// Per-route configuration of the gateway's inert HTTP filters (gateway.md §2.16): a RateLimit's
+// Per-route configuration of the gateway's inert HTTP filters (docs/gateway.md §2.16): a RateLimit's
 // local token bucket and a FaultInjection's faults, in `typed_per_filter_config`. Sidecar HTTP
 // inbounds use the same messages.
 import type { RouteFault, RoutePolicies, RouteRateLimit } from '../../ir/policies.js';

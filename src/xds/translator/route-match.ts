@@ -1,4 +1,4 @@
-// RouteMatch of one gateway route (gateway.md §2.9, match table). The IR already holds the
+// RouteMatch of one gateway route (docs/gateway.md §2.9, match table). The IR already holds the
 // conditions in Envoy order (`:method`, exact, regex, present, absent; query exact then regex),
 // and that order is kept as is.
 import type * as ir from '../../ir/gateway.js';

@@ -43,7 +43,7 @@ const GW: ir.Gateway = deepFreeze({
   connectionLimits: {},
 });
 
-describe('fractionOf (mirror percentages, gateway.md §2.9)', () => {
+describe('fractionOf (mirror percentages, docs/gateway.md §2.9)', () => {
   it.each([
     [100, 100, 'HUNDRED'],
     [50, 50, 'HUNDRED'],

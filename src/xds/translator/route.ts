@@ -1,4 +1,4 @@
-// RouteConfiguration, virtual hosts and routes of one route table (gateway.md §2.6, §2.9, §2.10).
+// RouteConfiguration, virtual hosts and routes of one route table (docs/gateway.md §2.6, §2.9, §2.10).
 // The IR fixes every order (virtual hosts, routes, headers); this only changes the shape.
 import type * as ir from '../../ir/gateway.js';
 import { buildHeaderMutation, buildHeaderValueOption } from './header-mutation.js';

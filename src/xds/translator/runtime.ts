@@ -1,4 +1,4 @@
-// The RTDS Runtime `gateway.listeners` (gateway.md §2.1 step 3, §2.11). It is always emitted,
+// The RTDS Runtime `gateway.listeners` (docs/gateway.md §2.1 step 3, §2.11). It is always emitted,
 // even empty, because the gateway bootstrap declares the layer and Envoy waits for it.
 import type * as ir from '../../ir/gateway.js';
 import { connectionLimitRuntimeKey, GATEWAY_RUNTIME_NAME } from '../../ir/names.js';

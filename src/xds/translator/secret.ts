@@ -1,4 +1,4 @@
-// SDS Secrets of the certificates HTTPS and TLS chains terminate with (gateway.md §2.13). One
+// SDS Secrets of the certificates HTTPS and TLS chains terminate with (docs/gateway.md §2.13). One
 // secret per distinct name across the whole gateway: ports sharing a certificate source share it.
 // PEM material is copied into the resource and never into an error message or log line.
 import type * as ir from '../../ir/gateway.js';

@@ -1,4 +1,4 @@
-// The pieces sidecar listeners share (mesh.md §4.4, §4.5): the connection manager with an inline
+// The pieces sidecar listeners share (docs/mesh-mtls.md §4.4, §4.5): the connection manager with an inline
 // route table of one catch-all route, its HTTP filters, and the tcp_proxy. Sidecars use no RDS.
 import type * as ir from '../../ir/sidecar.js';
 import type { AccessLog, Tracing } from '../../ir/policies.js';
@@ -16,7 +16,7 @@ const GRPC_STATS_FILTER_NAME = 'envoy.filters.http.grpc_stats';
 /** Addresses the connection manager treats as internal: the proxy's loopback. */
 const INTERNAL_CIDRS = [{ address_prefix: '127.0.0.1', prefix_len: { value: 32 } }];
 
-/** The timeouts of one side (inbound fixed, outbound without a Timeout policy; mesh.md §4.9). */
+/** The timeouts of one side (inbound fixed, outbound without a Timeout policy; docs/mesh-mtls.md §4.9). */
 export interface HttpTimeouts {
   readonly idleSeconds: number;
   readonly streamIdleSeconds: number;

@@ -1,4 +1,4 @@
-// Inbound listeners and local clusters of a sidecar (mesh.md §4.3, §4.4). Timeouts are fixed on
+// Inbound listeners and local clusters of a sidecar (docs/mesh-mtls.md §4.3, §4.4). Timeouts are fixed on
 // the inbound side: connect 10 s, TCP and HTTP idle 2 h, stream idle 1 h, route 0 s.
 import type { Tracing } from '../../ir/policies.js';
 import type * as ir from '../../ir/sidecar.js';
@@ -44,7 +44,7 @@ function inboundFilters(inbound: ir.Inbound, tracing: Tracing | undefined): obje
       timeouts: { idleSeconds: INBOUND_IDLE_SECONDS, streamIdleSeconds: INBOUND_STREAM_IDLE_SECONDS },
       routeConfig,
       policyFilters: policyFilters(inbound.policies),
-      // The application sees the caller's SPIFFE ID, never a header the caller sent (§2.4).
+      // The application sees the caller's SPIFFE ID, never a header the caller sent (docs/mesh-mtls.md §2.4).
       extra: { forward_client_cert_details: 'SANITIZE_SET', set_current_client_cert_details: { uri: true } },
       ...(tracing ? { tracing } : {}),
     }),
@@ -104,8 +104,8 @@ function buildInboundTls(tls: ir.InboundTls): object {
 }
 
 /**
- * The filter chains of an inbound by mesh state (mesh.md §4.4). Only the chain with the mesh's
- * TLS context checks TrafficPermission (RBAC first, §5.4): PERMISSIVE's plaintext and foreign-TLS
+ * The filter chains of an inbound by mesh state (docs/mesh-mtls.md §4.4). Only the chain with the mesh's
+ * TLS context checks TrafficPermission (RBAC first, docs/mesh-mtls.md §5.4): PERMISSIVE's plaintext and foreign-TLS
  * chains cannot know the client's identity, so they admit everyone, as in Kuma.
  */
 function inboundChains(inbound: ir.Inbound, tracing: Tracing | undefined): object[] {
@@ -121,7 +121,7 @@ function inboundChains(inbound: ir.Inbound, tracing: Tracing | undefined): objec
   ];
 }
 
-/** The Envoy Listener of one inbound; HTTP inbounds trace with the proxy's TrafficTrace (mesh.md §4.9). */
+/** The Envoy Listener of one inbound; HTTP inbounds trace with the proxy's TrafficTrace (docs/mesh-mtls.md §4.9). */
 export function buildInboundListener(inbound: ir.Inbound, tracing?: Tracing): object {
   const permissive = inbound.tls?.mode === 'PERMISSIVE';
   return {

@@ -1,4 +1,4 @@
-// Outbound listeners, clusters and assignments of a sidecar (mesh.md §4.5-§4.7), with the
+// Outbound listeners, clusters and assignments of a sidecar (docs/mesh-mtls.md §4.5-§4.7), with the
 // timeouts of the winning Timeout policy or, without one, Kuma's: connect 5 s, idle and route 0 s.
 import type * as ir from '../../ir/sidecar.js';
 import type { ClusterTimeouts, ListenerTimeouts } from '../../ir/policies.js';
@@ -29,7 +29,7 @@ function outboundFilter(outbound: ir.Outbound, sidecar: ir.Sidecar): object {
   const accessLog = outbound.policies?.accessLog;
   if (outbound.protocol === 'tcp') return buildSidecarTcpFilter(statPrefix, outbound.cluster, timeouts.tcpIdleTimeoutMs / 1000, buildTcpProxyPolicies(outbound.policies?.tcpProxy), accessLog);
   // The header describes the calling proxy only: a value the application sent is replaced (M6).
-  // gRPC carries it only when the mesh has RateLimit or FaultInjection policies (mesh.md §4.5).
+  // gRPC carries it only when the mesh has RateLimit or FaultInjection policies (docs/mesh-mtls.md §4.5).
   const tagsHeader =
     outbound.protocol === 'grpc' && sidecar.grpcKumaTags !== true
       ? {}
@@ -61,7 +61,7 @@ function virtualHostRetry(outbound: ir.Outbound): Readonly<Record<string, unknow
   return retry ? { retry_policy: buildRetryPolicy(retry) } : {};
 }
 
-/** Sidecar-to-sidecar traffic is always HTTP/2 (mesh.md §4.6); HTTP-based services add an idle timeout. */
+/** Sidecar-to-sidecar traffic is always HTTP/2 (docs/mesh-mtls.md §4.6); HTTP-based services add an idle timeout. */
 function outboundProtocolOptions(protocol: ir.SidecarProtocol, timeouts: ClusterTimeouts): object {
   return {
     typed_extension_protocol_options: {
@@ -89,7 +89,7 @@ function externalProtocolOptions(protocol: ir.SidecarProtocol, timeouts: Cluster
   };
 }
 
-/** The EDS cluster of one destination, or its external cluster (gateway.md §2.15). */
+/** The EDS cluster of one destination, or its external cluster (docs/gateway.md §2.15). */
 export function buildOutboundCluster(cluster: ir.OutboundCluster): object {
   const timeouts = cluster.policies?.timeouts ?? DEFAULT_CLUSTER_TIMEOUTS;
   if (cluster.external) {

@@ -1,4 +1,4 @@
-// The tcp_proxy network filter of TCP and TLS filter chains (gateway.md §2.14).
+// The tcp_proxy network filter of TCP and TLS filter chains (docs/gateway.md §2.14).
 import type * as ir from '../../ir/gateway.js';
 import type { AccessLog, TcpProxyPolicies } from '../../ir/policies.js';
 import { anyOf } from '../envoy/type-urls.js';

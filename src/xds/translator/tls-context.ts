@@ -1,4 +1,4 @@
-// Downstream TLS termination of HTTPS and TLS filter chains (gateway.md §2.13, §2.14). Which
+// Downstream TLS termination of HTTPS and TLS filter chains (docs/gateway.md §2.13, §2.14). Which
 // groups terminate TLS is decided here once, for both the listener and the SDS secrets, so that
 // every secret a listener references is emitted and no secret is emitted unreferenced.
 import type * as ir from '../../ir/gateway.js';
@@ -27,7 +27,7 @@ function checkCertificates(listener: ir.Listener, group: ir.HostnameGroup, certi
 
 /**
  * The certificates a hostname group terminates TLS with, or undefined when Envoy does not
- * terminate TLS for it (HTTP and TCP ports, whose `tls` is ignored per §4.6; TLS passthrough).
+ * terminate TLS for it (HTTP and TCP ports, whose `tls` is ignored per docs/gateway.md §4.6; TLS passthrough).
  * Throws on IR the gateway layer must never produce: an HTTPS or TLS group without TLS settings,
  * passthrough on HTTPS, or termination without certificates.
  */

@@ -1,4 +1,4 @@
-// Zipkin tracing of a connection manager (TrafficTrace; gateway.md §2.12): the provider sends
+// Zipkin tracing of a connection manager (TrafficTrace; docs/gateway.md §2.12): the provider sends
 // spans to the collector cluster `tracing:<backend>`; the backend's sampling is the overall
 // sampling. Portico's proto set predates the connection manager's `spawn_upstream_span`, so it is
 // left at Envoy's default (docs/policies.md).

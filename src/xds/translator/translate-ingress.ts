@@ -1,4 +1,4 @@
-// The zone ingress IR -> Envoy (multizone.md §7.3). Pure: the same IR always gives the same
+// The zone ingress IR -> Envoy (docs/multizone.md §7.3). Pure: the same IR always gives the same
 // resources, sorted by name within each type. One listener with a TLS inspector and one filter
 // chain per SNI, each a TCP proxy to its `<mesh>:<service>` cluster (narrowed to a subset by the
 // destination's relevant tags); no certificates: the mesh's TLS passes through to the sidecar.

@@ -1,4 +1,4 @@
-// Entry point of the sidecar IR -> Envoy translation (mesh.md §4). Pure: the same IR always gives
+// Entry point of the sidecar IR -> Envoy translation (docs/mesh-mtls.md §4). Pure: the same IR always gives
 // the same resources, sorted by name within each type. Every listener of a sidecar binds the
 // sidecar's own addresses, so nothing is split per replica as for gateways.
 import { buildCollectorCluster } from './collector-cluster.js';

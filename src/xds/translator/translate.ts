@@ -60,7 +60,7 @@ function routeTablesOf(gw: ir.Gateway): ir.RouteTable[] {
 export function buildSharedResources(gw: ir.Gateway): SharedResources {
   return {
     clusters: byName([...gw.clusters.map((c) => named(c.name, buildCluster(c))), ...(gw.collectors ?? []).map((c) => named(c.name, buildCollectorCluster(c)))]),
-    // External clusters carry their endpoints inline: no EDS resource (§2.15).
+    // External clusters carry their endpoints inline: no EDS resource (docs/gateway.md §2.15).
     endpoints: byName(gw.clusters.filter((c) => !c.external).map((c) => named(c.name, buildClusterLoadAssignment(c)))),
     routes: byName(routeTablesOf(gw).map((t) => named(t.name, buildRouteConfiguration(t, gw)))),
     runtimes: [named(GATEWAY_RUNTIME_NAME, buildRuntime(gw.connectionLimits))],
@@ -82,7 +82,7 @@ export function buildEnvoyResources(gw: ir.Gateway, address: string): EnvoyResou
   return { clusters, endpoints, listeners: buildListeners(gw, address), routes, runtimes, secrets };
 }
 
-/** The resources of a proxy whose MeshGateway does not match: only the empty runtime (§2.1). */
+/** The resources of a proxy whose MeshGateway does not match: only the empty runtime (docs/gateway.md §2.1). */
 export function emptyGatewayResources(): EnvoyResources {
   return {
     clusters: [],

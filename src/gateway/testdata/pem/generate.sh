@@ -22,7 +22,7 @@ rm -f ecparam.tmp
 # The shop certificate alone: a bundle without a private key.
 openssl x509 -in shop-rsa.pem -out shop-rsa.crt
 
-# Mesh CAs of the mTLS cases, as the builtin CA makes them (mesh.md §1.3): CA, keyCertSign and
+# Mesh CAs of the mTLS cases, as the builtin CA makes them (docs/mesh-mtls.md §1.3): CA, keyCertSign and
 # cRLSign, URI SAN spiffe://<mesh>. The key and the certificate are separate files, as the two
 # builtin CA Secrets hold them.
 mesh_ca() {

@@ -79,7 +79,7 @@ export function serverMetadata(name: string, extra: Obj = {}): Obj {
   };
 }
 
-/** A valid MeshGateway as kubectl would create it (gateway.md §1.1). */
+/** A valid MeshGateway as kubectl would create it (docs/gateway.md §1.1). */
 export function meshGateway(spec: Obj = VALID_GATEWAY_SPEC, extra: Obj = {}): Obj {
   return { apiVersion: 'kuma.io/v1alpha1', kind: 'MeshGateway', mesh: 'default', metadata: serverMetadata('edge', { labels: { team: 'platform' } }), spec, ...extra };
 }

@@ -1,5 +1,5 @@
-// envoy.filters.http.fault (gateway.md §2.12 item 2, [D7]). An empty HTTPFault injects nothing;
-// FaultInjection policies configure it per route (§2.16). Always present for the same reason as
+// envoy.filters.http.fault (docs/gateway.md §2.12 item 2, [D7]). An empty HTTPFault injects nothing;
+// FaultInjection policies configure it per route (docs/gateway.md §2.16). Always present for the same reason as
 // the local rate limit filter: a new policy must not change the listener.
 import { anyOf } from '../../envoy/type-urls.js';
 import type { HttpFilterDefinition } from './http-filter.js';

@@ -1,4 +1,4 @@
-// The gzip response compressor (gateway.md §2.12 item 3). Kuma named the filter `gzip-compress`
+// The gzip response compressor (docs/gateway.md §2.12 item 3). Kuma named the filter `gzip-compress`
 // rather than after its extension; the name is kept because config dumps and stats use it.
 import { anyOf } from '../../envoy/type-urls.js';
 import type { HttpFilterDefinition } from './http-filter.js';

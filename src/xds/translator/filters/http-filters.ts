@@ -1,4 +1,4 @@
-// The one ordered registration of the gateway's HTTP filters (gateway.md §2.12). Order is
+// The one ordered registration of the gateway's HTTP filters (docs/gateway.md §2.12). Order is
 // behaviour: rate limiting rejects before faults are injected, compression wraps the response
 // of everything upstream of it, and the router is terminal so it comes last.
 import { faultFilter } from './fault.js';

@@ -1,5 +1,5 @@
-// envoy.filters.http.local_ratelimit (gateway.md §2.12 item 1). Without a token bucket the filter
-// is inert; RateLimit policies switch it on per route through typed_per_filter_config (§2.16).
+// envoy.filters.http.local_ratelimit (docs/gateway.md §2.12 item 1). Without a token bucket the filter
+// is inert; RateLimit policies switch it on per route through typed_per_filter_config (docs/gateway.md §2.16).
 // Being always present means adding a policy never changes the listener and drains no connections.
 import { anyOf } from '../../envoy/type-urls.js';
 import type { HttpFilterDefinition } from './http-filter.js';

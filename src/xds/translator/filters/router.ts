@@ -1,4 +1,4 @@
-// envoy.filters.http.router (gateway.md §2.12 item 4). Terminal filter: it must stay last.
+// envoy.filters.http.router (docs/gateway.md §2.12 item 4). Terminal filter: it must stay last.
 import { anyOf } from '../../envoy/type-urls.js';
 import type { HttpFilterDefinition } from './http-filter.js';
 
