@@ -29,12 +29,27 @@ export function hasOverview(kind: string): kind is OverviewKind {
 export interface InspectOptions {
   readonly mesh: string;
   readonly output: OutputFormat;
+  /** Dataplanes only: Kuma's `gateway` filter (true, false, builtin, delegated). */
+  readonly gateway?: string;
+  /** Dataplanes only: `key=value` tags the Dataplane must have (Kuma's `tag` filter). */
+  readonly tag?: readonly string[];
+}
+
+/** The dataplanes overview's query for the filters given. */
+function filterQuery(options: InspectOptions): string {
+  const query = new URLSearchParams();
+  if (options.gateway !== undefined) query.set('gateway', options.gateway);
+  for (const tag of options.tag ?? []) {
+    const eq = tag.indexOf('=');
+    query.append('tag', eq < 0 ? tag : `${tag.slice(0, eq)}:${tag.slice(eq + 1)}`);
+  }
+  return query.toString();
 }
 
 /** Run `inspect` for an overview kind (`type` is its descriptor); returns the exit code. */
 export async function runOverviewInspect(io: CliIo, client: ApiClient, type: ResourceKind, kind: OverviewKind, name: string | undefined, options: InspectOptions): Promise<number> {
   if (kind === 'Dataplane' && name !== undefined) return dataplanePolicies(io, client, type, name, options);
-  const items = await fetchAll(io, client, OVERVIEWS[kind].path(options.mesh));
+  const items = await fetchAll(io, client, OVERVIEWS[kind].path(options.mesh), kind === 'Dataplane' ? filterQuery(options) : '');
   if (items === undefined) return 1;
   const shown = name === undefined ? items : items.filter((i) => i['name'] === name);
   if (name !== undefined && shown.length === 0) {
@@ -78,8 +93,8 @@ async function dataplanePolicies(io: CliIo, client: ApiClient, type: ResourceKin
 }
 
 /** Every item of a paged list; undefined after printing why not (404: the mesh does not exist). */
-async function fetchAll(io: CliIo, client: ApiClient, path: string): Promise<Item[] | undefined> {
-  const result = await fetchAllPages(client, path);
+async function fetchAll(io: CliIo, client: ApiClient, path: string, query: string): Promise<Item[] | undefined> {
+  const result = await fetchAllPages(client, path, query);
   if (result.ok) return result.items;
   printError(io, result.status === 404 ? `${path}: not found (is the mesh name right?)` : formatFailure(result));
   return undefined;

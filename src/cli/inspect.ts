@@ -37,6 +37,14 @@ const ACCEPTED = `dataplanes, meshes, meshgateways, meshgatewayroutes, or a poli
 export const INSPECT_DESCRIPTION =
   'show dataplanes, meshes, gateways and routes with their status (connected, acknowledged, last NACK, conditions), what applies to a dataplane, or where a connection policy applies';
 
+/** What `inspect` reads from its command line. */
+interface InspectCliOptions {
+  readonly mesh: string;
+  readonly output: OutputFormat;
+  readonly gateway?: string;
+  readonly tag?: readonly string[];
+}
+
 /** The `inspect` command; `done` receives the exit code. */
 export function inspectCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('inspect')
@@ -45,7 +53,9 @@ export function inspectCommand(io: CliIo, done: (code: number) => void): Command
     .argument('[name]', 'one resource; for a policy kind, required; for a dataplane, what applies to its proxy')
     .option('-m, --mesh <mesh>', 'mesh of the resources (not used for meshes)', DEFAULT_MESH)
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
-    .action(async (kind: string, name: string | undefined, options: { mesh: string; output: OutputFormat }, command: Command) => {
+    .addOption(new Option('--gateway [type]', 'dataplanes: gateways only (true), no gateways (false), builtin or delegated ones').choices(['true', 'false', 'builtin', 'delegated']).preset('true'))
+    .option('--tag <key=value>', 'dataplanes: only those with this tag on an inbound or gateway; the value matches as a substring, as in Kuma (repeatable)', (v: string, all: string[]) => [...all, v], [])
+    .action(async (kind: string, name: string | undefined, options: InspectCliOptions, command: Command) => {
       const connection = apiClientFor(command, io);
       if (!connection.ok) return done(failWith(io, connection.message));
       done(await runInspect(io, connection.client, kind, name, options));
@@ -53,9 +63,12 @@ export function inspectCommand(io: CliIo, done: (code: number) => void): Command
 }
 
 /** Run `inspect` and return the exit code. */
-export async function runInspect(io: CliIo, client: ApiClient, kind: string, name: string | undefined, options: { mesh: string; output: OutputFormat }): Promise<number> {
+export async function runInspect(io: CliIo, client: ApiClient, kind: string, name: string | undefined, options: InspectCliOptions): Promise<number> {
   const type = resolveType(io, kind);
   if (!type) return 1;
+  if ((options.gateway !== undefined || (options.tag ?? []).length > 0) && (type.kind !== 'Dataplane' || name !== undefined)) {
+    return failWith(io, '--gateway and --tag filter the dataplanes list only');
+  }
   if (OVERVIEW_KINDS.includes(type.kind)) {
     const overview = await import('./inspect-overview.js');
     if (overview.hasOverview(type.kind)) return overview.runOverviewInspect(io, client, type, type.kind, name, options);

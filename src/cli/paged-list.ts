@@ -6,9 +6,9 @@ import type { ApiClient, ApiFailure } from './api-client.js';
 const PAGE_SIZE = 1000;
 
 /** Every item of the list at `path`, or the first failed page's failure. */
-export async function fetchAllPages(client: ApiClient, path: string): Promise<{ readonly ok: true; readonly items: Readonly<Record<string, unknown>>[] } | ApiFailure> {
+export async function fetchAllPages(client: ApiClient, path: string, query = ''): Promise<{ readonly ok: true; readonly items: Readonly<Record<string, unknown>>[] } | ApiFailure> {
   const items: Readonly<Record<string, unknown>>[] = [];
-  let next: string | null = client.url(`${path}?size=${PAGE_SIZE}`);
+  let next: string | null = client.url(`${path}?${query === '' ? '' : `${query}&`}size=${PAGE_SIZE}`);
   while (next !== null) {
     const result = await client.getUrl(next);
     if (!result.ok) return result;

@@ -26,6 +26,9 @@ describe('GET /meshes/{mesh}/dataplanes+insights/{name}', () => {
         spec: { networking: { address: '10.0.0.1', gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': 'edge' } } } },
       });
     }
+    // A sidecar and a delegated gateway for the filters.
+    await store.put({ kind: 'Dataplane', mesh: 'default', name: 'backend-1', spec: { networking: { address: '10.0.0.2', inbound: [{ port: 80, tags: { 'kuma.io/service': 'backend', version: 'v2' } }] } } });
+    await store.put({ kind: 'Dataplane', mesh: 'default', name: 'kong-1', spec: { networking: { address: '10.0.0.3', gateway: { type: 'DELEGATED', tags: { 'kuma.io/service': 'kong' } } } } });
     const d = cache.delivery;
     d.streamOpened('default.gw-1'); // 10:00:01
     d.recordSent('default.gw-1', TypeUrl.Cluster, 'c1'); // :02
@@ -89,15 +92,30 @@ describe('GET /meshes/{mesh}/dataplanes+insights/{name}', () => {
   it("lists a mesh's overviews, paged, at Kuma's path (kumactl inspect dataplanes) and at _overview", async () => {
     for (const path of ['/meshes/default/dataplanes+insights', '/meshes/default/dataplanes/_overview']) {
       const all = (await (await fetch(`${api}${path}`)).json()) as { total: number; items: { name: string; dataplaneInsight: { subscriptions: unknown[] } }[]; next: string | null };
-      expect(all.total).toBe(2);
-      expect(all.items.map((i) => [i.name, i.dataplaneInsight.subscriptions.length])).toEqual([['gw-1', 1], ['gw-idle', 0]]);
+      expect(all.total).toBe(4);
+      expect(all.items.map((i) => [i.name, i.dataplaneInsight.subscriptions.length])).toEqual([['backend-1', 0], ['gw-1', 1], ['gw-idle', 0], ['kong-1', 0]]);
       expect(all.next).toBeNull();
-      const first = (await (await fetch(`${api}${path}?size=1`)).json()) as { items: { name: string }[]; next: string | null };
+      const first = (await (await fetch(`${api}${path}?size=1&offset=1`)).json()) as { items: { name: string }[]; next: string | null };
       expect(first.items.map((i) => i.name)).toEqual(['gw-1']);
-      expect(first.next).toContain('offset=1');
+      expect(first.next).toContain('offset=2');
     }
     const other = (await (await fetch(`${api}/meshes/other/dataplanes+insights`)).json()) as { total: number };
     expect(other.total).toBe(0);
     expect((await fetch(`${api}/meshes/default/dataplanes+insights?size=0`)).status).toBe(400);
+  });
+
+  it("applies Kuma's filters: gateway, tag (key:value, value as a substring) and name", async () => {
+    const names = async (query: string) => ((await (await fetch(`${api}/meshes/default/dataplanes+insights?${query}`)).json()) as { items: { name: string }[] }).items.map((i) => i.name);
+    expect(await names('')).toEqual(['backend-1', 'gw-1', 'gw-idle', 'kong-1']);
+    expect(await names('gateway=true')).toEqual(['gw-1', 'gw-idle', 'kong-1']);
+    expect(await names('gateway=false')).toEqual(['backend-1']);
+    expect(await names('gateway=builtin')).toEqual(['gw-1', 'gw-idle']);
+    expect(await names('gateway=delegated')).toEqual(['kong-1']);
+    expect(await names('tag=kuma.io/service:back')).toEqual(['backend-1']);
+    expect(await names('tag=kuma.io/service:edge&name=idle')).toEqual(['gw-idle']);
+    expect(await names('tag=kuma.io/service:backend&tag=version:v1')).toEqual([]);
+    const bad = await fetch(`${api}/meshes/default/dataplanes/_overview?gateway=maybe&tag=novalue`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { invalid_parameters: { field: string }[] }).invalid_parameters.map((v) => v.field)).toEqual(['gateway', 'tag[0]']);
   });
 });

@@ -8,6 +8,7 @@ import { badRequest, notFound, type ApiResponse } from '../api-server/problem.js
 import { pageOf, parsePaging } from '../api-server/paging.js';
 import type { ApiRequest } from '../api-server/resources.js';
 import { toUniversal } from '../api-server/resource-form.js';
+import { parseDataplaneFilter } from './dataplane-filters.js';
 import type { ExtraRoute } from '../api-server/router.js';
 import type { StoredResource } from '../core/resource.js';
 import type { ResourceStore } from '../core/store.js';
@@ -56,8 +57,8 @@ export function dataplaneInsightRoute(store: ResourceStore, records: DeliveryRec
 }
 
 /**
- * The overviews of a mesh's Dataplanes, paged as every list of the API (`size`, `offset`, `next`).
- * Kuma's filters (`gateway`, `tag`, ...) are not applied: every Dataplane of the mesh is listed.
+ * The overviews of a mesh's Dataplanes, paged as every list of the API (`size`, `offset`, `next`),
+ * narrowed by Kuma's filters `gateway`, `tag` and `name` (dataplane-filters.ts).
  */
 export function dataplaneInsightListRoutes(store: ResourceStore, records: DeliveryRecords, certificates: CertificateInsights = () => undefined): ExtraRoute[] {
   return DATAPLANE_INSIGHT_LIST_PATHS.map((path) => ({
@@ -67,7 +68,9 @@ export function dataplaneInsightListRoutes(store: ResourceStore, records: Delive
     handler: async (request: ApiRequest, params: Readonly<Record<string, string>>): Promise<ApiResponse> => {
       const paging = parsePaging(request.url.searchParams);
       if (!paging.ok) return badRequest(request.url.pathname, 'invalid paging parameters', paging.violations);
-      const dataplanes = await store.list('Dataplane', { mesh: params['mesh'] ?? '' });
+      const filter = parseDataplaneFilter(request.url.searchParams);
+      if (!filter.ok) return badRequest(request.url.pathname, 'invalid filter parameters', filter.violations);
+      const dataplanes = (await store.list('Dataplane', { mesh: params['mesh'] ?? '' })).filter(filter.matches);
       const overviews = dataplanes.map((dp) => {
         const nodeId = proxyNodeId(dp.mesh, dp.name);
         return dataplaneOverview(dp, records(nodeId), certificates(nodeId));

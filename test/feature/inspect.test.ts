@@ -206,6 +206,12 @@ describe('portico inspect and get', () => {
     ]);
     const json = JSON.parse((await cli(['inspect', 'dp', '-o', 'json'])).stdout) as { total: number; items: { type: string }[] };
     expect(json).toMatchObject({ total: 4, items: [{ type: 'DataplaneOverview' }, {}, {}, {}] });
+    // Kuma's filters, as kumactl inspect dataplanes --gateway --tag k=v sends them.
+    const names = async (args: string[]) => rows((await cli(['inspect', 'dataplanes', ...args])).stdout).slice(1).map((r) => r[1]);
+    expect(await names(['--gateway'])).toEqual(['gw-1', 'gw-2']);
+    expect(await names(['--gateway', 'false'])).toEqual(['shop-1', 'web-1']);
+    expect(await names(['--tag', 'kuma.io/service=sho'])).toEqual(['shop-1']);
+    expect(await cli(['inspect', 'meshes', '--gateway'])).toMatchObject({ code: 1, stderr: 'Error: --gateway and --tag filter the dataplanes list only\n' });
   });
 
   it('inspect meshes, meshgateways and meshgatewayroutes', async () => {
