@@ -6,6 +6,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { ADMIN_CLIENT_COMMON_NAME } from './admin-client-name.js';
 import {
   CA_LIFETIME_MS,
   caCertificateUsable,
@@ -55,6 +56,8 @@ export interface EnsuredCertificates {
 export const CONTROL_PLANE_CA_COMMON_NAME = 'portico-control-plane-ca';
 /** Common name of the generated serving certificate (verifiers match SANs only, never the CN). */
 export const CONTROL_PLANE_SERVING_COMMON_NAME = 'portico-control-plane';
+/** Lifetime of that certificate: it lives in memory and is issued again at every start. */
+const ADMIN_CLIENT_LIFETIME_MS = 365 * 24 * 3_600_000;
 
 /** File names inside the directory. */
 export function certificateFilesIn(dir: string): ControlPlaneCertificateFiles & { readonly caKeyFile: string } {
@@ -167,4 +170,29 @@ async function writeFileAtomic(file: string, content: string, mode: number): Pro
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, content, { mode });
   await rename(tmp, file);
+}
+
+/**
+ * A client certificate for reading proxies' Envoy admin views, signed by the generated CA in
+ * `dir`; kept in memory only. Undefined when the CA cannot be read (operator certificates).
+ */
+export async function issueAdminClientCertificate(dir: string, now: Date = new Date()): Promise<{ certPem: string; keyPem: string } | undefined> {
+  const files = certificateFilesIn(dir);
+  const ca = await readCa(files.caFile, files.caKeyFile, now);
+  if (!ca) return undefined;
+  const keys = await newKeyPair();
+  const { notBefore, notAfter } = validityWindow(now, ADMIN_CLIENT_LIFETIME_MS);
+  const caCert = forgeCertificate(ca.certPem);
+  const cert = newCertificate(keys.forgePublic, notBefore, notAfter);
+  cert.setSubject([{ name: 'commonName', value: ADMIN_CLIENT_COMMON_NAME }]);
+  cert.setIssuer(caCert.subject.attributes);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false, critical: true },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', clientAuth: true },
+    { name: 'subjectKeyIdentifier' },
+    { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+  ]);
+  signCertificate(cert, ca.keys.privateKey);
+  return { certPem: certificatePem(cert), keyPem: privateKeyPem(keys.privateKey) };
 }

@@ -158,27 +158,3 @@ describe('environmentDefaults', () => {
     expect(environmentDefaults({ KUMA_DATAPLANE_RUNTIME_TOKEN_PATH: '/t', KUMA_DATAPLANE_RUNTIME_TOKEN: 'tok' })).toMatchObject({ dataplaneTokenFile: '/t', dataplaneToken: 'tok' });
   });
 });
-
-describe('startReadyResponder', () => {
-  it('forwards only GET /ready from the pod address to the loopback admin port', async () => {
-    const { startReadyResponder } = await import('./dp-run.js');
-    // The "admin" listens on 127.0.0.1:<port>; the responder takes the same port on another loopback address.
-    const admin = http.createServer((req, res) => res.writeHead(req.url === '/ready' ? 200 : 500).end(req.url === '/ready' ? 'LIVE\n' : 'admin'));
-    await new Promise<void>((r) => admin.listen(0, '127.0.0.1', () => r()));
-    const port = (admin.address() as AddressInfo).port;
-    const responder = await startReadyResponder('127.0.0.2', port);
-    try {
-      const ready = await fetch(`http://127.0.0.2:${port}/ready`);
-      expect(ready.status).toBe(200);
-      expect(await ready.text()).toBe('LIVE\n');
-      expect((await fetch(`http://127.0.0.2:${port}/config_dump`)).status).toBe(404);
-      expect((await fetch(`http://127.0.0.2:${port}/ready`, { method: 'POST' })).status).toBe(404);
-      admin.close();
-      await new Promise((r) => setTimeout(r, 20));
-      expect((await fetch(`http://127.0.0.2:${port}/ready`)).status).toBe(503);
-    } finally {
-      responder.close();
-      admin.close();
-    }
-  });
-});

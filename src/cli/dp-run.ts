@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -139,32 +139,13 @@ export async function fetchBootstrap(cp: string, body: BootstrapRequestBody, tim
 
 class FinalError extends Error {}
 
-/**
- * Answers kubelet probes: `GET /ready` on `<address>:<admin port>` is forwarded to Envoy's admin
- * `/ready` on 127.0.0.1, and nothing else is. The gateway Deployment probes the admin port on the
- * pod IP (docs/gateway.md §3.2), while the admin interface itself must stay on loopback (it can stop
- * Envoy and dump secrets), so this forwards exactly one read-only path.
- */
-export function startReadyResponder(address: string, adminPort: number): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    if (req.method !== 'GET' || req.url !== '/ready') {
-      res.writeHead(404).end();
-      return;
-    }
-    const upstream = http.get({ host: '127.0.0.1', port: adminPort, path: '/ready', timeout: 2_000 }, (r) => {
-      res.writeHead(r.statusCode ?? 503, { 'content-type': 'text/plain' });
-      r.pipe(res);
-    });
-    upstream.once('timeout', () => upstream.destroy(new Error('timeout')));
-    upstream.once('error', () => {
-      if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain' });
-      res.end('envoy admin not reachable\n');
-    });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(adminPort, address, () => resolve(server));
-  });
+/** `networking.address` of the Dataplane file, when it names an IP (a host name is not bound). */
+export function dataplaneAddress(resource: string | undefined): string | undefined {
+  if (resource === undefined) return undefined;
+  const parsed = parseUntrustedYaml(resource);
+  const doc = parsed.ok ? (parsed.value as { networking?: { address?: unknown }; spec?: { networking?: { address?: unknown } } } | null) : null;
+  const address = doc?.networking?.address ?? doc?.spec?.networking?.address;
+  return typeof address === 'string' && net.isIP(address) !== 0 ? address : undefined;
 }
 
 /** The bootstrap with the access log sink's static cluster added. */
@@ -301,11 +282,15 @@ export function dpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
       if (!secure) console.error(`warning: ${opts.cp} is plaintext: the dataplane token and secrets travel unencrypted (the control plane must run with --xds-plaintext)`);
       const body = bootstrapRequest(opts, undefined, secure ? caCert : undefined);
       const bootstrap = await fetchBootstrap(opts.cp, body, opts.bootstrapTimeout * 1000);
-      const ready = opts.readyAddress && opts.readyAddress !== '127.0.0.1' ? await startReadyResponder(opts.readyAddress, opts.adminPort) : undefined;
+      // The admin server takes the admin port on the proxy's address (docs/inspect.md): never on
+      // 127.0.0.1, where Envoy's own admin listens and where the control plane reads it directly.
+      const adminAddress = opts.readyAddress ?? dataplaneAddress(body.dataplaneResource);
+      const { startAdminServer } = await import('./dp-admin-server.js');
+      const admin = adminAddress && adminAddress !== '127.0.0.1' ? await startAdminServer({ address: adminAddress, adminPort: opts.adminPort, ...(caCert ? { controlPlaneCa: caCert } : {}) }) : undefined;
       try {
         process.exitCode = await runEnvoy(envoyBin, bootstrap, opts);
       } finally {
-        ready?.close();
+        await admin?.close();
       }
     });
   return dp;

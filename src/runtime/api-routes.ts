@@ -29,6 +29,8 @@ export interface RuntimeRouteOptions {
   readonly resolveIngressHost?: (name: string) => string | undefined;
   /** Delivery records of proxies (default: this replica's; shared ones with several replicas). */
   readonly records?: DeliveryRecords;
+  /** The client certificate proxies' admin servers admit (generated CA only; envoy-admin-route.ts). */
+  readonly adminClient?: { readonly certPem: string; readonly keyPem: string };
 }
 
 /**
@@ -45,7 +47,7 @@ export function runtimeApiRoutes(store: ResourceStore, cache: SnapshotCache, sta
     dataplaneInsightRoute(store, records, certificates),
     ...dataplaneInsightListRoutes(store, records, certificates),
     dataplanePoliciesRoute(store, statuses),
-    ...envoyAdminRoutes(store),
+    ...envoyAdminRoutes(store, { records, ...(options.adminClient ? { client: options.adminClient } : {}) }),
     ...meshInsightRoutes(store, records, certificates),
     ...gatewayOverviewRoutes(store, records, statuses),
     ...statusRoutes(statuses),

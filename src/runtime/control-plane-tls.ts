@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { desiredSubjectAltNames } from '../ca/control-plane-certificate-spec.js';
-import { ensureControlPlaneCertificates } from '../ca/control-plane-certificates.js';
+import { ensureControlPlaneCertificates, issueAdminClientCertificate } from '../ca/control-plane-certificates.js';
 import { readServingCertificate, watchServingCertificate, type ServingCertificate } from '../ca/serving-certificate.js';
 
 /** TLS settings of a control plane. */
@@ -37,6 +37,8 @@ export interface ControlPlaneTls {
   readonly caFile?: string;
   /** Its PEM text. */
   readonly caPem?: string;
+  /** Generated CA only: the client certificate proxies' admin servers admit (docs/inspect.md). */
+  readonly adminClient?: { readonly certPem: string; readonly keyPem: string };
   /** Starts reporting replaced certificates to `onChange`. */
   watch(onChange: (next: ServingCertificate) => void): void;
   /** Stops the timers and removes a temporary directory. */
@@ -64,6 +66,7 @@ export async function prepareControlPlaneTls(inputs: TlsSetupInputs): Promise<Co
   const ensure = () => ensureControlPlaneCertificates({ dir, subjectAltNames: names, logger });
   const { files } = await ensure();
   const serving = await mustRead(files.certFile, files.keyFile);
+  const adminClient = await issueAdminClientCertificate(dir);
   logger.info({ caFile: files.caFile }, 'control plane CA certificate: give this file to dataplanes (dp run --ca-cert-file) and to the CLI (--ca-cert-file)');
   let renewTimer: NodeJS.Timeout | undefined;
   const base = watching(files.certFile, files.keyFile, serving, tls, logger);
@@ -71,6 +74,7 @@ export async function prepareControlPlaneTls(inputs: TlsSetupInputs): Promise<Co
     ...base,
     caFile: files.caFile,
     caPem: readFileSync(files.caFile, 'utf8'),
+    ...(adminClient ? { adminClient } : {}),
     watch(onChange) {
       base.watch(onChange);
       // Renewal writes new files; the poll above then serves them.

@@ -430,6 +430,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         zoneTokens: !isFederatedZone(multizone),
         ...(ingressHosts ? { resolveIngressHost: (name: string) => ingressHosts.resolved(name) } : {}),
         ...(shared ? { records: (nodeId: string) => shared.records(nodeId) } : {}),
+        ...(tls.adminClient ? { adminClient: tls.adminClient } : {}),
       }),
       ...(config.store === 'kubernetes'
         ? [

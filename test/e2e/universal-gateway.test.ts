@@ -5,6 +5,7 @@
 // port is TLS: `dp run` and Envoy verify the control plane by the CA it generated in its data
 // directory, and Envoy checks the certificate's IP SAN.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +40,16 @@ function exampleDocuments(ports: { gateway: number; a: number; b: number }): Rec
 function gatewayDataplane(name: string, address: string): string {
   const doc = readFileSync(path.join(EXAMPLE, 'gateway-dataplane.yaml'), 'utf8');
   return doc.replace('name: edge-gateway-1', `name: ${name}`).replace('address: 127.0.0.1', `address: ${address}`);
+}
+
+/** The status of an HTTPS GET without a client certificate (the server's certificate is not checked). */
+function httpsGetStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    https.get(url, { rejectUnauthorized: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
 }
 
 async function echoName(url: string, host: string): Promise<string> {
@@ -124,6 +135,27 @@ describe('universal mode end to end (real Envoy, real traffic)', () => {
       });
     });
   }
+
+  it("serves each proxy's Envoy stats and clusters through the REST API: directly at 127.0.0.1, over dp run's TLS admin server elsewhere", async () => {
+    // edge-gateway-1 sits at 127.0.0.1 (its admin is read directly); edge-gateway-2 at 127.0.0.2,
+    // where dp run serves the admin port to the control plane's client certificate only. Neither
+    // Dataplane names its admin port: the control plane learnt it from the proxies' node metadata.
+    for (const name of ['edge-gateway-1', 'edge-gateway-2']) {
+      const stats = await request(`${env.apiUrl}/meshes/default/dataplanes/${name}/stats?filter=^server\\.live$`);
+      expect(stats.status, stats.body).toBe(200);
+      expect(stats.body).toContain('server.live: 1');
+      const clusters = await request(`${env.apiUrl}/meshes/default/dataplanes/${name}/clusters`);
+      expect(clusters.status, clusters.body).toBe(200);
+      expect(clusters.body).toMatch(/^echo-[0-9a-f]{16}::/m);
+      const json = await request(`${env.apiUrl}/meshes/default/dataplanes/${name}/stats?format=json&filter=server.live`);
+      expect((JSON.parse(json.body) as { stats: { name: string }[] }).stats.map((s) => s.name)).toContain('server.live');
+    }
+    // The admin server answers kubelet-style probes in plaintext, and nothing else without the certificate.
+    const ready = await request(`http://127.0.0.2:${env.sotwAdmin}/ready`);
+    expect([ready.status, ready.body.trim()]).toEqual([200, 'LIVE']);
+    expect((await request(`http://127.0.0.2:${env.sotwAdmin}/stats`)).status).toBe(404);
+    await expect(httpsGetStatus(`https://127.0.0.2:${env.sotwAdmin}/stats`)).rejects.toThrow();
+  });
 
   it("refuses a proxy without a token, or with another proxy's token, before Envoy starts", async () => {
     const file = path.join(env.dpDir, 'gw-intruder.yaml');

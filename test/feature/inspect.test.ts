@@ -1,9 +1,11 @@
 // The inspect API and `portico inspect` over a real control plane (issue 13, deliverable 4): an
 // in-process control plane on loopback with loopback admin off, resources written through its REST
 // API, one simulated Envoy (real gRPC ADS, ACKing) for gw-1 while gw-2 never connects. Mesh
-// insights, gateway and route overviews, a proxy's policies, the 501 of the Envoy admin views, 404s,
+// insights, gateway and route overviews, a proxy's policies, the Envoy admin views, 404s,
 // who may read them, and the CLI's tables read from them.
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -173,13 +175,35 @@ describe("a dataplane's policies", () => {
 });
 
 describe("a proxy's Envoy admin views", () => {
-  it('answer 501 saying how to read them on the proxy host; 404 for an unknown dataplane', async () => {
-    for (const view of ['stats', 'clusters']) {
-      const { status, body } = await get(`/meshes/default/dataplanes/gw-1/${view}`, admin);
-      expect(status).toBe(501);
-      expect(body).toMatchObject({ status: 501, title: 'Not Implemented' });
-      expect(String(body['detail'])).toContain(`curl http://127.0.0.1:<admin port>/${view}`);
-      expect((await get(`/meshes/default/dataplanes/nope/${view}`, admin)).status).toBe(404);
+  it('read a 127.0.0.1 proxy\'s admin directly, pass only read-only parameters, and say 502 when nothing answers; 404 for an unknown dataplane', async () => {
+    // A stand-in for Envoy's admin on the control plane's host (the TLS path runs against a real
+    // Envoy behind dp run in test/e2e/inspect-envoy-admin.test.ts).
+    const seen: string[] = [];
+    const envoyAdmin = http.createServer((req, res) => {
+      seen.push(req.url ?? '');
+      const json = req.url?.includes('format=json');
+      res.writeHead(200, { 'content-type': json ? 'application/json' : 'text/plain' }).end(json ? '{"stats":[{"name":"server.live","value":1}]}' : 'server.live: 1\n');
+    });
+    await new Promise<void>((r) => envoyAdmin.listen(0, '127.0.0.1', () => r()));
+    try {
+      const adminPort = (envoyAdmin.address() as AddressInfo).port;
+      await put({ type: 'Dataplane', mesh: 'default', name: 'local-1', networking: { address: '127.0.0.1', admin: { port: adminPort }, gateway: { type: 'BUILTIN', tags: { [SERVICE]: 'local' } } } }, 'dataplanes');
+      const res = await fetch(`${api}/meshes/default/dataplanes/local-1/stats?filter=server&quitquitquit=1`, { headers: bearer(admin) });
+      expect([res.status, await res.text()]).toEqual([200, 'server.live: 1\n']);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect((await get('/meshes/default/dataplanes/local-1/stats?format=json', admin)).body).toEqual({ stats: [{ name: 'server.live', value: 1 }] });
+      expect((await fetch(`${api}/meshes/default/dataplanes/local-1/clusters`, { headers: bearer(admin) })).status).toBe(200);
+      expect(seen).toEqual(['/stats?filter=server', '/stats?format=json', '/clusters']);
+      // A proxy elsewhere is read over TLS with the control plane's client certificate: here nothing listens.
+      await put({ type: 'Dataplane', mesh: 'default', name: 'remote-1', networking: { address: '127.0.0.3', admin: { port: adminPort }, gateway: { type: 'BUILTIN', tags: { [SERVICE]: 'remote' } } } }, 'dataplanes');
+      const down = await get('/meshes/default/dataplanes/remote-1/clusters', admin);
+      expect(down.status).toBe(502);
+      expect(String(down.body['detail'])).toContain(`https://127.0.0.3:${adminPort}`);
+      for (const view of ['stats', 'clusters']) expect((await get(`/meshes/default/dataplanes/nope/${view}`, admin)).status).toBe(404);
+    } finally {
+      envoyAdmin.close();
+      // The other tests count the mesh's Dataplanes.
+      for (const name of ['local-1', 'remote-1']) await fetch(`${api}/meshes/default/dataplanes/${name}`, { method: 'DELETE', headers: bearer(admin) });
     }
   });
 });

@@ -52,6 +52,8 @@ export interface NodeDelivery {
   readonly connectedStreams: number;
   readonly lastConnectedAt?: Date;
   readonly lastDisconnectedAt?: Date;
+  /** Envoy's admin port, as its node metadata (`dataplane.admin.port`) said at its last connection. */
+  readonly adminPort?: number;
   readonly types: readonly TypeDelivery[];
 }
 
@@ -83,6 +85,7 @@ export interface NackEvent extends NackInfo {
 
 interface MutableNode {
   connectedStreams: number;
+  adminPort?: number;
   lastConnectedAt?: Date;
   lastDisconnectedAt?: Date;
   types: Map<string, TypeDelivery>;
@@ -101,9 +104,10 @@ export class DeliveryStatus {
   /** `now` is injectable so tests can control timestamps. */
   constructor(private readonly now: () => Date = () => new Date()) {}
 
-  /** A stream of the node passed its first message (identity known). */
-  streamOpened(nodeId: string): void {
+  /** A stream of the node passed its first message (identity known); `adminPort` from its metadata. */
+  streamOpened(nodeId: string, adminPort?: number): void {
     const node = this.node(nodeId);
+    if (adminPort !== undefined) node.adminPort = adminPort;
     node.connectedStreams += 1;
     node.lastConnectedAt = this.now();
     this.activeStreams += 1;
@@ -163,8 +167,8 @@ export class DeliveryStatus {
     const node = this.nodes.get(nodeId);
     if (!node) return undefined;
     const types = [...node.types.values()].sort((a, b) => (a.typeUrl < b.typeUrl ? -1 : 1));
-    const { connectedStreams, lastConnectedAt, lastDisconnectedAt } = node;
-    return { nodeId, connectedStreams, lastConnectedAt, lastDisconnectedAt, types };
+    const { connectedStreams, lastConnectedAt, lastDisconnectedAt, adminPort } = node;
+    return { nodeId, connectedStreams, lastConnectedAt, lastDisconnectedAt, ...(adminPort === undefined ? {} : { adminPort }), types };
   }
 
   /** Listen for ACKs; returns the unsubscribe function. Listeners must not throw. */

@@ -132,3 +132,15 @@ describe('AdsStream', () => {
     expect(call.written[0]!.type_url).toBe(TypeUrl.Cluster);
   });
 });
+
+describe('adminPortOf', () => {
+  it("reads dataplane.admin.port from node metadata as protobufjs decodes it, and ignores anything else", async () => {
+    const { adminPortOf } = await import('./ads-stream.js');
+    expect(adminPortOf({ fields: { 'dataplane.admin.port': { stringValue: '9902' } } })).toBe(9902);
+    expect(adminPortOf({ fields: { 'dataplane.admin.port': { numberValue: 9903 } } })).toBe(9903);
+    expect(adminPortOf({ fields: { 'dataplane.admin.port': { stringValue: '70000' } } })).toBeUndefined();
+    expect(adminPortOf({ fields: { 'dataplane.admin.port': { stringValue: 'x' } } })).toBeUndefined();
+    expect(adminPortOf({ fields: {} })).toBeUndefined();
+    expect(adminPortOf(undefined)).toBeUndefined();
+  });
+});

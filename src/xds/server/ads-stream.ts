@@ -202,7 +202,7 @@ export class AdsStream<Req extends CommonRequest, Res> {
     this.nodeId = nodeId;
     // A logger made before now (authentication logged) lacks the node; the next use rebinds.
     this.logger = undefined;
-    this.deps.cache.delivery.streamOpened(nodeId);
+    this.deps.cache.delivery.streamOpened(nodeId, adminPortOf(req.node?.metadata));
     this.unwatch = this.deps.cache.watch(nodeId, () => this.schedulePump());
     if (this.debugEnabled()) this.log().debug('xDS stream identified');
     return true;
@@ -383,4 +383,17 @@ export class AdsStream<Req extends CommonRequest, Res> {
     if (this.nodeId !== undefined) this.deps.cache.delivery.streamClosed(this.nodeId);
     this.deps.onClosed(this as unknown as AdsStream<CommonRequest, unknown>);
   }
+}
+
+/**
+ * `dataplane.admin.port` of the node metadata (a Struct, as kuma-dp and dp run put it), when valid.
+ * protobufjs decodes the well-known Struct with camel-case field names whatever keepCase says.
+ */
+export function adminPortOf(metadata: unknown): number | undefined {
+  type Value = { stringValue?: unknown; numberValue?: unknown; string_value?: unknown; number_value?: unknown };
+  const fields = (metadata as { fields?: Record<string, Value> } | null | undefined)?.fields;
+  const value = fields?.['dataplane.admin.port'];
+  const raw = value?.stringValue ?? value?.numberValue ?? value?.string_value ?? value?.number_value;
+  const port = typeof raw === 'string' ? Number(raw) : raw;
+  return typeof port === 'number' && Number.isInteger(port) && port > 0 && port < 65_536 ? port : undefined;
 }
