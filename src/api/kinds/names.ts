@@ -5,7 +5,8 @@
 // of `apply` can name, address and list kinds without loading them (docs/operations.md, "CLI").
 // Entries are in apply order; src/api/resource-kinds.test.ts checks them against RESOURCE_KINDS.
 import { zoneEnabled } from '../zone.js';
-import { ingressReachability, type ZoneIngressSpec } from '../zone-ingress.js';
+import type { ZoneIngressSpec } from '../zone-ingress.js';
+import { ingressReachability } from '../zone-ingress-reachability.js';
 import { zoneOnline, type ZoneInsightSpec } from '../zone-insight.js';
 import { at, joined, list, SECRET_DATA_COLUMN, selectedServices, text } from './columns.js';
 import type { KindNames, UniversalItem } from './descriptor.js';
