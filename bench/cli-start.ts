@@ -11,6 +11,11 @@
 // the next round) after two untimed rounds, so machine noise falls on all of them alike. The
 // applied file (a Mesh, a MeshGateway and a MeshGatewayRoute) is the same every time, so after
 // the first round each apply answers `unchanged`.
+//
+// BENCH_CLI_BASELINE=<path of another build's bin/portico.js> also runs every portico command
+// with that build in the same rounds (metrics prefixed `baseline:`), to compare two builds under
+// the same machine noise: copy bin/, dist/ and package.json of the old build to a directory with
+// node_modules linked, as the figures in bench/README.md were taken.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -83,8 +88,8 @@ function runOnce(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliRu
   });
 }
 
-/** `runs` timed samples of each command, interleaved, after two untimed rounds. */
-export async function benchCliStart(runs: number): Promise<BenchResult> {
+/** `runs` timed samples of each command, interleaved, after `warmup` untimed rounds. */
+export async function benchCliStart(runs: number, warmup = 2): Promise<BenchResult> {
   const loadAverageAtStart = loadAverage();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'portico-cli-start-'));
   const cp = await startControlPlane({ ...DEFAULT_CONFIG, store: 'memory', dataDir: '', apiPort: 0, xdsPort: 0, dataplaneAuth: 'none', logger: pino({ level: 'silent' }) });
@@ -93,16 +98,20 @@ export async function benchCliStart(runs: number): Promise<BenchResult> {
     writeFileSync(file, CLI_START_APPLY_FILE);
     const { PORTICO_API_TOKEN: _token, PORTICO_API_CA_CERT_FILE: _ca, ...inherited } = process.env;
     const env = { ...inherited, HOME: dir, XDG_CONFIG_HOME: dir, PORTICO_API_URL: `http://127.0.0.1:${cp.apiPort}` };
+    const portico = (bin: string, prefix: string): CliCommand[] => [
+      { id: `${prefix}portico --help`, args: [bin, '--help'], expect: /^Usage: portico / },
+      { id: `${prefix}portico get --help`, args: [bin, 'get', '--help'], expect: /^Usage: portico get / },
+      { id: `${prefix}portico apply --help`, args: [bin, 'apply', '--help'], expect: /^Usage: portico apply / },
+      { id: `${prefix}portico apply -f`, args: [bin, 'apply', '-f', file], expect: /^mesh "bench" (created|unchanged)\nmeshgateway "edge" / },
+      { id: `${prefix}portico get meshes`, args: [bin, 'get', 'meshes'], expect: /^NAME\s+MTLS\s+AGE\nbench\s/ },
+    ];
+    const baseline = process.env['BENCH_CLI_BASELINE'];
     const commands: readonly CliCommand[] = [
       { id: 'node -e 0', args: ['-e', '0'], expect: /^$/ },
-      { id: 'portico --help', args: [PORTICO_BIN, '--help'], expect: /^Usage: portico / },
-      { id: 'portico get --help', args: [PORTICO_BIN, 'get', '--help'], expect: /^Usage: portico get / },
-      { id: 'portico apply --help', args: [PORTICO_BIN, 'apply', '--help'], expect: /^Usage: portico apply / },
-      { id: 'portico apply -f', args: [PORTICO_BIN, 'apply', '-f', file], expect: /^mesh "bench" (created|unchanged)\nmeshgateway "edge" / },
-      { id: 'portico get meshes', args: [PORTICO_BIN, 'get', 'meshes'], expect: /^NAME\s+MTLS\s+AGE\nbench\s/ },
+      ...portico(PORTICO_BIN, ''),
+      ...(baseline ? portico(baseline, 'baseline: ') : []),
     ];
     const samples = new Map<string, number[]>(commands.map((c) => [c.id, []]));
-    const warmup = 2;
     for (let round = -warmup; round < runs; round++) {
       for (const c of commands) {
         const r = await runOnce(c.args, env);
@@ -119,7 +128,7 @@ export async function benchCliStart(runs: number): Promise<BenchResult> {
     }
     return {
       id: 'cli-start',
-      description: `wall time from spawning the CLI to its exit, ${runs} interleaved runs of each; get and apply against a control plane on loopback`,
+      description: `wall time from spawning the CLI to its exit, ${runs} interleaved runs of each; get and apply against a control plane on loopback${baseline ? `; baseline: ${baseline}` : ''}`,
       metrics,
     };
   } finally {
