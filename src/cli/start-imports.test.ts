@@ -49,6 +49,7 @@ function heavy(graph: Set<string>): string[] {
       m.startsWith('protobufjs') ||
       m.startsWith('@grpc/') ||
       m.startsWith('@kubernetes/') ||
+      m === 'node:http' ||
       m === 'node:https' ||
       m === 'api/resource-kinds.ts' ||
       m === 'api/resource-document.ts' ||
