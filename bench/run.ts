@@ -13,6 +13,7 @@ import { benchScale, type ScaleOptions } from './scale.js';
 import { benchMultizoneResync, benchMultizoneRouteChange } from './multizone.js';
 import { benchIngressServices } from './ingress-services.js';
 import { benchPostgresStore } from './postgres-store.js';
+import { benchCliStart } from './cli-start.js';
 import { writeResults, type BenchResult, type Summary } from './harness.js';
 
 const SCALE_CHANGES = Number(process.env['BENCH_SCALE_CHANGES'] ?? 5);
@@ -50,6 +51,8 @@ const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<Ben
   { id: 'ingress-services-10000', run: () => benchIngressServices(10_000) },
   // Issue 13: the Postgres store shared by replicas (bench/postgres-store.ts).
   { id: 'postgres-store-3-replicas', run: () => benchPostgresStore(300, 3) },
+  // Issue 13: how fast the CLI starts (bench/cli-start.ts); BENCH_CLI_RUNS samples of each command.
+  { id: 'cli-start', run: () => benchCliStart(Number(process.env['BENCH_CLI_RUNS'] ?? 15)) },
   // Scale (bench/scale.ts): the control plane in its own process, simulated Envoys in workers.
   ...SCALE_SCENARIOS.map((s) => ({ id: s.id, run: () => benchScale(s.id, s) })),
 ];

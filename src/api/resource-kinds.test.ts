@@ -8,6 +8,7 @@ import type { MeshGatewayRouteSpec } from './mesh-gateway-route.js';
 import type { ProxyTemplateSpec } from './proxy-template.js';
 import type { TrafficPermissionSpec } from './traffic-permission.js';
 import { CRD_KINDS } from './crd-kinds.js';
+import { KIND_NAMES, STORED_KIND_NAMES } from './kinds/names.js';
 import { findKind, isGlobalKind, KUBERNETES_ONLY_KINDS, parseSpec, RESOURCE_KIND_NAMES, RESOURCE_KINDS, SECRET_FORM_KINDS, type ResourceKindName, type SpecByKind } from './resource-kinds.js';
 import { SECRET_SPEC_SCHEMA, type SecretSpec } from './secret.js';
 import type { ExternalServiceSpec } from './external-service.js';
@@ -60,6 +61,16 @@ describe('RESOURCE_KINDS', () => {
         expect(findKind(name)?.kind).toBe(d.kind);
         expect(findKind(name.toUpperCase())?.kind).toBe(d.kind);
       }
+    }
+  });
+
+  it("takes every kind's names, scope and columns from its entry in kinds/names.ts, listed there in apply order", () => {
+    // The CLI reads names.ts alone (without schemas and validators): it must say what the descriptors say.
+    expect(STORED_KIND_NAMES.map((n) => n.kind)).toEqual(RESOURCE_KIND_NAMES);
+    for (const d of RESOURCE_KINDS) {
+      const names = KIND_NAMES[d.kind];
+      expect({ kind: d.kind, plural: d.plural, singular: d.singular, aliases: d.aliases, scope: d.scope }, d.kind).toEqual({ kind: names.kind, plural: names.plural, singular: names.singular, aliases: names.aliases, scope: names.scope });
+      expect(d.columns, d.kind).toBe(names.columns);
     }
   });
 

@@ -25,6 +25,7 @@ import { TRAFFIC_TRACE } from './kinds/traffic-trace.js';
 import { ZONE } from './kinds/zone.js';
 import { ZONE_INGRESS } from './kinds/zone-ingress.js';
 import { ZONE_INSIGHT } from './kinds/zone-insight.js';
+import { findKindNames } from './kinds/names.js';
 import { decode } from './schema-decode.js';
 import { fail, ok, type Result, type Violation } from './violation.js';
 
@@ -71,8 +72,8 @@ export function isGlobalKind(kind: ResourceKindName): boolean {
 
 /** Resolves a user-typed name (kind, plural, singular or alias, any case) to a kind. */
 export function findKind(name: string): ResourceKind | undefined {
-  const n = name.toLowerCase();
-  return RESOURCE_KINDS.find((d) => d.kind.toLowerCase() === n || d.plural === n || d.singular === n || d.aliases.includes(n));
+  const names = findKindNames(name);
+  return names && kindDescriptor(names.kind);
 }
 
 /** A stored kind kept as core/v1 Secrets, with its Kubernetes form. */

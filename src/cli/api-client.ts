@@ -5,7 +5,7 @@
 // `portico apply` can map `items[i]` back to the documents of the user's file.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { httpRequest, type HttpResponse } from './http-request.js';
+import type { HttpResponse } from './http-request.js';
 
 /** A field-level problem reported by the API. */
 export interface ApiCause {
@@ -101,6 +101,8 @@ export class ApiClient {
   private async send(method: string, url: string, body?: RequestBody): Promise<ApiResult> {
     let response: HttpResponse;
     try {
+      // Loaded by the first request (with node:http): `--help` and usage errors make none.
+      const { httpRequest } = await import('./http-request.js');
       response = await httpRequest(url, {
         method,
         headers: {

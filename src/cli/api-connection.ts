@@ -5,11 +5,15 @@
 // `~/.portico/config.yaml`, with keys `api` and `token`; kumactl keeps the same facts in its own
 // config file.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { parse } from 'yaml';
 import { ApiClient } from './api-client.js';
-import type { CliIo } from './output.js';
+import type { CliIo } from './io.js';
+
+// yaml is loaded only when there is a config file to read: without one, `get` and `delete` never
+// need it, and loading it costs about as much as starting node itself (docs/operations.md, "CLI").
+const require = createRequire(import.meta.url);
 
 /** The environment variable holding the user token. */
 export const API_TOKEN_ENV = 'PORTICO_API_TOKEN';
@@ -39,7 +43,7 @@ export function readConfigFile(file: string | undefined): { ok: true; value: Cli
   }
   let doc: unknown;
   try {
-    doc = parse(text) ?? {};
+    doc = (require('yaml') as typeof import('yaml')).parse(text) ?? {};
   } catch (err) {
     return { ok: false, message: `config file ${file} is not valid YAML: ${(err as Error).message.split('\n')[0] ?? ''}` };
   }

@@ -2,15 +2,16 @@
 // send the file to POST /apply, which writes all of it or nothing. Local validation gives the
 // user every mistake at once with file and document number before any network round trip; the
 // server validates again because it is the authority (and sees which meshes exist).
+//
+// The YAML reader, the descriptors with every schema and validator, and the input limits are
+// loaded by the run itself, not with the command: `portico apply --help` and a usage error need
+// none of them (docs/operations.md, "CLI").
 import { Command } from 'commander';
-import { parseResourceDocument } from '../api/resource-document.js';
+import { findKindNames } from '../api/kinds/names.js';
 import type { Violation } from '../api/violation.js';
-import { parseDocuments } from '../api-server/body.js';
-import { findKind } from '../api/resource-kinds.js';
-import { ApiClient, type ApiCause } from './api-client.js';
+import type { ApiCause, ApiClient } from './api-client.js';
 import { apiClientFor } from './api-connection.js';
-import { readInputFile } from './input-file.js';
-import { failWith, printError, type CliIo } from './output.js';
+import { failWith, printError, type CliIo } from './io.js';
 
 /** The `apply` command; `done` receives the exit code. */
 export function applyCommand(io: CliIo, done: (code: number) => void): Command {
@@ -32,7 +33,7 @@ export async function runApply(io: CliIo, client: ApiClient, file: string): Prom
     printError(io, `cannot read ${source}: ${text.message}`);
     return 1;
   }
-  const violations = validateLocally(text.value);
+  const violations = await validateLocally(text.value);
   if (violations === 'empty') {
     printError(io, `${source}: no resources found`);
     return 1;
@@ -50,14 +51,15 @@ async function readSource(
   file: string,
 ): Promise<{ ok: true; value: string } | { ok: false; message: string }> {
   try {
-    return { ok: true, value: file === '-' ? await io.readStdin() : readInputFile(file) };
+    return { ok: true, value: file === '-' ? await io.readStdin() : (await import('./input-file.js')).readInputFile(file) };
   } catch (err) {
     return { ok: false, message: err instanceof Error ? err.message : String(err) };
   }
 }
 
 /** Every violation of every document, at `items[i]` paths (i = position in the file). */
-function validateLocally(text: string): Violation[] | 'empty' {
+async function validateLocally(text: string): Promise<Violation[] | 'empty'> {
+  const [{ parseDocuments }, { parseResourceDocument }] = await Promise.all([import('../api-server/body.js'), import('../api/resource-document.js')]);
   const docs = parseDocuments(text, 'yaml');
   if (!docs.ok) return [...docs.violations];
   if (docs.value.length === 0) return 'empty';
@@ -85,7 +87,7 @@ function appliedItems(body: unknown): string[] {
   if (!Array.isArray(items)) return [];
   return items.map((raw: unknown) => {
     const item = (raw ?? {}) as { type?: unknown; name?: unknown; result?: unknown };
-    const type = typeof item.type === 'string' ? findKind(item.type) : undefined;
+    const type = typeof item.type === 'string' ? findKindNames(item.type) : undefined;
     return `${type?.singular ?? String(item.type)} "${String(item.name)}" ${String(item.result)}`;
   });
 }

@@ -3,7 +3,10 @@
 // data is shown only for one named resource with --reveal (the API's disclosure rules). Tables of
 // dataplanes, meshgateways and meshgatewayroutes end with a status column (status-columns.ts).
 import { Command, Option } from 'commander';
-import { findKind, kindDescriptor, RESOURCE_KINDS, type ResourceKind } from '../api/resource-kinds.js';
+// Kinds are named from kinds/names.ts, never from the descriptors: those bring every schema and
+// validator with them, and `get` needs neither (docs/operations.md, "CLI").
+import type { KindNames } from '../api/kinds/descriptor.js';
+import { findKindNames, KIND_NAMES, STORED_KIND_NAMES, type StoredKindNames } from '../api/kinds/names.js';
 import { zoneOnline, type ZoneInsightSpec } from '../api/zone-insight.js';
 import { ApiClient, formatFailure, segment } from './api-client.js';
 import { apiClientFor } from './api-connection.js';
@@ -38,7 +41,7 @@ interface GetOptions {
 export function getCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('get')
     .description('show resources of one kind, or one resource by name')
-    .argument('<kind>', `resource kind (${RESOURCE_KINDS.map((t) => t.plural).join(', ')}, or singular/alias)`)
+    .argument('<kind>', `resource kind (${STORED_KIND_NAMES.map((t) => t.plural).join(', ')}, or singular/alias)`)
     .argument('[name]', 'name of one resource')
     .option('-m, --mesh <mesh>', 'mesh of the resources (not used for meshes)', DEFAULT_MESH)
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
@@ -68,24 +71,24 @@ export async function runGet(
 }
 
 /** The type for a user-typed kind, or undefined after printing what is accepted. */
-export function resolveType(io: CliIo, kind: string): ResourceKind | undefined {
-  const type = findKind(kind);
-  if (!type) printError(io, `unknown resource type "${kind}"; use one of ${RESOURCE_KINDS.map((t) => t.plural).join(', ')}`);
+export function resolveType(io: CliIo, kind: string): StoredKindNames | undefined {
+  const type = findKindNames(kind);
+  if (!type) printError(io, `unknown resource type "${kind}"; use one of ${STORED_KIND_NAMES.map((t) => t.plural).join(', ')}`);
   return type;
 }
 
 /** API path of a kind's collection (`/meshes`, `/meshes/default/dataplanes`). */
-export function collectionPath(type: ResourceKind, mesh: string): string {
+export function collectionPath(type: KindNames, mesh: string): string {
   return type.scope === 'global' ? `/${type.plural}` : `/meshes/${segment(mesh)}/${type.plural}`;
 }
 
 /** How errors name a resource: `dataplane "dp-1" in mesh "default"`, or `mesh "default"`. */
-export function describeResource(type: ResourceKind, name: string, mesh: string): string {
+export function describeResource(type: KindNames, name: string, mesh: string): string {
   return type.scope === 'global' ? `${type.singular} "${name}"` : `${type.singular} "${name}" in mesh "${mesh}"`;
 }
 
 /** Print one resource. */
-async function getOne(io: CliIo, client: ApiClient, type: ResourceKind, name: string, options: GetOptions) {
+async function getOne(io: CliIo, client: ApiClient, type: StoredKindNames, name: string, options: GetOptions) {
   const query = options.reveal ? '?reveal=true' : '';
   const result = await client.get(`${collectionPath(type, options.mesh)}/${segment(name)}${query}`);
   if (!result.ok) {
@@ -104,7 +107,7 @@ async function getOne(io: CliIo, client: ApiClient, type: ResourceKind, name: st
 }
 
 /** Print every resource of the kind (in the mesh, for mesh-scoped kinds). */
-async function getList(io: CliIo, client: ApiClient, type: ResourceKind, options: GetOptions) {
+async function getList(io: CliIo, client: ApiClient, type: StoredKindNames, options: GetOptions) {
   const items = await fetchAll(io, client, collectionPath(type, options.mesh));
   if (!items) return 1;
   if (options.output !== 'table') {
@@ -138,9 +141,9 @@ async function fetchAll(io: CliIo, client: ApiClient, path: string): Promise<Uni
  * Table columns read from other resources: a Zone's STATUS is its ZoneInsight's online state
  * (Kuma's `kumactl get zones`); a Zone without an insight has never connected, so Offline.
  */
-async function joinedColumns(io: CliIo, client: ApiClient, type: ResourceKind): Promise<Column[] | undefined> {
+async function joinedColumns(io: CliIo, client: ApiClient, type: StoredKindNames): Promise<Column[] | undefined> {
   if (type.kind !== 'Zone') return [];
-  const insights = await fetchAll(io, client, collectionPath(kindDescriptor('ZoneInsight'), DEFAULT_MESH));
+  const insights = await fetchAll(io, client, collectionPath(KIND_NAMES.ZoneInsight, DEFAULT_MESH));
   if (!insights) return undefined;
   const online = new Set(insights.filter((i) => zoneOnline(i as ZoneInsightSpec)).map((i) => i['name']));
   return [{ header: 'STATUS', cell: (i) => (online.has(i['name']) ? 'Online' : 'Offline') }];

@@ -2,7 +2,7 @@
 // fetch cannot be given a CA, and both callers must verify the control plane by the CA the user
 // named (`--ca-cert-file`), so this uses node:http/https directly.
 import http from 'node:http';
-import https from 'node:https';
+import type { RequestOptions as HttpsRequestOptions } from 'node:https';
 import net from 'node:net';
 
 /** Options of `httpRequest`. */
@@ -25,7 +25,7 @@ export interface HttpResponse {
 }
 
 /** Sends one request (no connection reuse); rejects on connection, TLS and timeout errors. */
-export function httpRequest(url: string, options: HttpRequestOptions): Promise<HttpResponse> {
+export async function httpRequest(url: string, options: HttpRequestOptions): Promise<HttpResponse> {
   const u = new URL(url);
   const secure = u.protocol === 'https:';
   const host = u.hostname.replace(/^\[|\]$/g, '');
@@ -37,12 +37,14 @@ export function httpRequest(url: string, options: HttpRequestOptions): Promise<H
     headers: { ...options.headers, ...(options.body !== undefined ? { 'content-length': String(Buffer.byteLength(options.body)) } : {}) },
     agent: false,
   };
-  const tlsOptions: https.RequestOptions = {
+  const tlsOptions: HttpsRequestOptions = {
     // RFC 6066 forbids an IP as SNI; the certificate is still checked against the IP.
     ...(net.isIP(host) !== 0 ? { servername: '' } : {}),
     ...(options.ca ? { ca: options.ca } : {}),
     rejectUnauthorized: !options.insecure || !!options.ca,
   };
+  // node:https (and TLS with it) is loaded only for an https URL: plain http runs start faster.
+  const https = secure ? (await import('node:https')).default : undefined;
   return new Promise((resolve, reject) => {
     const onResponse = (res: http.IncomingMessage): void => {
       const chunks: Buffer[] = [];
@@ -50,7 +52,7 @@ export function httpRequest(url: string, options: HttpRequestOptions): Promise<H
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     };
-    const req = secure ? https.request({ ...base, ...tlsOptions }, onResponse) : http.request(base, onResponse);
+    const req = https ? https.request({ ...base, ...tlsOptions }, onResponse) : http.request(base, onResponse);
     req.setTimeout(options.timeoutMs, () => req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
     req.once('error', reject);
     req.end(options.body);

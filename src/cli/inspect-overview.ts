@@ -2,7 +2,7 @@
 // overviews (docs/inspect.md) as status tables, or its bodies as they are with `-o json|yaml`.
 // `inspect dataplane NAME` prints what applies to that proxy instead. Loaded by inspect.ts only
 // when one of these kinds is asked for.
-import type { ResourceKind } from '../api/resource-kinds.js';
+import type { StoredKindNames } from '../api/kinds/names.js';
 import { formatFailure, segment, type ApiClient } from './api-client.js';
 import { describeResource } from './get.js';
 import { formatDataplanePolicies, formatDataplanes, formatGateways, formatMeshes, formatRoutes, type Item } from './inspect-tables.js';
@@ -47,7 +47,7 @@ function filterQuery(options: InspectOptions): string {
 }
 
 /** Run `inspect` for an overview kind (`type` is its descriptor); returns the exit code. */
-export async function runOverviewInspect(io: CliIo, client: ApiClient, type: ResourceKind, kind: OverviewKind, name: string | undefined, options: InspectOptions): Promise<number> {
+export async function runOverviewInspect(io: CliIo, client: ApiClient, type: StoredKindNames, kind: OverviewKind, name: string | undefined, options: InspectOptions): Promise<number> {
   if (kind === 'Dataplane' && name !== undefined) return dataplanePolicies(io, client, type, name, options);
   const items = await fetchAll(io, client, OVERVIEWS[kind].path(options.mesh), kind === 'Dataplane' ? filterQuery(options) : '');
   if (items === undefined) return 1;
@@ -79,7 +79,7 @@ function tableOf(kind: OverviewKind, items: readonly Item[], now: Date): string 
 }
 
 /** `inspect dataplane NAME`: GET .../dataplanes/{name}/policies. */
-async function dataplanePolicies(io: CliIo, client: ApiClient, type: ResourceKind, name: string, options: InspectOptions): Promise<number> {
+async function dataplanePolicies(io: CliIo, client: ApiClient, type: StoredKindNames, name: string, options: InspectOptions): Promise<number> {
   const result = await client.get(`/meshes/${segment(options.mesh)}/dataplanes/${segment(name)}/policies`);
   if (!result.ok) {
     printError(io, result.status === 404 ? `${describeResource(type, name, options.mesh)} not found` : formatFailure(result));

@@ -6,7 +6,8 @@
 // its sources do not match are counted in the header only. For dataplanes, meshes, meshgateways
 // and meshgatewayroutes: status tables from the inspect API (inspect-overview.ts, loaded then).
 import { Command, Option } from 'commander';
-import { RESOURCE_KINDS, type ResourceKind } from '../api/resource-kinds.js';
+import type { StoredKindNames } from '../api/kinds/names.js';
+import { RESOURCE_KINDS } from '../api/resource-kinds.js';
 import { isConnectionPolicyKind } from '../mesh/connection-policies.js';
 import { ApiClient, formatFailure, segment } from './api-client.js';
 import { apiClientFor } from './api-connection.js';
@@ -79,7 +80,7 @@ export async function runInspect(io: CliIo, client: ApiClient, kind: string, nam
 }
 
 /** Where one connection policy applies. */
-async function runPolicyInspect(io: CliIo, client: ApiClient, type: ResourceKind, name: string, options: { mesh: string; output: OutputFormat }): Promise<number> {
+async function runPolicyInspect(io: CliIo, client: ApiClient, type: StoredKindNames, name: string, options: { mesh: string; output: OutputFormat }): Promise<number> {
   const result = await client.get(`${collectionPath(type, options.mesh)}/${segment(name)}/status`);
   if (!result.ok) {
     printError(io, result.status === 404 ? `${describeResource(type, name, options.mesh)} not found (or not generated yet)` : formatFailure(result));

@@ -1,12 +1,16 @@
 // Output formats of `portico get`: YAML and JSON print the universal form exactly as the API
 // returns it (so it can be fed back to `portico apply`), the table picks a few columns per kind:
-// MESH (mesh-scoped kinds) and NAME, the kind's own columns from its descriptor, then AGE.
+// MESH (mesh-scoped kinds) and NAME, the kind's own columns (src/api/kinds/names.ts), then AGE.
 // Items arrive as untyped JSON, so every column reads defensively and prints `-` when absent.
-import { stringify } from 'yaml';
+import { createRequire } from 'node:module';
 import { text } from '../api/kinds/columns.js';
 import type { UniversalItem } from '../api/kinds/descriptor.js';
-import { kindDescriptor } from '../api/resource-kinds.js';
+import { KIND_NAMES } from '../api/kinds/names.js';
 import type { Kind } from '../core/resource.js';
+
+// yaml is loaded on the first YAML output: table and JSON output never need it, and loading it
+// costs about as much as starting node itself (docs/operations.md, "CLI").
+const require = createRequire(import.meta.url);
 
 /** Output formats of `portico get`. */
 export const OUTPUT_FORMATS = ['table', 'yaml', 'json'] as const;
@@ -27,6 +31,7 @@ export interface Column {
 
 /** YAML of a value, without line folding so long strings stay greppable. */
 export function formatYaml(value: unknown): string {
+  const { stringify } = require('yaml') as typeof import('yaml');
   return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
@@ -63,10 +68,10 @@ const MESH: Column = { header: 'MESH', cell: (i) => text(i['mesh']) };
 const NAME: Column = { header: 'NAME', cell: (i) => text(i['name']) };
 const AGE: Column = { header: 'AGE', cell: (i, now) => formatAge(i['creationTime'], now) };
 
-/** Table columns of a kind: MESH for mesh-scoped kinds, NAME, the descriptor's columns, AGE. */
+/** Table columns of a kind: MESH for mesh-scoped kinds, NAME, the kind's own columns, AGE. */
 function columnsOf(kind: Kind, joined: readonly Column[]): readonly Column[] {
-  const descriptor = kindDescriptor(kind);
-  return [...(descriptor.scope === 'mesh' ? [MESH] : []), NAME, ...joined, ...descriptor.columns, AGE];
+  const names = KIND_NAMES[kind];
+  return [...(names.scope === 'mesh' ? [MESH] : []), NAME, ...joined, ...names.columns, AGE];
 }
 
 export { failWith, printError, processIo, type CliIo } from './io.js';

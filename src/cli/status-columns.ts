@@ -4,7 +4,7 @@
 // server cannot answer (a 404 from a server without the inspect API, a refusal, a global control
 // plane that computed no status) leaves the cells at `-`: the status is extra, the list is what
 // was asked for, so it never fails the command.
-import type { ResourceKind } from '../api/resource-kinds.js';
+import type { KindNames } from '../api/kinds/descriptor.js';
 import { segment, type ApiClient } from './api-client.js';
 import { conditionCell, connectedCell, type Item } from './inspect-tables.js';
 import type { Column, UniversalItem } from './output.js';
@@ -18,7 +18,7 @@ const STATUS_COLUMNS: Readonly<Record<string, { readonly header: string; readonl
 };
 
 /** The status column of `type` in `mesh`, or none for a kind without one. */
-export async function statusColumns(client: ApiClient, type: ResourceKind, mesh: string): Promise<Column[]> {
+export async function statusColumns(client: ApiClient, type: Pick<KindNames, 'kind'>, mesh: string): Promise<Column[]> {
   const spec = STATUS_COLUMNS[type.kind];
   if (spec === undefined) return [];
   const overviews = await fetchAllPages(client, `/meshes/${segment(mesh)}/${spec.plural}/_overview`);

@@ -3,12 +3,11 @@
 import { CIRCUIT_BREAKER_SPEC_SCHEMA } from '../circuit-breaker.js';
 import { validateCircuitBreaker } from '../circuit-breaker-validate.js';
 import { defineConnectionPolicyKind } from './connection-policy-kind.js';
+import { KIND_NAMES } from './names.js';
 
 /** The CircuitBreaker kind. */
 export const CIRCUIT_BREAKER = defineConnectionPolicyKind({
-  kind: 'CircuitBreaker',
-  plural: 'circuit-breakers',
-  singular: 'circuit-breaker',
+  names: KIND_NAMES.CircuitBreaker,
   crdPlural: 'circuitbreakers',
   schema: CIRCUIT_BREAKER_SPEC_SCHEMA,
   validate: validateCircuitBreaker,

@@ -1,18 +1,17 @@
 // The descriptor of a classic connection policy kind: every such kind is a mesh-scoped,
 // cluster-scoped CRD with `mesh` beside `spec`, listed with MESH, NAME and AGE only (as kumactl
-// lists them). A kind declares its names, schema and checks; the rest is the same for all.
+// lists them; its names come from connectionPolicyNames in names.ts). A kind declares its names,
+// schema and checks; the rest is the same for all.
 import type { ConnectionPolicySpec } from '../connection-policy.js';
 import type { ObjectSchema } from '../schema.js';
 import type { Violation } from '../violation.js';
 import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN } from './columns.js';
-import { defineResourceKind, GLOBAL_TO_ZONES, type ResourceKindDescriptor } from './descriptor.js';
+import { defineResourceKind, GLOBAL_TO_ZONES, type KindNames, type ResourceKindDescriptor } from './descriptor.js';
 
 /** What differs between connection policy kinds. */
 export interface ConnectionPolicyKindFacts<K extends string, S> {
-  readonly kind: K;
-  /** REST path segment and CLI name (`circuit-breakers`). */
-  readonly plural: string;
-  readonly singular: string;
+  /** Names, scope and columns: KIND_NAMES entries made by connectionPolicyNames (names.ts). */
+  readonly names: KindNames<K>;
   /** CRD plural (`circuitbreakers`); the CRD singular is the kind in lower case. */
   readonly crdPlural: string;
   readonly schema: ObjectSchema;
@@ -24,11 +23,7 @@ export function defineConnectionPolicyKind<const K extends string, S extends Con
   facts: ConnectionPolicyKindFacts<K, S>,
 ): ResourceKindDescriptor<K, S> {
   return defineResourceKind<K, S>({
-    kind: facts.kind,
-    plural: facts.plural,
-    singular: facts.singular,
-    aliases: [],
-    scope: 'mesh',
+    ...facts.names,
     confidential: false,
     schema: facts.schema,
     validate: facts.validate,
@@ -36,9 +31,8 @@ export function defineConnectionPolicyKind<const K extends string, S extends Con
       form: 'crd',
       scope: 'Cluster',
       printerColumns: [MESH_PRINTER_COLUMN, AGE_PRINTER_COLUMN],
-      names: { plural: facts.crdPlural, singular: facts.kind.toLowerCase(), shortNames: [] },
+      names: { plural: facts.crdPlural, singular: facts.names.kind.toLowerCase(), shortNames: [] },
     },
-    columns: [],
     multizone: GLOBAL_TO_ZONES,
   });
 }

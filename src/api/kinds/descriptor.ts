@@ -113,8 +113,11 @@ export const SECRET_FLAGS: MultizoneFlags = { providedByGlobal: true, providedBy
 /** Zone, ZoneInsight: made on global and on a zone, never synced (docs/multizone.md §2). */
 export const LOCAL_TO_EACH: MultizoneFlags = { providedByGlobal: true, providedByZone: true, globalToZones: false, zoneToGlobal: false };
 
-/** Facts about one kind Portico stores, declared as data (Kuma's resource-type descriptors). */
-export interface ResourceKindDescriptor<K extends string = string, S = unknown> {
+/**
+ * How a stored kind is named, addressed and listed: the part of its descriptor a client needs,
+ * declared for every kind in src/api/kinds/names.ts, apart from schemas and checks.
+ */
+export interface KindNames<K extends string = string> {
   /** Name as written in `type:` (universal) or `kind:` (Kubernetes): `MeshGateway`. */
   readonly kind: K;
   /** REST path segment and CLI name: `meshgateways`. */
@@ -128,6 +131,15 @@ export interface ResourceKindDescriptor<K extends string = string, S = unknown> 
    * mesh = name. `mesh` kinds live in one mesh.
    */
   readonly scope: 'global' | 'mesh';
+  /** Kind-specific columns of `portico get` tables. */
+  readonly columns: readonly TableColumn[];
+}
+
+/**
+ * Facts about one kind Portico stores, declared as data (Kuma's resource-type descriptors): its
+ * names (from src/api/kinds/names.ts) and everything else.
+ */
+export interface ResourceKindDescriptor<K extends string = string, S = unknown> extends KindNames<K> {
   /**
    * The spec is confidential (secret data): the REST API never lists it, shows it on a single GET
    * only when asked with `?reveal=true`, never echoes it in write answers, every route of the kind
@@ -150,8 +162,6 @@ export interface ResourceKindDescriptor<K extends string = string, S = unknown> 
   readonly status?: ObjectSchema;
   /** How the kind is kept in the Kubernetes API. */
   readonly kubernetes: CrdForm | SecretForm;
-  /** Kind-specific columns of `portico get` tables. */
-  readonly columns: readonly TableColumn[];
   /** Multi-zone sync and writability (docs/multizone.md §2); absent: not synced, writable everywhere. */
   readonly multizone?: MultizoneFlags;
 }

@@ -3,12 +3,11 @@
 import { FAULT_INJECTION_SPEC_SCHEMA } from '../fault-injection.js';
 import { validateFaultInjection } from '../fault-injection-validate.js';
 import { defineConnectionPolicyKind } from './connection-policy-kind.js';
+import { KIND_NAMES } from './names.js';
 
 /** The FaultInjection kind. */
 export const FAULT_INJECTION = defineConnectionPolicyKind({
-  kind: 'FaultInjection',
-  plural: 'fault-injections',
-  singular: 'fault-injection',
+  names: KIND_NAMES.FaultInjection,
   crdPlural: 'faultinjections',
   schema: FAULT_INJECTION_SPEC_SCHEMA,
   validate: validateFaultInjection,

@@ -3,12 +3,11 @@
 import { HEALTH_CHECK_SPEC_SCHEMA } from '../health-check.js';
 import { validateHealthCheck } from '../health-check-validate.js';
 import { defineConnectionPolicyKind } from './connection-policy-kind.js';
+import { KIND_NAMES } from './names.js';
 
 /** The HealthCheck kind. */
 export const HEALTH_CHECK = defineConnectionPolicyKind({
-  kind: 'HealthCheck',
-  plural: 'health-checks',
-  singular: 'health-check',
+  names: KIND_NAMES.HealthCheck,
   crdPlural: 'healthchecks',
   schema: HEALTH_CHECK_SPEC_SCHEMA,
   validate: validateHealthCheck,

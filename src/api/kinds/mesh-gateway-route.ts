@@ -2,22 +2,13 @@
 import { ACCEPTED_CONDITION, GATEWAY_STATUS_SCHEMA } from '../gateway-status.js';
 import { MESH_GATEWAY_ROUTE_SPEC_SCHEMA } from '../mesh-gateway-route.js';
 import { validateMeshGatewayRoute } from '../mesh-gateway-route-validate.js';
-import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN, at, conditionPrinterColumn, selectedServices } from './columns.js';
-import { defineResourceKind, type UniversalItem, GLOBAL_TO_ZONES } from './descriptor.js';
-
-/** HTTP or TCP, whichever the route configures. */
-function routeType(item: UniversalItem): string {
-  if (at(item, 'conf', 'http') !== undefined) return 'HTTP';
-  return at(item, 'conf', 'tcp') !== undefined ? 'TCP' : '-';
-}
+import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN, conditionPrinterColumn } from './columns.js';
+import { KIND_NAMES } from './names.js';
+import { defineResourceKind, GLOBAL_TO_ZONES } from './descriptor.js';
 
 /** The MeshGatewayRoute kind. */
 export const MESH_GATEWAY_ROUTE = defineResourceKind({
-  kind: 'MeshGatewayRoute',
-  plural: 'meshgatewayroutes',
-  singular: 'meshgatewayroute',
-  aliases: ['mgwr'],
-  scope: 'mesh',
+  ...KIND_NAMES.MeshGatewayRoute,
   confidential: false,
   schema: MESH_GATEWAY_ROUTE_SPEC_SCHEMA,
   validate: validateMeshGatewayRoute,
@@ -27,9 +18,5 @@ export const MESH_GATEWAY_ROUTE = defineResourceKind({
     scope: 'Cluster',
     printerColumns: [MESH_PRINTER_COLUMN, conditionPrinterColumn(ACCEPTED_CONDITION), AGE_PRINTER_COLUMN],
   },
-  columns: [
-    { header: 'GATEWAYS', cell: selectedServices },
-    { header: 'TYPE', cell: routeType },
-  ],
   multizone: GLOBAL_TO_ZONES,
 });

@@ -2,21 +2,13 @@
 import { ACCEPTED_CONDITION, GATEWAY_STATUS_SCHEMA, PROGRAMMED_CONDITION } from '../gateway-status.js';
 import { MESH_GATEWAY_SPEC_SCHEMA } from '../mesh-gateway.js';
 import { validateMeshGateway } from '../mesh-gateway-validate.js';
-import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN, at, conditionPrinterColumn, joined, list, selectedServices, text } from './columns.js';
-import { defineResourceKind, type UniversalItem, BOTH_WAYS } from './descriptor.js';
-
-/** `HTTP:8080,HTTPS:8443` for a gateway's listeners. */
-function listeners(item: UniversalItem): string {
-  return joined(list(at(item, 'conf', 'listeners')).map((l) => `${text(at(l, 'protocol'))}:${text(at(l, 'port'))}`));
-}
+import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN, conditionPrinterColumn } from './columns.js';
+import { KIND_NAMES } from './names.js';
+import { defineResourceKind, BOTH_WAYS } from './descriptor.js';
 
 /** The MeshGateway kind. */
 export const MESH_GATEWAY = defineResourceKind({
-  kind: 'MeshGateway',
-  plural: 'meshgateways',
-  singular: 'meshgateway',
-  aliases: ['mgw'],
-  scope: 'mesh',
+  ...KIND_NAMES.MeshGateway,
   confidential: false,
   schema: MESH_GATEWAY_SPEC_SCHEMA,
   validate: validateMeshGateway,
@@ -26,9 +18,5 @@ export const MESH_GATEWAY = defineResourceKind({
     scope: 'Cluster',
     printerColumns: [MESH_PRINTER_COLUMN, conditionPrinterColumn(ACCEPTED_CONDITION), conditionPrinterColumn(PROGRAMMED_CONDITION), AGE_PRINTER_COLUMN],
   },
-  columns: [
-    { header: 'SERVICE', cell: selectedServices },
-    { header: 'LISTENERS', cell: listeners },
-  ],
   multizone: BOTH_WAYS,
 });

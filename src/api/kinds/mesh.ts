@@ -1,16 +1,13 @@
 // Mesh: the unit of isolation and identity; every mesh-scoped resource lives in one.
 import { MESH_SPEC_SCHEMA } from '../mesh.js';
 import { validateMesh, validateMeshUpdate } from '../mesh-validate.js';
-import { AGE_PRINTER_COLUMN, at, text } from './columns.js';
+import { AGE_PRINTER_COLUMN } from './columns.js';
+import { KIND_NAMES } from './names.js';
 import { defineResourceKind, GLOBAL_TO_ZONES } from './descriptor.js';
 
 /** The Mesh kind. */
 export const MESH = defineResourceKind({
-  kind: 'Mesh',
-  plural: 'meshes',
-  singular: 'mesh',
-  aliases: [],
-  scope: 'global',
+  ...KIND_NAMES.Mesh,
   confidential: false,
   schema: MESH_SPEC_SCHEMA,
   validate: validateMesh,
@@ -23,7 +20,6 @@ export const MESH = defineResourceKind({
       AGE_PRINTER_COLUMN,
     ],
   },
-  columns: [{ header: 'MTLS', cell: (i) => text(at(i, 'mtls', 'enabledBackend') ?? 'off') }],
   // Synced under its own name: meshes are referred to by name everywhere.
   multizone: { ...GLOBAL_TO_ZONES, keepName: true },
 });

@@ -3,15 +3,12 @@
 import { PROXY_TEMPLATE_SPEC_SCHEMA } from '../proxy-template.js';
 import { validateProxyTemplate } from '../proxy-template-validate.js';
 import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN } from './columns.js';
+import { KIND_NAMES } from './names.js';
 import { defineResourceKind, GLOBAL_TO_ZONES } from './descriptor.js';
 
 /** The ProxyTemplate kind. */
 export const PROXY_TEMPLATE = defineResourceKind({
-  kind: 'ProxyTemplate',
-  plural: 'proxytemplates',
-  singular: 'proxytemplate',
-  aliases: [],
-  scope: 'mesh',
+  ...KIND_NAMES.ProxyTemplate,
   confidential: false,
   schema: PROXY_TEMPLATE_SPEC_SCHEMA,
   validate: validateProxyTemplate,
@@ -20,7 +17,5 @@ export const PROXY_TEMPLATE = defineResourceKind({
     scope: 'Cluster',
     printerColumns: [MESH_PRINTER_COLUMN, AGE_PRINTER_COLUMN],
   },
-  // `kumactl get proxytemplates` shows MESH, NAME and AGE only.
-  columns: [],
   multizone: GLOBAL_TO_ZONES,
 });

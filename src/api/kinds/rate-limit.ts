@@ -3,12 +3,11 @@
 import { RATE_LIMIT_SPEC_SCHEMA } from '../rate-limit.js';
 import { validateRateLimit } from '../rate-limit-validate.js';
 import { defineConnectionPolicyKind } from './connection-policy-kind.js';
+import { KIND_NAMES } from './names.js';
 
 /** The RateLimit kind. */
 export const RATE_LIMIT = defineConnectionPolicyKind({
-  kind: 'RateLimit',
-  plural: 'rate-limits',
-  singular: 'rate-limit',
+  names: KIND_NAMES.RateLimit,
   crdPlural: 'ratelimits',
   schema: RATE_LIMIT_SPEC_SCHEMA,
   validate: validateRateLimit,

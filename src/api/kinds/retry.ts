@@ -3,12 +3,11 @@
 import { RETRY_SPEC_SCHEMA } from '../retry.js';
 import { validateRetry } from '../retry-validate.js';
 import { defineConnectionPolicyKind } from './connection-policy-kind.js';
+import { KIND_NAMES } from './names.js';
 
 /** The Retry kind. */
 export const RETRY = defineConnectionPolicyKind({
-  kind: 'Retry',
-  plural: 'retries',
-  singular: 'retry',
+  names: KIND_NAMES.Retry,
   crdPlural: 'retries',
   schema: RETRY_SPEC_SCHEMA,
   validate: validateRetry,

@@ -3,12 +3,11 @@
 import { TIMEOUT_SPEC_SCHEMA } from '../timeout.js';
 import { validateTimeout } from '../timeout-validate.js';
 import { defineConnectionPolicyKind } from './connection-policy-kind.js';
+import { KIND_NAMES } from './names.js';
 
 /** The Timeout kind. */
 export const TIMEOUT = defineConnectionPolicyKind({
-  kind: 'Timeout',
-  plural: 'timeouts',
-  singular: 'timeout',
+  names: KIND_NAMES.Timeout,
   crdPlural: 'timeouts',
   schema: TIMEOUT_SPEC_SCHEMA,
   validate: validateTimeout,

@@ -3,12 +3,11 @@
 import { TRAFFIC_LOG_SPEC_SCHEMA } from '../traffic-log.js';
 import { validateTrafficLog } from '../traffic-log-validate.js';
 import { defineConnectionPolicyKind } from './connection-policy-kind.js';
+import { KIND_NAMES } from './names.js';
 
 /** The TrafficLog kind. */
 export const TRAFFIC_LOG = defineConnectionPolicyKind({
-  kind: 'TrafficLog',
-  plural: 'traffic-logs',
-  singular: 'traffic-log',
+  names: KIND_NAMES.TrafficLog,
   crdPlural: 'trafficlogs',
   schema: TRAFFIC_LOG_SPEC_SCHEMA,
   validate: validateTrafficLog,

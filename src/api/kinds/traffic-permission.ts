@@ -3,15 +3,12 @@
 import { TRAFFIC_PERMISSION_SPEC_SCHEMA } from '../traffic-permission.js';
 import { validateTrafficPermission } from '../traffic-permission-validate.js';
 import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN } from './columns.js';
+import { KIND_NAMES } from './names.js';
 import { defineResourceKind, GLOBAL_TO_ZONES } from './descriptor.js';
 
 /** The TrafficPermission kind. */
 export const TRAFFIC_PERMISSION = defineResourceKind({
-  kind: 'TrafficPermission',
-  plural: 'traffic-permissions',
-  singular: 'traffic-permission',
-  aliases: [],
-  scope: 'mesh',
+  ...KIND_NAMES.TrafficPermission,
   confidential: false,
   schema: TRAFFIC_PERMISSION_SPEC_SCHEMA,
   validate: validateTrafficPermission,
@@ -21,7 +18,5 @@ export const TRAFFIC_PERMISSION = defineResourceKind({
     printerColumns: [MESH_PRINTER_COLUMN, AGE_PRINTER_COLUMN],
     names: { plural: 'trafficpermissions', singular: 'trafficpermission', shortNames: [] },
   },
-  // Kuma's `kumactl get traffic-permissions` shows MESH, NAME and AGE only.
-  columns: [],
   multizone: GLOBAL_TO_ZONES,
 });

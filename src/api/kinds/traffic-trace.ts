@@ -3,15 +3,12 @@
 import { TRAFFIC_TRACE_SPEC_SCHEMA } from '../traffic-trace.js';
 import { validateTrafficTrace } from '../traffic-trace-validate.js';
 import { AGE_PRINTER_COLUMN, MESH_PRINTER_COLUMN } from './columns.js';
+import { KIND_NAMES } from './names.js';
 import { defineResourceKind, GLOBAL_TO_ZONES } from './descriptor.js';
 
 /** The TrafficTrace kind. */
 export const TRAFFIC_TRACE = defineResourceKind({
-  kind: 'TrafficTrace',
-  plural: 'traffic-traces',
-  singular: 'traffic-trace',
-  aliases: [],
-  scope: 'mesh',
+  ...KIND_NAMES.TrafficTrace,
   confidential: false,
   schema: TRAFFIC_TRACE_SPEC_SCHEMA,
   validate: validateTrafficTrace,
@@ -21,6 +18,5 @@ export const TRAFFIC_TRACE = defineResourceKind({
     printerColumns: [MESH_PRINTER_COLUMN, AGE_PRINTER_COLUMN],
     names: { plural: 'traffictraces', singular: 'traffictrace', shortNames: [] },
   },
-  columns: [],
   multizone: GLOBAL_TO_ZONES,
 });

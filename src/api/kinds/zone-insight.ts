@@ -1,16 +1,13 @@
 // ZoneInsight: the global's record of a zone's streams (docs/multizone.md §6), same name as its Zone.
 // Written only by the control plane: read-only to users everywhere.
-import { validateZoneInsight, ZONE_INSIGHT_SPEC_SCHEMA, zoneOnline, type ZoneInsightSpec } from '../zone-insight.js';
+import { validateZoneInsight, ZONE_INSIGHT_SPEC_SCHEMA } from '../zone-insight.js';
 import { AGE_PRINTER_COLUMN } from './columns.js';
+import { KIND_NAMES } from './names.js';
 import { defineResourceKind, LOCAL_TO_EACH } from './descriptor.js';
 
 /** The ZoneInsight kind. */
 export const ZONE_INSIGHT = defineResourceKind({
-  kind: 'ZoneInsight',
-  plural: 'zone-insights',
-  singular: 'zone-insight',
-  aliases: ['zoneinsight', 'zoneinsights'],
-  scope: 'global',
+  ...KIND_NAMES.ZoneInsight,
   confidential: false,
   schema: ZONE_INSIGHT_SPEC_SCHEMA,
   validate: validateZoneInsight,
@@ -20,6 +17,5 @@ export const ZONE_INSIGHT = defineResourceKind({
     printerColumns: [AGE_PRINTER_COLUMN],
     names: { plural: 'zoneinsights', singular: 'zoneinsight', shortNames: [] },
   },
-  columns: [{ header: 'STATUS', cell: (i) => (zoneOnline(i as ZoneInsightSpec) ? 'Online' : 'Offline') }],
   multizone: { ...LOCAL_TO_EACH, insight: true },
 });

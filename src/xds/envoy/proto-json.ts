@@ -5,8 +5,8 @@
 // value can be merged into, or stand beside, generated resources and be encoded by the same
 // encoder. Strict: an unknown field, a wrong kind of value or an unknown `@type` is an error with
 // the path of the offending field, never silently dropped.
-import protobuf from 'protobufjs';
-import { messageType } from './protos.js';
+import type protobuf from 'protobufjs';
+import { messageType, protobufjs } from './protos.js';
 import { TYPE_URL_PREFIX, typeNameOf } from './type-urls.js';
 
 /** A decoded message, or the first problem found and where. */
@@ -103,7 +103,7 @@ function readMessage(type: protobuf.Type, v: unknown, path: string): unknown {
 }
 
 function readField(field: protobuf.Field, v: unknown, path: string): unknown {
-  if (field instanceof protobuf.MapField) {
+  if (field instanceof protobufjs().MapField) {
     if (!isObject(v)) throw new ProtoJsonProblem(`expected an object (a map), got ${describe(v)}`, path);
     const out: Json = {};
     for (const [k, item] of Object.entries(v)) {
@@ -121,8 +121,8 @@ function readField(field: protobuf.Field, v: unknown, path: string): unknown {
 
 function readValue(field: protobuf.Field, v: unknown, path: string): unknown {
   const resolved = field.resolvedType;
-  if (resolved instanceof protobuf.Type) return readMessage(resolved, v, path);
-  if (resolved instanceof protobuf.Enum) return readEnum(resolved, v, path);
+  if (resolved instanceof protobufjs().Type) return readMessage(resolved, v, path);
+  if (resolved instanceof protobufjs().Enum) return readEnum(resolved, v, path);
   return readScalar(field.type, v, path);
 }
 

@@ -3,9 +3,17 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { accessSync } from 'node:fs';
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 
 const require = createRequire(import.meta.url);
+
+/**
+ * protobufjs, loaded on first use: a module that only may need Envoy types (the ProxyTemplate
+ * validator, which `portico apply` loads) does not pay for it unless a value is read.
+ */
+export function protobufjs(): typeof protobuf {
+  return require('protobufjs') as typeof protobuf;
+}
 
 /** Root folders of the proto trees shipped by @grpc/grpc-js-xds. */
 export const PROTO_INCLUDE_DIRS: readonly string[] = (() => {
@@ -83,7 +91,7 @@ let cachedRoot: protobuf.Root | undefined;
 /** The shared Root with every Envoy type Portico uses; loaded once per process. */
 export function envoyRoot(): protobuf.Root {
   if (cachedRoot) return cachedRoot;
-  const root = new protobuf.Root();
+  const root = new (protobufjs().Root)();
   root.resolvePath = (_origin, target) => {
     if (path.isAbsolute(target)) return target;
     for (const dir of PROTO_INCLUDE_DIRS) {
