@@ -41,7 +41,7 @@ import { MeshDefaultsReconciler } from './mesh-defaults-reconciler.js';
 import { MeshCaReconciler } from './mesh-ca-secrets.js';
 import { meshCompanions } from './mesh-companions.js';
 import type { WatcherHealth } from '../k8s/watch/resource-watcher.js';
-import { cacheDelivery, ResourceStatuses } from './resource-status.js';
+import { cacheDelivery, nodeDelivery, ResourceStatuses } from './resource-status.js';
 import type { SharedDelivery } from './shared-delivery.js';
 import { trackChangeToAck, type ChangeToAck } from './change-to-ack.js';
 import { instrumentStore, type StoreObserver } from './store-timing.js';
@@ -338,9 +338,9 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   const kubeStore = kube && store instanceof kube.KubernetesStore ? store : undefined;
   cleanups.push(() => store.close());
   const cache = new SnapshotCache();
-  // Replicas on one Postgres store share their proxies' delivery, so a status read from any replica
-  // counts every replica's proxies (docs/postgres-store.md "Several replicas").
-  const shared = config.store === 'postgres' && config.postgres ? await startSharedDelivery(config.postgres, cache, componentLogger(logger, 'delivery')) : undefined;
+  // Several replicas share their proxies' delivery, so a status read or written by any replica counts
+  // every replica's proxies (docs/postgres-store.md, "Delivery state shared by the replicas").
+  const shared = await startReplicaDelivery(config, cache, componentLogger(logger, 'delivery'));
   if (shared) cleanups.push(() => shared.stop());
   const statuses = new ResourceStatuses({ delivery: shared?.lookup() ?? cacheDelivery(cache) });
   const snapshots = new GenerationEngine({
@@ -745,11 +745,30 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   };
 }
 
-/** This replica's delivery on the shared board, under its leader-election identity (or host and pid). */
-async function startSharedDelivery(settings: PostgresSettings, cache: SnapshotCache, logger: Logger): Promise<SharedDelivery> {
-  const { startPostgresSharedDelivery } = await import('./postgres-delivery-board.js');
-  const replica = settings.leaderElection?.identity ?? `${hostname()}-${process.pid}`;
-  return startPostgresSharedDelivery(settings.connection, replica, cache, logger);
+/**
+ * This replica's delivery on the board several replicas share: a Postgres store's database, or
+ * ConfigMaps in Kubernetes mode with leader election (several replicas); none for one replica.
+ * The replica is named by its leader-election identity (or host and pid).
+ */
+async function startReplicaDelivery(config: ControlPlaneConfig, cache: SnapshotCache, logger: Logger): Promise<SharedDelivery | undefined> {
+  const board = await replicaBoard(config);
+  if (!board) return undefined;
+  const { startSharedDelivery } = await import('./shared-delivery.js');
+  const identity = config.postgres?.leaderElection?.identity ?? config.kubernetes?.leaderElection?.identity ?? `${hostname()}-${process.pid}`;
+  return startSharedDelivery(board.board, identity, { summary: (nodeId) => nodeDelivery(cache, nodeId), delivery: cache.delivery }, logger);
+}
+
+async function replicaBoard(config: ControlPlaneConfig): Promise<{ board: import('./shared-delivery.js').DeliveryBoard } | undefined> {
+  if (config.store === 'postgres' && config.postgres) {
+    const { PostgresDeliveryBoard } = await import('./postgres-delivery-board.js');
+    return { board: new PostgresDeliveryBoard({ connection: config.postgres.connection }) };
+  }
+  const k8s = config.kubernetes;
+  if (config.store === 'kubernetes' && k8s?.leaderElection) {
+    const { KubernetesDeliveryBoard } = await import('./kubernetes-delivery-board.js');
+    return { board: new KubernetesDeliveryBoard({ kubeConfig: k8s.kubeConfig, namespace: k8s.leaderElection.namespace ?? k8s.systemNamespace }) };
+  }
+  return undefined;
 }
 
 // The Postgres store's feed state, for stores that have one.

@@ -4,10 +4,7 @@
 // A reader keeps each replica's entries with the revision they were read at and re-reads a
 // replica only when its revision moved: a steady mesh costs one small query per tick.
 import pg from 'pg';
-import type { Logger } from 'pino';
-import type { SnapshotCache } from '../xds/cache/snapshot-cache.js';
-import { nodeDelivery } from './resource-status.js';
-import { preferred, SharedDelivery, sharedProxyFromJson, sharedProxyToJson, type DeliveryBoard, type DeliveryPublication, type LocalDelivery, type SharedProxy } from './shared-delivery.js';
+import { preferred, sharedProxyFromJson, sharedProxyToJson, type DeliveryBoard, type DeliveryPublication, type SharedProxy } from './shared-delivery.js';
 
 /** A replica silent this long is removed from the board with its entries (they were long ignored). */
 const FORGET_AFTER = "interval '1 hour'";
@@ -88,19 +85,4 @@ export class PostgresDeliveryBoard implements DeliveryBoard {
   async close(): Promise<void> {
     await this.pool.end().catch(() => undefined);
   }
-}
-
-/**
- * The delivery lookup of a replica on a Postgres store: this replica's records for its own
- * proxies, the board for the others' (started; stop() withdraws this replica from the board).
- */
-export function startPostgresSharedDelivery(connection: pg.ClientConfig, replica: string, cache: SnapshotCache, logger: Logger): SharedDelivery {
-  const board = new PostgresDeliveryBoard({ connection });
-  const local: LocalDelivery = {
-    summary: (nodeId) => nodeDelivery(cache, nodeId),
-    records: (nodeId) => cache.delivery.status(nodeId),
-    connectedNodeIds: () => cache.delivery.connectedNodeIds(),
-    onChange: (listener) => cache.delivery.onChange(listener),
-  };
-  return new SharedDelivery({ replica, board, local, logger }).start();
 }

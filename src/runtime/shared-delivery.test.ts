@@ -8,6 +8,8 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/postgr
 import { PostgresStore } from '../core/postgres-store.js';
 import type { ProxyDelivery } from '../gateway/status.js';
 import type { NodeDelivery } from '../xds/cache/delivery-status.js';
+import { startFakeKubeApi, type FakeKubeApi } from '../../test/support/fake-kube-api/index.js';
+import { KubernetesDeliveryBoard, boardConfigMapName } from './kubernetes-delivery-board.js';
 import { PostgresDeliveryBoard } from './postgres-delivery-board.js';
 import { MemoryDeliveryBoard, preferred, SharedDelivery, sharedProxyFromJson, sharedProxyToJson, type DeliveryBoard, type DeliveryPublication, type LocalDelivery, type SharedProxy } from './shared-delivery.js';
 
@@ -28,12 +30,14 @@ function summaries(read: ReadonlyMap<string, SharedProxy>): Record<string, Proxy
 
 let db: TestDatabase;
 beforeAll(async () => {
+  fake = await startFakeKubeApi({ namespaces: ['portico-system'] });
   db = await createTestDatabase();
   // The store migrates the schema, the board's tables included.
   await (await PostgresStore.open({ connection: { connectionString: db.url }, logger })).close();
 }, 60_000);
 afterAll(async () => {
   await db?.drop();
+  await fake?.close();
 });
 
 // Each board kind with a way to make a replica's heartbeat old: the memory board's clock, and for
@@ -64,6 +68,24 @@ const boards: { name: string; make: () => { board: DeliveryBoard; age: (replica:
     },
   },
 ];
+
+// Kubernetes: ConfigMaps on the fake API server. Liveness is what this board saw change, on its
+// own clock: aging a replica is a read (the board sees it) and then time passing.
+let fake: FakeKubeApi;
+boards.push({
+  name: 'kubernetes',
+  make: () => {
+    let now = 1_000_000;
+    const board = new KubernetesDeliveryBoard({ kubeConfig: fake.kubeConfig(), namespace: 'portico-system', now: () => now });
+    return {
+      board,
+      age: async (_replica, ms) => {
+        await board.readOthers('an observer', Number.MAX_SAFE_INTEGER);
+        now += ms;
+      },
+    };
+  },
+});
 
 describe.each(boards)('the $name delivery board', ({ make }) => {
   it("gives each replica the others' entries, not its own, and applies upserts and removals", async () => {
@@ -110,6 +132,35 @@ describe.each(boards)('the $name delivery board', ({ make }) => {
     await board.withdraw(a);
     await board.withdraw(b);
     await board.close();
+  });
+});
+
+describe('the Kubernetes board', () => {
+  it('names ConfigMaps DNS-safely and uniquely per replica', () => {
+    expect(boardConfigMapName('portico-control-plane-7d9f-abcde')).toMatch(/^portico-delivery-portico-control-plane-7d9f-abcde-[0-9a-f]{8}$/);
+    expect(boardConfigMapName('Host_1')).not.toBe(boardConfigMapName('host-1'));
+    expect(boardConfigMapName('Host_1')).toMatch(/^[a-z0-9-]+$/);
+  });
+
+  it('writes an unchanged replica only as a heartbeat every two seconds, so readers see it alive', async () => {
+    let now = 0;
+    let writes = 0;
+    const board = new KubernetesDeliveryBoard({ kubeConfig: fake.kubeConfig(), namespace: 'portico-system', now: () => now });
+    const reader = new KubernetesDeliveryBoard({ kubeConfig: fake.kubeConfig(), namespace: 'portico-system', now: () => now });
+    const version = async () => {
+      const cms = await reader.readOthers('reader', Number.MAX_SAFE_INTEGER);
+      return cms;
+    };
+    await board.publish('hb', publication({ 'default.hb-1': ACKED }));
+    expect((await version()).size).toBeGreaterThanOrEqual(1);
+    for (let t = 1; t <= 6; t++) {
+      now = t * 1_000;
+      await board.publish('hb', publication({}));
+      // A read at 3 s' staleness still sees hb: it rewrote itself at 2 s, 4 s and 6 s.
+      if ((await reader.readOthers('reader', 3_000)).has('default.hb-1')) writes++;
+    }
+    expect(writes).toBe(6);
+    await board.withdraw('hb');
   });
 });
 

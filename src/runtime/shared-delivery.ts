@@ -263,3 +263,20 @@ export function sharedProxyFromJson(text: string): SharedProxy {
   });
   return { delivery: parsed.delivery, node: node as unknown as NodeDelivery };
 }
+
+/** What `cacheSharedDelivery` reads a replica's own state from (the snapshot cache). */
+export interface CacheDeliverySource {
+  summary(nodeId: string): ProxyDelivery;
+  readonly delivery: { status(nodeId: string): NodeDelivery | undefined; connectedNodeIds(): string[]; onChange(listener: (nodeId: string) => void): () => void };
+}
+
+/** A started SharedDelivery of `replica` on `board`, reading the replica's own state from `source`. */
+export function startSharedDelivery(board: DeliveryBoard, replica: string, source: CacheDeliverySource, logger: Logger): SharedDelivery {
+  const local: LocalDelivery = {
+    summary: (nodeId) => source.summary(nodeId),
+    records: (nodeId) => source.delivery.status(nodeId),
+    connectedNodeIds: () => source.delivery.connectedNodeIds(),
+    onChange: (listener) => source.delivery.onChange(listener),
+  };
+  return new SharedDelivery({ replica, board, local, logger }).start();
+}

@@ -138,9 +138,11 @@ describe('control plane RBAC', () => {
     expect(NAMESPACE_RULES.filter((r) => r.resources.includes('leases'))).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }]);
   });
 
-  it('deletes nothing but Dataplanes, and of the user-owned kuma.io kinds only labels new Meshes and creates their default policy', () => {
+  it('deletes nothing but Dataplanes and its own delivery ConfigMaps, and of the user-owned kuma.io kinds only labels new Meshes and creates their default policy', () => {
     const deletable = all.filter((r) => r.verbs.includes('delete')).flatMap((r) => r.resources);
-    expect(deletable).toEqual(['dataplanes']);
+    expect(deletable).toEqual(['dataplanes', 'configmaps']);
+    // ConfigMaps only in its own namespace, where the replicas' delivery board lives.
+    expect(CLUSTER_RULES.flatMap((r) => r.resources)).not.toContain('configmaps');
     const writable = all.filter((r) => r.verbs.some((v) => ['create', 'update', 'patch'].includes(v))).flatMap((r) => r.resources);
     for (const kind of ['meshgateways', 'meshgatewayroutes', 'meshgatewayinstances']) expect(writable).not.toContain(kind);
     // docs/mesh-mtls.md §5.5: the defaults label on Meshes (update only) and the default policies (create only).

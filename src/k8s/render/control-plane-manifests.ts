@@ -137,11 +137,14 @@ export function namespaceRules(multizone: InstallMultizone | undefined): readonl
  * nowhere else, so a namespaced Role keeps every other namespace's Secrets out of reach. The
  * control plane creates the builtin mesh CAs' Secrets there (create, and update to replace a half
  * pair; never delete). The replicas elect the one that runs the controllers with a Lease there
- * (read, create, renew).
+ * (read, create, renew), and share their proxies' delivery through one ConfigMap each (written,
+ * listed, and deleted when a replica stops or is long gone: docs/postgres-store.md, "Delivery
+ * state shared by the replicas").
  */
 export const NAMESPACE_RULES: readonly PolicyRule[] = [
   { apiGroups: [''], resources: ['secrets'], verbs: [...READ, 'create', 'update'] },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+  { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'create', 'update', 'delete'] },
 ];
 
 /** Every object of the control plane install, in apply order. */
