@@ -137,18 +137,32 @@ async function generateCa(now: Date): Promise<Ca> {
 }
 
 async function generateServing(ca: Ca, names: SubjectAltNames, now: Date): Promise<{ certPem: string; keyPem: string }> {
+  // type 2 = dNSName, type 7 = iPAddress.
+  const altNames = [...names.dnsNames.map((value) => ({ type: 2, value })), ...names.ipAddresses.map((ip) => ({ type: 7, ip }))];
+  return issueLeaf(ca, { commonName: CONTROL_PLANE_SERVING_COMMON_NAME, lifetimeMs: SERVING_LIFETIME_MS, usage: { serverAuth: true }, altNames }, now);
+}
+
+/** What distinguishes the leaf certificates the control-plane CA signs. */
+interface LeafSpec {
+  readonly commonName: string;
+  readonly lifetimeMs: number;
+  readonly usage: { readonly serverAuth: true } | { readonly clientAuth: true };
+  readonly altNames?: readonly object[];
+}
+
+/** A new key and a certificate for it, signed by `ca`. */
+async function issueLeaf(ca: Ca, spec: LeafSpec, now: Date): Promise<{ certPem: string; keyPem: string }> {
   const keys = await newKeyPair();
-  const { notBefore, notAfter } = validityWindow(now, SERVING_LIFETIME_MS);
+  const { notBefore, notAfter } = validityWindow(now, spec.lifetimeMs);
   const caCert = forgeCertificate(ca.certPem);
   const cert = newCertificate(keys.forgePublic, notBefore, notAfter);
-  cert.setSubject([{ name: 'commonName', value: CONTROL_PLANE_SERVING_COMMON_NAME }]);
+  cert.setSubject([{ name: 'commonName', value: spec.commonName }]);
   cert.setIssuer(caCert.subject.attributes);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    // type 2 = dNSName, type 7 = iPAddress.
-    { name: 'subjectAltName', altNames: [...names.dnsNames.map((value) => ({ type: 2, value })), ...names.ipAddresses.map((ip) => ({ type: 7, ip }))] },
+    { name: 'extKeyUsage', ...spec.usage },
+    ...(spec.altNames ? [{ name: 'subjectAltName', altNames: spec.altNames }] : []),
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
@@ -180,19 +194,5 @@ export async function issueAdminClientCertificate(dir: string, now: Date = new D
   const files = certificateFilesIn(dir);
   const ca = await readCa(files.caFile, files.caKeyFile, now);
   if (!ca) return undefined;
-  const keys = await newKeyPair();
-  const { notBefore, notAfter } = validityWindow(now, ADMIN_CLIENT_LIFETIME_MS);
-  const caCert = forgeCertificate(ca.certPem);
-  const cert = newCertificate(keys.forgePublic, notBefore, notAfter);
-  cert.setSubject([{ name: 'commonName', value: ADMIN_CLIENT_COMMON_NAME }]);
-  cert.setIssuer(caCert.subject.attributes);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', clientAuth: true },
-    { name: 'subjectKeyIdentifier' },
-    { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
-  ]);
-  signCertificate(cert, ca.keys.privateKey);
-  return { certPem: certificatePem(cert), keyPem: privateKeyPem(keys.privateKey) };
+  return issueLeaf(ca, { commonName: ADMIN_CLIENT_COMMON_NAME, lifetimeMs: ADMIN_CLIENT_LIFETIME_MS, usage: { clientAuth: true } }, now);
 }

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, kumaStoreEnv, type TestDatabase } from '../support/postgres.js';
 import { eventually, PORTICO_BIN, start, type Running } from '../support/processes.js';
 
 let db: TestDatabase;
@@ -24,16 +24,7 @@ afterEach(async () => {
 });
 
 function storeEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const url = new URL(db.url);
-  return {
-    KUMA_STORE_TYPE: 'postgres',
-    KUMA_STORE_POSTGRES_HOST: url.hostname,
-    KUMA_STORE_POSTGRES_PORT: url.port,
-    KUMA_STORE_POSTGRES_USER: decodeURIComponent(url.username),
-    KUMA_STORE_POSTGRES_PASSWORD: decodeURIComponent(url.password),
-    KUMA_STORE_POSTGRES_DB_NAME: db.name,
-    ...overrides,
-  };
+  return { ...kumaStoreEnv(db), ...overrides };
 }
 
 async function replica(env: NodeJS.ProcessEnv = storeEnv(), extraArgs: string[] = []): Promise<{ process: Running; api: string }> {

@@ -14,7 +14,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import type { ResourceStatus } from '../../src/gateway/status.js';
 import { dataplaneTokenFile } from '../support/dataplane-tokens.js';
 import { startFailoverForwarder, type FailoverForwarder } from '../support/failover-forwarder.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, kumaStoreEnv, type TestDatabase } from '../support/postgres.js';
 import { eventually, freePort, portico, PORTICO_BIN, REPO_ROOT, request, start, type Running } from '../support/processes.js';
 
 const EXAMPLE = path.join(REPO_ROOT, 'examples', 'universal');
@@ -35,22 +35,10 @@ const dirs: string[] = [];
 let replicas: Replica[] = [];
 let gatewayPort = 0;
 
-function storeEnv(): NodeJS.ProcessEnv {
-  const url = new URL(db.url);
-  return {
-    KUMA_STORE_TYPE: 'postgres',
-    KUMA_STORE_POSTGRES_HOST: url.hostname,
-    KUMA_STORE_POSTGRES_PORT: url.port,
-    KUMA_STORE_POSTGRES_USER: decodeURIComponent(url.username),
-    KUMA_STORE_POSTGRES_PASSWORD: decodeURIComponent(url.password),
-    KUMA_STORE_POSTGRES_DB_NAME: db.name,
-  };
-}
-
 // The replicas share one data directory, as they would share a mounted certificate: the first
 // generates the CA and serving certificate, the others load them, so Envoy trusts any of them.
 async function startReplica(id: string, dataDir: string): Promise<Replica> {
-  const p = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--data-dir', dataDir, '--api-port', '0', '--api-https-port', '0', '--xds-port', '0', '--leader-election-id', id, ...TIMINGS], { env: storeEnv() });
+  const p = start(process.execPath, [PORTICO_BIN, 'cp', 'run', '--data-dir', dataDir, '--api-port', '0', '--api-https-port', '0', '--xds-port', '0', '--leader-election-id', id, ...TIMINGS], { env: kumaStoreEnv(db) });
   processes.push(p);
   const ready = await p.waitFor(/"apiPort":(\d+),"xdsPort":(\d+)/, 30_000);
   return { id, process: p, api: `http://127.0.0.1:${ready[1]}`, xdsPort: Number(ready[2]) };

@@ -49,3 +49,16 @@ async function admin(url: string, statement: string): Promise<void> {
     await client.end();
   }
 }
+
+/** Kuma's KUMA_STORE_* variables that point `portico cp run --store postgres` at `db`. */
+export function kumaStoreEnv(db: TestDatabase): NodeJS.ProcessEnv {
+  const url = new URL(db.url);
+  return {
+    KUMA_STORE_TYPE: 'postgres',
+    KUMA_STORE_POSTGRES_HOST: url.hostname,
+    KUMA_STORE_POSTGRES_PORT: url.port,
+    KUMA_STORE_POSTGRES_USER: decodeURIComponent(url.username),
+    KUMA_STORE_POSTGRES_PASSWORD: decodeURIComponent(url.password),
+    KUMA_STORE_POSTGRES_DB_NAME: db.name,
+  };
+}
