@@ -4,12 +4,8 @@
 // stop. In Kubernetes mode the REST API (and its GET /ready) listens before the store's first sync,
 // because that sync waits for the API server as long as it takes: meanwhile /ready answers 503 and
 // says which watchers are waiting.
-import path from 'node:path';
-import { hostname } from 'node:os';
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { KubernetesStore } from '../k8s/kubernetes-store.js';
-import type { GatewayPodSettings } from '../k8s/render/gateway-instance-input.js';
 import type { AdmissionServer } from '../k8s/webhook/admission-server.js';
 import type { MultizoneAdmission } from '../k8s/webhook/admit.js';
 import type { KubernetesControllers } from './kubernetes-controllers.js';
@@ -26,7 +22,7 @@ import { createAdsServer, type AdsServer } from '../xds/server/ads-server.js';
 import { createBootstrapHandler } from '../xds/server/bootstrap-endpoint.js';
 import { startDataplanePort, type DataplanePort } from '../xds/server/dataplane-port.js';
 import { DataplaneTokens } from '../tokens/dataplane-token.js';
-import { dataplaneAuthentication, type DataplaneAuthType } from './dataplane-authentication.js';
+import { dataplaneAuthentication } from './dataplane-authentication.js';
 import { resolveDataplane } from './dataplane-registration.js';
 import { resolveZoneIngress } from './zone-ingress-registration.js';
 import { INGRESS_PROXY_TYPE } from '../xds/server/bootstrap-request.js';
@@ -41,8 +37,7 @@ import { MeshDefaultsReconciler } from './mesh-defaults-reconciler.js';
 import { MeshCaReconciler } from './mesh-ca-secrets.js';
 import { meshCompanions } from './mesh-companions.js';
 import type { WatcherHealth } from '../k8s/watch/resource-watcher.js';
-import { cacheDelivery, nodeDelivery, ResourceStatuses } from './resource-status.js';
-import type { SharedDelivery } from './shared-delivery.js';
+import { cacheDelivery, ResourceStatuses } from './resource-status.js';
 import { trackChangeToAck, type ChangeToAck } from './change-to-ack.js';
 import { instrumentStore, type StoreObserver } from './store-timing.js';
 import { Debouncer } from './debounce.js';
@@ -56,122 +51,15 @@ import { porticoVersion } from '../api-server/version.js';
 import { AvailableServicesWriter } from './zone-ingress-services.js';
 import { componentLogger } from './component-logger.js';
 import { IngressHostResolver } from './ingress-host-resolver.js';
+import { DEFAULT_CONFIG, LEADER_LEASE_NAME, type ControlPlaneConfig, type KubernetesModeConfig, type LeaderElectionSettings } from './control-plane-config.js';
+import { regenerationLoop } from './regeneration-loop.js';
+import { startReplicaDelivery } from './replica-delivery.js';
 
 export type { MultizoneConfig } from './multizone-config.js';
+export { DEFAULT_CONFIG, LEADER_LEASE_NAME } from './control-plane-config.js';
+export type { ApiAuthConfig, ControlPlaneConfig, KubernetesModeConfig, LeaderElectionSettings, PostgresSettings } from './control-plane-config.js';
 
 export type { ControlPlaneTlsConfig } from './control-plane-tls.js';
-
-/** Kubernetes-mode settings: the API server is the store; controllers and the webhook run. */
-export interface KubernetesModeConfig {
-  readonly kubeConfig: KubeConfig;
-  /** Where the control plane runs and mesh Secrets live. */
-  readonly systemNamespace: string;
-  /** Global control planes run no gateway controllers (docs/gateway.md §3.1). */
-  readonly mode: 'zone' | 'global' | 'standalone';
-  readonly zone?: string;
-  readonly gatewayPods: GatewayPodSettings;
-  /**
-   * Run the controllers and status writer only while holding the leader Lease (several replicas);
-   * absent = run them unconditionally (a single replica, tests).
-   */
-  readonly leaderElection?: LeaderElectionSettings;
-  /** The validating admission webhook (HTTPS); absent = not served. */
-  readonly webhook?: { readonly host: string; readonly port: number; readonly cert: string; readonly key: string };
-}
-
-/** Leader election settings (defaults: client-go's timings, Lease `portico-control-plane-leader`). */
-export interface LeaderElectionSettings {
-  /** This replica's identity: the pod name in a cluster. */
-  readonly identity: string;
-  /** Namespace of the Lease (default: the system namespace). */
-  readonly namespace?: string;
-  readonly leaseName?: string;
-  readonly leaseDurationMs?: number;
-  readonly renewDeadlineMs?: number;
-  readonly retryPeriodMs?: number;
-}
-
-/** Name of the Lease the control plane replicas elect their leader with. */
-export const LEADER_LEASE_NAME = 'portico-control-plane-leader';
-
-/** Settings of one control-plane process. */
-export interface ControlPlaneConfig {
-  readonly store: 'memory' | 'embedded' | 'postgres' | 'kubernetes';
-  /** Required when `store` is `postgres` (docs/postgres-store.md). */
-  readonly postgres?: PostgresSettings;
-  /** Required when `store` is `kubernetes`. */
-  readonly kubernetes?: KubernetesModeConfig;
-  /** Where the embedded store keeps `portico.db`. */
-  readonly dataDir: string;
-  readonly apiHost: string;
-  readonly apiPort: number;
-  /** The REST API over HTTPS with the control plane's certificate (Kuma's 5682); absent = not served. */
-  readonly apiHttpsPort?: number;
-  /** Bind address of the HTTPS API (default `apiHost`). */
-  readonly apiHttpsHost?: string;
-  readonly xdsHost: string;
-  readonly xdsPort: number;
-  /** Diagnostics port: /metrics, /ready, /healthy (Kuma's 5680); absent = not served. */
-  readonly diagnosticsPort?: number;
-  /** Bind address of the diagnostics port (default `apiHost`). */
-  readonly diagnosticsHost?: string;
-  /** Quiet period before a batch of store changes is pushed (Istio's 100 ms default). */
-  readonly debounceMs: number;
-  /** Longest a change waits under a continuous stream of changes (Istio's 10 s default). */
-  readonly maxDebounceMs: number;
-  /** Delay before changed content follows a NACK (5 s, docs/xds-server.md §14 rule 7). */
-  readonly nackBackoffMs: number;
-  /** REST API authentication (docs/api-auth.md). */
-  readonly apiAuth: ApiAuthConfig;
-  /** Certificates of the dataplane port (TLS unless `xdsPlaintext`) and of the HTTPS API. */
-  readonly tls: ControlPlaneTlsConfig;
-  /** How proxies authenticate on the dataplane port in universal mode (`none` = off, logged as a warning). */
-  readonly dataplaneAuth: DataplaneAuthType;
-  /** New ADS streams admitted per second and their burst (default: xds/server/flow-control.ts). */
-  readonly xdsAdmission?: { readonly ratePerSecond: number; readonly burst: number };
-  /** Meshes this large generate in a worker thread (default: generation/engine.ts). */
-  readonly generationWorkerThreshold?: number;
-  /**
-   * Create a new Mesh's default policies (`allow-all-<mesh>`, `timeout-all-<mesh>`, ...;
-   * src/api/mesh-default-policies.ts). Default true.
-   */
-  readonly meshDefaultPolicies?: boolean;
-  /** Global or zone (docs/multizone.md §1, §11); default: a zone named `default` without a global. */
-  readonly multizone?: MultizoneConfig;
-  readonly logger: Logger;
-}
-
-/** Where the Postgres store connects (pg's client options) and its pool size. */
-export interface PostgresSettings {
-  readonly connection: import('pg').ClientConfig;
-  readonly maxConnections: number;
-  /** The replicas' leader election over the same database (default: on, Kubernetes' timings). */
-  readonly leaderElection?: LeaderElectionSettings;
-}
-
-/** REST API authentication settings of `cp run`. */
-export interface ApiAuthConfig {
-  /** Direct loopback requests act as admin (Kuma's KUMA_API_SERVER_AUTHN_LOCALHOST_IS_ADMIN). */
-  readonly localhostIsAdmin: boolean;
-  /** Create GlobalSecret admin-user-token on first start (Kuma's ..._TOKENS_BOOTSTRAP_ADMIN_TOKEN). */
-  readonly bootstrapAdminToken: boolean;
-}
-
-/** Defaults of `portico cp run`. */
-export const DEFAULT_CONFIG: Omit<ControlPlaneConfig, 'logger'> = {
-  store: 'embedded',
-  dataDir: path.resolve('.portico'),
-  apiHost: '127.0.0.1',
-  apiPort: 5681,
-  xdsHost: '127.0.0.1',
-  xdsPort: 5678,
-  debounceMs: 100,
-  maxDebounceMs: 10_000,
-  nackBackoffMs: 5_000,
-  apiAuth: { localhostIsAdmin: true, bootstrapAdminToken: true },
-  tls: { xdsPlaintext: false, extraSubjectAltNames: [] },
-  dataplaneAuth: 'dpToken',
-};
 
 /** A running control plane. */
 export interface ControlPlane {
@@ -235,35 +123,6 @@ function watcherHealth(store: KubernetesStore | undefined, controllers: Kubernet
   return out;
 }
 
-/**
- * Serialises regenerations: one at a time, and one more if changes arrived meanwhile. `after`
- * runs after each (the certificate file watch follows what generations read).
- */
-function regenerationLoop(snapshots: GenerationEngine, logger: Logger, hooks: { before: () => void; after: (seconds: number) => void }): { request: () => void; settle: () => Promise<void>; pending: () => number } {
-  let running: Promise<void> | undefined;
-  let again = false;
-  const run = async (): Promise<void> => {
-    do {
-      again = false;
-      try {
-        const began = performance.now();
-        hooks.before();
-        await snapshots.regenerate();
-        hooks.after((performance.now() - began) / 1000);
-      } catch (err) {
-        logger.error({ err }, 'snapshot generation failed; proxies keep their last good config');
-      }
-    } while (again);
-  };
-  const request = () => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = run().finally(() => (running = undefined));
-  };
-  return { request, settle: async () => { while (running) await running; }, pending: () => (again ? 1 : 0) };
-}
 
 /**
  * Create the admin user token unless it exists. A failure (a store refusing the write) is logged
@@ -743,32 +602,6 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       return stopped;
     },
   };
-}
-
-/**
- * This replica's delivery on the board several replicas share: a Postgres store's database, or
- * ConfigMaps in Kubernetes mode with leader election (several replicas); none for one replica.
- * The replica is named by its leader-election identity (or host and pid).
- */
-async function startReplicaDelivery(config: ControlPlaneConfig, cache: SnapshotCache, logger: Logger): Promise<SharedDelivery | undefined> {
-  const board = await replicaBoard(config);
-  if (!board) return undefined;
-  const { startSharedDelivery } = await import('./shared-delivery.js');
-  const identity = config.postgres?.leaderElection?.identity ?? config.kubernetes?.leaderElection?.identity ?? `${hostname()}-${process.pid}`;
-  return startSharedDelivery(board.board, identity, { summary: (nodeId) => nodeDelivery(cache, nodeId), delivery: cache.delivery }, logger);
-}
-
-async function replicaBoard(config: ControlPlaneConfig): Promise<{ board: import('./shared-delivery.js').DeliveryBoard } | undefined> {
-  if (config.store === 'postgres' && config.postgres) {
-    const { PostgresDeliveryBoard } = await import('./postgres-delivery-board.js');
-    return { board: new PostgresDeliveryBoard({ connection: config.postgres.connection }) };
-  }
-  const k8s = config.kubernetes;
-  if (config.store === 'kubernetes' && k8s?.leaderElection) {
-    const { KubernetesDeliveryBoard } = await import('./kubernetes-delivery-board.js');
-    return { board: new KubernetesDeliveryBoard({ kubeConfig: k8s.kubeConfig, namespace: k8s.leaderElection.namespace ?? k8s.systemNamespace }) };
-  }
-  return undefined;
 }
 
 // The Postgres store's feed state, for stores that have one.
