@@ -265,7 +265,7 @@ export function dpRunCommand(env: NodeJS.ProcessEnv = process.env): Command {
     .option('--drain-time <seconds>', 'Envoy drain time (env KUMA_DATAPLANE_DRAIN_TIME)', Number, defaults.drainTime ?? 30)
     .option('--bootstrap-timeout <seconds>', 'how long to retry the bootstrap request', Number, 60)
     .option('--concurrency <n>', 'Envoy worker threads', Number)
-    .option('--ready-address <ip>', 'answer GET /ready on <ip>:<admin port> for kubelet probes (env INSTANCE_IP)', defaults.readyAddress)
+    .option('--ready-address <ip>', 'the proxy address its admin server listens on, at the admin port: GET /ready for kubelet probes, and /stats and /clusters over TLS for the control plane (env INSTANCE_IP; default: the Dataplane file\'s address; never 127.0.0.1)', defaults.readyAddress)
     .action(async (raw: Record<string, unknown>, command: Command) => {
       // KUMA_DATAPLANE_MESH in the environment does not make an ingress's mesh; only --mesh is refused.
       const meshFromFlag = command.getOptionValueSource('mesh') === 'cli';
