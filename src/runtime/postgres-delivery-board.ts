@@ -6,6 +6,9 @@
 import pg from 'pg';
 import { preferred, sharedProxyFromJson, sharedProxyToJson, type DeliveryBoard, type DeliveryPublication, type SharedProxy } from './shared-delivery.js';
 
+/** Longest a board query (and a connection attempt, unless configured) may take. */
+const QUERY_TIMEOUT_MS = 10_000;
+
 /** A replica silent this long is removed from the board with its entries (they were long ignored). */
 const FORGET_AFTER = "interval '1 hour'";
 
@@ -35,7 +38,8 @@ export class PostgresDeliveryBoard implements DeliveryBoard {
   private readonly cached = new Map<string, { revision: string; entries: ReadonlyMap<string, SharedProxy> }>();
 
   constructor(options: PostgresDeliveryBoardOptions) {
-    this.pool = new pg.Pool({ ...options.connection, max: 1 });
+    // A tick never waits on a stuck server for long: the query fails, and the next tick retries.
+    this.pool = new pg.Pool({ connectionTimeoutMillis: QUERY_TIMEOUT_MS, ...options.connection, query_timeout: QUERY_TIMEOUT_MS, max: 1 });
     // A broken idle connection is replaced on the next query; the caller logs failed ticks.
     this.pool.on('error', () => undefined);
   }
