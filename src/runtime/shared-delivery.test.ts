@@ -9,7 +9,7 @@ import { PostgresStore } from '../core/postgres-store.js';
 import type { ProxyDelivery } from '../gateway/status.js';
 import type { NodeDelivery } from '../xds/cache/delivery-status.js';
 import { startFakeKubeApi, type FakeKubeApi } from '../../test/support/fake-kube-api/index.js';
-import { KubernetesDeliveryBoard, boardConfigMapName } from './kubernetes-delivery-board.js';
+import { KubernetesDeliveryBoard, boardConfigMapName, entriesText } from './kubernetes-delivery-board.js';
 import { PostgresDeliveryBoard } from './postgres-delivery-board.js';
 import { MemoryDeliveryBoard, preferred, SharedDelivery, sharedProxyFromJson, sharedProxyToJson, type DeliveryBoard, type DeliveryPublication, type LocalDelivery, type SharedProxy } from './shared-delivery.js';
 
@@ -140,6 +140,17 @@ describe('the Kubernetes board', () => {
     expect(boardConfigMapName('portico-control-plane-7d9f-abcde')).toMatch(/^portico-delivery-portico-control-plane-7d9f-abcde-[0-9a-f]{8}$/);
     expect(boardConfigMapName('Host_1')).not.toBe(boardConfigMapName('host-1'));
     expect(boardConfigMapName('Host_1')).toMatch(/^[a-z0-9-]+$/);
+  });
+
+  it('keeps entries compact: the summary and connection facts, no per-type records', () => {
+    const at = new Date('2026-12-05T08:00:00Z');
+    const entry: SharedProxy = {
+      delivery: REJECTED,
+      node: { nodeId: 'default.gw-1', connectedStreams: 1, lastConnectedAt: at, adminPort: 9901, types: [{ typeUrl: 't', sentVersion: 'v', sends: 9, acks: 9 }] },
+    };
+    const text = entriesText(new Map([['default.gw-1', entry]]));
+    expect(JSON.parse(text)).toEqual({ 'default.gw-1': { delivery: REJECTED, node: { nodeId: 'default.gw-1', connectedStreams: 1, lastConnectedAt: at.toISOString(), adminPort: 9901, types: [] } } });
+    expect(text.length).toBeLessThan(300);
   });
 
   it('writes an unchanged replica only as a heartbeat every two seconds, so readers see it alive', async () => {
