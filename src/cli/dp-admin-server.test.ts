@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -79,6 +79,22 @@ describe('the proxy admin server', () => {
     const serving = { certPem: readFileSync(path.join(dir, 'server.crt'), 'utf8'), keyPem: readFileSync(path.join(dir, 'server.key'), 'utf8') };
     const other = await tlsGet('/stats', serving).catch(() => ({ status: 0, body: '' }));
     expect(other.status).not.toBe(200);
+  });
+
+  it('closes a connection that stays silent', async () => {
+    const quiet = await startAdminServer({ address: '127.0.0.3', adminPort: port, idleTimeoutMs: 200 });
+    try {
+      const socket = net.connect({ host: '127.0.0.3', port });
+      const closedAfter = await new Promise<number>((resolve) => {
+        const started = Date.now();
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(Date.now() - started));
+      });
+      expect(closedAfter).toBeGreaterThanOrEqual(150);
+      expect(closedAfter).toBeLessThan(5_000);
+    } finally {
+      await quiet.close();
+    }
   });
 
   it('reads the address to bind from the Dataplane file (an IP only)', () => {

@@ -25,6 +25,7 @@ const TLS_PATHS: Readonly<Record<string, readonly string[]>> = {
 
 const TLS_HANDSHAKE = 0x16;
 const UPSTREAM_TIMEOUT_MS = 5_000;
+const IDLE_TIMEOUT_MS = 10_000;
 
 /** Options of startAdminServer. */
 export interface AdminServerOptions {
@@ -33,6 +34,8 @@ export interface AdminServerOptions {
   readonly adminPort: number;
   /** The control plane's CA (PEM); without it only the plaintext `/ready` is served. */
   readonly controlPlaneCa?: string;
+  /** How long a connection may stay silent before it is closed (default 10 s). */
+  readonly idleTimeoutMs?: number;
 }
 
 /** A running admin server. */
@@ -48,6 +51,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.once('error', () => socket.destroy());
+    // A connection that sends nothing (or goes quiet) is closed rather than held open forever.
+    socket.setTimeout(options.idleTimeoutMs ?? IDLE_TIMEOUT_MS, () => socket.destroy());
     socket.once('data', (first: Buffer) => {
       socket.pause();
       socket.unshift(first);
