@@ -51,9 +51,7 @@ class PostgresElector implements LeaderElection {
     this.renewDeadlineMs = options.renewDeadlineMs ?? DEFAULT_LEADER_ELECTION.renewDeadlineMs;
     this.retryPeriodMs = options.retryPeriodMs ?? DEFAULT_LEADER_ELECTION.retryPeriodMs;
     if (!(this.renewDeadlineMs < this.leaseDurationMs)) throw new Error('leader election: the renew deadline must be shorter than the lease duration');
-    // A renewal stuck on a frozen server fails within the renew deadline, so the leader steps down
-    // before another replica can take the expired lease.
-    this.pool = new pg.Pool({ ...options.connection, query_timeout: this.renewDeadlineMs, max: 1 });
+    this.pool = new pg.Pool({ ...options.connection, max: 1 });
     this.pool.on('error', (err) => this.logger.warn({ reason: err.message }, 'the leader election connection broke; it reconnects'));
     this.schedule(0);
   }
