@@ -94,4 +94,29 @@ describe('leader election on the Postgres store', () => {
       await admin.end();
     }
   });
+
+  it('steps down within the renew deadline while its renewal hangs on a locked row, and leads again once it goes through', async () => {
+    const log: string[] = [];
+    const leader = candidate('blocked', log);
+    await eventually(async () => leader.isLeader(), 5_000, 'the candidate leading');
+    const name = `lease-${expect.getState().currentTestName?.length ?? 0}`;
+    // Another session holds the lease row: the leader's renewal waits, neither failing nor answering.
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('SELECT holder FROM leader_lease WHERE name = $1 FOR UPDATE', [name]);
+      const lockedAt = Date.now();
+      await eventually(async () => !leader.isLeader(), 5_000, 'the blocked leader stepping down');
+      const steppedDown = Date.now() - lockedAt;
+      // The last renewal was sent at most one retry period (150 ms) before the lock; the deadline is 1 s.
+      expect(steppedDown).toBeLessThan(1_000 + 150 + 300);
+      expect(steppedDown).toBeGreaterThanOrEqual(1_000 - 150 - 50);
+      await locker.query('ROLLBACK');
+      await eventually(async () => leader.isLeader(), 5_000, 'the candidate leading again');
+      expect(log).toEqual(['blocked leads', 'blocked stops', 'blocked leads']);
+    } finally {
+      await locker.end();
+    }
+  });
 });

@@ -5,6 +5,12 @@
 // (src/k8s/leader-election.ts): every `retryPeriodMs` a candidate tries to take or renew the lease
 // for `leaseDurationMs`; a leader that has not renewed for `renewDeadlineMs` (< the duration) steps
 // down before anyone else may take over; stop() releases a held lease at once.
+//
+// The renew deadline is kept by a timer of its own, not by the renewal query: a renewal that hangs
+// (a locked row, a silent network) never errors, and the leader must still stop acting before the
+// lease it can no longer prove it holds expires. The query is left running (aborting it would fail
+// a renewal that was merely slow); if it comes back renewed, the next round leads again. A renewal
+// counts from when it was sent, since the database may have stamped it any time after.
 import type { Logger } from 'pino';
 import pg from 'pg';
 import { DEFAULT_LEADER_ELECTION, type LeaderElection, type LeaderElectionOptions } from '../k8s/leader-election.js';
@@ -42,6 +48,8 @@ class PostgresElector implements LeaderElection {
   private lastHolder = '';
   private renewedAt = 0;
   private timer: NodeJS.Timeout | undefined;
+  private deadline: NodeJS.Timeout | undefined;
+  private steppingDown: Promise<void> = Promise.resolve();
   private running: Promise<void> = Promise.resolve();
   private lastError = '';
 
@@ -68,7 +76,9 @@ class PostgresElector implements LeaderElection {
     if (this.stopped) return this.running;
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.deadline);
     await this.running;
+    await this.steppingDown;
     if (this.leading) {
       await this.stepDown('stopping');
       await this.pool.query(RELEASE, [this.options.name, this.options.identity]).catch((err: unknown) => this.logger.warn({ reason: (err as Error).message }, 'could not release the lease; it expires on its own'));
@@ -86,11 +96,18 @@ class PostgresElector implements LeaderElection {
 
   private async round(): Promise<void> {
     try {
+      const sentAt = Date.now();
       const { rows } = await this.pool.query<{ holder: string }>(TAKE, [this.options.name, this.options.identity, this.leaseDurationMs]);
       this.lastError = '';
       if (rows.length > 0) {
-        this.renewedAt = Date.now();
-        if (!this.leading && !this.stopped) {
+        // Renewed, but perhaps too long ago to be sure of the rest of the lease: the next round tells.
+        if (Date.now() - sentAt >= this.renewDeadlineMs || this.stopped) return;
+        this.renewedAt = sentAt;
+        this.armDeadline();
+        if (!this.leading) {
+          // A step-down by the deadline timer finishes before the leader's work starts again.
+          await this.steppingDown;
+          if (this.stopped) return;
           this.leading = true;
           this.logger.info('became the leader');
           this.options.onStartedLeading();
@@ -111,9 +128,19 @@ class PostgresElector implements LeaderElection {
     }
   }
 
+  /** Steps down when no renewal sent since the last one succeeded within the renew deadline. */
+  private armDeadline(): void {
+    clearTimeout(this.deadline);
+    this.deadline = setTimeout(() => {
+      if (this.leading && Date.now() - this.renewedAt >= this.renewDeadlineMs) this.steppingDown = this.stepDown('could not renew the lease within the renew deadline');
+    }, this.renewedAt + this.renewDeadlineMs - Date.now());
+    this.deadline.unref();
+  }
+
   private async stepDown(reason: string): Promise<void> {
     if (!this.leading) return;
     this.leading = false;
+    clearTimeout(this.deadline);
     this.logger.warn({ reason }, 'stopped leading');
     try {
       await this.options.onStoppedLeading();

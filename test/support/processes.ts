@@ -190,8 +190,11 @@ export function httpsRequest(port: number, servername: string, path: string, hos
   });
 }
 
-/** Poll `probe` until it returns true or `timeoutMs` elapses (then reject with the last state). */
-export async function eventually(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+/**
+ * Poll `probe` until it returns true or `timeoutMs` elapses (then reject with the last error and,
+ * when given, what `explain` says of the state then).
+ */
+export async function eventually(probe: () => Promise<boolean>, timeoutMs: number, what: string, explain?: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -202,5 +205,5 @@ export async function eventually(probe: () => Promise<boolean>, timeoutMs: numbe
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}${explain ? `\n${explain()}` : ''}`);
 }
