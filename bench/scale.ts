@@ -67,6 +67,7 @@
 //   CP's main thread gets a core first when both are runnable, as it would with its proxies on
 //   other machines (default 0: they compete equally; the figures above are for 0). The metric
 //   simNice records it.
+// - BENCH_CP_NODE_ARGS="<flags>": extra node flags for the control plane (V8 heap tuning, --trace-gc).
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -150,10 +151,15 @@ interface CpChild {
   readonly caFile: string;
 }
 
+/** BENCH_CP_NODE_ARGS: extra node flags for the control plane's process (V8 tuning, --trace-gc). */
+function cpNodeArgs(): string[] {
+  return (process.env['BENCH_CP_NODE_ARGS'] ?? '').split(/\s+/).filter((a) => a !== '');
+}
+
 /** Starts a control plane; a restart passes the ports of the one it replaces (proxies dial the same address). */
 async function startCp(dataDir: string, id: string, ports: { apiPort?: number; xdsPort?: number } = {}, profileStartup = false): Promise<CpChild> {
   const child = fork(path.join(HERE, 'cp-process.js'), [JSON.stringify({ dataDir, ...ports, profileStartup })], {
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...cpNodeArgs()],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const peer = new IpcPeer(child, `${id} control plane (pid ${child.pid})`);

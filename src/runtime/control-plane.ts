@@ -49,6 +49,7 @@ import { DEFAULT_MULTIZONE, isFederatedZone, multizoneConfigError, writeRoleOf, 
 import { startMultizoneSync, type LeaderOnlySync, type MultizoneSync } from './multizone-sync.js';
 import { porticoVersion } from '../api-server/version.js';
 import { AvailableServicesWriter } from './zone-ingress-services.js';
+import { tuneHeapForServing } from './heap-tuning.js';
 import { componentLogger } from './component-logger.js';
 import { IngressHostResolver } from './ingress-host-resolver.js';
 import { DEFAULT_CONFIG, LEADER_LEASE_NAME, type ControlPlaneConfig, type KubernetesModeConfig, type LeaderElectionSettings } from './control-plane-config.js';
@@ -181,6 +182,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   const { logger } = config;
   // The control plane's own lines; every part below names itself (component-logger.ts).
   const cpLog = componentLogger(logger, 'cp');
+  cpLog.debug({ heap: tuneHeapForServing() }, 'heap tuned for serving');
   // The role first: a bad zone name or global address is a setting to fix, not something to retry.
   const multizone = config.multizone ?? DEFAULT_MULTIZONE;
   const invalid = multizoneConfigError(multizone);
