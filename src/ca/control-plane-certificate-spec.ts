@@ -94,6 +94,8 @@ export function servingCertificateVerdict(s: StoredServingCertificate): ServingC
   if (!s.cert.checkPrivateKey(s.key)) return { keep: false, reason: 'the serving key does not belong to the serving certificate' };
   if (!s.cert.verify(s.ca.publicKey)) return { keep: false, reason: 'the serving certificate was not signed by the current CA' };
   if (!sameSubjectAltNames(subjectAltNamesOf(s.cert), s.desired)) return { keep: false, reason: 'the subject alternative names changed' };
+  // Earlier versions generated RSA serving keys; proxies trust the CA, not the leaf, so replacing it is invisible to them.
+  if (s.key.asymmetricKeyType !== 'ec') return { keep: false, reason: 'the serving key is not ECDSA (cheaper to handshake with)' };
   const from = Date.parse(s.cert.validFrom);
   const to = Date.parse(s.cert.validTo);
   const renewAt = from + (to - from) * RENEW_AT_LIFETIME_FRACTION;

@@ -1,11 +1,14 @@
-import { X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
+import forge from 'node-forge';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { namesOf, SERVING_LIFETIME_MS, subjectAltNamesOf } from './control-plane-certificate-spec.js';
-import { certificateFilesIn, ensureControlPlaneCertificates } from './control-plane-certificates.js';
+import { certificateFilesIn, CONTROL_PLANE_SERVING_COMMON_NAME, ensureControlPlaneCertificates } from './control-plane-certificates.js';
+import { certificatePem, forgeCertificate, newCertificate, newKeyPair, privateKeyPem, signCertificate } from './x509.js';
 
 const logger = pino({ level: 'silent' });
 const dirs: string[] = [];
@@ -82,4 +85,86 @@ describe('ensureControlPlaneCertificates', () => {
     expect(again.generated).toEqual(['ca', 'serving']);
     expect(read(again.files.certFile).verify(read(again.files.caFile).publicKey)).toBe(true);
   });
+
+  it('gives the serving certificate an ECDSA P-256 key, which only signs, named by its own key identifier', async () => {
+    const { files } = await ensureControlPlaneCertificates({ dir: tempDir(), subjectAltNames: names, logger });
+    const cert = read(files.certFile);
+    const key = createPrivateKey(readFileSync(files.keyFile));
+    expect(key.asymmetricKeyType).toBe('ec');
+    expect(key.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(cert.checkPrivateKey(key)).toBe(true);
+    // The CA stays RSA and signed it.
+    expect(read(files.caFile).publicKey.asymmetricKeyType).toBe('rsa');
+    expect(cert.verify(read(files.caFile).publicKey)).toBe(true);
+
+    const ext = extensionsOf(cert);
+    // keyUsage: digitalSignature (bit 0) alone; no keyEncipherment, which is RSA key transport.
+    expect(ext.get('2.5.29.15')).toBe('\x03\x02\x07\x80');
+    // subjectKeyIdentifier: SHA-1 of the public key's bits (RFC 5280 4.2.1.2, method 1).
+    const spki = forge.asn1.fromDer(cert.publicKey.export({ type: 'spki', format: 'der' }).toString('binary'));
+    const point = ((spki.value as forge.asn1.Asn1[])[1]!.value as string).slice(1);
+    const ski = createHash('sha1').update(Buffer.from(point, 'binary')).digest('binary');
+    expect(ext.get('2.5.29.14')).toBe(`\x04\x14${ski}`);
+    // authorityKeyIdentifier names the CA's subject key identifier.
+    expect(ext.get('2.5.29.35')).toContain(extensionsOf(read(files.caFile)).get('2.5.29.14')!.slice(2));
+  });
+
+  it('serves TLS with that key to a client that trusts only the CA', async () => {
+    const { files } = await ensureControlPlaneCertificates({ dir: tempDir(), subjectAltNames: names, logger });
+    const server = tls.createServer({ cert: readFileSync(files.certFile), key: readFileSync(files.keyFile) }, (socket) => socket.end('hello'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const { text, cipher } = await new Promise<{ text: string; cipher: string }>((resolve, reject) => {
+        const socket = tls.connect({ host: '127.0.0.1', port, servername: 'cp.example.com', ca: readFileSync(files.caFile) }, () => {
+          let text = '';
+          socket.on('data', (d: Buffer) => (text += d.toString()));
+          socket.on('end', () => resolve({ text, cipher: socket.getCipher().standardName }));
+        });
+        socket.once('error', reject);
+      });
+      expect(text).toBe('hello');
+      expect(cipher).toMatch(/^TLS_/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('replaces an RSA serving certificate of an earlier version with an ECDSA one, keeping the CA', async () => {
+    const dir = tempDir();
+    const first = await ensureControlPlaneCertificates({ dir, subjectAltNames: names, logger });
+    const caSerial = read(first.files.caFile).serialNumber;
+    // What earlier versions wrote: the same names, an RSA key, signed by the same CA.
+    const caKey = createPrivateKey(readFileSync(certificateFilesIn(dir).caKeyFile));
+    const rsa = await newKeyPair();
+    const old = newCertificate(rsa.forgePublic, new Date(Date.now() - 60_000), new Date(Date.now() + SERVING_LIFETIME_MS));
+    old.setSubject([{ name: 'commonName', value: CONTROL_PLANE_SERVING_COMMON_NAME }]);
+    old.setIssuer(forgeCertificate(readFileSync(first.files.caFile, 'utf8')).subject.attributes);
+    old.setExtensions([{ name: 'subjectAltName', altNames: [...names.dnsNames.map((value) => ({ type: 2, value })), ...names.ipAddresses.map((ip) => ({ type: 7, ip }))] }]);
+    signCertificate(old, caKey);
+    writeFileSync(first.files.certFile, certificatePem(old));
+    writeFileSync(first.files.keyFile, privateKeyPem(rsa.privateKey));
+    expect(subjectAltNamesOf(read(first.files.certFile))).toEqual(names);
+
+    const again = await ensureControlPlaneCertificates({ dir, subjectAltNames: names, logger });
+    expect(again.generated).toEqual(['serving']);
+    expect(read(again.files.certFile).publicKey.asymmetricKeyType).toBe('ec');
+    expect(read(again.files.caFile).serialNumber).toBe(caSerial);
+    // And an ECDSA one is kept.
+    expect((await ensureControlPlaneCertificates({ dir, subjectAltNames: names, logger })).generated).toEqual([]);
+  });
 });
+
+/** A certificate's extensions: OID to the DER of extnValue's contents, parsed by forge's ASN.1 reader. */
+function extensionsOf(cert: X509Certificate): Map<string, string> {
+  const root = forge.asn1.fromDer(cert.raw.toString('binary'));
+  const tbs = (root.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[];
+  const wrapper = tbs.find((n) => n.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && n.type === 3)!;
+  const out = new Map<string, string>();
+  for (const ext of (wrapper.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[]) {
+    const parts = ext.value as forge.asn1.Asn1[];
+    const oid = forge.asn1.derToOid(parts[0]!.value as string);
+    out.set(oid, parts[parts.length - 1]!.value as string);
+  }
+  return out;
+}

@@ -3,8 +3,10 @@
 // starts reuse them, replacing only the serving certificate when control-plane-certificate-spec.ts
 // says so (names changed, near expiry, unreadable). The CA is replaced only when it is unusable:
 // every proxy trusts it, so a new CA means handing proxies a new file.
+import type { KeyObject } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type forge from 'node-forge';
 import type { Logger } from 'pino';
 import { ADMIN_CLIENT_COMMON_NAME } from './admin-client-name.js';
 import {
@@ -17,9 +19,12 @@ import {
 } from './control-plane-certificate-spec.js';
 import {
   certificatePem,
+  ecSubjectKeyIdentifier,
   forgeCertificate,
   keyPairOf,
   newCertificate,
+  newEcCertificate,
+  newEcKeyPair,
   newKeyPair,
   parseCertificate,
   parsePrivateKey,
@@ -139,7 +144,7 @@ async function generateCa(now: Date): Promise<Ca> {
 async function generateServing(ca: Ca, names: SubjectAltNames, now: Date): Promise<{ certPem: string; keyPem: string }> {
   // type 2 = dNSName, type 7 = iPAddress.
   const altNames = [...names.dnsNames.map((value) => ({ type: 2, value })), ...names.ipAddresses.map((ip) => ({ type: 7, ip }))];
-  return issueLeaf(ca, { commonName: CONTROL_PLANE_SERVING_COMMON_NAME, lifetimeMs: SERVING_LIFETIME_MS, usage: { serverAuth: true }, altNames }, now);
+  return issueLeaf(ca, { commonName: CONTROL_PLANE_SERVING_COMMON_NAME, lifetimeMs: SERVING_LIFETIME_MS, usage: { serverAuth: true }, altNames, key: 'ecdsa' }, now);
 }
 
 /** What distinguishes the leaf certificates the control-plane CA signs. */
@@ -148,26 +153,43 @@ interface LeafSpec {
   readonly lifetimeMs: number;
   readonly usage: { readonly serverAuth: true } | { readonly clientAuth: true };
   readonly altNames?: readonly object[];
+  /**
+   * The leaf's key. The serving certificate's is ECDSA P-256: the control plane signs a TLS
+   * handshake with it for every proxy that connects, and RSA 2048 signing was about 8 % of a
+   * 1,000-proxy fan-out's CPU (docs/tls.md). The CA stays RSA.
+   */
+  readonly key: 'rsa' | 'ecdsa';
 }
 
 /** A new key and a certificate for it, signed by `ca`. */
 async function issueLeaf(ca: Ca, spec: LeafSpec, now: Date): Promise<{ certPem: string; keyPem: string }> {
-  const keys = await newKeyPair();
   const { notBefore, notAfter } = validityWindow(now, spec.lifetimeMs);
   const caCert = forgeCertificate(ca.certPem);
-  const cert = newCertificate(keys.forgePublic, notBefore, notAfter);
+  const leaf = await newLeafKey(spec.key, notBefore, notAfter);
+  const { cert } = leaf;
   cert.setSubject([{ name: 'commonName', value: spec.commonName }]);
   cert.setIssuer(caCert.subject.attributes);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    // keyEncipherment is RSA key transport; an ECDSA key only signs.
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: spec.key === 'rsa', critical: true },
     { name: 'extKeyUsage', ...spec.usage },
     ...(spec.altNames ? [{ name: 'subjectAltName', altNames: spec.altNames }] : []),
-    { name: 'subjectKeyIdentifier' },
+    leaf.subjectKeyIdentifier,
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
   signCertificate(cert, ca.keys.privateKey);
-  return { certPem: certificatePem(cert), keyPem: privateKeyPem(keys.privateKey) };
+  return { certPem: certificatePem(cert), keyPem: privateKeyPem(leaf.privateKey) };
+}
+
+/** A new key of the type asked for, an unsigned certificate for it, and its key identifier extension. */
+async function newLeafKey(type: 'rsa' | 'ecdsa', notBefore: Date, notAfter: Date): Promise<{ cert: forge.pki.Certificate; privateKey: KeyObject; subjectKeyIdentifier: object }> {
+  if (type === 'ecdsa') {
+    const key = await newEcKeyPair();
+    return { cert: newEcCertificate(key, notBefore, notAfter), privateKey: key.privateKey, subjectKeyIdentifier: ecSubjectKeyIdentifier(key) };
+  }
+  const keys = await newKeyPair();
+  return { cert: newCertificate(keys.forgePublic, notBefore, notAfter), privateKey: keys.privateKey, subjectKeyIdentifier: { name: 'subjectKeyIdentifier' } };
 }
 
 /** The file's text, or '' when it cannot be read (a missing file is the first start). */
@@ -194,5 +216,5 @@ export async function issueAdminClientCertificate(dir: string, now: Date = new D
   const files = certificateFilesIn(dir);
   const ca = await readCa(files.caFile, files.caKeyFile, now);
   if (!ca) return undefined;
-  return issueLeaf(ca, { commonName: ADMIN_CLIENT_COMMON_NAME, lifetimeMs: ADMIN_CLIENT_LIFETIME_MS, usage: { clientAuth: true } }, now);
+  return issueLeaf(ca, { commonName: ADMIN_CLIENT_COMMON_NAME, lifetimeMs: ADMIN_CLIENT_LIFETIME_MS, usage: { clientAuth: true }, key: 'rsa' }, now);
 }

@@ -5,6 +5,7 @@
 // JavaScript RSA takes about 45 ms per signature where node:crypto takes about 0.6 ms, which
 // matters once the mesh CA issues a certificate per proxy.
 import {
+  createHash,
   createPrivateKey,
   createPublicKey,
   generateKeyPair as generateKeyPairCb,
@@ -54,6 +55,21 @@ function toKeyPair(privateKey: KeyObject, publicKey: KeyObject): KeyPair {
   };
 }
 
+/**
+ * A new ECDSA P-256 key pair, for a serving certificate: a TLS server signs every full handshake
+ * with its key, and a P-256 signature costs a small fraction of an RSA 2048 one (docs/tls.md).
+ */
+export async function newEcKeyPair(): Promise<EcKeyPair> {
+  const { privateKey, publicKey } = await generateKeyPairAsync('ec', { namedCurve: 'prime256v1' });
+  return { privateKey, spki: publicKey.export({ type: 'spki', format: 'der' }) };
+}
+
+/** An EC private key and its SubjectPublicKeyInfo (DER), which forge cannot represent as a key. */
+export interface EcKeyPair {
+  readonly privateKey: KeyObject;
+  readonly spki: Buffer;
+}
+
 /** An unsigned certificate for `publicKey` with a random serial and the given validity. */
 export function newCertificate(publicKey: forge.pki.rsa.PublicKey, notBefore: Date, notAfter: Date): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
@@ -62,6 +78,34 @@ export function newCertificate(publicKey: forge.pki.rsa.PublicKey, notBefore: Da
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
   return cert;
+}
+
+/**
+ * Subject keys forge cannot encode, by certificate. forge writes a certificate's public key only
+ * from an RSA key, so an EC certificate is laid out with a stand-in key whose
+ * SubjectPublicKeyInfo `signCertificate` then replaces with the real one.
+ */
+const subjectKeyInfos = new WeakMap<forge.pki.Certificate, forge.asn1.Asn1>();
+// Never written anywhere: replaced before signing.
+const STAND_IN_KEY = forge.pki.rsa.setPublicKey(new forge.jsbn.BigInteger('3', 10), new forge.jsbn.BigInteger('65537', 10));
+
+/** An unsigned certificate for an EC key (see `newCertificate`). */
+export function newEcCertificate(key: EcKeyPair, notBefore: Date, notAfter: Date): forge.pki.Certificate {
+  const cert = newCertificate(STAND_IN_KEY, notBefore, notAfter);
+  subjectKeyInfos.set(cert, forge.asn1.fromDer(key.spki.toString('binary')));
+  return cert;
+}
+
+/**
+ * The subjectKeyIdentifier extension of an EC key, RFC 5280's first method: SHA-1 of the
+ * subjectPublicKey bits (forge's `{ name: 'subjectKeyIdentifier' }` would hash the stand-in key).
+ */
+export function ecSubjectKeyIdentifier(key: EcKeyPair): { id: string; value: forge.asn1.Asn1 } {
+  const info = forge.asn1.fromDer(key.spki.toString('binary'));
+  const bits = (info.value as forge.asn1.Asn1[])[1]!.value as string;
+  // The BIT STRING's first byte counts its unused bits (0 for a key).
+  const ski = createHash('sha1').update(Buffer.from(bits.slice(1), 'binary')).digest();
+  return { id: forge.pki.oids['subjectKeyIdentifier']!, value: forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.OCTETSTRING, false, ski.toString('binary')) };
 }
 
 /**
@@ -85,7 +129,15 @@ export function signCertificate(cert: forge.pki.Certificate, issuerKey: KeyObjec
   // Both copies of the algorithm identifier (inside and outside the signed part) must agree.
   cert.siginfo.algorithmOid = algorithm;
   cert.signatureOid = algorithm;
-  const tbs = forge.asn1.toDer(tbsCertificate(cert)).getBytes();
+  const tbsAsn1 = tbsCertificate(cert);
+  const keyInfo = subjectKeyInfos.get(cert);
+  if (keyInfo) {
+    // version, serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, ...
+    (tbsAsn1.value as forge.asn1.Asn1[])[6] = keyInfo;
+    // forge writes the certificate around this structure rather than laying it out again.
+    (cert as forge.pki.Certificate & { tbsCertificate: forge.asn1.Asn1 }).tbsCertificate = tbsAsn1;
+  }
+  const tbs = forge.asn1.toDer(tbsAsn1).getBytes();
   cert.signature = sign('sha256', Buffer.from(tbs, 'binary'), issuerKey).toString('binary');
 }
 
