@@ -64,6 +64,12 @@ export async function newEcKeyPair(): Promise<EcKeyPair> {
   return { privateKey, spki: publicKey.export({ type: 'spki', format: 'der' }) };
 }
 
+/** A new ECDSA P-256 key pair, synchronously (one-shot commands such as `portico install`). */
+export function newEcKeyPairSync(): EcKeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return { privateKey, spki: publicKey.export({ type: 'spki', format: 'der' }) };
+}
+
 /** An EC private key and its SubjectPublicKeyInfo (DER), which forge cannot represent as a key. */
 export interface EcKeyPair {
   readonly privateKey: KeyObject;

@@ -54,6 +54,14 @@ describe('generateWebhookCertificates', () => {
     expect(serving.checkPrivateKey(createPrivateKey(other.keyPem))).toBe(false);
   });
 
+  it('gives the serving certificate an ECDSA P-256 key (signed per handshake) and the CA an RSA one', () => {
+    const key = createPrivateKey(certs.keyPem);
+    expect(key.asymmetricKeyType).toBe('ec');
+    expect(key.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(serving.publicKey.asymmetricKeyType).toBe('ec');
+    expect(ca.publicKey.asymmetricKeyType).toBe('rsa');
+  });
+
   it('names the Service in every form the API server may use, as SANs, for server authentication', () => {
     expect(webhookDnsNames('portico-system', 'portico-control-plane')).toEqual([
       SERVICE_HOST,

@@ -2,8 +2,21 @@
 // HTTPS and trusts only the `caBundle` of the webhook configuration, so `portico install
 // control-plane` needs a CA and a serving certificate for the control plane's Service. When the
 // user brings none, this makes a private CA (its key is thrown away: nothing else is ever signed
-// with it) and one serving certificate, from the CA module's X.509 building blocks.
-import { certificatePem, newCertificate, newKeyPairSync, parseCertificate, parsePrivateKey, privateKeyPem, signCertificate } from '../ca/x509.js';
+// with it) and one serving certificate, from the CA module's X.509 building blocks. The control
+// plane serves the same certificate to every gateway proxy on the dataplane port, so its key is
+// ECDSA P-256, as the generated serving certificate's is (docs/tls.md).
+import {
+  certificatePem,
+  ecSubjectKeyIdentifier,
+  newCertificate,
+  newEcCertificate,
+  newEcKeyPairSync,
+  newKeyPairSync,
+  parseCertificate,
+  parsePrivateKey,
+  privateKeyPem,
+  signCertificate,
+} from '../ca/x509.js';
 
 /** PEM texts of the webhook's CA, serving certificate and serving key. */
 export interface WebhookCertificates {
@@ -42,7 +55,7 @@ export function generateWebhookCertificates(options: WebhookCertificateOptions):
   const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
   const notAfter = new Date(now.getTime() + (options.validityDays ?? DEFAULT_VALIDITY_DAYS) * DAY_MS);
   const caKeys = newKeyPairSync();
-  const servingKeys = newKeyPairSync();
+  const servingKey = newEcKeyPairSync();
   const dnsNames = webhookDnsNames(options.namespace, options.serviceName);
 
   const ca = newCertificate(caKeys.forgePublic, notBefore, notAfter);
@@ -56,16 +69,16 @@ export function generateWebhookCertificates(options: WebhookCertificateOptions):
   ]);
   signCertificate(ca, caKeys.privateKey);
 
-  const serving = newCertificate(servingKeys.forgePublic, notBefore, notAfter);
+  const serving = newEcCertificate(servingKey, notBefore, notAfter);
   serving.setSubject([{ name: 'commonName', value: dnsNames[0] }]);
   serving.setIssuer(caName);
   serving.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'keyUsage', digitalSignature: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
     // type 2 = dNSName; verifiers (Go's included) match host names against SANs only, never the CN.
     { name: 'subjectAltName', altNames: dnsNames.map((value) => ({ type: 2, value })) },
-    { name: 'subjectKeyIdentifier' },
+    ecSubjectKeyIdentifier(servingKey),
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
   ]);
   signCertificate(serving, caKeys.privateKey);
@@ -73,7 +86,7 @@ export function generateWebhookCertificates(options: WebhookCertificateOptions):
   return {
     caPem: certificatePem(ca),
     certPem: certificatePem(serving),
-    keyPem: privateKeyPem(servingKeys.privateKey),
+    keyPem: privateKeyPem(servingKey.privateKey),
   };
 }
 
