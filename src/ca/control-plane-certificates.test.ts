@@ -7,7 +7,7 @@ import forge from 'node-forge';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { namesOf, SERVING_LIFETIME_MS, subjectAltNamesOf } from './control-plane-certificate-spec.js';
-import { certificateFilesIn, CONTROL_PLANE_SERVING_COMMON_NAME, ensureControlPlaneCertificates } from './control-plane-certificates.js';
+import { certificateFilesIn, CONTROL_PLANE_SERVING_COMMON_NAME, ensureControlPlaneCertificates, issueAdminClientCertificate } from './control-plane-certificates.js';
 import { certificatePem, forgeCertificate, newCertificate, newKeyPair, privateKeyPem, signCertificate } from './x509.js';
 
 const logger = pino({ level: 'silent' });
@@ -107,6 +107,17 @@ describe('ensureControlPlaneCertificates', () => {
     expect(ext.get('2.5.29.14')).toBe(`\x04\x14${ski}`);
     // authorityKeyIdentifier names the CA's subject key identifier.
     expect(ext.get('2.5.29.35')).toContain(extensionsOf(read(files.caFile)).get('2.5.29.14')!.slice(2));
+  });
+
+  it('issues the admin client certificate with an ECDSA key too, for client authentication, signed by the CA', async () => {
+    const dir = tempDir();
+    const { files } = await ensureControlPlaneCertificates({ dir, subjectAltNames: names, logger });
+    const client = (await issueAdminClientCertificate(dir))!;
+    const cert = new X509Certificate(client.certPem);
+    expect(createPrivateKey(client.keyPem).asymmetricKeyType).toBe('ec');
+    expect(cert.checkPrivateKey(createPrivateKey(client.keyPem))).toBe(true);
+    expect(cert.verify(read(files.caFile).publicKey)).toBe(true);
+    expect(cert.keyUsage).toEqual(['1.3.6.1.5.5.7.3.2']);
   });
 
   it('serves TLS with that key to a client that trusts only the CA', async () => {

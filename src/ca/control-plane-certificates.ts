@@ -154,9 +154,11 @@ interface LeafSpec {
   readonly usage: { readonly serverAuth: true } | { readonly clientAuth: true };
   readonly altNames?: readonly object[];
   /**
-   * The leaf's key. The serving certificate's is ECDSA P-256: the control plane signs a TLS
-   * handshake with it for every proxy that connects, and RSA 2048 signing was about 8 % of a
-   * 1,000-proxy fan-out's CPU (docs/tls.md). The CA stays RSA.
+   * The leaf's key. Both leaves' are ECDSA P-256. The control plane signs a TLS handshake with the
+   * serving key for every proxy that connects, and RSA 2048 signing was about 8 % of a 1,000-proxy
+   * fan-out's CPU (docs/tls.md). The admin client certificate is issued at every start, and an
+   * RSA key took up to a second of the thread pool's time before the control plane was ready.
+   * The CA stays RSA.
    */
   readonly key: 'rsa' | 'ecdsa';
 }
@@ -216,5 +218,5 @@ export async function issueAdminClientCertificate(dir: string, now: Date = new D
   const files = certificateFilesIn(dir);
   const ca = await readCa(files.caFile, files.caKeyFile, now);
   if (!ca) return undefined;
-  return issueLeaf(ca, { commonName: ADMIN_CLIENT_COMMON_NAME, lifetimeMs: ADMIN_CLIENT_LIFETIME_MS, usage: { clientAuth: true }, key: 'rsa' }, now);
+  return issueLeaf(ca, { commonName: ADMIN_CLIENT_COMMON_NAME, lifetimeMs: ADMIN_CLIENT_LIFETIME_MS, usage: { clientAuth: true }, key: 'ecdsa' }, now);
 }
