@@ -13,13 +13,14 @@ import { setFlagsFromString } from 'node:v8';
 export const HEAP_GROWING_PERCENT = 100;
 
 /**
- * Sets V8's heap growing factor for this process, unless the operator chose one (a
- * --heap-growing-percent in NODE_OPTIONS or on node's command line wins). V8 reads it whenever it
- * sets the next limit, so setting it at start takes effect from the first collection. Returns
- * what was done, for the start log.
+ * Sets V8's heap growing factor for this process, unless the operator chose one on node's command
+ * line (`node --heap-growing-percent=N …`; 0 is V8's adaptive factor). NODE_OPTIONS cannot carry
+ * this flag: node refuses it there. V8 reads the factor whenever it sets the next limit, so
+ * setting it at start takes effect from the first collection. Returns what was done, for the
+ * start log.
  */
-export function tuneHeapForServing(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env['NODE_OPTIONS'] ?? ''): string {
-  const chosen = [...execArgv, ...nodeOptions.split(/\s+/)].find((a) => /^--heap[-_]growing[-_]percent(=|$)/.test(a));
+export function tuneHeapForServing(execArgv: readonly string[] = process.execArgv): string {
+  const chosen = execArgv.find((a) => /^--heap[-_]growing[-_]percent(=|$)/.test(a));
   if (chosen) return `kept the operator's ${chosen}`;
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   return `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
