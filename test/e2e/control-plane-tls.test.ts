@@ -108,9 +108,11 @@ describe('dataplane port TLS with real Envoys', () => {
     await eventually(async () => ((await stats(admin.wrongSan, 'ads_cluster.ssl'))['cluster.ads_cluster.ssl.fail_verify_san'] ?? 0) > 0, 45_000, 'a SAN failure on the wrong-SAN Envoy');
     // Both have been refused at least once and have retried; the trusted one got config meanwhile.
     await eventually(async () => (await dynamicListeners(admin.trusted)).length === 1, 45_000, 'the trusted Envoy to receive its listener');
+    // Not `control_plane.connected_state`: Envoy sets it to 1 when it creates the stream, before
+    // the connection and its handshake, and back to 0 when that fails, so a sample can catch a
+    // retry in between. No completed handshake is the proof that no stream reached the server.
     for (const port of [admin.wrongCa, admin.wrongSan]) {
       expect(await dynamicListeners(port)).toEqual([]);
-      expect((await stats(port, 'control_plane.connected_state'))['control_plane.connected_state']).toBe(0);
       expect((await stats(port, 'ads_cluster.ssl.handshake'))['cluster.ads_cluster.ssl.handshake'] ?? 0).toBe(0);
     }
   });
