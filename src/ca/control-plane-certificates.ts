@@ -3,10 +3,8 @@
 // starts reuse them, replacing only the serving certificate when control-plane-certificate-spec.ts
 // says so (names changed, near expiry, unreadable). The CA is replaced only when it is unusable:
 // every proxy trusts it, so a new CA means handing proxies a new file.
-import type { KeyObject } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type forge from 'node-forge';
 import type { Logger } from 'pino';
 import { ADMIN_CLIENT_COMMON_NAME } from './admin-client-name.js';
 import {
@@ -144,7 +142,7 @@ async function generateCa(now: Date): Promise<Ca> {
 async function generateServing(ca: Ca, names: SubjectAltNames, now: Date): Promise<{ certPem: string; keyPem: string }> {
   // type 2 = dNSName, type 7 = iPAddress.
   const altNames = [...names.dnsNames.map((value) => ({ type: 2, value })), ...names.ipAddresses.map((ip) => ({ type: 7, ip }))];
-  return issueLeaf(ca, { commonName: CONTROL_PLANE_SERVING_COMMON_NAME, lifetimeMs: SERVING_LIFETIME_MS, usage: { serverAuth: true }, altNames, key: 'ecdsa' }, now);
+  return issueLeaf(ca, { commonName: CONTROL_PLANE_SERVING_COMMON_NAME, lifetimeMs: SERVING_LIFETIME_MS, usage: { serverAuth: true }, altNames }, now);
 }
 
 /** What distinguishes the leaf certificates the control-plane CA signs. */
@@ -153,45 +151,33 @@ interface LeafSpec {
   readonly lifetimeMs: number;
   readonly usage: { readonly serverAuth: true } | { readonly clientAuth: true };
   readonly altNames?: readonly object[];
-  /**
-   * The leaf's key. Both leaves' are ECDSA P-256. The control plane signs a TLS handshake with the
-   * serving key for every proxy that connects, and RSA 2048 signing was about 8 % of a 1,000-proxy
-   * fan-out's CPU (docs/tls.md). The admin client certificate is issued at every start, and an
-   * RSA key took up to a second of the thread pool's time before the control plane was ready.
-   * The CA stays RSA.
-   */
-  readonly key: 'rsa' | 'ecdsa';
 }
 
-/** A new key and a certificate for it, signed by `ca`. */
+/**
+ * A new ECDSA P-256 key and a certificate for it, signed by `ca` (which stays RSA). The control
+ * plane signs a TLS handshake with the serving key for every proxy that connects, and RSA 2048
+ * signing was about 8 % of a 1,000-proxy fan-out's CPU (docs/tls.md); the admin client
+ * certificate is issued at every start, and an RSA key took up to a second before the control
+ * plane was ready.
+ */
 async function issueLeaf(ca: Ca, spec: LeafSpec, now: Date): Promise<{ certPem: string; keyPem: string }> {
   const { notBefore, notAfter } = validityWindow(now, spec.lifetimeMs);
   const caCert = forgeCertificate(ca.certPem);
-  const leaf = await newLeafKey(spec.key, notBefore, notAfter);
-  const { cert } = leaf;
+  const key = await newEcKeyPair();
+  const cert = newEcCertificate(key, notBefore, notAfter);
   cert.setSubject([{ name: 'commonName', value: spec.commonName }]);
   cert.setIssuer(caCert.subject.attributes);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
-    // keyEncipherment is RSA key transport; an ECDSA key only signs.
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: spec.key === 'rsa', critical: true },
+    // No keyEncipherment (RSA key transport): an ECDSA key only signs.
+    { name: 'keyUsage', digitalSignature: true, critical: true },
     { name: 'extKeyUsage', ...spec.usage },
     ...(spec.altNames ? [{ name: 'subjectAltName', altNames: spec.altNames }] : []),
-    leaf.subjectKeyIdentifier,
+    ecSubjectKeyIdentifier(key),
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
   signCertificate(cert, ca.keys.privateKey);
-  return { certPem: certificatePem(cert), keyPem: privateKeyPem(leaf.privateKey) };
-}
-
-/** A new key of the type asked for, an unsigned certificate for it, and its key identifier extension. */
-async function newLeafKey(type: 'rsa' | 'ecdsa', notBefore: Date, notAfter: Date): Promise<{ cert: forge.pki.Certificate; privateKey: KeyObject; subjectKeyIdentifier: object }> {
-  if (type === 'ecdsa') {
-    const key = await newEcKeyPair();
-    return { cert: newEcCertificate(key, notBefore, notAfter), privateKey: key.privateKey, subjectKeyIdentifier: ecSubjectKeyIdentifier(key) };
-  }
-  const keys = await newKeyPair();
-  return { cert: newCertificate(keys.forgePublic, notBefore, notAfter), privateKey: keys.privateKey, subjectKeyIdentifier: { name: 'subjectKeyIdentifier' } };
+  return { certPem: certificatePem(cert), keyPem: privateKeyPem(key.privateKey) };
 }
 
 /** The file's text, or '' when it cannot be read (a missing file is the first start). */
@@ -218,5 +204,5 @@ export async function issueAdminClientCertificate(dir: string, now: Date = new D
   const files = certificateFilesIn(dir);
   const ca = await readCa(files.caFile, files.caKeyFile, now);
   if (!ca) return undefined;
-  return issueLeaf(ca, { commonName: ADMIN_CLIENT_COMMON_NAME, lifetimeMs: ADMIN_CLIENT_LIFETIME_MS, usage: { clientAuth: true }, key: 'ecdsa' }, now);
+  return issueLeaf(ca, { commonName: ADMIN_CLIENT_COMMON_NAME, lifetimeMs: ADMIN_CLIENT_LIFETIME_MS, usage: { clientAuth: true } }, now);
 }
