@@ -84,6 +84,9 @@ interface TypeTrack {
   servedOnStream: boolean;
 }
 
+/** Envoy's default `initial_stream_window_size` and `initial_connection_window_size`. */
+const ENVOY_HTTP2_WINDOW = 256 * 1024 * 1024;
+
 type AdsCall = grpc.ClientDuplexStream<object, Record<string, unknown>>;
 type AdsClientCtor = new (address: string, creds: grpc.ChannelCredentials, options?: grpc.ClientOptions) => grpc.Client & {
   StreamAggregatedResources(): AdsCall;
@@ -180,6 +183,10 @@ export class SimEnvoy {
         'grpc.max_receive_message_length': 64 * 1024 * 1024,
         // One connection per proxy: without a local pool every client of the process shares one.
         'grpc.use_local_subchannel_pool': 1,
+        // Envoy's HTTP/2 windows (stream and connection: 256 MiB by default, which the gateway
+        // bootstrap's ADS cluster keeps). grpc-js's default of 64 KiB would make the control plane
+        // wait for a WINDOW_UPDATE in the middle of every response larger than that.
+        'grpc-node.flow_control_window': ENVOY_HTTP2_WINDOW,
       });
     }
     const call = this.options.mode === 'delta' ? this.client.DeltaAggregatedResources() : this.client.StreamAggregatedResources();
