@@ -29,7 +29,9 @@
 // - change.*: one warm-up then `changes` route changes (a REST PUT of one MeshGatewayRoute, loopback
 //   admin). Per change, per proxy: ms from the mark until that proxy ACKed an RDS version other
 //   than the one it had. change.lastAckMs / p50Ms / p99Ms = Summary over changes of the per-change
-//   max / p50 / p99 over proxies; cpuMs = CP CPU from the mark to the last ACK; loopDelayMaxMs and
+//   max / p50 / p99 over proxies; cpuMs = CP CPU from the mark to the last ACK; simCpuMs = the
+//   simulated Envoys' CPU from just before the mark to just after the last ACK (they share the two
+//   cores with the CP, so the wall time is at least about (cpuMs + simCpuMs) / 2); loopDelayMaxMs and
 //   loopDelayP99Ms = the CP's event-loop delay (histogram reset at the mark) per change;
 //   stallMaxMs = the longest late tick of a 10 ms timer (bench/stall-monitor.ts), split into
 //   stallMaxRanMs (the CP's main thread on a CPU) and stallMaxWaitedMs (runnable, waiting for a
@@ -347,7 +349,7 @@ export async function benchScale(id: string, options: ScaleOptions): Promise<Ben
       'memory.rssPerProxyKiB': round((connectedGc.rss - empty.rss) / proxies / 1024),
     });
 
-    if (options.changes > 0) Object.assign(metrics, await routeChanges(id, cp, options.changes, changeTimeoutMs, profileDir));
+    if (options.changes > 0) Object.assign(metrics, await routeChanges(id, cp, procs.workers, options.changes, changeTimeoutMs, profileDir));
 
     if (options.restarts > 0) {
       Object.assign(metrics, await restarts(id, dataDir, procs, options.restarts, fanoutTimeoutMs, profileDir));
@@ -365,20 +367,23 @@ export async function benchScale(id: string, options: ScaleOptions): Promise<Ben
 }
 
 /** One warm-up and `count` measured route changes. */
-async function routeChanges(id: string, cp: CpChild, count: number, timeoutMs: number, profileDir: string | undefined): Promise<Record<string, Summary | number | string>> {
+async function routeChanges(id: string, cp: CpChild, workers: readonly IpcPeer[], count: number, timeoutMs: number, profileDir: string | undefined): Promise<Record<string, Summary | number | string>> {
   const results: ChangeResult[] = [];
   const putMs: number[] = [];
   const getMax: number[] = [];
   const getAll: number[] = [];
   const getFailures: string[] = [];
+  const simCpu: number[] = [];
   const getUrl = `${cp.apiUrl}${restPath(gatewayRoute(1))}`;
   for (let i = 0; i <= count; i++) {
     const profiling = profileDir !== undefined && i === 1;
     if (profiling) await cp.peer.call('profile-start');
+    const simBefore = await workerStats(workers);
     await cp.peer.call('mark', { typeUrl: TypeUrl.RouteConfiguration });
     const prober = probeRest(getUrl, 200);
     putMs.push(await put(cp.apiUrl, gatewayRoute(0, i + 1)));
     const result = await cp.peer.call<ChangeResult>('await-change', { timeoutMs }, timeoutMs + 30_000);
+    const simAfter = await workerStats(workers);
     const { latencies: gets, failures } = await prober.stop();
     if (failures.length > 0) log(id, `change ${i}: ${failures.length} REST GET(s) failed: ${failures.join('; ')}`);
     if (profiling) log(id, `CPU profile: ${await cp.peer.call('profile-stop', { file: path.join(profileDir, `${id}-change.cpuprofile`) })}`);
@@ -386,6 +391,7 @@ async function routeChanges(id: string, cp: CpChild, count: number, timeoutMs: n
     log(id, `change ${i}${i === 0 ? ' (warm-up)' : ''}: last ACK after ${round(result.latencies.at(-1) ?? Number.NaN)} ms, CP CPU ${round(result.cpuUserMs + result.cpuSystemMs)} ms, loop delay max ${result.loopDelay.max} ms (longest stall ${result.stall.maxGapMs} ms: ran ${result.stall.maxGapRanMs}, waited for a core ${result.stall.maxGapWaitedMs}; longest run ${result.stall.maxRanMs} ms)`);
     if (i === 0) continue;
     results.push(result);
+    simCpu.push(simAfter.cpuMs - simBefore.cpuMs);
     getMax.push(Math.max(...gets));
     getAll.push(...gets);
     getFailures.push(...failures);
@@ -396,6 +402,7 @@ async function routeChanges(id: string, cp: CpChild, count: number, timeoutMs: n
     'change.p50Ms': summarize(per((r) => pct(r.latencies, 50))),
     'change.p99Ms': summarize(per((r) => pct(r.latencies, 99))),
     'change.cpuMs': summarize(per((r) => r.cpuUserMs + r.cpuSystemMs)),
+    'change.simCpuMs': summarize(simCpu),
     'change.loopDelayMaxMs': summarize(per((r) => r.loopDelay.max)),
     'change.loopDelayP99Ms': summarize(per((r) => r.loopDelay.p99)),
     'change.stallMaxMs': summarize(per((r) => r.stall.maxGapMs)),
