@@ -43,7 +43,8 @@
 //   regeneration time; change.loopDelay.* = medians over changes of each percentile.
 // - memory.*: CP RSS (MiB) with the empty store, after the fixture is written (snapshots built,
 //   nobody connected), after every proxy ACKed, and after a full GC (the CP runs with
-//   --expose-gc); rssPerProxyKiB = (connected after GC - empty after GC) / N.
+//   --expose-gc); rssPerProxyKiB = (connected after GC - empty after GC) / N; heapUsed, heapTotal,
+//   external and arrayBuffers of `process.memoryUsage()` after that GC say how much of it V8 holds.
 // - restart.* (scale-restart-*): kill -9 of the CP with every proxy connected and up to date, and a
 //   new CP on the same data directory. restart.processReadyMs = from the kill until the new process
 //   is ready (driver clock); restart.reservedMs = from the new CP's ready until the last proxy is
@@ -253,9 +254,13 @@ function probeRest(url: string, gapMs: number): { stop: () => Promise<{ latencie
   };
 }
 
+/** `process.memoryUsage()` of the CP. */
 interface Memory {
   readonly rss: number;
+  readonly heapTotal: number;
   readonly heapUsed: number;
+  readonly external: number;
+  readonly arrayBuffers: number;
 }
 
 async function memory(cp: CpChild, gc: boolean): Promise<Memory> {
@@ -346,6 +351,9 @@ export async function benchScale(id: string, options: ScaleOptions): Promise<Ben
       'memory.rssConnectedMiB': round(connected.rss / MIB),
       'memory.rssConnectedAfterGcMiB': round(connectedGc.rss / MIB),
       'memory.heapUsedConnectedAfterGcMiB': round(connectedGc.heapUsed / MIB),
+      'memory.heapTotalConnectedAfterGcMiB': round(connectedGc.heapTotal / MIB),
+      'memory.externalConnectedAfterGcMiB': round(connectedGc.external / MIB),
+      'memory.arrayBuffersConnectedAfterGcMiB': round(connectedGc.arrayBuffers / MIB),
       'memory.rssPerProxyKiB': round((connectedGc.rss - empty.rss) / proxies / 1024),
     });
 
