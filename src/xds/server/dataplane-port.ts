@@ -54,6 +54,15 @@ export interface DataplanePort {
   close(): Promise<void>;
 }
 
+/**
+ * Listen backlog of the dataplane port. The kernel caps it at `net.core.somaxconn` (4096 by default
+ * on Linux), which is what Go servers such as Kuma's control plane ask for. Node's default of 511
+ * overflowed when thousands of proxies reconnected at once: the kernel dropped their SYNs and each
+ * came back only after TCP's retransmission backoff (1, 3, 7, 15, 31 s ...), so a storm of 10,000
+ * took minutes while the control plane sat idle (docs/xds-server.md §15, "Listen backlog").
+ */
+export const DATAPLANE_LISTEN_BACKLOG = 65_535;
+
 /** Oldest TLS version accepted (docs/xds-server.md §16). */
 export const MIN_TLS_VERSION = 'TLSv1.2';
 /** ALPN protocols offered, in server preference order. */
@@ -119,7 +128,7 @@ export async function startDataplanePort(options: DataplanePortOptions): Promise
 
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => {
+    server.listen({ port: options.port, host: options.host, backlog: DATAPLANE_LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve((server.address() as net.AddressInfo).port);
     });
