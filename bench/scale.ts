@@ -20,7 +20,9 @@
 //   workers open their streams) until the last proxy has ACKed the snapshot's current version of
 //   every type it has resources of (CDS, EDS, LDS, RDS, RTDS; SDS when there are secrets);
 //   fanout.perProxy = the same per proxy; fanout.refusedStreams = streams refused with
-//   RESOURCE_EXHAUSTED (admission control) and retried; fanout.clientsOpenedMs = how long the
+//   RESOURCE_EXHAUSTED (admission control) and retried; fanout.listenOverflows = connections the
+//   kernel dropped meanwhile because a listen queue was full (TcpExt ListenOverflows, machine-wide;
+//   each such client retries after TCP's SYN backoff); fanout.clientsOpenedMs = how long the
 //   slowest worker took to open all its clients' first streams (a client-side limit); cpuMs = CP
 //   CPU (user + system) over the fan-out (cpuSystemMs: its system part); simCpuMs = the simulated
 //   Envoys' CPU over the same span (from just before the mark to just after the last ACK), which
@@ -185,6 +187,24 @@ function startWorkers(count: number, id: string): IpcPeer[] {
   });
 }
 
+/**
+ * The machine's TcpExt ListenOverflows counter: connections the kernel dropped because a listen
+ * queue was full (Linux; NaN elsewhere). Machine-wide, so other users' listeners count too.
+ */
+function listenOverflows(): number {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    for (let i = 0; i + 1 < lines.length; i++) {
+      if (!lines[i]!.startsWith('TcpExt:')) continue;
+      const k = lines[i]!.split(/\s+/).indexOf('ListenOverflows');
+      return k < 0 ? Number.NaN : Number(lines[i + 1]!.split(/\s+/)[k]);
+    }
+  } catch {
+    // Not Linux.
+  }
+  return Number.NaN;
+}
+
 async function workerStats(workers: readonly IpcPeer[]): Promise<WorkerStats> {
   const all = await Promise.all(workers.map((w) => w.call<WorkerStats>('stats')));
   const sum = { streams: 0, refused: 0, broken: 0, responses: 0, resources: 0, acks: 0, clients: 0, connected: 0, cpuMs: 0 };
@@ -316,6 +336,7 @@ export async function benchScale(id: string, options: ScaleOptions): Promise<Ben
     log(id, `fan-out of ${proxies} ${mode} proxies`);
     if (profileDir) await cp.peer.call('profile-start');
     const beforeFanout = await workerStats(procs.workers);
+    const overflowsBefore = listenOverflows();
     await cp.peer.call('mark', {});
     await Promise.all(
       procs.workers.map((w, k) =>
@@ -335,6 +356,7 @@ export async function benchScale(id: string, options: ScaleOptions): Promise<Ben
     metrics['fanout.perProxy'] = summarize(fanout.latencies);
     metrics['fanout.types'] = fanout.types.join(' ');
     metrics['fanout.refusedStreams'] = afterFanout.refused;
+    metrics['fanout.listenOverflows'] = listenOverflows() - overflowsBefore;
     metrics['fanout.clientsOpenedMs'] = round(afterFanout.startMs);
     metrics['fanout.cpuMs'] = round(fanout.cpuUserMs + fanout.cpuSystemMs);
     metrics['fanout.cpuSystemMs'] = round(fanout.cpuSystemMs);
