@@ -9,7 +9,6 @@ import type { KubernetesStore } from '../k8s/kubernetes-store.js';
 import type { AdmissionServer } from '../k8s/webhook/admission-server.js';
 import type { MultizoneAdmission } from '../k8s/webhook/admit.js';
 import type { KubernetesControllers } from './kubernetes-controllers.js';
-import type { StatusWriter } from './kubernetes-status-writer.js';
 import { createApiServer, type ApiServer } from '../api-server/server.js';
 import { MemoryStore } from '../core/memory-store.js';
 import { ADMIN_USER_TOKEN, ensureAdminUserToken } from '../tokens/admin-user-token.js';
@@ -31,7 +30,6 @@ import { runtimeApiRoutes } from './api-routes.js';
 import { readinessRoute } from './readiness-route.js';
 import { logLevelRoutes } from './log-level-route.js';
 import type { ControlPlaneMetrics } from './metrics.js';
-import type { LeaderElection } from '../k8s/leader-election.js';
 import { meshCaChecks } from './mesh-ca-checks.js';
 import { MeshDefaultsReconciler } from './mesh-defaults-reconciler.js';
 import { MeshCaReconciler } from './mesh-ca-secrets.js';
@@ -48,13 +46,13 @@ import { prepareControlPlaneTls, type ControlPlaneTls, type ControlPlaneTlsConfi
 import { DEFAULT_MULTIZONE, isFederatedZone, multizoneConfigError, writeRoleOf, type MultizoneConfig } from './multizone-config.js';
 import { startMultizoneSync, type LeaderOnlySync, type MultizoneSync } from './multizone-sync.js';
 import { porticoVersion } from '../api-server/version.js';
-import { AvailableServicesWriter } from './zone-ingress-services.js';
 import { tuneHeapForServing } from './heap-tuning.js';
 import { componentLogger } from './component-logger.js';
 import { IngressHostResolver } from './ingress-host-resolver.js';
-import { DEFAULT_CONFIG, LEADER_LEASE_NAME, type ControlPlaneConfig, type KubernetesModeConfig, type LeaderElectionSettings } from './control-plane-config.js';
+import { type ControlPlaneConfig, type KubernetesModeConfig } from './control-plane-config.js';
 import { regenerationLoop } from './regeneration-loop.js';
 import { startReplicaDelivery } from './replica-delivery.js';
+import { startLeaderDuties, type LeaderDuties } from './leader-duties.js';
 
 export type { MultizoneConfig } from './multizone-config.js';
 export { DEFAULT_CONFIG, LEADER_LEASE_NAME } from './control-plane-config.js';
@@ -269,8 +267,8 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
 
   let started = false;
   let stopping = false;
-  let controllers: KubernetesControllers | undefined;
-  let election: LeaderElection | undefined;
+  // Set once the leader-only work has started (near the end of the start).
+  let leadership: LeaderDuties | undefined;
   // One check for ADS and /bootstrap: dataplane tokens in universal mode, ServiceAccount tokens in
   // Kubernetes mode, unless explicitly off (docs/dataplane-auth.md).
   const tokens = new DataplaneTokens(store);
@@ -297,8 +295,8 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
         ? [
             readinessRoute({
               started: () => started && !stopping && cache.isReady(),
-              watchers: () => watcherHealth(kubeStore, controllers),
-              ...(config.kubernetes?.leaderElection ? { leadership: () => ({ leader: election?.isLeader() ?? false, holder: election?.holder() ?? '' }) } : {}),
+              watchers: () => watcherHealth(kubeStore, leadership?.controllers()),
+              ...(config.kubernetes?.leaderElection ? { leadership: () => ({ leader: leadership?.election?.isLeader() ?? false, holder: leadership?.election?.holder() ?? '' }) } : {}),
             }),
           ]
         : []),
@@ -319,9 +317,9 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       delivery: cache.delivery,
       generation: snapshots.stats,
       pendingRegenerations: loop.pending,
-      ...(kubeStore ? { watchers: () => watcherHealth(kubeStore, controllers) } : {}),
+      ...(kubeStore ? { watchers: () => watcherHealth(kubeStore, leadership?.controllers()) } : {}),
       ...(feed ? { storeFeed: feed } : {}),
-      ...(config.kubernetes?.leaderElection || config.postgres?.leaderElection ? { leader: () => election?.isLeader() ?? false } : {}),
+      ...(config.kubernetes?.leaderElection || config.postgres?.leaderElection ? { leader: () => leadership?.election?.isLeader() ?? false } : {}),
     });
     storeObserver = metrics.observeStoreOperation;
     const tracking = trackChangeToAck(cache, (typeUrl, seconds) => metrics?.observeChangeToAck(typeUrl, seconds));
@@ -331,7 +329,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       port: config.diagnosticsPort,
       metrics,
       logger: componentLogger(logger, 'diagnostics'),
-      notReady: () => notReadyReasons({ started: started && !stopping && cache.isReady(), watchers: kubeStore ? watcherHealth(kubeStore, controllers) : {}, feed }),
+      notReady: () => notReadyReasons({ started: started && !stopping && cache.isReady(), watchers: kubeStore ? watcherHealth(kubeStore, leadership?.controllers()) : {}, feed }),
     });
     diagnosticsPort = diagnostics.port;
     stopDiagnostics = async () => {
@@ -458,101 +456,10 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
   const syncLeadership = leaderOnlySync ? (sync as LeaderOnlySync) : undefined;
 
   // Zone (and standalone) control planes run the controllers and write status; with leader
-  // election only the replica holding the Lease does.
-  let statusWriter: StatusWriter | undefined;
-  // A zone writes its ZoneIngresses' available services (docs/multizone.md "Available services"); with several
-  // replicas electing a leader, only the leader does. A global has no ingresses of its own.
-  let ingressWriter: Promise<() => Promise<void>> | undefined;
-  const startIngressWriter = async (): Promise<void> => {
-    if (multizone.mode !== 'zone' || ingressWriter) return;
-    ingressWriter = new AvailableServicesWriter({
-      store,
-      zone: multizone.zone,
-      logger: componentLogger(logger, 'zone-ingress-services'),
-      ...(multizone.ingressUpdateIntervalMs !== undefined ? { intervalMs: multizone.ingressUpdateIntervalMs } : {}),
-    }).start();
-    await ingressWriter;
-  };
-  // Stopping waits for a start still loading, so leadership lost meanwhile leaves nothing running.
-  const stopIngressWork = async (): Promise<void> => {
-    const starting = ingressWriter;
-    ingressWriter = undefined;
-    const stop = await starting?.catch(() => undefined);
-    await stop?.();
-  };
-  cleanups.push(stopIngressWork);
-  const startLeaderWork = (k: KubernetesModeConfig): KubernetesControllers => {
-    const running = kube!.startKubernetesControllers({
-      kubeConfig: k.kubeConfig,
-      store,
-      logger: componentLogger(logger, 'controllers'),
-      // Gateway pods verify the control plane by its generated CA unless the operator named one.
-      gatewayPods: k.gatewayPods.caCert || !tls.caPem ? k.gatewayPods : { ...k.gatewayPods, caCert: tls.caPem },
-      ...(k.zone ? { zone: k.zone } : {}),
-    });
-    controllers = running;
-    statusWriter = kube!.startStatusWriter({ kubeConfig: k.kubeConfig, store, statuses, logger: componentLogger(logger, 'status') });
-    return running;
-  };
-  const stopLeaderWork = async (): Promise<void> => {
-    const [running, writer] = [controllers, statusWriter];
-    controllers = undefined;
-    statusWriter = undefined;
-    writer?.stop();
-    await running?.stop();
-  };
-  cleanups.push(stopLeaderWork);
-  if (config.store === 'kubernetes' && k8s && k8s.mode !== 'global') {
-    const le = k8s.leaderElection;
-    if (le) {
-      election = kube!.startLeaderElection({
-        kubeConfig: k8s.kubeConfig,
-        namespace: le.namespace ?? k8s.systemNamespace,
-        name: le.leaseName ?? LEADER_LEASE_NAME,
-        identity: le.identity,
-        logger: componentLogger(logger, 'leader-election'),
-        ...electionTimings(le),
-        onStartedLeading: () => {
-          startLeaderWork(k8s);
-          startIngressWriter().catch((err: unknown) => cpLog.error({ err }, 'could not start the ZoneIngress available-services writer'));
-          syncLeadership?.lead();
-        },
-        onStoppedLeading: async () => {
-          await syncLeadership?.stepDown();
-          await stopIngressWork();
-          await stopLeaderWork();
-        },
-      });
-      const running = election;
-      cleanups.push(() => running.stop());
-    } else {
-      await startLeaderWork(k8s).synced;
-    }
-  }
-  if (postgresElection && config.postgres) {
-    // Replicas on one Postgres store: the leader dials the global and writes ingress services.
-    const { startPostgresLeaderElection } = await import('./postgres-leader-election.js');
-    const le = postgresElection;
-    election = startPostgresLeaderElection({
-      connection: config.postgres.connection,
-      name: le.leaseName ?? LEADER_LEASE_NAME,
-      identity: le.identity,
-      logger: componentLogger(logger, 'leader-election'),
-      ...electionTimings(le),
-      onStartedLeading: () => {
-        startIngressWriter().catch((err: unknown) => cpLog.error({ err }, 'could not start the ZoneIngress available-services writer'));
-        syncLeadership?.lead();
-      },
-      onStoppedLeading: async () => {
-        await syncLeadership?.stepDown();
-        await stopIngressWork();
-      },
-    });
-    const running = election;
-    cleanups.push(() => running.stop());
-  }
-  // Without leader election (the embedded and memory stores, a single Kubernetes replica) this replica leads.
-  if (!election) await startIngressWriter();
+  // election only the replica holding the lease does (leader-duties.ts).
+  leadership = await startLeaderDuties({ config, multizone, kube, store, statuses, caPem: tls.caPem, syncLeadership, logger, cpLog });
+  const duties = leadership;
+  cleanups.push(() => duties.stop());
   started = true;
   cpLog.info({ mode: multizone.mode, zone: multizone.mode === 'zone' ? multizone.zone : undefined, apiPort, xdsPort: dataplanePort?.port, kdsPort: sync.port?.port, apiHttpsPort, webhookPort: webhook?.port, diagnosticsPort }, 'control plane ready');
 
@@ -570,7 +477,7 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
     adsServer: ads,
     // Changes with leadership: absent while this replica does not lead.
     get controllers() {
-      return controllers;
+      return leadership?.controllers();
     },
     ...(webhook ? { webhookPort: webhook.port } : {}),
     ...(diagnosticsPort !== undefined ? { diagnosticsPort } : {}),
@@ -582,11 +489,9 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
       stopped ??= (async () => {
         stopping = true;
         await sync.stop();
-        // A leader steps down and releases the Lease, so another replica takes over at once.
-        await election?.stop();
+        // A leader steps down and releases the lease, so another replica takes over at once.
+        await leadership?.stop();
         await shared?.stop();
-        await stopIngressWork();
-        await stopLeaderWork();
         await webhook?.close();
         unwatch();
         fileWatch.close();
@@ -626,13 +531,4 @@ function notReadyReasons(state: { started: boolean; watchers: Readonly<Record<st
   }
   if (state.feed && !state.feed()) reasons.push('store: Postgres change feed disconnected');
   return reasons;
-}
-
-// The timings an election was given; the rest keep the elector's defaults.
-function electionTimings(le: LeaderElectionSettings): { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number } {
-  return {
-    ...(le.leaseDurationMs === undefined ? {} : { leaseDurationMs: le.leaseDurationMs }),
-    ...(le.renewDeadlineMs === undefined ? {} : { renewDeadlineMs: le.renewDeadlineMs }),
-    ...(le.retryPeriodMs === undefined ? {} : { retryPeriodMs: le.retryPeriodMs }),
-  };
 }
