@@ -1,4 +1,4 @@
-// The work only one replica does (docs/postgres-store.md "Several replicas", docs/kubernetes.md):
+// The work only one replica does (docs/operations.md, docs/postgres-store.md "Leader"):
 // in Kubernetes mode the controllers and the status writer; on a zone, the ZoneIngress
 // available-services writer; on a federated zone with an election, dialling the global (the sync
 // itself is started by the caller and told here when to lead). With leader election, this work
