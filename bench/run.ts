@@ -8,6 +8,7 @@ import { benchEncode } from './encode.js';
 import { benchTranslate } from './translate.js';
 import { benchTranslateHttps } from './translate-https.js';
 import { benchTlsConnect } from './tls-connect.js';
+import { benchTlsMemory } from './tls-memory.js';
 import { benchGenerationManyGateways, benchGenerationOneGateway, benchGenerationWithPolicies } from './generation.js';
 import { benchScale, type ScaleOptions } from './scale.js';
 import { benchMultizoneResync, benchMultizoneRouteChange } from './multizone.js';
@@ -41,6 +42,7 @@ const SCENARIOS: readonly { readonly id: string; readonly run: () => Promise<Ben
   // Issue 11: the cost of classic connection policies, the same 100 gateways with 0, 100, 1,000 Timeouts.
   ...[0, 100, 1_000].map((n) => ({ id: `generation-100gw-100routes-${n}timeouts`, run: () => benchGenerationWithPolicies(n) })),
   { id: 'tls-connect', run: () => benchTlsConnect(50) },
+  { id: 'tls-connection-memory', run: () => benchTlsMemory(1_000) },
   { id: 'ca-issue', run: () => benchCertificateIssuance(100) },
   { id: 'sidecar-50-outbounds', run: () => benchSidecarGeneration(50, 30) },
   { id: 'sidecars-1000-endpoint-change', run: () => benchSidecarsEndpointChange(1_000) },
