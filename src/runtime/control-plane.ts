@@ -457,8 +457,8 @@ async function startSteps(config: ControlPlaneConfig, cleanups: Array<() => Prom
 
   // Zone (and standalone) control planes run the controllers and write status; with leader
   // election only the replica holding the lease does (leader-duties.ts).
-  leadership = await startLeaderDuties({ config, multizone, kube, store, statuses, caPem: tls.caPem, syncLeadership, logger, cpLog });
-  const duties = leadership;
+  const duties = await startLeaderDuties({ config, multizone, kube, store, statuses, caPem: tls.caPem, syncLeadership, logger, cpLog });
+  leadership = duties;
   cleanups.push(() => duties.stop());
   started = true;
   cpLog.info({ mode: multizone.mode, zone: multizone.mode === 'zone' ? multizone.zone : undefined, apiPort, xdsPort: dataplanePort?.port, kdsPort: sync.port?.port, apiHttpsPort, webhookPort: webhook?.port, diagnosticsPort }, 'control plane ready');

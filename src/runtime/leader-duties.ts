@@ -50,8 +50,7 @@ export async function startLeaderDuties(deps: LeaderDutiesDeps): Promise<LeaderD
   let election: LeaderElection | undefined;
   const stop = async (): Promise<void> => {
     await election?.stop();
-    await work.stopIngressWriter();
-    await work.stopKubernetesWork();
+    await work.stop();
   };
   try {
     election = await startElection(deps, work);
@@ -86,7 +85,7 @@ async function startElection(deps: LeaderDutiesDeps, work: LeaderWork): Promise<
         work.startKubernetesWork(k8s);
         work.lead();
       },
-      onStoppedLeading: () => work.stepDown(true),
+      onStoppedLeading: () => work.stepDown(),
     });
   }
   const le = config.store === 'postgres' ? config.postgres?.leaderElection : undefined;
@@ -100,7 +99,7 @@ async function startElection(deps: LeaderDutiesDeps, work: LeaderWork): Promise<
       logger: electionLogger,
       ...electionTimings(le),
       onStartedLeading: () => work.lead(),
-      onStoppedLeading: () => work.stepDown(false),
+      onStoppedLeading: () => work.stepDown(),
     });
   }
   return undefined;
@@ -120,11 +119,16 @@ class LeaderWork {
     this.deps.syncLeadership?.lead();
   }
 
-  /** Lost leadership: everything `lead` and, with `kubernetes`, `startKubernetesWork` started. */
-  async stepDown(kubernetes: boolean): Promise<void> {
+  /** Lost leadership: stops what `lead` and `startKubernetesWork` started (a no-op for what is not running). */
+  async stepDown(): Promise<void> {
     await this.deps.syncLeadership?.stepDown();
+    await this.stop();
+  }
+
+  /** Stops the leader-only work, leaving the sync to its caller. */
+  async stop(): Promise<void> {
     await this.stopIngressWriter();
-    if (kubernetes) await this.stopKubernetesWork();
+    await this.stopKubernetesWork();
   }
 
   /** A zone writes its ZoneIngresses' available services (docs/multizone.md "Available services"); a global has no ingresses of its own. */
@@ -141,7 +145,7 @@ class LeaderWork {
   }
 
   /** Waits for a start still loading, so leadership lost meanwhile leaves nothing running. */
-  async stopIngressWriter(): Promise<void> {
+  private async stopIngressWriter(): Promise<void> {
     const starting = this.ingressWriter;
     this.ingressWriter = undefined;
     const stop = await starting?.catch(() => undefined);
@@ -164,7 +168,7 @@ class LeaderWork {
     return running;
   }
 
-  async stopKubernetesWork(): Promise<void> {
+  private async stopKubernetesWork(): Promise<void> {
     const [running, writer] = [this.controllers, this.statusWriter];
     this.controllers = undefined;
     this.statusWriter = undefined;

@@ -11,7 +11,7 @@ import { startAdsHarness, type AdsHarness } from '../support/ads-harness.js';
 /** More than Node's default backlog of 511 (and within the kernel's somaxconn, 4096 by default). */
 const CONNECTIONS = 800;
 
-/** The dialer: connects CONNECTIONS sockets on 'go' and reports how many completed within 1 s. */
+/** The dialer: on `{ port, count }` opens `count` connections and reports how many completed within 1 s. */
 const DIALER = `
 const net = require('node:net');
 process.on('message', ({ port, count }) => {
